@@ -1,0 +1,43 @@
+//! Stable record ids. Records are addressed by id, never by name, so a rename
+//! on one peer and an edit on another still meet on the same record.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct RecordId(pub String);
+
+impl RecordId {
+    /// 64 random bits as 16 lowercase hex digits.
+    pub fn random() -> Self {
+        Self::from_rng(&mut rand::rng())
+    }
+
+    pub fn from_rng<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        RecordId(format!("{:016x}", rng.random::<u64>()))
+    }
+
+    /// Attendance is unique per (session, person): deriving its id from both
+    /// makes two offline sign-ins of one person merge into one record.
+    pub fn attendance(session: &RecordId, person: &RecordId) -> Self {
+        RecordId(format!("{}.{}", session.0, person.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for RecordId {
+    fn from(s: &str) -> Self {
+        RecordId(s.to_string())
+    }
+}

@@ -1,0 +1,11 @@
+//! The federation's records, their validation, queries and reports.
+//! Pure data and rules: no tokio, no ratatui, no sled.
+
+pub mod enums;
+pub mod ids;
+pub mod records;
+pub mod validate;
+
+pub use enums::*;
+pub use ids::RecordId;
+pub use records::*;

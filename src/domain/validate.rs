@@ -1,0 +1,416 @@
+//! Field validators and normalizers for the real-world forms in DOMAIN.md:
+//! full-width digits, phone dashes, four date forms, "30人", check characters.
+
+use chrono::NaiveDate;
+use unicode_normalization::UnicodeNormalization;
+
+/// Why a field was refused; the message names the value and the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FieldError(pub String);
+
+fn err<T>(msg: impl Into<String>) -> Result<T, FieldError> {
+    Err(FieldError(msg.into()))
+}
+
+/// Folds full-width ASCII forms (ＡＢＣ１２３（）) and the ideographic space to
+/// their ASCII counterparts; leaves CJK characters alone.
+pub fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Trims, folds full-width forms and collapses inner white space: the form in
+/// which two organization names are compared for uniqueness.
+pub fn normalize_name(name: &str) -> String {
+    let folded: String = fold_width(name).nfc().collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Key for the uniqueness check: like `normalize_name` but ignoring case and
+/// all white space, so "阳光 志愿队" and "阳光志愿队" collide.
+pub fn name_key(name: &str) -> String {
+    normalize_name(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+const ORG_CODE_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/// Outcome of a credit-code check that passed its hard rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditCode {
+    pub code: String,
+    /// Set when position 17 (the GB 11714 organization-code check) is off:
+    /// old codes in the wild carry such mistakes, so it is a warning only.
+    pub warning: Option<String>,
+}
+
+/// Unified social credit code (GB 32100-2015): fails on length, alphabet and
+/// the check character in position 18; warns on position 17.
+pub fn check_credit_code(input: &str) -> Result<CreditCode, FieldError> {
+    let code: String = fold_width(input)
+        .trim()
+        .to_uppercase()
+        .chars()
+        .filter(|c| *c != ' ' && *c != '-')
+        .collect();
+    let n = code.chars().count();
+    if n != 18 {
+        return err(format!(
+            "统一社会信用代码 '{}' 应为18位,实为{n}位 (credit code must be 18 characters)",
+            input.trim()
+        ));
+    }
+    let mut values = Vec::with_capacity(18);
+    for (i, c) in code.chars().enumerate() {
+        match USCC_ALPHABET.find(c) {
+            Some(v) => values.push(v as u32),
+            None => {
+                return err(format!(
+                    "统一社会信用代码 '{code}' 第{}位 '{c}' 不是有效字符 (character {} is not allowed; I O S V Z never appear)",
+                    i + 1,
+                    i + 1
+                ))
+            }
+        }
+    }
+    let sum: u32 = values[..17]
+        .iter()
+        .zip(USCC_WEIGHTS)
+        .map(|(v, w)| v * w)
+        .sum();
+    let expected = (31 - sum % 31) % 31;
+    if values[17] != expected {
+        let want = USCC_ALPHABET.as_bytes()[expected as usize] as char;
+        return err(format!(
+            "统一社会信用代码 '{code}' 校验位错误,应为 '{want}' (check character should be '{want}')"
+        ));
+    }
+    Ok(CreditCode {
+        warning: org_code_warning(&code),
+        code,
+    })
+}
+
+/// GB 11714 check over positions 9–16 against position 17.
+fn org_code_warning(code: &str) -> Option<String> {
+    let chars: Vec<char> = code.chars().collect();
+    let mut sum = 0;
+    for (c, w) in chars[8..16].iter().zip(ORG_CODE_WEIGHTS) {
+        let v = c.to_digit(36)?;
+        sum += v * w;
+    }
+    let check = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        d => char::from_digit(d, 10)?,
+    };
+    (chars[16] != check).then(|| {
+        format!("统一社会信用代码 '{code}' 第17位组织机构代码校验位应为 '{check}' (organization-code check, position 17, should be '{check}')")
+    })
+}
+
+/// A GB/T 2260 division code: 6 digits to county, 9 to township, 12 to village.
+pub fn check_division(input: &str) -> Result<String, FieldError> {
+    let code: String = fold_width(input).trim().to_string();
+    if !code.chars().all(|c| c.is_ascii_digit()) {
+        return err(format!(
+            "行政区划代码 '{code}' 只能含数字 (division code must be digits)"
+        ));
+    }
+    if ![6, 9, 12].contains(&code.len()) {
+        return err(format!(
+            "行政区划代码 '{code}' 应为6、9或12位 (division code must have 6, 9 or 12 digits)"
+        ));
+    }
+    let province = &code[0..2];
+    if !(11..=82).contains(&province.parse::<u32>().unwrap_or(0)) {
+        return err(format!(
+            "行政区划代码 '{code}' 省级代码 '{province}' 无效 (no such province code)"
+        ));
+    }
+    if &code[2..4] == "00" && &code[4..6] != "00" {
+        return err(format!(
+            "行政区划代码 '{code}' 市级为00时县级也应为00 (a county code needs its prefecture)"
+        ));
+    }
+    if code.len() >= 9 {
+        let township: u32 = code[6..9].parse().unwrap_or(0);
+        if township == 0 || township > 599 {
+            return err(format!(
+                "行政区划代码 '{code}' 乡镇(街道)代码 '{}' 无效 (township part must be 001–599)",
+                &code[6..9]
+            ));
+        }
+    }
+    if code.len() == 12 {
+        let village: u32 = code[9..12].parse().unwrap_or(0);
+        if village == 0 || village > 599 {
+            return err(format!(
+                "行政区划代码 '{code}' 村(社区)代码 '{}' 无效 (village part must be 001–599)",
+                &code[9..12]
+            ));
+        }
+    }
+    Ok(code)
+}
+
+/// The county (first six digits) a division belongs to.
+pub fn county_of(division: &str) -> &str {
+    division.get(..6).unwrap_or(division)
+}
+
+/// Normalizes a Chinese phone number: strips dashes, spaces and parentheses,
+/// a leading +86; accepts 11-digit mobiles and landlines with area codes.
+pub fn normalize_phone(input: &str) -> Result<String, FieldError> {
+    let folded = fold_width(input);
+    let mut digits: String = folded
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '—' | '.'))
+        .collect();
+    if let Some(rest) = digits.strip_prefix("+86") {
+        digits = rest.to_string();
+    } else if digits.starts_with("0086") {
+        digits = digits[4..].to_string();
+    }
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return err(format!(
+            "电话 '{}' 只能含数字、空格和连字符 (phone must be digits)",
+            input.trim()
+        ));
+    }
+    let ok = if digits.starts_with('1') {
+        digits.len() == 11 && digits.as_bytes()[1] >= b'3'
+    } else if digits.starts_with('0') {
+        (10..=12).contains(&digits.len())
+    } else {
+        // A local landline without area code.
+        (7..=8).contains(&digits.len())
+    };
+    if !ok {
+        return err(format!(
+            "电话 '{}' 不是有效的手机或座机号码 (not a valid mobile or landline number)",
+            input.trim()
+        ));
+    }
+    Ok(digits)
+}
+
+/// Masks a phone number for logs and shared rosters: 138****5678.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 7 {
+        return "*".repeat(chars.len());
+    }
+    let keep_tail = 4;
+    let keep_head = 3;
+    chars[..keep_head].iter().collect::<String>()
+        + &"*".repeat(chars.len() - keep_head - keep_tail)
+        + &chars[chars.len() - keep_tail..].iter().collect::<String>()
+}
+
+/// Parses 2019/3/5, 2019-03-05, 2019年3月5日, 2019.3.5 and 20190305.
+pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
+    let text = fold_width(input).trim().to_string();
+    let bad = || {
+        FieldError(format!(
+            "日期 '{text}' 无法识别,请用 2019-03-05 或 2019年3月5日 (unrecognized date)"
+        ))
+    };
+    let parts: Vec<&str> = if text.len() == 8 && text.chars().all(|c| c.is_ascii_digit()) {
+        vec![&text[0..4], &text[4..6], &text[6..8]]
+    } else {
+        text.split(['/', '-', '.', '年', '月', '日'])
+            .filter(|p| !p.trim().is_empty())
+            .collect()
+    };
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let year: i32 = parts[0].trim().parse().map_err(|_| bad())?;
+    let month: u32 = parts[1].trim().parse().map_err(|_| bad())?;
+    let day: u32 = parts[2].trim().parse().map_err(|_| bad())?;
+    if !(1900..=2100).contains(&year) {
+        return err(format!("日期 '{text}' 年份超出范围 (year out of range)"));
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| FieldError(format!("日期 '{text}' 不存在 (no such day)")))
+}
+
+/// Parses a time of day as HH:MM (also 9:00, 09：00, 0900).
+pub fn parse_time(input: &str) -> Result<String, FieldError> {
+    let text = fold_width(input)
+        .trim()
+        .replace('点', ":")
+        .replace('：', ":");
+    let (h, m) = match text.split_once(':') {
+        Some((h, m)) => (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() }),
+        None if text.len() == 4 => (&text[..2], &text[2..]),
+        None => (text.as_str(), "0"),
+    };
+    let (h, m): (u32, u32) = match (h.parse(), m.parse()) {
+        (Ok(h), Ok(m)) if h < 24 && m < 60 => (h, m),
+        _ => {
+            return err(format!(
+                "时间 '{}' 应为 HH:MM (time must be HH:MM)",
+                input.trim()
+            ))
+        }
+    };
+    Ok(format!("{h:02}:{m:02}"))
+}
+
+/// Minutes since midnight of an HH:MM time produced by `parse_time`.
+pub fn minutes_of(time: &str) -> u32 {
+    let (h, m) = time.split_once(':').unwrap_or((time, "0"));
+    h.parse::<u32>().unwrap_or(0) * 60 + m.parse::<u32>().unwrap_or(0)
+}
+
+/// Parses counts such as "30", "30人", "约50", "５０名".
+pub fn parse_count(input: &str) -> Result<u32, FieldError> {
+    let text = fold_width(input);
+    let trimmed = text
+        .trim()
+        .trim_start_matches(['约', '大', '概', '~', '≈'])
+        .trim_end_matches(['人', '名', '位', '个', '余', '多', '+', ' '])
+        .trim();
+    trimmed.parse::<u32>().map_err(|_| {
+        FieldError(format!(
+            "人数 '{}' 应为整数,如 30 或 30人 (count must be a whole number)",
+            input.trim()
+        ))
+    })
+}
+
+/// Parses a yes/no field in Chinese or English.
+pub fn parse_bool(input: &str) -> Result<bool, FieldError> {
+    match fold_width(input).trim().to_lowercase().as_str() {
+        "是" | "有" | "已" | "y" | "yes" | "true" | "1" | "√" | "✓" => Ok(true),
+        "否" | "无" | "没有" | "未" | "n" | "no" | "false" | "0" | "×" | "" => Ok(false),
+        other => err(format!("'{other}' 应为 是/否 (expected yes or no)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_known_good_and_bad() {
+        for good in [
+            "91110000600037341L",
+            "51420000MJH200395N",
+            "52420000MJH233402K",
+        ] {
+            let c = check_credit_code(good).unwrap();
+            assert_eq!(c.code, good);
+        }
+        let bad = check_credit_code("51420000MJH2003664").unwrap_err();
+        assert!(bad.0.contains("校验位"), "{bad}");
+        assert!(check_credit_code("5142000MJH200395N")
+            .unwrap_err()
+            .0
+            .contains("18位"));
+        assert!(check_credit_code("51420000MJH2003I5N")
+            .unwrap_err()
+            .0
+            .contains("第16位"));
+        // Full-width and lower case are folded before checking.
+        assert!(check_credit_code("５1420000mjh200395n").is_ok());
+    }
+
+    #[test]
+    fn credit_code_position_17_is_a_warning() {
+        // Build a code whose position 18 is right but whose position 17 is wrong.
+        let body = "5142000012345670";
+        let mut code = String::from(body);
+        code.push('0'); // position 17 deliberately arbitrary
+        let sum: u32 = code
+            .chars()
+            .zip(USCC_WEIGHTS)
+            .map(|(c, w)| USCC_ALPHABET.find(c).unwrap() as u32 * w)
+            .sum();
+        code.push(USCC_ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char);
+        let checked = check_credit_code(&code).unwrap();
+        assert!(
+            checked.warning.is_some(),
+            "position 17 should warn for {code}"
+        );
+    }
+
+    #[test]
+    fn divisions() {
+        assert_eq!(check_division("510104").unwrap(), "510104");
+        assert!(check_division("510104001").is_ok());
+        assert!(check_division("510104001002").is_ok());
+        assert!(check_division("51010").is_err());
+        assert!(check_division("5101a4").is_err());
+        assert!(check_division("990104").is_err());
+        assert!(check_division("510104000").is_err());
+        assert_eq!(county_of("510104001002"), "510104");
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(normalize_phone("138-1234-5678").unwrap(), "13812345678");
+        assert_eq!(normalize_phone("+86 138 1234 5678").unwrap(), "13812345678");
+        assert_eq!(normalize_phone("028-8765 4321").unwrap(), "02887654321");
+        assert_eq!(
+            normalize_phone("１３８１２３４５６７８").unwrap(),
+            "13812345678"
+        );
+        assert!(normalize_phone("12345").is_err());
+        assert!(normalize_phone("1381234567x").is_err());
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+    }
+
+    #[test]
+    fn dates_in_four_forms() {
+        let d = NaiveDate::from_ymd_opt(2019, 3, 5).unwrap();
+        for form in [
+            "2019/3/5",
+            "2019-03-05",
+            "2019年3月5日",
+            "2019.3.5",
+            "20190305",
+            "２０１９年３月５日",
+        ] {
+            assert_eq!(parse_date(form).unwrap(), d, "{form}");
+        }
+        assert!(parse_date("2019-02-30").unwrap_err().0.contains("不存在"));
+        assert!(parse_date("昨天").is_err());
+    }
+
+    #[test]
+    fn counts_and_times_and_bools() {
+        assert_eq!(parse_count("30人").unwrap(), 30);
+        assert_eq!(parse_count("约50").unwrap(), 50);
+        assert_eq!(parse_count("５０名").unwrap(), 50);
+        assert!(parse_count("很多").is_err());
+        assert_eq!(parse_time("9:00").unwrap(), "09:00");
+        assert_eq!(parse_time("14：30").unwrap(), "14:30");
+        assert!(parse_time("25:00").is_err());
+        assert_eq!(minutes_of("14:30"), 870);
+        assert!(parse_bool("是").unwrap());
+        assert!(!parse_bool("否").unwrap());
+    }
+
+    #[test]
+    fn names_fold_for_uniqueness() {
+        assert_eq!(normalize_name("  阳光（志愿）队 "), "阳光(志愿)队");
+        assert_eq!(name_key("阳光 志愿队"), name_key("阳光志愿队"));
+        assert_eq!(fold_width("ＡＢＣ１２３"), "ABC123");
+    }
+}
