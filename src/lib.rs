@@ -2,3 +2,4 @@
 //! community social organizations (社区社会组织联合会).
 
 pub mod domain;
+pub mod store;

@@ -1,0 +1,454 @@
+//! Automerge documents in sled: open, change, persist, compact.
+//!
+//! One document per collection per federation (organizations: one per
+//! county). Records are maps at the document root keyed by record id; keys
+//! starting with `_` hold document metadata (schema version, collection).
+//! Every change is committed, saved incrementally under its own sled key and
+//! flushed before the call returns, so an acknowledged write survives a crash.
+
+mod codec;
+mod docid;
+mod persist;
+mod records;
+pub mod service;
+mod sync_hooks;
+
+pub use docid::DocId;
+pub use records::{FieldConflict, ScanRow};
+pub use service::{Origin, StoreEvent, StoreHandle};
+pub use sync_hooks::SyncReceipt;
+
+use crate::domain::{Collection, Problem, RecordId};
+use automerge::{transaction::Transactable, ActorId, AutoCommit, ChangeHash, ReadDoc, ROOT};
+use persist::{Disk, Loaded};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Version of the document layout, stored as `_schema` in every document.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Compact a document once this many incremental pieces have piled up.
+const COMPACT_AFTER_PIECES: u64 = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("无法打开数据目录 {dir}: {detail} (cannot open data directory)")]
+    Open { dir: PathBuf, detail: String },
+    #[error("数据目录 {0} 正被另一个 hubsync 进程使用 (data directory is in use by another hubsync process)")]
+    InUse(PathBuf),
+    #[error("尚未创建联合会,请先运行 hubsync init 或 hubsync demo (no federation yet: run `hubsync init` or `hubsync demo`)")]
+    NoFederation,
+    #[error("此数据目录已有联合会「{0}」 (a federation already exists here)")]
+    AlreadyInitialized(String),
+    #[error("文档 {doc} 已损坏: {detail} (document damaged; run `hubsync doc repair {doc}` and sync it again from a peer)")]
+    Damaged { doc: DocId, detail: String },
+    #[error("{}", format_problems(.0))]
+    Invalid(Vec<Problem>),
+    #[error("组织名称「{name}」已存在 (编号 {existing}) (an organization with this name exists)")]
+    DuplicateName { name: String, existing: RecordId },
+    #[error("找不到{kind} {id} (no such record)")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{kind} {id} 已存在 (record exists)")]
+    AlreadyExists { kind: &'static str, id: RecordId },
+    #[error("文档 {doc} 中的记录 {id} 无法读取: {detail} (record unreadable)")]
+    Decode {
+        doc: DocId,
+        id: String,
+        detail: String,
+    },
+    #[error("存储错误: {0} (storage error)")]
+    Disk(#[from] sled::Error),
+    #[error("文档 {doc} 出错: {detail} (automerge error)")]
+    Automerge { doc: String, detail: String },
+    #[error(
+        "对等方 {peer} 对文档 {doc} 只有读权限,已拒绝其修改 (read-only peer sent changes; refused)"
+    )]
+    ReadOnlyPeer { peer: String, doc: DocId },
+    #[error("来自 {peer} 的文档 {doc} 同步消息无效: {detail} (malformed sync message)")]
+    BadSyncMessage {
+        peer: String,
+        doc: DocId,
+        detail: String,
+    },
+    #[error("不是有效的 hubsync Automerge 文档: {0} (not a hubsync document)")]
+    BadDocument(String),
+    #[error("找不到文档 {0} (no such document)")]
+    NoSuchDoc(String),
+}
+
+fn format_problems(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    format!("记录无效 (invalid record): {}", lines.join("; "))
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One document in memory with its bookkeeping.
+pub(crate) struct DocState {
+    pub doc: AutoCommit,
+    /// Sequence number of the next incremental piece on disk.
+    pub next_seq: u64,
+    /// Pieces on disk since the last compaction.
+    pub pieces: u64,
+    /// Bumped on every change, so caches know when to rebuild.
+    pub version: u64,
+}
+
+/// What `hubsync doc list` shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DocInfo {
+    pub id: DocId,
+    pub collection: &'static str,
+    pub records: usize,
+    pub bytes_on_disk: u64,
+    pub pieces: u64,
+    pub heads: Vec<String>,
+}
+
+/// Whether each change is fsynced before a call returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync after every change: an acknowledged write survives power loss.
+    Flush,
+    /// Leave it to sled's background flush (bulk demo generation, benchmarks of the CRDT alone).
+    Deferred,
+}
+
+pub struct Store {
+    dir: PathBuf,
+    disk: Disk,
+    actor: ActorId,
+    pub(crate) docs: BTreeMap<DocId, DocState>,
+    home: Option<RecordId>,
+    damaged: BTreeMap<DocId, String>,
+    warnings: Vec<String>,
+    sync_states: HashMap<(String, DocId), automerge::sync::State>,
+    changed: BTreeSet<DocId>,
+    /// name_key -> organization id, built on first use.
+    name_index: Option<HashMap<String, RecordId>>,
+    durability: Durability,
+}
+
+impl Store {
+    /// Opens (creating if needed) the data directory and loads every document.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let disk = Disk::open(dir)?;
+        let actor = match disk.meta.get("actor")? {
+            Some(bytes) => ActorId::from(bytes.as_ref()),
+            None => {
+                let actor = ActorId::random();
+                disk.meta.insert("actor", actor.to_bytes())?;
+                disk.db.flush()?;
+                actor
+            }
+        };
+        let home = disk
+            .meta
+            .get("home")?
+            .map(|b| RecordId(String::from_utf8_lossy(&b).to_string()));
+        let mut store = Store {
+            dir: dir.to_path_buf(),
+            disk,
+            actor,
+            docs: BTreeMap::new(),
+            home,
+            damaged: BTreeMap::new(),
+            warnings: Vec::new(),
+            sync_states: HashMap::new(),
+            changed: BTreeSet::new(),
+            name_index: None,
+            durability: Durability::Flush,
+        };
+        for (name, stored) in store.disk.read_all()? {
+            let Ok(doc_id) = DocId::parse(&name) else {
+                store.warnings.push(format!(
+                    "忽略无法识别的存储键 '{name}' (unrecognized key ignored)"
+                ));
+                continue;
+            };
+            match store.disk.load(&doc_id, stored)? {
+                Loaded::Ok {
+                    doc,
+                    next_seq,
+                    pieces,
+                    quarantined,
+                } => {
+                    for q in quarantined {
+                        store.warnings.push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
+                    }
+                    let doc = doc.with_actor(store.actor.clone());
+                    store.docs.insert(
+                        doc_id,
+                        DocState {
+                            doc,
+                            next_seq,
+                            pieces,
+                            version: 0,
+                        },
+                    );
+                }
+                Loaded::Damaged(detail) => {
+                    store
+                        .warnings
+                        .push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));
+                    store.damaged.insert(doc_id, detail);
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn actor_hex(&self) -> String {
+        self.actor.to_hex_string()
+    }
+
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    /// Problems found while opening (quarantined changes, damaged documents).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    pub fn damaged(&self) -> &BTreeMap<DocId, String> {
+        &self.damaged
+    }
+
+    pub fn home_id(&self) -> Option<&RecordId> {
+        self.home.as_ref()
+    }
+
+    /// Makes a federation this node's own (after `init`, or `join` on a
+    /// field laptop that works on another federation's documents).
+    pub fn set_home(&mut self, fed: &RecordId) -> Result<()> {
+        self.disk.meta.insert("home", fed.as_str().as_bytes())?;
+        self.disk.db.flush()?;
+        self.home = Some(fed.clone());
+        Ok(())
+    }
+
+    /// Document ids currently held, optionally of one collection.
+    pub fn doc_ids(&self, collection: Option<Collection>) -> Vec<DocId> {
+        self.docs
+            .keys()
+            .filter(|d| collection.is_none_or(|c| d.collection() == c))
+            .cloned()
+            .collect()
+    }
+
+    pub fn has_doc(&self, doc: &DocId) -> bool {
+        self.docs.contains_key(doc)
+    }
+
+    /// Documents changed since the last call (for change notifications).
+    pub fn take_changed(&mut self) -> BTreeSet<DocId> {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// A counter that moves whenever the document changes.
+    pub fn doc_version(&self, doc: &DocId) -> Option<u64> {
+        self.docs.get(doc).map(|d| d.version)
+    }
+
+    pub fn doc_heads(&mut self, doc: &DocId) -> Option<Vec<ChangeHash>> {
+        self.docs.get_mut(doc).map(|d| d.doc.get_heads())
+    }
+
+    pub fn documents(&mut self) -> Vec<DocInfo> {
+        let ids: Vec<DocId> = self.docs.keys().cloned().collect();
+        ids.into_iter()
+            .map(|id| {
+                let bytes_on_disk = self.disk.stored_size(&id);
+                let state = self.docs.get_mut(&id).expect("listed above");
+                let records = state.doc.keys(ROOT).filter(|k| !k.starts_with('_')).count();
+                DocInfo {
+                    collection: id.collection().code(),
+                    records,
+                    bytes_on_disk,
+                    pieces: state.pieces,
+                    heads: state
+                        .doc
+                        .get_heads()
+                        .iter()
+                        .map(|h| h.to_string())
+                        .collect(),
+                    id,
+                }
+            })
+            .collect()
+    }
+
+    /// The document's standard Automerge bytes, readable by any Automerge library.
+    pub fn export_doc(&mut self, doc: &DocId) -> Result<Vec<u8>> {
+        let state = self
+            .docs
+            .get_mut(doc)
+            .ok_or_else(|| StoreError::NoSuchDoc(doc.to_string()))?;
+        Ok(state.doc.save())
+    }
+
+    /// Merges Automerge bytes into the document they name (`_doc` at the root).
+    pub fn import_doc(&mut self, bytes: &[u8]) -> Result<DocId> {
+        let mut incoming =
+            AutoCommit::load(bytes).map_err(|e| StoreError::BadDocument(e.to_string()))?;
+        let name = match incoming.get(ROOT, "_doc") {
+            Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_string),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            StoreError::BadDocument("根对象缺少 _doc 键 (root has no _doc key)".into())
+        })?;
+        let doc_id = DocId::parse(&name).map_err(StoreError::BadDocument)?;
+        self.ensure_doc(&doc_id)?;
+        let state = self.docs.get_mut(&doc_id).expect("ensured above");
+        state
+            .doc
+            .merge(&mut incoming)
+            .map_err(|e| StoreError::Automerge {
+                doc: doc_id.to_string(),
+                detail: e.to_string(),
+            })?;
+        self.persist(std::slice::from_ref(&doc_id))?;
+        Ok(doc_id)
+    }
+
+    /// Makes sure an (empty) document exists in memory, to receive into.
+    pub fn ensure_doc(&mut self, doc: &DocId) -> Result<()> {
+        if let Some(detail) = self.damaged.get(doc) {
+            return Err(StoreError::Damaged {
+                doc: doc.clone(),
+                detail: detail.clone(),
+            });
+        }
+        if !self.docs.contains_key(doc) {
+            let state = DocState {
+                doc: AutoCommit::new().with_actor(self.actor.clone()),
+                next_seq: 0,
+                pieces: 0,
+                version: 0,
+            };
+            self.docs.insert(doc.clone(), state);
+        }
+        Ok(())
+    }
+
+    /// Creates a document with its metadata, written by this node.
+    pub(crate) fn create_doc(&mut self, doc: &DocId) -> Result<()> {
+        self.ensure_doc(doc)?;
+        let state = self.docs.get_mut(doc).expect("ensured above");
+        if state.doc.get(ROOT, "_doc").ok().flatten().is_none() {
+            let am = |e: automerge::AutomergeError| StoreError::Automerge {
+                doc: doc.to_string(),
+                detail: e.to_string(),
+            };
+            state.doc.put(ROOT, "_doc", doc.as_str()).map_err(am)?;
+            state.doc.put(ROOT, "_schema", SCHEMA_VERSION).map_err(am)?;
+            state
+                .doc
+                .put(ROOT, "_collection", doc.collection().code())
+                .map_err(am)?;
+        }
+        Ok(())
+    }
+
+    /// Drops a damaged document (kept in quarantine) so a peer can resend it.
+    pub fn repair_doc(&mut self, doc: &DocId) -> Result<usize> {
+        let n = self.disk.quarantine_doc(doc)?;
+        self.damaged.remove(doc);
+        self.docs.remove(doc);
+        for key in self
+            .disk
+            .sync
+            .scan_prefix(b"")
+            .keys()
+            .filter_map(Result::ok)
+        {
+            if key.ends_with(doc.as_str().as_bytes()) {
+                self.disk.sync.remove(key)?;
+            }
+        }
+        self.sync_states.retain(|(_, d), _| d != doc);
+        self.disk.db.flush()?;
+        Ok(n)
+    }
+
+    /// Commits pending operations of these documents and writes each one's
+    /// incremental save under its own key, all in one atomic sled batch.
+    pub(crate) fn persist(&mut self, docs: &[DocId]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        let mut wrote = false;
+        let mut to_compact = Vec::new();
+        for id in docs {
+            let Some(state) = self.docs.get_mut(id) else {
+                continue;
+            };
+            state.doc.commit();
+            let bytes = state.doc.save_incremental();
+            if bytes.is_empty() {
+                continue;
+            }
+            Disk::stage_piece(&mut batch, id, state.next_seq, &bytes);
+            state.next_seq += 1;
+            state.pieces += 1;
+            state.version += 1;
+            wrote = true;
+            self.changed.insert(id.clone());
+            if state.pieces >= COMPACT_AFTER_PIECES {
+                to_compact.push(id.clone());
+            }
+        }
+        if wrote {
+            self.disk.docs.apply_batch(batch)?;
+            if self.durability == Durability::Flush {
+                self.disk.db.flush()?;
+            }
+        }
+        for id in to_compact {
+            self.compact(&id)?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites a document as one compacted base.
+    pub fn compact(&mut self, doc: &DocId) -> Result<()> {
+        let Some(state) = self.docs.get_mut(doc) else {
+            return Ok(());
+        };
+        let base = state.doc.save();
+        self.disk.compact(doc, &base)?;
+        state.pieces = 0;
+        if self.durability == Durability::Flush {
+            self.disk.db.flush()?;
+        }
+        Ok(())
+    }
+
+    pub fn compact_all(&mut self) -> Result<()> {
+        let ids: Vec<DocId> = self.docs.keys().cloned().collect();
+        for id in ids {
+            self.compact(&id)?;
+        }
+        self.disk.db.flush()?;
+        Ok(())
+    }
+
+    /// Flushes everything to disk (the end of a bulk job).
+    pub fn flush(&self) -> Result<()> {
+        self.disk.db.flush()?;
+        Ok(())
+    }
+
+    /// Bytes on disk for all documents.
+    pub fn disk_size(&self) -> u64 {
+        self.disk.db.size_on_disk().unwrap_or(0)
+    }
+}

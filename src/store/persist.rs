@@ -1,0 +1,208 @@
+//! The sled layout. Tree `docs` holds, per document, a compacted base
+//! (`<doc>\0b`) and one key per incremental save (`<doc>\0c<seq u64 BE>`), so a
+//! change costs one small write and a crash loses at most the change being
+//! written. A document loads with a single `AutoCommit::load(base ++ pieces)`.
+
+use super::docid::DocId;
+use super::StoreError;
+use automerge::AutoCommit;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub(crate) struct Disk {
+    pub db: sled::Db,
+    pub docs: sled::Tree,
+    pub meta: sled::Tree,
+    pub sync: sled::Tree,
+    /// Pieces that failed to load, kept for inspection instead of deleted.
+    pub quarantine: sled::Tree,
+}
+
+/// A document as read from disk, before it is loaded.
+#[derive(Default)]
+pub(crate) struct StoredDoc {
+    pub base: Option<Vec<u8>>,
+    pub pieces: Vec<(u64, Vec<u8>)>,
+}
+
+/// What loading one stored document produced.
+pub(crate) enum Loaded {
+    Ok {
+        doc: AutoCommit,
+        next_seq: u64,
+        pieces: u64,
+        quarantined: Vec<String>,
+    },
+    Damaged(String),
+}
+
+fn base_key(doc: &DocId) -> Vec<u8> {
+    let mut k = doc.as_str().as_bytes().to_vec();
+    k.extend_from_slice(b"\0b");
+    k
+}
+
+fn piece_key(doc: &DocId, seq: u64) -> Vec<u8> {
+    let mut k = doc.as_str().as_bytes().to_vec();
+    k.extend_from_slice(b"\0c");
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn doc_prefix(doc: &DocId) -> Vec<u8> {
+    let mut k = doc.as_str().as_bytes().to_vec();
+    k.push(0);
+    k
+}
+
+impl Disk {
+    pub fn open(dir: &Path) -> Result<Disk, StoreError> {
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .flush_every_ms(Some(500))
+            .open()
+            .map_err(|e| {
+                let text = e.to_string();
+                if text.contains("lock")
+                    || text.contains("WouldBlock")
+                    || text.contains("Resource temporarily unavailable")
+                {
+                    StoreError::InUse(dir.to_path_buf())
+                } else {
+                    StoreError::Open {
+                        dir: dir.to_path_buf(),
+                        detail: text,
+                    }
+                }
+            })?;
+        Ok(Disk {
+            docs: db.open_tree("docs")?,
+            meta: db.open_tree("meta")?,
+            sync: db.open_tree("sync")?,
+            quarantine: db.open_tree("quarantine")?,
+            db,
+        })
+    }
+
+    /// Every stored document, grouped from one ordered scan.
+    pub fn read_all(&self) -> Result<BTreeMap<String, StoredDoc>, StoreError> {
+        let mut out: BTreeMap<String, StoredDoc> = BTreeMap::new();
+        for item in self.docs.iter() {
+            let (key, value) = item?;
+            let Some(split) = key.iter().position(|b| *b == 0) else {
+                continue;
+            };
+            let name = String::from_utf8_lossy(&key[..split]).to_string();
+            let entry = out.entry(name).or_default();
+            match key.get(split + 1) {
+                Some(b'b') => entry.base = Some(value.to_vec()),
+                Some(b'c') if key.len() == split + 10 => {
+                    let seq = u64::from_be_bytes(key[split + 2..].try_into().unwrap_or([0; 8]));
+                    entry.pieces.push((seq, value.to_vec()));
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Loads a document: the fast single load, else piece by piece, moving
+    /// unreadable pieces to quarantine so the rest of the history survives.
+    pub fn load(&self, doc_id: &DocId, stored: StoredDoc) -> Result<Loaded, StoreError> {
+        let next_seq = stored.pieces.last().map_or(0, |(s, _)| s + 1);
+        let pieces = stored.pieces.len() as u64;
+        let total: usize = stored.base.as_ref().map_or(0, Vec::len)
+            + stored.pieces.iter().map(|(_, p)| p.len()).sum::<usize>();
+        let mut all = Vec::with_capacity(total);
+        if let Some(b) = &stored.base {
+            all.extend_from_slice(b);
+        }
+        for (_, p) in &stored.pieces {
+            all.extend_from_slice(p);
+        }
+        if let Ok(doc) = AutoCommit::load(&all) {
+            return Ok(Loaded::Ok {
+                doc,
+                next_seq,
+                pieces,
+                quarantined: Vec::new(),
+            });
+        }
+        // Slow path, rare: rebuild from the base, keeping each piece only if
+        // the strict load accepts it (`load_incremental` would silently skip a
+        // truncated piece, and we want to name it).
+        let mut good: Vec<u8> = Vec::new();
+        if let Some(base) = &stored.base {
+            if let Err(e) = AutoCommit::load(base) {
+                return Ok(Loaded::Damaged(format!("compacted state unreadable: {e}")));
+            }
+            good.extend_from_slice(base);
+        }
+        let mut quarantined = Vec::new();
+        for (seq, piece) in &stored.pieces {
+            let mut candidate = good.clone();
+            candidate.extend_from_slice(piece);
+            match AutoCommit::load(&candidate) {
+                Ok(_) => good = candidate,
+                Err(e) => {
+                    let key = piece_key(doc_id, *seq);
+                    self.quarantine.insert(&key, piece.as_slice())?;
+                    self.docs.remove(&key)?;
+                    quarantined.push(format!("change #{seq} ({} bytes): {e}", piece.len()));
+                }
+            }
+        }
+        let doc = if good.is_empty() {
+            AutoCommit::new()
+        } else {
+            AutoCommit::load(&good).map_err(|e| StoreError::Automerge {
+                doc: doc_id.to_string(),
+                detail: e.to_string(),
+            })?
+        };
+        Ok(Loaded::Ok {
+            doc,
+            next_seq,
+            pieces,
+            quarantined,
+        })
+    }
+
+    /// Adds one incremental save to a batch.
+    pub fn stage_piece(batch: &mut sled::Batch, doc: &DocId, seq: u64, bytes: &[u8]) {
+        batch.insert(piece_key(doc, seq), bytes);
+    }
+
+    /// Replaces a document's pieces with one compacted base, atomically.
+    pub fn compact(&self, doc: &DocId, base: &[u8]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for key in self.docs.scan_prefix(doc_prefix(doc)).keys() {
+            batch.remove(key?);
+        }
+        batch.insert(base_key(doc), base);
+        self.docs.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Moves all of a document's keys to quarantine (repair: it will be
+    /// received again from a peer).
+    pub fn quarantine_doc(&self, doc: &DocId) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for item in self.docs.scan_prefix(doc_prefix(doc)) {
+            let (k, v) = item?;
+            self.quarantine.insert(&k, v)?;
+            self.docs.remove(&k)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    pub fn stored_size(&self, doc: &DocId) -> u64 {
+        self.docs
+            .scan_prefix(doc_prefix(doc))
+            .values()
+            .filter_map(Result::ok)
+            .map(|v| v.len() as u64)
+            .sum()
+    }
+}

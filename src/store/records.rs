@@ -1,0 +1,534 @@
+//! Typed records in, typed records out. Writes validate first, go to the
+//! home federation's document, and persist before returning.
+
+use super::codec;
+use super::{DocId, Result, Store, StoreError};
+use crate::domain::validate::name_key;
+use crate::domain::{
+    has_errors, Collection, Federation, Organization, Problem, Record, RecordId, Severity,
+};
+use automerge::{transaction::Transactable, AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+/// Records per commit during bulk inserts: small enough that sync does not
+/// resend a giant change, large enough to amortize commit overhead.
+const RECORDS_PER_COMMIT: usize = 100;
+
+/// A field with concurrent values after a merge.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FieldConflict {
+    /// Dotted path inside the record ("name", "evaluations.2024.basic");
+    /// empty when the record itself was created twice concurrently.
+    pub field: String,
+    pub values: Vec<Json>,
+}
+
+/// Selected scalar fields of one record, read without hydrating it.
+#[derive(Debug, Clone)]
+pub struct ScanRow {
+    pub id: RecordId,
+    pub doc: DocId,
+    pub values: Vec<Option<String>>,
+}
+
+fn am(doc: &DocId) -> impl Fn(automerge::AutomergeError) -> StoreError + '_ {
+    move |e| StoreError::Automerge {
+        doc: doc.to_string(),
+        detail: e.to_string(),
+    }
+}
+
+fn kind_label(c: Collection) -> &'static str {
+    c.label(crate::domain::Lang::Zh)
+}
+
+/// The record as stored: its JSON without the id, which is the key.
+fn record_json<R: Record>(rec: &R) -> Result<serde_json::Map<String, Json>> {
+    match serde_json::to_value(rec) {
+        Ok(Json::Object(mut map)) => {
+            map.remove("id");
+            Ok(map)
+        }
+        Ok(_) | Err(_) => Err(StoreError::Invalid(vec![Problem::error(
+            "record",
+            "无法序列化 (cannot serialize)",
+        )])),
+    }
+}
+
+fn record_obj(doc: &AutoCommit, id: &str) -> Option<ObjId> {
+    match doc.get(ROOT, id) {
+        Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
+        _ => None,
+    }
+}
+
+fn decode<R: Record>(doc_id: &DocId, id: &str, mut json: Json) -> Result<R> {
+    if let Json::Object(map) = &mut json {
+        map.insert("id".into(), Json::String(id.to_string()));
+    }
+    serde_json::from_value(json).map_err(|e| StoreError::Decode {
+        doc: doc_id.clone(),
+        id: id.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn is_record_key(key: &str) -> bool {
+    !key.starts_with('_')
+}
+
+impl Store {
+    pub fn home(&self) -> Result<&RecordId> {
+        self.home_id().ok_or(StoreError::NoFederation)
+    }
+
+    /// The home federation's record.
+    pub fn federation(&self) -> Option<Federation> {
+        let home = self.home_id()?;
+        self.get::<Federation>(home).ok().flatten()
+    }
+
+    /// Every federation whose documents this node holds (its own and peers').
+    pub fn federations(&self) -> Vec<Federation> {
+        self.all::<Federation>().unwrap_or_default()
+    }
+
+    /// Creates this node's federation; refuses if one exists.
+    pub fn init_federation(&mut self, fed: &Federation) -> Result<Vec<Problem>> {
+        if let Some(existing) = self.federation() {
+            return Err(StoreError::AlreadyInitialized(existing.name));
+        }
+        let problems = fed.validate();
+        if has_errors(&problems) {
+            return Err(StoreError::Invalid(problems));
+        }
+        self.set_home(&fed.id)?;
+        self.insert(fed)?;
+        Ok(problems)
+    }
+
+    fn doc_for<R: Record>(&self, partition: Option<String>) -> Result<DocId> {
+        let home = self.home()?.clone();
+        let part = match R::COLLECTION {
+            Collection::Orgs => partition,
+            _ => None,
+        };
+        Ok(DocId::new(&home, R::COLLECTION, part.as_deref()))
+    }
+
+    /// The document holding a record, searching all documents of its collection.
+    pub fn locate(&self, collection: Collection, id: &RecordId) -> Option<DocId> {
+        self.docs
+            .iter()
+            .filter(|(d, _)| d.collection() == collection)
+            .find(|(_, s)| record_obj(&s.doc, id.as_str()).is_some())
+            .map(|(d, _)| d.clone())
+    }
+
+    fn check_unique_name(&mut self, org: &Organization) -> Result<()> {
+        if let Some(existing) = self.org_name_exists(&org.name) {
+            if existing != org.id {
+                return Err(StoreError::DuplicateName {
+                    name: org.name.clone(),
+                    existing,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The organization already using this name (after folding), if any.
+    pub fn org_name_exists(&mut self, name: &str) -> Option<RecordId> {
+        if self.name_index.is_none() {
+            let mut index = HashMap::new();
+            for row in self.scan(Collection::Orgs, &["name", "lifecycle"]) {
+                if let Some(n) = &row.values[0] {
+                    index.insert(name_key(n), row.id);
+                }
+            }
+            self.name_index = Some(index);
+        }
+        self.name_index
+            .as_ref()
+            .and_then(|i| i.get(&name_key(name)).cloned())
+    }
+
+    fn index_name(&mut self, old: Option<&str>, new: &str, id: &RecordId) {
+        if let Some(index) = &mut self.name_index {
+            if let Some(o) = old {
+                index.remove(&name_key(o));
+            }
+            index.insert(name_key(new), id.clone());
+        }
+    }
+
+    /// Rules across records, applied before a write.
+    fn check_record<R: Record>(&mut self, rec: &R) -> Result<Vec<Problem>> {
+        let problems = rec.validate();
+        if has_errors(&problems) {
+            return Err(StoreError::Invalid(problems));
+        }
+        if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+            self.check_unique_name(org)?;
+        }
+        Ok(problems
+            .into_iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .collect())
+    }
+
+    /// Adds a new record. Ok carries the warnings.
+    pub fn insert<R: Record>(&mut self, rec: &R) -> Result<Vec<Problem>> {
+        let warnings = self.check_record(rec)?;
+        if self.locate(R::COLLECTION, rec.id()).is_some() {
+            return Err(StoreError::AlreadyExists {
+                kind: kind_label(R::COLLECTION),
+                id: rec.id().clone(),
+            });
+        }
+        let doc_id = self.doc_for::<R>(rec.partition())?;
+        let json = Json::Object(record_json(rec)?);
+        self.create_doc(&doc_id)?;
+        let state = self.docs.get_mut(&doc_id).expect("created above");
+        state
+            .doc
+            .batch_create_object(ROOT, rec.id().as_str(), &codec::to_hydrate(&json), false)
+            .map_err(am(&doc_id))?;
+        self.persist(std::slice::from_ref(&doc_id))?;
+        if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+            self.index_name(None, &org.name, &org.id);
+        }
+        Ok(warnings)
+    }
+
+    /// Adds many records at once: all validated first, then written in
+    /// commits of ~100 records and persisted in one atomic batch, so an
+    /// import is either wholly there or not at all.
+    pub fn insert_many<R: Record>(&mut self, recs: &[R]) -> Result<usize> {
+        let mut seen = HashMap::new();
+        for rec in recs {
+            self.check_record(rec)?;
+            if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+                if let Some(first) = seen.insert(name_key(&org.name), org.id.clone()) {
+                    return Err(StoreError::DuplicateName {
+                        name: org.name.clone(),
+                        existing: first,
+                    });
+                }
+            }
+            if self.locate(R::COLLECTION, rec.id()).is_some() {
+                return Err(StoreError::AlreadyExists {
+                    kind: kind_label(R::COLLECTION),
+                    id: rec.id().clone(),
+                });
+            }
+        }
+        let mut by_doc: std::collections::BTreeMap<DocId, Vec<&R>> =
+            std::collections::BTreeMap::new();
+        for rec in recs {
+            by_doc
+                .entry(self.doc_for::<R>(rec.partition())?)
+                .or_default()
+                .push(rec);
+        }
+        let mut pieces = Vec::new();
+        for (doc_id, group) in &by_doc {
+            self.create_doc(doc_id)?;
+            for chunk in group.chunks(RECORDS_PER_COMMIT) {
+                let state = self.docs.get_mut(doc_id).expect("created above");
+                for rec in chunk {
+                    let json = Json::Object(record_json(*rec)?);
+                    state
+                        .doc
+                        .batch_create_object(
+                            ROOT,
+                            rec.id().as_str(),
+                            &codec::to_hydrate(&json),
+                            false,
+                        )
+                        .map_err(am(doc_id))?;
+                }
+                state.doc.commit();
+            }
+            pieces.push(doc_id.clone());
+        }
+        self.persist(&pieces)?;
+        if self.name_index.is_some() {
+            for rec in recs {
+                if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+                    self.index_name(None, &org.name, &org.id);
+                }
+            }
+        }
+        Ok(recs.len())
+    }
+
+    /// Writes the fields of `rec` that differ from the stored record.
+    pub fn update<R: Record>(&mut self, rec: &R) -> Result<Vec<Problem>> {
+        let warnings = self.check_record(rec)?;
+        let old_doc = self
+            .locate(R::COLLECTION, rec.id())
+            .ok_or_else(|| StoreError::NotFound {
+                kind: kind_label(R::COLLECTION),
+                id: rec.id().to_string(),
+            })?;
+        let new_doc = match R::COLLECTION {
+            // Keep records in the document they live in, except when an
+            // organization moves to another county.
+            Collection::Orgs => DocId::new(
+                &old_doc.federation(),
+                Collection::Orgs,
+                rec.partition().as_deref(),
+            ),
+            _ => old_doc.clone(),
+        };
+        let new_json = record_json(rec)?;
+        let id = rec.id().as_str();
+        let state = self.docs.get_mut(&old_doc).expect("located above");
+        let obj = record_obj(&state.doc, id).expect("located above");
+        let old_json = match codec::read_object(&state.doc, &obj, 0) {
+            Json::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        let old_name = old_json
+            .get("name")
+            .and_then(Json::as_str)
+            .map(str::to_string);
+        if new_doc == old_doc {
+            codec::update_map(&mut state.doc, &obj, &old_json, &new_json).map_err(am(&old_doc))?;
+            self.persist(std::slice::from_ref(&old_doc))?;
+        } else {
+            state.doc.delete(ROOT, id).map_err(am(&old_doc))?;
+            self.create_doc(&new_doc)?;
+            let target = self.docs.get_mut(&new_doc).expect("created above");
+            target
+                .doc
+                .batch_create_object(ROOT, id, &codec::to_hydrate(&Json::Object(new_json)), false)
+                .map_err(am(&new_doc))?;
+            self.persist(&[old_doc, new_doc])?;
+        }
+        if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+            self.index_name(old_name.as_deref(), &org.name, &org.id);
+        }
+        Ok(warnings)
+    }
+
+    /// One record by id, from whichever document of its collection holds it.
+    pub fn get<R: Record>(&self, id: &RecordId) -> Result<Option<R>> {
+        for (doc_id, state) in self
+            .docs
+            .iter()
+            .filter(|(d, _)| d.collection() == R::COLLECTION)
+        {
+            if let Some(obj) = record_obj(&state.doc, id.as_str()) {
+                let json = codec::read_object(&state.doc, &obj, 0);
+                return decode(doc_id, id.as_str(), json).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every record of a type across all documents held. A record that
+    /// cannot be decoded is an error naming it, not a silent gap.
+    pub fn all<R: Record>(&self) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        for (doc_id, state) in self
+            .docs
+            .iter()
+            .filter(|(d, _)| d.collection() == R::COLLECTION)
+        {
+            for item in state.doc.map_range(ROOT, ..) {
+                if !is_record_key(&item.key) {
+                    continue;
+                }
+                if let automerge::ValueRef::Object(ObjType::Map) = item.value {
+                    let json = codec::read_object(&state.doc, &item.id(), 0);
+                    out.push(decode(doc_id, &item.key, json)?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads selected scalar fields of every record of a collection by
+    /// walking the maps directly: the cheap path for list views.
+    pub fn scan(&self, collection: Collection, fields: &[&str]) -> Vec<ScanRow> {
+        let mut out = Vec::new();
+        for (doc_id, state) in self
+            .docs
+            .iter()
+            .filter(|(d, _)| d.collection() == collection)
+        {
+            self.scan_doc(doc_id, &state.doc, fields, &mut out);
+        }
+        out
+    }
+
+    pub(crate) fn scan_doc(
+        &self,
+        doc_id: &DocId,
+        doc: &AutoCommit,
+        fields: &[&str],
+        out: &mut Vec<ScanRow>,
+    ) {
+        for item in doc.map_range(ROOT, ..) {
+            if !is_record_key(&item.key) {
+                continue;
+            }
+            let automerge::ValueRef::Object(ObjType::Map) = item.value else {
+                continue;
+            };
+            let mut values = vec![None; fields.len()];
+            for field in doc.map_range(item.id(), ..) {
+                if let Some(i) = fields.iter().position(|f| *f == field.key) {
+                    values[i] = match field.value {
+                        automerge::ValueRef::Scalar(s) => match s {
+                            automerge::ScalarValueRef::Str(t) => Some(t.to_string()),
+                            automerge::ScalarValueRef::Null => None,
+                            other => Some(other.to_string()),
+                        },
+                        automerge::ValueRef::Object(_) => None,
+                    };
+                }
+            }
+            out.push(ScanRow {
+                id: RecordId(item.key.to_string()),
+                doc: doc_id.clone(),
+                values,
+            });
+        }
+    }
+
+    /// Fields of a record holding concurrent values after a merge.
+    pub fn conflicts<R: Record>(&self, id: &RecordId) -> Result<Vec<FieldConflict>> {
+        let Some(doc_id) = self.locate(R::COLLECTION, id) else {
+            return Err(StoreError::NotFound {
+                kind: kind_label(R::COLLECTION),
+                id: id.to_string(),
+            });
+        };
+        let doc = &self.docs[&doc_id].doc;
+        let mut out = Vec::new();
+        let creations = doc.get_all(ROOT, id.as_str()).unwrap_or_default();
+        if creations.len() > 1 {
+            out.push(FieldConflict {
+                field: String::new(),
+                values: codec::read_all(doc, &ROOT, id.as_str()),
+            });
+        }
+        let obj = record_obj(doc, id.as_str()).expect("located above");
+        let mut found = Vec::new();
+        codec::conflicts_in(doc, &obj, "", &mut found);
+        out.extend(
+            found
+                .into_iter()
+                .map(|(field, values)| FieldConflict { field, values }),
+        );
+        Ok(out)
+    }
+
+    /// Settles a conflicted field by writing the chosen value over all of them.
+    pub fn resolve_conflict<R: Record>(
+        &mut self,
+        id: &RecordId,
+        field: &str,
+        value: Json,
+    ) -> Result<()> {
+        let doc_id = self
+            .locate(R::COLLECTION, id)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: kind_label(R::COLLECTION),
+                id: id.to_string(),
+            })?;
+        let state = self.docs.get_mut(&doc_id).expect("located above");
+        let mut obj = record_obj(&state.doc, id.as_str()).expect("located above");
+        let path: Vec<&str> = field.split('.').collect();
+        let (last, parents) = path.split_last().ok_or_else(|| StoreError::NotFound {
+            kind: "字段",
+            id: field.into(),
+        })?;
+        for key in parents {
+            obj = match state.doc.get(&obj, *key).map_err(am(&doc_id))? {
+                Some((Value::Object(_), child)) => child,
+                _ => {
+                    return Err(StoreError::NotFound {
+                        kind: "字段",
+                        id: field.into(),
+                    })
+                }
+            };
+        }
+        match &value {
+            Json::Object(_) | Json::Array(_) => {
+                state
+                    .doc
+                    .batch_create_object(&obj, *last, &codec::to_hydrate(&value), false)
+                    .map_err(am(&doc_id))?;
+            }
+            scalar => {
+                state
+                    .doc
+                    .put(&obj, *last, codec::to_scalar(scalar))
+                    .map_err(am(&doc_id))?;
+            }
+        }
+        // The result must still decode as a valid record.
+        let rec: R = self.get(id)?.ok_or_else(|| StoreError::NotFound {
+            kind: kind_label(R::COLLECTION),
+            id: id.to_string(),
+        })?;
+        let problems = rec.validate();
+        if has_errors(&problems) {
+            self.docs
+                .get_mut(&doc_id)
+                .expect("located above")
+                .doc
+                .rollback();
+            return Err(StoreError::Invalid(problems));
+        }
+        self.persist(&[doc_id])?;
+        self.name_index = None;
+        Ok(())
+    }
+
+    /// Marks an organization exited, keeping the record (退出机制).
+    pub fn exit_org(
+        &mut self,
+        id: &RecordId,
+        date: chrono::NaiveDate,
+        reason: &str,
+    ) -> Result<Organization> {
+        let mut org: Organization = self.get(id)?.ok_or_else(|| StoreError::NotFound {
+            kind: kind_label(Collection::Orgs),
+            id: id.to_string(),
+        })?;
+        org.lifecycle = crate::domain::Lifecycle::Exited;
+        org.exit_date = Some(date);
+        org.exit_reason = reason.trim().to_string();
+        self.update(&org)?;
+        Ok(org)
+    }
+
+    /// Number of records in each collection (cheap: counts map keys).
+    pub fn counts(&self) -> Vec<(Collection, usize)> {
+        Collection::ALL
+            .iter()
+            .map(|c| {
+                let n = self
+                    .docs
+                    .iter()
+                    .filter(|(d, _)| d.collection() == *c)
+                    .map(|(_, s)| s.doc.keys(ROOT).filter(|k| is_record_key(k)).count())
+                    .sum();
+                (*c, n)
+            })
+            .collect()
+    }
+
+    /// Forgets the name index after changes arrived from a peer.
+    pub(crate) fn invalidate_caches(&mut self) {
+        self.name_index = None;
+    }
+}

@@ -1,0 +1,130 @@
+//! The store's side of the Automerge sync protocol. Sync state is kept per
+//! peer per document and persisted, so a reconnect resumes from the heads
+//! both sides already share instead of resending documents.
+
+use super::{DocId, Result, Store, StoreError};
+use automerge::sync::{Message, State, SyncDoc};
+
+/// What one received message did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReceipt {
+    /// Changes carried by the message.
+    pub changes: usize,
+    /// Whether the document's heads moved.
+    pub changed: bool,
+}
+
+fn state_key(peer: &str, doc: &DocId) -> Vec<u8> {
+    let mut k = peer.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(doc.as_str().as_bytes());
+    k
+}
+
+impl Store {
+    fn sync_state(&mut self, peer: &str, doc: &DocId) -> &mut State {
+        let key = (peer.to_string(), doc.clone());
+        if !self.sync_states.contains_key(&key) {
+            let state = self
+                .disk
+                .sync
+                .get(state_key(peer, doc))
+                .ok()
+                .flatten()
+                .and_then(|bytes| State::decode(&bytes).ok())
+                .unwrap_or_default();
+            self.sync_states.insert(key.clone(), state);
+        }
+        self.sync_states.get_mut(&key).expect("inserted above")
+    }
+
+    fn save_sync_state(&mut self, peer: &str, doc: &DocId) -> Result<()> {
+        if let Some(state) = self.sync_states.get(&(peer.to_string(), doc.clone())) {
+            self.disk
+                .sync
+                .insert(state_key(peer, doc), state.encode())?;
+        }
+        Ok(())
+    }
+
+    /// The next message for `peer` about `doc`, or None when it has all we have.
+    pub fn sync_generate(&mut self, peer: &str, doc: &DocId) -> Result<Option<Vec<u8>>> {
+        if !self.docs.contains_key(doc) {
+            return Err(StoreError::NoSuchDoc(doc.to_string()));
+        }
+        let mut state = std::mem::take(self.sync_state(peer, doc));
+        let msg = self
+            .docs
+            .get_mut(doc)
+            .expect("checked above")
+            .doc
+            .sync()
+            .generate_sync_message(&mut state);
+        *self.sync_state(peer, doc) = state;
+        Ok(msg.map(Message::encode))
+    }
+
+    /// Applies a message from `peer`. A peer without write access may only
+    /// send heads and requests: a message carrying changes is refused whole.
+    pub fn sync_receive(
+        &mut self,
+        peer: &str,
+        doc: &DocId,
+        bytes: &[u8],
+        may_write: bool,
+    ) -> Result<SyncReceipt> {
+        let bad = |detail: String| StoreError::BadSyncMessage {
+            peer: peer.to_string(),
+            doc: doc.clone(),
+            detail,
+        };
+        let msg = Message::decode(bytes).map_err(|e| bad(e.to_string()))?;
+        let changes = msg.changes.len();
+        if changes > 0 && !may_write {
+            return Err(StoreError::ReadOnlyPeer {
+                peer: peer.to_string(),
+                doc: doc.clone(),
+            });
+        }
+        self.ensure_doc(doc)?;
+        let mut state = std::mem::take(self.sync_state(peer, doc));
+        let entry = self.docs.get_mut(doc).expect("ensured above");
+        let before = entry.doc.get_heads();
+        let result = entry.doc.sync().receive_sync_message(&mut state, msg);
+        let after = entry.doc.get_heads();
+        *self.sync_state(peer, doc) = state;
+        if let Err(e) = result {
+            // Nothing of a rejected message is persisted; the sync state is
+            // reset so the next session starts clean.
+            self.reset_sync_state(peer, doc);
+            return Err(bad(e.to_string()));
+        }
+        let changed = before != after;
+        if changed {
+            self.persist(std::slice::from_ref(doc))?;
+            self.invalidate_caches();
+        }
+        self.save_sync_state(peer, doc)?;
+        Ok(SyncReceipt { changes, changed })
+    }
+
+    /// Forgets what we believed `peer` has of `doc` (after an error).
+    pub fn reset_sync_state(&mut self, peer: &str, doc: &DocId) {
+        self.sync_states.remove(&(peer.to_string(), doc.clone()));
+        let _ = self.disk.sync.remove(state_key(peer, doc));
+    }
+
+    /// Persists every sync state of a peer (end of a session).
+    pub fn save_sync_states(&mut self, peer: &str) -> Result<()> {
+        let docs: Vec<DocId> = self
+            .sync_states
+            .keys()
+            .filter(|(p, _)| p == peer)
+            .map(|(_, d)| d.clone())
+            .collect();
+        for doc in docs {
+            self.save_sync_state(peer, &doc)?;
+        }
+        self.flush()
+    }
+}

@@ -1,0 +1,355 @@
+//! The store against temporary data directories.
+
+use chrono::NaiveDate;
+use hubsync::domain::*;
+use hubsync::store::{DocId, Store, StoreError};
+use tempfile::TempDir;
+
+fn federation() -> Federation {
+    Federation {
+        id: RecordId::from("fed0000000000001"),
+        name: "锦江区社区社会组织联合会".into(),
+        level: Level::County,
+        division: "510104".into(),
+        parent: String::new(),
+        contact_name: "王秘书".into(),
+        contact_phone: "028-8765 4321".into(),
+    }
+}
+
+fn org(name: &str, division: &str) -> Organization {
+    let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, division);
+    o.filing_number = format!("JJ-{}", name.len());
+    o
+}
+
+fn new_store() -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.init_federation(&federation()).unwrap();
+    (dir, store)
+}
+
+/// Runs the sync protocol between two stores until both are quiet.
+fn sync_pair(a: &mut Store, a_name: &str, b: &mut Store, b_name: &str, doc: &DocId) {
+    for _ in 0..20 {
+        let mut quiet = true;
+        if let Some(m) = a.sync_generate(b_name, doc).unwrap() {
+            b.sync_receive(a_name, doc, &m, true).unwrap();
+            quiet = false;
+        }
+        if b.has_doc(doc) {
+            if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
+                a.sync_receive(b_name, doc, &m, true).unwrap();
+                quiet = false;
+            }
+        }
+        if quiet {
+            return;
+        }
+    }
+    panic!("sync did not settle");
+}
+
+#[test]
+fn records_round_trip_and_survive_reopen() {
+    let (dir, mut store) = new_store();
+    let mut o = org("玉林社区夕阳红舞蹈队", "510104001002");
+    o.members = Some(30);
+    o.evaluations.insert(
+        "2024".into(),
+        Evaluation {
+            basic: 20,
+            activities: 20,
+            contribution: 20,
+            influence: 20,
+            result: None,
+        },
+    );
+    store.insert(&o).unwrap();
+    let mut p = Person::new("李红");
+    p.phone = "13812345678".into();
+    p.roles = vec![Role::Liaison];
+    store.insert(&p).unwrap();
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap(), o);
+    drop(store);
+
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.federation().unwrap().name, "锦江区社区社会组织联合会");
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap(), o);
+    assert_eq!(store.all::<Person>().unwrap(), vec![p]);
+    let docs = store.documents();
+    assert!(docs
+        .iter()
+        .any(|d| d.id.as_str() == "fed0000000000001/orgs/510104" && d.records == 1));
+}
+
+#[test]
+fn update_writes_changed_fields_and_can_move_county() {
+    let (_dir, mut store) = new_store();
+    let mut o = org("望江社区邻里互助会", "510104002001");
+    store.insert(&o).unwrap();
+    o.head_name = "张三".into();
+    store.update(&o).unwrap();
+    assert_eq!(
+        store.get::<Organization>(&o.id).unwrap().unwrap().head_name,
+        "张三"
+    );
+    o.division = "510105001001".into();
+    store.update(&o).unwrap();
+    assert_eq!(
+        store.locate(Collection::Orgs, &o.id).unwrap().part(),
+        Some("510105")
+    );
+    assert_eq!(store.all::<Organization>().unwrap().len(), 1);
+}
+
+#[test]
+fn names_are_unique_after_folding() {
+    let (_dir, mut store) = new_store();
+    store.insert(&org("阳光志愿队", "510104001001")).unwrap();
+    let err = store
+        .insert(&org(" 阳光 志愿队 ", "510104001001"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::DuplicateName { .. }), "{err}");
+    assert!(err.to_string().contains("阳光"));
+}
+
+#[test]
+fn invalid_records_are_refused_with_the_field_named() {
+    let (_dir, mut store) = new_store();
+    let mut o = org("错误代码组织", "510104001001");
+    o.credit_code = "51420000MJH2003664".into();
+    let err = store.insert(&o).unwrap_err();
+    assert!(err.to_string().contains("credit_code"), "{err}");
+    assert!(store.all::<Organization>().unwrap().is_empty());
+}
+
+#[test]
+fn insert_many_is_all_or_nothing() {
+    let (dir, mut store) = new_store();
+    let mut batch: Vec<Organization> = (0..250)
+        .map(|i| org(&format!("测试组织{i}"), "510104001001"))
+        .collect();
+    batch[200].name = "测试组织3".into(); // duplicate inside the batch
+    assert!(store.insert_many(&batch).is_err());
+    assert!(store.all::<Organization>().unwrap().is_empty());
+    batch[200].name = "测试组织二百".into();
+    assert_eq!(store.insert_many(&batch).unwrap(), 250);
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.all::<Organization>().unwrap().len(), 250);
+}
+
+#[test]
+fn exit_keeps_the_record() {
+    let (_dir, mut store) = new_store();
+    let o = org("青年读书会", "510104001001");
+    store.insert(&o).unwrap();
+    let day = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    store.exit_org(&o.id, day, "长期不开展活动").unwrap();
+    let back = store.get::<Organization>(&o.id).unwrap().unwrap();
+    assert_eq!(back.lifecycle, Lifecycle::Exited);
+    assert_eq!(back.exit_date, Some(day));
+}
+
+#[test]
+fn two_stores_converge_and_keep_concurrent_values_as_conflicts() {
+    let (_da, mut a) = new_store();
+    let db = TempDir::new().unwrap();
+    let mut b = Store::open(db.path()).unwrap();
+    let o = org("共享组织", "510104001001");
+    a.insert(&o).unwrap();
+    let doc = a.locate(Collection::Orgs, &o.id).unwrap();
+    let meta = DocId::parse("fed0000000000001/meta").unwrap();
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &meta);
+    b.set_home(&RecordId::from("fed0000000000001")).unwrap();
+    assert_eq!(b.get::<Organization>(&o.id).unwrap().unwrap(), o);
+
+    let mut on_a = o.clone();
+    on_a.head_name = "甲".into();
+    on_a.members = Some(10);
+    a.update(&on_a).unwrap();
+    let mut on_b = o.clone();
+    on_b.head_name = "乙".into();
+    on_b.address = "人民南路1号".into();
+    b.update(&on_b).unwrap();
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
+
+    assert_eq!(a.doc_heads(&doc), b.doc_heads(&doc));
+    let merged = a.get::<Organization>(&o.id).unwrap().unwrap();
+    assert_eq!(merged, b.get::<Organization>(&o.id).unwrap().unwrap());
+    assert_eq!(merged.members, Some(10));
+    assert_eq!(merged.address, "人民南路1号");
+    let conflicts = a.conflicts::<Organization>(&o.id).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, "head_name");
+    a.resolve_conflict::<Organization>(&o.id, "head_name", "乙".into())
+        .unwrap();
+    assert!(a.conflicts::<Organization>(&o.id).unwrap().is_empty());
+    assert_eq!(
+        a.get::<Organization>(&o.id).unwrap().unwrap().head_name,
+        "乙"
+    );
+}
+
+#[test]
+fn read_only_peer_changes_are_refused() {
+    let (_da, mut a) = new_store();
+    let db = TempDir::new().unwrap();
+    let mut b = Store::open(db.path()).unwrap();
+    let doc = DocId::parse("fed0000000000001/meta").unwrap();
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
+    // B edits its copy and tries to send it to A as a read-only peer.
+    b.set_home(&RecordId::from("fed0000000000001")).unwrap();
+    let mut fed = b.federation().unwrap();
+    fed.contact_name = "篡改".into();
+    b.update(&fed).unwrap();
+    let heads_before = a.doc_heads(&doc);
+    let mut refused = false;
+    for _ in 0..6 {
+        if let Some(m) = a.sync_generate("B", &doc).unwrap() {
+            b.sync_receive("A", &doc, &m, true).unwrap();
+        }
+        if let Some(m) = b.sync_generate("A", &doc).unwrap() {
+            match a.sync_receive("B", &doc, &m, false) {
+                Err(StoreError::ReadOnlyPeer { .. }) => refused = true,
+                other => {
+                    other.unwrap();
+                }
+            }
+        }
+    }
+    assert!(refused);
+    assert_eq!(a.doc_heads(&doc), heads_before);
+    assert_eq!(a.federation().unwrap().contact_name, "王秘书");
+}
+
+#[test]
+fn malformed_sync_message_changes_nothing() {
+    let (_d, mut a) = new_store();
+    let doc = DocId::parse("fed0000000000001/meta").unwrap();
+    let before = a.doc_heads(&doc);
+    let err = a.sync_receive("X", &doc, b"\x42garbage", true).unwrap_err();
+    assert!(matches!(err, StoreError::BadSyncMessage { .. }), "{err}");
+    assert!(err.to_string().contains("fed0000000000001/meta"));
+    assert_eq!(a.doc_heads(&doc), before);
+}
+
+#[test]
+fn document_bytes_export_and_import_merge() {
+    let (_da, mut a) = new_store();
+    let o = org("导出组织", "510104001001");
+    a.insert(&o).unwrap();
+    let doc = a.locate(Collection::Orgs, &o.id).unwrap();
+    let bytes = a.export_doc(&doc).unwrap();
+    // Standard Automerge bytes: any Automerge library can load them.
+    assert!(automerge::AutoCommit::load(&bytes).is_ok());
+    let db = TempDir::new().unwrap();
+    let mut b = Store::open(db.path()).unwrap();
+    assert_eq!(b.import_doc(&bytes).unwrap(), doc);
+    assert_eq!(b.get::<Organization>(&o.id).unwrap().unwrap(), o);
+    assert!(matches!(
+        b.import_doc(b"not automerge"),
+        Err(StoreError::BadDocument(_))
+    ));
+}
+
+#[test]
+fn compaction_keeps_everything() {
+    let (dir, mut store) = new_store();
+    let mut o = org("压缩测试组织", "510104001001");
+    store.insert(&o).unwrap();
+    for i in 0..300u32 {
+        o.members = Some(i);
+        store.update(&o).unwrap();
+    }
+    store.compact_all().unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        store.get::<Organization>(&o.id).unwrap().unwrap().members,
+        Some(299)
+    );
+}
+
+#[test]
+fn corrupted_pieces_are_quarantined_and_named() {
+    let (dir, mut store) = new_store();
+    let o = org("损坏测试组织", "510104001001");
+    store.insert(&o).unwrap();
+    let mut o2 = o.clone();
+    o2.members = Some(5);
+    store.update(&o2).unwrap();
+    drop(store);
+    // Truncate the last change piece of the organization document.
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let tree = db.open_tree("docs").unwrap();
+        let (key, value) = tree
+            .scan_prefix(b"fed0000000000001/orgs/510104")
+            .last()
+            .unwrap()
+            .unwrap();
+        tree.insert(key, &value[..value.len() / 2]).unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        store
+            .warnings()
+            .iter()
+            .any(|w| w.contains("fed0000000000001/orgs/510104")),
+        "{:?}",
+        store.warnings()
+    );
+    // The earlier state survives.
+    assert_eq!(
+        store.get::<Organization>(&o.id).unwrap().unwrap().members,
+        None
+    );
+}
+
+#[test]
+fn a_damaged_base_is_reported_and_repairable() {
+    let (dir, mut store) = new_store();
+    store.insert(&org("基础损坏组织", "510104001001")).unwrap();
+    store.compact_all().unwrap();
+    drop(store);
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let tree = db.open_tree("docs").unwrap();
+        let mut key = b"fed0000000000001/orgs/510104".to_vec();
+        key.extend_from_slice(b"\0b");
+        tree.insert(key, b"\x85\x6f\x4a\x83garbage".to_vec())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    let doc = DocId::parse("fed0000000000001/orgs/510104").unwrap();
+    assert!(store.damaged().contains_key(&doc));
+    assert!(matches!(
+        store.ensure_doc(&doc),
+        Err(StoreError::Damaged { .. })
+    ));
+    assert_eq!(
+        store.federation().unwrap().division,
+        "510104",
+        "other documents still open"
+    );
+    store.repair_doc(&doc).unwrap();
+    assert!(store.damaged().is_empty());
+    drop(store);
+    assert!(Store::open(dir.path()).unwrap().damaged().is_empty());
+}
+
+#[test]
+fn second_process_gets_a_clear_in_use_error() {
+    let (dir, _store) = new_store();
+    match Store::open(dir.path()) {
+        Err(StoreError::InUse(p)) => assert_eq!(p, dir.path()),
+        Err(other) => panic!("expected InUse, got {other}"),
+        Ok(_) => panic!("opened twice"),
+    }
+}
