@@ -251,10 +251,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
 
 /// Parses a time of day as HH:MM (also 9:00, 09：00, 0900).
 pub fn parse_time(input: &str) -> Result<String, FieldError> {
-    let text = fold_width(input)
-        .trim()
-        .replace('点', ":")
-        .replace('：', ":");
+    let text = fold_width(input).trim().replace(['点', '：'], ":");
     let (h, m) = match text.split_once(':') {
         Some((h, m)) => (h.trim(), if m.trim().is_empty() { "0" } else { m.trim() }),
         None if text.len() == 4 => (&text[..2], &text[2..]),

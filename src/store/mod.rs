@@ -180,7 +180,7 @@ impl Store {
                     for q in quarantined {
                         store.warnings.push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
                     }
-                    let doc = doc.with_actor(store.actor.clone());
+                    let doc = (*doc).with_actor(store.actor.clone());
                     store.docs.insert(
                         doc_id,
                         DocState {
