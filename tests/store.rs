@@ -56,16 +56,8 @@ fn records_round_trip_and_survive_reopen() {
     let (dir, mut store) = new_store();
     let mut o = org("玉林社区夕阳红舞蹈队", "510104001002");
     o.members = Some(30);
-    o.evaluations.insert(
-        "2024".into(),
-        Evaluation {
-            basic: 20,
-            activities: 20,
-            contribution: 20,
-            influence: 20,
-            result: None,
-        },
-    );
+    o.evaluations
+        .insert("2024".into(), Evaluation { basic: 20, activities: 20, contribution: 20, influence: 20, result: None });
     store.insert(&o).unwrap();
     let mut p = Person::new("李红");
     p.phone = "13812345678".into();
@@ -79,9 +71,7 @@ fn records_round_trip_and_survive_reopen() {
     assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap(), o);
     assert_eq!(store.all::<Person>().unwrap(), vec![p]);
     let docs = store.documents();
-    assert!(docs
-        .iter()
-        .any(|d| d.id.as_str() == "fed0000000000001/orgs/510104" && d.records == 1));
+    assert!(docs.iter().any(|d| d.id.as_str() == "fed0000000000001/orgs/510104" && d.records == 1));
 }
 
 #[test]
@@ -91,16 +81,10 @@ fn update_writes_changed_fields_and_can_move_county() {
     store.insert(&o).unwrap();
     o.head_name = "张三".into();
     store.update(&o).unwrap();
-    assert_eq!(
-        store.get::<Organization>(&o.id).unwrap().unwrap().head_name,
-        "张三"
-    );
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().head_name, "张三");
     o.division = "510105001001".into();
     store.update(&o).unwrap();
-    assert_eq!(
-        store.locate(Collection::Orgs, &o.id).unwrap().part(),
-        Some("510105")
-    );
+    assert_eq!(store.locate(Collection::Orgs, &o.id).unwrap().part(), Some("510105"));
     assert_eq!(store.all::<Organization>().unwrap().len(), 1);
 }
 
@@ -108,9 +92,7 @@ fn update_writes_changed_fields_and_can_move_county() {
 fn names_are_unique_after_folding() {
     let (_dir, mut store) = new_store();
     store.insert(&org("阳光志愿队", "510104001001")).unwrap();
-    let err = store
-        .insert(&org(" 阳光 志愿队 ", "510104001001"))
-        .unwrap_err();
+    let err = store.insert(&org(" 阳光 志愿队 ", "510104001001")).unwrap_err();
     assert!(matches!(err, StoreError::DuplicateName { .. }), "{err}");
     assert!(err.to_string().contains("阳光"));
 }
@@ -128,9 +110,7 @@ fn invalid_records_are_refused_with_the_field_named() {
 #[test]
 fn insert_many_is_all_or_nothing() {
     let (dir, mut store) = new_store();
-    let mut batch: Vec<Organization> = (0..250)
-        .map(|i| org(&format!("测试组织{i}"), "510104001001"))
-        .collect();
+    let mut batch: Vec<Organization> = (0..250).map(|i| org(&format!("测试组织{i}"), "510104001001")).collect();
     batch[200].name = "测试组织3".into(); // duplicate inside the batch
     assert!(store.insert_many(&batch).is_err());
     assert!(store.all::<Organization>().unwrap().is_empty());
@@ -185,13 +165,9 @@ fn two_stores_converge_and_keep_concurrent_values_as_conflicts() {
     let conflicts = a.conflicts::<Organization>(&o.id).unwrap();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0].field, "head_name");
-    a.resolve_conflict::<Organization>(&o.id, "head_name", "乙".into())
-        .unwrap();
+    a.resolve_conflict::<Organization>(&o.id, "head_name", "乙".into()).unwrap();
     assert!(a.conflicts::<Organization>(&o.id).unwrap().is_empty());
-    assert_eq!(
-        a.get::<Organization>(&o.id).unwrap().unwrap().head_name,
-        "乙"
-    );
+    assert_eq!(a.get::<Organization>(&o.id).unwrap().unwrap().head_name, "乙");
 }
 
 #[test]
@@ -250,10 +226,7 @@ fn document_bytes_export_and_import_merge() {
     let mut b = Store::open(db.path()).unwrap();
     assert_eq!(b.import_doc(&bytes).unwrap(), doc);
     assert_eq!(b.get::<Organization>(&o.id).unwrap().unwrap(), o);
-    assert!(matches!(
-        b.import_doc(b"not automerge"),
-        Err(StoreError::BadDocument(_))
-    ));
+    assert!(matches!(b.import_doc(b"not automerge"), Err(StoreError::BadDocument(_))));
 }
 
 #[test]
@@ -268,10 +241,7 @@ fn compaction_keeps_everything() {
     store.compact_all().unwrap();
     drop(store);
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        store.get::<Organization>(&o.id).unwrap().unwrap().members,
-        Some(299)
-    );
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().members, Some(299));
 }
 
 #[test]
@@ -287,28 +257,14 @@ fn corrupted_pieces_are_quarantined_and_named() {
     {
         let db = sled::open(dir.path().join("db")).unwrap();
         let tree = db.open_tree("docs").unwrap();
-        let (key, value) = tree
-            .scan_prefix(b"fed0000000000001/orgs/510104")
-            .last()
-            .unwrap()
-            .unwrap();
+        let (key, value) = tree.scan_prefix(b"fed0000000000001/orgs/510104").last().unwrap().unwrap();
         tree.insert(key, &value[..value.len() / 2]).unwrap();
         db.flush().unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
-    assert!(
-        store
-            .warnings()
-            .iter()
-            .any(|w| w.contains("fed0000000000001/orgs/510104")),
-        "{:?}",
-        store.warnings()
-    );
+    assert!(store.warnings().iter().any(|w| w.contains("fed0000000000001/orgs/510104")), "{:?}", store.warnings());
     // The earlier state survives.
-    assert_eq!(
-        store.get::<Organization>(&o.id).unwrap().unwrap().members,
-        None
-    );
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().members, None);
 }
 
 #[test]
@@ -322,22 +278,14 @@ fn a_damaged_base_is_reported_and_repairable() {
         let tree = db.open_tree("docs").unwrap();
         let mut key = b"fed0000000000001/orgs/510104".to_vec();
         key.extend_from_slice(b"\0b");
-        tree.insert(key, b"\x85\x6f\x4a\x83garbage".to_vec())
-            .unwrap();
+        tree.insert(key, b"\x85\x6f\x4a\x83garbage".to_vec()).unwrap();
         db.flush().unwrap();
     }
     let mut store = Store::open(dir.path()).unwrap();
     let doc = DocId::parse("fed0000000000001/orgs/510104").unwrap();
     assert!(store.damaged().contains_key(&doc));
-    assert!(matches!(
-        store.ensure_doc(&doc),
-        Err(StoreError::Damaged { .. })
-    ));
-    assert_eq!(
-        store.federation().unwrap().division,
-        "510104",
-        "other documents still open"
-    );
+    assert!(matches!(store.ensure_doc(&doc), Err(StoreError::Damaged { .. })));
+    assert_eq!(store.federation().unwrap().division, "510104", "other documents still open");
     store.repair_doc(&doc).unwrap();
     assert!(store.damaged().is_empty());
     drop(store);

@@ -47,11 +47,7 @@ pub trait Vocabulary: Sized + Copy + PartialEq + 'static {
             .ok_or_else(|| UnknownValue {
                 vocabulary: Self::NAME,
                 given: text.trim().to_string(),
-                expected: Self::all()
-                    .iter()
-                    .map(|v| format!("{}/{}", v.zh(), v.code()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                expected: Self::all().iter().map(|v| format!("{}/{}", v.zh(), v.code())).collect::<Vec<_>>().join(", "),
             })
     }
 }
@@ -300,11 +296,7 @@ pub mod code_list {
     }
 
     pub fn join<V: Vocabulary>(values: &[V]) -> String {
-        values
-            .iter()
-            .map(|v| v.code())
-            .collect::<Vec<_>>()
-            .join(",")
+        values.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
     }
 
     /// Splits on ASCII and Chinese separators; keeps order, drops repeats.
@@ -327,11 +319,7 @@ pub mod code_list {
             super::Lang::Zh => "、",
             super::Lang::En => ", ",
         };
-        values
-            .iter()
-            .map(|v| v.label(lang))
-            .collect::<Vec<_>>()
-            .join(sep)
+        values.iter().map(|v| v.label(lang)).collect::<Vec<_>>().join(sep)
     }
 }
 
@@ -343,14 +331,8 @@ mod tests {
     fn parses_codes_labels_and_aliases() {
         assert_eq!(Category::parse("公益慈善").unwrap(), Category::Charity);
         assert_eq!(Category::parse(" charity ").unwrap(), Category::Charity);
-        assert_eq!(
-            Category::parse("Culture and Sports").unwrap(),
-            Category::CultureSports
-        );
-        assert_eq!(
-            LegalStatus::parse("登记成立").unwrap(),
-            LegalStatus::Registered
-        );
+        assert_eq!(Category::parse("Culture and Sports").unwrap(), Category::CultureSports);
+        assert_eq!(LegalStatus::parse("登记成立").unwrap(), LegalStatus::Registered);
         assert_eq!(Level::parse("county").unwrap(), Level::County);
         let err = Category::parse("hobby").unwrap_err();
         assert!(err.to_string().contains("'hobby'"), "{err}");

@@ -90,18 +90,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn error(field: &'static str, message: impl Into<String>) -> Self {
-        Problem {
-            field,
-            severity: Severity::Error,
-            message: message.into(),
-        }
+        Problem { field, severity: Severity::Error, message: message.into() }
     }
     pub fn warning(field: &'static str, message: impl Into<String>) -> Self {
-        Problem {
-            field,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Problem { field, severity: Severity::Warning, message: message.into() }
     }
 }
 
@@ -140,10 +132,7 @@ fn check_phone(field: &'static str, phone: &str, out: &mut Vec<Problem>) {
 
 fn check_required(field: &'static str, value: &str, label: &str, out: &mut Vec<Problem>) {
     if value.trim().is_empty() {
-        out.push(Problem::error(
-            field,
-            format!("{label}不能为空 ({field} is required)"),
-        ));
+        out.push(Problem::error(field, format!("{label}不能为空 ({field} is required)")));
     }
 }
 
@@ -198,10 +187,7 @@ pub struct Evaluation {
 
 impl Evaluation {
     pub fn total(&self) -> u32 {
-        self.basic as u32
-            + self.activities as u32
-            + self.contribution as u32
-            + self.influence as u32
+        self.basic as u32 + self.activities as u32 + self.contribution as u32 + self.influence as u32
     }
 
     /// The recorded result, or the one the score implies.
@@ -369,19 +355,10 @@ impl Record for Organization {
             }
         }
         for (year, e) in &self.evaluations {
-            if year
-                .parse::<u16>()
-                .map_or(true, |y| !(2000..=2100).contains(&y))
-            {
-                out.push(Problem::error(
-                    "evaluations",
-                    format!("考核年份 '{year}' 无效 (evaluation year)"),
-                ));
+            if year.parse::<u16>().map_or(true, |y| !(2000..=2100).contains(&y)) {
+                out.push(Problem::error("evaluations", format!("考核年份 '{year}' 无效 (evaluation year)")));
             }
-            if [e.basic, e.activities, e.contribution, e.influence]
-                .iter()
-                .any(|s| *s > 25)
-            {
+            if [e.basic, e.activities, e.contribution, e.influence].iter().any(|s| *s > 25) {
                 out.push(Problem::error(
                     "evaluations",
                     format!("{year}年考核各项得分应为0–25 (each part scores 0–25)"),
@@ -404,10 +381,7 @@ impl Record for Organization {
         }
         if let (Some(f), Some(x)) = (self.founded, self.exit_date) {
             if x < f {
-                out.push(Problem::error(
-                    "exit_date",
-                    "退出日期早于成立日期 (exit date before founding date)",
-                ));
+                out.push(Problem::error("exit_date", "退出日期早于成立日期 (exit date before founding date)"));
             }
         }
         out
@@ -510,10 +484,7 @@ impl Record for LiaisonAssignment {
         let mut out = Vec::new();
         if let Some(to) = self.to {
             if to < self.from {
-                out.push(Problem::error(
-                    "to",
-                    "结束日期早于开始日期 (end before start)",
-                ));
+                out.push(Problem::error("to", "结束日期早于开始日期 (end before start)"));
             }
         }
         out
@@ -589,8 +560,7 @@ impl Booking {
     }
 
     pub fn hours(&self) -> f64 {
-        (validate::minutes_of(&self.end) as f64 - validate::minutes_of(&self.start) as f64).max(0.0)
-            / 60.0
+        (validate::minutes_of(&self.end) as f64 - validate::minutes_of(&self.start) as f64).max(0.0) / 60.0
     }
 }
 
@@ -610,10 +580,7 @@ impl Record for Booking {
             }
         }
         if validate::minutes_of(&self.end) <= validate::minutes_of(&self.start) {
-            out.push(Problem::error(
-                "end",
-                "结束时间应晚于开始时间 (end must be after start)",
-            ));
+            out.push(Problem::error("end", "结束时间应晚于开始时间 (end must be after start)"));
         }
         out
     }
@@ -630,8 +597,7 @@ pub struct Session {
 
 impl Session {
     pub fn hours(&self) -> f64 {
-        (validate::minutes_of(&self.end) as f64 - validate::minutes_of(&self.start) as f64).max(0.0)
-            / 60.0
+        (validate::minutes_of(&self.end) as f64 - validate::minutes_of(&self.start) as f64).max(0.0) / 60.0
     }
 }
 
@@ -721,16 +687,10 @@ impl Record for Attendance {
     fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.id != RecordId::attendance(&self.session, &self.person) {
-            out.push(Problem::error(
-                "id",
-                "签到记录编号应由课次和人员组成 (attendance id must be session.person)",
-            ));
+            out.push(Problem::error("id", "签到记录编号应由课次和人员组成 (attendance id must be session.person)"));
         }
         if self.hours < 0.0 {
-            out.push(Problem::error(
-                "hours",
-                "学时不能为负 (hours cannot be negative)",
-            ));
+            out.push(Problem::error("hours", "学时不能为负 (hours cannot be negative)"));
         }
         out
     }
@@ -741,12 +701,7 @@ mod tests {
     use super::*;
 
     fn org() -> Organization {
-        Organization::new(
-            "阳光志愿服务队",
-            Category::Charity,
-            LegalStatus::Filed,
-            "510104001002",
-        )
+        Organization::new("阳光志愿服务队", Category::Charity, LegalStatus::Filed, "510104001002")
     }
 
     #[test]
@@ -755,33 +710,21 @@ mod tests {
         o.mass_orgs = vec![MassOrg::TradeUnion];
         o.evaluations.insert(
             "2024".into(),
-            Evaluation {
-                basic: 20,
-                activities: 22,
-                contribution: 20,
-                influence: 20,
-                result: None,
-            },
+            Evaluation { basic: 20, activities: 22, contribution: 20, influence: 20, result: None },
         );
         let json = serde_json::to_value(&o).unwrap();
         assert_eq!(json["mass_orgs"], "trade_union");
         assert_eq!(json["category"], "charity");
         let back: Organization = serde_json::from_value(json).unwrap();
         assert_eq!(back, o);
-        assert_eq!(
-            back.evaluations["2024"].effective_result(),
-            EvalResult::Good
-        );
+        assert_eq!(back.evaluations["2024"].effective_result(), EvalResult::Good);
     }
 
     #[test]
     fn organization_rules() {
         let mut o = org();
         assert!(!has_errors(&o.validate()));
-        assert!(
-            o.validate().iter().any(|p| p.field == "filing_number"),
-            "filed without number warns"
-        );
+        assert!(o.validate().iter().any(|p| p.field == "filing_number"), "filed without number warns");
         o.lifecycle = Lifecycle::Exited;
         assert!(has_errors(&o.validate()), "exit needs a date and reason");
         o.exit_date = NaiveDate::from_ymd_opt(2024, 5, 1);
@@ -789,15 +732,9 @@ mod tests {
         assert!(!has_errors(&o.validate()));
         o.party_status = PartyStatus::Own;
         o.party_members = Some(2);
-        assert!(o
-            .validate()
-            .iter()
-            .any(|p| p.field == "party_members" && p.severity == Severity::Warning));
+        assert!(o.validate().iter().any(|p| p.field == "party_members" && p.severity == Severity::Warning));
         o.credit_code = "51420000MJH2003664".into();
-        assert!(o
-            .validate()
-            .iter()
-            .any(|p| p.field == "credit_code" && p.severity == Severity::Error));
+        assert!(o.validate().iter().any(|p| p.field == "credit_code" && p.severity == Severity::Error));
         assert_eq!(o.partition().as_deref(), Some("510104"));
     }
 

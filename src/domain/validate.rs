@@ -35,17 +35,11 @@ pub fn normalize_name(name: &str) -> String {
 /// Key for the uniqueness check: like `normalize_name` but ignoring case and
 /// all white space, so "阳光 志愿队" and "阳光志愿队" collide.
 pub fn name_key(name: &str) -> String {
-    normalize_name(name)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
+    normalize_name(name).chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_lowercase()).collect()
 }
 
 const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_CODE_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 /// Outcome of a credit-code check that passed its hard rules.
@@ -60,12 +54,7 @@ pub struct CreditCode {
 /// Unified social credit code (GB 32100-2015): fails on length, alphabet and
 /// the check character in position 18; warns on position 17.
 pub fn check_credit_code(input: &str) -> Result<CreditCode, FieldError> {
-    let code: String = fold_width(input)
-        .trim()
-        .to_uppercase()
-        .chars()
-        .filter(|c| *c != ' ' && *c != '-')
-        .collect();
+    let code: String = fold_width(input).trim().to_uppercase().chars().filter(|c| *c != ' ' && *c != '-').collect();
     let n = code.chars().count();
     if n != 18 {
         return err(format!(
@@ -86,22 +75,13 @@ pub fn check_credit_code(input: &str) -> Result<CreditCode, FieldError> {
             }
         }
     }
-    let sum: u32 = values[..17]
-        .iter()
-        .zip(USCC_WEIGHTS)
-        .map(|(v, w)| v * w)
-        .sum();
+    let sum: u32 = values[..17].iter().zip(USCC_WEIGHTS).map(|(v, w)| v * w).sum();
     let expected = (31 - sum % 31) % 31;
     if values[17] != expected {
         let want = USCC_ALPHABET.as_bytes()[expected as usize] as char;
-        return err(format!(
-            "统一社会信用代码 '{code}' 校验位错误,应为 '{want}' (check character should be '{want}')"
-        ));
+        return err(format!("统一社会信用代码 '{code}' 校验位错误,应为 '{want}' (check character should be '{want}')"));
     }
-    Ok(CreditCode {
-        warning: org_code_warning(&code),
-        code,
-    })
+    Ok(CreditCode { warning: org_code_warning(&code), code })
 }
 
 /// GB 11714 check over positions 9–16 against position 17.
@@ -126,25 +106,17 @@ fn org_code_warning(code: &str) -> Option<String> {
 pub fn check_division(input: &str) -> Result<String, FieldError> {
     let code: String = fold_width(input).trim().to_string();
     if !code.chars().all(|c| c.is_ascii_digit()) {
-        return err(format!(
-            "行政区划代码 '{code}' 只能含数字 (division code must be digits)"
-        ));
+        return err(format!("行政区划代码 '{code}' 只能含数字 (division code must be digits)"));
     }
     if ![6, 9, 12].contains(&code.len()) {
-        return err(format!(
-            "行政区划代码 '{code}' 应为6、9或12位 (division code must have 6, 9 or 12 digits)"
-        ));
+        return err(format!("行政区划代码 '{code}' 应为6、9或12位 (division code must have 6, 9 or 12 digits)"));
     }
     let province = &code[0..2];
     if !(11..=82).contains(&province.parse::<u32>().unwrap_or(0)) {
-        return err(format!(
-            "行政区划代码 '{code}' 省级代码 '{province}' 无效 (no such province code)"
-        ));
+        return err(format!("行政区划代码 '{code}' 省级代码 '{province}' 无效 (no such province code)"));
     }
     if &code[2..4] == "00" && &code[4..6] != "00" {
-        return err(format!(
-            "行政区划代码 '{code}' 市级为00时县级也应为00 (a county code needs its prefecture)"
-        ));
+        return err(format!("行政区划代码 '{code}' 市级为00时县级也应为00 (a county code needs its prefecture)"));
     }
     if code.len() >= 9 {
         let township: u32 = code[6..9].parse().unwrap_or(0);
@@ -176,20 +148,14 @@ pub fn county_of(division: &str) -> &str {
 /// a leading +86; accepts 11-digit mobiles and landlines with area codes.
 pub fn normalize_phone(input: &str) -> Result<String, FieldError> {
     let folded = fold_width(input);
-    let mut digits: String = folded
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '—' | '.'))
-        .collect();
+    let mut digits: String = folded.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '—' | '.')).collect();
     if let Some(rest) = digits.strip_prefix("+86") {
         digits = rest.to_string();
     } else if digits.starts_with("0086") {
         digits = digits[4..].to_string();
     }
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return err(format!(
-            "电话 '{}' 只能含数字、空格和连字符 (phone must be digits)",
-            input.trim()
-        ));
+        return err(format!("电话 '{}' 只能含数字、空格和连字符 (phone must be digits)", input.trim()));
     }
     let ok = if digits.starts_with('1') {
         digits.len() == 11 && digits.as_bytes()[1] >= b'3'
@@ -224,17 +190,11 @@ pub fn mask_phone(phone: &str) -> String {
 /// Parses 2019/3/5, 2019-03-05, 2019年3月5日, 2019.3.5 and 20190305.
 pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
     let text = fold_width(input).trim().to_string();
-    let bad = || {
-        FieldError(format!(
-            "日期 '{text}' 无法识别,请用 2019-03-05 或 2019年3月5日 (unrecognized date)"
-        ))
-    };
+    let bad = || FieldError(format!("日期 '{text}' 无法识别,请用 2019-03-05 或 2019年3月5日 (unrecognized date)"));
     let parts: Vec<&str> = if text.len() == 8 && text.chars().all(|c| c.is_ascii_digit()) {
         vec![&text[0..4], &text[4..6], &text[6..8]]
     } else {
-        text.split(['/', '-', '.', '年', '月', '日'])
-            .filter(|p| !p.trim().is_empty())
-            .collect()
+        text.split(['/', '-', '.', '年', '月', '日']).filter(|p| !p.trim().is_empty()).collect()
     };
     if parts.len() != 3 {
         return Err(bad());
@@ -245,8 +205,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
     if !(1900..=2100).contains(&year) {
         return err(format!("日期 '{text}' 年份超出范围 (year out of range)"));
     }
-    NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| FieldError(format!("日期 '{text}' 不存在 (no such day)")))
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| FieldError(format!("日期 '{text}' 不存在 (no such day)")))
 }
 
 /// Parses a time of day as HH:MM (also 9:00, 09：00, 0900).
@@ -259,12 +218,7 @@ pub fn parse_time(input: &str) -> Result<String, FieldError> {
     };
     let (h, m): (u32, u32) = match (h.parse(), m.parse()) {
         (Ok(h), Ok(m)) if h < 24 && m < 60 => (h, m),
-        _ => {
-            return err(format!(
-                "时间 '{}' 应为 HH:MM (time must be HH:MM)",
-                input.trim()
-            ))
-        }
+        _ => return err(format!("时间 '{}' 应为 HH:MM (time must be HH:MM)", input.trim())),
     };
     Ok(format!("{h:02}:{m:02}"))
 }
@@ -284,10 +238,7 @@ pub fn parse_count(input: &str) -> Result<u32, FieldError> {
         .trim_end_matches(['人', '名', '位', '个', '余', '多', '+', ' '])
         .trim();
     trimmed.parse::<u32>().map_err(|_| {
-        FieldError(format!(
-            "人数 '{}' 应为整数,如 30 或 30人 (count must be a whole number)",
-            input.trim()
-        ))
+        FieldError(format!("人数 '{}' 应为整数,如 30 或 30人 (count must be a whole number)", input.trim()))
     })
 }
 
@@ -306,24 +257,14 @@ mod tests {
 
     #[test]
     fn credit_codes_known_good_and_bad() {
-        for good in [
-            "91110000600037341L",
-            "51420000MJH200395N",
-            "52420000MJH233402K",
-        ] {
+        for good in ["91110000600037341L", "51420000MJH200395N", "52420000MJH233402K"] {
             let c = check_credit_code(good).unwrap();
             assert_eq!(c.code, good);
         }
         let bad = check_credit_code("51420000MJH2003664").unwrap_err();
         assert!(bad.0.contains("校验位"), "{bad}");
-        assert!(check_credit_code("5142000MJH200395N")
-            .unwrap_err()
-            .0
-            .contains("18位"));
-        assert!(check_credit_code("51420000MJH2003I5N")
-            .unwrap_err()
-            .0
-            .contains("第16位"));
+        assert!(check_credit_code("5142000MJH200395N").unwrap_err().0.contains("18位"));
+        assert!(check_credit_code("51420000MJH2003I5N").unwrap_err().0.contains("第16位"));
         // Full-width and lower case are folded before checking.
         assert!(check_credit_code("５1420000mjh200395n").is_ok());
     }
@@ -334,17 +275,10 @@ mod tests {
         let body = "5142000012345670";
         let mut code = String::from(body);
         code.push('0'); // position 17 deliberately arbitrary
-        let sum: u32 = code
-            .chars()
-            .zip(USCC_WEIGHTS)
-            .map(|(c, w)| USCC_ALPHABET.find(c).unwrap() as u32 * w)
-            .sum();
+        let sum: u32 = code.chars().zip(USCC_WEIGHTS).map(|(c, w)| USCC_ALPHABET.find(c).unwrap() as u32 * w).sum();
         code.push(USCC_ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char);
         let checked = check_credit_code(&code).unwrap();
-        assert!(
-            checked.warning.is_some(),
-            "position 17 should warn for {code}"
-        );
+        assert!(checked.warning.is_some(), "position 17 should warn for {code}");
     }
 
     #[test]
@@ -364,10 +298,7 @@ mod tests {
         assert_eq!(normalize_phone("138-1234-5678").unwrap(), "13812345678");
         assert_eq!(normalize_phone("+86 138 1234 5678").unwrap(), "13812345678");
         assert_eq!(normalize_phone("028-8765 4321").unwrap(), "02887654321");
-        assert_eq!(
-            normalize_phone("１３８１２３４５６７８").unwrap(),
-            "13812345678"
-        );
+        assert_eq!(normalize_phone("１３８１２３４５６７８").unwrap(), "13812345678");
         assert!(normalize_phone("12345").is_err());
         assert!(normalize_phone("1381234567x").is_err());
         assert_eq!(mask_phone("13812345678"), "138****5678");
@@ -376,14 +307,8 @@ mod tests {
     #[test]
     fn dates_in_four_forms() {
         let d = NaiveDate::from_ymd_opt(2019, 3, 5).unwrap();
-        for form in [
-            "2019/3/5",
-            "2019-03-05",
-            "2019年3月5日",
-            "2019.3.5",
-            "20190305",
-            "２０１９年３月５日",
-        ] {
+        for form in ["2019/3/5", "2019-03-05", "2019年3月5日", "2019.3.5", "20190305", "２０１９年３月５日"]
+        {
             assert_eq!(parse_date(form).unwrap(), d, "{form}");
         }
         assert!(parse_date("2019-02-30").unwrap_err().0.contains("不存在"));

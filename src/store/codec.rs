@@ -3,9 +3,7 @@
 //! concurrent edit of another field on another peer merges cleanly and an
 //! edit of the same field shows as a conflict.
 
-use automerge::{
-    hydrate, transaction::Transactable, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value,
-};
+use automerge::{hydrate, transaction::Transactable, AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use serde_json::{Map as JsonMap, Number, Value as Json};
 use std::collections::HashMap;
 
@@ -15,10 +13,7 @@ const MAX_DEPTH: usize = 8;
 pub fn to_hydrate(json: &Json) -> hydrate::Value {
     match json {
         Json::Object(map) => {
-            let m: HashMap<String, hydrate::Value> = map
-                .iter()
-                .map(|(k, v)| (k.clone(), to_hydrate(v)))
-                .collect();
+            let m: HashMap<String, hydrate::Value> = map.iter().map(|(k, v)| (k.clone(), to_hydrate(v))).collect();
             hydrate::Value::Map(m.into())
         }
         Json::Array(items) => items.iter().map(to_hydrate).collect::<Vec<_>>().into(),
@@ -84,12 +79,7 @@ pub fn read_object(doc: &AutoCommit, obj: &ObjId, depth: usize) -> Json {
     }
 }
 
-fn read_value<P: Into<automerge::Prop>>(
-    doc: &AutoCommit,
-    obj: &ObjId,
-    prop: P,
-    depth: usize,
-) -> Json {
+fn read_value<P: Into<automerge::Prop>>(doc: &AutoCommit, obj: &ObjId, prop: P, depth: usize) -> Json {
     match doc.get(obj, prop) {
         Ok(Some((Value::Object(_), id))) => read_object(doc, &id, depth),
         Ok(Some((Value::Scalar(s), _))) => scalar_to_json(&s),
@@ -150,18 +140,9 @@ pub fn update_map(
 }
 
 /// Keys of a map whose value has concurrent alternatives, with all of them.
-pub fn conflicts_in(
-    doc: &AutoCommit,
-    obj: &ObjId,
-    prefix: &str,
-    out: &mut Vec<(String, Vec<Json>)>,
-) {
+pub fn conflicts_in(doc: &AutoCommit, obj: &ObjId, prefix: &str, out: &mut Vec<(String, Vec<Json>)>) {
     for item in doc.map_range(obj, ..) {
-        let path = if prefix.is_empty() {
-            item.key.to_string()
-        } else {
-            format!("{prefix}.{}", item.key)
-        };
+        let path = if prefix.is_empty() { item.key.to_string() } else { format!("{prefix}.{}", item.key) };
         if item.conflict {
             out.push((path.clone(), read_all(doc, obj, &item.key)));
         }
@@ -181,10 +162,9 @@ mod tests {
     #[test]
     fn round_trips_nested_json() {
         let mut doc = AutoCommit::new();
-        let value = json!({"name": "阳光", "n": 3, "f": 1.5, "b": true, "nested": {"2024": {"basic": 20}}, "list": [1, "x"]});
-        let id = doc
-            .batch_create_object(automerge::ROOT, "r", &to_hydrate(&value), false)
-            .unwrap();
+        let value =
+            json!({"name": "阳光", "n": 3, "f": 1.5, "b": true, "nested": {"2024": {"basic": 20}}, "list": [1, "x"]});
+        let id = doc.batch_create_object(automerge::ROOT, "r", &to_hydrate(&value), false).unwrap();
         assert_eq!(read_object(&doc, &id, 0), value);
     }
 
@@ -192,18 +172,10 @@ mod tests {
     fn update_writes_only_changes() {
         let mut doc = AutoCommit::new();
         let old = json!({"a": "1", "b": "2", "gone": 1, "m": {"x": 1}});
-        let id = doc
-            .batch_create_object(automerge::ROOT, "r", &to_hydrate(&old), false)
-            .unwrap();
+        let id = doc.batch_create_object(automerge::ROOT, "r", &to_hydrate(&old), false).unwrap();
         doc.commit();
         let new = json!({"a": "1", "b": "3", "m": {"x": 2}, "added": true});
-        let writes = update_map(
-            &mut doc,
-            &id,
-            old.as_object().unwrap(),
-            new.as_object().unwrap(),
-        )
-        .unwrap();
+        let writes = update_map(&mut doc, &id, old.as_object().unwrap(), new.as_object().unwrap()).unwrap();
         assert_eq!(writes, 4, "b, m.x, added, gone");
         assert_eq!(read_object(&doc, &id, 0), new);
     }
@@ -211,14 +183,7 @@ mod tests {
     #[test]
     fn concurrent_puts_show_as_conflicts() {
         let mut a = AutoCommit::new();
-        let id = a
-            .batch_create_object(
-                automerge::ROOT,
-                "r",
-                &to_hydrate(&json!({"name": "x"})),
-                false,
-            )
-            .unwrap();
+        let id = a.batch_create_object(automerge::ROOT, "r", &to_hydrate(&json!({"name": "x"})), false).unwrap();
         a.commit();
         let mut b = a.fork();
         a.put(&id, "name", "甲").unwrap();
@@ -228,11 +193,7 @@ mod tests {
         conflicts_in(&a, &id, "", &mut found);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, "name");
-        let mut values: Vec<String> = found[0]
-            .1
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
+        let mut values: Vec<String> = found[0].1.iter().map(|v| v.as_str().unwrap().to_string()).collect();
         values.sort();
         assert_eq!(values, vec!["乙", "甲"]);
     }

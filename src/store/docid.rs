@@ -18,24 +18,17 @@ impl DocId {
     }
 
     pub fn parse(text: &str) -> Result<DocId, String> {
-        let bad = || {
-            format!("无效的文档编号 '{text}' (document id must be <federation>/<collection>[/<county>])")
-        };
+        let bad = || format!("无效的文档编号 '{text}' (document id must be <federation>/<collection>[/<county>])");
         let parts: Vec<&str> = text.split('/').collect();
         if !(2..=3).contains(&parts.len()) || text.len() > 80 {
             return Err(bad());
         }
-        let fed_ok = !parts[0].is_empty()
-            && parts[0].len() <= 32
-            && parts[0].chars().all(|c| c.is_ascii_alphanumeric());
+        let fed_ok =
+            !parts[0].is_empty() && parts[0].len() <= 32 && parts[0].chars().all(|c| c.is_ascii_alphanumeric());
         let collection = Collection::from_code(parts[1]).ok_or_else(bad)?;
         let part_ok = match parts.get(2) {
             None => collection != Collection::Orgs,
-            Some(p) => {
-                collection == Collection::Orgs
-                    && p.len() == 6
-                    && p.chars().all(|c| c.is_ascii_digit())
-            }
+            Some(p) => collection == Collection::Orgs && p.len() == 6 && p.chars().all(|c| c.is_ascii_digit()),
         };
         if fed_ok && part_ok {
             Ok(DocId(text.to_string()))
@@ -53,11 +46,7 @@ impl DocId {
     }
 
     pub fn collection(&self) -> Collection {
-        self.0
-            .split('/')
-            .nth(1)
-            .and_then(Collection::from_code)
-            .unwrap_or(Collection::Meta)
+        self.0.split('/').nth(1).and_then(Collection::from_code).unwrap_or(Collection::Meta)
     }
 
     pub fn part(&self) -> Option<&str> {
@@ -98,16 +87,7 @@ mod tests {
         assert_eq!(d.part(), Some("510104"));
         assert_eq!(d.federation(), fed);
         assert!(DocId::parse("00aa/people").is_ok());
-        for bad in [
-            "",
-            "x",
-            "a/b",
-            "a/orgs",
-            "a/people/510104",
-            "../orgs/510104",
-            "a/orgs/51x104",
-            "a/people/x/y",
-        ] {
+        for bad in ["", "x", "a/b", "a/orgs", "a/people/510104", "../orgs/510104", "a/orgs/51x104", "a/people/x/y"] {
             assert!(DocId::parse(bad).is_err(), "{bad}");
         }
     }

@@ -40,7 +40,9 @@ pub enum StoreError {
     NoFederation,
     #[error("此数据目录已有联合会「{0}」 (a federation already exists here)")]
     AlreadyInitialized(String),
-    #[error("文档 {doc} 已损坏: {detail} (document damaged; run `hubsync doc repair {doc}` and sync it again from a peer)")]
+    #[error(
+        "文档 {doc} 已损坏: {detail} (document damaged; run `hubsync doc repair {doc}` and sync it again from a peer)"
+    )]
     Damaged { doc: DocId, detail: String },
     #[error("{}", format_problems(.0))]
     Invalid(Vec<Problem>),
@@ -51,25 +53,15 @@ pub enum StoreError {
     #[error("{kind} {id} 已存在 (record exists)")]
     AlreadyExists { kind: &'static str, id: RecordId },
     #[error("文档 {doc} 中的记录 {id} 无法读取: {detail} (record unreadable)")]
-    Decode {
-        doc: DocId,
-        id: String,
-        detail: String,
-    },
+    Decode { doc: DocId, id: String, detail: String },
     #[error("存储错误: {0} (storage error)")]
     Disk(#[from] sled::Error),
     #[error("文档 {doc} 出错: {detail} (automerge error)")]
     Automerge { doc: String, detail: String },
-    #[error(
-        "对等方 {peer} 对文档 {doc} 只有读权限,已拒绝其修改 (read-only peer sent changes; refused)"
-    )]
+    #[error("对等方 {peer} 对文档 {doc} 只有读权限,已拒绝其修改 (read-only peer sent changes; refused)")]
     ReadOnlyPeer { peer: String, doc: DocId },
     #[error("来自 {peer} 的文档 {doc} 同步消息无效: {detail} (malformed sync message)")]
-    BadSyncMessage {
-        peer: String,
-        doc: DocId,
-        detail: String,
-    },
+    BadSyncMessage { peer: String, doc: DocId, detail: String },
     #[error("不是有效的 hubsync Automerge 文档: {0} (not a hubsync document)")]
     BadDocument(String),
     #[error("找不到文档 {0} (no such document)")]
@@ -132,10 +124,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the data directory and loads every document.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-            dir: dir.to_path_buf(),
-            detail: e.to_string(),
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() })?;
         let disk = Disk::open(dir)?;
         let actor = match disk.meta.get("actor")? {
             Some(bytes) => ActorId::from(bytes.as_ref()),
@@ -146,10 +135,7 @@ impl Store {
                 actor
             }
         };
-        let home = disk
-            .meta
-            .get("home")?
-            .map(|b| RecordId(String::from_utf8_lossy(&b).to_string()));
+        let home = disk.meta.get("home")?.map(|b| RecordId(String::from_utf8_lossy(&b).to_string()));
         let mut store = Store {
             dir: dir.to_path_buf(),
             disk,
@@ -165,36 +151,21 @@ impl Store {
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
-                store.warnings.push(format!(
-                    "忽略无法识别的存储键 '{name}' (unrecognized key ignored)"
-                ));
+                store.warnings.push(format!("忽略无法识别的存储键 '{name}' (unrecognized key ignored)"));
                 continue;
             };
             match store.disk.load(&doc_id, stored)? {
-                Loaded::Ok {
-                    doc,
-                    next_seq,
-                    pieces,
-                    quarantined,
-                } => {
+                Loaded::Ok { doc, next_seq, pieces, quarantined } => {
                     for q in quarantined {
-                        store.warnings.push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
+                        store
+                            .warnings
+                            .push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
                     }
                     let doc = (*doc).with_actor(store.actor.clone());
-                    store.docs.insert(
-                        doc_id,
-                        DocState {
-                            doc,
-                            next_seq,
-                            pieces,
-                            version: 0,
-                        },
-                    );
+                    store.docs.insert(doc_id, DocState { doc, next_seq, pieces, version: 0 });
                 }
                 Loaded::Damaged(detail) => {
-                    store
-                        .warnings
-                        .push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));
+                    store.warnings.push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));
                     store.damaged.insert(doc_id, detail);
                 }
             }
@@ -238,11 +209,7 @@ impl Store {
 
     /// Document ids currently held, optionally of one collection.
     pub fn doc_ids(&self, collection: Option<Collection>) -> Vec<DocId> {
-        self.docs
-            .keys()
-            .filter(|d| collection.is_none_or(|c| d.collection() == c))
-            .cloned()
-            .collect()
+        self.docs.keys().filter(|d| collection.is_none_or(|c| d.collection() == c)).cloned().collect()
     }
 
     pub fn has_doc(&self, doc: &DocId) -> bool {
@@ -275,12 +242,7 @@ impl Store {
                     records,
                     bytes_on_disk,
                     pieces: state.pieces,
-                    heads: state
-                        .doc
-                        .get_heads()
-                        .iter()
-                        .map(|h| h.to_string())
-                        .collect(),
+                    heads: state.doc.get_heads().iter().map(|h| h.to_string()).collect(),
                     id,
                 }
             })
@@ -289,34 +251,25 @@ impl Store {
 
     /// The document's standard Automerge bytes, readable by any Automerge library.
     pub fn export_doc(&mut self, doc: &DocId) -> Result<Vec<u8>> {
-        let state = self
-            .docs
-            .get_mut(doc)
-            .ok_or_else(|| StoreError::NoSuchDoc(doc.to_string()))?;
+        let state = self.docs.get_mut(doc).ok_or_else(|| StoreError::NoSuchDoc(doc.to_string()))?;
         Ok(state.doc.save())
     }
 
     /// Merges Automerge bytes into the document they name (`_doc` at the root).
     pub fn import_doc(&mut self, bytes: &[u8]) -> Result<DocId> {
-        let mut incoming =
-            AutoCommit::load(bytes).map_err(|e| StoreError::BadDocument(e.to_string()))?;
+        let mut incoming = AutoCommit::load(bytes).map_err(|e| StoreError::BadDocument(e.to_string()))?;
         let name = match incoming.get(ROOT, "_doc") {
             Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().map(str::to_string),
             _ => None,
         }
-        .ok_or_else(|| {
-            StoreError::BadDocument("根对象缺少 _doc 键 (root has no _doc key)".into())
-        })?;
+        .ok_or_else(|| StoreError::BadDocument("根对象缺少 _doc 键 (root has no _doc key)".into()))?;
         let doc_id = DocId::parse(&name).map_err(StoreError::BadDocument)?;
         self.ensure_doc(&doc_id)?;
         let state = self.docs.get_mut(&doc_id).expect("ensured above");
         state
             .doc
             .merge(&mut incoming)
-            .map_err(|e| StoreError::Automerge {
-                doc: doc_id.to_string(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| StoreError::Automerge { doc: doc_id.to_string(), detail: e.to_string() })?;
         self.persist(std::slice::from_ref(&doc_id))?;
         Ok(doc_id)
     }
@@ -324,18 +277,11 @@ impl Store {
     /// Makes sure an (empty) document exists in memory, to receive into.
     pub fn ensure_doc(&mut self, doc: &DocId) -> Result<()> {
         if let Some(detail) = self.damaged.get(doc) {
-            return Err(StoreError::Damaged {
-                doc: doc.clone(),
-                detail: detail.clone(),
-            });
+            return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
         }
         if !self.docs.contains_key(doc) {
-            let state = DocState {
-                doc: AutoCommit::new().with_actor(self.actor.clone()),
-                next_seq: 0,
-                pieces: 0,
-                version: 0,
-            };
+            let state =
+                DocState { doc: AutoCommit::new().with_actor(self.actor.clone()), next_seq: 0, pieces: 0, version: 0 };
             self.docs.insert(doc.clone(), state);
         }
         Ok(())
@@ -346,16 +292,11 @@ impl Store {
         self.ensure_doc(doc)?;
         let state = self.docs.get_mut(doc).expect("ensured above");
         if state.doc.get(ROOT, "_doc").ok().flatten().is_none() {
-            let am = |e: automerge::AutomergeError| StoreError::Automerge {
-                doc: doc.to_string(),
-                detail: e.to_string(),
-            };
+            let am =
+                |e: automerge::AutomergeError| StoreError::Automerge { doc: doc.to_string(), detail: e.to_string() };
             state.doc.put(ROOT, "_doc", doc.as_str()).map_err(am)?;
             state.doc.put(ROOT, "_schema", SCHEMA_VERSION).map_err(am)?;
-            state
-                .doc
-                .put(ROOT, "_collection", doc.collection().code())
-                .map_err(am)?;
+            state.doc.put(ROOT, "_collection", doc.collection().code()).map_err(am)?;
         }
         Ok(())
     }
@@ -365,13 +306,7 @@ impl Store {
         let n = self.disk.quarantine_doc(doc)?;
         self.damaged.remove(doc);
         self.docs.remove(doc);
-        for key in self
-            .disk
-            .sync
-            .scan_prefix(b"")
-            .keys()
-            .filter_map(Result::ok)
-        {
+        for key in self.disk.sync.scan_prefix(b"").keys().filter_map(Result::ok) {
             if key.ends_with(doc.as_str().as_bytes()) {
                 self.disk.sync.remove(key)?;
             }

@@ -27,12 +27,7 @@ pub(crate) struct StoredDoc {
 
 /// What loading one stored document produced.
 pub(crate) enum Loaded {
-    Ok {
-        doc: AutoCommit,
-        next_seq: u64,
-        pieces: u64,
-        quarantined: Vec<String>,
-    },
+    Ok { doc: Box<AutoCommit>, next_seq: u64, pieces: u64, quarantined: Vec<String> },
     Damaged(String),
 }
 
@@ -57,24 +52,15 @@ fn doc_prefix(doc: &DocId) -> Vec<u8> {
 
 impl Disk {
     pub fn open(dir: &Path) -> Result<Disk, StoreError> {
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .flush_every_ms(Some(500))
-            .open()
-            .map_err(|e| {
-                let text = e.to_string();
-                if text.contains("lock")
-                    || text.contains("WouldBlock")
-                    || text.contains("Resource temporarily unavailable")
-                {
-                    StoreError::InUse(dir.to_path_buf())
-                } else {
-                    StoreError::Open {
-                        dir: dir.to_path_buf(),
-                        detail: text,
-                    }
-                }
-            })?;
+        let db = sled::Config::new().path(dir.join("db")).flush_every_ms(Some(500)).open().map_err(|e| {
+            let text = e.to_string();
+            if text.contains("lock") || text.contains("WouldBlock") || text.contains("Resource temporarily unavailable")
+            {
+                StoreError::InUse(dir.to_path_buf())
+            } else {
+                StoreError::Open { dir: dir.to_path_buf(), detail: text }
+            }
+        })?;
         Ok(Disk {
             docs: db.open_tree("docs")?,
             meta: db.open_tree("meta")?,
@@ -111,8 +97,8 @@ impl Disk {
     pub fn load(&self, doc_id: &DocId, stored: StoredDoc) -> Result<Loaded, StoreError> {
         let next_seq = stored.pieces.last().map_or(0, |(s, _)| s + 1);
         let pieces = stored.pieces.len() as u64;
-        let total: usize = stored.base.as_ref().map_or(0, Vec::len)
-            + stored.pieces.iter().map(|(_, p)| p.len()).sum::<usize>();
+        let total: usize =
+            stored.base.as_ref().map_or(0, Vec::len) + stored.pieces.iter().map(|(_, p)| p.len()).sum::<usize>();
         let mut all = Vec::with_capacity(total);
         if let Some(b) = &stored.base {
             all.extend_from_slice(b);
@@ -121,12 +107,7 @@ impl Disk {
             all.extend_from_slice(p);
         }
         if let Ok(doc) = AutoCommit::load(&all) {
-            return Ok(Loaded::Ok {
-                doc,
-                next_seq,
-                pieces,
-                quarantined: Vec::new(),
-            });
+            return Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined: Vec::new() });
         }
         // Slow path, rare: rebuild from the base, keeping each piece only if
         // the strict load accepts it (`load_incremental` would silently skip a
@@ -155,17 +136,10 @@ impl Disk {
         let doc = if good.is_empty() {
             AutoCommit::new()
         } else {
-            AutoCommit::load(&good).map_err(|e| StoreError::Automerge {
-                doc: doc_id.to_string(),
-                detail: e.to_string(),
-            })?
+            AutoCommit::load(&good)
+                .map_err(|e| StoreError::Automerge { doc: doc_id.to_string(), detail: e.to_string() })?
         };
-        Ok(Loaded::Ok {
-            doc,
-            next_seq,
-            pieces,
-            quarantined,
-        })
+        Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined })
     }
 
     /// Adds one incremental save to a batch.
@@ -198,11 +172,6 @@ impl Disk {
     }
 
     pub fn stored_size(&self, doc: &DocId) -> u64 {
-        self.docs
-            .scan_prefix(doc_prefix(doc))
-            .values()
-            .filter_map(Result::ok)
-            .map(|v| v.len() as u64)
-            .sum()
+        self.docs.scan_prefix(doc_prefix(doc)).values().filter_map(Result::ok).map(|v| v.len() as u64).sum()
     }
 }

@@ -4,9 +4,7 @@
 use super::codec;
 use super::{DocId, Result, Store, StoreError};
 use crate::domain::validate::name_key;
-use crate::domain::{
-    has_errors, Collection, Federation, Organization, Problem, Record, RecordId, Severity,
-};
+use crate::domain::{has_errors, Collection, Federation, Organization, Problem, Record, RecordId, Severity};
 use automerge::{transaction::Transactable, AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -33,10 +31,7 @@ pub struct ScanRow {
 }
 
 fn am(doc: &DocId) -> impl Fn(automerge::AutomergeError) -> StoreError + '_ {
-    move |e| StoreError::Automerge {
-        doc: doc.to_string(),
-        detail: e.to_string(),
-    }
+    move |e| StoreError::Automerge { doc: doc.to_string(), detail: e.to_string() }
 }
 
 fn kind_label(c: Collection) -> &'static str {
@@ -50,10 +45,7 @@ fn record_json<R: Record>(rec: &R) -> Result<serde_json::Map<String, Json>> {
             map.remove("id");
             Ok(map)
         }
-        Ok(_) | Err(_) => Err(StoreError::Invalid(vec![Problem::error(
-            "record",
-            "无法序列化 (cannot serialize)",
-        )])),
+        Ok(_) | Err(_) => Err(StoreError::Invalid(vec![Problem::error("record", "无法序列化 (cannot serialize)")])),
     }
 }
 
@@ -130,10 +122,7 @@ impl Store {
     fn check_unique_name(&mut self, org: &Organization) -> Result<()> {
         if let Some(existing) = self.org_name_exists(&org.name) {
             if existing != org.id {
-                return Err(StoreError::DuplicateName {
-                    name: org.name.clone(),
-                    existing,
-                });
+                return Err(StoreError::DuplicateName { name: org.name.clone(), existing });
             }
         }
         Ok(())
@@ -150,9 +139,7 @@ impl Store {
             }
             self.name_index = Some(index);
         }
-        self.name_index
-            .as_ref()
-            .and_then(|i| i.get(&name_key(name)).cloned())
+        self.name_index.as_ref().and_then(|i| i.get(&name_key(name)).cloned())
     }
 
     fn index_name(&mut self, old: Option<&str>, new: &str, id: &RecordId) {
@@ -173,20 +160,14 @@ impl Store {
         if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
             self.check_unique_name(org)?;
         }
-        Ok(problems
-            .into_iter()
-            .filter(|p| p.severity == Severity::Warning)
-            .collect())
+        Ok(problems.into_iter().filter(|p| p.severity == Severity::Warning).collect())
     }
 
     /// Adds a new record. Ok carries the warnings.
     pub fn insert<R: Record>(&mut self, rec: &R) -> Result<Vec<Problem>> {
         let warnings = self.check_record(rec)?;
         if self.locate(R::COLLECTION, rec.id()).is_some() {
-            return Err(StoreError::AlreadyExists {
-                kind: kind_label(R::COLLECTION),
-                id: rec.id().clone(),
-            });
+            return Err(StoreError::AlreadyExists { kind: kind_label(R::COLLECTION), id: rec.id().clone() });
         }
         let doc_id = self.doc_for::<R>(rec.partition())?;
         let json = Json::Object(record_json(rec)?);
@@ -212,26 +193,16 @@ impl Store {
             self.check_record(rec)?;
             if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
                 if let Some(first) = seen.insert(name_key(&org.name), org.id.clone()) {
-                    return Err(StoreError::DuplicateName {
-                        name: org.name.clone(),
-                        existing: first,
-                    });
+                    return Err(StoreError::DuplicateName { name: org.name.clone(), existing: first });
                 }
             }
             if self.locate(R::COLLECTION, rec.id()).is_some() {
-                return Err(StoreError::AlreadyExists {
-                    kind: kind_label(R::COLLECTION),
-                    id: rec.id().clone(),
-                });
+                return Err(StoreError::AlreadyExists { kind: kind_label(R::COLLECTION), id: rec.id().clone() });
             }
         }
-        let mut by_doc: std::collections::BTreeMap<DocId, Vec<&R>> =
-            std::collections::BTreeMap::new();
+        let mut by_doc: std::collections::BTreeMap<DocId, Vec<&R>> = std::collections::BTreeMap::new();
         for rec in recs {
-            by_doc
-                .entry(self.doc_for::<R>(rec.partition())?)
-                .or_default()
-                .push(rec);
+            by_doc.entry(self.doc_for::<R>(rec.partition())?).or_default().push(rec);
         }
         let mut pieces = Vec::new();
         for (doc_id, group) in &by_doc {
@@ -242,12 +213,7 @@ impl Store {
                     let json = Json::Object(record_json(*rec)?);
                     state
                         .doc
-                        .batch_create_object(
-                            ROOT,
-                            rec.id().as_str(),
-                            &codec::to_hydrate(&json),
-                            false,
-                        )
+                        .batch_create_object(ROOT, rec.id().as_str(), &codec::to_hydrate(&json), false)
                         .map_err(am(doc_id))?;
                 }
                 state.doc.commit();
@@ -270,18 +236,11 @@ impl Store {
         let warnings = self.check_record(rec)?;
         let old_doc = self
             .locate(R::COLLECTION, rec.id())
-            .ok_or_else(|| StoreError::NotFound {
-                kind: kind_label(R::COLLECTION),
-                id: rec.id().to_string(),
-            })?;
+            .ok_or_else(|| StoreError::NotFound { kind: kind_label(R::COLLECTION), id: rec.id().to_string() })?;
         let new_doc = match R::COLLECTION {
             // Keep records in the document they live in, except when an
             // organization moves to another county.
-            Collection::Orgs => DocId::new(
-                &old_doc.federation(),
-                Collection::Orgs,
-                rec.partition().as_deref(),
-            ),
+            Collection::Orgs => DocId::new(&old_doc.federation(), Collection::Orgs, rec.partition().as_deref()),
             _ => old_doc.clone(),
         };
         let new_json = record_json(rec)?;
@@ -292,10 +251,7 @@ impl Store {
             Json::Object(m) => m,
             _ => serde_json::Map::new(),
         };
-        let old_name = old_json
-            .get("name")
-            .and_then(Json::as_str)
-            .map(str::to_string);
+        let old_name = old_json.get("name").and_then(Json::as_str).map(str::to_string);
         if new_doc == old_doc {
             codec::update_map(&mut state.doc, &obj, &old_json, &new_json).map_err(am(&old_doc))?;
             self.persist(std::slice::from_ref(&old_doc))?;
@@ -317,11 +273,7 @@ impl Store {
 
     /// One record by id, from whichever document of its collection holds it.
     pub fn get<R: Record>(&self, id: &RecordId) -> Result<Option<R>> {
-        for (doc_id, state) in self
-            .docs
-            .iter()
-            .filter(|(d, _)| d.collection() == R::COLLECTION)
-        {
+        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
             if let Some(obj) = record_obj(&state.doc, id.as_str()) {
                 let json = codec::read_object(&state.doc, &obj, 0);
                 return decode(doc_id, id.as_str(), json).map(Some);
@@ -334,11 +286,7 @@ impl Store {
     /// cannot be decoded is an error naming it, not a silent gap.
     pub fn all<R: Record>(&self) -> Result<Vec<R>> {
         let mut out = Vec::new();
-        for (doc_id, state) in self
-            .docs
-            .iter()
-            .filter(|(d, _)| d.collection() == R::COLLECTION)
-        {
+        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
             for item in state.doc.map_range(ROOT, ..) {
                 if !is_record_key(&item.key) {
                     continue;
@@ -356,23 +304,13 @@ impl Store {
     /// walking the maps directly: the cheap path for list views.
     pub fn scan(&self, collection: Collection, fields: &[&str]) -> Vec<ScanRow> {
         let mut out = Vec::new();
-        for (doc_id, state) in self
-            .docs
-            .iter()
-            .filter(|(d, _)| d.collection() == collection)
-        {
+        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == collection) {
             self.scan_doc(doc_id, &state.doc, fields, &mut out);
         }
         out
     }
 
-    pub(crate) fn scan_doc(
-        &self,
-        doc_id: &DocId,
-        doc: &AutoCommit,
-        fields: &[&str],
-        out: &mut Vec<ScanRow>,
-    ) {
+    pub(crate) fn scan_doc(&self, doc_id: &DocId, doc: &AutoCommit, fields: &[&str], out: &mut Vec<ScanRow>) {
         for item in doc.map_range(ROOT, ..) {
             if !is_record_key(&item.key) {
                 continue;
@@ -393,99 +331,59 @@ impl Store {
                     };
                 }
             }
-            out.push(ScanRow {
-                id: RecordId(item.key.to_string()),
-                doc: doc_id.clone(),
-                values,
-            });
+            out.push(ScanRow { id: RecordId(item.key.to_string()), doc: doc_id.clone(), values });
         }
     }
 
     /// Fields of a record holding concurrent values after a merge.
     pub fn conflicts<R: Record>(&self, id: &RecordId) -> Result<Vec<FieldConflict>> {
         let Some(doc_id) = self.locate(R::COLLECTION, id) else {
-            return Err(StoreError::NotFound {
-                kind: kind_label(R::COLLECTION),
-                id: id.to_string(),
-            });
+            return Err(StoreError::NotFound { kind: kind_label(R::COLLECTION), id: id.to_string() });
         };
         let doc = &self.docs[&doc_id].doc;
         let mut out = Vec::new();
         let creations = doc.get_all(ROOT, id.as_str()).unwrap_or_default();
         if creations.len() > 1 {
-            out.push(FieldConflict {
-                field: String::new(),
-                values: codec::read_all(doc, &ROOT, id.as_str()),
-            });
+            out.push(FieldConflict { field: String::new(), values: codec::read_all(doc, &ROOT, id.as_str()) });
         }
         let obj = record_obj(doc, id.as_str()).expect("located above");
         let mut found = Vec::new();
         codec::conflicts_in(doc, &obj, "", &mut found);
-        out.extend(
-            found
-                .into_iter()
-                .map(|(field, values)| FieldConflict { field, values }),
-        );
+        out.extend(found.into_iter().map(|(field, values)| FieldConflict { field, values }));
         Ok(out)
     }
 
     /// Settles a conflicted field by writing the chosen value over all of them.
-    pub fn resolve_conflict<R: Record>(
-        &mut self,
-        id: &RecordId,
-        field: &str,
-        value: Json,
-    ) -> Result<()> {
+    pub fn resolve_conflict<R: Record>(&mut self, id: &RecordId, field: &str, value: Json) -> Result<()> {
         let doc_id = self
             .locate(R::COLLECTION, id)
-            .ok_or_else(|| StoreError::NotFound {
-                kind: kind_label(R::COLLECTION),
-                id: id.to_string(),
-            })?;
+            .ok_or_else(|| StoreError::NotFound { kind: kind_label(R::COLLECTION), id: id.to_string() })?;
         let state = self.docs.get_mut(&doc_id).expect("located above");
         let mut obj = record_obj(&state.doc, id.as_str()).expect("located above");
         let path: Vec<&str> = field.split('.').collect();
-        let (last, parents) = path.split_last().ok_or_else(|| StoreError::NotFound {
-            kind: "字段",
-            id: field.into(),
-        })?;
+        let (last, parents) =
+            path.split_last().ok_or_else(|| StoreError::NotFound { kind: "字段", id: field.into() })?;
         for key in parents {
             obj = match state.doc.get(&obj, *key).map_err(am(&doc_id))? {
                 Some((Value::Object(_), child)) => child,
-                _ => {
-                    return Err(StoreError::NotFound {
-                        kind: "字段",
-                        id: field.into(),
-                    })
-                }
+                _ => return Err(StoreError::NotFound { kind: "字段", id: field.into() }),
             };
         }
         match &value {
             Json::Object(_) | Json::Array(_) => {
-                state
-                    .doc
-                    .batch_create_object(&obj, *last, &codec::to_hydrate(&value), false)
-                    .map_err(am(&doc_id))?;
+                state.doc.batch_create_object(&obj, *last, &codec::to_hydrate(&value), false).map_err(am(&doc_id))?;
             }
             scalar => {
-                state
-                    .doc
-                    .put(&obj, *last, codec::to_scalar(scalar))
-                    .map_err(am(&doc_id))?;
+                state.doc.put(&obj, *last, codec::to_scalar(scalar)).map_err(am(&doc_id))?;
             }
         }
         // The result must still decode as a valid record.
-        let rec: R = self.get(id)?.ok_or_else(|| StoreError::NotFound {
-            kind: kind_label(R::COLLECTION),
-            id: id.to_string(),
-        })?;
+        let rec: R = self
+            .get(id)?
+            .ok_or_else(|| StoreError::NotFound { kind: kind_label(R::COLLECTION), id: id.to_string() })?;
         let problems = rec.validate();
         if has_errors(&problems) {
-            self.docs
-                .get_mut(&doc_id)
-                .expect("located above")
-                .doc
-                .rollback();
+            self.docs.get_mut(&doc_id).expect("located above").doc.rollback();
             return Err(StoreError::Invalid(problems));
         }
         self.persist(&[doc_id])?;
@@ -494,16 +392,10 @@ impl Store {
     }
 
     /// Marks an organization exited, keeping the record (退出机制).
-    pub fn exit_org(
-        &mut self,
-        id: &RecordId,
-        date: chrono::NaiveDate,
-        reason: &str,
-    ) -> Result<Organization> {
-        let mut org: Organization = self.get(id)?.ok_or_else(|| StoreError::NotFound {
-            kind: kind_label(Collection::Orgs),
-            id: id.to_string(),
-        })?;
+    pub fn exit_org(&mut self, id: &RecordId, date: chrono::NaiveDate, reason: &str) -> Result<Organization> {
+        let mut org: Organization = self
+            .get(id)?
+            .ok_or_else(|| StoreError::NotFound { kind: kind_label(Collection::Orgs), id: id.to_string() })?;
         org.lifecycle = crate::domain::Lifecycle::Exited;
         org.exit_date = Some(date);
         org.exit_reason = reason.trim().to_string();

@@ -15,10 +15,7 @@ pub enum Origin {
 
 #[derive(Clone, Debug)]
 pub enum StoreEvent {
-    Changed {
-        docs: BTreeSet<DocId>,
-        origin: Origin,
-    },
+    Changed { docs: BTreeSet<DocId>, origin: Origin },
 }
 
 type Job = Box<dyn FnOnce(&mut Store) -> Option<String> + Send>;
@@ -53,10 +50,7 @@ impl StoreHandle {
     }
 
     /// Runs `f` on the store thread and returns its result.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Store) -> T + Send + 'static,
-    ) -> T {
+    pub async fn call<T: Send + 'static>(&self, f: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
         self.call_as(None, f).await
     }
 
@@ -71,25 +65,18 @@ impl StoreHandle {
             let _ = tx.send(f(store));
             peer
         });
-        self.jobs
-            .send(job)
-            .expect("the store thread outlives its handles");
+        self.jobs.send(job).expect("the store thread outlives its handles");
         rx.await.expect("the store thread answers every job")
     }
 
     /// The same from outside an async context.
-    pub fn blocking_call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Store) -> T + Send + 'static,
-    ) -> T {
+    pub fn blocking_call<T: Send + 'static>(&self, f: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
         let (tx, rx) = std::sync::mpsc::channel();
         let job: Job = Box::new(move |store| {
             let _ = tx.send(f(store));
             None
         });
-        self.jobs
-            .send(job)
-            .expect("the store thread outlives its handles");
+        self.jobs.send(job).expect("the store thread outlives its handles");
         rx.recv().expect("the store thread answers every job")
     }
 

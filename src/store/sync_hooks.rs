@@ -40,9 +40,7 @@ impl Store {
 
     fn save_sync_state(&mut self, peer: &str, doc: &DocId) -> Result<()> {
         if let Some(state) = self.sync_states.get(&(peer.to_string(), doc.clone())) {
-            self.disk
-                .sync
-                .insert(state_key(peer, doc), state.encode())?;
+            self.disk.sync.insert(state_key(peer, doc), state.encode())?;
         }
         Ok(())
     }
@@ -53,38 +51,19 @@ impl Store {
             return Err(StoreError::NoSuchDoc(doc.to_string()));
         }
         let mut state = std::mem::take(self.sync_state(peer, doc));
-        let msg = self
-            .docs
-            .get_mut(doc)
-            .expect("checked above")
-            .doc
-            .sync()
-            .generate_sync_message(&mut state);
+        let msg = self.docs.get_mut(doc).expect("checked above").doc.sync().generate_sync_message(&mut state);
         *self.sync_state(peer, doc) = state;
         Ok(msg.map(Message::encode))
     }
 
     /// Applies a message from `peer`. A peer without write access may only
     /// send heads and requests: a message carrying changes is refused whole.
-    pub fn sync_receive(
-        &mut self,
-        peer: &str,
-        doc: &DocId,
-        bytes: &[u8],
-        may_write: bool,
-    ) -> Result<SyncReceipt> {
-        let bad = |detail: String| StoreError::BadSyncMessage {
-            peer: peer.to_string(),
-            doc: doc.clone(),
-            detail,
-        };
+    pub fn sync_receive(&mut self, peer: &str, doc: &DocId, bytes: &[u8], may_write: bool) -> Result<SyncReceipt> {
+        let bad = |detail: String| StoreError::BadSyncMessage { peer: peer.to_string(), doc: doc.clone(), detail };
         let msg = Message::decode(bytes).map_err(|e| bad(e.to_string()))?;
         let changes = msg.changes.len();
         if changes > 0 && !may_write {
-            return Err(StoreError::ReadOnlyPeer {
-                peer: peer.to_string(),
-                doc: doc.clone(),
-            });
+            return Err(StoreError::ReadOnlyPeer { peer: peer.to_string(), doc: doc.clone() });
         }
         self.ensure_doc(doc)?;
         let mut state = std::mem::take(self.sync_state(peer, doc));
@@ -116,12 +95,7 @@ impl Store {
 
     /// Persists every sync state of a peer (end of a session).
     pub fn save_sync_states(&mut self, peer: &str) -> Result<()> {
-        let docs: Vec<DocId> = self
-            .sync_states
-            .keys()
-            .filter(|(p, _)| p == peer)
-            .map(|(_, d)| d.clone())
-            .collect();
+        let docs: Vec<DocId> = self.sync_states.keys().filter(|(p, _)| p == peer).map(|(_, d)| d.clone()).collect();
         for doc in docs {
             self.save_sync_state(peer, &doc)?;
         }
