@@ -196,13 +196,16 @@ impl Store {
                     return Err(StoreError::DuplicateName { name: org.name.clone(), existing: first });
                 }
             }
-            if self.locate(R::COLLECTION, rec.id()).is_some() {
-                return Err(StoreError::AlreadyExists { kind: kind_label(R::COLLECTION), id: rec.id().clone() });
-            }
         }
         let mut by_doc: std::collections::BTreeMap<DocId, Vec<&R>> = std::collections::BTreeMap::new();
         for rec in recs {
-            by_doc.entry(self.doc_for::<R>(rec.partition())?).or_default().push(rec);
+            let doc_id = self.doc_for::<R>(rec.partition())?;
+            // Only the target document is probed: probing every county
+            // document per record made a province import quadratic.
+            if self.docs.get(&doc_id).is_some_and(|s| record_obj(&s.doc, rec.id().as_str()).is_some()) {
+                return Err(StoreError::AlreadyExists { kind: kind_label(R::COLLECTION), id: rec.id().clone() });
+            }
+            by_doc.entry(doc_id).or_default().push(rec);
         }
         let mut pieces = Vec::new();
         for (doc_id, group) in &by_doc {
