@@ -173,6 +173,23 @@ impl Store {
         Ok(store)
     }
 
+    /// Each stored document's bytes (base ++ pieces) as `open` would load
+    /// them; for benchmarks (the bare-load lower bound) and inspection.
+    pub fn read_raw(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+        let disk = Disk::open(dir)?;
+        Ok(disk
+            .read_all()?
+            .into_iter()
+            .map(|(name, stored)| {
+                let mut bytes = stored.base.unwrap_or_default();
+                for (_, p) in stored.pieces {
+                    bytes.extend_from_slice(&p);
+                }
+                (name, bytes)
+            })
+            .collect())
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

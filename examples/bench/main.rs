@@ -1,0 +1,30 @@
+//! The province-scale benchmark: one command prints the whole table.
+//!
+//!     cargo run --release --example bench            # 31,000 and 1,000 organizations
+//!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
+//!
+//! Each figure is the median and max of several runs; where a lower bound or a
+//! peer exists (bare Automerge load, in-memory sync) it is measured in the same
+//! run and reported as a ratio, because machines are noisy.
+
+mod measure;
+mod sections;
+
+use measure::Table;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let runs = if quick { 3 } else { 5 };
+    let scales: Vec<usize> = if quick { vec![1_000] } else { vec![31_000, 1_000] };
+    let mut table = Table::default();
+    for &orgs in &scales {
+        eprintln!("== {orgs} organizations");
+        let fixture = sections::Fixture::build(orgs, &mut table);
+        sections::open_store(&fixture, runs, &mut table);
+        sections::edit(&fixture, runs, &mut table);
+        sections::bulk_insert(&fixture, runs, &mut table);
+        sections::footprint(&fixture, &mut table);
+    }
+    table.print();
+}

@@ -1,0 +1,167 @@
+//! The measurements, one function per row group.
+
+use crate::measure::{dir_size, fmt, mib, rss_bytes, stats, timed, Table};
+use hubsync::domain::*;
+use hubsync::store::{Durability, Store};
+use tempfile::TempDir;
+
+pub struct Fixture {
+    pub orgs: usize,
+    pub dir: TempDir,
+    pub records: Vec<Organization>,
+}
+
+fn generate(n: usize) -> (Federation, Vec<Organization>) {
+    let fed = Federation {
+        id: RecordId::from("bench00000000001"),
+        name: "四川省社区社会组织联合会".into(),
+        level: Level::Province,
+        division: "510000".into(),
+        parent: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    let orgs = (0..n)
+        .map(|i| {
+            let county = 510104 + (i / 170) as u32;
+            let mut o = Organization::new(
+                &format!("第{i}社区志愿服务队"),
+                Category::Charity,
+                LegalStatus::Filed,
+                &format!("{county}{:03}{:03}", 1 + (i / 10) % 50, 1 + i % 10),
+            );
+            o.filing_number = format!("F{i}");
+            o.head_name = "张三".into();
+            o.head_phone = "13812345678".into();
+            o.members = Some(30);
+            o
+        })
+        .collect();
+    (fed, orgs)
+}
+
+impl Fixture {
+    pub fn build(orgs: usize, table: &mut Table) -> Fixture {
+        let dir = TempDir::new().expect("temp dir");
+        let (fed, records) = generate(orgs);
+        let (_, took) = timed(|| {
+            let mut store = Store::open(dir.path()).expect("open");
+            store.set_durability(Durability::Deferred);
+            store.init_federation(&fed).expect("init");
+            for chunk in records.chunks(1000) {
+                store.insert_many(chunk).expect("insert");
+            }
+            store.compact_all().expect("compact");
+        });
+        table.add(orgs, "build data into a store", fmt(took), fmt(took), String::new());
+        Fixture { orgs, dir, records }
+    }
+}
+
+/// Opening the store against the bare `AutoCommit::load` of the same bytes.
+pub fn open_store(f: &Fixture, runs: usize, table: &mut Table) {
+    let raw = Store::read_raw(f.dir.path()).expect("raw");
+    let mut bare = Vec::new();
+    let mut open = Vec::new();
+    for _ in 0..runs {
+        let (_, t) = timed(|| {
+            for (_, bytes) in &raw {
+                automerge::AutoCommit::load(bytes).expect("load");
+            }
+        });
+        bare.push(t);
+        let (store, t) = timed(|| Store::open(f.dir.path()).expect("open"));
+        drop(store);
+        open.push(t);
+    }
+    let ratio = stats(&open).0.as_secs_f64() / stats(&bare).0.as_secs_f64();
+    table.time(f.orgs, "bare AutoCommit::load of all documents (lower bound)", &bare, String::new());
+    table.time(
+        f.orgs,
+        "open store (all documents loaded)",
+        &open,
+        format!("{ratio:.2}x the lower bound (target ≤ 1.3x)"),
+    );
+}
+
+/// One field edited, committed and persisted: with fsync and without.
+pub fn edit(f: &Fixture, runs: usize, table: &mut Table) {
+    let mut store = Store::open(f.dir.path()).expect("open");
+    let mut org = f.records[f.records.len() / 2].clone();
+    for (mode, label) in [(Durability::Deferred, "written to sled"), (Durability::Flush, "written and fsynced")] {
+        store.set_durability(mode);
+        let mut samples = Vec::new();
+        for i in 0..runs.max(10) {
+            org.members = Some(100 + i as u32);
+            let (_, t) = timed(|| store.update(&org).expect("update"));
+            samples.push(t);
+        }
+        table.time(f.orgs, &format!("one edit committed, {label}"), &samples, "target < 5 ms".into());
+    }
+}
+
+/// 1,000 new records in one atomic batch.
+pub fn bulk_insert(f: &Fixture, runs: usize, table: &mut Table) {
+    let mut samples = Vec::new();
+    for run in 0..runs {
+        let copy = TempDir::new().expect("temp");
+        copy_dir(f.dir.path(), copy.path());
+        let mut store = Store::open(copy.path()).expect("open");
+        let batch: Vec<Organization> = (0..1000)
+            .map(|i| {
+                let mut o = f.records[i % f.records.len()].clone();
+                o.id = RecordId::random();
+                o.name = format!("新导入组织{run}-{i}");
+                o
+            })
+            .collect();
+        let (_, t) = timed(|| store.insert_many(&batch).expect("insert"));
+        samples.push(t);
+    }
+    table.time(f.orgs, "insert 1,000 records (one atomic batch, fsynced)", &samples, String::new());
+}
+
+/// Memory after opening, and disk use against the same data as JSON.
+pub fn footprint(f: &Fixture, table: &mut Table) {
+    let before = rss_bytes();
+    let store = Store::open(f.dir.path()).expect("open");
+    let after = rss_bytes();
+    let all = store.all::<Organization>().expect("all");
+    drop(store);
+    let json = serde_json::to_vec(&all).expect("json").len() as u64;
+    let disk = dir_size(f.dir.path());
+    table.add(
+        f.orgs,
+        "resident memory after open",
+        mib(after),
+        mib(after),
+        format!("+{} for the store; target < 300 MB", mib(after.saturating_sub(before))),
+    );
+    table.add(
+        f.orgs,
+        "on disk (sled directory)",
+        mib(disk),
+        mib(disk),
+        format!("{:.2}x the JSON of the same records ({}); target ≤ 0.5x", disk as f64 / json as f64, mib(json)),
+    );
+    let raw: u64 = Store::read_raw(f.dir.path()).expect("raw").iter().map(|(_, b)| b.len() as u64).sum();
+    table.add(
+        f.orgs,
+        "Automerge bytes of all documents",
+        mib(raw),
+        mib(raw),
+        format!("{:.2}x the JSON (sled's log and blobs make up the rest of the directory)", raw as f64 / json as f64),
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}
