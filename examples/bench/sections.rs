@@ -52,6 +52,8 @@ impl Fixture {
                 store.insert_many(chunk).expect("insert");
             }
             store.compact_all().expect("compact");
+            drop(store);
+            hubsync::store::vacuum(dir.path()).expect("vacuum");
         });
         table.add(orgs, "build data into a store", fmt(took), fmt(took), String::new());
         Fixture { orgs, dir, records }

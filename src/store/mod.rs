@@ -12,11 +12,13 @@ mod persist;
 mod records;
 pub mod service;
 mod sync_hooks;
+mod vacuum;
 
 pub use docid::DocId;
 pub use records::{FieldConflict, ScanRow};
 pub use service::{Origin, StoreEvent, StoreHandle};
 pub use sync_hooks::SyncReceipt;
+pub use vacuum::vacuum;
 
 use crate::domain::{Collection, Problem, RecordId};
 use automerge::{transaction::Transactable, ActorId, AutoCommit, ChangeHash, ReadDoc, ROOT};
@@ -125,6 +127,7 @@ impl Store {
     /// Opens (creating if needed) the data directory and loads every document.
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() })?;
+        vacuum::recover(dir)?;
         let disk = Disk::open(dir)?;
         let actor = match disk.meta.get("actor")? {
             Some(bytes) => ActorId::from(bytes.as_ref()),
