@@ -319,3 +319,21 @@ fn vacuum_keeps_every_record_and_survives_an_interrupted_swap() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.all::<Organization>().unwrap().len(), 300);
 }
+
+#[test]
+fn party_membership_stays_out_of_the_shared_people_document() {
+    let (_dir, mut store) = new_store();
+    let mut p = Person::new("党员甲");
+    p.party_member = true;
+    store.insert(&p).unwrap();
+    assert!(store.get::<Person>(&p.id).unwrap().unwrap().party_member);
+    let people = DocId::parse("fed0000000000001/people").unwrap();
+    let private = DocId::parse("fed0000000000001/private").unwrap();
+    let shared = automerge::AutoCommit::load(&store.export_doc(&people).unwrap()).unwrap();
+    let json = format!("{:?}", automerge::ReadDoc::hydrate(&shared, automerge::ROOT, None).unwrap());
+    assert!(!json.contains("party_member"), "{json}");
+    assert!(store.has_doc(&private));
+    p.party_member = false;
+    store.update(&p).unwrap();
+    assert!(!store.all::<Person>().unwrap()[0].party_member);
+}

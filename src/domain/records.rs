@@ -21,10 +21,14 @@ pub enum Collection {
     Bookings,
     Trainings,
     Attendance,
+    /// Sensitive fields of records in other collections (party membership,
+    /// PIPL art. 28), kept apart so sharing a roster never shares them
+    /// unless this document is shared too.
+    Private,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 8] = [
+    pub const ALL: [Collection; 9] = [
         Collection::Meta,
         Collection::Orgs,
         Collection::People,
@@ -33,6 +37,7 @@ impl Collection {
         Collection::Bookings,
         Collection::Trainings,
         Collection::Attendance,
+        Collection::Private,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +50,7 @@ impl Collection {
             Collection::Bookings => "bookings",
             Collection::Trainings => "trainings",
             Collection::Attendance => "attendance",
+            Collection::Private => "private",
         }
     }
 
@@ -62,6 +68,7 @@ impl Collection {
             (Collection::Bookings, Lang::Zh) => "场地预约",
             (Collection::Trainings, Lang::Zh) => "培训",
             (Collection::Attendance, Lang::Zh) => "签到",
+            (Collection::Private, Lang::Zh) => "敏感信息",
             (Collection::Meta, Lang::En) => "federation",
             (Collection::Orgs, Lang::En) => "organizations",
             (Collection::People, Lang::En) => "people",
@@ -70,6 +77,7 @@ impl Collection {
             (Collection::Bookings, Lang::En) => "bookings",
             (Collection::Trainings, Lang::En) => "trainings",
             (Collection::Attendance, Lang::En) => "attendance",
+            (Collection::Private, Lang::En) => "sensitive fields",
         }
     }
 }
@@ -120,6 +128,10 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     }
     /// Rules on the record alone; rules across records live in the store.
     fn validate(&self) -> Vec<Problem>;
+    /// Fields stored in the federation's private document, not the shared one.
+    fn private_fields() -> &'static [&'static str] {
+        &[]
+    }
 }
 
 fn check_phone(field: &'static str, phone: &str, out: &mut Vec<Problem>) {
@@ -427,6 +439,9 @@ impl Person {
 
 impl Record for Person {
     const COLLECTION: Collection = Collection::People;
+    fn private_fields() -> &'static [&'static str] {
+        &["party_member"]
+    }
     fn id(&self) -> &RecordId {
         &self.id
     }

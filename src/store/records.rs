@@ -49,6 +49,21 @@ fn record_json<R: Record>(rec: &R) -> Result<serde_json::Map<String, Json>> {
     }
 }
 
+/// Moves the record's private fields out of its shared JSON.
+fn split_private<R: Record>(map: &mut serde_json::Map<String, Json>) -> serde_json::Map<String, Json> {
+    let mut private = serde_json::Map::new();
+    for field in R::private_fields() {
+        if let Some(v) = map.remove(*field) {
+            private.insert(field.to_string(), v);
+        }
+    }
+    private
+}
+
+fn private_key<R: Record>(id: &str) -> String {
+    format!("{}.{}", R::COLLECTION.code(), id)
+}
+
 fn record_obj(doc: &AutoCommit, id: &str) -> Option<ObjId> {
     match doc.get(ROOT, id) {
         Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
@@ -170,14 +185,18 @@ impl Store {
             return Err(StoreError::AlreadyExists { kind: kind_label(R::COLLECTION), id: rec.id().clone() });
         }
         let doc_id = self.doc_for::<R>(rec.partition())?;
-        let json = Json::Object(record_json(rec)?);
+        let mut map = record_json(rec)?;
+        let private = split_private::<R>(&mut map);
+        let json = Json::Object(map);
         self.create_doc(&doc_id)?;
         let state = self.docs.get_mut(&doc_id).expect("created above");
         state
             .doc
             .batch_create_object(ROOT, rec.id().as_str(), &codec::to_hydrate(&json), false)
             .map_err(am(&doc_id))?;
-        self.persist(std::slice::from_ref(&doc_id))?;
+        let mut touched = vec![doc_id.clone()];
+        touched.extend(self.write_private::<R>(&doc_id, rec.id().as_str(), private)?);
+        self.persist(&touched)?;
         if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
             self.index_name(None, &org.name, &org.id);
         }
@@ -212,17 +231,26 @@ impl Store {
             self.create_doc(doc_id)?;
             for chunk in group.chunks(RECORDS_PER_COMMIT) {
                 let state = self.docs.get_mut(doc_id).expect("created above");
+                let mut privates = Vec::new();
                 for rec in chunk {
-                    let json = Json::Object(record_json(*rec)?);
+                    let mut map = record_json(*rec)?;
+                    let private = split_private::<R>(&mut map);
+                    let json = Json::Object(map);
                     state
                         .doc
                         .batch_create_object(ROOT, rec.id().as_str(), &codec::to_hydrate(&json), false)
                         .map_err(am(doc_id))?;
+                    privates.push((rec.id().as_str(), private));
                 }
                 state.doc.commit();
+                for (id, private) in privates {
+                    pieces.extend(self.write_private::<R>(doc_id, id, private)?);
+                }
             }
             pieces.push(doc_id.clone());
         }
+        pieces.sort();
+        pieces.dedup();
         self.persist(&pieces)?;
         if self.name_index.is_some() {
             for rec in recs {
@@ -246,7 +274,8 @@ impl Store {
             Collection::Orgs => DocId::new(&old_doc.federation(), Collection::Orgs, rec.partition().as_deref()),
             _ => old_doc.clone(),
         };
-        let new_json = record_json(rec)?;
+        let mut new_json = record_json(rec)?;
+        let private = split_private::<R>(&mut new_json);
         let id = rec.id().as_str();
         let state = self.docs.get_mut(&old_doc).expect("located above");
         let obj = record_obj(&state.doc, id).expect("located above");
@@ -257,7 +286,9 @@ impl Store {
         let old_name = old_json.get("name").and_then(Json::as_str).map(str::to_string);
         if new_doc == old_doc {
             codec::update_map(&mut state.doc, &obj, &old_json, &new_json).map_err(am(&old_doc))?;
-            self.persist(std::slice::from_ref(&old_doc))?;
+            let mut touched = vec![old_doc.clone()];
+            touched.extend(self.write_private::<R>(&old_doc, id, private)?);
+            self.persist(&touched)?;
         } else {
             state.doc.delete(ROOT, id).map_err(am(&old_doc))?;
             self.create_doc(&new_doc)?;
@@ -278,7 +309,8 @@ impl Store {
     pub fn get<R: Record>(&self, id: &RecordId) -> Result<Option<R>> {
         for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
             if let Some(obj) = record_obj(&state.doc, id.as_str()) {
-                let json = codec::read_object(&state.doc, &obj, 0);
+                let mut json = codec::read_object(&state.doc, &obj, 0);
+                self.merge_private::<R>(doc_id, id.as_str(), &mut json);
                 return decode(doc_id, id.as_str(), json).map(Some);
             }
         }
@@ -295,7 +327,8 @@ impl Store {
                     continue;
                 }
                 if let automerge::ValueRef::Object(ObjType::Map) = item.value {
-                    let json = codec::read_object(&state.doc, &item.id(), 0);
+                    let mut json = codec::read_object(&state.doc, &item.id(), 0);
+                    self.merge_private::<R>(doc_id, &item.key, &mut json);
                     out.push(decode(doc_id, &item.key, json)?);
                 }
             }
@@ -392,6 +425,53 @@ impl Store {
         self.persist(&[doc_id])?;
         self.name_index = None;
         Ok(())
+    }
+
+    /// Writes a record's private fields into its federation's private
+    /// document; returns that document when something was written.
+    fn write_private<R: Record>(
+        &mut self,
+        record_doc: &DocId,
+        id: &str,
+        private: serde_json::Map<String, Json>,
+    ) -> Result<Option<DocId>> {
+        if R::private_fields().is_empty() {
+            return Ok(None);
+        }
+        let doc_id = DocId::new(&record_doc.federation(), Collection::Private, None);
+        self.create_doc(&doc_id)?;
+        let key = private_key::<R>(id);
+        let state = self.docs.get_mut(&doc_id).expect("created above");
+        match record_obj(&state.doc, &key) {
+            Some(obj) => {
+                let old = match codec::read_object(&state.doc, &obj, 0) {
+                    Json::Object(m) => m,
+                    _ => serde_json::Map::new(),
+                };
+                codec::update_map(&mut state.doc, &obj, &old, &private).map_err(am(&doc_id))?;
+            }
+            None => {
+                state
+                    .doc
+                    .batch_create_object(ROOT, key.as_str(), &codec::to_hydrate(&Json::Object(private)), false)
+                    .map_err(am(&doc_id))?;
+            }
+        }
+        Ok(Some(doc_id))
+    }
+
+    /// Adds the private fields held for a record, when this node has them.
+    fn merge_private<R: Record>(&self, record_doc: &DocId, id: &str, json: &mut Json) {
+        if R::private_fields().is_empty() {
+            return;
+        }
+        let doc_id = DocId::new(&record_doc.federation(), Collection::Private, None);
+        let Some(state) = self.docs.get(&doc_id) else { return };
+        if let (Some(obj), Json::Object(target)) = (record_obj(&state.doc, &private_key::<R>(id)), json) {
+            if let Json::Object(fields) = codec::read_object(&state.doc, &obj, 0) {
+                target.extend(fields);
+            }
+        }
     }
 
     /// Marks an organization exited, keeping the record (退出机制).
