@@ -14,6 +14,10 @@ use measure::Table;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(dir) = args.iter().position(|a| a == "--rss-child").and_then(|i| args.get(i + 1)) {
+        sections::rss_child(std::path::Path::new(dir));
+        return;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let runs = if quick { 3 } else { 5 };
     let scales: Vec<usize> = if quick { vec![1_000] } else { vec![31_000, 1_000] };
