@@ -337,3 +337,27 @@ fn party_membership_stays_out_of_the_shared_people_document() {
     store.update(&p).unwrap();
     assert!(!store.all::<Person>().unwrap()[0].party_member);
 }
+
+#[test]
+fn a_record_a_peer_broke_is_named_not_fatal_for_lists() {
+    let (_da, mut a) = new_store();
+    let good = org("完好组织", "510104001001");
+    let bad = org("将被破坏的组织", "510104001001");
+    a.insert(&good).unwrap();
+    a.insert(&bad).unwrap();
+    let doc = a.locate(Collection::Orgs, &bad.id).unwrap();
+    // A peer with write access puts a number where a category code belongs.
+    let mut raw = automerge::AutoCommit::load(&a.export_doc(&doc).unwrap()).unwrap();
+    let obj = match automerge::ReadDoc::get(&raw, automerge::ROOT, bad.id.as_str()).unwrap() {
+        Some((_, id)) => id,
+        None => panic!("record missing"),
+    };
+    automerge::transaction::Transactable::put(&mut raw, &obj, "category", 42).unwrap();
+    a.import_doc(&raw.save()).unwrap();
+    let err = a.all::<Organization>().unwrap_err();
+    assert!(err.to_string().contains(bad.id.as_str()), "{err}");
+    let (readable, errors) = a.all_readable::<Organization>();
+    assert_eq!(readable, vec![good]);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].to_string().contains(doc.as_str()));
+}

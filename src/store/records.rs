@@ -336,6 +336,30 @@ impl Store {
         Ok(out)
     }
 
+    /// Like `all`, but a record that cannot be decoded (a peer wrote a
+    /// value of the wrong type) is left out and reported instead of failing
+    /// the whole list: for views and reports, which must keep working.
+    pub fn all_readable<R: Record>(&self) -> (Vec<R>, Vec<StoreError>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
+            for item in state.doc.map_range(ROOT, ..) {
+                if !is_record_key(&item.key) {
+                    continue;
+                }
+                if let automerge::ValueRef::Object(ObjType::Map) = item.value {
+                    let mut json = codec::read_object(&state.doc, &item.id(), 0);
+                    self.merge_private::<R>(doc_id, &item.key, &mut json);
+                    match decode(doc_id, &item.key, json) {
+                        Ok(r) => out.push(r),
+                        Err(e) => errors.push(e),
+                    }
+                }
+            }
+        }
+        (out, errors)
+    }
+
     /// Reads selected scalar fields of every record of a collection by
     /// walking the maps directly: the cheap path for list views.
     pub fn scan(&self, collection: Collection, fields: &[&str]) -> Vec<ScanRow> {
