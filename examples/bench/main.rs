@@ -9,6 +9,7 @@
 
 mod measure;
 mod sections;
+mod sync_mem;
 
 use measure::Table;
 
@@ -28,6 +29,7 @@ fn main() {
         sections::open_store(&fixture, runs, &mut table);
         sections::edit(&fixture, runs, &mut table);
         sections::bulk_insert(&fixture, runs, &mut table);
+        sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sections::footprint(&fixture, &mut table);
     }
     table.print();
