@@ -1,5 +1,6 @@
 //! hubsync: local-first records and peer-to-peer sync for federations of
 //! community social organizations (社区社会组织联合会).
 
+pub mod cli;
 pub mod domain;
 pub mod store;

@@ -1,0 +1,195 @@
+//! The headless command line: scripts, imports, exports, reports, sync.
+
+mod docs;
+mod org;
+mod people;
+mod refs;
+pub mod table;
+mod trainings;
+mod venues;
+
+use crate::domain::Lang;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hubsync",
+    version,
+    about = "社区社会组织联合会的本地优先台账与点对点同步 (local-first records and peer-to-peer sync for federations of community social organizations)",
+    long_about = None
+)]
+pub struct Cli {
+    /// 数据目录 (data directory; one directory is one node)
+    #[arg(long, env = "HUBSYNC_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// 界面语言 (language of messages and headers)
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<LangArg>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
+pub enum Command {
+    /// 创建联合会 (create this node's federation)
+    Init(InitArgs),
+    /// 社区社会组织 (organizations)
+    #[command(subcommand)]
+    Org(org::OrgCmd),
+    /// 人员 (people)
+    #[command(subcommand)]
+    Person(people::PersonCmd),
+    /// 党建工作指导员/联络员选派 (instructor and liaison assignments)
+    #[command(subcommand)]
+    Liaison(people::LiaisonCmd),
+    /// 活动场地 (venues)
+    #[command(subcommand)]
+    Venue(venues::VenueCmd),
+    /// 场地预约 (venue bookings)
+    #[command(subcommand)]
+    Booking(venues::BookingCmd),
+    /// 培训 (trainings and their sessions)
+    #[command(subcommand)]
+    Training(trainings::TrainingCmd),
+    /// 签到 (attendance)
+    #[command(subcommand)]
+    Attendance(trainings::AttendanceCmd),
+    /// Automerge 文档 (documents: list, export, import, repair, compact)
+    #[command(subcommand)]
+    Doc(docs::DocCmd),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// 联合会名称
+    #[arg(long)]
+    pub name: String,
+    /// 层级: province|city|county|township|community (省/市/县/乡镇/社区)
+    #[arg(long)]
+    pub level: String,
+    /// 行政区划代码 (GB/T 2260: 6, 9 or 12 digits)
+    #[arg(long)]
+    pub division: String,
+    /// 上级联合会
+    #[arg(long, default_value = "")]
+    pub parent: String,
+    #[arg(long, default_value = "")]
+    pub contact_name: String,
+    #[arg(long, default_value = "")]
+    pub contact_phone: String,
+}
+
+/// What every command gets: the open store and the language.
+pub struct Ctx {
+    pub store: Store,
+    pub lang: Lang,
+}
+
+impl Ctx {
+    /// Chinese or English, by the language in force.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// `--lang`, else the locale, else Chinese.
+pub fn resolve_lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Zh) => Lang::Zh,
+        None => {
+            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            if locale.starts_with("en") {
+                Lang::En
+            } else {
+                Lang::Zh
+            }
+        }
+    }
+}
+
+/// The data directory: `--data-dir`, `HUBSYNC_DIR`, else the platform's.
+pub fn data_dir(arg: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(d) = arg {
+        return Ok(d);
+    }
+    directories::ProjectDirs::from("org", "hubsync", "hubsync")
+        .map(|p| p.data_dir().to_path_buf())
+        .context("无法确定默认数据目录,请用 --data-dir 指定 (no default data directory; pass --data-dir)")
+}
+
+/// Opens the store and reports what opening found wrong, once, on stderr.
+pub fn open_store(dir: &Path) -> Result<Store> {
+    let store = Store::open(dir)?;
+    for w in store.warnings() {
+        eprintln!("警告 (warning): {w}");
+    }
+    Ok(store)
+}
+
+/// Runs a parsed command line. No subcommand is handled by the caller (TUI).
+pub fn run(cli: Cli) -> Result<()> {
+    let lang = resolve_lang(cli.lang);
+    let dir = data_dir(cli.data_dir)?;
+    let Some(command) = cli.command else {
+        anyhow::bail!("no command");
+    };
+    let store = open_store(&dir)?;
+    let mut ctx = Ctx { store, lang };
+    match command {
+        Command::Init(args) => init(&mut ctx, args),
+        Command::Org(cmd) => org::run(&mut ctx, cmd),
+        Command::Person(cmd) => people::run_person(&mut ctx, cmd),
+        Command::Liaison(cmd) => people::run_liaison(&mut ctx, cmd),
+        Command::Venue(cmd) => venues::run_venue(&mut ctx, cmd),
+        Command::Booking(cmd) => venues::run_booking(&mut ctx, cmd),
+        Command::Training(cmd) => trainings::run_training(&mut ctx, cmd),
+        Command::Attendance(cmd) => trainings::run_attendance(&mut ctx, cmd),
+        Command::Doc(cmd) => docs::run(ctx, cmd, &dir),
+    }
+}
+
+fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
+    use crate::domain::{validate, Federation, Level, RecordId, Vocabulary};
+    let fed = Federation {
+        id: RecordId::random(),
+        name: validate::normalize_name(&args.name),
+        level: Level::parse(&args.level)?,
+        division: validate::check_division(&args.division)?,
+        parent: args.parent.trim().to_string(),
+        contact_name: args.contact_name.trim().to_string(),
+        contact_phone: if args.contact_phone.trim().is_empty() {
+            String::new()
+        } else {
+            validate::normalize_phone(&args.contact_phone)?
+        },
+    };
+    let warnings = ctx.store.init_federation(&fed)?;
+    print_warnings(&warnings);
+    println!("{}「{}」 ({})", ctx.t("已创建联合会", "Created federation"), fed.name, fed.id);
+    Ok(())
+}
+
+/// Validation warnings go to stderr; they never block a save.
+pub fn print_warnings(problems: &[crate::domain::Problem]) {
+    for p in problems {
+        eprintln!("提示 (warning): {p}");
+    }
+}

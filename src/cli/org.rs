@@ -1,0 +1,436 @@
+//! `hubsync org add|edit|show|list|exit|resolve`.
+
+use super::table::{Format, Table};
+use super::{print_warnings, refs, Ctx};
+use crate::domain::validate::{self, mask_phone};
+use crate::domain::*;
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCmd {
+    /// 新增组织 (add an organization)
+    Add(OrgFields),
+    /// 修改组织,只改给出的字段 (edit: only the given fields change)
+    Edit {
+        /// 编号或组织名称 (id or exact name)
+        target: String,
+        #[command(flatten)]
+        fields: OrgFields,
+    },
+    /// 查看组织全部字段及冲突 (show every field and any conflicts)
+    Show { target: String },
+    /// 列出组织 (list organizations)
+    List(ListArgs),
+    /// 组织退出,记录保留 (exit: the record is kept)
+    Exit {
+        target: String,
+        /// 退出日期
+        #[arg(long)]
+        date: String,
+        /// 退出原因
+        #[arg(long)]
+        reason: String,
+    },
+    /// 解决并发修改冲突 (settle a conflicted field with the chosen value)
+    Resolve { target: String, field: String, value: String },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct OrgFields {
+    /// 组织名称
+    #[arg(long)]
+    pub name: Option<String>,
+    /// 组织类别: 为民服务|公益慈善|邻里互助|文体娱乐|农村生产技术服务|其他
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 服务类型: 生活服务类|社区事务类|文体活动类|公益慈善类
+    #[arg(long)]
+    pub service_type: Option<String>,
+    /// 法律状态: 登记|备案|培育中
+    #[arg(long)]
+    pub legal_status: Option<String>,
+    /// 统一社会信用代码
+    #[arg(long)]
+    pub credit_code: Option<String>,
+    /// 备案编号
+    #[arg(long)]
+    pub filing_number: Option<String>,
+    /// 行政区划代码 (6/9/12 digits)
+    #[arg(long)]
+    pub division: Option<String>,
+    /// 所属街道/乡镇
+    #[arg(long)]
+    pub township: Option<String>,
+    /// 所属社区/村
+    #[arg(long)]
+    pub community: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// 成立日期 (2019-03-05, 2019/3/5, 2019年3月5日, 2019.3.5)
+    #[arg(long)]
+    pub founded: Option<String>,
+    /// 负责人
+    #[arg(long)]
+    pub head_name: Option<String>,
+    /// 负责人电话
+    #[arg(long)]
+    pub head_phone: Option<String>,
+    /// 成员人数 ("30", "30人", "约50")
+    #[arg(long)]
+    pub members: Option<String>,
+    /// 业务范围
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// 党组织情况: 单独建立|联合组建|选派|未覆盖
+    #[arg(long)]
+    pub party_status: Option<String>,
+    /// 正式党员人数
+    #[arg(long)]
+    pub party_members: Option<String>,
+    /// 党建入章: 是|否
+    #[arg(long)]
+    pub party_in_charter: Option<String>,
+    /// 群团组织: 工会,共青团,妇联
+    #[arg(long)]
+    pub mass_orgs: Option<String>,
+    /// 品牌/示范组织年份
+    #[arg(long)]
+    pub brand_year: Option<String>,
+    /// 孵化平台层级
+    #[arg(long)]
+    pub incubation_level: Option<String>,
+    /// 孵化服务: 场地,培训,信息,策划
+    #[arg(long)]
+    pub incubation_services: Option<String>,
+    /// 考核评价 YEAR:基本条件,活动情况,社会贡献,社区影响力 (each 0–25), repeatable
+    #[arg(long = "eval")]
+    pub evaluations: Vec<String>,
+    /// 状态: 活跃|休眠
+    #[arg(long)]
+    pub lifecycle: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// 按名称、社区、街道、负责人、代码筛选 (substring)
+    #[arg(long)]
+    pub filter: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// 法律状态
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub lifecycle: Option<String>,
+    /// 行政区划代码前缀
+    #[arg(long)]
+    pub division: Option<String>,
+    /// 只列出未覆盖党的工作的组织 (only those without Party-building coverage)
+    #[arg(long)]
+    pub uncovered: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// 显示完整电话 (show full phone numbers)
+    #[arg(long)]
+    pub show_phones: bool,
+}
+
+/// Applies every given flag; all bad fields are reported together.
+fn apply(f: &OrgFields, o: &mut Organization) -> Result<()> {
+    let mut errors: Vec<String> = Vec::new();
+    let text = |v: &Option<String>, target: &mut String| {
+        if let Some(v) = v {
+            *target = v.trim().to_string();
+        }
+    };
+    macro_rules! parse {
+        ($opt:expr, $target:expr, $parse:expr) => {
+            if let Some(v) = &$opt {
+                match $parse(v.as_str()) {
+                    Ok(x) => $target = x,
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+        };
+    }
+    if let Some(n) = &f.name {
+        o.name = validate::normalize_name(n);
+    }
+    parse!(f.category, o.category, Category::parse);
+    parse!(f.service_type, o.service_type, |v: &str| if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        ServiceType::parse(v).map(Some)
+    });
+    parse!(f.legal_status, o.legal_status, LegalStatus::parse);
+    parse!(f.credit_code, o.credit_code, |v: &str| if v.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        validate::check_credit_code(v).map(|c| c.code)
+    });
+    text(&f.filing_number, &mut o.filing_number);
+    parse!(f.division, o.division, validate::check_division);
+    text(&f.township, &mut o.township);
+    text(&f.community, &mut o.community);
+    text(&f.address, &mut o.address);
+    parse!(f.founded, o.founded, |v: &str| validate::parse_date(v).map(Some));
+    text(&f.head_name, &mut o.head_name);
+    parse!(f.head_phone, o.head_phone, |v: &str| if v.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        validate::normalize_phone(v)
+    });
+    parse!(f.members, o.members, |v: &str| validate::parse_count(v).map(Some));
+    text(&f.scope, &mut o.scope);
+    parse!(f.party_status, o.party_status, PartyStatus::parse);
+    parse!(f.party_members, o.party_members, |v: &str| validate::parse_count(v).map(Some));
+    parse!(f.party_in_charter, o.party_in_charter, validate::parse_bool);
+    parse!(f.mass_orgs, o.mass_orgs, code_list::parse::<MassOrg>);
+    parse!(f.brand_year, o.brand_year, |v: &str| v
+        .trim()
+        .parse::<i32>()
+        .map(Some)
+        .map_err(|_| format!("品牌年份 '{v}' 应为年份 (year)")));
+    parse!(f.incubation_level, o.incubation_level, |v: &str| Level::parse(v).map(Some));
+    parse!(f.incubation_services, o.incubation_services, code_list::parse::<IncubationService>);
+    for e in &f.evaluations {
+        match parse_evaluation(e) {
+            Ok((year, ev)) => {
+                o.evaluations.insert(year, ev);
+            }
+            Err(m) => errors.push(m),
+        }
+    }
+    if let Some(l) = &f.lifecycle {
+        match Lifecycle::parse(l) {
+            Ok(Lifecycle::Exited) => errors.push("请用 hubsync org exit 办理退出 (use `org exit` to exit)".into()),
+            Ok(v) => o.lifecycle = v,
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+/// "2024:20,22,18,20" -> ("2024", Evaluation).
+fn parse_evaluation(text: &str) -> Result<(String, Evaluation), String> {
+    let bad = || format!("考核评价 '{text}' 应为 年份:基本条件,活动情况,社会贡献,社区影响力 (YEAR:a,b,c,d)");
+    let (year, scores) = text.split_once(':').ok_or_else(bad)?;
+    let parts: Vec<u8> =
+        scores.split(',').map(|s| s.trim().parse::<u8>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+    if parts.len() != 4 {
+        return Err(bad());
+    }
+    let ev =
+        Evaluation { basic: parts[0], activities: parts[1], contribution: parts[2], influence: parts[3], result: None };
+    Ok((year.trim().to_string(), ev))
+}
+
+pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
+    match cmd {
+        OrgCmd::Add(fields) => {
+            let (Some(name), Some(division)) = (&fields.name, &fields.division) else {
+                bail!("新增组织需要 --name 和 --division (add needs --name and --division)");
+            };
+            let mut org = Organization::new(name, Category::Other, LegalStatus::Filed, division);
+            apply(&fields, &mut org)?;
+            let warnings = ctx.store.insert(&org)?;
+            print_warnings(&warnings);
+            println!("{} {} 「{}」", ctx.t("已新增组织", "Added organization"), org.id, org.name);
+        }
+        OrgCmd::Edit { target, fields } => {
+            let mut org = refs::org(&ctx.store, &target)?;
+            apply(&fields, &mut org)?;
+            let warnings = ctx.store.update(&org)?;
+            print_warnings(&warnings);
+            println!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);
+        }
+        OrgCmd::Show { target } => {
+            let org = refs::org(&ctx.store, &target)?;
+            print!("{}", show(ctx, &org)?);
+        }
+        OrgCmd::List(args) => list(ctx, &args)?,
+        OrgCmd::Exit { target, date, reason } => {
+            let org = refs::org(&ctx.store, &target)?;
+            if reason.trim().is_empty() {
+                bail!("退出原因不能为空 (a reason is required)");
+            }
+            let day = validate::parse_date(&date)?;
+            ctx.store.exit_org(&org.id, day, &reason)?;
+            println!("{}「{}」 {day}", ctx.t("组织已退出,记录保留", "Organization exited, record kept:"), org.name);
+        }
+        OrgCmd::Resolve { target, field, value } => {
+            let org = refs::org(&ctx.store, &target)?;
+            let conflicts = ctx.store.conflicts::<Organization>(&org.id)?;
+            let Some(c) = conflicts.iter().find(|c| c.field == field) else {
+                bail!("字段 {field} 没有冲突 (no conflict on that field)");
+            };
+            // Pick the conflicting value that matches the text the user typed.
+            let chosen =
+                c.values
+                    .iter()
+                    .find(|v| v.as_str().map_or(v.to_string() == value, |s| s == value))
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("'{value}' 不是冲突值之一 (not one of the conflicting values)"))?;
+            ctx.store.resolve_conflict::<Organization>(&org.id, &field, chosen)?;
+            println!("{} {field} = {value}", ctx.t("已解决冲突", "Conflict resolved:"));
+        }
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
+    let l = ctx.lang;
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let rows: Vec<(&str, &str, String)> = vec![
+        ("编号", "id", o.id.to_string()),
+        ("组织名称", "name", o.name.clone()),
+        ("组织类别", "category", o.category.label(l).into()),
+        ("服务类型", "service type", opt(o.service_type.map(|v| v.label(l).to_string()))),
+        ("法律状态", "legal status", o.legal_status.label(l).into()),
+        ("统一社会信用代码", "credit code", o.credit_code.clone()),
+        ("备案编号", "filing number", o.filing_number.clone()),
+        ("行政区划代码", "division", o.division.clone()),
+        ("所属街道/乡镇", "township", o.township.clone()),
+        ("所属社区/村", "community", o.community.clone()),
+        ("地址", "address", o.address.clone()),
+        ("成立日期", "founded", opt(o.founded.map(|d| d.to_string()))),
+        ("负责人", "head", o.head_name.clone()),
+        ("联系电话", "phone", o.head_phone.clone()),
+        ("成员人数", "members", opt(o.members.map(|v| v.to_string()))),
+        ("业务范围", "scope", o.scope.clone()),
+        ("党组织情况", "party organization", o.party_status.label(l).into()),
+        ("正式党员人数", "party members", opt(o.party_members.map(|v| v.to_string()))),
+        (
+            "党建入章",
+            "party building in charter",
+            ctx.t(if o.party_in_charter { "是" } else { "否" }, if o.party_in_charter { "yes" } else { "no" }).into(),
+        ),
+        ("群团组织", "mass organizations", code_list::labels(&o.mass_orgs, l)),
+        ("品牌/示范年份", "brand year", opt(o.brand_year.map(|v| v.to_string()))),
+        ("孵化平台", "incubation level", opt(o.incubation_level.map(|v| v.label(l).to_string()))),
+        ("孵化服务", "incubation services", code_list::labels(&o.incubation_services, l)),
+        ("状态", "status", o.lifecycle.label(l).into()),
+        ("退出日期", "exit date", opt(o.exit_date.map(|d| d.to_string()))),
+        ("退出原因", "exit reason", o.exit_reason.clone()),
+    ];
+    let mut out = String::new();
+    for (zh, en, v) in rows {
+        let label = ctx.t(zh, en);
+        out.push_str(&format!("{}  {}\n", super::table::pad(label, 18), v));
+    }
+    for (year, e) in &o.evaluations {
+        out.push_str(&format!(
+            "{}  {year}: {}/{}/{}/{} = {} {}\n",
+            super::table::pad(ctx.t("考核评价", "evaluation"), 18),
+            e.basic,
+            e.activities,
+            e.contribution,
+            e.influence,
+            e.total(),
+            e.effective_result().label(l)
+        ));
+    }
+    for c in ctx.store.conflicts::<Organization>(&o.id)? {
+        let values: Vec<String> = c.values.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_string)).collect();
+        out.push_str(&format!(
+            "{} {}: {}  (hubsync org resolve {} {} VALUE)\n",
+            ctx.t("⚠ 并发修改冲突", "⚠ conflict"),
+            c.field,
+            values.join(" | "),
+            o.id,
+            c.field
+        ));
+    }
+    Ok(out)
+}
+
+/// The list filter: one small function so a richer matcher can replace it.
+pub fn matches(o: &Organization, args: &ListArgs) -> Result<bool> {
+    if let Some(text) = &args.filter {
+        let needle = validate::fold_width(text.trim()).to_lowercase();
+        let hay = [&o.name, &o.community, &o.township, &o.head_name, &o.credit_code, &o.filing_number, &o.address];
+        if !hay.iter().any(|h| h.to_lowercase().contains(&needle)) {
+            return Ok(false);
+        }
+    }
+    if let Some(c) = &args.category {
+        if o.category != Category::parse(c)? {
+            return Ok(false);
+        }
+    }
+    if let Some(s) = &args.status {
+        if o.legal_status != LegalStatus::parse(s)? {
+            return Ok(false);
+        }
+    }
+    if let Some(l) = &args.lifecycle {
+        if o.lifecycle != Lifecycle::parse(l)? {
+            return Ok(false);
+        }
+    }
+    if let Some(d) = &args.division {
+        if !o.division.starts_with(d.trim()) {
+            return Ok(false);
+        }
+    }
+    if args.uncovered && (o.is_party_covered() || o.lifecycle != Lifecycle::Active) {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
+    let (mut orgs, errors) = ctx.store.all_readable::<Organization>();
+    for e in errors {
+        eprintln!("警告 (warning): {e}");
+    }
+    let mut kept = Vec::new();
+    for o in orgs.drain(..) {
+        if matches(&o, args)? {
+            kept.push(o);
+        }
+    }
+    kept.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
+    let total = kept.len();
+    if let Some(n) = args.limit {
+        kept.truncate(n);
+    }
+    let l = ctx.lang;
+    let mut t = Table::new(&[
+        ctx.t("编号", "id"),
+        ctx.t("组织名称", "name"),
+        ctx.t("类别", "category"),
+        ctx.t("法律状态", "legal status"),
+        ctx.t("所属社区", "community"),
+        ctx.t("负责人", "head"),
+        ctx.t("电话", "phone"),
+        ctx.t("党组织", "party"),
+        ctx.t("状态", "status"),
+    ]);
+    for o in &kept {
+        let phone = if args.show_phones { o.head_phone.clone() } else { mask_phone(&o.head_phone) };
+        t.push(vec![
+            o.id.to_string(),
+            o.name.clone(),
+            o.category.label(l).into(),
+            o.legal_status.label(l).into(),
+            if o.community.is_empty() { o.division.clone() } else { o.community.clone() },
+            o.head_name.clone(),
+            if o.head_phone.is_empty() { String::new() } else { phone },
+            o.party_status.label(l).into(),
+            o.lifecycle.label(l).into(),
+        ]);
+    }
+    print!("{}", t.render(args.format));
+    if args.format == Format::Table {
+        println!("{} {} / {}", ctx.t("共", "total"), kept.len(), total);
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! `hubsync person ...` and `hubsync liaison ...`.
+
+use super::table::{Format, Table};
+use super::{print_warnings, refs, Ctx};
+use crate::domain::validate::{self, mask_phone};
+use crate::domain::*;
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// 新增人员 (add a person)
+    Add(PersonFields),
+    /// 修改人员 (edit: only the given fields change)
+    Edit {
+        target: String,
+        #[command(flatten)]
+        fields: PersonFields,
+    },
+    /// 查看人员 (show a person)
+    Show { target: String },
+    /// 列出人员 (list people)
+    List {
+        #[arg(long)]
+        filter: Option<String>,
+        /// 角色
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// 显示完整电话 (show full phone numbers)
+        #[arg(long)]
+        show_phones: bool,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct PersonFields {
+    /// 姓名
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// 是否党员 (stored apart from the shared roster)
+    #[arg(long)]
+    pub party_member: Option<String>,
+    /// 角色: 党建工作指导员,联络员,负责人,社会工作者,社区工作者,民政助理员,儿童主任,志愿者
+    #[arg(long)]
+    pub roles: Option<String>,
+    /// 所属组织 (id or name)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// 社工职业资格: 助理社会工作师|社会工作师|高级社会工作师
+    #[arg(long)]
+    pub social_worker_grade: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+fn apply(ctx: &Ctx, f: &PersonFields, p: &mut Person) -> Result<()> {
+    let mut errors = Vec::new();
+    if let Some(n) = &f.name {
+        p.name = validate::normalize_name(n);
+    }
+    if let Some(v) = &f.phone {
+        match if v.trim().is_empty() { Ok(String::new()) } else { validate::normalize_phone(v) } {
+            Ok(x) => p.phone = x,
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if let Some(v) = &f.party_member {
+        match validate::parse_bool(v) {
+            Ok(x) => p.party_member = x,
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if let Some(v) = &f.roles {
+        match code_list::parse::<Role>(v) {
+            Ok(x) => p.roles = x,
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if let Some(v) = &f.org {
+        if v.trim().is_empty() {
+            p.organization = None;
+        } else {
+            match refs::org(&ctx.store, v) {
+                Ok(o) => p.organization = Some(o.id),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    if let Some(v) = &f.social_worker_grade {
+        match if v.trim().is_empty() { Ok(None) } else { SocialWorkerGrade::parse(v).map(Some) } {
+            Ok(x) => p.social_worker_grade = x,
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if let Some(v) = &f.notes {
+        p.notes = v.trim().to_string();
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
+    match cmd {
+        PersonCmd::Add(fields) => {
+            let Some(name) = &fields.name else { bail!("新增人员需要 --name (add needs --name)") };
+            let mut p = Person::new(name);
+            apply(ctx, &fields, &mut p)?;
+            print_warnings(&ctx.store.insert(&p)?);
+            println!("{} {} 「{}」", ctx.t("已新增人员", "Added person"), p.id, p.name);
+        }
+        PersonCmd::Edit { target, fields } => {
+            let mut p = refs::person(&ctx.store, &target)?;
+            apply(ctx, &fields, &mut p)?;
+            print_warnings(&ctx.store.update(&p)?);
+            println!("{} {} 「{}」", ctx.t("已保存", "Saved"), p.id, p.name);
+        }
+        PersonCmd::Show { target } => {
+            let p = refs::person(&ctx.store, &target)?;
+            let org = match &p.organization {
+                Some(id) => ctx.store.get::<Organization>(id)?.map(|o| o.name).unwrap_or_else(|| id.to_string()),
+                None => String::new(),
+            };
+            let l = ctx.lang;
+            for (label, value) in [
+                (ctx.t("编号", "id"), p.id.to_string()),
+                (ctx.t("姓名", "name"), p.name.clone()),
+                (ctx.t("电话", "phone"), p.phone.clone()),
+                (
+                    ctx.t("党员", "party member"),
+                    ctx.t(if p.party_member { "是" } else { "否" }, if p.party_member { "yes" } else { "no" }).into(),
+                ),
+                (ctx.t("角色", "roles"), code_list::labels(&p.roles, l)),
+                (ctx.t("所属组织", "organization"), org),
+                (
+                    ctx.t("社工职业资格", "social-worker grade"),
+                    p.social_worker_grade.map(|g| g.label(l).to_string()).unwrap_or_default(),
+                ),
+                (ctx.t("备注", "notes"), p.notes.clone()),
+            ] {
+                println!("{}  {value}", super::table::pad(label, 14));
+            }
+        }
+        PersonCmd::List { filter, role, format, show_phones } => {
+            let role = role.map(|r| Role::parse(&r)).transpose()?;
+            let (people, errors) = ctx.store.all_readable::<Person>();
+            for e in errors {
+                eprintln!("警告 (warning): {e}");
+            }
+            let org_names = org_names(ctx);
+            let mut t = Table::new(&[
+                ctx.t("编号", "id"),
+                ctx.t("姓名", "name"),
+                ctx.t("电话", "phone"),
+                ctx.t("角色", "roles"),
+                ctx.t("所属组织", "organization"),
+            ]);
+            let needle = filter.map(|f| validate::fold_width(f.trim()).to_lowercase());
+            let mut people: Vec<_> = people
+                .into_iter()
+                .filter(|p| {
+                    needle
+                        .as_ref()
+                        .is_none_or(|n| p.name.to_lowercase().contains(n.as_str()) || p.phone.contains(n.as_str()))
+                })
+                .filter(|p| role.is_none_or(|r| p.roles.contains(&r)))
+                .collect();
+            people.sort_by(|a, b| a.name.cmp(&b.name));
+            for p in &people {
+                t.push(vec![
+                    p.id.to_string(),
+                    p.name.clone(),
+                    if show_phones { p.phone.clone() } else { mask_phone(&p.phone) },
+                    code_list::labels(&p.roles, ctx.lang),
+                    p.organization.as_ref().and_then(|id| org_names.get(id).cloned()).unwrap_or_default(),
+                ]);
+            }
+            print!("{}", t.render(format));
+        }
+    }
+    Ok(())
+}
+
+/// Organization names by id, read cheaply for cross references.
+pub fn org_names(ctx: &Ctx) -> std::collections::HashMap<RecordId, String> {
+    ctx.store
+        .scan(Collection::Orgs, &["name"])
+        .into_iter()
+        .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
+        .collect()
+}
+
+fn person_names(ctx: &Ctx) -> std::collections::HashMap<RecordId, String> {
+    ctx.store
+        .scan(Collection::People, &["name"])
+        .into_iter()
+        .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
+        .collect()
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LiaisonCmd {
+    /// 选派指导员/联络员 (assign a person to an organization)
+    Assign {
+        /// 人员 (id or name)
+        person: String,
+        /// 组织 (id or name)
+        org: String,
+        /// instructor|liaison (指导员|联络员)
+        #[arg(long)]
+        role: String,
+        /// 开始日期 (default today)
+        #[arg(long)]
+        from: Option<String>,
+        /// 选派单位 (the dispatching Party organization)
+        #[arg(long, default_value = "")]
+        dispatched_by: String,
+    },
+    /// 结束选派 (end an assignment)
+    End {
+        id: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 列出选派 (list assignments)
+    List {
+        /// 只列出在岗的 (only active ones)
+        #[arg(long)]
+        active: bool,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
+    match cmd {
+        LiaisonCmd::Assign { person, org, role, from, dispatched_by } => {
+            let p = refs::person(&ctx.store, &person)?;
+            let mut o = refs::org(&ctx.store, &org)?;
+            let a = LiaisonAssignment {
+                id: RecordId::random(),
+                person: p.id.clone(),
+                organization: o.id.clone(),
+                role: AssignmentRole::parse(&role)?,
+                dispatched_by: dispatched_by.trim().to_string(),
+                from: match from {
+                    Some(d) => validate::parse_date(&d)?,
+                    None => chrono::Local::now().date_naive(),
+                },
+                to: None,
+                end_reason: String::new(),
+            };
+            print_warnings(&ctx.store.insert(&a)?);
+            // An organization without its own or a joint branch is now covered
+            // by dispatch (选派), which the coverage report counts.
+            if o.party_status == PartyStatus::Uncovered {
+                o.party_status = PartyStatus::Dispatched;
+                ctx.store.update(&o)?;
+            }
+            println!("{} {}: {} → {}", ctx.t("已选派", "Assigned"), a.id, p.name, o.name);
+        }
+        LiaisonCmd::End { id, to, reason } => {
+            let mut a: LiaisonAssignment = refs::by_id(&ctx.store, &id)?;
+            a.to = Some(validate::parse_date(&to)?);
+            a.end_reason = reason.trim().to_string();
+            print_warnings(&ctx.store.update(&a)?);
+            println!("{} {}", ctx.t("选派已结束", "Assignment ended"), a.id);
+        }
+        LiaisonCmd::List { active, format } => {
+            let today = chrono::Local::now().date_naive();
+            let (list, errors) = ctx.store.all_readable::<LiaisonAssignment>();
+            for e in errors {
+                eprintln!("警告 (warning): {e}");
+            }
+            let (orgs, people) = (org_names(ctx), person_names(ctx));
+            let mut t = Table::new(&[
+                ctx.t("编号", "id"),
+                ctx.t("人员", "person"),
+                ctx.t("组织", "organization"),
+                ctx.t("类型", "role"),
+                ctx.t("选派单位", "dispatched by"),
+                ctx.t("开始", "from"),
+                ctx.t("结束", "to"),
+            ]);
+            let mut list: Vec<_> = list.into_iter().filter(|a| !active || a.is_active_on(today)).collect();
+            list.sort_by_key(|a| std::cmp::Reverse(a.from));
+            for a in &list {
+                t.push(vec![
+                    a.id.to_string(),
+                    people.get(&a.person).cloned().unwrap_or_else(|| a.person.to_string()),
+                    orgs.get(&a.organization).cloned().unwrap_or_else(|| a.organization.to_string()),
+                    a.role.label(ctx.lang).into(),
+                    a.dispatched_by.clone(),
+                    a.from.to_string(),
+                    a.to.map(|d| d.to_string()).unwrap_or_default(),
+                ]);
+            }
+            print!("{}", t.render(format));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! `hubsync training ...` and `hubsync attendance ...`.
+
+use super::people::org_names;
+use super::table::{Format, Table};
+use super::{print_warnings, refs, Ctx};
+use crate::domain::validate;
+use crate::domain::*;
+use anyhow::{bail, Result};
+use clap::Subcommand;
+
+#[derive(Subcommand, Debug)]
+pub enum TrainingCmd {
+    /// 新增培训 (add a training)
+    Add {
+        #[arg(long)]
+        title: String,
+        /// 示范培训|网上课堂|新媒体教学|现场
+        #[arg(long)]
+        format: String,
+        /// 党的建设,培育发展,能力建设,日常运作
+        #[arg(long, default_value = "")]
+        topics: String,
+        /// 培训对象角色 (roles, comma separated)
+        #[arg(long, default_value = "")]
+        audience: String,
+        #[arg(long, default_value = "")]
+        trainer: String,
+        /// 场地 (id or name)
+        #[arg(long)]
+        venue: Option<String>,
+    },
+    /// 增加课次 (add a session)
+    Session {
+        /// 培训 (id or title)
+        training: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: String,
+    },
+    /// 列出培训及课次 (list trainings with their sessions)
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
+    match cmd {
+        TrainingCmd::Add { title, format, topics, audience, trainer, venue } => {
+            let t = Training {
+                id: RecordId::random(),
+                title: validate::normalize_name(&title),
+                format: TrainingFormat::parse(&format)?,
+                topics: code_list::parse(&topics)?,
+                audience: code_list::parse(&audience)?,
+                trainer: trainer.trim().into(),
+                venue: venue.map(|v| refs::venue(&ctx.store, &v).map(|v| v.id)).transpose()?,
+                sessions: Default::default(),
+            };
+            print_warnings(&ctx.store.insert(&t)?);
+            println!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
+        }
+        TrainingCmd::Session { training, date, start, end } => {
+            let mut t = refs::training(&ctx.store, &training)?;
+            let id = RecordId::random();
+            let s = Session {
+                date: validate::parse_date(&date)?,
+                start: validate::parse_time(&start)?,
+                end: validate::parse_time(&end)?,
+            };
+            println!(
+                "{} {id} {} {}–{} ({:.1} h)",
+                ctx.t("已增加课次", "Added session"),
+                s.date,
+                s.start,
+                s.end,
+                s.hours()
+            );
+            t.sessions.insert(id, s);
+            print_warnings(&ctx.store.update(&t)?);
+        }
+        TrainingCmd::List { format } => {
+            let (mut list, _) = ctx.store.all_readable::<Training>();
+            list.sort_by(|a, b| a.title.cmp(&b.title));
+            let mut t = Table::new(&[
+                ctx.t("编号", "id"),
+                ctx.t("培训", "training"),
+                ctx.t("形式", "format"),
+                ctx.t("课次", "session"),
+                ctx.t("日期", "date"),
+                ctx.t("时间", "time"),
+                ctx.t("学时", "hours"),
+            ]);
+            for tr in &list {
+                if tr.sessions.is_empty() {
+                    t.push(vec![
+                        tr.id.to_string(),
+                        tr.title.clone(),
+                        tr.format.label(ctx.lang).into(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]);
+                }
+                for (sid, s) in tr.sessions_in_order() {
+                    t.push(vec![
+                        tr.id.to_string(),
+                        tr.title.clone(),
+                        tr.format.label(ctx.lang).into(),
+                        sid.to_string(),
+                        s.date.to_string(),
+                        format!("{}–{}", s.start, s.end),
+                        format!("{:.1}", s.hours()),
+                    ]);
+                }
+            }
+            print!("{}", t.render(format));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AttendanceCmd {
+    /// 签到 (sign a person in to a session)
+    Sign {
+        /// 培训 (id or title)
+        training: String,
+        /// 课次编号 (session id)
+        session: String,
+        /// 人员 (id or name)
+        person: String,
+        /// 认定学时,默认为课次时长,不得超过 (hours credited; default and maximum: the session's length)
+        #[arg(long)]
+        hours: Option<f64>,
+        /// 所属组织 (id or name; default: the person's organization)
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// 列出签到 (list attendance)
+    List {
+        #[arg(long)]
+        training: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
+    match cmd {
+        AttendanceCmd::Sign { training, session, person, hours, org } => {
+            let t = refs::training(&ctx.store, &training)?;
+            let sid = RecordId::from(session.trim());
+            let Some(s) = t.sessions.get(&sid) else {
+                bail!("培训「{}」没有课次 {sid} (no such session; see `hubsync training list`)", t.title);
+            };
+            let p = refs::person(&ctx.store, &person)?;
+            let max = s.hours();
+            let hours = hours.unwrap_or(max);
+            if hours > max + 1e-9 {
+                bail!("认定学时 {hours} 超过课次时长 {max:.1} (hours exceed the session's length)");
+            }
+            let organization = match org {
+                Some(o) => Some(refs::org(&ctx.store, &o)?.id),
+                None => p.organization.clone(),
+            };
+            let a = Attendance {
+                id: RecordId::attendance(&sid, &p.id),
+                training: t.id.clone(),
+                session: sid,
+                person: p.id.clone(),
+                organization,
+                status: AttendanceStatus::Attended,
+                signed_in: Some(chrono::Local::now().naive_local()),
+                hours,
+            };
+            // Signing in twice updates the one record (unique per session and person).
+            let warnings = if ctx.store.get::<Attendance>(&a.id)?.is_some() {
+                ctx.store.update(&a)?
+            } else {
+                ctx.store.insert(&a)?
+            };
+            print_warnings(&warnings);
+            println!("{} {} @ {} ({hours:.1} h)", ctx.t("已签到", "Signed in"), p.name, t.title);
+        }
+        AttendanceCmd::List { training, format } => {
+            let tid = training.map(|t| refs::training(&ctx.store, &t).map(|t| t.id)).transpose()?;
+            let (list, _) = ctx.store.all_readable::<Attendance>();
+            let people: std::collections::HashMap<RecordId, String> = ctx
+                .store
+                .scan(Collection::People, &["name"])
+                .into_iter()
+                .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
+                .collect();
+            let titles: std::collections::HashMap<RecordId, String> = ctx
+                .store
+                .scan(Collection::Trainings, &["title"])
+                .into_iter()
+                .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
+                .collect();
+            let orgs = org_names(ctx);
+            let mut t = Table::new(&[
+                ctx.t("培训", "training"),
+                ctx.t("课次", "session"),
+                ctx.t("人员", "person"),
+                ctx.t("组织", "organization"),
+                ctx.t("状态", "status"),
+                ctx.t("签到时间", "signed in"),
+                ctx.t("学时", "hours"),
+            ]);
+            let mut list: Vec<_> = list.into_iter().filter(|a| tid.as_ref().is_none_or(|t| &a.training == t)).collect();
+            list.sort_by_key(|a| a.signed_in);
+            for a in &list {
+                t.push(vec![
+                    titles.get(&a.training).cloned().unwrap_or_else(|| a.training.to_string()),
+                    a.session.to_string(),
+                    people.get(&a.person).cloned().unwrap_or_else(|| a.person.to_string()),
+                    a.organization.as_ref().and_then(|o| orgs.get(o).cloned()).unwrap_or_default(),
+                    a.status.label(ctx.lang).into(),
+                    a.signed_in.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+                    format!("{:.1}", a.hours),
+                ]);
+            }
+            print!("{}", t.render(format));
+        }
+    }
+    Ok(())
+}
