@@ -2,6 +2,7 @@
 
 use super::table::{Format, Table};
 use super::{print_warnings, refs, Ctx};
+use crate::domain::input;
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
 use anyhow::{bail, Result};
@@ -138,64 +139,41 @@ pub struct ListArgs {
     pub show_phones: bool,
 }
 
-/// Applies every given flag; all bad fields are reported together.
+/// Applies every given flag through the shared field parser; all bad
+/// fields are reported together.
 fn apply(f: &OrgFields, o: &mut Organization) -> Result<()> {
+    let given: [(&str, &Option<String>); 22] = [
+        ("name", &f.name),
+        ("category", &f.category),
+        ("service_type", &f.service_type),
+        ("legal_status", &f.legal_status),
+        ("credit_code", &f.credit_code),
+        ("filing_number", &f.filing_number),
+        ("division", &f.division),
+        ("township", &f.township),
+        ("community", &f.community),
+        ("address", &f.address),
+        ("founded", &f.founded),
+        ("head_name", &f.head_name),
+        ("head_phone", &f.head_phone),
+        ("members", &f.members),
+        ("scope", &f.scope),
+        ("party_status", &f.party_status),
+        ("party_members", &f.party_members),
+        ("party_in_charter", &f.party_in_charter),
+        ("mass_orgs", &f.mass_orgs),
+        ("brand_year", &f.brand_year),
+        ("incubation_level", &f.incubation_level),
+        ("incubation_services", &f.incubation_services),
+    ];
     let mut errors: Vec<String> = Vec::new();
-    let text = |v: &Option<String>, target: &mut String| {
-        if let Some(v) = v {
-            *target = v.trim().to_string();
-        }
-    };
-    macro_rules! parse {
-        ($opt:expr, $target:expr, $parse:expr) => {
-            if let Some(v) = &$opt {
-                match $parse(v.as_str()) {
-                    Ok(x) => $target = x,
-                    Err(e) => errors.push(e.to_string()),
-                }
+    for (key, value) in given {
+        if let Some(text) = value {
+            if let Err(m) = input::set_org_field(o, key, text) {
+                errors.push(format!("--{}: {m}", key.replace('_', "-")));
             }
-        };
+        }
     }
-    if let Some(n) = &f.name {
-        o.name = validate::normalize_name(n);
-    }
-    parse!(f.category, o.category, Category::parse);
-    parse!(f.service_type, o.service_type, |v: &str| if v.trim().is_empty() {
-        Ok(None)
-    } else {
-        ServiceType::parse(v).map(Some)
-    });
-    parse!(f.legal_status, o.legal_status, LegalStatus::parse);
-    parse!(f.credit_code, o.credit_code, |v: &str| if v.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        validate::check_credit_code(v).map(|c| c.code)
-    });
-    text(&f.filing_number, &mut o.filing_number);
-    parse!(f.division, o.division, validate::check_division);
-    text(&f.township, &mut o.township);
-    text(&f.community, &mut o.community);
-    text(&f.address, &mut o.address);
-    parse!(f.founded, o.founded, |v: &str| validate::parse_date(v).map(Some));
-    text(&f.head_name, &mut o.head_name);
-    parse!(f.head_phone, o.head_phone, |v: &str| if v.trim().is_empty() {
-        Ok(String::new())
-    } else {
-        validate::normalize_phone(v)
-    });
-    parse!(f.members, o.members, |v: &str| validate::parse_count(v).map(Some));
-    text(&f.scope, &mut o.scope);
-    parse!(f.party_status, o.party_status, PartyStatus::parse);
-    parse!(f.party_members, o.party_members, |v: &str| validate::parse_count(v).map(Some));
-    parse!(f.party_in_charter, o.party_in_charter, validate::parse_bool);
-    parse!(f.mass_orgs, o.mass_orgs, code_list::parse::<MassOrg>);
-    parse!(f.brand_year, o.brand_year, |v: &str| v
-        .trim()
-        .parse::<i32>()
-        .map(Some)
-        .map_err(|_| format!("品牌年份 '{v}' 应为年份 (year)")));
-    parse!(f.incubation_level, o.incubation_level, |v: &str| Level::parse(v).map(Some));
-    parse!(f.incubation_services, o.incubation_services, code_list::parse::<IncubationService>);
     for e in &f.evaluations {
         match parse_evaluation(e) {
             Ok((year, ev)) => {

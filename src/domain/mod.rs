@@ -3,6 +3,7 @@
 
 pub mod enums;
 pub mod ids;
+pub mod input;
 pub mod records;
 pub mod validate;
 
