@@ -1,9 +1,11 @@
 //! The headless command line: scripts, imports, exports, reports, sync.
 
+mod bulk;
 mod docs;
 mod org;
 mod people;
 mod refs;
+pub mod report;
 pub mod table;
 mod trainings;
 mod venues;
@@ -64,6 +66,20 @@ pub enum Command {
     /// 签到 (attendance)
     #[command(subcommand)]
     Attendance(trainings::AttendanceCmd),
+    /// 从 CSV 导入 (import a roster from CSV: UTF-8 or GBK, Chinese or English headers)
+    Import(bulk::ImportArgs),
+    /// 导出 (export: the organization export is the filing ledger 备案管理台账)
+    Export(bulk::ExportArgs),
+    /// 统计报表 (the report: counts, Party coverage, liaison load, training hours, venues)
+    Report {
+        #[arg(long, value_enum, default_value_t = table::Format::Table)]
+        format: table::Format,
+        /// 每个列表最多显示几行 (rows per list)
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// 生成演示数据 (fill an empty data directory with realistic demo data)
+    Demo(bulk::DemoArgs),
     /// Automerge 文档 (documents: list, export, import, repair, compact)
     #[command(subcommand)]
     Doc(docs::DocCmd),
@@ -163,6 +179,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Training(cmd) => trainings::run_training(&mut ctx, cmd),
         Command::Attendance(cmd) => trainings::run_attendance(&mut ctx, cmd),
         Command::Doc(cmd) => docs::run(ctx, cmd, &dir),
+        Command::Import(args) => bulk::run_import(&mut ctx, args),
+        Command::Export(args) => bulk::run_export(&mut ctx, args),
+        Command::Report { format, limit } => report::run(&ctx, format, limit),
+        Command::Demo(args) => {
+            bulk::run_demo(&mut ctx, args)?;
+            // Compaction leaves sled's old values behind; rewrite the live ones.
+            drop(ctx);
+            crate::store::vacuum(&dir)?;
+            Ok(())
+        }
     }
 }
 

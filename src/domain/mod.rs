@@ -1,10 +1,12 @@
 //! The federation's records, their validation, queries and reports.
 //! Pure data and rules: no tokio, no ratatui, no sled.
 
+pub mod demo;
 pub mod enums;
 pub mod ids;
 pub mod input;
 pub mod records;
+pub mod report;
 pub mod validate;
 
 pub use enums::*;

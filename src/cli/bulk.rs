@@ -1,0 +1,255 @@
+//! `hubsync import`, `hubsync export`, `hubsync demo`.
+
+use super::Ctx;
+use crate::domain::validate::name_key;
+use crate::domain::*;
+use crate::io::export::{self, Names, Sheet};
+use crate::io::import::{self, Existing, ImportPlan};
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ImportKind {
+    Orgs,
+    People,
+    Venues,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    pub kind: ImportKind,
+    pub file: PathBuf,
+    /// 只检查,不写入 (check only; write nothing)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// 跳过有错的行,导入其余各行 (import the valid rows, list the rest)
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportKind {
+    Orgs,
+    People,
+    Liaisons,
+    Venues,
+    Bookings,
+    Trainings,
+    Attendance,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub kind: ExportKind,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// 输出文件 (default: standard output; xlsx needs a file)
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// CSV 用 GB18030 编码 (for old Excel versions)
+    #[arg(long)]
+    pub gbk: bool,
+    /// 导出党员身份 (include Party membership: sensitive personal information)
+    #[arg(long)]
+    pub with_party_membership: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// 组织数量 (31000 gives province scale)
+    #[arg(long, default_value_t = 1000)]
+    pub orgs: usize,
+    /// 随机种子 (same seed, same data)
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
+}
+
+fn existing(ctx: &Ctx) -> Existing {
+    let scan = |c: Collection| {
+        ctx.store
+            .scan(c, &["name"])
+            .into_iter()
+            .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.id)))
+            .collect()
+    };
+    Existing {
+        orgs: scan(Collection::Orgs),
+        people: scan(Collection::People),
+        venues: scan(Collection::Venues),
+        default_division: ctx.store.federation().map(|f| f.division).unwrap_or_default(),
+    }
+}
+
+/// Prints the plan; writes it in one atomic batch when allowed.
+fn apply_plan<R: Record>(ctx: &mut Ctx, plan: ImportPlan<R>, args: &ImportArgs) -> Result<()> {
+    eprintln!("{}: {}", ctx.t("文件编码", "encoding"), plan.encoding);
+    for w in &plan.warnings {
+        eprintln!("{} {w}", ctx.t("提示", "warning"));
+    }
+    for e in &plan.errors {
+        eprintln!("{} {e}", ctx.t("错误", "error"));
+    }
+    let valid = plan.records.len();
+    let invalid = plan.invalid_lines.len();
+    println!(
+        "{}: {valid} {}, {invalid} {}",
+        ctx.t("检查结果", "checked"),
+        ctx.t("行有效", "valid rows"),
+        ctx.t("行有错", "rows with errors")
+    );
+    if args.dry_run {
+        println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written"));
+        return Ok(());
+    }
+    if invalid > 0 && !args.skip_invalid {
+        bail!(
+            "{invalid} {} (nothing was written; fix the lines above, or pass --skip-invalid to import the {valid} valid rows)",
+            ctx.t("行有错,未写入任何数据", "rows have errors")
+        );
+    }
+    let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
+    let n = ctx.store.insert_many(&records)?;
+    println!("{} {n}", ctx.t("已导入", "Imported"));
+    if invalid > 0 {
+        println!("{} {:?}", ctx.t("已跳过的行:", "Skipped lines:"), plan.invalid_lines);
+    }
+    Ok(())
+}
+
+pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
+    let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取 {} (cannot read)", args.file.display()))?;
+    let ex = existing(ctx);
+    let file = args.file.display().to_string();
+    match args.kind {
+        ImportKind::Orgs => apply_plan(ctx, import::plan_orgs(&bytes, &ex).with_context(|| file.clone())?, &args),
+        ImportKind::People => apply_plan(ctx, import::plan_people(&bytes, &ex).with_context(|| file.clone())?, &args),
+        ImportKind::Venues => apply_plan(ctx, import::plan_venues(&bytes, &ex).with_context(|| file.clone())?, &args),
+    }
+}
+
+fn names(ctx: &Ctx) -> Names {
+    let scan = |c: Collection, f: &str| {
+        ctx.store.scan(c, &[f]).into_iter().map(|r| (r.id, r.values[0].clone().unwrap_or_default())).collect()
+    };
+    Names {
+        orgs: scan(Collection::Orgs, "name"),
+        people: scan(Collection::People, "name"),
+        venues: scan(Collection::Venues, "name"),
+        trainings: scan(Collection::Trainings, "title"),
+    }
+}
+
+fn json_of<R: serde::Serialize>(records: &[R]) -> Result<Vec<u8>> {
+    Ok(serde_json::to_vec_pretty(records)?)
+}
+
+pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
+    let lang = ctx.lang;
+    let s = &ctx.store;
+    let n = names(ctx);
+    // JSON is the records themselves; CSV and XLSX are sheets with labels.
+    let (sheet, json): (Sheet, Vec<u8>) = match args.kind {
+        ExportKind::Orgs => {
+            let v = s.all::<Organization>()?;
+            (export::orgs_sheet(&v, lang), json_of(&v)?)
+        }
+        ExportKind::People => {
+            let mut v = s.all::<Person>()?;
+            let sheet = export::people_sheet(&v, &n, lang, args.with_party_membership);
+            if !args.with_party_membership {
+                v.iter_mut().for_each(|p| p.party_member = false);
+            }
+            (sheet, json_of(&v)?)
+        }
+        ExportKind::Liaisons => {
+            let v = s.all::<LiaisonAssignment>()?;
+            (export::liaisons_sheet(&v, &n, lang), json_of(&v)?)
+        }
+        ExportKind::Venues => {
+            let v = s.all::<Venue>()?;
+            (export::venues_sheet(&v, lang), json_of(&v)?)
+        }
+        ExportKind::Bookings => {
+            let v = s.all::<Booking>()?;
+            (export::bookings_sheet(&v, &n, lang), json_of(&v)?)
+        }
+        ExportKind::Trainings => {
+            let v = s.all::<Training>()?;
+            (export::trainings_sheet(&v, &n, lang), json_of(&v)?)
+        }
+        ExportKind::Attendance => {
+            let v = s.all::<Attendance>()?;
+            (export::attendance_sheet(&v, &n, lang), json_of(&v)?)
+        }
+    };
+    let bytes = match args.format {
+        ExportFormat::Csv => export::to_csv(&sheet, args.gbk),
+        ExportFormat::Json => json,
+        ExportFormat::Xlsx => export::to_xlsx(&sheet).map_err(|e| anyhow::anyhow!("XLSX: {e}"))?,
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {} (cannot write)", path.display()))?;
+            eprintln!(
+                "{} {} ({} {})",
+                ctx.t("已导出", "Exported"),
+                path.display(),
+                sheet.rows.len(),
+                ctx.t("行", "rows")
+            );
+        }
+        None if args.format == ExportFormat::Xlsx => bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)"),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
+    if ctx.store.federation().is_some() {
+        bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
+    }
+    let t = std::time::Instant::now();
+    let d = crate::domain::demo::DemoData::generate(args.seed, args.orgs);
+    ctx.store.set_durability(crate::store::Durability::Deferred);
+    ctx.store.init_federation(&d.federation)?;
+    for chunk in d.orgs.chunks(5000) {
+        ctx.store.insert_many(chunk)?;
+    }
+    ctx.store.insert_many(&d.people)?;
+    ctx.store.insert_many(&d.liaisons)?;
+    ctx.store.insert_many(&d.venues)?;
+    ctx.store.insert_many(&d.bookings)?;
+    ctx.store.insert_many(&d.trainings)?;
+    ctx.store.insert_many(&d.attendance)?;
+    ctx.store.compact_all()?;
+    let fed = d.federation.name.clone();
+    let lang = ctx.lang;
+    let summary = format!(
+        "{}「{fed}」: {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
+        if lang == Lang::Zh { "已生成演示数据" } else { "Demo data created for" },
+        d.orgs.len(),
+        if lang == Lang::Zh { "个组织" } else { "organizations" },
+        d.people.len(),
+        if lang == Lang::Zh { "名人员" } else { "people" },
+        d.venues.len(),
+        if lang == Lang::Zh { "处场地" } else { "venues" },
+        d.trainings.len(),
+        if lang == Lang::Zh { "项培训" } else { "trainings" },
+        d.attendance.len(),
+        if lang == Lang::Zh { "条签到" } else { "sign-ins" },
+        t.elapsed().as_secs_f64()
+    );
+    println!("{summary}");
+    Ok(())
+}
