@@ -54,7 +54,7 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
     counts(ctx, ("按状态", "By status"), &r.by_lifecycle, &mut out);
     if r.by_county.len() > 1 {
         let mut top = r.by_county.clone();
-        top.sort_by(|a, b| b.count.cmp(&a.count));
+        top.sort_by_key(|c| std::cmp::Reverse(c.count));
         top.truncate(limit);
         counts(ctx, ("按县(市、区),前几位", "By county (top)"), &top, &mut out);
     }

@@ -67,6 +67,15 @@ struct Parsed {
     cells: Vec<(usize, String)>,
 }
 
+/// A read file: which spec each column maps to, the headers as written,
+/// the non-blank rows and the headers no spec knows.
+struct ReadFile {
+    mapping: Vec<Option<usize>>,
+    headers: Vec<String>,
+    rows: Vec<Parsed>,
+    unknown: Vec<String>,
+}
+
 /// Reads the header and rows; maps each header to a field spec.
 fn read(
     text: &str,
@@ -101,7 +110,7 @@ fn read(
         }
         rows.push(Parsed { line, cells: record.iter().enumerate().map(|(i, c)| (i, c.to_string())).collect() });
     }
-    Ok((mapping, headers, rows, unknown))
+    Ok(ReadFile { mapping, headers, rows, unknown })
 }
 
 /// Serial-number columns that every ledger has and no record needs.
@@ -133,7 +142,7 @@ fn plan<R: Record>(
     mut finish: impl FnMut(&mut R, usize, &HashMap<&str, String>, &mut Vec<RowError>, &mut Vec<RowError>),
 ) -> Result<ImportPlan<R>, ImportError> {
     let (text, encoding) = super::decode(bytes);
-    let (mapping, headers, rows, unknown) = read(&text, specs)?;
+    let ReadFile { mapping, headers, rows, unknown } = read(&text, specs)?;
     check_required(specs, &mapping, optional_required)?;
     let mut out = ImportPlan {
         encoding,
