@@ -77,10 +77,7 @@ struct ReadFile {
 }
 
 /// Reads the header and rows; maps each header to a field spec.
-fn read(
-    text: &str,
-    specs: &[FieldSpec],
-) -> Result<(Vec<Option<usize>>, Vec<String>, Vec<Parsed>, Vec<String>), ImportError> {
+fn read(text: &str, specs: &[FieldSpec]) -> Result<ReadFile, ImportError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
