@@ -1,0 +1,269 @@
+//! The `hubsync` binary, command by command, against temporary data directories.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn hubsync(dir: &TempDir) -> Command {
+    let mut c = Command::cargo_bin("hubsync").unwrap();
+    c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> String {
+    let out = hubsync(dir).args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn fails(dir: &TempDir, args: &[&str]) -> String {
+    let out = hubsync(dir).args(args).assert().failure().get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn federation() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    run(&dir, &["init", "--name", "锦江区社区社会组织联合会", "--level", "县", "--division", "510104"]);
+    dir
+}
+
+#[test]
+fn init_refuses_bad_division_and_a_second_federation() {
+    let dir = TempDir::new().unwrap();
+    let err = fails(&dir, &["init", "--name", "x", "--level", "county", "--division", "51010"]);
+    assert!(err.contains("6、9或12位"), "{err}");
+    let dir = federation();
+    let err = fails(&dir, &["init", "--name", "y", "--level", "county", "--division", "510105"]);
+    assert!(err.contains("已有联合会"), "{err}");
+}
+
+#[test]
+fn organizations_add_edit_show_list_exit() {
+    let dir = federation();
+    run(
+        &dir,
+        &[
+            "org",
+            "add",
+            "--name",
+            "玉林社区夕阳红舞蹈队",
+            "--category",
+            "文体娱乐",
+            "--legal-status",
+            "备案",
+            "--filing-number",
+            "JJ-1",
+            "--division",
+            "510104001002",
+            "--community",
+            "玉林社区",
+            "--head-name",
+            "李红",
+            "--head-phone",
+            "138-1234-5678",
+            "--members",
+            "30人",
+            "--founded",
+            "2019年3月5日",
+        ],
+    );
+    run(&dir, &["org", "edit", "玉林社区夕阳红舞蹈队", "--party-status", "联合组建", "--eval", "2024:20,22,18,20"]);
+    let show = run(&dir, &["org", "show", "玉林社区夕阳红舞蹈队"]);
+    assert!(show.contains("联合组建") && show.contains("2019-03-05") && show.contains("80 良好"), "{show}");
+    let list = run(&dir, &["org", "list", "--filter", "玉林"]);
+    assert!(list.contains("玉林社区夕阳红舞蹈队") && list.contains("138****5678"), "{list}");
+    assert!(!list.contains("13812345678"), "phones masked by default");
+    let csv = run(&dir, &["org", "list", "--format", "csv", "--show-phones"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][6], "13812345678");
+    run(&dir, &["org", "exit", "玉林社区夕阳红舞蹈队", "--date", "2025/6/30", "--reason", "长期不开展活动"]);
+    let json = run(&dir, &["org", "list", "--lifecycle", "已退出", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_input_is_named() {
+    let dir = federation();
+    let err = fails(
+        &dir,
+        &["org", "add", "--name", "甲", "--division", "510104001001", "--credit-code", "51420000MJH2003664"],
+    );
+    assert!(err.contains("--credit-code") && err.contains("校验位错误,应为 'N'"), "{err}");
+    let err = fails(
+        &dir,
+        &["org", "add", "--name", "甲", "--division", "510104001001", "--founded", "2019-02-30", "--head-phone", "123"],
+    );
+    assert!(err.contains("--founded") && err.contains("--head-phone"), "both reported: {err}");
+    run(&dir, &["org", "add", "--name", "甲", "--division", "510104001001"]);
+    let err = fails(&dir, &["org", "add", "--name", "甲 ", "--division", "510104001001"]);
+    assert!(err.contains("已存在"), "{err}");
+    let err = fails(&dir, &["org", "show", "不存在的组织"]);
+    assert!(err.contains("找不到组织"), "{err}");
+    let err = fails(&dir, &["org", "add", "--name", "乙", "--division", "510104001001", "--category", "爱好"]);
+    assert!(err.contains("'爱好'") && err.contains("公益慈善"), "{err}");
+}
+
+#[test]
+fn ambiguous_person_names_ask_for_an_id() {
+    let dir = federation();
+    run(&dir, &["person", "add", "--name", "王芳"]);
+    run(&dir, &["person", "add", "--name", "王芳", "--phone", "13900001111"]);
+    let err = fails(&dir, &["person", "show", "王芳"]);
+    assert!(err.contains("有2个人员名为「王芳」"), "{err}");
+}
+
+#[test]
+fn english_on_request() {
+    let dir = federation();
+    run(&dir, &["org", "add", "--name", "Sunshine", "--division", "510104001001", "--category", "charity"]);
+    let out = run(&dir, &["--lang", "en", "org", "list"]);
+    assert!(out.contains("name") && out.contains("Charity"), "{out}");
+    let out =
+        hubsync(&dir).env("LANG", "en_US.UTF-8").args(["org", "list"]).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8(out).unwrap().contains("Charity"));
+}
+
+#[test]
+fn liaisons_venues_bookings_trainings_attendance() {
+    let dir = federation();
+    run(&dir, &["org", "add", "--name", "望江社区邻里互助会", "--division", "510104002001"]);
+    run(
+        &dir,
+        &["person", "add", "--name", "张伟", "--phone", "139 0000 1111", "--roles", "联络员", "--party-member", "是"],
+    );
+    run(&dir, &["liaison", "assign", "张伟", "望江社区邻里互助会", "--role", "联络员", "--from", "2024-01-01"]);
+    assert!(run(&dir, &["liaison", "list", "--active"]).contains("张伟"));
+    assert!(run(&dir, &["org", "show", "望江社区邻里互助会"]).contains("选派"), "dispatch counts as coverage");
+
+    run(&dir, &["venue", "add", "--name", "望江党群服务中心", "--kind", "党群服务中心", "--capacity", "80人"]);
+    run(
+        &dir,
+        &[
+            "booking",
+            "add",
+            "望江党群服务中心",
+            "--date",
+            "2025-03-01",
+            "--start",
+            "9:00",
+            "--end",
+            "11:00",
+            "--status",
+            "已确认",
+        ],
+    );
+    run(
+        &dir,
+        &[
+            "booking",
+            "add",
+            "望江党群服务中心",
+            "--date",
+            "2025-03-01",
+            "--start",
+            "10:00",
+            "--end",
+            "12:00",
+            "--status",
+            "confirmed",
+        ],
+    );
+    let conflicts = run(&dir, &["booking", "list", "--conflicts"]);
+    assert_eq!(conflicts.matches("⚠ 冲突").count(), 2, "{conflicts}");
+    let id = conflicts.lines().nth(2).unwrap().split_whitespace().next().unwrap().to_string();
+    run(&dir, &["booking", "cancel", &id]);
+    assert!(run(&dir, &["booking", "list", "--conflicts"]).contains("没有冲突"));
+
+    run(&dir, &["training", "add", "--title", "党建业务培训", "--format", "现场", "--topics", "党建"]);
+    let out = run(
+        &dir,
+        &["training", "session", "党建业务培训", "--date", "2025-03-02", "--start", "14:00", "--end", "17:00"],
+    );
+    let session = out.split_whitespace().nth(1).unwrap().to_string();
+    let err = fails(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "4"]);
+    assert!(err.contains("超过课次时长"), "{err}");
+    run(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟"]);
+    run(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "2"]);
+    let list = run(&dir, &["attendance", "list", "--format", "csv"]);
+    assert_eq!(list.lines().count(), 2, "signing in twice keeps one record: {list}");
+    assert!(list.contains(",2.0"), "{list}");
+}
+
+#[test]
+fn import_is_all_or_nothing_unless_asked() {
+    let dir = federation();
+    let file = dir.path().join("台账.csv");
+    let text = "组织名称,类别,行政区划代码,备案编号,联系电话\n阳光志愿队,公益慈善,510104001001,A1,138-1234-5678\n,文体娱乐,510104001001,A2,\n读书会,其他,510104001001,A3,12345\n";
+    std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
+    let f = file.to_str().unwrap();
+    let out = hubsync(&dir).args(["import", "orgs", f, "--dry-run"]).assert().success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("第3行") && stderr.contains("第4行 (line 4) [联系电话]"), "{stderr}");
+    let err = fails(&dir, &["import", "orgs", f]);
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(run(&dir, &["org", "list"]).contains("共 0 / 0"));
+    let out = run(&dir, &["import", "orgs", f, "--skip-invalid"]);
+    assert!(out.contains("已导入 1") && out.contains("[3, 4]"), "{out}");
+    // Importing the same file again: every row now duplicates a stored one.
+    let out = hubsync(&dir).args(["import", "orgs", f, "--dry-run"]).assert().success();
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("第2行") && stderr.contains("已存在"), "{stderr}");
+}
+
+#[test]
+fn exports_in_three_formats_and_the_report() {
+    let dir = TempDir::new().unwrap();
+    let out = run(&dir, &["demo", "--orgs", "200"]);
+    assert!(out.contains("200"), "{out}");
+    let csv = hubsync(&dir).args(["export", "orgs"]).assert().success().get_output().stdout.clone();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    assert!(text.starts_with("序号,组织名称,统一社会信用代码,备案编号"), "{}", &text[..80]);
+    assert_eq!(text.lines().count(), 201);
+    let xlsx = dir.path().join("台账.xlsx");
+    run(&dir, &["export", "orgs", "--format", "xlsx", "-o", xlsx.to_str().unwrap()]);
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+    let json = run(&dir, &["export", "people", "--format", "json"]);
+    let people: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(people.as_array().unwrap().iter().all(|p| p["party_member"] == false), "party membership withheld");
+    let report = run(&dir, &["report", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(r["total"], 200);
+    assert!(r["coverage"]["rate"].as_f64().unwrap() > 0.3);
+    assert!(!r["booking_conflicts"].as_array().unwrap().is_empty());
+    assert!(run(&dir, &["report"]).contains("党组织覆盖"));
+}
+
+#[test]
+fn documents_list_export_import_compact() {
+    let dir = federation();
+    run(&dir, &["org", "add", "--name", "甲", "--division", "510104001001"]);
+    let list = run(&dir, &["doc", "list", "--format", "csv"]);
+    let doc = list.lines().find(|l| l.contains("/orgs/510104")).unwrap().split(',').next().unwrap().to_string();
+    let file = dir.path().join("orgs.automerge");
+    run(&dir, &["doc", "export", &doc, file.to_str().unwrap()]);
+    let other = TempDir::new().unwrap();
+    run(&other, &["doc", "import", file.to_str().unwrap()]);
+    assert!(run(&other, &["doc", "list"]).contains(&doc));
+    let bad = dir.path().join("bad.bin");
+    std::fs::write(&bad, b"not a document").unwrap();
+    let err = fails(&dir, &["doc", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("bad.bin") && err.contains("不是有效的"), "{err}");
+    assert!(run(&dir, &["doc", "compact"]).contains("bytes"));
+    assert!(run(&dir, &["org", "list"]).contains("甲"));
+}
+
+#[test]
+fn the_data_dir_comes_from_the_environment_too() {
+    let dir = TempDir::new().unwrap();
+    Command::cargo_bin("hubsync")
+        .unwrap()
+        .env("HUBSYNC_DIR", dir.path())
+        .args(["init", "--name", "测试", "--level", "community", "--division", "510104001001"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已创建联合会"));
+    assert!(dir.path().join("db").exists());
+}
