@@ -361,3 +361,21 @@ fn a_record_a_peer_broke_is_named_not_fatal_for_lists() {
     assert_eq!(errors.len(), 1);
     assert!(errors[0].to_string().contains(doc.as_str()));
 }
+
+#[test]
+fn org_rows_follow_edits_and_moves() {
+    let (_dir, mut store) = new_store();
+    let mut a = org("甲组织", "510104001001");
+    store.insert(&a).unwrap();
+    store.insert(&org("乙组织", "510105001001")).unwrap();
+    let rows = store.org_rows();
+    assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["甲组织", "乙组织"]);
+    assert!(std::sync::Arc::ptr_eq(&rows, &store.org_rows()), "unchanged documents are not rescanned");
+    a.head_name = "王五".into();
+    a.division = "510106001001".into();
+    store.update(&a).unwrap();
+    let rows = store.org_rows();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].head_name, "王五");
+    assert_eq!(rows[1].division, "510106001001");
+}

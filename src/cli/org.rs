@@ -332,9 +332,9 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
 /// The list filter: one small function so a richer matcher can replace it.
 pub fn matches(o: &Organization, args: &ListArgs) -> Result<bool> {
     if let Some(text) = &args.filter {
-        let needle = validate::fold_width(text.trim()).to_lowercase();
-        let hay = [&o.name, &o.community, &o.township, &o.head_name, &o.credit_code, &o.filing_number, &o.address];
-        if !hay.iter().any(|h| h.to_lowercase().contains(&needle)) {
+        // The same matcher as the TUI: name, places, head, codes, pinyin initials.
+        let filter = crate::domain::query::OrgFilter { text: text.clone(), ..Default::default() };
+        if !filter.matches(&crate::domain::query::OrgRow::from_org(o)) {
             return Ok(false);
         }
     }

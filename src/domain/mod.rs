@@ -5,6 +5,7 @@ pub mod demo;
 pub mod enums;
 pub mod ids;
 pub mod input;
+pub mod query;
 pub mod records;
 pub mod report;
 pub mod validate;

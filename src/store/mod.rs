@@ -10,6 +10,7 @@ mod codec;
 mod docid;
 mod persist;
 mod records;
+mod rows;
 pub mod service;
 mod sync_hooks;
 mod vacuum;
@@ -121,6 +122,7 @@ pub struct Store {
     /// name_key -> organization id, built on first use.
     name_index: Option<HashMap<String, RecordId>>,
     durability: Durability,
+    row_cache: rows::RowCache,
 }
 
 impl Store {
@@ -151,6 +153,7 @@ impl Store {
             changed: BTreeSet::new(),
             name_index: None,
             durability: Durability::Flush,
+            row_cache: rows::RowCache::default(),
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {

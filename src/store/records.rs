@@ -146,12 +146,8 @@ impl Store {
     /// The organization already using this name (after folding), if any.
     pub fn org_name_exists(&mut self, name: &str) -> Option<RecordId> {
         if self.name_index.is_none() {
-            let mut index = HashMap::new();
-            for row in self.scan(Collection::Orgs, &["name", "lifecycle"]) {
-                if let Some(n) = &row.values[0] {
-                    index.insert(name_key(n), row.id);
-                }
-            }
+            // Built from the list rows, which the UI has usually read already.
+            let index = self.org_rows().iter().map(|r| (name_key(&r.name), r.id.clone())).collect();
             self.name_index = Some(index);
         }
         self.name_index.as_ref().and_then(|i| i.get(&name_key(name)).cloned())

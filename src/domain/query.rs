@@ -1,0 +1,156 @@
+//! List rows and filters shared by the CLI and the TUI. Rows hold only what
+//! a list shows, plus a search key built once per row, so filtering 31,000
+//! organizations per keystroke is a scan of short strings.
+
+use super::enums::*;
+use super::ids::RecordId;
+use super::records::Organization;
+use super::validate::fold_width;
+use pinyin::ToPinyin;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRow {
+    pub id: RecordId,
+    pub name: String,
+    pub category: Option<Category>,
+    pub legal_status: Option<LegalStatus>,
+    pub lifecycle: Option<Lifecycle>,
+    pub party_status: Option<PartyStatus>,
+    pub division: String,
+    pub township: String,
+    pub community: String,
+    pub head_name: String,
+    pub code: String,
+    /// Lower-case name, places, head, codes and the name's pinyin initials.
+    pub search_key: String,
+}
+
+/// The fields `OrgRow::from_fields` expects, in order (for `Store::scan`).
+pub const ORG_ROW_FIELDS: [&str; 11] = [
+    "name",
+    "category",
+    "legal_status",
+    "lifecycle",
+    "party_status",
+    "division",
+    "township",
+    "community",
+    "head_name",
+    "credit_code",
+    "filing_number",
+];
+
+/// "阳光志愿队" -> "ygzyd": typing initials is how people search Chinese names
+/// when an input method is in the way.
+pub fn pinyin_initials(text: &str) -> String {
+    text.to_pinyin().flatten().map(|p| p.first_letter()).collect()
+}
+
+impl OrgRow {
+    /// Builds a row from stored field texts in `ORG_ROW_FIELDS` order.
+    pub fn from_fields(id: RecordId, values: &[Option<String>]) -> OrgRow {
+        let get = |i: usize| values.get(i).cloned().flatten().unwrap_or_default();
+        let name = get(0);
+        let code = if get(9).is_empty() { get(10) } else { get(9) };
+        let search_key = format!(
+            "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+            name.to_lowercase(),
+            get(6),
+            get(7),
+            get(8),
+            code.to_lowercase(),
+            pinyin_initials(&name)
+        );
+        OrgRow {
+            id,
+            category: Category::parse(&get(1)).ok(),
+            legal_status: LegalStatus::parse(&get(2)).ok(),
+            lifecycle: Lifecycle::parse(&get(3)).ok(),
+            party_status: PartyStatus::parse(&get(4)).ok(),
+            division: get(5),
+            township: get(6),
+            community: get(7),
+            head_name: get(8),
+            code,
+            name,
+            search_key,
+        }
+    }
+
+    pub fn from_org(o: &Organization) -> OrgRow {
+        let v = serde_json::to_value(o).unwrap_or_default();
+        let values: Vec<Option<String>> =
+            ORG_ROW_FIELDS.iter().map(|f| v.get(*f).and_then(|x| x.as_str()).map(str::to_string)).collect();
+        OrgRow::from_fields(o.id.clone(), &values)
+    }
+
+    pub fn is_covered(&self) -> bool {
+        self.party_status.is_some_and(|p| p != PartyStatus::Uncovered)
+    }
+}
+
+/// What a list is narrowed to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgFilter {
+    pub text: String,
+    pub category: Option<Category>,
+    pub legal_status: Option<LegalStatus>,
+    pub lifecycle: Option<Lifecycle>,
+    pub division_prefix: String,
+    /// Only active organizations without Party-building coverage.
+    pub uncovered: bool,
+}
+
+impl OrgFilter {
+    pub fn matches(&self, row: &OrgRow) -> bool {
+        self.matches_with(&fold_width(self.text.trim()).to_lowercase(), row)
+    }
+
+    /// `needle` is the folded, lower-cased text (computed once per keystroke).
+    fn matches_with(&self, needle: &str, row: &OrgRow) -> bool {
+        (needle.is_empty() || row.search_key.contains(needle))
+            && self.category.is_none_or(|c| row.category == Some(c))
+            && self.legal_status.is_none_or(|s| row.legal_status == Some(s))
+            && self.lifecycle.is_none_or(|l| row.lifecycle == Some(l))
+            && row.division.starts_with(&self.division_prefix)
+            && (!self.uncovered || (!row.is_covered() && row.lifecycle == Some(Lifecycle::Active)))
+    }
+
+    /// Indexes of the matching rows, in order.
+    pub fn apply(&self, rows: &[OrgRow]) -> Vec<usize> {
+        let needle = fold_width(self.text.trim()).to_lowercase();
+        rows.iter().enumerate().filter(|(_, r)| self.matches_with(&needle, r)).map(|(i, _)| i).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, community: &str, status: PartyStatus) -> OrgRow {
+        let mut o = Organization::new(name, Category::Charity, LegalStatus::Filed, "510104001002");
+        o.community = community.into();
+        o.party_status = status;
+        o.filing_number = "JJ-0042".into();
+        OrgRow::from_org(&o)
+    }
+
+    #[test]
+    fn filters_by_text_pinyin_code_and_coverage() {
+        let rows = vec![
+            row("阳光志愿服务队", "玉林社区", PartyStatus::Own),
+            row("夕阳红舞蹈队", "望江社区", PartyStatus::Uncovered),
+        ];
+        let f = |text: &str| OrgFilter { text: text.into(), ..Default::default() }.apply(&rows);
+        assert_eq!(f("阳光"), vec![0]);
+        assert_eq!(f("ygzy"), vec![0], "pinyin initials");
+        assert_eq!(f("YGZY"), vec![0], "case folded");
+        assert_eq!(f("望江"), vec![1], "community");
+        assert_eq!(f("jj-0042"), vec![0, 1], "filing number");
+        assert_eq!(f("ｙｇ"), vec![0], "full-width input");
+        assert_eq!(f(""), vec![0, 1]);
+        let uncovered = OrgFilter { uncovered: true, ..Default::default() };
+        assert_eq!(uncovered.apply(&rows), vec![1]);
+        assert_eq!(pinyin_initials("锦江区"), "jjq");
+    }
+}
