@@ -30,6 +30,12 @@ pub struct Cli {
     /// 界面语言 (language of messages and headers)
     #[arg(long, value_enum, global = true)]
     pub lang: Option<LangArg>,
+    /// 单色界面,适合老旧终端 (monochrome theme for poor terminals)
+    #[arg(long, global = true)]
+    pub mono: bool,
+    /// 关闭鼠标 (turn the mouse off)
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -165,7 +171,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let lang = resolve_lang(cli.lang);
     let dir = data_dir(cli.data_dir)?;
     let Some(command) = cli.command else {
-        anyhow::bail!("no command");
+        // No subcommand: the terminal UI.
+        let opts = crate::tui::Options { lang, monochrome: cli.mono, mouse: !cli.no_mouse };
+        return crate::tui::run(&dir, opts);
     };
     let store = open_store(&dir)?;
     let mut ctx = Ctx { store, lang };

@@ -1,0 +1,105 @@
+//! Every UI string, Chinese (default) and English, in one place.
+
+use crate::domain::Lang;
+
+/// A string in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct T(pub &'static str, pub &'static str);
+
+impl T {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.0,
+            Lang::En => self.1,
+        }
+    }
+}
+
+pub const APP: T = T("hubsync 联合会台账", "hubsync federation records");
+pub const TAB_ORGS: T = T("组织", "Organizations");
+pub const TAB_PEOPLE: T = T("人员/联络", "People & liaisons");
+pub const TAB_VENUES: T = T("场地", "Venues");
+pub const TAB_TRAININGS: T = T("培训", "Trainings");
+pub const TAB_SYNC: T = T("同步", "Sync");
+pub const TAB_REPORTS: T = T("统计", "Reports");
+
+pub const NAME: T = T("名称", "Name");
+pub const CATEGORY: T = T("类别", "Category");
+pub const COMMUNITY: T = T("社区", "Community");
+pub const PARTY: T = T("党组织", "Party");
+pub const STATUS: T = T("状态", "Status");
+pub const PHONE: T = T("电话", "Phone");
+pub const ROLES: T = T("角色", "Roles");
+pub const ORGANIZATION: T = T("组织", "Organization");
+pub const DETAIL: T = T("详情", "Details");
+pub const FILTER: T = T("筛选", "Filter");
+pub const SHOWN: T = T("显示", "shown");
+pub const LOADING: T = T("正在读取…", "Loading…");
+pub const NO_FEDERATION: T = T("尚未创建联合会", "No federation yet");
+pub const NODE: T = T("本机", "This node");
+pub const SYNC_IDLE: T = T("离线", "offline");
+
+pub const FORM_NEW_ORG: T = T("新增组织", "New organization");
+pub const FORM_EDIT_ORG: T = T("修改组织", "Edit organization");
+pub const FORM_NEW_PERSON: T = T("新增人员", "New person");
+pub const FORM_NEW_FED: T = T("创建联合会", "Create federation");
+pub const FORM_EXIT: T = T("组织退出(记录保留)", "Exit organization (record kept)");
+pub const FORM_HINT: T = T(
+    "Tab/↑↓ 切换字段  ←→ 选择选项  Ctrl-S/F2 保存  Esc 取消",
+    "Tab/↑↓ field  ←→ choose option  Ctrl-S/F2 save  Esc cancel",
+);
+pub const FIELD_DATE: T = T("日期", "Date");
+pub const FIELD_REASON: T = T("原因", "Reason");
+pub const FIELD_LEVEL: T = T("层级", "Level");
+pub const FIELD_DIVISION: T = T("行政区划代码", "Division code");
+pub const REQUIRED: T = T("必填", "required");
+pub const SAVED: T = T("已保存", "Saved");
+pub const EXITED: T = T("组织已退出,记录保留", "Organization exited; record kept");
+pub const CONFIRM_EXIT: T =
+    T("确认让该组织退出吗? Enter 确认 / Esc 取消", "Exit this organization? Enter confirm / Esc cancel");
+pub const CONFIRM_QUIT: T =
+    T("表单未保存,确定退出吗? Enter 退出 / Esc 返回", "The form is unsaved. Quit anyway? Enter quit / Esc back");
+pub const FIX_FIELDS: T = T("请修正标红的字段", "Please fix the fields marked in red");
+
+pub const SETUP_TITLE: T = T("欢迎使用 hubsync", "Welcome to hubsync");
+pub const SETUP_BODY: T = T("此数据目录还没有联合会。请选择:", "This data directory has no federation yet. Choose:");
+pub const SETUP_CREATE: T = T("创建我的联合会", "Create my federation");
+pub const SETUP_DEMO: T = T("载入演示数据(1000个组织)", "Load demo data (1,000 organizations)");
+pub const DEMO_LOADING: T = T("正在生成演示数据…", "Generating demo data…");
+
+pub const COVERAGE_VIEW: T = T("未覆盖党的工作的组织", "Organizations without Party-building coverage");
+pub const ASSIGN_HINT: T = T("Enter 选派指导员/联络员", "Enter assign an instructor/liaison");
+pub const ASSIGN_TITLE: T = T("选派给", "Assign to");
+pub const ASSIGNED: T = T("已选派", "Assigned");
+pub const CONFLICTS: T = T("并发修改冲突", "Conflicting edits");
+pub const NO_CONFLICTS: T = T("此记录没有冲突", "No conflicts on this record");
+pub const CONFLICT_HINT: T =
+    T("↑↓ 选择保留的值  Enter 确认  Esc 返回", "↑↓ choose the value to keep  Enter confirm  Esc back");
+pub const RESOLVED: T = T("冲突已解决", "Conflict resolved");
+
+pub const WEEK: T = T("本周预约", "Bookings this week");
+pub const CONFLICT_MARK: T = T("⚠ 冲突", "⚠ overlap");
+pub const SESSIONS: T = T("课次", "Sessions");
+pub const SIGN_IN: T =
+    T("签到模式:输入姓名筛选,Enter 签到,Esc 结束", "Sign-in: type to find a person, Enter signs in, Esc ends");
+pub const SIGNED_IN: T = T("已签到", "Signed in");
+pub const NO_SESSION: T = T("此培训还没有课次", "This training has no sessions");
+
+pub const SYNC_NOTE: T = T(
+    "对等同步: 用 hubsync id / peer add / invite / join / sync 配置与运行。",
+    "Peer sync: set up and run with hubsync id / peer add / invite / join / sync.",
+);
+pub const DOCUMENTS: T = T("文档", "Documents");
+pub const RECORDS: T = T("记录", "records");
+
+pub const TOTAL: T = T("组织总数", "Organizations");
+pub const COVERAGE: T = T("党组织覆盖率", "Party-organization coverage");
+pub const UNCOVERED: T = T("未覆盖", "not covered");
+pub const BY_CATEGORY: T = T("按类别", "By category");
+pub const BY_STATUS: T = T("按法律状态", "By legal status");
+pub const BOOKING_CONFLICTS: T = T("预约冲突", "Booking conflicts");
+pub const ATTENDANCE_RATE: T = T("培训出勤率", "Attendance rate");
+
+pub const HELP_TITLE: T = T("按键帮助 (Esc 关闭)", "Keys (Esc closes)");
+pub const MESSAGES: T = T("消息记录", "Message history");
+pub const ERROR: T = T("错误", "Error");

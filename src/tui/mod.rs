@@ -1,0 +1,13 @@
+//! The terminal UI for federation secretaries: a state machine (`app`), a
+//! pure draw function (`view`), one key-binding table (`keymap`), every
+//! string in two languages (`i18n`), and the terminal loop (`runner`).
+
+pub mod app;
+pub mod forms;
+pub mod i18n;
+pub mod keymap;
+pub mod runner;
+pub mod view;
+pub mod widgets;
+
+pub use runner::{run, Options};

@@ -1,0 +1,225 @@
+//! The terminal loop: raw mode and the alternate screen, one channel of
+//! events (keys, job results, store changes), effects run as store jobs,
+//! and a redraw only when something changed.
+
+use super::app::{App, Data, Effect, Event};
+use super::view;
+use crate::domain::report::{Inputs, Report};
+use crate::domain::*;
+use crate::store::{Origin, Store, StoreEvent, StoreHandle};
+use anyhow::Result;
+use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+use futures::StreamExt;
+use std::path::Path;
+use tokio::sync::mpsc;
+
+pub struct Options {
+    pub lang: Lang,
+    pub monochrome: bool,
+    pub mouse: bool,
+}
+
+/// Opens the data directory and runs the UI until the user quits.
+pub fn run(dir: &Path, opts: Options) -> Result<()> {
+    // Open before touching the terminal, so an error prints normally.
+    let store = Store::open(dir)?;
+    let warnings = store.warnings().to_vec();
+    let handle = StoreHandle::spawn(store);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(event_loop(handle, opts, warnings))
+}
+
+fn setup(mouse: bool) -> Result<ratatui::DefaultTerminal> {
+    let terminal = ratatui::init();
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste)?;
+    if mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(terminal)
+}
+
+fn restore(mouse: bool) {
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    ratatui::restore();
+}
+
+async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -> Result<()> {
+    let mut terminal = setup(opts.mouse)?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    let mut changes = handle.subscribe();
+    let mut input = EventStream::new();
+    let mut app = App::new(opts.lang, chrono::Local::now().date_naive());
+    app.monochrome = opts.monochrome;
+    app.mouse = opts.mouse;
+    for w in warnings {
+        app.error(w);
+    }
+    for effect in app.start() {
+        spawn(effect, &handle, &tx);
+    }
+    let result = loop {
+        if app.dirty {
+            if let Err(e) = terminal.draw(|f| view::draw(f, &mut app)) {
+                break Err(e.into());
+            }
+        }
+        let event = tokio::select! {
+            Some(item) = input.next() => match item {
+                Ok(crossterm::event::Event::Key(k)) => Event::Key(k),
+                Ok(crossterm::event::Event::Paste(text)) => Event::Paste(text),
+                Ok(crossterm::event::Event::Resize(..)) => Event::Resize,
+                Ok(crossterm::event::Event::Mouse(m)) if app.mouse => match m.kind {
+                    MouseEventKind::ScrollUp => Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)),
+                    MouseEventKind::ScrollDown => Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+                    _ => continue,
+                },
+                Ok(_) => continue,
+                Err(e) => break Err(e.into()),
+            },
+            Some(event) = rx.recv() => event,
+            Ok(StoreEvent::Changed { origin: Origin::Peer(_), .. }) = changes.recv() => Event::StoreChanged,
+        };
+        let effects = app.update(event);
+        if effects.contains(&Effect::Quit) {
+            break Ok(());
+        }
+        for effect in effects {
+            spawn(effect, &handle, &tx);
+        }
+    };
+    restore(opts.mouse);
+    result
+}
+
+/// Runs one effect on the store thread; its result comes back as an event.
+fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>) {
+    let handle = handle.clone();
+    let tx = tx.clone();
+    tokio::spawn(async move {
+        let event = handle.call(move |s| execute(s, effect)).await;
+        if let Some(e) = event {
+            let _ = tx.send(e);
+        }
+    });
+}
+
+fn done<T>(r: Result<T, crate::store::StoreError>, ok: impl FnOnce(T) -> String) -> Option<Event> {
+    Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
+}
+
+/// What an effect does to the store. Runs on the store thread.
+pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
+    match effect {
+        Effect::Quit => None,
+        Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
+        Effect::LoadReport => Some(Event::ReportLoaded(Box::new(report(s)))),
+        Effect::LoadOrg(id) => {
+            let org = s.get::<Organization>(&id).ok().flatten()?;
+            let conflicts = s.conflicts::<Organization>(&id).unwrap_or_default();
+            Some(Event::OrgLoaded(Box::new(org), conflicts))
+        }
+        Effect::SaveOrg { org, new } => {
+            let r = if new { s.insert(&*org) } else { s.update(&*org) };
+            done(r, |_| format!("已保存 (saved): {}", org.name))
+        }
+        Effect::SavePerson(p) => done(s.insert(&*p), |_| format!("已保存 (saved): {}", p.name)),
+        Effect::ExitOrg { id, date, reason } => {
+            done(s.exit_org(&id, date, &reason), |o| format!("组织已退出,记录保留 (exited): {}", o.name))
+        }
+        Effect::Resolve { id, field, value } => {
+            done(s.resolve_conflict::<Organization>(&id, &field, value), |_| format!("冲突已解决 (resolved): {field}"))
+        }
+        Effect::Assign { person, org } => {
+            let today = chrono::Local::now().date_naive();
+            let a = LiaisonAssignment {
+                id: RecordId::random(),
+                person: person.clone(),
+                role: match s.get::<Person>(&person) {
+                    Ok(Some(p)) if p.roles.contains(&Role::Instructor) => AssignmentRole::Instructor,
+                    _ => AssignmentRole::Liaison,
+                },
+                organization: org.clone(),
+                dispatched_by: String::new(),
+                from: today,
+                to: None,
+                end_reason: String::new(),
+            };
+            let r = s.insert(&a).and_then(|_| match s.get::<Organization>(&org)? {
+                Some(mut o) if o.party_status == PartyStatus::Uncovered => {
+                    o.party_status = PartyStatus::Dispatched;
+                    s.update(&o).map(|_| o.name)
+                }
+                Some(o) => Ok(o.name),
+                None => Ok(String::new()),
+            });
+            done(r, |name| format!("已选派 (assigned): {name}"))
+        }
+        Effect::SignIn(mut a) => {
+            a.signed_in = Some(chrono::Local::now().naive_local());
+            let name = s.get::<Person>(&a.person).ok().flatten().map(|p| p.name).unwrap_or_default();
+            let r = if s.get::<Attendance>(&a.id).ok().flatten().is_some() { s.update(&*a) } else { s.insert(&*a) };
+            done(r, |_| format!("已签到 (signed in): {name}"))
+        }
+        Effect::CreateFederation(f) => done(s.init_federation(&f), |_| format!("已创建联合会 (created): {}", f.name)),
+        Effect::LoadDemo(n) => {
+            let d = crate::domain::demo::DemoData::generate(2021, n);
+            s.set_durability(crate::store::Durability::Deferred);
+            let r = s.init_federation(&d.federation).and_then(|_| {
+                s.insert_many(&d.orgs)?;
+                s.insert_many(&d.people)?;
+                s.insert_many(&d.liaisons)?;
+                s.insert_many(&d.venues)?;
+                s.insert_many(&d.bookings)?;
+                s.insert_many(&d.trainings)?;
+                s.insert_many(&d.attendance)?;
+                s.flush()
+            });
+            s.set_durability(crate::store::Durability::Flush);
+            done(r, |_| format!("已载入演示数据 (demo data loaded): {}", d.federation.name))
+        }
+    }
+}
+
+/// Everything the screens list; organizations as cached rows.
+pub fn load(s: &mut Store) -> Data {
+    Data {
+        federation: s.federation(),
+        orgs: s.org_rows(),
+        people: s.all_readable().0,
+        liaisons: s.all_readable().0,
+        venues: s.all_readable().0,
+        bookings: s.all_readable().0,
+        trainings: s.all_readable().0,
+        attendance: s.all_readable().0,
+        report: None,
+        documents: s.documents(),
+    }
+}
+
+pub fn report(s: &mut Store) -> Report {
+    let orgs: Vec<Organization> = s.all_readable().0;
+    let people: Vec<Person> = s.all_readable().0;
+    let liaisons: Vec<LiaisonAssignment> = s.all_readable().0;
+    let venues: Vec<Venue> = s.all_readable().0;
+    let bookings: Vec<Booking> = s.all_readable().0;
+    let trainings: Vec<Training> = s.all_readable().0;
+    let attendance: Vec<Attendance> = s.all_readable().0;
+    let today = chrono::Local::now().date_naive();
+    let lang = Lang::Zh;
+    Report::compute(
+        &Inputs {
+            orgs: &orgs,
+            people: &people,
+            liaisons: &liaisons,
+            venues: &venues,
+            bookings: &bookings,
+            trainings: &trainings,
+            attendance: &attendance,
+            today,
+        },
+        lang,
+    )
+}
