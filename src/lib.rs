@@ -5,4 +5,5 @@ pub mod cli;
 pub mod domain;
 pub mod io;
 pub mod store;
+pub mod sync;
 pub mod tui;

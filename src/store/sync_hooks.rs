@@ -87,6 +87,12 @@ impl Store {
         Ok(SyncReceipt { changes, changed })
     }
 
+    /// Starts a new session with `peer` on `doc` from the persisted state: a
+    /// new connection must not trust what the last one believed it sent.
+    pub fn begin_sync(&mut self, peer: &str, doc: &DocId) {
+        self.sync_states.remove(&(peer.to_string(), doc.clone()));
+    }
+
     /// Forgets what we believed `peer` has of `doc` (after an error).
     pub fn reset_sync_state(&mut self, peer: &str, doc: &DocId) {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));

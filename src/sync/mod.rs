@@ -1,0 +1,11 @@
+//! Peer-to-peer sync: device identity, trust and grants, the QUIC transport
+//! and the sync sessions. No central server.
+
+pub mod identity;
+pub mod session;
+pub mod transport;
+pub mod trust;
+
+pub use identity::{Identity, NodeId};
+pub use session::{status, sync_once, Node, PeerStatus, Summary};
+pub use trust::{Grant, Peer, Peers};

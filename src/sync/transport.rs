@@ -1,0 +1,192 @@
+//! QUIC with mutual TLS where trust is a pinned node id, not a CA: each side
+//! presents its self-signed certificate and the other accepts it only if the
+//! certificate's hash is a known peer. Messages are length-prefixed frames
+//! with a hard size limit; every read has a timeout.
+
+use super::identity::{Identity, NodeId};
+use super::trust::Peers;
+use anyhow::{bail, Context, Result};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const ALPN: &[u8] = b"hubsync/1";
+/// Largest frame accepted: a full province document fits well inside.
+pub const MAX_FRAME: usize = 64 << 20;
+/// How long one read may wait.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Concurrent document streams per connection.
+pub const MAX_STREAMS: u32 = 64;
+
+/// Who may connect: the peers in the data directory's peer list, read at
+/// each handshake so `peer add/remove` applies to a running server.
+#[derive(Debug)]
+pub struct PinnedPeers {
+    pub dir: PathBuf,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl PinnedPeers {
+    fn check(&self, cert: &CertificateDer<'_>) -> Result<(), rustls::Error> {
+        let id = NodeId::of_certificate(cert);
+        let known = Peers::load(&self.dir).map(|p| p.get(&id).is_some()).unwrap_or(false);
+        if known {
+            Ok(())
+        } else {
+            tracing::warn!(node = %id, "refused an unknown or removed peer at the handshake");
+            Err(rustls::Error::General(format!("unknown peer {}", id.short())))
+        }
+    }
+
+    fn tls13(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+impl ServerCertVerifier for PinnedPeers {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.check(end_entity).map(|_| ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("TLS 1.2 is not used".into()))
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls13(m, c, d)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.schemes()
+    }
+}
+
+impl ClientCertVerifier for PinnedPeers {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        self.check(end_entity).map(|_| ClientCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        _: &[u8],
+        _: &CertificateDer<'_>,
+        _: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Err(rustls::Error::General("TLS 1.2 is not used".into()))
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.tls13(m, c, d)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.schemes()
+    }
+}
+
+/// One endpoint that both accepts and makes connections.
+pub fn endpoint(identity: &Identity, dir: PathBuf, listen: std::net::SocketAddr) -> Result<quinn::Endpoint> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let pinned = Arc::new(PinnedPeers { dir, provider: provider.clone() });
+    let cert = CertificateDer::from(identity.cert_der.clone());
+    let key = || PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der.clone()));
+
+    let mut server = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .with_client_cert_verifier(pinned.clone())
+        .with_single_cert(vec![cert.clone()], key())?;
+    server.alpn_protocols = vec![ALPN.to_vec()];
+    let mut client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13])?
+        .dangerous()
+        .with_custom_certificate_verifier(pinned)
+        .with_client_auth_cert(vec![cert], key())?;
+    client.alpn_protocols = vec![ALPN.to_vec()];
+
+    let mut transport = quinn::TransportConfig::default();
+    transport.max_concurrent_bidi_streams(MAX_STREAMS.into());
+    transport.max_concurrent_uni_streams(0u32.into());
+    transport.max_idle_timeout(Some(Duration::from_secs(60).try_into()?));
+    transport.keep_alive_interval(Some(Duration::from_secs(15)));
+    let transport = Arc::new(transport);
+
+    let mut server_config =
+        quinn::ServerConfig::with_crypto(Arc::new(quinn::crypto::rustls::QuicServerConfig::try_from(server)?));
+    server_config.transport_config(transport.clone());
+    let mut client_config =
+        quinn::ClientConfig::new(Arc::new(quinn::crypto::rustls::QuicClientConfig::try_from(client)?));
+    client_config.transport_config(transport);
+
+    let mut endpoint =
+        quinn::Endpoint::server(server_config, listen).with_context(|| format!("无法监听 {listen} (cannot listen)"))?;
+    endpoint.set_default_client_config(client_config);
+    Ok(endpoint)
+}
+
+/// The node id of the other side of an established connection.
+pub fn peer_node(conn: &quinn::Connection) -> Result<NodeId> {
+    let identity = conn.peer_identity().context("no peer certificate")?;
+    let certs =
+        identity.downcast::<Vec<CertificateDer<'static>>>().map_err(|_| anyhow::anyhow!("unexpected peer identity"))?;
+    let first = certs.first().context("empty peer certificate chain")?;
+    Ok(NodeId::of_certificate(first))
+}
+
+pub async fn write_frame(send: &mut quinn::SendStream, payload: &[u8]) -> Result<()> {
+    if payload.len() > MAX_FRAME {
+        bail!("message of {} bytes exceeds the {} byte limit", payload.len(), MAX_FRAME);
+    }
+    send.write_all(&(payload.len() as u32).to_be_bytes()).await?;
+    send.write_all(payload).await?;
+    Ok(())
+}
+
+/// Reads one frame; a frame over the limit or a silent peer is an error.
+pub async fn read_frame(recv: &mut quinn::RecvStream) -> Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    tokio::time::timeout(READ_TIMEOUT, recv.read_exact(&mut len)).await.context("peer stalled (timeout)")??;
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME {
+        bail!("peer sent a {len} byte frame; the limit is {MAX_FRAME}");
+    }
+    let mut buf = vec![0; len];
+    tokio::time::timeout(READ_TIMEOUT, recv.read_exact(&mut buf)).await.context("peer stalled (timeout)")??;
+    Ok(buf)
+}

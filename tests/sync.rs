@@ -1,0 +1,165 @@
+//! Nodes in one process on 127.0.0.1: sharing, refusal, convergence.
+
+use hubsync::domain::*;
+use hubsync::store::{Store, StoreHandle};
+use hubsync::sync::{sync_once, Grant, Node, Peers};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+struct TestNode {
+    _dir: TempDir,
+    node: Arc<Node>,
+    store: StoreHandle,
+}
+
+fn federation(name: &str, division: &str) -> Federation {
+    Federation {
+        id: RecordId::random(),
+        name: name.into(),
+        level: Level::County,
+        division: division.into(),
+        parent: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    }
+}
+
+fn start(fed: Option<Federation>, orgs: &[&str]) -> TestNode {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    if let Some(f) = fed {
+        let division = format!("{}001001", f.division);
+        store.init_federation(&f).unwrap();
+        for name in orgs {
+            let mut o = Organization::new(name, Category::Charity, LegalStatus::Filed, &division);
+            o.filing_number = "F1".into();
+            store.insert(&o).unwrap();
+        }
+    }
+    let store = StoreHandle::spawn(store);
+    let node = Arc::new(Node::start(dir.path().to_path_buf(), store.clone(), "127.0.0.1:0".parse().unwrap()).unwrap());
+    let serving = node.clone();
+    tokio::spawn(async move { serving.serve().await });
+    TestNode { _dir: dir, node, store }
+}
+
+/// `a` trusts `b` with `grant` on everything; `b` knows `a`'s address.
+fn pair(a: &TestNode, b: &TestNode, grant: Option<Grant>) {
+    let mut pa = Peers::load(&a.node.dir).unwrap();
+    pa.add(b.node.identity.node_id, "B", None).unwrap();
+    if let Some(g) = grant {
+        pa.find_mut("B").unwrap().grants.insert("*".into(), g);
+    }
+    pa.save(&a.node.dir).unwrap();
+    let mut pb = Peers::load(&b.node.dir).unwrap();
+    pb.add(a.node.identity.node_id, "A", Some(a.node.local_addr().unwrap().to_string())).unwrap();
+    pb.save(&b.node.dir).unwrap();
+}
+
+async fn orgs(n: &TestNode) -> Vec<Organization> {
+    let mut v = n.store.call(|s| s.all::<Organization>().unwrap()).await;
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+async fn heads(n: &TestNode) -> Vec<(String, Vec<String>)> {
+    n.store
+        .call(|s| {
+            s.doc_ids(None)
+                .into_iter()
+                .filter(|d| d.collection() != Collection::Private)
+                .map(|d| (d.to_string(), s.doc_heads(&d).unwrap().iter().map(|h| h.to_string()).collect()))
+                .collect()
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_peer_receives_the_roster_but_cannot_rewrite_it() {
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织", "乙组织"]);
+    let b = start(Some(federation("成都市联合会", "510100")), &[]);
+    pair(&a, &b, Some(Grant::Read));
+    let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(orgs(&b).await, orgs(&a).await);
+    assert_eq!(orgs(&b).await.len(), 2);
+
+    // B edits its copy of A's roster and tries to send the change.
+    let mut edited = orgs(&b).await[0].clone();
+    edited.head_name = "篡改".into();
+    let e = edited.clone();
+    b.store.call(move |s| s.update(&e).map(|_| ())).await.unwrap();
+    let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(!summary.errors.is_empty(), "the change is refused");
+    assert!(orgs(&a).await.iter().all(|o| o.head_name != "篡改"), "A unchanged");
+
+    // Granted write, the same change goes through.
+    let mut pa = Peers::load(&a.node.dir).unwrap();
+    pa.find_mut("B").unwrap().grants.insert("*".into(), Grant::Write);
+    pa.save(&a.node.dir).unwrap();
+    let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert!(orgs(&a).await.iter().any(|o| o.head_name == "篡改"));
+    let status = hubsync::sync::status(&b.node.dir).unwrap();
+    assert!(status[0].last_sync.is_some() && status[0].last_error.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_node_is_refused_at_the_handshake() {
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
+    let c = start(None, &[]);
+    let mut pc = Peers::load(&c.node.dir).unwrap();
+    pc.add(a.node.identity.node_id, "A", Some(a.node.local_addr().unwrap().to_string())).unwrap();
+    pc.save(&c.node.dir).unwrap();
+    let result = sync_once(&c.node, &[]).await.unwrap().remove(0);
+    assert!(result.is_err(), "{result:?}");
+    assert!(orgs(&c).await.is_empty());
+    let status = hubsync::sync::status(&c.node.dir).unwrap();
+    assert!(status[0].last_error.is_some(), "the failure is recorded for the UI");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_offline_edits_converge_and_reconnects_are_cheap() {
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
+    let b = start(None, &[]);
+    pair(&a, &b, Some(Grant::Write));
+    sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    // A field laptop joins the county federation and trusts its server.
+    let fed = a.store.call(|s| s.home_id().cloned().unwrap()).await;
+    b.store.call(move |s| s.set_home(&fed)).await.unwrap();
+    let mut pb = Peers::load(&b.node.dir).unwrap();
+    pb.find_mut("A").unwrap().grants.insert("*".into(), Grant::Write);
+    pb.save(&b.node.dir).unwrap();
+
+    // Offline edits on both sides: different fields, and one field both change.
+    let mut on_a = orgs(&a).await[0].clone();
+    on_a.members = Some(40);
+    on_a.head_name = "甲".into();
+    let mut on_b = on_a.clone();
+    on_b.members = None;
+    on_b.address = "人民南路".into();
+    on_b.head_name = "乙".into();
+    let x = on_a.clone();
+    a.store.call(move |s| s.update(&x).map(|_| ())).await.unwrap();
+    let y = on_b.clone();
+    b.store.call(move |s| s.update(&y).map(|_| ())).await.unwrap();
+    let mut p = Person::new("新志愿者");
+    p.phone = "13800001111".into();
+    b.store.call(move |s| s.insert(&p).map(|_| ())).await.unwrap();
+
+    let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(heads(&a).await, heads(&b).await, "identical heads");
+    assert_eq!(orgs(&a).await, orgs(&b).await, "identical records");
+    let merged = &orgs(&a).await[0];
+    assert_eq!(merged.address, "人民南路");
+    let id = merged.id.clone();
+    let conflicts = a.store.call(move |s| s.conflicts::<Organization>(&id).unwrap()).await;
+    assert!(conflicts.iter().any(|c| c.field == "head_name" && c.values.len() == 2), "{conflicts:?}");
+    assert_eq!(a.store.call(|s| s.all::<Person>().unwrap().len()).await, 1);
+
+    // Nothing changed: only the offers cross, no document is synced.
+    let again = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert_eq!(again.synced, 0, "{again:?}");
+    assert!(again.bytes_in + again.bytes_out < 20_000, "{again:?}");
+}
