@@ -3,6 +3,7 @@
 mod bulk;
 mod docs;
 mod org;
+mod peers;
 mod people;
 mod refs;
 pub mod report;
@@ -86,6 +87,29 @@ pub enum Command {
     },
     /// 生成演示数据 (fill an empty data directory with realistic demo data)
     Demo(bulk::DemoArgs),
+    /// 本机节点编号 (this device's node id, to read aloud or send to a peer)
+    Id,
+    /// 对等方 (peers: add, list with sync status, remove)
+    #[command(subcommand)]
+    Peer(peers::PeerCmd),
+    /// 把文档共享给对等方 (share a document, a collection or all with a peer)
+    Share(peers::ShareArgs),
+    /// 取消共享 (stop sharing)
+    Unshare {
+        doc: String,
+        #[arg(long = "with")]
+        peer: String,
+    },
+    /// 与对等方同步一次 (sync once with the named peers, or all, and exit)
+    Sync { peers: Vec<String> },
+    /// 运行节点,持续同步 (run a node: accept peers and keep documents in sync)
+    Serve {
+        #[arg(long, default_value = "0.0.0.0:4433")]
+        listen: String,
+        /// 定期同步间隔秒数 (seconds between periodic syncs)
+        #[arg(long, default_value_t = 30)]
+        interval: u64,
+    },
     /// Automerge 文档 (documents: list, export, import, repair, compact)
     #[command(subcommand)]
     Doc(docs::DocCmd),
@@ -175,7 +199,26 @@ pub fn run(cli: Cli) -> Result<()> {
         let opts = crate::tui::Options { lang, monochrome: cli.mono, mouse: !cli.no_mouse };
         return crate::tui::run(&dir, opts);
     };
+    // Commands that need no open store (the store may be held by a server).
+    match &command {
+        Command::Id => return peers::id(&dir, lang),
+        Command::Peer(_) | Command::Share(_) | Command::Unshare { .. } => {
+            std::fs::create_dir_all(&dir)?;
+            return match command {
+                Command::Peer(cmd) => peers::peer(&dir, lang, cmd),
+                Command::Share(args) => peers::share(&dir, lang, args),
+                Command::Unshare { doc, peer } => peers::unshare(&dir, lang, &doc, &peer),
+                _ => unreachable!("matched above"),
+            };
+        }
+        _ => {}
+    }
     let store = open_store(&dir)?;
+    let command = match command {
+        Command::Sync { peers: names } => return peers::sync_now(store, &dir, lang, names),
+        Command::Serve { listen, interval } => return peers::serve(store, &dir, lang, &listen, interval),
+        other => other,
+    };
     let mut ctx = Ctx { store, lang };
     match command {
         Command::Init(args) => init(&mut ctx, args),
@@ -190,6 +233,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),
         Command::Report { format, limit } => report::run(&ctx, format, limit),
+        Command::Id
+        | Command::Peer(_)
+        | Command::Share(_)
+        | Command::Unshare { .. }
+        | Command::Sync { .. }
+        | Command::Serve { .. } => {
+            unreachable!("handled before the store opened")
+        }
         Command::Demo(args) => {
             bulk::run_demo(&mut ctx, args)?;
             // Compaction leaves sled's old values behind; rewrite the live ones.

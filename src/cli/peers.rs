@@ -1,0 +1,251 @@
+//! `hubsync id`, `peer ...`, `share`, `unshare`, `sync`, `serve`.
+
+use super::table::{Format, Table};
+use crate::domain::Lang;
+use crate::store::{DocId, Store, StoreHandle};
+use crate::sync::{self, Grant, Identity, Node, NodeId, Peers};
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Subcommand, Debug)]
+pub enum PeerCmd {
+    /// 添加对等方 (add a peer by its node id)
+    Add {
+        node_id: String,
+        #[arg(long)]
+        name: String,
+        /// 地址 HOST:PORT (where `hubsync serve` of that peer listens)
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// 列出对等方及同步状态 (list peers with their sync status)
+    List {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// 删除对等方,之后其连接会被拒绝 (remove a peer; its connections are refused from then on)
+    Remove { peer: String },
+}
+
+#[derive(Args, Debug)]
+pub struct ShareArgs {
+    /// 文档编号、类型(orgs, people…)或 all (a document id, a collection, or all)
+    pub doc: String,
+    /// 对等方名称或节点编号
+    #[arg(long = "with")]
+    pub peer: String,
+    /// 只读:对方收到文档,其修改被拒绝 (read only: its changes are refused)
+    #[arg(long, conflicts_with = "write")]
+    pub read: bool,
+    /// 可写 (may change the document)
+    #[arg(long)]
+    pub write: bool,
+}
+
+fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+pub fn id(dir: &Path, lang: Lang) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let identity = Identity::load_or_create(dir)?;
+    println!("{}", identity.node_id);
+    eprintln!(
+        "{}",
+        t(
+            lang,
+            "把此节点编号读给或发给对方,对方用 hubsync peer add 添加。",
+            "Read or send this node id to the other side; they add it with `hubsync peer add`."
+        )
+    );
+    Ok(())
+}
+
+/// The key a grant is stored under: a document id, a collection code or "*".
+fn grant_key(doc: &str) -> Result<String> {
+    let d = doc.trim();
+    if d == "all" || d == "*" {
+        return Ok("*".into());
+    }
+    if crate::domain::Collection::from_code(d).is_some() {
+        return Ok(d.to_string());
+    }
+    DocId::parse(d).map(|id| id.to_string()).map_err(anyhow::Error::msg)
+}
+
+pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
+    let mut peers = Peers::load(dir)?;
+    match cmd {
+        PeerCmd::Add { node_id, name, addr } => {
+            let id = NodeId::parse(&node_id)?;
+            if let Some(a) = &addr {
+                if !a.contains(':') {
+                    bail!("地址 '{a}' 应为 HOST:PORT (address must be HOST:PORT)");
+                }
+            }
+            peers.add(id, &name, addr)?;
+            peers.save(dir)?;
+            println!("{} {name} ({})", t(lang, "已添加对等方", "Added peer"), id.short());
+        }
+        PeerCmd::List { format } => {
+            let mut table = Table::new(&[
+                t(lang, "名称", "name"),
+                t(lang, "节点编号", "node id"),
+                t(lang, "地址", "address"),
+                t(lang, "共享", "shared"),
+                t(lang, "上次同步", "last sync"),
+                t(lang, "上次错误", "last error"),
+            ]);
+            for p in sync::status(dir)? {
+                let grants: Vec<String> = p
+                    .grants
+                    .iter()
+                    .map(|(k, g)| format!("{k}:{}", if *g == Grant::Write { "rw" } else { "r" }))
+                    .collect();
+                table.push(vec![
+                    p.name,
+                    p.node_id.to_string(),
+                    p.addr.unwrap_or_default(),
+                    grants.join(" "),
+                    p.last_sync.unwrap_or_default(),
+                    p.last_error.unwrap_or_default(),
+                ]);
+            }
+            print!("{}", table.render(format));
+        }
+        PeerCmd::Remove { peer } => {
+            let removed = peers.remove(&peer)?;
+            peers.save(dir)?;
+            println!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
+        }
+    }
+    Ok(())
+}
+
+pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
+    if !args.read && !args.write {
+        bail!("请指定 --read 或 --write (say --read or --write)");
+    }
+    let key = grant_key(&args.doc)?;
+    let mut peers = Peers::load(dir)?;
+    let p = peers.find_mut(&args.peer)?;
+    p.grants.insert(key.clone(), if args.write { Grant::Write } else { Grant::Read });
+    let name = p.name.clone();
+    peers.save(dir)?;
+    println!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
+    Ok(())
+}
+
+pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
+    let key = grant_key(doc)?;
+    let mut peers = Peers::load(dir)?;
+    let p = peers.find_mut(peer)?;
+    if p.grants.remove(&key).is_none() {
+        bail!("{key} 未共享给 {} (not shared with that peer)", p.name);
+    }
+    let name = p.name.clone();
+    peers.save(dir)?;
+    println!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
+    Ok(())
+}
+
+fn print_summary(lang: Lang, s: &sync::Summary) {
+    println!(
+        "{}: {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
+        s.peer,
+        s.synced,
+        t(lang, "个文档已同步", "documents synced"),
+        s.documents,
+        t(lang, "个共享文档", "shared"),
+        s.changes_in,
+        t(lang, "项修改收到", "changes in"),
+        s.bytes_in,
+        s.bytes_out,
+        s.millis
+    );
+    for e in &s.errors {
+        eprintln!("  {} {e}", t(lang, "错误", "error"));
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+/// Syncs once with the named peers (or all with an address) and exits.
+pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Result<()> {
+    runtime()?.block_on(async {
+        let handle = StoreHandle::spawn(store);
+        let node = Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?;
+        let results = sync::sync_once(&node, &names).await?;
+        if results.is_empty() {
+            bail!(
+                "{}",
+                t(
+                    lang,
+                    "没有带地址的对等方 (hubsync peer add ... --addr HOST:PORT)",
+                    "no peer with an address (hubsync peer add ... --addr HOST:PORT)"
+                )
+            );
+        }
+        let mut failed = 0;
+        for r in results {
+            match r {
+                Ok(s) => {
+                    failed += usize::from(!s.errors.is_empty());
+                    print_summary(lang, &s);
+                }
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("{} {e:#}", t(lang, "同步失败:", "sync failed:"));
+                }
+            }
+        }
+        node.endpoint.wait_idle().await;
+        if failed > 0 {
+            bail!("{failed} {}", t(lang, "个对等方同步未完成", "peers did not sync cleanly"));
+        }
+        Ok(())
+    })
+}
+
+/// Runs a node: accepts peers, and syncs with known peers periodically and
+/// whenever something changes locally.
+pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    runtime()?.block_on(async {
+        let handle = StoreHandle::spawn(store);
+        let mut changes = handle.subscribe();
+        let node = Arc::new(Node::start(dir.to_path_buf(), handle, listen.parse()?)?);
+        println!("{} {} · {}", t(lang, "节点", "node"), node.identity.node_id, node.local_addr()?);
+        let server = node.clone();
+        tokio::spawn(async move { server.serve().await });
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval.max(5)));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                Ok(crate::store::StoreEvent::Changed { origin: crate::store::Origin::Local, .. }) = changes.recv() => {
+                    // Let a burst of local edits settle before syncing them.
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+                _ = tokio::signal::ctrl_c() => break,
+            }
+            for r in sync::sync_once(&node, &[]).await? {
+                match r {
+                    Ok(s) if s.synced > 0 || !s.errors.is_empty() => print_summary(lang, &s),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("sync failed: {e:#}"),
+                }
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,81 @@
+//! Two `hubsync` processes on 127.0.0.1: one serves, the other syncs.
+
+use assert_cmd::Command;
+use std::process::{Child, Stdio};
+use tempfile::TempDir;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hubsync")
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> String {
+    let out =
+        Command::new(bin()).arg("--data-dir").arg(dir.path()).args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &TempDir, port: u16) -> Server {
+    let child = std::process::Command::new(bin())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--interval", "3600"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the port answers (the server has opened its store).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    Server(child)
+}
+
+fn free_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn a_county_sends_its_roster_to_the_city_and_unknown_nodes_are_refused() {
+    let county = TempDir::new().unwrap();
+    let city = TempDir::new().unwrap();
+    let stranger = TempDir::new().unwrap();
+    run(&county, &["init", "--name", "锦江区联合会", "--level", "county", "--division", "510104"]);
+    run(&county, &["org", "add", "--name", "甲组织", "--division", "510104001001"]);
+    let county_id = run(&county, &["id"]).trim().to_string();
+    let city_id = run(&city, &["id"]).trim().to_string();
+    run(&county, &["peer", "add", &city_id, "--name", "成都市"]);
+    run(&county, &["share", "all", "--with", "成都市", "--read"]);
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    run(&city, &["peer", "add", &county_id, "--name", "锦江区", "--addr", &addr]);
+    run(&stranger, &["peer", "add", &county_id, "--name", "锦江区", "--addr", &addr]);
+    let _server = serve(&county, port);
+
+    let out = run(&city, &["sync"]);
+    assert!(out.contains("锦江区") && out.contains("个文档已同步"), "{out}");
+    assert!(run(&city, &["org", "list"]).contains("甲组织"));
+    let list = run(&city, &["peer", "list", "--format", "csv"]);
+    let row = csv::Reader::from_reader(list.as_bytes()).records().next().unwrap().unwrap();
+    assert!(!row[4].is_empty(), "last sync recorded: {list}");
+    assert!(row[5].is_empty(), "no error recorded: {list}");
+
+    let err = Command::new(bin())
+        .arg("--data-dir")
+        .arg(stranger.path())
+        .arg("sync")
+        .assert()
+        .failure()
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("同步失败") || err.contains("sync failed"), "{err}");
+    assert!(!run(&stranger, &["org", "list"]).contains("甲组织"));
+}
