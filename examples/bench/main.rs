@@ -10,6 +10,8 @@
 mod measure;
 mod sections;
 mod sync_mem;
+mod sync_quic;
+mod ui;
 
 use measure::Table;
 
@@ -29,7 +31,9 @@ fn main() {
         sections::open_store(&fixture, runs, &mut table);
         sections::edit(&fixture, runs, &mut table);
         sections::bulk_insert(&fixture, runs, &mut table);
+        ui::filter_and_frames(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
+        sync_quic::sync_over_quic(&fixture, runs, &mut table);
         sections::footprint(&fixture, &mut table);
     }
     table.print();

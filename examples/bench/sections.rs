@@ -11,52 +11,36 @@ pub struct Fixture {
     pub records: Vec<Organization>,
 }
 
-fn generate(n: usize) -> (Federation, Vec<Organization>) {
-    let fed = Federation {
-        id: RecordId::from("bench00000000001"),
-        name: "四川省社区社会组织联合会".into(),
-        level: Level::Province,
-        division: "510000".into(),
-        parent: String::new(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    };
-    let orgs = (0..n)
-        .map(|i| {
-            let county = 510104 + (i / 170) as u32;
-            let mut o = Organization::new(
-                &format!("第{i}社区志愿服务队"),
-                Category::Charity,
-                LegalStatus::Filed,
-                &format!("{county}{:03}{:03}", 1 + (i / 10) % 50, 1 + i % 10),
-            );
-            o.filing_number = format!("F{i}");
-            o.head_name = "张三".into();
-            o.head_phone = "13812345678".into();
-            o.members = Some(30);
-            o
-        })
-        .collect();
-    (fed, orgs)
-}
-
 impl Fixture {
+    /// `hubsync demo --orgs N`'s data, written the way the demo command writes it.
     pub fn build(orgs: usize, table: &mut Table) -> Fixture {
         let dir = TempDir::new().expect("temp dir");
-        let (fed, records) = generate(orgs);
+        let (d, generated) = timed(|| hubsync::domain::demo::DemoData::generate(2021, orgs));
         let (_, took) = timed(|| {
             let mut store = Store::open(dir.path()).expect("open");
             store.set_durability(Durability::Deferred);
-            store.init_federation(&fed).expect("init");
-            for chunk in records.chunks(1000) {
-                store.insert_many(chunk).expect("insert");
+            store.init_federation(&d.federation).expect("init");
+            for chunk in d.orgs.chunks(5000) {
+                store.insert_many(chunk).expect("orgs");
             }
+            store.insert_many(&d.people).expect("people");
+            store.insert_many(&d.liaisons).expect("liaisons");
+            store.insert_many(&d.venues).expect("venues");
+            store.insert_many(&d.bookings).expect("bookings");
+            store.insert_many(&d.trainings).expect("trainings");
+            store.insert_many(&d.attendance).expect("attendance");
             store.compact_all().expect("compact");
             drop(store);
             hubsync::store::vacuum(dir.path()).expect("vacuum");
         });
-        table.add(orgs, "build data into a store", fmt(took), fmt(took), String::new());
-        Fixture { orgs, dir, records }
+        table.add(
+            orgs,
+            "build the demo data (generate, write, compact, vacuum)",
+            fmt(generated + took),
+            fmt(generated + took),
+            format!("generation {} of it; {} people, {} sign-ins", fmt(generated), d.people.len(), d.attendance.len()),
+        );
+        Fixture { orgs, dir, records: d.orgs }
     }
 }
 

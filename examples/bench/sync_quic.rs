@@ -1,0 +1,109 @@
+//! Sync over QUIC on loopback between two nodes, against the in-memory bound.
+
+use crate::measure::Table;
+use crate::sections::{copy_dir, Fixture};
+use hubsync::store::{Store, StoreHandle};
+use hubsync::sync::{Grant, Node, Peers};
+use std::sync::Arc;
+use std::time::Duration;
+use tempfile::TempDir;
+
+struct Pair {
+    _dirs: (TempDir, TempDir),
+    server: Arc<Node>,
+    client: Node,
+}
+
+/// A serves a copy of the fixture with write access for B; B starts empty.
+async fn pair(f: &Fixture) -> Pair {
+    let (a_dir, b_dir) = (TempDir::new().expect("temp"), TempDir::new().expect("temp"));
+    copy_dir(f.dir.path(), a_dir.path());
+    let a = StoreHandle::spawn(Store::open(a_dir.path()).expect("open"));
+    let b = StoreHandle::spawn(Store::open(b_dir.path()).expect("open"));
+    let server =
+        Arc::new(Node::start(a_dir.path().to_path_buf(), a, "127.0.0.1:0".parse().expect("addr")).expect("node"));
+    let client = Node::start(b_dir.path().to_path_buf(), b, "127.0.0.1:0".parse().expect("addr")).expect("node");
+    let mut pa = Peers::load(a_dir.path()).expect("peers");
+    pa.add(client.identity.node_id, "B", None).expect("add");
+    pa.find_mut("B").expect("B").grants.insert("*".into(), Grant::Write);
+    pa.save(a_dir.path()).expect("save");
+    let mut pb = Peers::load(b_dir.path()).expect("peers");
+    pb.add(server.identity.node_id, "A", Some(server.local_addr().expect("addr").to_string())).expect("add");
+    pb.save(b_dir.path()).expect("save");
+    let s = server.clone();
+    tokio::spawn(async move { s.serve().await });
+    Pair { _dirs: (a_dir, b_dir), server, client }
+}
+
+pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let mut full = Vec::new();
+        let mut last = None;
+        for _ in 0..runs.min(3) {
+            let p = pair(f).await;
+            let (s, t) = timed_async(|| async {
+                hubsync::sync::sync_once(&p.client, &[]).await.expect("sync").remove(0).expect("summary")
+            })
+            .await;
+            assert!(s.errors.is_empty(), "{s:?}");
+            full.push(t);
+            last = Some(p);
+        }
+        table.time(
+            f.orgs,
+            "full initial sync to an empty peer over QUIC (loopback)",
+            &full,
+            "compare: full sync, bare Automerge in memory".into(),
+        );
+        let p = last.expect("a pair");
+        // One field edited on the server, then synced.
+        let mut org = f.records[11].clone();
+        let mut inc = Vec::new();
+        let mut inc_bytes = 0;
+        for i in 0..runs.max(5) {
+            org.members = Some(300 + i as u32);
+            let o = org.clone();
+            p.server.store.call(move |s| s.update(&o).map(|_| ())).await.expect("update");
+            let (s, t) = timed_async(|| async {
+                hubsync::sync::sync_once(&p.client, &[]).await.expect("sync").remove(0).expect("summary")
+            })
+            .await;
+            inc_bytes = s.bytes_in + s.bytes_out;
+            inc.push(t);
+        }
+        table.time(
+            f.orgs,
+            "one-field incremental sync over QUIC (connect, offers, one document)",
+            &inc,
+            format!("{inc_bytes} bytes both ways incl. offers; target < 5 ms, < 2 KB"),
+        );
+        let mut recon = Vec::new();
+        let mut recon_bytes = 0;
+        for _ in 0..runs {
+            let (s, t) = timed_async(|| async {
+                hubsync::sync::sync_once(&p.client, &[]).await.expect("sync").remove(0).expect("summary")
+            })
+            .await;
+            recon_bytes = s.bytes_in + s.bytes_out;
+            assert_eq!(s.synced, 0);
+            recon.push(t);
+        }
+        table.time(
+            f.orgs,
+            "reconnect with nothing changed over QUIC (one round of offers)",
+            &recon,
+            format!("{recon_bytes} bytes both ways; target < 20 KB"),
+        );
+    });
+}
+
+async fn timed_async<F, Fut, T>(f: F) -> (T, Duration)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let t = std::time::Instant::now();
+    let out = f().await;
+    (out, t.elapsed())
+}
