@@ -25,6 +25,15 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     }
 }
 
+/// Party status in a list column: the dispatch label is too long for one.
+fn party_short(p: Option<PartyStatus>, lang: Lang) -> &'static str {
+    match (p, lang) {
+        (Some(PartyStatus::Dispatched), Lang::Zh) => "选派",
+        (Some(PartyStatus::Dispatched), Lang::En) => "dispatched",
+        (other, _) => label(other, lang),
+    }
+}
+
 fn label<V: Vocabulary>(v: Option<V>, lang: Lang) -> &'static str {
     v.map_or("", |v| v.label(lang))
 }
@@ -78,7 +87,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Cell::from(r.name.clone()),
                 Cell::from(label(r.category, lang)),
                 Cell::from(if r.community.is_empty() { r.division.clone() } else { r.community.clone() }),
-                Cell::from(Span::styled(label(r.party_status, lang), party_style)),
+                Cell::from(Span::styled(party_short(r.party_status, lang), party_style)),
                 Cell::from(label(r.lifecycle, lang)),
             ])
         })
