@@ -46,6 +46,7 @@ fn data() -> Data {
         attendance: d.attendance,
         report: Some(report),
         documents: Vec::new(),
+        peers: Vec::new(),
     }
 }
 
@@ -270,4 +271,17 @@ fn english_and_monochrome() {
     app.monochrome = true;
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("Organizations") && screen.contains("F1 help"), "{screen}");
+}
+
+#[test]
+fn sorting_cycles_through_name_category_and_party_status() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(11)));
+    let names: Vec<&str> = app.org_view.iter().map(|i| app.data.orgs[*i].name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "by name");
+    app.update(key(KeyCode::F(11)));
+    let cats: Vec<_> = app.org_view.iter().map(|i| app.data.orgs[*i].category).collect();
+    assert!(cats.windows(2).all(|w| w[0] <= w[1]), "by category");
 }

@@ -35,6 +35,7 @@ pub struct Data {
     pub attendance: Vec<Attendance>,
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
+    pub peers: Vec<crate::sync::PeerStatus>,
 }
 
 pub enum Event {
@@ -128,6 +129,8 @@ pub struct App {
     pub mouse: bool,
     /// Rows a page holds, set by the last draw.
     pub page: usize,
+    /// Organization list order: 0 division, 1 name, 2 category, 3 party status.
+    pub sort: usize,
     /// Needs a redraw.
     pub dirty: bool,
 }
@@ -150,6 +153,7 @@ impl App {
             monochrome: false,
             mouse: true,
             page: 10,
+            sort: 0,
             dirty: true,
         }
     }
@@ -199,6 +203,13 @@ impl App {
         self.org_filter.text = self.filter.text().to_string();
         let keep = self.selected_org().map(|r| r.id.clone());
         self.org_view = self.org_filter.apply(&self.data.orgs);
+        let rows = &self.data.orgs;
+        match self.sort {
+            1 => self.org_view.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
+            2 => self.org_view.sort_by_key(|i| (rows[*i].category, rows[*i].division.clone())),
+            3 => self.org_view.sort_by_key(|i| (rows[*i].party_status, rows[*i].division.clone())),
+            _ => {}
+        }
         self.selected[ORGS] =
             keep.and_then(|id| self.org_view.iter().position(|i| self.data.orgs[*i].id == id)).unwrap_or(0);
     }
@@ -459,6 +470,10 @@ impl App {
                 if self.detail.is_some() {
                     self.mode = Mode::Conflicts { choice: 0 };
                 }
+            }
+            Action::Sort if self.tab == ORGS => {
+                self.sort = (self.sort + 1) % 4;
+                self.refilter();
             }
             Action::Refresh => return vec![Effect::LoadAll],
             _ => self.dirty = false,

@@ -89,6 +89,9 @@ pub const SYNC_NOTE: T = T(
     "对等同步: 用 hubsync id / peer add / invite / join / sync 配置与运行。",
     "Peer sync: set up and run with hubsync id / peer add / invite / join / sync.",
 );
+pub const PEERS: T = T("对等方", "Peers");
+pub const NO_PEERS: T = T("尚未添加对等方", "No peers yet");
+pub const LAST_SYNC: T = T("上次同步", "last sync");
 pub const DOCUMENTS: T = T("文档", "Documents");
 pub const RECORDS: T = T("记录", "records");
 

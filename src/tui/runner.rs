@@ -196,6 +196,7 @@ pub fn load(s: &mut Store) -> Data {
         attendance: s.all_readable().0,
         report: None,
         documents: s.documents(),
+        peers: crate::sync::status(s.dir()).unwrap_or_default(),
     }
 }
 

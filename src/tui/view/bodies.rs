@@ -295,6 +295,30 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let mut lines = vec![Line::from(app.t(i18n::SYNC_NOTE)), Line::from("")];
+    lines.push(Line::from(Span::styled(app.t(i18n::PEERS), theme.accent())));
+    if app.data.peers.is_empty() {
+        lines.push(Line::from(app.t(i18n::NO_PEERS)));
+    }
+    for p in &app.data.peers {
+        let shared: Vec<String> = p
+            .grants
+            .iter()
+            .map(|(k, g)| format!("{k}:{}", if *g == crate::sync::Grant::Write { "rw" } else { "r" }))
+            .collect();
+        let mut spans =
+            vec![Span::raw(format!("{}  {}  {}  ", p.name, p.node_id.short(), p.addr.clone().unwrap_or_default()))];
+        spans.push(Span::raw(format!(
+            "{}: {}  ",
+            app.t(i18n::LAST_SYNC),
+            p.last_sync.clone().unwrap_or_else(|| "—".into())
+        )));
+        spans.push(Span::raw(shared.join(" ")));
+        if let Some(e) = &p.last_error {
+            spans.push(Span::styled(format!("  ⚠ {e}"), theme.error()));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(app.t(i18n::DOCUMENTS), theme.accent())));
     for d in &app.data.documents {
         lines.push(Line::from(format!(
