@@ -163,3 +163,54 @@ async fn concurrent_offline_edits_converge_and_reconnects_are_cheap() {
     assert_eq!(again.synced, 0, "{again:?}");
     assert!(again.bytes_in + again.bytes_out < 20_000, "{again:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_laptop_joins_with_an_invitation_and_brings_attendance_back() {
+    let county = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
+    let laptop = start(None, &[]);
+    let addr = county.node.local_addr().unwrap().to_string();
+    let grants = [("*".to_string(), Grant::Write)].into();
+    let code =
+        hubsync::sync::invite::create(&county.node.dir, county.node.identity.node_id, &addr, grants, 24).unwrap();
+
+    // A stranger without the code is refused even while the invitation is open.
+    let stranger = start(None, &[]);
+    let mut ps = Peers::load(&stranger.node.dir).unwrap();
+    ps.add(county.node.identity.node_id, "A", Some(addr.clone())).unwrap();
+    ps.save(&stranger.node.dir).unwrap();
+    let refused = sync_once(&stranger.node, &[]).await.unwrap().remove(0);
+    assert!(refused.is_err() || !refused.unwrap().errors.is_empty());
+    assert!(orgs(&stranger).await.is_empty());
+
+    let summary = laptop.node.join(&code, "培训笔记本").await.unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(orgs(&laptop).await, orgs(&county).await);
+    let home = laptop.store.call(|s| s.federation().map(|f| f.name)).await;
+    assert_eq!(home.as_deref(), Some("锦江区联合会"), "the laptop works on the county's federation");
+    assert!(Peers::load(&county.node.dir).unwrap().find("培训笔记本").is_ok(), "the county knows the laptop now");
+    assert!(
+        laptop.node.join(&code, "again").await.is_err()
+            || !Peers::load(&county.node.dir).unwrap().peers.iter().any(|p| p.name == "again"),
+        "single use"
+    );
+
+    // Offline at the workshop: a person and a sign-in, then back home.
+    let p = Person::new("参训人员");
+    let pid = p.id.clone();
+    laptop.store.call(move |s| s.insert(&p).map(|_| ())).await.unwrap();
+    let session = RecordId::from("s1");
+    let a = Attendance {
+        id: RecordId::attendance(&session, &pid),
+        training: RecordId::from("t1"),
+        session,
+        person: pid,
+        organization: None,
+        status: AttendanceStatus::Attended,
+        signed_in: None,
+        hours: 3.0,
+    };
+    laptop.store.call(move |s| s.insert(&a).map(|_| ())).await.unwrap();
+    let summary = sync_once(&laptop.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(county.store.call(|s| s.all::<Attendance>().unwrap().len()).await, 1);
+}

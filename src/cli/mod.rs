@@ -100,6 +100,15 @@ pub enum Command {
         #[arg(long = "with")]
         peer: String,
     },
+    /// 生成一次性邀请码 (a one-time invitation code for a field laptop or a peer)
+    Invite(peers::InviteArgs),
+    /// 用邀请码加入 (join with an invitation code, then sync)
+    Join {
+        code: String,
+        /// 本机在对方列表中的名称 (this laptop's name on the other side)
+        #[arg(long, default_value = "培训笔记本")]
+        name: String,
+    },
     /// 与对等方同步一次 (sync once with the named peers, or all, and exit)
     Sync { peers: Vec<String> },
     /// 运行节点,持续同步 (run a node: accept peers and keep documents in sync)
@@ -202,9 +211,10 @@ pub fn run(cli: Cli) -> Result<()> {
     // Commands that need no open store (the store may be held by a server).
     match &command {
         Command::Id => return peers::id(&dir, lang),
-        Command::Peer(_) | Command::Share(_) | Command::Unshare { .. } => {
+        Command::Peer(_) | Command::Share(_) | Command::Unshare { .. } | Command::Invite(_) => {
             std::fs::create_dir_all(&dir)?;
             return match command {
+                Command::Invite(args) => peers::invite(&dir, lang, args),
                 Command::Peer(cmd) => peers::peer(&dir, lang, cmd),
                 Command::Share(args) => peers::share(&dir, lang, args),
                 Command::Unshare { doc, peer } => peers::unshare(&dir, lang, &doc, &peer),
@@ -216,6 +226,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let store = open_store(&dir)?;
     let command = match command {
         Command::Sync { peers: names } => return peers::sync_now(store, &dir, lang, names),
+        Command::Join { code, name } => return peers::join(store, &dir, lang, &code, &name),
         Command::Serve { listen, interval } => return peers::serve(store, &dir, lang, &listen, interval),
         other => other,
     };
@@ -237,6 +248,8 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Peer(_)
         | Command::Share(_)
         | Command::Unshare { .. }
+        | Command::Invite(_)
+        | Command::Join { .. }
         | Command::Sync { .. }
         | Command::Serve { .. } => {
             unreachable!("handled before the store opened")

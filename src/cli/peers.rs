@@ -249,3 +249,55 @@ pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) 
         Ok(())
     })
 }
+
+#[derive(Args, Debug)]
+pub struct InviteArgs {
+    /// 要共享的文档、类型或 all (documents, collections or all; default all)
+    pub docs: Vec<String>,
+    /// 此节点可被连接的地址 HOST:PORT (where this node's `serve` is reachable)
+    #[arg(long)]
+    pub addr: String,
+    #[arg(long, conflicts_with = "write")]
+    pub read: bool,
+    #[arg(long)]
+    pub write: bool,
+    /// 有效小时数 (hours the code stays valid)
+    #[arg(long, default_value_t = 24)]
+    pub hours: i64,
+}
+
+pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
+    if !args.addr.contains(':') {
+        bail!("地址 '{}' 应为 HOST:PORT (address must be HOST:PORT)", args.addr);
+    }
+    let grant = if args.write { Grant::Write } else { Grant::Read };
+    let docs = if args.docs.is_empty() { vec!["all".to_string()] } else { args.docs };
+    let grants = docs.iter().map(|d| grant_key(d).map(|k| (k, grant))).collect::<Result<_>>()?;
+    std::fs::create_dir_all(dir)?;
+    let identity = Identity::load_or_create(dir)?;
+    let code = sync::invite::create(dir, identity.node_id, &args.addr, grants, args.hours)?;
+    println!("{code}");
+    eprintln!(
+        "{}",
+        t(
+            lang,
+            "把邀请码发给对方,对方运行 hubsync join 邀请码;此节点需在运行 hubsync serve。邀请码只能用一次。",
+            "Give this code to the other laptop: `hubsync join CODE` there, while this node runs `hubsync serve`. It works once."
+        )
+    );
+    Ok(())
+}
+
+pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Result<()> {
+    runtime()?.block_on(async {
+        let handle = StoreHandle::spawn(store);
+        let node = Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?;
+        let summary = node.join(code, name).await?;
+        print_summary(lang, &summary);
+        node.endpoint.wait_idle().await;
+        if !summary.errors.is_empty() {
+            bail!("{}", t(lang, "加入后同步未完成", "joined, but the sync did not complete"));
+        }
+        Ok(())
+    })
+}

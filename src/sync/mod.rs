@@ -2,6 +2,7 @@
 //! and the sync sessions. No central server.
 
 pub mod identity;
+pub mod invite;
 pub mod session;
 pub mod transport;
 pub mod trust;

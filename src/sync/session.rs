@@ -31,6 +31,9 @@ const PARALLEL_DOCS: usize = 16;
 #[derive(Serialize, Deserialize)]
 struct Intro {
     home: Option<String>,
+    /// A joining node's invitation secret and the name it gives itself.
+    #[serde(default)]
+    join: Option<(String, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -118,6 +121,27 @@ impl Node {
 
     /// Connects to a peer and syncs everything shared both ways, once.
     pub async fn sync_with(&self, peer: &Peer) -> Result<Summary> {
+        self.session(peer, None).await
+    }
+
+    /// Joins with an invitation code: trusts the inviter, presents the
+    /// secret, and syncs what the invitation grants. A node without a
+    /// federation of its own takes the inviter's as its home.
+    pub async fn join(&self, code: &str, name: &str) -> Result<Summary> {
+        let code = super::invite::decode(code)?;
+        let mut peers = Peers::load(&self.dir)?;
+        let inviter = "邀请方";
+        peers.add(code.node, inviter, Some(code.addr.clone()))?;
+        let has_home = self.home().await.is_some();
+        if !has_home {
+            peers.find_mut(inviter)?.grants.insert("*".into(), Grant::Write);
+        }
+        peers.save(&self.dir)?;
+        let peer = peers.find(inviter)?.clone();
+        self.session(&peer, Some((code.secret, name.to_string()))).await
+    }
+
+    async fn session(&self, peer: &Peer, join: Option<(String, String)>) -> Result<Summary> {
         let started = Instant::now();
         let addr = peer
             .addr
@@ -138,10 +162,16 @@ impl Node {
         let mut summary = Summary { peer: peer.name.clone(), ..Default::default() };
         let (mut send, mut recv) = conn.open_bi().await?;
         let home = self.home().await;
-        summary.bytes_out += send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()) }).await?;
+        let joining = join.is_some();
+        summary.bytes_out += send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join }).await?;
         let (theirs, n): (Offers, u64) = recv_json(&mut recv).await?;
         summary.bytes_in += n;
         let peer_home = theirs.home.clone().map(RecordId);
+        if joining && home.is_none() {
+            if let Some(h) = peer_home.clone() {
+                self.store.call(move |s| s.set_home(&h)).await?;
+            }
+        }
         let p = peer.clone();
         let ph = peer_home.clone();
         let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
@@ -229,10 +259,33 @@ impl Node {
 
     async fn handle(&self, conn: quinn::Connection) -> Result<()> {
         let node = transport::peer_node(&conn)?;
-        let peers = Peers::load(&self.dir)?;
-        let peer = peers.get(&node).cloned().with_context(|| format!("peer {} was removed", node.short()))?;
         let (mut send, mut recv) = conn.accept_bi().await?;
         let (intro, _): (Intro, u64) = recv_json(&mut recv).await?;
+        let mut peers = Peers::load(&self.dir)?;
+        if peers.get(&node).is_none() {
+            // Only an invitation's secret turns a stranger into a peer.
+            let grants = match &intro.join {
+                Some((secret, _)) => super::invite::consume(&self.dir, secret)?,
+                None => None,
+            };
+            let Some(grants) = grants else {
+                conn.close(2u32.into(), b"unknown peer");
+                bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
+            };
+            let name = intro
+                .join
+                .as_ref()
+                .map(|(_, n)| n.clone())
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| node.short());
+            let name =
+                if peers.peers.iter().any(|p| p.name == name) { format!("{name}-{}", node.short()) } else { name };
+            peers.add(node, &name, None)?;
+            peers.find_mut(&name)?.grants = grants;
+            peers.save(&self.dir)?;
+            tracing::info!(peer = %name, node = %node, "joined with an invitation");
+        }
+        let peer = peers.get(&node).cloned().with_context(|| format!("peer {} was removed", node.short()))?;
         let peer_home = intro.home.map(RecordId);
         let p = peer.clone();
         let ph = peer_home.clone();

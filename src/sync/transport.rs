@@ -34,7 +34,9 @@ impl PinnedPeers {
     fn check(&self, cert: &CertificateDer<'_>) -> Result<(), rustls::Error> {
         let id = NodeId::of_certificate(cert);
         let known = Peers::load(&self.dir).map(|p| p.get(&id).is_some()).unwrap_or(false);
-        if known {
+        // An open invitation admits a stranger to the handshake; the session
+        // then shares nothing until it presents the invitation's secret.
+        if known || super::invite::pending(&self.dir) {
             Ok(())
         } else {
             tracing::warn!(node = %id, "refused an unknown or removed peer at the handshake");
