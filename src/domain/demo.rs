@@ -380,7 +380,10 @@ impl DemoData {
                 0..6 => o.lifecycle = Lifecycle::Dormant,
                 6..9 => {
                     o.lifecycle = Lifecycle::Exited;
-                    o.exit_date = Some(today - Duration::days(rng.random_range(10..300)));
+                    // Exited after it was founded, before today.
+                    let founded = o.founded.unwrap_or(today - Duration::days(400));
+                    let span = (today - founded).num_days().max(2);
+                    o.exit_date = Some(founded + Duration::days(rng.random_range(1..span)));
                     o.exit_reason = ["长期不开展活动", "负责人迁出", "并入其他组织"][rng.random_range(0..3)].into();
                 }
                 _ => {}
@@ -551,6 +554,10 @@ mod tests {
 
     #[test]
     fn deterministic_and_valid() {
+        // Large enough that rare combinations (an exit soon after founding) occur.
+        for o in DemoData::generate(11, 20_000).orgs {
+            assert!(!has_errors(&o.validate()), "{}: {:?}", o.name, o.validate());
+        }
         let a = DemoData::generate(7, 400);
         let b = DemoData::generate(7, 400);
         assert_eq!(a.orgs, b.orgs);
