@@ -2,38 +2,16 @@
 
 use super::table::{pad, Format, Table};
 use super::Ctx;
-use crate::domain::report::{Count, Inputs, Report};
-use crate::domain::*;
+use crate::domain::report::{Count, Report};
 use anyhow::Result;
 
-/// Reads every record kind (lenient: a record a peer broke is named, not fatal).
+/// The report; records a peer broke are named, not fatal.
 pub fn compute(ctx: &Ctx, today: chrono::NaiveDate) -> Report {
-    let s = &ctx.store;
-    fn read<R: Record>(s: &crate::store::Store) -> Vec<R> {
-        let (records, problems) = s.all_readable::<R>();
-        for p in problems {
-            eprintln!("警告 (warning): {p}");
-        }
-        records
+    let (report, problems) = ctx.store.report(today, ctx.lang);
+    for p in problems {
+        eprintln!("警告 (warning): {p}");
     }
-    let orgs: Vec<Organization> = read(s);
-    let people: Vec<Person> = read(s);
-    let liaisons: Vec<LiaisonAssignment> = read(s);
-    let venues: Vec<Venue> = read(s);
-    let bookings: Vec<Booking> = read(s);
-    let trainings: Vec<Training> = read(s);
-    let attendance: Vec<Attendance> = read(s);
-    let inputs = Inputs {
-        orgs: &orgs,
-        people: &people,
-        liaisons: &liaisons,
-        venues: &venues,
-        bookings: &bookings,
-        trainings: &trainings,
-        attendance: &attendance,
-        today,
-    };
-    Report::compute(&inputs, ctx.lang)
+    report
 }
 
 fn counts(ctx: &Ctx, title: (&str, &str), items: &[Count], out: &mut String) {

@@ -131,26 +131,6 @@ fn set_status(ctx: &mut Ctx, id: &str, status: BookingStatus) -> Result<Booking>
     Ok(b)
 }
 
-/// Confirmed bookings of one venue that overlap in time, as pairs.
-pub fn conflicts(bookings: &[Booking]) -> Vec<(RecordId, RecordId)> {
-    let mut confirmed: Vec<&Booking> = bookings.iter().filter(|b| b.status == BookingStatus::Confirmed).collect();
-    confirmed.sort_by(|a, b| {
-        (&a.venue, a.date, validate::minutes_of(&a.start)).cmp(&(&b.venue, b.date, validate::minutes_of(&b.start)))
-    });
-    let mut out = Vec::new();
-    for (i, a) in confirmed.iter().enumerate() {
-        for b in &confirmed[i + 1..] {
-            if b.venue != a.venue || b.date != a.date {
-                break;
-            }
-            if a.overlaps(b) {
-                out.push((a.id.clone(), b.id.clone()));
-            }
-        }
-    }
-    out
-}
-
 pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
     match cmd {
         BookingCmd::Add { venue, date, start, end, org, purpose, expected, status } => {
@@ -169,7 +149,9 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
             print_warnings(&ctx.store.insert(&b)?);
             println!("{} {} {} {}–{}", ctx.t("已预约", "Booked"), b.id, v.name, b.start, b.end);
             let (all, _) = ctx.store.all_readable::<Booking>();
-            if b.status == BookingStatus::Confirmed && conflicts(&all).iter().any(|(x, y)| *x == b.id || *y == b.id) {
+            if b.status == BookingStatus::Confirmed
+                && crate::domain::report::booking_conflicts(&all).iter().any(|(x, y)| *x == b.id || *y == b.id)
+            {
                 eprintln!("{}", ctx.t("注意: 与已确认的预约时间冲突", "note: overlaps a confirmed booking"));
             }
         }
@@ -185,7 +167,7 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
             let venue_id = venue.map(|v| refs::venue(&ctx.store, &v).map(|v| v.id)).transpose()?;
             let (all, _) = ctx.store.all_readable::<Booking>();
             let clashing: std::collections::HashSet<RecordId> =
-                conflicts(&all).into_iter().flat_map(|(a, b)| [a, b]).collect();
+                crate::domain::report::booking_conflicts(&all).into_iter().flat_map(|(a, b)| [a, b]).collect();
             let venues: std::collections::HashMap<RecordId, String> = ctx
                 .store
                 .scan(Collection::Venues, &["name"])

@@ -10,6 +10,7 @@ mod codec;
 mod docid;
 mod persist;
 mod records;
+mod report;
 mod rows;
 pub mod service;
 mod sync_hooks;
@@ -19,7 +20,7 @@ pub use docid::DocId;
 pub use records::{FieldConflict, ScanRow};
 pub use service::{Origin, StoreEvent, StoreHandle};
 pub use sync_hooks::SyncReceipt;
-pub use vacuum::vacuum;
+pub use vacuum::{dir_size, vacuum};
 
 use crate::domain::{Collection, Problem, RecordId};
 use automerge::{transaction::Transactable, ActorId, AutoCommit, ChangeHash, ReadDoc, ROOT};

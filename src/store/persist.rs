@@ -51,7 +51,23 @@ fn doc_prefix(doc: &DocId) -> Vec<u8> {
 }
 
 impl Disk {
+    /// Opens the database. sled's flusher thread can hold the lock for a
+    /// moment after the last handle of a closing store is dropped, so a
+    /// lock error is retried for up to a second before it is reported.
     pub fn open(dir: &Path) -> Result<Disk, StoreError> {
+        let mut tries = 0;
+        loop {
+            match Disk::open_once(dir) {
+                Err(StoreError::InUse(_)) if tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Disk, StoreError> {
         let db = sled::Config::new().path(dir.join("db")).flush_every_ms(Some(500)).open().map_err(|e| {
             let text = e.to_string();
             if text.contains("lock") || text.contains("WouldBlock") || text.contains("Resource temporarily unavailable")

@@ -313,9 +313,9 @@ impl Store {
         Ok(None)
     }
 
-    /// Every record of a type across all documents held. A record that
-    /// cannot be decoded is an error naming it, not a silent gap.
-    pub fn all<R: Record>(&self) -> Result<Vec<R>> {
+    /// Every record of a type across all documents held, each decoded or
+    /// the error naming it.
+    fn decode_all<R: Record>(&self) -> Vec<Result<R>> {
         let mut out = Vec::new();
         for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
             for item in state.doc.map_range(ROOT, ..) {
@@ -325,35 +325,32 @@ impl Store {
                 if let automerge::ValueRef::Object(ObjType::Map) = item.value {
                     let mut json = codec::read_object(&state.doc, &item.id(), 0);
                     self.merge_private::<R>(doc_id, &item.key, &mut json);
-                    out.push(decode(doc_id, &item.key, json)?);
+                    out.push(decode(doc_id, &item.key, json));
                 }
             }
         }
-        Ok(out)
+        out
+    }
+
+    /// Every record of a type. A record that cannot be decoded is an error
+    /// naming it, not a silent gap (exports must not drop rows).
+    pub fn all<R: Record>(&self) -> Result<Vec<R>> {
+        self.decode_all().into_iter().collect()
     }
 
     /// Like `all`, but a record that cannot be decoded (a peer wrote a
     /// value of the wrong type) is left out and reported instead of failing
     /// the whole list: for views and reports, which must keep working.
     pub fn all_readable<R: Record>(&self) -> (Vec<R>, Vec<StoreError>) {
-        let mut out = Vec::new();
+        let mut records = Vec::new();
         let mut errors = Vec::new();
-        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
-            for item in state.doc.map_range(ROOT, ..) {
-                if !is_record_key(&item.key) {
-                    continue;
-                }
-                if let automerge::ValueRef::Object(ObjType::Map) = item.value {
-                    let mut json = codec::read_object(&state.doc, &item.id(), 0);
-                    self.merge_private::<R>(doc_id, &item.key, &mut json);
-                    match decode(doc_id, &item.key, json) {
-                        Ok(r) => out.push(r),
-                        Err(e) => errors.push(e),
-                    }
-                }
+        for r in self.decode_all() {
+            match r {
+                Ok(x) => records.push(x),
+                Err(e) => errors.push(e),
             }
         }
-        (out, errors)
+        (records, errors)
     }
 
     /// Reads selected scalar fields of every record of a collection by

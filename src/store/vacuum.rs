@@ -39,7 +39,7 @@ pub fn vacuum(dir: &Path) -> Result<(u64, u64)> {
     let io = |e: std::io::Error| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() };
     let before = dir_size(&dir.join(LIVE));
     {
-        let old = open_when_released(dir)?;
+        let old = super::persist::Disk::open(dir)?.db;
         let new = sled::Config::new().path(dir.join(NEW)).open()?;
         for name in old.tree_names() {
             let from = old.open_tree(&name)?;
@@ -59,23 +59,8 @@ pub fn vacuum(dir: &Path) -> Result<(u64, u64)> {
     Ok((before, dir_size(&dir.join(LIVE))))
 }
 
-/// sled's flusher thread can hold the lock for a moment after the last
-/// handle is dropped; wait briefly for it instead of failing.
-fn open_when_released(dir: &Path) -> Result<sled::Db> {
-    let mut tries = 0;
-    loop {
-        match super::persist::Disk::open(dir) {
-            Ok(disk) => return Ok(disk.db),
-            Err(StoreError::InUse(_)) if tries < 100 => {
-                tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-pub(crate) fn dir_size(path: &Path) -> u64 {
+/// Bytes in a directory tree.
+pub fn dir_size(path: &Path) -> u64 {
     let mut total = 0;
     if let Ok(entries) = std::fs::read_dir(path) {
         for e in entries.flatten() {

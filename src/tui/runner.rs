@@ -4,7 +4,7 @@
 
 use super::app::{App, Data, Effect, Event};
 use super::view;
-use crate::domain::report::{Inputs, Report};
+use crate::domain::report::Report;
 use crate::domain::*;
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
 use anyhow::Result;
@@ -201,26 +201,5 @@ pub fn load(s: &mut Store) -> Data {
 }
 
 pub fn report(s: &mut Store) -> Report {
-    let orgs: Vec<Organization> = s.all_readable().0;
-    let people: Vec<Person> = s.all_readable().0;
-    let liaisons: Vec<LiaisonAssignment> = s.all_readable().0;
-    let venues: Vec<Venue> = s.all_readable().0;
-    let bookings: Vec<Booking> = s.all_readable().0;
-    let trainings: Vec<Training> = s.all_readable().0;
-    let attendance: Vec<Attendance> = s.all_readable().0;
-    let today = chrono::Local::now().date_naive();
-    let lang = Lang::Zh;
-    Report::compute(
-        &Inputs {
-            orgs: &orgs,
-            people: &people,
-            liaisons: &liaisons,
-            venues: &venues,
-            bookings: &bookings,
-            trainings: &trainings,
-            attendance: &attendance,
-            today,
-        },
-        lang,
-    )
+    s.report(chrono::Local::now().date_naive(), Lang::Zh).0
 }
