@@ -214,3 +214,38 @@ async fn a_field_laptop_joins_with_an_invitation_and_brings_attendance_back() {
     assert!(summary.errors.is_empty(), "{summary:?}");
     assert_eq!(county.store.call(|s| s.all::<Attendance>().unwrap().len()).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_cut_mid_sync_recovers_on_the_next_sync() {
+    let d = hubsync::domain::demo::DemoData::generate(5, 3000);
+    let dir = TempDir::new().unwrap();
+    {
+        let mut s = Store::open(dir.path()).unwrap();
+        s.set_durability(hubsync::store::Durability::Deferred);
+        s.init_federation(&d.federation).unwrap();
+        s.insert_many(&d.orgs).unwrap();
+        s.insert_many(&d.people).unwrap();
+        s.flush().unwrap();
+    }
+    let store = StoreHandle::spawn(Store::open(dir.path()).unwrap());
+    let node = Arc::new(Node::start(dir.path().to_path_buf(), store.clone(), "127.0.0.1:0".parse().unwrap()).unwrap());
+    let serving = node.clone();
+    tokio::spawn(async move { serving.serve().await });
+    let a = TestNode { _dir: dir, node, store };
+    let b = start(None, &[]);
+    pair(&a, &b, Some(Grant::Write));
+
+    // Cut the session after a few milliseconds, several times, at different points.
+    for cut_ms in [2u64, 5, 15] {
+        let node = b.node.clone();
+        let task = tokio::spawn(async move { sync_once(&node, &[]).await });
+        tokio::time::sleep(std::time::Duration::from_millis(cut_ms)).await;
+        task.abort();
+        let _ = task.await;
+    }
+    // Whatever arrived is stored whole; the next sync completes and converges.
+    let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert_eq!(orgs(&b).await.len(), 3000);
+    assert_eq!(heads(&a).await, heads(&b).await);
+}
