@@ -285,3 +285,73 @@ fn sorting_cycles_through_name_category_and_party_status() {
     let cats: Vec<_> = app.org_view.iter().map(|i| app.data.orgs[*i].category).collect();
     assert!(cats.windows(2).all(|w| w[0] <= w[1]), "by category");
 }
+
+#[test]
+fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('3')));
+    // The first venue holds the two overlapping confirmed bookings of the demo.
+    assert!(app.venue_conflicts().len() >= 2);
+    app.update(key(KeyCode::F(8)));
+    assert!(matches!(app.mode, Mode::CancelBooking { .. }));
+    snapshot("cancel_overlap", &mut app);
+    app.update(key(KeyCode::Down));
+    let second = app.venue_conflicts()[1].id.clone();
+    assert_eq!(app.update(key(KeyCode::Enter)), vec![Effect::CancelBooking(second)]);
+
+    app.mode = Mode::Browse;
+    app.update(key(KeyCode::Enter));
+    let Mode::Form(f) = &app.mode else { panic!("booking form") };
+    assert_eq!(f.value("date"), "2025-11-04");
+    app.update(key(KeyCode::Tab));
+    for _ in 0..5 {
+        app.update(key(KeyCode::Backspace));
+    }
+    typed(&mut app, "18:00");
+    let Mode::Form(_) = &app.mode else { panic!() };
+    assert!(app.update(ctrl('s')).is_empty(), "end before start is refused");
+    let Mode::Form(f) = &app.mode else { panic!() };
+    assert!(f.fields.iter().any(|x| x.key == "end" && x.error.is_some()));
+    app.update(key(KeyCode::Esc));
+
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "望江社区党群服务中心");
+    let effects = app.update(ctrl('s'));
+    let [Effect::SaveVenue(v)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(v.name, "望江社区党群服务中心");
+}
+
+#[test]
+fn trainings_and_sessions_are_added_from_forms() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('4')));
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "社区社会组织财务培训");
+    let effects = app.update(ctrl('s'));
+    let [Effect::SaveTraining(t)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((t.title.as_str(), t.format), ("社区社会组织财务培训", TrainingFormat::OnSite));
+    app.update(Event::Done(Ok("ok".into())));
+    app.update(key(KeyCode::F(12)));
+    let effects = app.update(ctrl('s'));
+    let [Effect::AddSession { session, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(session.hours(), 3.0);
+}
+
+#[test]
+fn peers_are_added_invitations_shown_and_sync_started_from_the_sync_tab() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('5')));
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "NOT-A-NODE-ID");
+    assert!(app.update(ctrl('s')).is_empty());
+    let Mode::Form(f) = &app.mode else { panic!() };
+    assert!(f.fields[0].error.is_some(), "a bad node id is named at its field");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::F(12)));
+    typed(&mut app, "192.168.1.10:4433");
+    assert_eq!(app.update(ctrl('s')), vec![Effect::Invite { addr: "192.168.1.10:4433".into(), write: true }]);
+    app.update(Event::ShowText("ABCDEFG".into()));
+    assert_eq!(app.mode, Mode::Text("ABCDEFG".into()));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.update(key(KeyCode::F(9))), vec![Effect::SyncNow]);
+}

@@ -20,6 +20,7 @@ pub const ORGS: usize = 0;
 pub const PEOPLE: usize = 1;
 pub const VENUES: usize = 2;
 pub const TRAININGS: usize = 3;
+pub const SYNC: usize = 4;
 pub const REPORTS: usize = 5;
 
 /// Everything the screens show, read from the store in one job.
@@ -45,6 +46,8 @@ pub enum Event {
     Loaded(Box<Data>),
     OrgLoaded(Box<Organization>, Vec<FieldConflict>),
     ReportLoaded(Box<Report>),
+    /// Text to show in a popup (an invitation code).
+    ShowText(String),
     /// A store job finished: a message to show, or an error.
     Done(Result<String, String>),
     /// The store changed (locally or from a peer): read again.
@@ -79,6 +82,24 @@ pub enum Effect {
     SignIn(Box<Attendance>),
     CreateFederation(Box<Federation>),
     LoadDemo(usize),
+    SaveVenue(Box<Venue>),
+    SaveBooking(Box<Booking>),
+    CancelBooking(RecordId),
+    SaveTraining(Box<Training>),
+    AddSession {
+        training: RecordId,
+        session: Box<Session>,
+    },
+    AddPeer {
+        node_id: Box<crate::sync::NodeId>,
+        name: String,
+        addr: Option<String>,
+    },
+    Invite {
+        addr: String,
+        write: bool,
+    },
+    SyncNow,
     Quit,
 }
 
@@ -108,6 +129,11 @@ pub enum Mode {
         input: TextInput,
         choice: usize,
     },
+    /// Choosing which of the overlapping bookings at a venue to cancel.
+    CancelBooking {
+        choice: usize,
+    },
+    Text(String),
 }
 
 pub struct App {
@@ -291,6 +317,10 @@ impl App {
                 }
                 effects
             }
+            Event::ShowText(text) => {
+                self.mode = Mode::Text(text);
+                Vec::new()
+            }
             Event::ReportLoaded(report) => {
                 self.data.report = Some(*report);
                 Vec::new()
@@ -372,7 +402,8 @@ impl App {
                     Vec::new()
                 }
             },
-            Mode::Help | Mode::Messages => Vec::new(),
+            Mode::Help | Mode::Messages | Mode::Text(_) => Vec::new(),
+            Mode::CancelBooking { choice } => self.cancel_booking(choice, action),
             Mode::Setup { choice } => self.setup(choice, action),
             Mode::Conflicts { choice } => self.conflicts(choice, action),
             Mode::Assign { org, choice } => self.assign(org, choice, action),
@@ -431,7 +462,21 @@ impl App {
                 return self.move_selection(action)
             }
             Action::Filter if self.tab == ORGS => self.mode = Mode::Filter,
+            Action::AddChild => match self.tab {
+                VENUES => return self.book_selected_venue(),
+                TRAININGS => {
+                    if let Some(t) = self.data.trainings.get(self.selected[TRAININGS]) {
+                        self.mode =
+                            Mode::Form(Box::new(super::more_forms::new_session(self.lang, t.id.clone(), self.today)));
+                    }
+                }
+                SYNC => self.mode = Mode::Form(Box::new(super::more_forms::new_invite(self.lang))),
+                _ => self.dirty = false,
+            },
             Action::Add => match self.tab {
+                VENUES => self.mode = Mode::Form(Box::new(super::more_forms::new_venue(self.lang))),
+                TRAININGS => self.mode = Mode::Form(Box::new(super::more_forms::new_training(self.lang))),
+                SYNC => self.mode = Mode::Form(Box::new(super::more_forms::new_peer(self.lang))),
                 ORGS => {
                     let division = self.data.federation.as_ref().map(|f| f.division.clone()).unwrap_or_default();
                     self.mode = Mode::Form(Box::new(Form::new_org(self.lang, &division)));
@@ -451,8 +496,20 @@ impl App {
                     }
                 }
                 TRAININGS => return self.start_sign_in(),
+                VENUES => return self.book_selected_venue(),
                 _ => {}
             },
+            Action::ExitOrg if self.tab == VENUES => {
+                if self.venue_conflicts().is_empty() {
+                    self.say(self.t(i18n::NO_CONFLICT_HERE));
+                } else {
+                    self.mode = Mode::CancelBooking { choice: 0 };
+                }
+            }
+            Action::SignIn if self.tab == SYNC => {
+                self.say(self.t(i18n::SYNCING));
+                return vec![Effect::SyncNow];
+            }
             Action::SignIn if self.tab == TRAININGS => return self.start_sign_in(),
             Action::ExitOrg if self.tab == ORGS => {
                 if let Some(row) = self.selected_org() {
@@ -517,6 +574,21 @@ impl App {
                         form.to_federation(self.lang).map(|f| Effect::CreateFederation(Box::new(f)))
                     }
                     FormKind::ExitOrg(_) => None,
+                    FormKind::NewVenue => form.to_venue(self.lang).map(|v| Effect::SaveVenue(Box::new(v))),
+                    FormKind::NewBooking(_) => form.to_booking(self.lang).map(|b| Effect::SaveBooking(Box::new(b))),
+                    FormKind::NewTraining => form.to_training(self.lang).map(|t| Effect::SaveTraining(Box::new(t))),
+                    FormKind::NewSession(training) => {
+                        let training = training.clone();
+                        form.to_session(self.lang).map(|s| Effect::AddSession { training, session: Box::new(s) })
+                    }
+                    FormKind::NewPeer => form.to_peer(self.lang).map(|(id, name, addr)| Effect::AddPeer {
+                        node_id: Box::new(id),
+                        name,
+                        addr,
+                    }),
+                    FormKind::NewInvite => {
+                        form.to_invite(self.lang).map(|(addr, write)| Effect::Invite { addr, write })
+                    }
                 };
                 self.mode = Mode::Form(form);
                 return effect.into_iter().collect();
@@ -604,6 +676,43 @@ impl App {
             }
             Some(Action::Cancel) => {}
             _ => self.mode = Mode::Assign { org, choice },
+        }
+        Vec::new()
+    }
+
+    fn book_selected_venue(&mut self) -> Vec<Effect> {
+        if let Some(v) = self.data.venues.get(self.selected[VENUES]) {
+            self.mode = Mode::Form(Box::new(super::more_forms::new_booking(self.lang, v.id.clone(), self.today)));
+        }
+        Vec::new()
+    }
+
+    /// Confirmed bookings of the selected venue that overlap another.
+    pub fn venue_conflicts(&self) -> Vec<&Booking> {
+        let Some(v) = self.data.venues.get(self.selected[VENUES]) else { return Vec::new() };
+        let clashing: std::collections::HashSet<RecordId> =
+            crate::domain::report::booking_conflicts(&self.data.bookings)
+                .into_iter()
+                .flat_map(|(a, b)| [a, b])
+                .collect();
+        let mut list: Vec<&Booking> =
+            self.data.bookings.iter().filter(|b| b.venue == v.id && clashing.contains(&b.id)).collect();
+        list.sort_by(|a, b| (a.date, &a.start).cmp(&(b.date, &b.start)));
+        list
+    }
+
+    fn cancel_booking(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        let n = self.venue_conflicts().len();
+        match action {
+            Some(Action::Up) => self.mode = Mode::CancelBooking { choice: choice.saturating_sub(1) },
+            Some(Action::Down) => self.mode = Mode::CancelBooking { choice: (choice + 1).min(n.saturating_sub(1)) },
+            Some(Action::Confirm) => {
+                if let Some(b) = self.venue_conflicts().get(choice) {
+                    return vec![Effect::CancelBooking(b.id.clone())];
+                }
+            }
+            Some(Action::Cancel) => {}
+            _ => self.mode = Mode::CancelBooking { choice },
         }
         Vec::new()
     }

@@ -14,6 +14,12 @@ pub enum FormKind {
     NewPerson,
     NewFederation,
     ExitOrg(RecordId),
+    NewVenue,
+    NewBooking(RecordId),
+    NewTraining,
+    NewSession(RecordId),
+    NewPeer,
+    NewInvite,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +174,18 @@ impl Form {
         let next = ((at + step) % n + n) % n;
         f.input.set(f.choices[next as usize]);
         self.touched = true;
+    }
+
+    pub(crate) fn reset_errors(&mut self) {
+        self.clear_errors();
+    }
+
+    pub(crate) fn mark(&mut self, key: &str, message: String) {
+        self.set_error(key, message);
+    }
+
+    pub(crate) fn complete(&mut self, lang: Lang) -> bool {
+        self.finish(lang)
     }
 
     fn clear_errors(&mut self) {

@@ -48,6 +48,28 @@ pub const FORM_HINT: T = T(
     "Tab/↑↓ 切换字段  ←→ 选择选项  Ctrl-S/F2 保存  Esc 取消",
     "Tab/↑↓ field  ←→ choose option  Ctrl-S/F2 save  Esc cancel",
 );
+pub const FORM_NEW_VENUE: T = T("新增场地", "New venue");
+pub const FORM_NEW_BOOKING: T = T("预约场地", "Book the venue");
+pub const FORM_NEW_TRAINING: T = T("新增培训", "New training");
+pub const FORM_NEW_SESSION: T = T("增加课次", "New session");
+pub const FORM_NEW_PEER: T = T("添加对等方", "Add a peer");
+pub const FORM_NEW_INVITE: T = T("生成邀请码", "Create an invitation code");
+pub const FIELD_START: T = T("开始", "Start");
+pub const FIELD_END: T = T("结束", "End");
+pub const FIELD_PURPOSE: T = T("用途", "Purpose");
+pub const FIELD_FORMAT: T = T("形式", "Format");
+pub const FIELD_TOPICS: T = T("主题", "Topics");
+pub const FIELD_TRAINER: T = T("授课人", "Trainer");
+pub const FIELD_NODE_ID: T = T("节点编号", "Node id");
+pub const FIELD_ADDR: T = T("地址 HOST:PORT", "Address HOST:PORT");
+pub const FIELD_WRITE: T = T("可写", "May write");
+pub const END_AFTER_START: T = T("结束时间应晚于开始时间", "End must be after start");
+pub const ADDR_FORMAT: T = T("地址应为 HOST:PORT", "Address must be HOST:PORT");
+pub const INVITE_CODE: T =
+    T("邀请码(一次有效,对方运行 hubsync join 邀请码)", "Invitation code (works once: hubsync join CODE)");
+pub const SYNCING: T = T("正在同步…", "Syncing…");
+pub const CANCEL_BOOKING: T = T("取消哪一个冲突的预约?", "Cancel which overlapping booking?");
+pub const NO_CONFLICT_HERE: T = T("此场地没有冲突的预约", "No overlapping bookings at this venue");
 pub const FIELD_DATE: T = T("日期", "Date");
 pub const FIELD_REASON: T = T("原因", "Reason");
 pub const FIELD_LEVEL: T = T("层级", "Level");

@@ -36,6 +36,8 @@ pub enum Action {
     End,
     Filter,
     Add,
+    /// A record under the selected one: a booking, a session, an invitation.
+    AddChild,
     Edit,
     ExitOrg,
     Coverage,
@@ -120,6 +122,14 @@ pub const BINDINGS: &[Binding] = &[
         "F4 add",
         true
     ),
+    b!(
+        List,
+        Action::AddChild,
+        [(KeyCode::F(12), NONE), (KeyCode::Char('b'), CTRL)],
+        "F12 预约/课次/邀请码",
+        "F12 booking/session/invitation",
+        false
+    ),
     b!(List, Action::Edit, [(KeyCode::Enter, NONE), (KeyCode::F(2), NONE)], "Enter 修改/打开", "Enter edit/open", true),
     b!(
         List,
@@ -131,7 +141,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b!(List, Action::Coverage, [(KeyCode::F(6), NONE)], "F6 未覆盖组织", "F6 uncovered", true),
     b!(List, Action::Conflicts, [(KeyCode::F(7), NONE)], "F7 冲突", "F7 conflicts", true),
-    b!(List, Action::SignIn, [(KeyCode::F(9), NONE)], "F9 签到模式", "F9 sign-in mode", false),
+    b!(List, Action::SignIn, [(KeyCode::F(9), NONE)], "F9 签到模式/立即同步", "F9 sign-in / sync now", false),
     b!(List, Action::Sort, [(KeyCode::F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", false),
     b!(List, Action::Refresh, [(KeyCode::F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", false),
     b!(Filter, Action::Confirm, [(KeyCode::Enter, NONE), (KeyCode::Down, NONE)], "Enter 完成筛选", "Enter done", true),

@@ -6,6 +6,7 @@ pub mod app;
 pub mod forms;
 pub mod i18n;
 pub mod keymap;
+pub mod more_forms;
 pub mod runner;
 pub mod view;
 pub mod widgets;

@@ -94,10 +94,58 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
     result
 }
 
+/// The sync node, made on the first "sync now" (it opens a UDP socket).
+static NODE: tokio::sync::OnceCell<std::sync::Arc<crate::sync::Node>> = tokio::sync::OnceCell::const_new();
+
+async fn sync_now(handle: StoreHandle) -> Event {
+    let node = NODE
+        .get_or_try_init(|| async {
+            let dir = handle.call(|s| s.dir().to_path_buf()).await;
+            crate::sync::Node::start(dir, handle.clone(), "0.0.0.0:0".parse().expect("address"))
+                .map(std::sync::Arc::new)
+        })
+        .await;
+    let node = match node {
+        Ok(n) => n,
+        Err(e) => return Event::Done(Err(format!("{e:#}"))),
+    };
+    match crate::sync::sync_once(node, &[]).await {
+        Ok(results) if results.is_empty() => Event::Done(Err("没有带地址的对等方 (no peer with an address)".into())),
+        Ok(results) => {
+            let mut lines = Vec::new();
+            let mut failed = false;
+            for r in results {
+                match r {
+                    Ok(s) => {
+                        failed |= !s.errors.is_empty();
+                        lines.push(format!("{}: {} 文档, {} 修改 (docs, changes in)", s.peer, s.synced, s.changes_in));
+                    }
+                    Err(e) => {
+                        failed = true;
+                        lines.push(format!("{e:#}"));
+                    }
+                }
+            }
+            if failed {
+                Event::Done(Err(lines.join("; ")))
+            } else {
+                Event::Done(Ok(lines.join("; ")))
+            }
+        }
+        Err(e) => Event::Done(Err(format!("{e:#}"))),
+    }
+}
+
 /// Runs one effect on the store thread; its result comes back as an event.
 fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>) {
     let handle = handle.clone();
     let tx = tx.clone();
+    if effect == Effect::SyncNow {
+        tokio::spawn(async move {
+            let _ = tx.send(sync_now(handle).await);
+        });
+        return;
+    }
     tokio::spawn(async move {
         let event = handle.call(move |s| execute(s, effect)).await;
         if let Some(e) = event {
@@ -113,7 +161,47 @@ fn done<T>(r: Result<T, crate::store::StoreError>, ok: impl FnOnce(T) -> String)
 /// What an effect does to the store. Runs on the store thread.
 pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
     match effect {
-        Effect::Quit => None,
+        Effect::Quit | Effect::SyncNow => None,
+        Effect::SaveVenue(v) => done(s.insert(&*v), |_| format!("已保存 (saved): {}", v.name)),
+        Effect::SaveBooking(b) => done(s.insert(&*b), |_| format!("已预约 (booked): {} {}–{}", b.date, b.start, b.end)),
+        Effect::CancelBooking(id) => {
+            let r = s.get::<Booking>(&id).and_then(|b| {
+                let mut b =
+                    b.ok_or_else(|| crate::store::StoreError::NotFound { kind: "预约", id: id.to_string() })?;
+                b.status = BookingStatus::Cancelled;
+                s.update(&b).map(|_| b)
+            });
+            done(r, |b| format!("已取消预约 (cancelled): {} {}–{}", b.date, b.start, b.end))
+        }
+        Effect::SaveTraining(t) => done(s.insert(&*t), |_| format!("已保存 (saved): {}", t.title)),
+        Effect::AddSession { training, session } => {
+            let r = s.get::<Training>(&training).and_then(|t| {
+                let mut t =
+                    t.ok_or_else(|| crate::store::StoreError::NotFound { kind: "培训", id: training.to_string() })?;
+                t.sessions.insert(RecordId::random(), (*session).clone());
+                s.update(&t).map(|_| t.title)
+            });
+            done(r, |title| format!("已增加课次 (session added): {title} {}", session.date))
+        }
+        Effect::AddPeer { node_id, name, addr } => {
+            let dir = s.dir().to_path_buf();
+            let r = crate::sync::Peers::load(&dir).and_then(|mut p| {
+                p.add(*node_id, &name, addr)?;
+                p.save(&dir)
+            });
+            Some(Event::Done(r.map(|_| format!("已添加对等方 (peer added): {name}")).map_err(|e| format!("{e:#}"))))
+        }
+        Effect::Invite { addr, write } => {
+            let dir = s.dir().to_path_buf();
+            let grant = if write { crate::sync::Grant::Write } else { crate::sync::Grant::Read };
+            let r = crate::sync::Identity::load_or_create(&dir).and_then(|id| {
+                crate::sync::invite::create(&dir, id.node_id, &addr, [("*".to_string(), grant)].into(), 24)
+            });
+            Some(match r {
+                Ok(code) => Event::ShowText(code),
+                Err(e) => Event::Done(Err(format!("{e:#}"))),
+            })
+        }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
         Effect::LoadReport => Some(Event::ReportLoaded(Box::new(report(s)))),
         Effect::LoadOrg(id) => {

@@ -1,6 +1,7 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::Theme;
+use crate::domain::Vocabulary;
 use crate::tui::app::{App, Mode};
 use crate::tui::forms::Form;
 use crate::tui::i18n;
@@ -83,6 +84,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             let list_widget = List::new(items.into_iter().map(ListItem::new)).highlight_style(theme.selected());
             frame.render_stateful_widget(list_widget, list, &mut state);
         }
+        Mode::CancelBooking { choice } => {
+            let items: Vec<String> = app
+                .venue_conflicts()
+                .iter()
+                .map(|b| format!("{} {}–{} {} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(app.lang)))
+                .collect();
+            picker(frame, theme, app.t(i18n::CANCEL_BOOKING), app.t(i18n::CONFLICT_HINT), &items, *choice);
+        }
+        Mode::Text(text) => message_box(frame, theme, app.t(i18n::INVITE_CODE), text),
         Mode::Browse => {}
     }
 }
