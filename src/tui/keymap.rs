@@ -135,8 +135,8 @@ pub const BINDINGS: &[Binding] = &[
         List,
         Action::ExitOrg,
         [(KeyCode::F(8), NONE), (KeyCode::Delete, NONE)],
-        "F8 组织退出",
-        "F8 exit organization",
+        "F8 组织退出/取消冲突预约",
+        "F8 exit organization / cancel an overlap",
         true
     ),
     b!(List, Action::Coverage, [(KeyCode::F(6), NONE)], "F6 未覆盖组织", "F6 uncovered", true),

@@ -92,7 +92,22 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 .collect();
             picker(frame, theme, app.t(i18n::CANCEL_BOOKING), app.t(i18n::CONFLICT_HINT), &items, *choice);
         }
-        Mode::Text(text) => message_box(frame, theme, app.t(i18n::INVITE_CODE), text),
+        Mode::Text(text) => {
+            // Tall enough for the whole code, so it can be copied.
+            let width = 78.min(area.width);
+            let per_line = width.saturating_sub(2).max(1) as usize;
+            let height = (text.chars().count().div_ceil(per_line) as u16 + 2).min(area.height);
+            let popup = centered(area, width, height);
+            frame.render_widget(Clear, popup);
+            frame.render_widget(
+                Paragraph::new(text.as_str()).wrap(Wrap { trim: false }).block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(Span::styled(app.t(i18n::INVITE_CODE), theme.accent())),
+                ),
+                popup,
+            );
+        }
         Mode::Browse => {}
     }
 }
