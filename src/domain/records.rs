@@ -527,6 +527,23 @@ pub struct Venue {
     pub owner: String,
 }
 
+impl Venue {
+    /// A venue with a name and nothing else (kind: other).
+    pub fn new(name: &str) -> Self {
+        Venue {
+            id: RecordId::random(),
+            name: validate::normalize_name(name),
+            kind: VenueKind::Other,
+            address: String::new(),
+            division: String::new(),
+            capacity: None,
+            facilities: String::new(),
+            opening_hours: String::new(),
+            owner: String::new(),
+        }
+    }
+}
+
 impl Record for Venue {
     const COLLECTION: Collection = Collection::Venues;
     fn id(&self) -> &RecordId {

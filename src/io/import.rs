@@ -286,17 +286,7 @@ pub fn plan_people(bytes: &[u8], existing: &Existing) -> Result<ImportPlan<Perso
 /// Venues: names unique like organizations.
 pub fn plan_venues(bytes: &[u8], existing: &Existing) -> Result<ImportPlan<Venue>, ImportError> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let blank = || Venue {
-        id: RecordId::random(),
-        name: String::new(),
-        kind: VenueKind::Other,
-        address: String::new(),
-        division: String::new(),
-        capacity: None,
-        facilities: String::new(),
-        opening_hours: String::new(),
-        owner: String::new(),
-    };
+    let blank = || Venue::new("");
     plan(bytes, input::VENUE_FIELDS, &[], blank, input::set_venue_field, |v, line, _, errors, _| {
         if v.name.is_empty() {
             errors.push(RowError { line, column: String::new(), message: "场地名称为空 (empty name)".into() });

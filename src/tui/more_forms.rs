@@ -104,17 +104,7 @@ impl Form {
 
     pub fn to_venue(&mut self, lang: Lang) -> Option<Venue> {
         self.reset_errors();
-        let mut v = Venue {
-            id: RecordId::random(),
-            name: String::new(),
-            kind: VenueKind::Other,
-            address: String::new(),
-            division: String::new(),
-            capacity: None,
-            facilities: String::new(),
-            opening_hours: String::new(),
-            owner: String::new(),
-        };
+        let mut v = Venue::new("");
         let values: Vec<(&'static str, String)> =
             self.fields.iter().map(|f| (f.key, f.input.text().to_string())).collect();
         for (key, text) in values {
