@@ -240,6 +240,17 @@ impl Store {
         self.docs.contains_key(doc)
     }
 
+    /// Small values other layers keep beside the documents (the sync layer's
+    /// memory of each peer's offers); durable at the next flush.
+    pub fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.disk.meta.insert(format!("x:{key}"), value)?;
+        Ok(())
+    }
+
+    pub fn get_meta(&self, key: &str) -> Option<Vec<u8>> {
+        self.disk.meta.get(format!("x:{key}")).ok().flatten().map(|v| v.to_vec())
+    }
+
     /// Documents changed since the last call (for change notifications).
     pub fn take_changed(&mut self) -> BTreeSet<DocId> {
         std::mem::take(&mut self.changed)

@@ -3,6 +3,7 @@
 
 pub mod identity;
 pub mod invite;
+pub mod offers;
 pub mod session;
 pub mod transport;
 pub mod trust;

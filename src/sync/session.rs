@@ -10,6 +10,7 @@
 //!    was granted write on, or its own federation's. Others are refused.
 
 use super::identity::{Identity, NodeId};
+use super::offers::{self as remembered, Delta};
 use super::transport::{self, read_frame, write_frame};
 use super::trust::{Grant, Peer, Peers};
 use crate::domain::RecordId;
@@ -34,14 +35,19 @@ struct Intro {
     /// A joining node's invitation secret and the name it gives itself.
     #[serde(default)]
     join: Option<(String, String)>,
+    /// Hash of the copy we hold of the accepting side's last offers.
+    #[serde(default)]
+    holds: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Offers {
     home: Option<String>,
     /// Document id -> digest of its heads (64 bits of SHA-256 over the sorted
-    /// heads): enough to see which documents differ, at ~40 bytes a document.
-    docs: BTreeMap<String, String>,
+    /// heads), as a delta from what the other side last received.
+    docs: Delta,
+    /// Hash of the copy we hold of the other side's last offers.
+    holds: Option<String>,
 }
 
 fn heads_digest(heads: &[automerge::ChangeHash]) -> String {
@@ -171,10 +177,15 @@ impl Node {
         let (mut send, mut recv) = conn.open_bi().await?;
         let home = self.home().await;
         let joining = join.is_some();
-        summary.bytes_out += send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join }).await?;
-        let (theirs, n): (Offers, u64) = recv_json(&mut recv).await?;
+        let node_id = peer.node_id;
+        let mut memory = self.store.call(move |s| remembered::load(s, &node_id)).await;
+        let holds = Some(remembered::map_hash(&memory.received));
+        summary.bytes_out +=
+            send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds }).await?;
+        let (answer, n): (Offers, u64) = recv_json(&mut recv).await?;
         summary.bytes_in += n;
-        let peer_home = theirs.home.clone().map(RecordId);
+        let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
+        let peer_home = answer.home.clone().map(RecordId);
         if joining && home.is_none() {
             if let Some(h) = peer_home.clone() {
                 self.store.call(move |s| s.set_home(&h)).await?;
@@ -183,18 +194,27 @@ impl Node {
         let p = peer.clone();
         let ph = peer_home.clone();
         let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
+        let delta = remembered::encode(&ours, &memory.sent, answer.holds.as_deref());
         summary.bytes_out +=
-            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: ours.clone() }).await?;
+            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None }).await?;
         let _ = send.finish();
+        memory.sent = ours.clone();
+        memory.received = theirs_docs.clone();
+        self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
+        let theirs = Offers {
+            home: answer.home,
+            docs: Delta { base: None, set: theirs_docs, removed: Vec::new() },
+            holds: None,
+        };
 
         // Documents to sync: offered by either side, unless both offered the same heads.
         let mut todo = BTreeSet::new();
-        for doc in ours.keys().chain(theirs.docs.keys()) {
-            if ours.get(doc) != theirs.docs.get(doc) {
+        for doc in ours.keys().chain(theirs.docs.set.keys()) {
+            if ours.get(doc) != theirs.docs.set.get(doc) {
                 todo.insert(doc.clone());
             }
         }
-        summary.documents = ours.len().max(theirs.docs.len());
+        summary.documents = ours.len().max(theirs.docs.set.len());
         if todo.len() > MAX_DOCS {
             bail!("too many documents ({})", todo.len());
         }
@@ -298,8 +318,14 @@ impl Node {
         let ph = peer_home.clone();
         let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
         let home = self.home().await;
-        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: ours }).await?;
-        let (_theirs, _): (Offers, u64) = recv_json(&mut recv).await?;
+        let mut memory = self.store.call(move |s| remembered::load(s, &node)).await;
+        let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
+        let holds = Some(remembered::map_hash(&memory.received));
+        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds }).await?;
+        let (theirs, _): (Offers, u64) = recv_json(&mut recv).await?;
+        memory.received = remembered::apply(theirs.docs, &memory.received)?;
+        memory.sent = ours;
+        self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
         let mut served = 0usize;
         loop {
             let (send, recv) = match conn.accept_bi().await {
@@ -327,7 +353,7 @@ impl Node {
         if let Ok(p) = peers.find_mut(&node.to_string()) {
             p.last_sync = Some(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string());
             p.last_error = None;
-            peers.save(&self.dir)?;
+            peers.save_status(&self.dir)?;
         }
         Ok(())
     }
@@ -504,7 +530,7 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
                 Ok(s) => p.last_error = s.errors.first().cloned(),
                 Err(e) => p.last_error = Some(format!("{e:#}")),
             }
-            peers.save(&node.dir)?;
+            peers.save_status(&node.dir)?;
         }
         out.push(result);
     }

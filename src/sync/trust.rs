@@ -66,6 +66,16 @@ impl Peers {
 
     /// Writes to a temporary file, syncs it and renames it over the old one.
     pub fn save(&self, dir: &Path) -> Result<()> {
+        self.write(dir, true)
+    }
+
+    /// The same without fsync, for sync-status updates after every session:
+    /// still atomic (rename), and a lost "last sync" time costs nothing.
+    pub fn save_status(&self, dir: &Path) -> Result<()> {
+        self.write(dir, false)
+    }
+
+    fn write(&self, dir: &Path, durable: bool) -> Result<()> {
         let p = path(dir);
         // A unique temporary name: a running server updates sync times while
         // a command may be adding a peer.
@@ -75,7 +85,9 @@ impl Peers {
             let mut f =
                 std::fs::File::create(&tmp).with_context(|| format!("无法写入 {} (cannot write)", tmp.display()))?;
             f.write_all(&serde_json::to_vec_pretty(self)?)?;
-            f.sync_all()?;
+            if durable {
+                f.sync_all()?;
+            }
         }
         std::fs::rename(&tmp, &p).with_context(|| format!("无法写入 {} (cannot write)", p.display()))?;
         Ok(())
