@@ -267,3 +267,29 @@ fn the_data_dir_comes_from_the_environment_too() {
         .stdout(predicate::str::contains("已创建联合会"));
     assert!(dir.path().join("db").exists());
 }
+
+#[test]
+fn person_forget_shows_the_plan_then_clears_on_yes() {
+    let dir = federation();
+    run(
+        &dir,
+        &["person", "add", "--name", "赵敏", "--phone", "139-0000-1111", "--party-member", "是", "--notes", "住玉林"],
+    );
+    let out = hubsync(&dir).args(["person", "forget", "赵敏"]).assert().failure().get_output().clone();
+    let (stdout, stderr) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    assert!(stdout.contains("将删除个人信息") && stdout.contains("name, phone, notes"), "{stdout}");
+    assert!(
+        stdout.contains("party_member") && stdout.contains("修改历史"),
+        "the note says what history keeps: {stdout}"
+    );
+    assert!(stderr.contains("--yes"), "{stderr}");
+    let shown = run(&dir, &["person", "show", "赵敏"]);
+    assert!(shown.contains("13900001111"), "nothing changed without --yes: {shown}");
+
+    let out = run(&dir, &["person", "forget", "赵敏", "--yes"]);
+    assert!(out.contains("已删除个人信息"), "{out}");
+    let listed = run(&dir, &["person", "list", "--show-phones", "--format", "csv"]);
+    assert!(!listed.contains("赵敏") && !listed.contains("13900001111") && listed.contains("已删除人员-"), "{listed}");
+    let err = fails(&dir, &["person", "add", "--name", "钱多", "--phone", "12345"]);
+    assert!(!err.contains("12345") && err.contains("电话"), "a bad phone is named masked: {err}");
+}

@@ -379,3 +379,69 @@ fn org_rows_follow_edits_and_moves() {
     assert_eq!(rows[1].head_name, "王五");
     assert_eq!(rows[1].division, "510106001001");
 }
+
+#[test]
+fn forgetting_a_person_clears_their_data_everywhere_held_and_reaches_peers() {
+    let (_dir, mut store) = new_store();
+    let mut head_org = org("玉林社区夕阳红舞蹈队", "510104001002");
+    head_org.head_name = "李秀英".into();
+    head_org.head_phone = "13800138000".into();
+    let mut namesake = org("水井坊社区书画社", "510104002001");
+    namesake.head_name = "李秀英".into();
+    namesake.head_phone = "13911112222".into();
+    store.insert(&head_org).unwrap();
+    store.insert(&namesake).unwrap();
+    let mut p = Person::new("李秀英");
+    p.phone = "13800138000".into();
+    p.party_member = true;
+    p.notes = "住玉林北路".into();
+    p.roles = vec![Role::Liaison];
+    p.organization = Some(head_org.id.clone());
+    store.insert(&p).unwrap();
+    let assignment = LiaisonAssignment {
+        id: RecordId::random(),
+        person: p.id.clone(),
+        organization: head_org.id.clone(),
+        role: AssignmentRole::Liaison,
+        dispatched_by: "玉林街道党工委".into(),
+        from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        to: None,
+        end_reason: String::new(),
+    };
+    store.insert(&assignment).unwrap();
+
+    let plan = store.forget_plan(&p.id).unwrap();
+    let fields: Vec<(String, Vec<&str>)> = plan.cleared.iter().map(|c| (c.record.clone(), c.fields.clone())).collect();
+    assert!(fields.contains(&(p.id.to_string(), vec!["name", "phone", "notes"])), "{fields:?}");
+    assert!(fields.contains(&(format!("people.{}", p.id), vec!["party_member"])), "{fields:?}");
+    assert!(fields.contains(&(head_org.id.to_string(), vec!["head_name", "head_phone"])), "{fields:?}");
+    assert!(!fields.iter().any(|(r, _)| r == namesake.id.as_str()), "a namesake elsewhere is someone else: {fields:?}");
+    assert_eq!(store.get::<Person>(&p.id).unwrap().unwrap().phone, "13800138000", "a plan changes nothing");
+
+    let peer_dir = TempDir::new().unwrap();
+    let mut peer = Store::open(peer_dir.path()).unwrap();
+    let people_doc = store.locate(Collection::People, &p.id).unwrap();
+    sync_pair(&mut store, "a", &mut peer, "b", &people_doc);
+    assert_eq!(peer.get::<Person>(&p.id).unwrap().unwrap().name, "李秀英");
+
+    store.forget_person(&p.id).unwrap();
+    let after = store.get::<Person>(&p.id).unwrap().unwrap();
+    assert_eq!(after.name, plan.placeholder);
+    assert!(after.phone.is_empty() && after.notes.is_empty() && !after.party_member, "{after:?}");
+    assert_eq!(after.roles, vec![Role::Liaison], "the role is not personal data; statistics keep adding up");
+    let org_after = store.get::<Organization>(&head_org.id).unwrap().unwrap();
+    assert!(org_after.head_name.is_empty() && org_after.head_phone.is_empty());
+    assert_eq!(store.get::<Organization>(&namesake.id).unwrap().unwrap().head_phone, "13911112222");
+    assert!(store.get::<LiaisonAssignment>(&assignment.id).unwrap().is_some(), "assignments stay");
+
+    sync_pair(&mut store, "a", &mut peer, "b", &people_doc);
+    let on_peer = peer.get::<Person>(&p.id).unwrap().unwrap();
+    assert_eq!(on_peer.name, plan.placeholder, "the cleared state reaches peers at their next sync");
+    assert!(on_peer.phone.is_empty());
+
+    // Durable: a reopened store shows the cleared state.
+    let dir = store.dir().to_path_buf();
+    drop(store);
+    let store = Store::open(&dir).unwrap();
+    assert_eq!(store.get::<Person>(&p.id).unwrap().unwrap().name, plan.placeholder);
+}

@@ -32,6 +32,14 @@ pub enum PersonCmd {
         #[arg(long)]
         show_phones: bool,
     },
+    /// 删除个人信息 (forget a person: clear name, phone, notes, party membership,
+    /// and the same person as an organization head or federation contact)
+    Forget {
+        target: String,
+        /// 确认执行;不加时只列出将清除的内容 (do it; without this, only show what would be cleared)
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -183,6 +191,42 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
             }
             print!("{}", t.render(format));
         }
+        PersonCmd::Forget { target, yes } => forget(ctx, &target, yes)?,
+    }
+    Ok(())
+}
+
+fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
+    let person = refs::person(&ctx.store, target)?;
+    let plan = if yes { ctx.store.forget_person(&person.id)? } else { ctx.store.forget_plan(&person.id)? };
+    println!(
+        "{} {} → 「{}」",
+        ctx.t(if yes { "已删除个人信息" } else { "将删除个人信息" }, if yes { "Forgot" } else { "Would forget" }),
+        person.id,
+        plan.placeholder
+    );
+    for c in &plan.cleared {
+        println!("  {}  {}  {}", c.doc, c.record, c.fields.join(", "));
+    }
+    println!(
+        "{}",
+        ctx.t(
+            "说明: 当前数据中已清除;Automerge 的修改历史(本机及已同步的对等方)仍保留旧值,压缩不会移除历史。\n      对等方在下次同步时得到清除后的数据。",
+            "Note: cleared from the current data; Automerge's change history (here and on peers that synced)\n      still holds the old values, and compaction keeps history. Peers get the cleared data at their next sync."
+        )
+    );
+    let shared_with: Vec<String> = crate::sync::Peers::load(ctx.store.dir())
+        .map(|p| p.peers)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| plan.cleared.iter().any(|c| p.grant_for(&c.doc).is_some()))
+        .map(|p| p.name)
+        .collect();
+    if !shared_with.is_empty() {
+        println!("{}: {}", ctx.t("已共享给这些对等方", "Shared with these peers"), shared_with.join(", "));
+    }
+    if !yes {
+        bail!("{}", ctx.t("未执行: 加 --yes 确认 (nothing changed)", "nothing changed: add --yes to do it"));
     }
     Ok(())
 }

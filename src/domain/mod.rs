@@ -5,6 +5,7 @@ pub mod demo;
 pub mod enums;
 pub mod ids;
 pub mod input;
+mod personal;
 pub mod query;
 pub mod records;
 pub mod report;

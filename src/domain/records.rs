@@ -402,7 +402,8 @@ impl Record for Organization {
 
 // -------------------------------------------------------------------- person
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Debug masks the phone (domain/personal.rs).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: RecordId,
     pub name: String,

@@ -155,7 +155,8 @@ pub fn normalize_phone(input: &str) -> Result<String, FieldError> {
         digits = digits[4..].to_string();
     }
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return err(format!("电话 '{}' 只能含数字、空格和连字符 (phone must be digits)", input.trim()));
+        // Masked: these messages end up in shared import reports.
+        return err(format!("电话 '{}' 只能含数字、空格和连字符 (phone must be digits)", mask_phone(input.trim())));
     }
     let ok = if digits.starts_with('1') {
         digits.len() == 11 && digits.as_bytes()[1] >= b'3'
@@ -168,7 +169,7 @@ pub fn normalize_phone(input: &str) -> Result<String, FieldError> {
     if !ok {
         return err(format!(
             "电话 '{}' 不是有效的手机或座机号码 (not a valid mobile or landline number)",
-            input.trim()
+            mask_phone(input.trim())
         ));
     }
     Ok(digits)

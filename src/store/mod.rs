@@ -8,6 +8,7 @@
 
 mod codec;
 mod docid;
+mod forget;
 mod persist;
 mod records;
 mod report;
@@ -17,6 +18,7 @@ mod sync_hooks;
 mod vacuum;
 
 pub use docid::DocId;
+pub use forget::{ClearedRecord, ForgetPlan};
 pub use records::{FieldConflict, ScanRow};
 pub use service::{Origin, StoreEvent, StoreHandle};
 pub use sync_hooks::SyncReceipt;

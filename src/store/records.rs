@@ -60,11 +60,11 @@ fn split_private<R: Record>(map: &mut serde_json::Map<String, Json>) -> serde_js
     private
 }
 
-fn private_key<R: Record>(id: &str) -> String {
+pub(super) fn private_key<R: Record>(id: &str) -> String {
     format!("{}.{}", R::COLLECTION.code(), id)
 }
 
-fn record_obj(doc: &AutoCommit, id: &str) -> Option<ObjId> {
+pub(super) fn record_obj(doc: &AutoCommit, id: &str) -> Option<ObjId> {
     match doc.get(ROOT, id) {
         Ok(Some((Value::Object(ObjType::Map), obj))) => Some(obj),
         _ => None,
