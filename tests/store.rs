@@ -445,3 +445,32 @@ fn forgetting_a_person_clears_their_data_everywhere_held_and_reaches_peers() {
     let store = Store::open(&dir).unwrap();
     assert_eq!(store.get::<Person>(&p.id).unwrap().unwrap().name, plan.placeholder);
 }
+
+#[test]
+fn a_damaged_piece_sequence_key_does_not_wrap_onto_earlier_changes() {
+    let (dir, mut store) = new_store();
+    let mut o = org("序号测试组织", "510104001001");
+    store.insert(&o).unwrap();
+    drop(store);
+    // A piece key whose sequence number is the largest u64 (disk damage):
+    // counting on from it used to wrap to 0 and overwrite the first change.
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let tree = db.open_tree("docs").unwrap();
+        let (_, first) = tree.scan_prefix(b"fed0000000000001/orgs/510104").next().unwrap().unwrap();
+        let mut key = b"fed0000000000001/orgs/510104\0c".to_vec();
+        key.extend_from_slice(&u64::MAX.to_be_bytes());
+        tree.insert(key, first).unwrap();
+        db.flush().unwrap();
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    assert!(store.warnings().iter().any(|w| w.contains("修改序号已损坏")), "{:?}", store.warnings());
+    o.members = Some(42);
+    store.update(&o).unwrap();
+    let other = org("序号测试组织二", "510104001001");
+    store.insert(&other).unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().members, Some(42));
+    assert!(store.get::<Organization>(&other.id).unwrap().is_some());
+}

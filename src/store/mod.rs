@@ -164,14 +164,20 @@ impl Store {
                 continue;
             };
             match store.disk.load(&doc_id, stored)? {
-                Loaded::Ok { doc, next_seq, pieces, quarantined } => {
+                Loaded::Ok { doc, next_seq, pieces, quarantined, exhausted } => {
                     for q in quarantined {
                         store
                             .warnings
                             .push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
                     }
                     let doc = (*doc).with_actor(store.actor.clone());
-                    store.docs.insert(doc_id, DocState { doc, next_seq, pieces, version: 0 });
+                    store.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version: 0 });
+                    if exhausted {
+                        store.compact(&doc_id)?;
+                        store.warnings.push(format!(
+                            "文档 {doc_id}: 修改序号已损坏,已压缩重写 (damaged change sequence key; document compacted)"
+                        ));
+                    }
                 }
                 Loaded::Damaged(detail) => {
                     store.warnings.push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));

@@ -27,7 +27,16 @@ pub(crate) struct StoredDoc {
 
 /// What loading one stored document produced.
 pub(crate) enum Loaded {
-    Ok { doc: Box<AutoCommit>, next_seq: u64, pieces: u64, quarantined: Vec<String> },
+    /// `exhausted`: the last piece's sequence number cannot count on (only a
+    /// damaged key gets there); compact before writing, or the next piece
+    /// would wrap around and overwrite piece 0.
+    Ok {
+        doc: Box<AutoCommit>,
+        next_seq: u64,
+        pieces: u64,
+        quarantined: Vec<String>,
+        exhausted: bool,
+    },
     Damaged(String),
 }
 
@@ -111,7 +120,11 @@ impl Disk {
     /// Loads a document: the fast single load, else piece by piece, moving
     /// unreadable pieces to quarantine so the rest of the history survives.
     pub fn load(&self, doc_id: &DocId, stored: StoredDoc) -> Result<Loaded, StoreError> {
-        let next_seq = stored.pieces.last().map_or(0, |(s, _)| s + 1);
+        let (next_seq, exhausted) = match stored.pieces.last().map(|(s, _)| s.checked_add(1)) {
+            None => (0, false),
+            Some(Some(next)) => (next, false),
+            Some(None) => (0, true),
+        };
         let pieces = stored.pieces.len() as u64;
         let total: usize =
             stored.base.as_ref().map_or(0, Vec::len) + stored.pieces.iter().map(|(_, p)| p.len()).sum::<usize>();
@@ -123,7 +136,7 @@ impl Disk {
             all.extend_from_slice(p);
         }
         if let Ok(doc) = AutoCommit::load(&all) {
-            return Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined: Vec::new() });
+            return Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined: Vec::new(), exhausted });
         }
         // Slow path, rare: rebuild from the base, keeping each piece only if
         // the strict load accepts it (`load_incremental` would silently skip a
@@ -155,7 +168,7 @@ impl Disk {
             AutoCommit::load(&good)
                 .map_err(|e| StoreError::Automerge { doc: doc_id.to_string(), detail: e.to_string() })?
         };
-        Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined })
+        Ok(Loaded::Ok { doc: Box::new(doc), next_seq, pieces, quarantined, exhausted })
     }
 
     /// Adds one incremental save to a batch.
