@@ -2,6 +2,13 @@
 //! and restarting at random, end with identical heads and identical records,
 //! and nothing acknowledged is lost.
 //!
+//! "Nothing lost" is checked against a causal model: every acknowledged
+//! write of a tracked field is recorded with the writes its replica had seen
+//! (syncs merge what two replicas have seen). At the end each field must
+//! hold the value of a causally latest write, one no other write had seen,
+//! and exactly that value when there is only one: a later edit always wins,
+//! concurrent edits keep one deterministic winner, nothing reverts.
+//!
 //! HUBSYNC_PROPTEST_CASES sets the case count (CI: a modest default).
 
 use chrono::NaiveDate;
@@ -17,6 +24,7 @@ enum Op {
     EditOrg(u8, u32),
     ExitOrg(u8),
     AddPerson(u8),
+    EditPerson(u8, u16),
     Assign(u8, u8),
     Book(u8, u8),
     Cancel(u8),
@@ -31,6 +39,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (any::<u8>(), 1..500u32).prop_map(|(a, b)| Op::EditOrg(a, b)),
         1 => any::<u8>().prop_map(Op::ExitOrg),
         2 => any::<u8>().prop_map(Op::AddPerson),
+        2 => (any::<u8>(), any::<u16>()).prop_map(|(a, b)| Op::EditPerson(a, b)),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Assign(a, b)),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Book(a, b)),
         1 => any::<u8>().prop_map(Op::Cancel),
@@ -41,6 +50,53 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 const FED: &str = "fed000000000000a";
+
+/// One acknowledged write of one field, and the writes its replica had seen.
+struct Write {
+    key: (String, &'static str),
+    value: String,
+    seen: BTreeSet<usize>,
+}
+
+/// The causal model: writes so far and what each replica has seen of them.
+struct Model {
+    writes: Vec<Write>,
+    seen: Vec<BTreeSet<usize>>,
+}
+
+impl Model {
+    fn write(&mut self, replica: usize, id: &RecordId, field: &'static str, value: String) {
+        let seq = self.writes.len();
+        self.writes.push(Write { key: (id.to_string(), field), value, seen: self.seen[replica].clone() });
+        self.seen[replica].insert(seq);
+    }
+
+    fn synced(&mut self, a: usize, b: usize) {
+        let union: BTreeSet<usize> = self.seen[a].union(&self.seen[b]).copied().collect();
+        self.seen[a] = union.clone();
+        self.seen[b] = union;
+    }
+
+    /// Values a field may hold at the end: those of its causally latest writes.
+    fn allowed(&self) -> BTreeMap<(String, &'static str), BTreeSet<String>> {
+        let mut out: BTreeMap<(String, &'static str), BTreeSet<String>> = BTreeMap::new();
+        for (seq, w) in self.writes.iter().enumerate() {
+            let superseded = self.writes.iter().any(|o| o.key == w.key && o.seen.contains(&seq));
+            if !superseded {
+                out.entry(w.key.clone()).or_default().insert(w.value.clone());
+            }
+        }
+        out
+    }
+}
+
+fn org_fields(o: &Organization) -> [(&'static str, String); 3] {
+    [
+        ("members", format!("{:?}", o.members)),
+        ("head_name", o.head_name.clone()),
+        ("lifecycle", format!("{:?}", o.lifecycle)),
+    ]
+}
 
 struct Replica {
     dir: TempDir,
@@ -100,8 +156,9 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
         sync_pair(&mut a[0], &mut b[0]);
         b[0].s().set_home(&fed.id).unwrap();
     }
-    // What each replica acknowledged: ids created, and last value written per record field.
+    // What each replica acknowledged: ids created, and every field write.
     let mut created: BTreeSet<RecordId> = BTreeSet::new();
+    let mut model = Model { writes: Vec::new(), seen: vec![BTreeSet::new(); replicas] };
     let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
     for (who, op) in ops {
         let i = who as usize % replicas;
@@ -117,7 +174,12 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
                     "510104001001",
                 );
                 o.filing_number = format!("F{n}");
+                // A second organization of the same name is refused; only
+                // what was acknowledged counts.
                 if r.s().insert(&o).is_ok() {
+                    for (field, value) in org_fields(&o) {
+                        model.write(i, &o.id, field, value);
+                    }
                     created.insert(o.id);
                 }
             }
@@ -125,16 +187,26 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
                 let mut o = orgs[k as usize % orgs.len()].clone();
                 o.members = Some(v);
                 o.head_name = format!("{}改{v}", r.name);
-                let _ = r.s().update(&o);
+                r.s().update(&o).unwrap();
+                model.write(i, &o.id, "members", format!("{:?}", o.members));
+                model.write(i, &o.id, "head_name", o.head_name.clone());
             }
             Op::ExitOrg(k) if !orgs.is_empty() => {
                 let o = &orgs[k as usize % orgs.len()];
-                r.s().exit_org(&o.id, day, "测试退出").unwrap();
+                let exited = r.s().exit_org(&o.id, day, "测试退出").unwrap();
+                model.write(i, &o.id, "lifecycle", format!("{:?}", exited.lifecycle));
             }
             Op::AddPerson(n) => {
                 let p = Person::new(&format!("{}人{n}", r.name));
                 r.s().insert(&p).unwrap();
+                model.write(i, &p.id, "notes", String::new());
                 created.insert(p.id);
+            }
+            Op::EditPerson(k, v) if !people.is_empty() => {
+                let mut p = people[k as usize % people.len()].clone();
+                p.notes = format!("{}备注{v}", r.name);
+                r.s().update(&p).unwrap();
+                model.write(i, &p.id, "notes", p.notes.clone());
             }
             Op::Assign(a, b) if !orgs.is_empty() && !people.is_empty() => {
                 let l = LiaisonAssignment {
@@ -163,6 +235,7 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
                     status: BookingStatus::Confirmed,
                 };
                 r.s().insert(&b).unwrap();
+                model.write(i, &b.id, "status", format!("{:?}", b.status));
                 created.insert(b.id);
             }
             Op::Cancel(k) => {
@@ -171,6 +244,7 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
                     let mut b = bookings[k as usize % bookings.len()].clone();
                     b.status = BookingStatus::Cancelled;
                     r.s().update(&b).unwrap();
+                    model.write(i, &b.id, "status", format!("{:?}", b.status));
                 }
             }
             Op::SignIn(k) if !people.is_empty() => {
@@ -200,6 +274,7 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
                     let (lo, hi) = (i.min(j), i.max(j));
                     let (a, b) = rs.split_at_mut(hi);
                     sync_pair(&mut a[lo], &mut b[0]);
+                    model.synced(lo, hi);
                 }
             }
             Op::Restart => {
@@ -242,6 +317,23 @@ fn run(ops: Vec<(u8, Op)>, replicas: usize) {
     let present: BTreeSet<String> = first.1.iter().map(|s| s.split(':').next().unwrap().to_string()).collect();
     for id in created {
         assert!(present.contains(id.as_str()), "acknowledged record {id} lost");
+    }
+    let store = rs[0].s();
+    let mut actual: BTreeMap<(String, &'static str), String> = BTreeMap::new();
+    for o in store.all::<Organization>().unwrap() {
+        for (field, value) in org_fields(&o) {
+            actual.insert((o.id.to_string(), field), value);
+        }
+    }
+    for p in store.all::<Person>().unwrap() {
+        actual.insert((p.id.to_string(), "notes"), p.notes);
+    }
+    for b in store.all::<Booking>().unwrap() {
+        actual.insert((b.id.to_string(), "status"), format!("{:?}", b.status));
+    }
+    for (key, allowed) in model.allowed() {
+        let value = actual.get(&key).unwrap_or_else(|| panic!("acknowledged field {key:?} missing"));
+        assert!(allowed.contains(value), "{key:?} holds {value:?}; the causally latest writes were {allowed:?}");
     }
 }
 
