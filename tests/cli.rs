@@ -293,3 +293,69 @@ fn person_forget_shows_the_plan_then_clears_on_yes() {
     let err = fails(&dir, &["person", "add", "--name", "钱多", "--phone", "12345"]);
     assert!(!err.contains("12345") && err.contains("电话"), "a bad phone is named masked: {err}");
 }
+
+#[test]
+fn list_filters_by_category_status_division_and_coverage() {
+    let dir = federation();
+    for (name, category, status, division, party) in [
+        ("玉林社区舞蹈队", "文体娱乐", "备案", "510104001002", "未覆盖"),
+        ("玉林社区慈善会", "公益慈善", "登记", "510104001002", "单独建立"),
+        ("水井坊社区互助会", "邻里互助", "备案", "510104002001", "联合组建"),
+    ] {
+        let mut args = vec![
+            "org",
+            "add",
+            "--name",
+            name,
+            "--category",
+            category,
+            "--legal-status",
+            status,
+            "--division",
+            division,
+        ];
+        args.extend(["--party-status", party]);
+        if status == "登记" {
+            args.extend(["--credit-code", "51420000MJH200395N"]);
+        } else {
+            args.extend(["--filing-number", name]);
+        }
+        run(&dir, &args);
+    }
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["org", "list", "--format", "json"];
+        full.extend_from_slice(args);
+        let v: serde_json::Value = serde_json::from_str(&run(&dir, &full)).unwrap();
+        let mut n: Vec<String> =
+            v.as_array().unwrap().iter().map(|o| o["组织名称"].as_str().unwrap().to_string()).collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&["--category", "charity"]), ["玉林社区慈善会"]);
+    assert_eq!(names(&["--status", "备案"]), ["水井坊社区互助会", "玉林社区舞蹈队"]);
+    assert_eq!(names(&["--division", "510104002"]), ["水井坊社区互助会"]);
+    assert_eq!(names(&["--uncovered"]), ["玉林社区舞蹈队"]);
+    assert_eq!(names(&["--division", "510104001", "--status", "registered"]), ["玉林社区慈善会"]);
+    let err = fails(&dir, &["org", "list", "--category", "不存在的类别"]);
+    assert!(err.contains("不存在的类别"), "an unknown category is named: {err}");
+}
+
+#[test]
+fn venues_import_from_gbk_with_errors_named_by_line() {
+    let dir = federation();
+    let file = dir.path().join("场地.csv");
+    let text = "阵地名称,阵地类型,容纳人数,开放时间\n\
+                玉林社区党群服务中心,党群服务中心,80人,9:00-17:00\n\
+                ,孵化基地,30,\n\
+                玉林社区党群服务中心,其他,20,\n\
+                水井坊社工站,社会工作服务站,约40,\n";
+    std::fs::write(&file, encoding_rs::GB18030.encode(text).0).unwrap();
+    let out = hubsync(&dir).args(["import", "venues", file.to_str().unwrap()]).assert().failure().get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("第3行") || err.contains("3"), "{err}");
+    assert!(err.contains("场地名称为空") && err.contains("重复"), "{err}");
+    assert!(!run(&dir, &["venue", "list"]).contains("水井坊社工站"), "nothing written while rows are bad");
+    run(&dir, &["import", "venues", file.to_str().unwrap(), "--skip-invalid"]);
+    let list = run(&dir, &["venue", "list"]);
+    assert!(list.contains("玉林社区党群服务中心") && list.contains("水井坊社工站"), "{list}");
+}

@@ -474,3 +474,36 @@ fn a_damaged_piece_sequence_key_does_not_wrap_onto_earlier_changes() {
     assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().members, Some(42));
     assert!(store.get::<Organization>(&other.id).unwrap().is_some());
 }
+
+#[test]
+fn a_document_from_a_newer_schema_is_named_and_not_imported() {
+    let (dir, mut store) = new_store();
+    let o = org("新版本组织", "510104001001");
+    store.insert(&o).unwrap();
+    let doc = store.locate(Collection::Orgs, &o.id).unwrap();
+    let mut newer = automerge::AutoCommit::load(&store.export_doc(&doc).unwrap()).unwrap();
+    automerge::transaction::Transactable::put(&mut newer, automerge::ROOT, "_schema", 99i64).unwrap();
+    let err = store.import_doc(&newer.save()).unwrap_err();
+    assert!(err.to_string().contains("更新版本") && err.to_string().contains(doc.as_str()), "{err}");
+    assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap(), o, "nothing merged");
+    // Held anyway (it arrived by sync from a newer peer): named at open.
+    drop(store);
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let tree = db.open_tree("docs").unwrap();
+        for key in tree.scan_prefix(doc.as_str().as_bytes()).keys() {
+            tree.remove(key.unwrap()).unwrap();
+        }
+        let mut key = doc.as_str().as_bytes().to_vec();
+        key.extend_from_slice(b"\0b");
+        tree.insert(key, newer.save()).unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(
+        store.warnings().iter().any(|w| w.contains("更新版本") && w.contains(doc.as_str())),
+        "{:?}",
+        store.warnings()
+    );
+    assert!(store.get::<Organization>(&o.id).unwrap().is_some(), "still readable");
+}

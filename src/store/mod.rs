@@ -81,6 +81,19 @@ fn format_problems(problems: &[Problem]) -> String {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The document's `_schema` when a later hubsync wrote it: its layout may
+/// hold fields this version would misread or drop on edit.
+fn newer_schema(doc: &AutoCommit) -> Option<i64> {
+    match doc.get(ROOT, "_schema") {
+        Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
+            automerge::ScalarValue::Int(v) if *v > SCHEMA_VERSION => Some(*v),
+            automerge::ScalarValue::Uint(v) if *v > SCHEMA_VERSION as u64 => Some(*v as i64),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// One document in memory with its bookkeeping.
 pub(crate) struct DocState {
     pub doc: AutoCommit,
@@ -171,6 +184,11 @@ impl Store {
                             .push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
                     }
                     let doc = (*doc).with_actor(store.actor.clone());
+                    if let Some(v) = newer_schema(&doc) {
+                        store.warnings.push(format!(
+                            "文档 {doc_id} 由更新版本的 hubsync 写入 (格式 {v} > {SCHEMA_VERSION}),请先升级再修改 (written by a newer hubsync; upgrade before editing it)"
+                        ));
+                    }
                     store.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version: 0 });
                     if exhausted {
                         store.compact(&doc_id)?;
@@ -307,6 +325,11 @@ impl Store {
         }
         .ok_or_else(|| StoreError::BadDocument("根对象缺少 _doc 键 (root has no _doc key)".into()))?;
         let doc_id = DocId::parse(&name).map_err(StoreError::BadDocument)?;
+        if let Some(v) = newer_schema(&incoming) {
+            return Err(StoreError::BadDocument(format!(
+                "{doc_id} 由更新版本的 hubsync 写入 (格式 {v} > {SCHEMA_VERSION}),请先升级 (written by a newer hubsync; upgrade first)"
+            )));
+        }
         self.ensure_doc(&doc_id)?;
         let state = self.docs.get_mut(&doc_id).expect("ensured above");
         state
