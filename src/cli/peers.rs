@@ -7,7 +7,6 @@ use crate::sync::{self, Grant, Identity, Node, NodeId, Peers};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::Path;
-use std::sync::Arc;
 
 #[derive(Subcommand, Debug)]
 pub enum PeerCmd {
@@ -216,36 +215,37 @@ pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Res
 }
 
 /// Runs a node: accepts peers, and syncs with known peers periodically and
-/// whenever something changes locally.
+/// shortly after local changes (the same daemon the terminal UI runs).
 pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     runtime()?.block_on(async {
         let handle = StoreHandle::spawn(store);
-        let mut changes = handle.subscribe();
-        let node = Arc::new(Node::start(dir.to_path_buf(), handle, listen.parse()?)?);
-        println!("{} {} · {}", t(lang, "节点", "node"), node.identity.node_id, node.local_addr()?);
-        let server = node.clone();
-        tokio::spawn(async move { server.serve().await });
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(interval.max(5)));
+        let mut config = sync::DaemonConfig::new(listen.parse()?);
+        config.interval = std::time::Duration::from_secs(interval.max(5));
+        let daemon = sync::Daemon::start(dir.to_path_buf(), handle, config)?;
+        println!("{} {} · {}", t(lang, "节点", "node"), daemon.node.identity.node_id, daemon.node.local_addr()?);
+        let mut rounds = daemon.rounds();
         loop {
             tokio::select! {
-                _ = tick.tick() => {}
-                Ok(crate::store::StoreEvent::Changed { origin: crate::store::Origin::Local, .. }) = changes.recv() => {
-                    // Let a burst of local edits settle before syncing them.
-                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                }
+                round = rounds.recv() => match round {
+                    Ok(results) => {
+                        for r in results.iter() {
+                            match r {
+                                Ok(s) if s.synced > 0 || !s.errors.is_empty() => print_summary(lang, s),
+                                Ok(_) => {}
+                                Err(e) => tracing::warn!("sync failed: {e:#}"),
+                            }
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
                 _ = tokio::signal::ctrl_c() => break,
             }
-            for r in sync::sync_once(&node, &[]).await? {
-                match r {
-                    Ok(s) if s.synced > 0 || !s.errors.is_empty() => print_summary(lang, &s),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!("sync failed: {e:#}"),
-                }
-            }
         }
+        daemon.node.endpoint.close(0u32.into(), b"shutting down");
         Ok(())
     })
 }

@@ -1,6 +1,7 @@
 //! Peer-to-peer sync: device identity, trust and grants, the QUIC transport
 //! and the sync sessions. No central server.
 
+pub mod daemon;
 pub mod identity;
 pub mod invite;
 pub mod offers;
@@ -8,6 +9,7 @@ pub mod session;
 pub mod transport;
 pub mod trust;
 
+pub use daemon::{Daemon, DaemonConfig, NodeStatus};
 pub use identity::{Identity, NodeId};
 pub use session::{status, sync_once, Node, PeerStatus, Summary};
 pub use trust::{Grant, Peer, Peers};

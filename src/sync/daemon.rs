@@ -1,0 +1,176 @@
+//! A running node: accepts peers, and syncs with every known peer on a timer,
+//! shortly after local edits, and when asked ("sync now"). `hubsync serve`
+//! and the terminal UI both run one, so changes from peers arrive while the
+//! UI is open (as store events from the peer) and the status line can say
+//! what the node is doing.
+//!
+//! One loop owns the sync rounds: a "sync now" and a timer tick never run
+//! two rounds at once, and no lock is needed for that.
+
+use super::session::{sync_once, Node, Summary};
+use crate::store::{Origin, StoreEvent, StoreHandle};
+use anyhow::Result;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+
+#[derive(Clone, Debug)]
+pub struct DaemonConfig {
+    pub listen: SocketAddr,
+    /// Take any free port when `listen` is taken (the UI: a second window
+    /// on another data directory must still open).
+    pub fallback_port: bool,
+    /// Time between rounds with every known peer.
+    pub interval: Duration,
+    /// Wait after a local edit, so a burst of edits goes out in one round.
+    pub settle: Duration,
+}
+
+impl DaemonConfig {
+    pub fn new(listen: SocketAddr) -> Self {
+        DaemonConfig { listen, fallback_port: false, interval: Duration::from_secs(30), settle: Duration::from_secs(2) }
+    }
+}
+
+/// What the node is doing, for the status line and `peer list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeStatus {
+    /// Listening; no round yet.
+    Listening {
+        addr: SocketAddr,
+    },
+    Syncing {
+        addr: SocketAddr,
+    },
+    /// The last round: when, and how many peers answered or failed.
+    Synced {
+        addr: SocketAddr,
+        at: String,
+        peers_ok: usize,
+        peers_failed: usize,
+        changes_in: usize,
+    },
+    /// No peer with an address to sync with.
+    NoPeers {
+        addr: SocketAddr,
+    },
+}
+
+impl NodeStatus {
+    pub fn addr(&self) -> SocketAddr {
+        match self {
+            NodeStatus::Listening { addr }
+            | NodeStatus::Syncing { addr }
+            | NodeStatus::Synced { addr, .. }
+            | NodeStatus::NoPeers { addr } => *addr,
+        }
+    }
+}
+
+/// One round's outcome, per peer.
+pub type Round = Vec<Result<Summary>>;
+
+pub struct Daemon {
+    pub node: Arc<Node>,
+    status: watch::Receiver<NodeStatus>,
+    requests: mpsc::Sender<oneshot::Sender<Result<Round>>>,
+    rounds: tokio::sync::broadcast::Sender<Arc<Round>>,
+}
+
+impl Daemon {
+    /// Binds the endpoint and starts serving and syncing in the current runtime.
+    pub fn start(dir: PathBuf, store: StoreHandle, config: DaemonConfig) -> Result<Daemon> {
+        let node = match Node::start(dir.clone(), store.clone(), config.listen) {
+            Ok(node) => node,
+            Err(e) if config.fallback_port => {
+                let any = SocketAddr::new(config.listen.ip(), 0);
+                tracing::warn!("{e:#}; listening on a free port instead");
+                Node::start(dir, store.clone(), any)?
+            }
+            Err(e) => return Err(e),
+        };
+        let node = Arc::new(node);
+        let addr = node.local_addr()?;
+        let (status_tx, status) = watch::channel(NodeStatus::Listening { addr });
+        let (requests, mut request_rx) = mpsc::channel::<oneshot::Sender<Result<Round>>>(8);
+        let (rounds, _) = tokio::sync::broadcast::channel(16);
+        tokio::spawn(node.clone().serve());
+        let looping = node.clone();
+        let announce = rounds.clone();
+        let mut changes = store.subscribe();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(config.interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                let reply = tokio::select! {
+                    _ = tick.tick() => None,
+                    change = changes.recv() => match change {
+                        Ok(StoreEvent::Changed { origin: Origin::Local, .. }) => {
+                            tokio::time::sleep(config.settle).await;
+                            // Everything edited while settling goes in this round.
+                            while changes.try_recv().is_ok() {}
+                            None
+                        }
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                    },
+                    request = request_rx.recv() => match request {
+                        Some(reply) => Some(reply),
+                        None => break,
+                    },
+                };
+                let _ = status_tx.send(NodeStatus::Syncing { addr });
+                let round = sync_once(&looping, &[]).await;
+                let next = match &round {
+                    Ok(results) if results.is_empty() => NodeStatus::NoPeers { addr },
+                    Ok(results) => NodeStatus::Synced {
+                        addr,
+                        at: chrono::Local::now().format("%H:%M").to_string(),
+                        peers_ok: results.iter().filter(|r| r.as_ref().is_ok_and(|s| s.errors.is_empty())).count(),
+                        peers_failed: results.iter().filter(|r| !r.as_ref().is_ok_and(|s| s.errors.is_empty())).count(),
+                        changes_in: results.iter().filter_map(|r| r.as_ref().ok()).map(|s| s.changes_in).sum(),
+                    },
+                    Err(e) => {
+                        tracing::warn!("sync round failed: {e:#}");
+                        NodeStatus::Synced {
+                            addr,
+                            at: chrono::Local::now().format("%H:%M").to_string(),
+                            peers_ok: 0,
+                            peers_failed: 1,
+                            changes_in: 0,
+                        }
+                    }
+                };
+                let _ = status_tx.send(next);
+                match (reply, round) {
+                    (Some(reply), round) => {
+                        let _ = reply.send(round);
+                    }
+                    (None, Ok(results)) => {
+                        let _ = announce.send(Arc::new(results));
+                    }
+                    (None, Err(_)) => {}
+                }
+            }
+        });
+        Ok(Daemon { node, status, requests, rounds })
+    }
+
+    /// Runs a round now (after the one in progress, if any).
+    pub async fn sync_now(&self) -> Result<Round> {
+        let (tx, rx) = oneshot::channel();
+        self.requests.send(tx).await.map_err(|_| anyhow::anyhow!("the sync loop has stopped"))?;
+        rx.await.map_err(|_| anyhow::anyhow!("the sync loop has stopped"))?
+    }
+
+    pub fn status(&self) -> watch::Receiver<NodeStatus> {
+        self.status.clone()
+    }
+
+    /// Rounds the node ran by itself (timer, local edits), for `serve`'s log.
+    pub fn rounds(&self) -> tokio::sync::broadcast::Receiver<Arc<Round>> {
+        self.rounds.subscribe()
+    }
+}

@@ -1,0 +1,122 @@
+//! A running node (the daemon `serve` and the terminal UI run): an edit on
+//! one node reaches the other with nobody pressing "sync", arriving as a
+//! store event from the peer, and the status says what happened.
+
+use hubsync::domain::*;
+use hubsync::store::{Origin, Store, StoreEvent, StoreHandle};
+use hubsync::sync::{Daemon, DaemonConfig, Grant, NodeStatus, Peers};
+use std::time::Duration;
+use tempfile::TempDir;
+
+struct Running {
+    _dir: TempDir,
+    daemon: Daemon,
+    store: StoreHandle,
+}
+
+fn federation(name: &str, division: &str) -> Federation {
+    Federation {
+        id: RecordId::random(),
+        name: name.into(),
+        level: Level::County,
+        division: division.into(),
+        parent: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    }
+}
+
+fn start(fed: Federation) -> Running {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.init_federation(&fed).unwrap();
+    let store = StoreHandle::spawn(store);
+    let mut config = DaemonConfig::new("127.0.0.1:0".parse().unwrap());
+    config.interval = Duration::from_millis(300);
+    config.settle = Duration::from_millis(50);
+    let daemon = Daemon::start(dir.path().to_path_buf(), store.clone(), config).unwrap();
+    Running { _dir: dir, daemon, store }
+}
+
+/// Each knows the other's address; `a` lets `b` read everything of `a`'s.
+fn pair(a: &Running, b: &Running) {
+    let (na, nb) = (&a.daemon.node, &b.daemon.node);
+    let mut pa = Peers::load(&na.dir).unwrap();
+    pa.add(nb.identity.node_id, "市联合会", Some(nb.local_addr().unwrap().to_string())).unwrap();
+    pa.find_mut("市联合会").unwrap().grants.insert("*".into(), Grant::Read);
+    pa.save(&na.dir).unwrap();
+    let mut pb = Peers::load(&nb.dir).unwrap();
+    pb.add(na.identity.node_id, "区联合会", Some(na.local_addr().unwrap().to_string())).unwrap();
+    pb.save(&nb.dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_reaches_a_running_peer_live_and_the_status_says_so() {
+    let county = start(federation("锦江区社区社会组织联合会", "510104"));
+    let city = start(federation("成都市社区社会组织联合会", "510100"));
+    pair(&county, &city);
+    let mut arrivals = city.store.subscribe();
+    let mut status = city.daemon.status();
+
+    let mut o = Organization::new("玉林社区夕阳红舞蹈队", Category::CultureSports, LegalStatus::Filed, "510104001002");
+    o.filing_number = "JJ-1".into();
+    let id = o.id.clone();
+    county.store.call(move |s| s.insert(&o).map(|_| ())).await.unwrap();
+
+    // Nobody calls sync: the county's daemon sends the edit after it
+    // settles, or the city's timer fetches it; either way it arrives as a
+    // change from the peer, which is what the UI redraws on.
+    let arrived = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match arrivals.recv().await {
+                Ok(StoreEvent::Changed { origin: Origin::Peer(from), .. }) => break from,
+                Ok(_) => continue,
+                Err(e) => panic!("store events closed: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("the edit arrives within the safety limit");
+    assert_eq!(arrived, "区联合会");
+    let found = city.store.call(move |s| s.get::<Organization>(&id).unwrap()).await;
+    assert_eq!(found.map(|o| o.name), Some("玉林社区夕阳红舞蹈队".to_string()));
+
+    let synced = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if let NodeStatus::Synced { peers_ok, .. } = &*status.borrow_and_update() {
+                if *peers_ok > 0 {
+                    break;
+                }
+            }
+            status.changed().await.unwrap();
+        }
+    })
+    .await;
+    assert!(synced.is_ok(), "the status reports a finished round: {:?}", *status.borrow());
+
+    // "Sync now" runs a round and reports each peer.
+    let round = city.daemon.sync_now().await.unwrap();
+    assert_eq!(round.len(), 1);
+    let summary = round.into_iter().next().unwrap().unwrap();
+    assert_eq!(summary.peer, "区联合会");
+    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_port_falls_back_to_a_free_one_when_allowed() {
+    let first = start(federation("锦江区社区社会组织联合会", "510104"));
+    let taken = first.daemon.node.local_addr().unwrap();
+    let dir = TempDir::new().unwrap();
+    let store = StoreHandle::spawn(Store::open(dir.path()).unwrap());
+    let strict = DaemonConfig::new(taken);
+    assert!(Daemon::start(dir.path().to_path_buf(), store.clone(), strict).is_err(), "serve asked for that port");
+    let mut lenient = DaemonConfig::new(taken);
+    lenient.fallback_port = true;
+    let daemon = Daemon::start(dir.path().to_path_buf(), store, lenient).unwrap();
+    let addr = daemon.node.local_addr().unwrap();
+    assert_ne!(addr.port(), taken.port());
+    assert_eq!(daemon.status().borrow().addr(), addr);
+    // With no peers, "sync now" says so rather than pretending.
+    assert!(daemon.sync_now().await.unwrap().is_empty());
+    assert!(matches!(*daemon.status().borrow(), NodeStatus::NoPeers { .. }));
+}
