@@ -162,7 +162,7 @@ fn check_stored(bytes: &[u8], as_base: bool) {
     let doc_id = seeds().doc_id.clone();
     drop(filled_store(dir.path()));
     {
-        let db = sled::open(dir.path().join("db")).unwrap();
+        let db = open_raw(&dir.path().join("db"));
         let tree = db.open_tree("docs").unwrap();
         let mut key = doc_id.as_str().as_bytes().to_vec();
         if as_base {
@@ -180,6 +180,21 @@ fn check_stored(bytes: &[u8], as_base: bool) {
         store.repair_doc(&doc_id).expect("a damaged document can be dropped for a peer to resend");
     }
     store_still_serves(&mut store);
+}
+
+/// The raw database behind a store just closed: sled's flusher thread may
+/// hold the lock for a moment (Store::open waits for it the same way).
+fn open_raw(path: &Path) -> sled::Db {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(5) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
 }
 
 /// A sync message: applied or refused; refused changes nothing stored.
