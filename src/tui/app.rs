@@ -272,6 +272,7 @@ impl App {
             Mode::SignIn { .. } => Scope::SignIn,
             Mode::Form(_) => Scope::Form,
             Mode::Help { .. } | Mode::Messages { .. } => Scope::Help,
+            Mode::ConfirmExit(_) | Mode::ConfirmQuit(_) | Mode::Text(_) => Scope::Confirm,
             _ => Scope::Popup,
         }
     }

@@ -17,8 +17,10 @@ pub enum Scope {
     Filter,
     /// Filling in a form.
     Form,
-    /// A confirm popup or a picker.
+    /// A picker: a list to choose from.
     Popup,
+    /// A confirm box or a message: nothing to choose.
+    Confirm,
     /// Signing people in to a session.
     SignIn,
     /// The help or message-history overlay.
@@ -33,6 +35,7 @@ impl Scope {
             Scope::Filter => i18n::SCOPE_FILTER,
             Scope::Form => i18n::SCOPE_FORM,
             Scope::Popup => i18n::SCOPE_POPUP,
+            Scope::Confirm => i18n::SCOPE_CONFIRM,
             Scope::SignIn => i18n::SCOPE_SIGN_IN,
             Scope::Help => i18n::SCOPE_HELP,
         }
@@ -227,6 +230,8 @@ pub const BINDINGS: &[Binding] = &[
     b!(Popup, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
     b!(Popup, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择", "↑↓ choose", 3),
     b!(Popup, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(Confirm, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
+    b!(Confirm, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
     b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到", "Enter sign in", 2),
     b!(SignIn, ALL, Action::Cancel, [(Esc, NONE)], "Esc 结束签到", "Esc end sign-in", 2),
     b!(SignIn, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择人员", "↑↓ choose a person", 3),
@@ -261,7 +266,16 @@ pub fn lookup(scope: Scope, tab: usize, key: &KeyEvent) -> Option<Action> {
 /// The help screen's lines: a scope heading (None) then its bindings.
 pub fn help_lines() -> Vec<(Scope, Option<&'static Binding>)> {
     let mut out = Vec::new();
-    for scope in [Scope::Global, Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::SignIn, Scope::Help] {
+    for scope in [
+        Scope::Global,
+        Scope::List,
+        Scope::Filter,
+        Scope::Form,
+        Scope::Popup,
+        Scope::Confirm,
+        Scope::SignIn,
+        Scope::Help,
+    ] {
         out.push((scope, None));
         out.extend(BINDINGS.iter().filter(|b| b.scope == scope && !b.help.0.is_empty()).map(|b| (scope, Some(b))));
     }
@@ -309,7 +323,8 @@ mod tests {
 
     #[test]
     fn no_key_means_two_things_in_one_place() {
-        for scope in [Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::SignIn, Scope::Help] {
+        for scope in [Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::Confirm, Scope::SignIn, Scope::Help]
+        {
             for tab in 0..6 {
                 let mut seen = Vec::new();
                 for b in BINDINGS.iter().filter(|b| applies(b, scope, tab)) {

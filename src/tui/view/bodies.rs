@@ -337,14 +337,16 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             .iter()
             .map(|(k, g)| format!("{k}:{}", if *g == crate::sync::Grant::Write { "rw" } else { "r" }))
             .collect();
-        let mut spans =
-            vec![Span::raw(format!("{}  {}  {}  ", p.name, p.node_id.short(), p.addr.clone().unwrap_or_default()))];
-        spans.push(Span::raw(format!(
-            "{}: {}  ",
+        // Two lines a peer, so an error is not cut off at 80 columns.
+        lines.push(Line::from(vec![
+            Span::styled(p.name.clone(), theme.accent()),
+            Span::raw(format!("  {}  {}  {}", p.node_id.short(), p.addr.clone().unwrap_or_default(), shared.join(" "))),
+        ]));
+        let mut spans = vec![Span::raw(format!(
+            "  {}: {}",
             app.t(i18n::LAST_SYNC),
             p.last_sync.clone().unwrap_or_else(|| "—".into())
-        )));
-        spans.push(Span::raw(shared.join(" ")));
+        ))];
         if let Some(e) = &p.last_error {
             spans.push(Span::styled(format!("  ⚠ {e}"), theme.error()));
         }
@@ -362,7 +364,9 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         )));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_SYNC))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_SYNC))),
         area,
     );
 }

@@ -229,7 +229,9 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
 }
 
 fn message_box(frame: &mut Frame, theme: &Theme, title: &str, text: &str) {
-    let popup = centered(frame.area(), 60, 5);
+    // Tall enough for the wrapped text (CJK is two columns a character).
+    let lines = (UnicodeWidthStr::width(text) as u16).div_ceil(54) + 1;
+    let popup = centered(frame.area(), 60, lines + 3);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(text)
