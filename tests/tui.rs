@@ -469,6 +469,19 @@ fn sorting_cycles_through_name_category_and_party_status() {
 }
 
 #[test]
+fn people_sort_by_name_then_organization() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(11)));
+    let names: Vec<&str> = app.views[1].iter().map(|i| app.data.people[*i].name.as_str()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name");
+    app.update(key(KeyCode::F(11)));
+    let orgs: Vec<&str> = app.views[1].iter().map(|i| app.derived.person_org[*i].as_str()).collect();
+    assert!(orgs.windows(2).all(|w| w[0] <= w[1]), "by organization");
+    assert!(render(&mut app, 80, 24).contains("排序 F11: 组织"));
+}
+
+#[test]
 fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('3')));
@@ -560,6 +573,7 @@ fn people_are_edited_with_roles_ticked_and_the_organization_named() {
     }
     app.update(key(KeyCode::Right));
     app.update(key(KeyCode::Char(' ')));
+    assert!(render(&mut app, 120, 40).contains("◂☑ 联络员▸"), "the pointer shows the choice and its tick");
     app.update(key(KeyCode::Tab));
     clear_field(&mut app);
     typed(&mut app, "不存在的组织");

@@ -6,6 +6,7 @@ mod edit;
 mod lists;
 mod pickers;
 
+pub use lists::SORTS;
 pub use pickers::field_label;
 
 use super::forms::Form;
@@ -220,8 +221,8 @@ pub struct App {
     pub mouse: bool,
     /// Rows a page holds, set by the last draw.
     pub page: usize,
-    /// Organization list order: 0 division, 1 name, 2 category, 3 party status.
-    pub sort: usize,
+    /// Each list's order, an index into `lists::SORTS` of its tab (0: as stored).
+    pub sorts: [usize; 4],
     /// Weeks from the current one shown in the venue view.
     pub week: i64,
     pub hits: Hits,
@@ -249,7 +250,7 @@ impl App {
             monochrome: false,
             mouse: true,
             page: 10,
-            sort: 0,
+            sorts: [0; 4],
             week: 0,
             hits: Hits::default(),
             dirty: true,

@@ -199,7 +199,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, ORGS | PEOPLE | VENUES | TRAININGS, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
-    b!(List, ORGS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
+    b!(List, LISTS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
     b!(List, ALL, Action::Refresh, [(F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", 0),
     b!(Filter, ALL, Action::Confirm, [(Enter, NONE), (Down, NONE)], "Enter 完成筛选", "Enter done", 2),
     b!(Filter, ALL, Action::Cancel, [(Esc, NONE)], "Esc 清除筛选", "Esc clear filter", 2),

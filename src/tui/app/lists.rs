@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// The orders F11 cycles through on each list tab.
+pub const SORTS: [&[T]; 4] = [
+    &[i18n::SORT_DIVISION, i18n::NAME, i18n::CATEGORY, i18n::PARTY],
+    &[i18n::SORT_STORED, i18n::NAME, i18n::ORGANIZATION, i18n::ROLES],
+    &[i18n::SORT_STORED, i18n::NAME],
+    &[i18n::SORT_STORED, i18n::NAME],
+];
+
 impl App {
     /// The list length of the current tab.
     pub(super) fn list_len(&self) -> usize {
@@ -54,16 +62,24 @@ impl App {
         self.org_filter.text = self.filters[ORGS].text().to_string();
         let mut orgs = self.org_filter.apply(&self.data.orgs);
         let rows = &self.data.orgs;
-        match self.sort {
+        match self.sorts[ORGS] {
             1 => orgs.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
             2 => orgs.sort_by_key(|i| (rows[*i].category, rows[*i].division.clone())),
             3 => orgs.sort_by_key(|i| (rows[*i].party_status, rows[*i].division.clone())),
             _ => {}
         }
         let n = needle(PEOPLE);
-        let people = (0..self.data.people.len()).filter(|i| self.derived.person_keys[*i].contains(&n)).collect();
+        let mut people: Vec<usize> =
+            (0..self.data.people.len()).filter(|i| self.derived.person_keys[*i].contains(&n)).collect();
+        let ps = &self.data.people;
+        match self.sorts[PEOPLE] {
+            1 => people.sort_by(|a, b| ps[*a].name.cmp(&ps[*b].name)),
+            2 => people.sort_by(|a, b| self.derived.person_org[*a].cmp(&self.derived.person_org[*b])),
+            3 => people.sort_by_key(|i| ps[*i].roles.first().map(|r| r.code())),
+            _ => {}
+        }
         let n = needle(VENUES);
-        let venues = self
+        let mut venues: Vec<usize> = self
             .data
             .venues
             .iter()
@@ -79,7 +95,7 @@ impl App {
             .map(|(i, _)| i)
             .collect();
         let n = needle(TRAININGS);
-        let trainings = self
+        let mut trainings: Vec<usize> = self
             .data
             .trainings
             .iter()
@@ -94,6 +110,12 @@ impl App {
             })
             .map(|(i, _)| i)
             .collect();
+        if self.sorts[VENUES] == 1 {
+            venues.sort_by(|a, b| self.data.venues[*a].name.cmp(&self.data.venues[*b].name));
+        }
+        if self.sorts[TRAININGS] == 1 {
+            trainings.sort_by(|a, b| self.data.trainings[*a].title.cmp(&self.data.trainings[*b].title));
+        }
         self.views = [orgs, people, venues, trainings];
         for (t, kept) in keep.into_iter().enumerate() {
             let len = self.views[t].len();
@@ -222,8 +244,10 @@ impl App {
                 }
             }
             Action::Sort => {
-                self.sort = (self.sort + 1) % 4;
-                self.refilter();
+                if let Some(sort) = self.sorts.get_mut(self.tab) {
+                    *sort = (*sort + 1) % SORTS[self.tab].len();
+                    self.refilter();
+                }
             }
             Action::Refresh => return vec![Effect::LoadAll],
             _ => self.dirty = false,

@@ -200,17 +200,16 @@ impl App {
         Vec::new()
     }
 
-    /// People matching the sign-in search.
+    /// People matching the sign-in search: name or pinyin initials, from
+    /// the search keys built at load (no pinyin work per keystroke).
     pub fn sign_in_matches(&self, text: &str) -> Vec<&Person> {
         let needle = validate::fold_width(text.trim()).to_lowercase();
         self.data
             .people
             .iter()
-            .filter(|p| {
-                needle.is_empty()
-                    || p.name.contains(&needle)
-                    || crate::domain::query::pinyin_initials(&p.name).contains(&needle)
-            })
+            .zip(&self.derived.person_keys)
+            .filter(|(_, key)| needle.is_empty() || key.split('\u{1}').take(2).any(|k| k.contains(&needle)))
+            .map(|(p, _)| p)
             .collect()
     }
 

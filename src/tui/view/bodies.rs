@@ -90,8 +90,15 @@ fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize)
     (start, shown)
 }
 
+/// "shown n/m", and the order when F11 changed it.
 fn counts(app: &App, shown: usize, all: usize) -> String {
-    format!(" {} {shown}/{all} ", app.t(i18n::SHOWN))
+    let sort = app.sorts.get(app.tab).copied().unwrap_or(0);
+    let order = if sort == 0 {
+        String::new()
+    } else {
+        format!("· {} F11: {} ", app.t(i18n::SORTED), app.t(crate::tui::app::SORTS[app.tab][sort]))
+    };
+    format!(" {} {shown}/{all} {order}", app.t(i18n::SHOWN))
 }
 
 /// The conflict line of a detail pane, whole-record conflicts included.
