@@ -351,6 +351,7 @@ fn people_conflicts_load_with_the_selection_and_whole_record_ones_are_explained(
     app.update(key(KeyCode::F(7)));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("整条记录") && !screen.contains("此记录没有冲突"), "{screen}");
+    snapshot("whole_record_conflict", &mut app);
     app.update(key(KeyCode::Esc));
     let phone = FieldConflict { field: "phone".into(), values: vec!["13800000000".into(), "13900000000".into()] };
     app.update(Event::ConflictsLoaded(person.clone(), vec![phone]));
@@ -737,4 +738,18 @@ fn the_filter_caret_sits_after_the_typed_text_in_the_coverage_view() {
     let before: String = title.chars().take_while(|c| *c != '区').collect();
     let col = unicode_width::UnicodeWidthStr::width(before.as_str()) + 2;
     assert_eq!((cursor.x as usize, cursor.y), (col - 1, 1), "{title}");
+}
+
+#[test]
+fn ctrl_l_in_a_form_relabels_it_and_names_come_from_the_load() {
+    let mut app = loaded();
+    let p = app.data.people.iter().position(|p| p.organization.is_some()).unwrap();
+    let org = app.data.people[p].organization.clone().unwrap();
+    assert_eq!(app.derived.person_org[p], app.org_name(&org).unwrap(), "organization names resolved once per load");
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(4)));
+    app.update(ctrl('l'));
+    assert_eq!(form(&app).value("party_member"), "no");
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("New person") && screen.contains("Party member") && !screen.contains("姓名"), "{screen}");
 }
