@@ -753,3 +753,37 @@ fn ctrl_l_in_a_form_relabels_it_and_names_come_from_the_load() {
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("New person") && screen.contains("Party member") && !screen.contains("姓名"), "{screen}");
 }
+
+#[test]
+fn edits_from_the_forms_update_the_stored_records() {
+    use hubsync::store::Store;
+    use hubsync::tui::runner::execute;
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    let d = DemoData::generate(2021, 8);
+    s.init_federation(&d.federation).unwrap();
+    s.insert_many(&d.orgs).unwrap();
+    let mut p = Person::new("陈洋");
+    p.phone = "13981416249".into();
+    s.insert(&p).unwrap();
+    let mut edited = p.clone();
+    edited.roles = vec![Role::Liaison, Role::Volunteer];
+    edited.organization = Some(d.orgs[0].id.clone());
+    let done = execute(&mut s, Effect::SavePerson { person: Box::new(edited.clone()), new: false });
+    assert!(matches!(done, Some(Event::Done(Ok(_)))));
+    assert_eq!(s.get::<Person>(&p.id).unwrap(), Some(edited));
+    let a = LiaisonAssignment {
+        id: RecordId::random(),
+        person: p.id.clone(),
+        organization: d.orgs[0].id.clone(),
+        role: AssignmentRole::Liaison,
+        dispatched_by: "春熙路街道党工委".into(),
+        from: today(),
+        to: None,
+        end_reason: String::new(),
+    };
+    assert!(matches!(execute(&mut s, Effect::Assign(Box::new(a.clone()))), Some(Event::Done(Ok(_)))));
+    let ended = LiaisonAssignment { to: Some(today()), end_reason: "调任".into(), ..a };
+    assert!(matches!(execute(&mut s, Effect::EndAssignment(Box::new(ended.clone()))), Some(Event::Done(Ok(_)))));
+    assert_eq!(s.get::<LiaisonAssignment>(&ended.id).unwrap(), Some(ended));
+}
