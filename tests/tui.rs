@@ -572,6 +572,10 @@ fn people_are_edited_with_roles_ticked_and_the_organization_named() {
     while form(&app).fields[form(&app).focus].key != "roles" {
         app.update(key(KeyCode::Tab));
     }
+    let roles = form(&app).value("roles").to_string();
+    typed(&mut app, "x");
+    app.update(Event::Paste("会长".into()));
+    assert_eq!(form(&app).value("roles"), roles, "roles are picked, not typed");
     app.update(key(KeyCode::Right));
     app.update(key(KeyCode::Char(' ')));
     assert!(render(&mut app, 120, 40).contains("◂☑ 联络员▸"), "the pointer shows the choice and its tick");

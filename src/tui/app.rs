@@ -345,7 +345,7 @@ impl App {
             }
             Event::Paste(text) => {
                 match &mut self.mode {
-                    Mode::Form(f) => {
+                    Mode::Form(f) if f.fields[f.focus].choices.is_empty() => {
                         f.focused().input.insert_str(&text);
                         f.touched = true;
                     }

@@ -151,6 +151,8 @@ impl App {
                     _ => effect.into_iter().collect(),
                 };
             }
+            // Choices are picked with ←→ and Space, never typed.
+            _ if has_choices => {}
             _ => {
                 if edit_text(&mut form.focused().input, key) {
                     form.touched = true;
