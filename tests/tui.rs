@@ -8,7 +8,9 @@ use hubsync::domain::query::OrgRow;
 use hubsync::domain::report::{Inputs, Report};
 use hubsync::domain::*;
 use hubsync::store::FieldConflict;
+use hubsync::sync::{Grant, NodeId, PeerStatus};
 use hubsync::tui::app::{App, Data, Effect, Event, Mode};
+use hubsync::tui::forms::FormKind;
 use hubsync::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -46,8 +48,30 @@ fn data() -> Data {
         attendance: d.attendance,
         report: Some(report),
         documents: Vec::new(),
-        peers: Vec::new(),
+        peers: peers(),
     }
+}
+
+/// A city federation synced an hour ago and a township whose last try failed.
+fn peers() -> Vec<PeerStatus> {
+    vec![
+        PeerStatus {
+            name: "成都市社区社会组织联合会".into(),
+            node_id: NodeId([7; 32]),
+            addr: Some("10.0.0.2:4433".into()),
+            grants: [("*".to_string(), Grant::Write)].into(),
+            last_sync: Some("2025-11-04 09:12".into()),
+            last_error: None,
+        },
+        PeerStatus {
+            name: "春熙路街道".into(),
+            node_id: NodeId([9; 32]),
+            addr: Some("192.168.1.20:4433".into()),
+            grants: [("orgs".to_string(), Grant::Read)].into(),
+            last_sync: None,
+            last_error: Some("连接超时 (timed out)".into()),
+        },
+    ]
 }
 
 fn key(code: KeyCode) -> Event {
@@ -78,6 +102,20 @@ fn render(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| view::draw(f, app)).unwrap();
     terminal.backend().to_string()
+}
+
+fn form(app: &App) -> &hubsync::tui::forms::Form {
+    match &app.mode {
+        Mode::Form(f) => f,
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+fn clear_field(app: &mut App) {
+    app.update(key(KeyCode::End));
+    for _ in 0..40 {
+        app.update(key(KeyCode::Backspace));
+    }
 }
 
 fn snapshot(name: &str, app: &mut App) {
@@ -137,54 +175,191 @@ fn quitting_asks_only_when_a_form_is_unsaved() {
 }
 
 #[test]
-fn exiting_goes_through_a_confirm_popup_with_date_and_reason() {
+fn exiting_is_a_form_then_a_confirm_popup_naming_the_organization() {
     let mut app = loaded();
-    let id = app.selected_org().unwrap().id.clone();
+    let row = app.selected_org().unwrap().clone();
     app.update(key(KeyCode::F(8)));
-    assert!(matches!(app.mode, Mode::ConfirmExit(_)));
-    assert!(app.update(ctrl('s')).is_empty(), "a reason is required");
+    assert!(matches!(form(&app).kind, FormKind::ExitOrg(_)));
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "a reason is required");
+    assert!(form(&app).fields[1].error.is_some());
     typed(&mut app, "长期不开展活动");
-    let effects = app.update(ctrl('s'));
-    assert_eq!(effects, vec![Effect::ExitOrg { id, date: today(), reason: "长期不开展活动".into() }]);
+    // Enter moves between fields, it does not exit anything.
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "saving the form only asks");
+    assert!(matches!(app.mode, Mode::ConfirmExit(_)));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains(&row.name) && screen.contains("Esc 返回修改"), "{screen}");
+    snapshot("exit_confirm", &mut app);
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("reason"), "长期不开展活动", "cancel goes back to the form as typed");
+    app.update(ctrl('s'));
+    let effects = app.update(key(KeyCode::Enter));
+    assert_eq!(effects, vec![Effect::ExitOrg { id: row.id, date: today(), reason: "长期不开展活动".into() }]);
+}
+
+#[test]
+fn help_and_messages_stack_over_a_form_and_return_to_it() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "玉林社区新舞蹈队");
+    app.update(key(KeyCode::F(1)));
+    assert!(matches!(app.mode, Mode::Help { .. }));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("任何时候") && !screen.contains("Global"), "scope names translated: {screen}");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("name"), "玉林社区新舞蹈队");
+    app.update(ctrl('e'));
+    assert!(matches!(app.mode, Mode::Messages { .. }));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("name"), "玉林社区新舞蹈队");
+    // F1 then Tab reaches the message history, F2 the language: no letters needed.
+    app.update(key(KeyCode::F(1)));
+    app.update(key(KeyCode::Tab));
+    assert!(matches!(app.mode, Mode::Messages { .. }));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::F(2)));
+    assert_eq!(app.lang, Lang::En);
+    app.update(key(KeyCode::F(1)));
+    let f = form(&app);
+    assert_eq!((f.value("name"), f.value("category")), ("玉林社区新舞蹈队", "Other"), "choices follow the language");
+    assert!(render(&mut app, 120, 40).contains("Name"), "labels follow the language");
+}
+
+#[test]
+fn help_scrolls_to_its_last_line() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(1)));
+    render(&mut app, 80, 24);
+    for _ in 0..10 {
+        app.update(key(KeyCode::PageDown));
+    }
+    let Mode::Help { scroll, .. } = app.mode else { panic!() };
+    assert!(scroll > 0);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Tab 帮助/消息记录"), "the last entry is reachable: {screen}");
+    app.update(key(KeyCode::Up));
+    let Mode::Help { scroll: after, .. } = app.mode else { panic!() };
+    assert_eq!(after, scroll - 1, "scrolling back starts from the end, not past it");
+    snapshot("help_scrolled", &mut app);
+}
+
+#[test]
+fn footer_offers_only_what_works_on_the_tab_and_fits() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('5')));
+    let sync = view::footer_text(&app, 200);
+    assert!(sync.contains("F9 立即同步") && sync.contains("F12 邀请码"), "{sync}");
+    assert!(!sync.contains("F3") && !sync.contains("F8") && !sync.contains("F6"), "{sync}");
+    app.update(key(KeyCode::Char('6')));
+    let reports = view::footer_text(&app, 200);
+    assert!(!reports.contains("F4") && !reports.contains("F3"), "{reports}");
+    app.update(key(KeyCode::Char('1')));
+    let narrow = view::footer_text(&app, 80);
+    assert!(unicode_width::UnicodeWidthStr::width(narrow.as_str()) <= 80);
+    assert!(narrow.starts_with("F1 帮助") && narrow.contains("Enter 修改"), "{narrow}");
+    for hint in narrow.split("  ") {
+        assert!(view::footer_text(&app, 200).contains(hint), "whole hints only: {hint}");
+    }
 }
 
 #[test]
 fn filter_narrows_as_you_type_and_esc_clears() {
     let mut app = loaded();
-    let all = app.org_view.len();
+    let all = app.views[0].len();
     app.update(key(KeyCode::F(3)));
     let name = app.data.orgs[5].name.clone();
     typed(&mut app, &name);
-    assert_eq!(app.org_view.len(), 1);
+    assert_eq!(app.views[0].len(), 1);
     assert_eq!(app.selected_org().unwrap().name, name);
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.org_view.len(), all);
+    assert_eq!(app.views[0].len(), all);
 }
 
 #[test]
-fn coverage_view_assigns_a_liaison() {
+fn coverage_view_assigns_a_liaison_from_a_form() {
     let mut app = loaded();
     app.update(key(KeyCode::F(6)));
     assert!(app.org_filter.uncovered);
-    assert!(app.org_view.iter().all(|i| !app.data.orgs[*i].is_covered()));
+    assert!(app.views[0].iter().all(|i| !app.data.orgs[*i].is_covered()));
     let org = app.selected_org().unwrap().id.clone();
     app.update(key(KeyCode::Enter));
-    assert!(matches!(app.mode, Mode::Assign { .. }));
-    let person = app.liaison_candidates()[0].id.clone();
-    assert_eq!(app.update(key(KeyCode::Enter)), vec![Effect::Assign { person, org }]);
+    assert!(matches!(form(&app).kind, FormKind::Assign(_)));
+    let second = app.liaison_candidates()[1].clone();
+    app.update(key(KeyCode::Right));
+    assert_eq!(form(&app).value("person"), second.name);
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "春熙路街道党工委");
+    app.update(key(KeyCode::Tab));
+    clear_field(&mut app);
+    typed(&mut app, "2025-10-01x");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    assert!(form(&app).fields[3].error.is_some(), "a bad date is named at its field");
+    snapshot("liaison_form", &mut app);
+    app.update(key(KeyCode::Backspace));
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::Assign(a)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((&a.person, &a.organization), (&second.id, &org));
+    assert_eq!((a.dispatched_by.as_str(), a.from), ("春熙路街道党工委", NaiveDate::from_ymd_opt(2025, 10, 1).unwrap()));
 }
 
 #[test]
-fn conflicts_are_shown_and_resolved() {
+fn an_assignment_is_ended_from_the_people_tab() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    let (at, person) = app.views[1]
+        .iter()
+        .map(|i| app.data.people[*i].clone())
+        .enumerate()
+        .find(|(_, p)| app.data.liaisons.iter().any(|a| a.person == p.id))
+        .unwrap();
+    app.selected[1] = at;
+    app.update(key(KeyCode::F(8)));
+    assert!(matches!(form(&app).kind, FormKind::EndAssignment(_)));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "调任");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::EndAssignment(a)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((&a.person, a.to, a.end_reason.as_str()), (&person.id, Some(today()), "调任"));
+}
+
+#[test]
+fn conflicts_are_shown_with_labels_and_resolved() {
     let mut app = loaded();
     let org = app.detail.as_ref().unwrap().0.clone();
     let conflicts = vec![FieldConflict { field: "head_name".into(), values: vec!["张三".into(), "李四".into()] }];
     app.update(Event::OrgLoaded(Box::new(org.clone()), conflicts));
     app.update(key(KeyCode::F(7)));
     app.update(key(KeyCode::Down));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("负责人") && !screen.contains("head_name"), "{screen}");
     snapshot("conflicts", &mut app);
     let effects = app.update(key(KeyCode::Enter));
-    assert_eq!(effects, vec![Effect::Resolve { id: org.id, field: "head_name".into(), value: "李四".into() }]);
+    let kind = Collection::Orgs;
+    assert_eq!(effects, vec![Effect::Resolve { kind, id: org.id, field: "head_name".into(), value: "李四".into() }]);
+}
+
+#[test]
+fn people_conflicts_load_with_the_selection_and_whole_record_ones_are_explained() {
+    let mut app = loaded();
+    let effects = app.update(key(KeyCode::Char('2')));
+    let person = app.selected_person().unwrap().id.clone();
+    assert_eq!(effects, vec![Effect::LoadConflicts(Collection::People, person.clone())]);
+    let whole = FieldConflict { field: String::new(), values: vec![serde_json::json!({}), serde_json::json!({})] };
+    app.update(Event::ConflictsLoaded(person.clone(), vec![whole]));
+    app.update(key(KeyCode::F(7)));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("整条记录") && !screen.contains("此记录没有冲突"), "{screen}");
+    snapshot("whole_record_conflict", &mut app);
+    app.update(key(KeyCode::Esc));
+    let phone = FieldConflict { field: "phone".into(), values: vec!["13800000000".into(), "13900000000".into()] };
+    app.update(Event::ConflictsLoaded(person.clone(), vec![phone]));
+    app.update(key(KeyCode::F(7)));
+    assert!(render(&mut app, 80, 24).contains("电话: 13800000000"));
+    let effects = app.update(key(KeyCode::Enter));
+    let value = "13800000000".into();
+    assert_eq!(effects, vec![Effect::Resolve { kind: Collection::People, id: person, field: "phone".into(), value }]);
 }
 
 #[test]
@@ -192,12 +367,19 @@ fn sign_in_mode_signs_people_in_one_after_another() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('4')));
     app.update(key(KeyCode::F(9)));
-    assert!(matches!(app.mode, Mode::SignIn { .. }));
+    assert!(matches!(app.mode, Mode::PickSession { choice: 0, .. }), "the trainer chooses the session");
+    app.update(key(KeyCode::Down));
+    app.update(key(KeyCode::Enter));
+    let Mode::SignIn { session, training, .. } = &app.mode else { panic!("sign-in mode") };
+    let chosen = app.sessions_latest_first(training)[1].0.clone();
+    assert_eq!(session, &chosen, "the chosen session, not the latest");
+    assert!(app.update(key(KeyCode::Enter)).is_empty(), "an empty search signs nobody in");
     let first = app.sign_in_matches("")[0].name.clone();
     typed(&mut app, &first);
+    snapshot("sign_in", &mut app);
     let effects = app.update(key(KeyCode::Enter));
     let [Effect::SignIn(a)] = effects.as_slice() else { panic!("{effects:?}") };
-    assert_eq!(a.hours, 3.0, "credited the session's length");
+    assert_eq!((a.hours, &a.session), (3.0, &chosen), "credited the session's length");
     let Mode::SignIn { input, .. } = &app.mode else { panic!("stays in sign-in mode") };
     assert!(input.text().is_empty(), "ready for the next person");
 }
@@ -249,6 +431,10 @@ fn every_screen_renders() {
     app.update(key(KeyCode::F(1)));
     snapshot("help", &mut app);
     app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "社区");
+    snapshot("filter_active", &mut app);
+    app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::F(4)));
     typed(&mut app, "x");
     app.update(key(KeyCode::Tab));
@@ -258,9 +444,6 @@ fn every_screen_renders() {
     typed(&mut app, "51420000MJH2003664");
     app.update(ctrl('s'));
     snapshot("form_with_errors", &mut app);
-    app.update(key(KeyCode::Esc));
-    app.update(key(KeyCode::F(8)));
-    snapshot("exit_confirm", &mut app);
 }
 
 #[test]
@@ -277,13 +460,26 @@ fn english_and_monochrome() {
 fn sorting_cycles_through_name_category_and_party_status() {
     let mut app = loaded();
     app.update(key(KeyCode::F(11)));
-    let names: Vec<&str> = app.org_view.iter().map(|i| app.data.orgs[*i].name.as_str()).collect();
+    let names: Vec<&str> = app.views[0].iter().map(|i| app.data.orgs[*i].name.as_str()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "by name");
     app.update(key(KeyCode::F(11)));
-    let cats: Vec<_> = app.org_view.iter().map(|i| app.data.orgs[*i].category).collect();
+    let cats: Vec<_> = app.views[0].iter().map(|i| app.data.orgs[*i].category).collect();
     assert!(cats.windows(2).all(|w| w[0] <= w[1]), "by category");
+}
+
+#[test]
+fn people_sort_by_name_then_organization() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(11)));
+    let names: Vec<&str> = app.views[1].iter().map(|i| app.data.people[*i].name.as_str()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name");
+    app.update(key(KeyCode::F(11)));
+    let orgs: Vec<&str> = app.views[1].iter().map(|i| app.derived.person_org[*i].as_str()).collect();
+    assert!(orgs.windows(2).all(|w| w[0] <= w[1]), "by organization");
+    assert!(render(&mut app, 80, 24).contains("排序 F11: 组织"));
 }
 
 #[test]
@@ -294,13 +490,16 @@ fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
     assert!(app.venue_conflicts().len() >= 2);
     app.update(key(KeyCode::F(8)));
     assert!(matches!(app.mode, Mode::CancelBooking { .. }));
+    assert!(render(&mut app, 80, 24).contains("选择要取消的预约"));
     snapshot("cancel_overlap", &mut app);
     app.update(key(KeyCode::Down));
     let second = app.venue_conflicts()[1].id.clone();
     assert_eq!(app.update(key(KeyCode::Enter)), vec![Effect::CancelBooking(second)]);
 
     app.mode = Mode::Browse;
-    app.update(key(KeyCode::Enter));
+    let screen = render(&mut app, 80, 24);
+    assert!(!screen.contains("选择保留的值"), "the cancel picker says what Enter does");
+    app.update(key(KeyCode::F(12)));
     let Mode::Form(f) = &app.mode else { panic!("booking form") };
     assert_eq!(f.value("date"), "2025-11-04");
     app.update(key(KeyCode::Tab));
@@ -317,7 +516,7 @@ fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
     app.update(key(KeyCode::F(4)));
     typed(&mut app, "望江社区党群服务中心");
     let effects = app.update(ctrl('s'));
-    let [Effect::SaveVenue(v)] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::SaveVenue { venue: v, new: true }] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!(v.name, "望江社区党群服务中心");
 }
 
@@ -328,7 +527,7 @@ fn trainings_and_sessions_are_added_from_forms() {
     app.update(key(KeyCode::F(4)));
     typed(&mut app, "社区社会组织财务培训");
     let effects = app.update(ctrl('s'));
-    let [Effect::SaveTraining(t)] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::SaveTraining { training: t, new: true }] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!((t.title.as_str(), t.format), ("社区社会组织财务培训", TrainingFormat::OnSite));
     app.update(Event::Done(Ok("ok".into())));
     app.update(key(KeyCode::F(12)));
@@ -346,12 +545,249 @@ fn peers_are_added_invitations_shown_and_sync_started_from_the_sync_tab() {
     assert!(app.update(ctrl('s')).is_empty());
     let Mode::Form(f) = &app.mode else { panic!() };
     assert!(f.fields[0].error.is_some(), "a bad node id is named at its field");
+    snapshot("peer_form", &mut app);
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::F(12)));
     typed(&mut app, "192.168.1.10:4433");
     assert_eq!(app.update(ctrl('s')), vec![Effect::Invite { addr: "192.168.1.10:4433".into(), write: true }]);
-    app.update(Event::ShowText("ABCDEFG".into()));
-    assert_eq!(app.mode, Mode::Text("ABCDEFG".into()));
+    let code = "HS1-".to_string() + &"Q7ZK4M2XPA9WC3RT".repeat(9);
+    app.update(Event::ShowText(code.clone()));
+    assert_eq!(app.mode, Mode::Text(code));
+    snapshot("invitation_code", &mut app);
     app.update(key(KeyCode::Esc));
     assert_eq!(app.update(key(KeyCode::F(9))), vec![Effect::SyncNow]);
+}
+
+#[test]
+fn people_are_edited_with_roles_ticked_and_the_organization_named() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    let at = app.views[1].iter().position(|i| app.data.people[*i].organization.is_some()).unwrap();
+    app.selected[1] = at;
+    let before = app.selected_person().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    let org_name = app.org_name(before.organization.as_ref().unwrap()).unwrap().to_string();
+    assert_eq!((form(&app).value("name"), form(&app).value("organization")), (before.name.as_str(), org_name.as_str()));
+    // Roles: → to 联络员, Space ticks it.
+    while form(&app).fields[form(&app).focus].key != "roles" {
+        app.update(key(KeyCode::Tab));
+    }
+    let roles = form(&app).value("roles").to_string();
+    typed(&mut app, "x");
+    app.update(Event::Paste("会长".into()));
+    assert_eq!(form(&app).value("roles"), roles, "roles are picked, not typed");
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Char(' ')));
+    assert!(render(&mut app, 120, 40).contains("◂☑ 联络员▸"), "the pointer shows the choice and its tick");
+    app.update(key(KeyCode::Tab));
+    clear_field(&mut app);
+    typed(&mut app, "不存在的组织");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    assert!(form(&app).fields[4].error.as_deref().unwrap().contains("找不到"));
+    snapshot("person_form", &mut app);
+    clear_field(&mut app);
+    typed(&mut app, &org_name);
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::SavePerson { person, new: false }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(person.id, before.id, "the same record, updated");
+    assert!(person.roles.contains(&Role::Liaison) && before.roles.iter().all(|r| person.roles.contains(r)));
+    assert_eq!((&person.phone, &person.organization), (&before.phone, &before.organization));
+}
+
+#[test]
+fn venues_trainings_and_bookings_are_edited_prefilled() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('3')));
+    let venue = app.selected_venue().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("address"), venue.address);
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    clear_field(&mut app);
+    typed(&mut app, "12");
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "a bad division code");
+    snapshot("venue_form", &mut app);
+    app.update(key(KeyCode::Esc));
+    // F6: the bookings of the shown week; Enter edits one.
+    app.update(key(KeyCode::F(6)));
+    assert!(matches!(app.mode, Mode::PickBooking { .. }));
+    let booking = app.week_bookings()[0].clone();
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(form(&app).kind, FormKind::EditBooking(_)));
+    for _ in 0..4 {
+        app.update(key(KeyCode::Tab));
+    }
+    clear_field(&mut app);
+    typed(&mut app, "约五十");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    snapshot("booking_form", &mut app);
+    clear_field(&mut app);
+    typed(&mut app, "45");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::SaveBooking { booking: b, new: false }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((&b.id, b.expected, &b.organization), (&booking.id, Some(45), &booking.organization));
+    app.update(Event::Done(Ok("ok".into())));
+
+    app.update(key(KeyCode::Char('4')));
+    let training = app.selected_training().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    clear_field(&mut app);
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "a title is required");
+    snapshot("training_form", &mut app);
+    typed(&mut app, "党建示范培训(第二期)");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::SaveTraining { training: t, new: false }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((&t.id, &t.sessions, &t.audience), (&training.id, &training.sessions, &training.audience));
+}
+
+#[test]
+fn people_venues_and_trainings_filter_as_you_type() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    let p = app.data.people.iter().find(|p| p.organization.is_some()).unwrap().clone();
+    let initials = hubsync::domain::query::pinyin_initials(&p.name);
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, &initials);
+    assert!(app.views[1]
+        .iter()
+        .all(|i| hubsync::domain::query::pinyin_initials(&app.data.people[*i].name).contains(&initials)));
+    assert!(app.views[1].iter().any(|i| app.data.people[*i].id == p.id));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "联络员");
+    assert!(!app.views[1].is_empty());
+    assert!(app.views[1].iter().all(|i| app.data.people[*i].roles.contains(&Role::Liaison)));
+    app.update(key(KeyCode::Esc));
+    let org = app.org_name(p.organization.as_ref().unwrap()).unwrap().to_string();
+    app.update(Event::Paste(org.clone()));
+    assert!(app.views[1].is_empty() || app.mode == Mode::Browse, "paste types only into a filter");
+    app.update(key(KeyCode::F(3)));
+    app.update(Event::Paste(org));
+    assert!(app.views[1].iter().any(|i| app.data.people[*i].id == p.id));
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char('4')));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "网上");
+    assert_eq!(app.views[3].len(), 1);
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Char('3')));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "zzzz");
+    assert!(app.views[2].is_empty());
+}
+
+#[test]
+fn pasting_a_filter_loads_the_detail_of_the_new_selection() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(3)));
+    let other = app.data.orgs[7].clone();
+    let effects = app.update(Event::Paste(other.name.clone()));
+    assert_eq!(effects, vec![Effect::LoadOrg(other.id)]);
+}
+
+#[test]
+fn the_venue_week_moves_and_speaks_english() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('3')));
+    assert!(render(&mut app, 120, 40).contains("2025-11-03"));
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Right));
+    assert!(render(&mut app, 120, 40).contains("2025-11-17"));
+    app.update(key(KeyCode::Left));
+    app.update(ctrl('l'));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("2025-11-10") && screen.contains("Mon") && !screen.contains(" 一"), "{screen}");
+}
+
+#[test]
+fn the_report_follows_the_ui_language() {
+    let mut app = loaded();
+    assert_eq!(app.update(key(KeyCode::Char('6'))), Vec::new(), "already loaded");
+    assert_eq!(app.update(ctrl('l')), vec![Effect::LoadReport(Lang::En)]);
+    let mut app = App::new(Lang::En, today());
+    app.update(Event::Loaded(Box::new(data())));
+    app.data.report = None;
+    assert_eq!(app.update(key(KeyCode::Char('6'))), vec![Effect::LoadReport(Lang::En)]);
+}
+
+#[test]
+fn a_click_selects_a_tab_or_a_row() {
+    let mut app = loaded();
+    render(&mut app, 120, 40);
+    let (x, _) = app.hits.tabs[2];
+    app.update(Event::Click(x + 1, 0));
+    assert_eq!(app.tab, 2);
+    app.update(key(KeyCode::Char('1')));
+    render(&mut app, 120, 40);
+    let (x0, _, top, _, first) = app.hits.rows.unwrap();
+    let effects = app.update(Event::Click(x0 + 2, top + 4));
+    assert_eq!(app.selected[0], first + 4);
+    assert_eq!(effects, vec![Effect::LoadOrg(app.selected_org().unwrap().id.clone())]);
+    let screen = render(&mut app, 120, 40);
+    let row = screen.lines().nth(usize::from(top + 4)).unwrap();
+    assert!(row.contains(&app.selected_org().unwrap().name), "{row}");
+}
+
+#[test]
+fn the_filter_caret_sits_after_the_typed_text_in_the_coverage_view() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(6)));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "社区");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+    let cursor = terminal.get_cursor_position().unwrap();
+    let title = terminal.backend().to_string().lines().nth(1).unwrap().to_string();
+    let before: String = title.chars().take_while(|c| *c != '区').collect();
+    let col = unicode_width::UnicodeWidthStr::width(before.as_str()) + 2;
+    assert_eq!((cursor.x as usize, cursor.y), (col - 1, 1), "{title}");
+}
+
+#[test]
+fn ctrl_l_in_a_form_relabels_it_and_names_come_from_the_load() {
+    let mut app = loaded();
+    let p = app.data.people.iter().position(|p| p.organization.is_some()).unwrap();
+    let org = app.data.people[p].organization.clone().unwrap();
+    assert_eq!(app.derived.person_org[p], app.org_name(&org).unwrap(), "organization names resolved once per load");
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(4)));
+    app.update(ctrl('l'));
+    assert_eq!(form(&app).value("party_member"), "no");
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("New person") && screen.contains("Party member") && !screen.contains("姓名"), "{screen}");
+}
+
+#[test]
+fn edits_from_the_forms_update_the_stored_records() {
+    use hubsync::store::Store;
+    use hubsync::tui::runner::execute;
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    let d = DemoData::generate(2021, 8);
+    s.init_federation(&d.federation).unwrap();
+    s.insert_many(&d.orgs).unwrap();
+    let mut p = Person::new("陈洋");
+    p.phone = "13981416249".into();
+    s.insert(&p).unwrap();
+    let mut edited = p.clone();
+    edited.roles = vec![Role::Liaison, Role::Volunteer];
+    edited.organization = Some(d.orgs[0].id.clone());
+    let done = execute(&mut s, Effect::SavePerson { person: Box::new(edited.clone()), new: false });
+    assert!(matches!(done, Some(Event::Done(Ok(_)))));
+    assert_eq!(s.get::<Person>(&p.id).unwrap(), Some(edited));
+    let a = LiaisonAssignment {
+        id: RecordId::random(),
+        person: p.id.clone(),
+        organization: d.orgs[0].id.clone(),
+        role: AssignmentRole::Liaison,
+        dispatched_by: "春熙路街道党工委".into(),
+        from: today(),
+        to: None,
+        end_reason: String::new(),
+    };
+    assert!(matches!(execute(&mut s, Effect::Assign(Box::new(a.clone()))), Some(Event::Done(Ok(_)))));
+    let ended = LiaisonAssignment { to: Some(today()), end_reason: "调任".into(), ..a };
+    assert!(matches!(execute(&mut s, Effect::EndAssignment(Box::new(ended.clone()))), Some(Event::Done(Ok(_)))));
+    assert_eq!(s.get::<LiaisonAssignment>(&ended.id).unwrap(), Some(ended));
 }

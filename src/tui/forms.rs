@@ -1,36 +1,106 @@
 //! Forms: fields built from the domain's field specs, with select lists for
 //! vocabularies. What was typed stays on a validation error; each error sits
-//! next to its field.
+//! next to its field. Labels and choices are kept in both languages so a
+//! language switch relabels an open form without losing what was typed.
 
 use super::i18n::{self, T};
 use super::widgets::TextInput;
 use crate::domain::input::{self, FieldSpec};
 use crate::domain::*;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
     NewOrg,
     EditOrg(Box<Organization>),
     NewPerson,
+    EditPerson(Box<Person>),
     NewFederation,
     ExitOrg(RecordId),
     NewVenue,
+    EditVenue(Box<Venue>),
     NewBooking(RecordId),
+    EditBooking(Box<Booking>),
     NewTraining,
+    EditTraining(Box<Training>),
     NewSession(RecordId),
     NewPeer,
     NewInvite,
+    /// Dispatching an instructor or liaison to an organization.
+    Assign(RecordId),
+    /// Ending one of a person's assignments.
+    EndAssignment(RecordId),
+}
+
+/// A choice in both languages: a vocabulary label or a record's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice(pub Cow<'static, str>, pub Cow<'static, str>);
+
+impl Choice {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.0,
+            Lang::En => &self.1,
+        }
+    }
+
+    /// A name, the same in both languages.
+    pub fn name(name: &str) -> Choice {
+        Choice(Cow::Owned(name.to_string()), Cow::Owned(name.to_string()))
+    }
+}
+
+impl From<T> for Choice {
+    fn from(t: T) -> Choice {
+        Choice(Cow::Borrowed(t.0), Cow::Borrowed(t.1))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormField {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: T,
     pub input: TextInput,
-    /// Labels to cycle through with ←/→ (empty for free text).
-    pub choices: Vec<&'static str>,
+    /// Choices to cycle through with ←/→ (empty for free text).
+    pub choices: Vec<Choice>,
+    /// Several choices may be ticked (Space); the input holds them joined.
+    pub multi: bool,
+    /// The choice ←/→ points at in a multi-select.
+    pub cursor: usize,
     pub required: bool,
     pub error: Option<String>,
+}
+
+impl FormField {
+    pub fn text(key: &'static str, label: T, text: &str, required: bool) -> FormField {
+        FormField {
+            key,
+            label,
+            input: TextInput::new(text),
+            choices: Vec::new(),
+            multi: false,
+            cursor: 0,
+            required,
+            error: None,
+        }
+    }
+
+    pub fn select(key: &'static str, label: T, text: &str, required: bool, choices: Vec<Choice>) -> FormField {
+        FormField { choices, ..FormField::text(key, label, text, required) }
+    }
+
+    pub fn multi(key: &'static str, label: T, text: &str, choices: Vec<Choice>) -> FormField {
+        FormField { choices, multi: true, ..FormField::text(key, label, text, false) }
+    }
+
+    /// The labels ticked in a multi-select, as typed or toggled.
+    pub fn ticked(&self, lang: Lang) -> Vec<&str> {
+        self.choices.iter().map(|c| c.get(lang)).filter(|c| self.is_ticked(c)).collect()
+    }
+
+    fn is_ticked(&self, label: &str) -> bool {
+        self.input.text().split([',', '，', '、', ';', '；']).any(|p| p.trim() == label)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,41 +115,54 @@ pub struct Form {
     pub touched: bool,
 }
 
-fn labels<V: Vocabulary>(lang: Lang) -> Vec<&'static str> {
-    V::all().iter().map(|v| v.label(lang)).collect()
+/// A vocabulary's labels in both languages.
+pub fn vocab<V: Vocabulary>() -> Vec<Choice> {
+    V::all().iter().map(|v| T(v.zh(), v.en()).into()).collect()
 }
 
-fn choices_for(key: &str, lang: Lang) -> Vec<&'static str> {
-    let yes_no = match lang {
-        Lang::Zh => vec!["是", "否"],
-        Lang::En => vec!["yes", "no"],
-    };
+pub const YES_NO: [T; 2] = [T("是", "yes"), T("否", "no")];
+
+pub fn yes_no(value: bool, lang: Lang) -> &'static str {
+    YES_NO[usize::from(!value)].get(lang)
+}
+
+pub fn yes_no_choices() -> Vec<Choice> {
+    YES_NO.iter().map(|t| (*t).into()).collect()
+}
+
+fn blank_then(v: Vec<Choice>) -> Vec<Choice> {
+    std::iter::once(T("", "").into()).chain(v).collect()
+}
+
+fn choices_for(key: &str) -> Vec<Choice> {
     match key {
-        "category" => labels::<Category>(lang),
-        "service_type" => std::iter::once("").chain(labels::<ServiceType>(lang)).collect(),
-        "legal_status" => labels::<LegalStatus>(lang),
-        "party_status" => labels::<PartyStatus>(lang),
-        "party_in_charter" | "party_member" => yes_no,
-        "incubation_level" => std::iter::once("").chain(labels::<Level>(lang)).collect(),
-        "lifecycle" => vec![Lifecycle::Active.label(lang), Lifecycle::Dormant.label(lang)],
-        "level" => labels::<Level>(lang),
-        "social_worker_grade" => std::iter::once("").chain(labels::<SocialWorkerGrade>(lang)).collect(),
+        "category" => vocab::<Category>(),
+        "service_type" => blank_then(vocab::<ServiceType>()),
+        "legal_status" => vocab::<LegalStatus>(),
+        "party_status" => vocab::<PartyStatus>(),
+        "party_in_charter" | "party_member" => yes_no_choices(),
+        "incubation_level" => blank_then(vocab::<Level>()),
+        "lifecycle" => vocab::<Lifecycle>().into_iter().take(2).collect(),
+        "level" => vocab::<Level>(),
+        "social_worker_grade" => blank_then(vocab::<SocialWorkerGrade>()),
+        "kind" => vocab::<VenueKind>(),
         _ => Vec::new(),
     }
 }
 
-fn field(spec: &FieldSpec, text: String, lang: Lang) -> FormField {
-    FormField {
-        key: spec.key,
-        label: spec.label(lang),
-        input: TextInput::new(&text),
-        choices: choices_for(spec.key, lang),
-        required: spec.required,
-        error: None,
+pub fn spec_field(spec: &FieldSpec, text: String) -> FormField {
+    let label = T(spec.zh, spec.en);
+    match spec.key {
+        "roles" => FormField::multi(spec.key, label, &text, vocab::<Role>()),
+        key => FormField::select(key, label, &text, spec.required, choices_for(key)),
     }
 }
 
 impl Form {
+    pub fn new(kind: FormKind, title: T, fields: Vec<FormField>) -> Form {
+        Form { kind, title, fields, focus: 0, message: None, touched: false }
+    }
+
     pub fn new_org(lang: Lang, division: &str) -> Form {
         let mut blank = Organization::new("", Category::Other, LegalStatus::Filed, division);
         blank.name.clear();
@@ -93,66 +176,49 @@ impl Form {
     }
 
     fn org(lang: Lang, org: &Organization, kind: FormKind, title: T) -> Form {
-        let fields =
-            input::ORG_FIELDS.iter().map(|s| field(s, input::org_field_text(org, s.key, lang), lang)).collect();
-        Form { kind, title, fields, focus: 0, message: None, touched: false }
+        let fields = input::ORG_FIELDS.iter().map(|s| spec_field(s, input::org_field_text(org, s.key, lang))).collect();
+        Form::new(kind, title, fields)
     }
 
     pub fn new_person(lang: Lang) -> Form {
-        let fields = input::PERSON_FIELDS
-            .iter()
-            .filter(|s| s.key != "organization")
-            .map(|s| {
-                field(s, if s.key == "party_member" { choices_for(s.key, lang)[1].into() } else { String::new() }, lang)
-            })
-            .collect();
-        Form {
-            kind: FormKind::NewPerson,
-            title: i18n::FORM_NEW_PERSON,
-            fields,
-            focus: 0,
-            message: None,
-            touched: false,
-        }
+        Form::person(lang, &Person::new(""), "", FormKind::NewPerson, i18n::FORM_NEW_PERSON)
+    }
+
+    /// `org_name`: the name of the person's organization, typed to change it.
+    pub fn edit_person(lang: Lang, p: &Person, org_name: &str) -> Form {
+        Form::person(lang, p, org_name, FormKind::EditPerson(Box::new(p.clone())), i18n::FORM_EDIT_PERSON)
+    }
+
+    fn person(lang: Lang, p: &Person, org_name: &str, kind: FormKind, title: T) -> Form {
+        let text = |key: &str| match key {
+            "name" => p.name.clone(),
+            "phone" => p.phone.clone(),
+            "party_member" => yes_no(p.party_member, lang).into(),
+            "roles" => code_list::labels(&p.roles, lang),
+            "organization" => org_name.into(),
+            "social_worker_grade" => p.social_worker_grade.map_or(String::new(), |g| g.label(lang).into()),
+            "notes" => p.notes.clone(),
+            _ => String::new(),
+        };
+        let fields = input::PERSON_FIELDS.iter().map(|s| spec_field(s, text(s.key))).collect();
+        Form::new(kind, title, fields)
     }
 
     pub fn new_federation(lang: Lang) -> Form {
-        let spec = |key, t: T, required| FormField {
-            key,
-            label: t.get(lang),
-            input: TextInput::default(),
-            choices: choices_for(key, lang),
-            required,
-            error: None,
-        };
-        let mut fields = vec![
-            spec("name", i18n::NAME, true),
-            spec("level", i18n::FIELD_LEVEL, true),
-            spec("division", i18n::FIELD_DIVISION, true),
+        let fields = vec![
+            FormField::text("name", i18n::NAME, "", true),
+            FormField::select("level", i18n::FIELD_LEVEL, Level::County.label(lang), true, choices_for("level")),
+            FormField::text("division", i18n::FIELD_DIVISION, "", true),
         ];
-        fields[1].input.set(Level::County.label(lang));
-        Form {
-            kind: FormKind::NewFederation,
-            title: i18n::FORM_NEW_FED,
-            fields,
-            focus: 0,
-            message: None,
-            touched: false,
-        }
+        Form::new(FormKind::NewFederation, i18n::FORM_NEW_FED, fields)
     }
 
-    pub fn exit_org(lang: Lang, id: RecordId, today: chrono::NaiveDate) -> Form {
-        let mk = |key, t: T, text: String| FormField {
-            key,
-            label: t.get(lang),
-            input: TextInput::new(&text),
-            choices: Vec::new(),
-            required: true,
-            error: None,
-        };
-        let fields =
-            vec![mk("date", i18n::FIELD_DATE, today.to_string()), mk("reason", i18n::FIELD_REASON, String::new())];
-        Form { kind: FormKind::ExitOrg(id), title: i18n::FORM_EXIT, fields, focus: 1, message: None, touched: false }
+    pub fn exit_org(id: RecordId, today: chrono::NaiveDate) -> Form {
+        let fields = vec![
+            FormField::text("date", i18n::FIELD_DATE, &today.to_string(), true),
+            FormField::text("reason", i18n::FIELD_REASON, "", true),
+        ];
+        Form { focus: 1, ..Form::new(FormKind::ExitOrg(id), i18n::FORM_EXIT, fields) }
     }
 
     pub fn value(&self, key: &str) -> &str {
@@ -163,39 +229,62 @@ impl Form {
         &mut self.fields[self.focus]
     }
 
-    /// ←/→ on a select field moves through its choices.
-    pub fn cycle(&mut self, step: isize) {
+    /// ←/→ on a select field moves through its choices; on a multi-select
+    /// it moves the pointer that Space ticks.
+    pub fn cycle(&mut self, step: isize, lang: Lang) {
         let f = &mut self.fields[self.focus];
-        if f.choices.is_empty() {
+        let n = f.choices.len() as isize;
+        if n == 0 {
             return;
         }
-        let at = f.choices.iter().position(|c| *c == f.input.text()).map_or(0, |i| i as isize);
-        let n = f.choices.len() as isize;
+        if f.multi {
+            f.cursor = ((f.cursor as isize + step) % n + n) as usize % n as usize;
+            return;
+        }
+        let at = f.choices.iter().position(|c| c.get(lang) == f.input.text()).map_or(0, |i| i as isize);
         let next = ((at + step) % n + n) % n;
-        f.input.set(f.choices[next as usize]);
+        let text = f.choices[next as usize].get(lang).to_string();
+        f.input.set(&text);
         self.touched = true;
     }
 
-    pub(crate) fn reset_errors(&mut self) {
-        self.clear_errors();
+    /// Space on a multi-select ticks or unticks the choice under the pointer.
+    pub fn toggle(&mut self, lang: Lang) {
+        let f = &mut self.fields[self.focus];
+        let Some(at) = f.choices.get(f.cursor).map(|c| c.get(lang).to_string()) else { return };
+        let was = f.is_ticked(&at);
+        // Keep the vocabulary's order, whatever the order of ticking.
+        let order: Vec<&str> =
+            f.choices.iter().map(|c| c.get(lang)).filter(|c| if *c == at { !was } else { f.is_ticked(c) }).collect();
+        let text = order.join(if lang == Lang::Zh { "、" } else { ", " });
+        f.input.set(&text);
+        f.error = None;
+        self.touched = true;
     }
 
-    pub(crate) fn mark(&mut self, key: &str, message: String) {
-        self.set_error(key, message);
+    /// After a language switch: choice values follow into the new language.
+    pub fn relabel(&mut self, from: Lang, to: Lang) {
+        for f in &mut self.fields {
+            if f.multi {
+                let ticked: Vec<&str> =
+                    f.choices.iter().filter(|c| f.is_ticked(c.get(from))).map(|c| c.get(to)).collect();
+                let text = ticked.join(if to == Lang::Zh { "、" } else { ", " });
+                f.input.set(&text);
+            } else if let Some(c) = f.choices.iter().find(|c| c.get(from) == f.input.text()) {
+                let text = c.get(to).to_string();
+                f.input.set(&text);
+            }
+        }
     }
 
-    pub(crate) fn complete(&mut self, lang: Lang) -> bool {
-        self.finish(lang)
-    }
-
-    fn clear_errors(&mut self) {
+    pub(crate) fn clear_errors(&mut self) {
         self.message = None;
         for f in &mut self.fields {
             f.error = None;
         }
     }
 
-    fn set_error(&mut self, key: &str, message: String) {
+    pub(crate) fn mark(&mut self, key: &str, message: String) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.error = Some(message);
         } else {
@@ -203,7 +292,8 @@ impl Form {
         }
     }
 
-    fn finish(&mut self, lang: Lang) -> bool {
+    /// Marks empty required fields; true when nothing is wrong.
+    pub(crate) fn complete(&mut self, lang: Lang) -> bool {
         for f in &mut self.fields {
             if f.required && f.input.text().trim().is_empty() && f.error.is_none() {
                 f.error = Some(i18n::REQUIRED.get(lang).into());
@@ -219,6 +309,20 @@ impl Form {
         bad.is_none() && self.message.is_none()
     }
 
+    pub(crate) fn parsed<V>(&mut self, key: &str, parse: impl FnOnce(&str) -> Result<V, String>) -> Option<V> {
+        match parse(self.value(key)) {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.mark(key, m);
+                None
+            }
+        }
+    }
+
+    fn texts(&self) -> Vec<(&'static str, String)> {
+        self.fields.iter().map(|f| (f.key, f.input.text().to_string())).collect()
+    }
+
     /// The organization the form describes, or the form with its errors marked.
     pub fn to_org(&mut self, lang: Lang, default_division: &str) -> Option<Organization> {
         self.clear_errors();
@@ -226,44 +330,42 @@ impl Form {
             FormKind::EditOrg(o) => (**o).clone(),
             _ => Organization::new("", Category::Other, LegalStatus::Filed, default_division),
         };
-        let values: Vec<(&'static str, String)> =
-            self.fields.iter().map(|f| (f.key, f.input.text().to_string())).collect();
-        for (key, text) in values {
+        for (key, text) in self.texts() {
             if let Err(m) = input::set_org_field(&mut org, key, &text) {
-                self.set_error(key, m);
+                self.mark(key, m);
             }
         }
         if self.fields.iter().all(|f| f.error.is_none()) {
             for p in org.validate().into_iter().filter(|p| p.severity == Severity::Error) {
-                self.set_error(p.field, p.message);
+                self.mark(p.field, p.message);
             }
         }
-        self.finish(lang).then_some(org)
+        self.complete(lang).then_some(org)
     }
 
-    pub fn to_person(&mut self, lang: Lang) -> Option<Person> {
+    /// `org`: the organization field resolved by the caller (who holds the list).
+    pub fn to_person(&mut self, lang: Lang, org: Result<Option<RecordId>, String>) -> Option<Person> {
         self.clear_errors();
-        let mut p = Person::new("");
-        let values: Vec<(&'static str, String)> =
-            self.fields.iter().map(|f| (f.key, f.input.text().to_string())).collect();
-        for (key, text) in values {
+        let mut p = match &self.kind {
+            FormKind::EditPerson(p) => (**p).clone(),
+            _ => Person::new(""),
+        };
+        for (key, text) in self.texts() {
             if let Err(m) = input::set_person_field(&mut p, key, &text) {
-                self.set_error(key, m);
+                self.mark(key, m);
             }
         }
-        self.finish(lang).then_some(p)
+        match org {
+            Ok(o) => p.organization = o,
+            Err(m) => self.mark("organization", m),
+        }
+        self.complete(lang).then_some(p)
     }
 
     pub fn to_federation(&mut self, lang: Lang) -> Option<Federation> {
         self.clear_errors();
-        let level = Level::parse(self.value("level"));
-        let division = validate::check_division(self.value("division"));
-        if let Err(e) = &level {
-            self.set_error("level", e.to_string());
-        }
-        if let Err(e) = &division {
-            self.set_error("division", e.to_string());
-        }
+        let level = self.parsed("level", |t| Level::parse(t).map_err(|e| e.to_string()));
+        let division = self.parsed("division", |t| validate::check_division(t).map_err(|e| e.to_string()));
         let fed = Federation {
             id: RecordId::random(),
             name: validate::normalize_name(self.value("name")),
@@ -273,17 +375,14 @@ impl Form {
             contact_name: String::new(),
             contact_phone: String::new(),
         };
-        self.finish(lang).then_some(fed)
+        self.complete(lang).then_some(fed)
     }
 
     /// (date, reason) of an exit form.
     pub fn to_exit(&mut self, lang: Lang) -> Option<(chrono::NaiveDate, String)> {
         self.clear_errors();
-        let date = validate::parse_date(self.value("date"));
-        if let Err(e) = &date {
-            self.set_error("date", e.0.clone());
-        }
+        let date = self.parsed("date", |t| validate::parse_date(t).map_err(|e| e.0));
         let reason = self.value("reason").trim().to_string();
-        self.finish(lang).then(|| (date.ok(), reason)).and_then(|(d, r)| d.map(|d| (d, r)))
+        (self.complete(lang) && date.is_some()).then(|| (date.expect("checked"), reason))
     }
 }

@@ -34,6 +34,9 @@ pub const ORGANIZATION: T = T("组织", "Organization");
 pub const DETAIL: T = T("详情", "Details");
 pub const FILTER: T = T("筛选", "Filter");
 pub const SHOWN: T = T("显示", "shown");
+pub const SORTED: T = T("排序", "order");
+pub const SORT_DIVISION: T = T("区划", "division");
+pub const SORT_STORED: T = T("录入顺序", "as entered");
 pub const LOADING: T = T("正在读取…", "Loading…");
 pub const NO_FEDERATION: T = T("尚未创建联合会", "No federation yet");
 pub const NODE: T = T("本机", "This node");
@@ -42,12 +45,31 @@ pub const SYNC_IDLE: T = T("离线", "offline");
 pub const FORM_NEW_ORG: T = T("新增组织", "New organization");
 pub const FORM_EDIT_ORG: T = T("修改组织", "Edit organization");
 pub const FORM_NEW_PERSON: T = T("新增人员", "New person");
+pub const FORM_EDIT_PERSON: T = T("修改人员", "Edit person");
+pub const FORM_EDIT_VENUE: T = T("修改场地", "Edit venue");
+pub const FORM_EDIT_BOOKING: T = T("修改预约", "Edit booking");
+pub const FORM_EDIT_TRAINING: T = T("修改培训", "Edit training");
+pub const FORM_ASSIGN: T = T("选派党建工作指导员/联络员", "Dispatch an instructor or liaison");
+pub const FORM_END_ASSIGNMENT: T = T("结束选派", "End an assignment");
+pub const FIELD_PERSON: T = T("人员", "Person");
+pub const FIELD_ROLE: T = T("选派类型", "Role");
+pub const FIELD_DISPATCHED_BY: T = T("选派单位", "Dispatched by");
+pub const FIELD_FROM: T = T("开始日期", "From");
+pub const FIELD_TO: T = T("结束日期", "Until");
+pub const FIELD_ASSIGNMENT: T = T("选派到", "Assignment");
+pub const FIELD_EXPECTED: T = T("预计人数", "Expected");
+pub const FIELD_AUDIENCE: T = T("对象", "Audience");
+pub const END_BEFORE_FROM: T = T("结束日期早于开始日期", "Ends before it starts");
+pub const NO_ORG_NAMED: T = T("找不到该组织(请输入完整名称)", "No organization by that name (type the full name)");
+pub const MANY_ORGS_NAMED: T = T("有多个组织匹配,请输入完整名称", "Several organizations match; type the full name");
+pub const NO_ACTIVE_ASSIGNMENT: T = T("此人没有进行中的选派", "This person has no current assignment");
+pub const NO_CANDIDATES: T =
+    T("还没有指导员或联络员:先在人员页新增并勾选角色", "No instructors or liaisons yet: add a person with that role");
 pub const FORM_NEW_FED: T = T("创建联合会", "Create federation");
 pub const FORM_EXIT: T = T("组织退出(记录保留)", "Exit organization (record kept)");
-pub const FORM_HINT: T = T(
-    "Tab/↑↓ 切换字段  ←→ 选择选项  Ctrl-S/F2 保存  Esc 取消",
-    "Tab/↑↓ field  ←→ choose option  Ctrl-S/F2 save  Esc cancel",
-);
+pub const FORM_HINT: T =
+    T("Tab/↑↓ 切换字段  ←→ 选择选项  F2 保存  Esc 取消", "Tab/↑↓ field  ←→ choose option  F2 save  Esc cancel");
+pub const MULTI_HINT: T = T("←→ 移动  空格 勾选", "←→ move  Space tick");
 pub const FORM_NEW_VENUE: T = T("新增场地", "New venue");
 pub const FORM_NEW_BOOKING: T = T("预约场地", "Book the venue");
 pub const FORM_NEW_TRAINING: T = T("新增培训", "New training");
@@ -69,6 +91,13 @@ pub const INVITE_CODE: T =
     T("邀请码(一次有效,对方运行 hubsync join 邀请码)", "Invitation code (works once: hubsync join CODE)");
 pub const SYNCING: T = T("正在同步…", "Syncing…");
 pub const CANCEL_BOOKING: T = T("取消哪一个冲突的预约?", "Cancel which overlapping booking?");
+pub const CANCEL_HINT: T =
+    T("↑↓ 选择要取消的预约  Enter 取消它  Esc 返回", "↑↓ choose the booking to cancel  Enter cancels it  Esc back");
+pub const PICK_BOOKING: T = T("修改哪一个预约?", "Edit which booking?");
+pub const PICK_BOOKING_HINT: T = T("↑↓ 选择  Enter 修改  Esc 返回", "↑↓ choose  Enter edit  Esc back");
+pub const NO_BOOKINGS_WEEK: T = T("这一周没有预约", "No bookings this week");
+pub const PICK_SESSION: T = T("为哪一课次签到?", "Sign in to which session?");
+pub const PICK_SESSION_HINT: T = T("↑↓ 选择课次  Enter 开始签到  Esc 返回", "↑↓ choose  Enter start sign-in  Esc back");
 pub const NO_CONFLICT_HERE: T = T("此场地没有冲突的预约", "No overlapping bookings at this venue");
 pub const FIELD_DATE: T = T("日期", "Date");
 pub const FIELD_REASON: T = T("原因", "Reason");
@@ -77,8 +106,9 @@ pub const FIELD_DIVISION: T = T("行政区划代码", "Division code");
 pub const REQUIRED: T = T("必填", "required");
 pub const SAVED: T = T("已保存", "Saved");
 pub const EXITED: T = T("组织已退出,记录保留", "Organization exited; record kept");
-pub const CONFIRM_EXIT: T =
-    T("确认让该组织退出吗? Enter 确认 / Esc 取消", "Exit this organization? Enter confirm / Esc cancel");
+pub const CONFIRM_EXIT_TITLE: T = T("确认组织退出", "Confirm the exit");
+pub const CONFIRM_EXIT: T = T("确认让以下组织退出?记录会保留。", "Exit this organization? Its record is kept.");
+pub const CONFIRM_EXIT_KEYS: T = T("Enter/F2 确认退出 · Esc 返回修改", "Enter/F2 exit it · Esc back to the form");
 pub const CONFIRM_QUIT: T =
     T("表单未保存,确定退出吗? Enter 退出 / Esc 返回", "The form is unsaved. Quit anyway? Enter quit / Esc back");
 pub const FIX_FIELDS: T = T("请修正标红的字段", "Please fix the fields marked in red");
@@ -97,9 +127,16 @@ pub const CONFLICTS: T = T("并发修改冲突", "Conflicting edits");
 pub const NO_CONFLICTS: T = T("此记录没有冲突", "No conflicts on this record");
 pub const CONFLICT_HINT: T =
     T("↑↓ 选择保留的值  Enter 确认  Esc 返回", "↑↓ choose the value to keep  Enter confirm  Esc back");
+pub const WHOLE_RECORD: T = T("整条记录", "Whole record");
+pub const WHOLE_RECORD_NOTE: T = T(
+    "此记录被两台设备各自新建,显示的是其中一个版本;整条记录的冲突无法在此选择,其余版本保留在同步数据中。",
+    "This record was created on two devices; one version is shown. A whole-record conflict cannot be settled here; the other versions stay in the synced data.",
+);
 pub const RESOLVED: T = T("冲突已解决", "Conflict resolved");
 
-pub const WEEK: T = T("本周预约", "Bookings this week");
+pub const WEEK: T = T("一周预约", "Bookings of the week");
+pub const WEEKDAYS: [T; 7] =
+    [T("一", "Mon"), T("二", "Tue"), T("三", "Wed"), T("四", "Thu"), T("五", "Fri"), T("六", "Sat"), T("日", "Sun")];
 pub const CONFLICT_MARK: T = T("⚠ 冲突", "⚠ overlap");
 pub const SESSIONS: T = T("课次", "Sessions");
 pub const SIGN_IN: T =
@@ -125,6 +162,19 @@ pub const BY_STATUS: T = T("按法律状态", "By legal status");
 pub const BOOKING_CONFLICTS: T = T("预约冲突", "Booking conflicts");
 pub const ATTENDANCE_RATE: T = T("培训出勤率", "Attendance rate");
 
-pub const HELP_TITLE: T = T("按键帮助 (Esc 关闭)", "Keys (Esc closes)");
-pub const MESSAGES: T = T("消息记录", "Message history");
+pub const HELP_TITLE: T = T(
+    "按键帮助  ↑↓ 滚动 · F2 中/英文 · Tab 消息记录 · Esc 关闭",
+    "Keys  ↑↓ scroll · F2 中/English · Tab messages · Esc close",
+);
+pub const SCOPE_GLOBAL: T = T("任何时候", "Anywhere");
+pub const SCOPE_LIST: T = T("浏览列表", "Browsing a list");
+pub const SCOPE_FILTER: T = T("输入筛选", "Typing a filter");
+pub const SCOPE_FORM: T = T("填写表单", "Filling in a form");
+pub const SCOPE_POPUP: T = T("选择框", "Picker");
+pub const SCOPE_CONFIRM: T = T("确认框/提示框", "Confirm or message box");
+pub const SCOPE_SIGN_IN: T = T("签到模式", "Sign-in");
+pub const SCOPE_HELP: T = T("帮助/消息记录", "Help and messages");
+pub const NO_MESSAGES: T = T("还没有消息", "No messages yet");
+pub const MESSAGES: T =
+    T("消息记录  ↑↓ 滚动 · Tab 帮助 · Esc 关闭", "Message history  ↑↓ scroll · Tab help · Esc close");
 pub const ERROR: T = T("错误", "Error");

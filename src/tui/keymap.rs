@@ -3,7 +3,7 @@
 //! (F-keys, arrows, Enter, Esc, Tab, Ctrl), because an input method
 //! swallows letters; letter keys are extras.
 
-use super::i18n::T;
+use super::i18n::{self, T};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where a binding applies.
@@ -17,8 +17,29 @@ pub enum Scope {
     Filter,
     /// Filling in a form.
     Form,
-    /// A confirm popup or a picker.
+    /// A picker: a list to choose from.
     Popup,
+    /// A confirm box or a message: nothing to choose.
+    Confirm,
+    /// Signing people in to a session.
+    SignIn,
+    /// The help or message-history overlay.
+    Help,
+}
+
+impl Scope {
+    pub fn name(self) -> T {
+        match self {
+            Scope::Global => i18n::SCOPE_GLOBAL,
+            Scope::List => i18n::SCOPE_LIST,
+            Scope::Filter => i18n::SCOPE_FILTER,
+            Scope::Form => i18n::SCOPE_FORM,
+            Scope::Popup => i18n::SCOPE_POPUP,
+            Scope::Confirm => i18n::SCOPE_CONFIRM,
+            Scope::SignIn => i18n::SCOPE_SIGN_IN,
+            Scope::Help => i18n::SCOPE_HELP,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,10 +60,16 @@ pub enum Action {
     /// A record under the selected one: a booking, a session, an invitation.
     AddChild,
     Edit,
+    /// Exit an organization, cancel an overlapping booking, end an assignment.
     ExitOrg,
     Coverage,
+    /// The bookings of the shown week, to edit one.
+    Bookings,
     Conflicts,
     SignIn,
+    SyncNow,
+    PrevWeek,
+    NextWeek,
     Refresh,
     ToggleLang,
     Messages,
@@ -51,134 +78,179 @@ pub enum Action {
     Cancel,
     NextField,
     PrevField,
+    /// ←/→ through a select field's choices.
+    Cycle(isize),
+    /// Tick a choice of a multi-select.
+    Toggle,
     Confirm,
 }
+
+/// Tabs a binding applies to, one bit per tab (in the order of `app::TABS`).
+pub const ALL: u8 = 0b11_1111;
+pub const ORGS: u8 = 1;
+pub const PEOPLE: u8 = 1 << 1;
+pub const VENUES: u8 = 1 << 2;
+pub const TRAININGS: u8 = 1 << 3;
+pub const SYNC: u8 = 1 << 4;
+pub const LISTS: u8 = ORGS | PEOPLE | VENUES | TRAININGS;
 
 pub struct Binding {
     pub keys: &'static [(KeyCode, KeyModifiers)],
     pub scope: Scope,
+    pub tabs: u8,
     pub action: Action,
     pub help: T,
-    /// Shown in the footer of its scope.
-    pub footer: bool,
+    /// Footer priority: 1 is shown first; 0 never (help only).
+    pub footer: u8,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
 macro_rules! b {
-    ($scope:ident, $action:expr, [$($key:expr),+], $zh:literal, $en:literal, $footer:literal) => {
-        Binding { keys: &[$($key),+], scope: Scope::$scope, action: $action, help: T($zh, $en), footer: $footer }
+    ($scope:ident, $tabs:expr, $action:expr, [$($key:expr),+], $zh:literal, $en:literal, $footer:literal) => {
+        Binding {
+            keys: &[$($key),+],
+            scope: Scope::$scope,
+            tabs: $tabs,
+            action: $action,
+            help: T($zh, $en),
+            footer: $footer,
+        }
     };
 }
 
+use KeyCode::{BackTab, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Up, F};
+
 pub const BINDINGS: &[Binding] = &[
-    b!(Global, Action::Help, [(KeyCode::F(1), NONE)], "F1 帮助", "F1 help", true),
-    b!(
-        Global,
-        Action::Quit,
-        [(KeyCode::F(10), NONE), (KeyCode::Char('q'), CTRL)],
-        "F10/Ctrl-Q 退出",
-        "F10/Ctrl-Q quit",
-        true
-    ),
-    b!(Global, Action::ToggleLang, [(KeyCode::Char('l'), CTRL)], "Ctrl-L 中/英文", "Ctrl-L 中/English", false),
-    b!(Global, Action::Messages, [(KeyCode::Char('e'), CTRL)], "Ctrl-E 消息记录", "Ctrl-E message history", false),
-    b!(List, Action::Help, [(KeyCode::Char('?'), NONE)], "? 帮助", "? help", false),
-    b!(List, Action::NextTab, [(KeyCode::Tab, NONE), (KeyCode::Right, CTRL)], "Tab 下一页", "Tab next tab", true),
+    b!(Global, ALL, Action::Help, [(F(1), NONE)], "F1 帮助", "F1 help", 1),
+    b!(Global, ALL, Action::Quit, [(F(10), NONE), (KeyCode::Char('q'), CTRL)], "F10 退出", "F10 quit", 3),
+    b!(Global, ALL, Action::ToggleLang, [(KeyCode::Char('l'), CTRL)], "Ctrl-L 中/英文", "Ctrl-L 中/English", 0),
+    b!(Global, ALL, Action::Messages, [(KeyCode::Char('e'), CTRL)], "Ctrl-E 消息记录", "Ctrl-E messages", 0),
+    b!(List, ALL, Action::Help, [(KeyCode::Char('?'), NONE)], "? 帮助", "? help", 0),
+    b!(List, ALL, Action::NextTab, [(KeyCode::Tab, NONE), (Right, CTRL)], "Tab 下一页", "Tab next tab", 8),
     b!(
         List,
+        ALL,
         Action::PrevTab,
-        [(KeyCode::BackTab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT), (KeyCode::Left, CTRL)],
+        [(BackTab, NONE), (BackTab, SHIFT), (Left, CTRL)],
         "Shift-Tab 上一页",
         "Shift-Tab previous tab",
-        false
+        0
     ),
-    b!(List, Action::GoTab(0), [(KeyCode::Char('1'), NONE)], "1–6 直接切换页面", "1–6 go to a tab", false),
-    b!(List, Action::GoTab(1), [(KeyCode::Char('2'), NONE)], "", "", false),
-    b!(List, Action::GoTab(2), [(KeyCode::Char('3'), NONE)], "", "", false),
-    b!(List, Action::GoTab(3), [(KeyCode::Char('4'), NONE)], "", "", false),
-    b!(List, Action::GoTab(4), [(KeyCode::Char('5'), NONE)], "", "", false),
-    b!(List, Action::GoTab(5), [(KeyCode::Char('6'), NONE)], "", "", false),
-    b!(List, Action::Up, [(KeyCode::Up, NONE)], "↑↓ 移动", "↑↓ move", false),
-    b!(List, Action::Down, [(KeyCode::Down, NONE)], "", "", false),
-    b!(List, Action::PageUp, [(KeyCode::PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", false),
-    b!(List, Action::PageDown, [(KeyCode::PageDown, NONE)], "", "", false),
-    b!(List, Action::Home, [(KeyCode::Home, NONE)], "Home/End 首尾", "Home/End first/last", false),
-    b!(List, Action::End, [(KeyCode::End, NONE)], "", "", false),
+    b!(List, ALL, Action::GoTab(0), [(KeyCode::Char('1'), NONE)], "1–6 直接切换页面", "1–6 go to a tab", 0),
+    b!(List, ALL, Action::GoTab(1), [(KeyCode::Char('2'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(2), [(KeyCode::Char('3'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(3), [(KeyCode::Char('4'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(4), [(KeyCode::Char('5'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(5), [(KeyCode::Char('6'), NONE)], "", "", 0),
+    b!(List, LISTS, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
+    b!(List, LISTS, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(List, LISTS, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
+    b!(List, LISTS, Action::PageDown, [(PageDown, NONE)], "", "", 0),
+    b!(List, LISTS, Action::Home, [(Home, NONE)], "Home/End 首尾", "Home/End first/last", 0),
+    b!(List, LISTS, Action::End, [(End, NONE)], "", "", 0),
     b!(
         List,
+        LISTS,
         Action::Filter,
-        [(KeyCode::F(3), NONE), (KeyCode::Char('f'), CTRL), (KeyCode::Char('/'), NONE)],
-        "F3// 筛选",
-        "F3// filter",
-        true
+        [(F(3), NONE), (KeyCode::Char('f'), CTRL), (KeyCode::Char('/'), NONE)],
+        "F3 筛选",
+        "F3 filter",
+        3
     ),
+    b!(List, LISTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 修改", "Enter edit", 2),
     b!(
         List,
+        LISTS | SYNC,
         Action::Add,
-        [(KeyCode::F(4), NONE), (KeyCode::Insert, NONE), (KeyCode::Char('n'), CTRL)],
+        [(F(4), NONE), (KeyCode::Insert, NONE), (KeyCode::Char('n'), CTRL)],
         "F4 新增",
         "F4 add",
-        true
+        2
     ),
+    b!(List, VENUES, Action::AddChild, [(F(12), NONE), (KeyCode::Char('b'), CTRL)], "F12 预约", "F12 book", 3),
     b!(
         List,
+        TRAININGS,
         Action::AddChild,
-        [(KeyCode::F(12), NONE), (KeyCode::Char('b'), CTRL)],
-        "F12 预约/课次/邀请码",
-        "F12 booking/session/invitation",
-        false
+        [(F(12), NONE), (KeyCode::Char('b'), CTRL)],
+        "F12 增加课次",
+        "F12 add session",
+        4
     ),
-    b!(List, Action::Edit, [(KeyCode::Enter, NONE), (KeyCode::F(2), NONE)], "Enter 修改/打开", "Enter edit/open", true),
+    b!(List, SYNC, Action::AddChild, [(F(12), NONE), (KeyCode::Char('b'), CTRL)], "F12 邀请码", "F12 invitation", 3),
+    b!(List, ORGS, Action::ExitOrg, [(F(8), NONE), (KeyCode::Delete, NONE)], "F8 组织退出", "F8 exit", 5),
     b!(
         List,
+        VENUES,
         Action::ExitOrg,
-        [(KeyCode::F(8), NONE), (KeyCode::Delete, NONE)],
-        "F8 组织退出/取消冲突预约",
-        "F8 exit organization / cancel an overlap",
-        true
+        [(F(8), NONE), (KeyCode::Delete, NONE)],
+        "F8 取消冲突预约",
+        "F8 cancel overlap",
+        5
     ),
-    b!(List, Action::Coverage, [(KeyCode::F(6), NONE)], "F6 未覆盖组织", "F6 uncovered", true),
-    b!(List, Action::Conflicts, [(KeyCode::F(7), NONE)], "F7 冲突", "F7 conflicts", true),
-    b!(List, Action::SignIn, [(KeyCode::F(9), NONE)], "F9 签到模式/立即同步", "F9 sign-in / sync now", false),
-    b!(List, Action::Sort, [(KeyCode::F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", false),
-    b!(List, Action::Refresh, [(KeyCode::F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", false),
-    b!(Filter, Action::Confirm, [(KeyCode::Enter, NONE), (KeyCode::Down, NONE)], "Enter 完成筛选", "Enter done", true),
-    b!(Filter, Action::Cancel, [(KeyCode::Esc, NONE)], "Esc 清除筛选", "Esc clear filter", true),
+    b!(List, PEOPLE, Action::ExitOrg, [(F(8), NONE), (KeyCode::Delete, NONE)], "F8 结束选派", "F8 end assignment", 5),
+    b!(List, ORGS, Action::Coverage, [(F(6), NONE)], "F6 未覆盖组织", "F6 uncovered", 4),
+    b!(List, VENUES, Action::Bookings, [(F(6), NONE)], "F6 修改预约", "F6 edit a booking", 4),
+    b!(List, VENUES, Action::PrevWeek, [(Left, NONE), (PageUp, SHIFT)], "←→ 上/下一周", "←→ previous/next week", 4),
+    b!(List, VENUES, Action::NextWeek, [(Right, NONE), (PageDown, SHIFT)], "", "", 0),
+    b!(List, ORGS | PEOPLE | VENUES | TRAININGS, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
+    b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
+    b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
+    b!(List, LISTS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
+    b!(List, ALL, Action::Refresh, [(F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", 0),
+    b!(Filter, ALL, Action::Confirm, [(Enter, NONE), (Down, NONE)], "Enter 完成筛选", "Enter done", 2),
+    b!(Filter, ALL, Action::Cancel, [(Esc, NONE)], "Esc 清除筛选", "Esc clear filter", 2),
+    b!(Form, ALL, Action::Save, [(KeyCode::Char('s'), CTRL), (F(2), NONE)], "F2 保存", "F2 save", 2),
+    b!(Form, ALL, Action::Cancel, [(Esc, NONE)], "Esc 取消", "Esc cancel", 2),
     b!(
         Form,
-        Action::Save,
-        [(KeyCode::Char('s'), CTRL), (KeyCode::F(2), NONE)],
-        "Ctrl-S/F2 保存",
-        "Ctrl-S/F2 save",
-        true
-    ),
-    b!(Form, Action::Cancel, [(KeyCode::Esc, NONE)], "Esc 取消", "Esc cancel", true),
-    b!(
-        Form,
+        ALL,
         Action::NextField,
-        [(KeyCode::Tab, NONE), (KeyCode::Down, NONE), (KeyCode::Enter, NONE)],
-        "Tab/↓ 下一字段",
-        "Tab/↓ next field",
-        true
+        [(KeyCode::Tab, NONE), (Down, NONE), (Enter, NONE)],
+        "Tab/↓/Enter 下一字段",
+        "Tab/↓/Enter next field",
+        3
     ),
     b!(
         Form,
+        ALL,
         Action::PrevField,
-        [(KeyCode::BackTab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT), (KeyCode::Up, NONE)],
-        "Shift-Tab/↑ 上一字段",
-        "Shift-Tab/↑ previous field",
-        false
+        [(BackTab, NONE), (BackTab, SHIFT), (Up, NONE)],
+        "↑ 上一字段",
+        "↑ previous field",
+        5
     ),
-    b!(Popup, Action::Confirm, [(KeyCode::Enter, NONE)], "Enter 确认", "Enter confirm", true),
-    b!(Popup, Action::Cancel, [(KeyCode::Esc, NONE)], "Esc 取消", "Esc cancel", true),
-    b!(Popup, Action::Up, [(KeyCode::Up, NONE)], "↑↓ 选择", "↑↓ choose", true),
-    b!(Popup, Action::Down, [(KeyCode::Down, NONE)], "", "", false),
+    b!(Form, ALL, Action::Cycle(-1), [(Left, NONE)], "←→ 选择选项", "←→ choose an option", 4),
+    b!(Form, ALL, Action::Cycle(1), [(Right, NONE)], "", "", 0),
+    b!(Form, ALL, Action::Toggle, [(KeyCode::Char(' '), NONE)], "空格 勾选多选项", "Space tick a choice", 6),
+    b!(Popup, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
+    b!(Popup, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
+    b!(Popup, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择", "↑↓ choose", 3),
+    b!(Popup, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(Confirm, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
+    b!(Confirm, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
+    b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到", "Enter sign in", 2),
+    b!(SignIn, ALL, Action::Cancel, [(Esc, NONE)], "Esc 结束签到", "Esc end sign-in", 2),
+    b!(SignIn, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择人员", "↑↓ choose a person", 3),
+    b!(SignIn, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(Help, ALL, Action::Cancel, [(Esc, NONE)], "Esc 关闭", "Esc close", 2),
+    b!(Help, ALL, Action::Up, [(Up, NONE)], "↑↓ PgUp PgDn 滚动", "↑↓ PgUp PgDn scroll", 3),
+    b!(Help, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(Help, ALL, Action::PageUp, [(PageUp, NONE)], "", "", 0),
+    b!(Help, ALL, Action::PageDown, [(PageDown, NONE)], "", "", 0),
+    b!(Help, ALL, Action::ToggleLang, [(F(2), NONE)], "F2 中/英文", "F2 中/English", 4),
+    b!(Help, ALL, Action::Messages, [(KeyCode::Tab, NONE), (F(3), NONE)], "Tab 帮助/消息记录", "Tab help/messages", 4),
 ];
 
-/// The action bound to a key in a scope (global bindings apply everywhere).
-pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
+fn applies(b: &Binding, scope: Scope, tab: usize) -> bool {
+    b.scope == Scope::Global || (b.scope == scope && b.tabs & (1 << tab) != 0)
+}
+
+/// The action bound to a key in a scope on a tab (global bindings apply everywhere).
+pub fn lookup(scope: Scope, tab: usize, key: &KeyEvent) -> Option<Action> {
     // Terminals report '?' and Shift-Tab with or without SHIFT: ignore it for characters.
     let mods = match key.code {
         KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
@@ -186,14 +258,35 @@ pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
     };
     BINDINGS
         .iter()
-        .filter(|b| b.scope == scope || b.scope == Scope::Global)
+        .filter(|b| applies(b, scope, tab))
         .find(|b| b.keys.iter().any(|(code, m)| *code == key.code && *m == mods))
         .map(|b| b.action)
 }
 
-/// Footer hints for a scope, from the same table.
-pub fn footer(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.footer && (b.scope == scope || b.scope == Scope::Global))
+/// The help screen's lines: a scope heading (None) then its bindings.
+pub fn help_lines() -> Vec<(Scope, Option<&'static Binding>)> {
+    let mut out = Vec::new();
+    for scope in [
+        Scope::Global,
+        Scope::List,
+        Scope::Filter,
+        Scope::Form,
+        Scope::Popup,
+        Scope::Confirm,
+        Scope::SignIn,
+        Scope::Help,
+    ] {
+        out.push((scope, None));
+        out.extend(BINDINGS.iter().filter(|b| b.scope == scope && !b.help.0.is_empty()).map(|b| (scope, Some(b))));
+    }
+    out
+}
+
+/// Footer hints for a scope on a tab, most important first.
+pub fn footer(scope: Scope, tab: usize) -> Vec<&'static Binding> {
+    let mut list: Vec<&Binding> = BINDINGS.iter().filter(|b| b.footer > 0 && applies(b, scope, tab)).collect();
+    list.sort_by_key(|b| b.footer);
+    list
 }
 
 #[cfg(test)]
@@ -213,14 +306,34 @@ mod tests {
     }
 
     #[test]
-    fn dispatch_uses_scope_then_global() {
+    fn dispatch_uses_scope_tab_then_global() {
         let f4 = KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::List, &f4), Some(Action::Add));
-        assert_eq!(lookup(Scope::Form, &f4), None);
+        assert_eq!(lookup(Scope::List, 0, &f4), Some(Action::Add));
+        assert_eq!(lookup(Scope::List, 5, &f4), None, "nothing to add on the reports tab");
+        assert_eq!(lookup(Scope::Form, 0, &f4), None);
         let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::Form, &f1), Some(Action::Help));
+        assert_eq!(lookup(Scope::Form, 0, &f1), Some(Action::Help));
         let q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Scope::List, &q), Some(Action::Help));
-        assert_eq!(lookup(Scope::Form, &q), None, "typing '?' in a form types it");
+        assert_eq!(lookup(Scope::List, 0, &q), Some(Action::Help));
+        assert_eq!(lookup(Scope::Form, 0, &q), None, "typing '?' in a form types it");
+        let f9 = KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE);
+        assert_eq!(lookup(Scope::List, 3, &f9), Some(Action::SignIn));
+        assert_eq!(lookup(Scope::List, 4, &f9), Some(Action::SyncNow));
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_place() {
+        for scope in [Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::Confirm, Scope::SignIn, Scope::Help]
+        {
+            for tab in 0..6 {
+                let mut seen = Vec::new();
+                for b in BINDINGS.iter().filter(|b| applies(b, scope, tab)) {
+                    for k in b.keys {
+                        assert!(!seen.contains(k), "{k:?} twice in {scope:?} on tab {tab}");
+                        seen.push(*k);
+                    }
+                }
+            }
+        }
     }
 }

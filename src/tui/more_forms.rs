@@ -1,110 +1,174 @@
-//! Forms for venues, bookings, trainings, sessions, peers and invitations.
+//! Forms for venues, bookings, trainings, sessions, peers, invitations and
+//! liaison assignments.
 
-use super::forms::{Form, FormField, FormKind};
-use super::i18n::{self, T};
-use super::widgets::TextInput;
+use super::forms::{vocab, yes_no, yes_no_choices, Choice, Form, FormField, FormKind};
+use super::i18n;
 use crate::domain::input;
 use crate::domain::*;
-
-fn field(key: &'static str, label: T, lang: Lang, text: &str, required: bool, choices: Vec<&'static str>) -> FormField {
-    FormField { key, label: label.get(lang), input: TextInput::new(text), choices, required, error: None }
-}
-
-fn labels<V: Vocabulary>(lang: Lang) -> Vec<&'static str> {
-    V::all().iter().map(|v| v.label(lang)).collect()
-}
-
-fn form(kind: FormKind, title: T, fields: Vec<FormField>) -> Form {
-    Form { kind, title, fields, focus: 0, message: None, touched: false }
-}
+use chrono::NaiveDate;
 
 pub fn new_venue(lang: Lang) -> Form {
-    let fields = input::VENUE_FIELDS
-        .iter()
-        .map(|s| FormField {
-            key: s.key,
-            label: s.label(lang),
-            input: TextInput::default(),
-            choices: if s.key == "kind" { labels::<VenueKind>(lang) } else { Vec::new() },
-            required: s.required,
-            error: None,
-        })
-        .collect();
-    form(FormKind::NewVenue, i18n::FORM_NEW_VENUE, fields)
+    venue(lang, &Venue::new(""), FormKind::NewVenue)
 }
 
-pub fn new_booking(lang: Lang, venue: RecordId, today: chrono::NaiveDate) -> Form {
+pub fn edit_venue(lang: Lang, v: &Venue) -> Form {
+    venue(lang, v, FormKind::EditVenue(Box::new(v.clone())))
+}
+
+fn venue(lang: Lang, v: &Venue, kind: FormKind) -> Form {
+    let text = |key: &str| match key {
+        "name" => v.name.clone(),
+        "kind" => v.kind.label(lang).into(),
+        "address" => v.address.clone(),
+        "division" => v.division.clone(),
+        "capacity" => v.capacity.map_or(String::new(), |c| c.to_string()),
+        "facilities" => v.facilities.clone(),
+        "opening_hours" => v.opening_hours.clone(),
+        "owner" => v.owner.clone(),
+        _ => String::new(),
+    };
+    let title = if matches!(kind, FormKind::NewVenue) { i18n::FORM_NEW_VENUE } else { i18n::FORM_EDIT_VENUE };
+    let fields = input::VENUE_FIELDS.iter().map(|s| super::forms::spec_field(s, text(s.key))).collect();
+    Form::new(kind, title, fields)
+}
+
+pub fn new_booking(lang: Lang, venue: RecordId, today: NaiveDate) -> Form {
+    let b = Booking {
+        id: RecordId::random(),
+        venue: venue.clone(),
+        organization: None,
+        date: today,
+        start: "09:00".into(),
+        end: "11:00".into(),
+        purpose: String::new(),
+        expected: None,
+        status: BookingStatus::Requested,
+    };
+    booking(lang, &b, "", FormKind::NewBooking(venue))
+}
+
+/// `org_name`: the booking organization's name, typed to change it.
+pub fn edit_booking(lang: Lang, b: &Booking, org_name: &str) -> Form {
+    booking(lang, b, org_name, FormKind::EditBooking(Box::new(b.clone())))
+}
+
+fn booking(lang: Lang, b: &Booking, org_name: &str, kind: FormKind) -> Form {
+    let title = if matches!(kind, FormKind::NewBooking(_)) { i18n::FORM_NEW_BOOKING } else { i18n::FORM_EDIT_BOOKING };
     let fields = vec![
-        field("date", i18n::FIELD_DATE, lang, &today.to_string(), true, Vec::new()),
-        field("start", i18n::FIELD_START, lang, "09:00", true, Vec::new()),
-        field("end", i18n::FIELD_END, lang, "11:00", true, Vec::new()),
-        field("purpose", i18n::FIELD_PURPOSE, lang, "", false, Vec::new()),
-        field("status", i18n::STATUS, lang, BookingStatus::Requested.label(lang), true, labels::<BookingStatus>(lang)),
+        FormField::text("date", i18n::FIELD_DATE, &b.date.to_string(), true),
+        FormField::text("start", i18n::FIELD_START, &b.start, true),
+        FormField::text("end", i18n::FIELD_END, &b.end, true),
+        FormField::text("organization", i18n::ORGANIZATION, org_name, false),
+        FormField::text("expected", i18n::FIELD_EXPECTED, &b.expected.map_or(String::new(), |e| e.to_string()), false),
+        FormField::text("purpose", i18n::FIELD_PURPOSE, &b.purpose, false),
+        FormField::select("status", i18n::STATUS, b.status.label(lang), true, vocab::<BookingStatus>()),
     ];
-    form(FormKind::NewBooking(venue), i18n::FORM_NEW_BOOKING, fields)
+    Form::new(kind, title, fields)
 }
 
 pub fn new_training(lang: Lang) -> Form {
-    let fields = vec![
-        field("title", i18n::NAME, lang, "", true, Vec::new()),
-        field(
-            "format",
-            i18n::FIELD_FORMAT,
-            lang,
-            TrainingFormat::OnSite.label(lang),
-            true,
-            labels::<TrainingFormat>(lang),
-        ),
-        field("topics", i18n::FIELD_TOPICS, lang, Topic::PartyBuilding.label(lang), false, labels::<Topic>(lang)),
-        field("trainer", i18n::FIELD_TRAINER, lang, "", false, Vec::new()),
-    ];
-    form(FormKind::NewTraining, i18n::FORM_NEW_TRAINING, fields)
+    let t = Training {
+        id: RecordId::random(),
+        title: String::new(),
+        format: TrainingFormat::OnSite,
+        topics: vec![Topic::PartyBuilding],
+        audience: Vec::new(),
+        trainer: String::new(),
+        venue: None,
+        sessions: Default::default(),
+    };
+    training(lang, &t, FormKind::NewTraining)
 }
 
-pub fn new_session(lang: Lang, training: RecordId, today: chrono::NaiveDate) -> Form {
-    let fields = vec![
-        field("date", i18n::FIELD_DATE, lang, &today.to_string(), true, Vec::new()),
-        field("start", i18n::FIELD_START, lang, "09:00", true, Vec::new()),
-        field("end", i18n::FIELD_END, lang, "12:00", true, Vec::new()),
-    ];
-    form(FormKind::NewSession(training), i18n::FORM_NEW_SESSION, fields)
+pub fn edit_training(lang: Lang, t: &Training) -> Form {
+    training(lang, t, FormKind::EditTraining(Box::new(t.clone())))
 }
 
-pub fn new_peer(lang: Lang) -> Form {
+fn training(lang: Lang, t: &Training, kind: FormKind) -> Form {
+    let title = if matches!(kind, FormKind::NewTraining) { i18n::FORM_NEW_TRAINING } else { i18n::FORM_EDIT_TRAINING };
     let fields = vec![
-        field("node_id", i18n::FIELD_NODE_ID, lang, "", true, Vec::new()),
-        field("name", i18n::NAME, lang, "", true, Vec::new()),
-        field("addr", i18n::FIELD_ADDR, lang, "", false, Vec::new()),
+        FormField::text("title", i18n::NAME, &t.title, true),
+        FormField::select("format", i18n::FIELD_FORMAT, t.format.label(lang), true, vocab::<TrainingFormat>()),
+        FormField::multi("topics", i18n::FIELD_TOPICS, &code_list::labels(&t.topics, lang), vocab::<Topic>()),
+        FormField::multi("audience", i18n::FIELD_AUDIENCE, &code_list::labels(&t.audience, lang), vocab::<Role>()),
+        FormField::text("trainer", i18n::FIELD_TRAINER, &t.trainer, false),
     ];
-    form(FormKind::NewPeer, i18n::FORM_NEW_PEER, fields)
+    Form::new(kind, title, fields)
+}
+
+pub fn new_session(training: RecordId, today: NaiveDate) -> Form {
+    let fields = vec![
+        FormField::text("date", i18n::FIELD_DATE, &today.to_string(), true),
+        FormField::text("start", i18n::FIELD_START, "09:00", true),
+        FormField::text("end", i18n::FIELD_END, "12:00", true),
+    ];
+    Form::new(FormKind::NewSession(training), i18n::FORM_NEW_SESSION, fields)
+}
+
+pub fn new_peer() -> Form {
+    let fields = vec![
+        FormField::text("node_id", i18n::FIELD_NODE_ID, "", true),
+        FormField::text("name", i18n::NAME, "", true),
+        FormField::text("addr", i18n::FIELD_ADDR, "", false),
+    ];
+    Form::new(FormKind::NewPeer, i18n::FORM_NEW_PEER, fields)
 }
 
 pub fn new_invite(lang: Lang) -> Form {
-    let yes_no = match lang {
-        Lang::Zh => vec!["是", "否"],
-        Lang::En => vec!["yes", "no"],
-    };
     let fields = vec![
-        field("addr", i18n::FIELD_ADDR, lang, "", true, Vec::new()),
-        field("write", i18n::FIELD_WRITE, lang, yes_no[0], true, yes_no),
+        FormField::text("addr", i18n::FIELD_ADDR, "", true),
+        FormField::select("write", i18n::FIELD_WRITE, yes_no(true, lang), true, yes_no_choices()),
     ];
-    form(FormKind::NewInvite, i18n::FORM_NEW_INVITE, fields)
+    Form::new(FormKind::NewInvite, i18n::FORM_NEW_INVITE, fields)
+}
+
+/// `candidates`: names of people who hold an instructor or liaison role.
+pub fn assign(lang: Lang, org: RecordId, candidates: &[&Person], today: NaiveDate) -> Form {
+    let names: Vec<Choice> = candidates.iter().map(|p| Choice::name(&p.name)).collect();
+    let first = names.first().map_or(String::new(), |n| n.get(lang).to_string());
+    let role = candidates.first().map_or(AssignmentRole::Liaison, |p| {
+        if p.roles.contains(&Role::Instructor) {
+            AssignmentRole::Instructor
+        } else {
+            AssignmentRole::Liaison
+        }
+    });
+    let fields = vec![
+        FormField::select("person", i18n::FIELD_PERSON, &first, true, names),
+        FormField::select("role", i18n::FIELD_ROLE, role.label(lang), true, vocab::<AssignmentRole>()),
+        FormField::text("dispatched_by", i18n::FIELD_DISPATCHED_BY, "", false),
+        FormField::text("from", i18n::FIELD_FROM, &today.to_string(), true),
+    ];
+    Form::new(FormKind::Assign(org), i18n::FORM_ASSIGN, fields)
+}
+
+/// `active`: (label naming the organization, assignment) of the person's current assignments.
+pub fn end_assignment(person: RecordId, active: &[(String, &LiaisonAssignment)], today: NaiveDate) -> Form {
+    let names: Vec<Choice> = active.iter().map(|(label, _)| Choice::name(label)).collect();
+    let first = active.first().map_or(String::new(), |(label, _)| label.clone());
+    let fields = vec![
+        FormField::select("assignment", i18n::FIELD_ASSIGNMENT, &first, true, names),
+        FormField::text("to", i18n::FIELD_TO, &today.to_string(), true),
+        FormField::text("reason", i18n::FIELD_REASON, "", false),
+    ];
+    Form::new(FormKind::EndAssignment(person), i18n::FORM_END_ASSIGNMENT, fields)
+}
+
+fn time(t: &str) -> Result<String, String> {
+    validate::parse_time(t).map_err(|e| e.0)
+}
+
+fn date(t: &str) -> Result<NaiveDate, String> {
+    validate::parse_date(t).map_err(|e| e.0)
 }
 
 impl Form {
-    fn parsed<V>(&mut self, key: &str, parse: impl FnOnce(&str) -> Result<V, String>) -> Option<V> {
-        match parse(self.value(key)) {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.mark(key, m);
-                None
-            }
-        }
-    }
-
     pub fn to_venue(&mut self, lang: Lang) -> Option<Venue> {
-        self.reset_errors();
-        let mut v = Venue::new("");
+        self.clear_errors();
+        let mut v = match &self.kind {
+            FormKind::EditVenue(v) => (**v).clone(),
+            _ => Venue::new(""),
+        };
         let values: Vec<(&'static str, String)> =
             self.fields.iter().map(|f| (f.key, f.input.text().to_string())).collect();
         for (key, text) in values {
@@ -115,25 +179,45 @@ impl Form {
         self.complete(lang).then_some(v)
     }
 
-    pub fn to_booking(&mut self, lang: Lang) -> Option<Booking> {
-        self.reset_errors();
-        let FormKind::NewBooking(venue) = self.kind.clone() else { return None };
-        let date = self.parsed("date", |t| validate::parse_date(t).map_err(|e| e.0));
-        let start = self.parsed("start", |t| validate::parse_time(t).map_err(|e| e.0));
-        let end = self.parsed("end", |t| validate::parse_time(t).map_err(|e| e.0));
-        let status = self.parsed("status", |t| BookingStatus::parse(t).map_err(|e| e.to_string()));
-        let purpose = self.value("purpose").trim().to_string();
-        let b = Booking {
-            id: RecordId::random(),
-            venue,
-            organization: None,
-            date: date?,
-            start: start?,
-            end: end?,
-            purpose,
-            expected: None,
-            status: status?,
+    /// `org`: the organization field resolved by the caller.
+    pub fn to_booking(&mut self, lang: Lang, org: Result<Option<RecordId>, String>) -> Option<Booking> {
+        self.clear_errors();
+        let mut b = match &self.kind {
+            FormKind::EditBooking(b) => (**b).clone(),
+            FormKind::NewBooking(venue) => Booking {
+                id: RecordId::random(),
+                venue: venue.clone(),
+                organization: None,
+                date: NaiveDate::MIN,
+                start: String::new(),
+                end: String::new(),
+                purpose: String::new(),
+                expected: None,
+                status: BookingStatus::Requested,
+            },
+            _ => return None,
         };
+        let d = self.parsed("date", date);
+        let start = self.parsed("start", time);
+        let end = self.parsed("end", time);
+        let status = self.parsed("status", |t| BookingStatus::parse(t).map_err(|e| e.to_string()));
+        let expected = self.parsed("expected", |t| {
+            if t.trim().is_empty() {
+                Ok(None)
+            } else {
+                validate::parse_count(t).map(Some).map_err(|e| e.0)
+            }
+        });
+        match org {
+            Ok(o) => b.organization = o,
+            Err(m) => self.mark("organization", m),
+        }
+        b.purpose = self.value("purpose").trim().to_string();
+        b.date = d?;
+        b.start = start?;
+        b.end = end?;
+        b.status = status?;
+        b.expected = expected?;
         for p in b.validate().into_iter().filter(|p| p.severity == Severity::Error) {
             self.mark(p.field, p.message);
         }
@@ -141,28 +225,37 @@ impl Form {
     }
 
     pub fn to_training(&mut self, lang: Lang) -> Option<Training> {
-        self.reset_errors();
+        self.clear_errors();
         let format = self.parsed("format", |t| TrainingFormat::parse(t).map_err(|e| e.to_string()));
         let topics = self.parsed("topics", |t| code_list::parse::<Topic>(t).map_err(|e| e.to_string()));
-        let t = Training {
-            id: RecordId::random(),
-            title: validate::normalize_name(self.value("title")),
-            format: format?,
-            topics: topics?,
-            audience: Vec::new(),
-            trainer: self.value("trainer").trim().to_string(),
-            venue: None,
-            sessions: Default::default(),
+        let audience = self.parsed("audience", |t| code_list::parse::<Role>(t).map_err(|e| e.to_string()));
+        let mut t = match &self.kind {
+            FormKind::EditTraining(t) => (**t).clone(),
+            _ => Training {
+                id: RecordId::random(),
+                title: String::new(),
+                format: TrainingFormat::OnSite,
+                topics: Vec::new(),
+                audience: Vec::new(),
+                trainer: String::new(),
+                venue: None,
+                sessions: Default::default(),
+            },
         };
+        t.title = validate::normalize_name(self.value("title"));
+        t.trainer = self.value("trainer").trim().to_string();
+        t.format = format?;
+        t.topics = topics?;
+        t.audience = audience?;
         self.complete(lang).then_some(t)
     }
 
     pub fn to_session(&mut self, lang: Lang) -> Option<Session> {
-        self.reset_errors();
-        let date = self.parsed("date", |t| validate::parse_date(t).map_err(|e| e.0));
-        let start = self.parsed("start", |t| validate::parse_time(t).map_err(|e| e.0));
-        let end = self.parsed("end", |t| validate::parse_time(t).map_err(|e| e.0));
-        let s = Session { date: date?, start: start?, end: end? };
+        self.clear_errors();
+        let d = self.parsed("date", date);
+        let start = self.parsed("start", time);
+        let end = self.parsed("end", time);
+        let s = Session { date: d?, start: start?, end: end? };
         if s.hours() <= 0.0 {
             self.mark("end", i18n::END_AFTER_START.get(lang).into());
         }
@@ -171,7 +264,7 @@ impl Form {
 
     /// (node id, name, address) of a new peer.
     pub fn to_peer(&mut self, lang: Lang) -> Option<(crate::sync::NodeId, String, Option<String>)> {
-        self.reset_errors();
+        self.clear_errors();
         let id = self.parsed("node_id", |t| crate::sync::NodeId::parse(t).map_err(|e| e.to_string()));
         let addr = self.value("addr").trim().to_string();
         if !addr.is_empty() && !addr.contains(':') {
@@ -184,12 +277,54 @@ impl Form {
 
     /// (address, write access) of an invitation.
     pub fn to_invite(&mut self, lang: Lang) -> Option<(String, bool)> {
-        self.reset_errors();
+        self.clear_errors();
         let addr = self.value("addr").trim().to_string();
         if !addr.contains(':') {
             self.mark("addr", i18n::ADDR_FORMAT.get(lang).into());
         }
         let write = validate::parse_bool(self.value("write")).unwrap_or(false);
         self.complete(lang).then_some((addr, write))
+    }
+
+    /// The assignment an assign form describes; `candidates` as the form was built with.
+    pub fn to_assignment(&mut self, lang: Lang, candidates: &[&Person]) -> Option<LiaisonAssignment> {
+        self.clear_errors();
+        let FormKind::Assign(org) = self.kind.clone() else { return None };
+        let at = self.fields[0].choices.iter().position(|c| c.get(lang) == self.value("person"));
+        let person = at.and_then(|i| candidates.get(i)).map(|p| p.id.clone());
+        if person.is_none() {
+            self.mark("person", i18n::REQUIRED.get(lang).into());
+        }
+        let role = self.parsed("role", |t| AssignmentRole::parse(t).map_err(|e| e.to_string()));
+        let from = self.parsed("from", date);
+        let ok = self.complete(lang);
+        Some(LiaisonAssignment {
+            id: RecordId::random(),
+            person: person?,
+            organization: org,
+            role: role?,
+            dispatched_by: self.value("dispatched_by").trim().to_string(),
+            from: from?,
+            to: None,
+            end_reason: String::new(),
+        })
+        .filter(|_| ok)
+    }
+
+    /// The ended assignment; `active` as the form was built with.
+    pub fn to_ended(&mut self, lang: Lang, active: &[(String, &LiaisonAssignment)]) -> Option<LiaisonAssignment> {
+        self.clear_errors();
+        let chosen = active.iter().find(|(label, _)| label == self.value("assignment")).map(|(_, a)| (*a).clone());
+        let to = self.parsed("to", date);
+        if let (Some(a), Some(to)) = (&chosen, to) {
+            if to < a.from {
+                self.mark("to", i18n::END_BEFORE_FROM.get(lang).into());
+            }
+        }
+        let ok = self.complete(lang);
+        let mut a = chosen?;
+        a.to = Some(to?);
+        a.end_reason = self.value("reason").trim().to_string();
+        ok.then_some(a)
     }
 }

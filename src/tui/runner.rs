@@ -8,7 +8,7 @@ use crate::domain::report::Report;
 use crate::domain::*;
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
 use anyhow::Result;
-use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use std::path::Path;
 use tokio::sync::mpsc;
@@ -74,6 +74,7 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
                 Ok(crossterm::event::Event::Mouse(m)) if app.mouse => match m.kind {
                     MouseEventKind::ScrollUp => Event::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::NONE)),
                     MouseEventKind::ScrollDown => Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+                    MouseEventKind::Down(MouseButton::Left) => Event::Click(m.column, m.row),
                     _ => continue,
                 },
                 Ok(_) => continue,
@@ -162,8 +163,10 @@ fn done<T>(r: Result<T, crate::store::StoreError>, ok: impl FnOnce(T) -> String)
 pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
     match effect {
         Effect::Quit | Effect::SyncNow => None,
-        Effect::SaveVenue(v) => done(s.insert(&*v), |_| format!("已保存 (saved): {}", v.name)),
-        Effect::SaveBooking(b) => done(s.insert(&*b), |_| format!("已预约 (booked): {} {}–{}", b.date, b.start, b.end)),
+        Effect::SaveVenue { venue: v, new } => done(save(s, &*v, new), |_| format!("已保存 (saved): {}", v.name)),
+        Effect::SaveBooking { booking: b, new } => {
+            done(save(s, &*b, new), |_| format!("已保存预约 (booking saved): {} {}–{}", b.date, b.start, b.end))
+        }
         Effect::CancelBooking(id) => {
             let r = s.get::<Booking>(&id).and_then(|b| {
                 let mut b =
@@ -173,7 +176,9 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             });
             done(r, |b| format!("已取消预约 (cancelled): {} {}–{}", b.date, b.start, b.end))
         }
-        Effect::SaveTraining(t) => done(s.insert(&*t), |_| format!("已保存 (saved): {}", t.title)),
+        Effect::SaveTraining { training: t, new } => {
+            done(save(s, &*t, new), |_| format!("已保存 (saved): {}", t.title))
+        }
         Effect::AddSession { training, session } => {
             let r = s.get::<Training>(&training).and_then(|t| {
                 let mut t =
@@ -203,39 +208,40 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             })
         }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
-        Effect::LoadReport => Some(Event::ReportLoaded(Box::new(report(s)))),
+        Effect::LoadReport(lang) => Some(Event::ReportLoaded(Box::new(report(s, lang)))),
         Effect::LoadOrg(id) => {
             let org = s.get::<Organization>(&id).ok().flatten()?;
             let conflicts = s.conflicts::<Organization>(&id).unwrap_or_default();
             Some(Event::OrgLoaded(Box::new(org), conflicts))
         }
-        Effect::SaveOrg { org, new } => {
-            let r = if new { s.insert(&*org) } else { s.update(&*org) };
-            done(r, |_| format!("已保存 (saved): {}", org.name))
+        Effect::LoadConflicts(kind, id) => {
+            let conflicts = match kind {
+                Collection::People => s.conflicts::<Person>(&id),
+                Collection::Venues => s.conflicts::<Venue>(&id),
+                Collection::Trainings => s.conflicts::<Training>(&id),
+                Collection::Bookings => s.conflicts::<Booking>(&id),
+                _ => s.conflicts::<Organization>(&id),
+            };
+            Some(Event::ConflictsLoaded(id, conflicts.unwrap_or_default()))
         }
-        Effect::SavePerson(p) => done(s.insert(&*p), |_| format!("已保存 (saved): {}", p.name)),
+        Effect::SaveOrg { org, new } => done(save(s, &*org, new), |_| format!("已保存 (saved): {}", org.name)),
+        Effect::SavePerson { person: p, new } => done(save(s, &*p, new), |_| format!("已保存 (saved): {}", p.name)),
         Effect::ExitOrg { id, date, reason } => {
             done(s.exit_org(&id, date, &reason), |o| format!("组织已退出,记录保留 (exited): {}", o.name))
         }
-        Effect::Resolve { id, field, value } => {
-            done(s.resolve_conflict::<Organization>(&id, &field, value), |_| format!("冲突已解决 (resolved): {field}"))
-        }
-        Effect::Assign { person, org } => {
-            let today = chrono::Local::now().date_naive();
-            let a = LiaisonAssignment {
-                id: RecordId::random(),
-                person: person.clone(),
-                role: match s.get::<Person>(&person) {
-                    Ok(Some(p)) if p.roles.contains(&Role::Instructor) => AssignmentRole::Instructor,
-                    _ => AssignmentRole::Liaison,
-                },
-                organization: org.clone(),
-                dispatched_by: String::new(),
-                from: today,
-                to: None,
-                end_reason: String::new(),
+        Effect::Resolve { kind, id, field, value } => {
+            let r = match kind {
+                Collection::People => s.resolve_conflict::<Person>(&id, &field, value),
+                Collection::Venues => s.resolve_conflict::<Venue>(&id, &field, value),
+                Collection::Trainings => s.resolve_conflict::<Training>(&id, &field, value),
+                Collection::Bookings => s.resolve_conflict::<Booking>(&id, &field, value),
+                _ => s.resolve_conflict::<Organization>(&id, &field, value),
             };
-            let r = s.insert(&a).and_then(|_| match s.get::<Organization>(&org)? {
+            done(r, |_| format!("冲突已解决 (resolved): {field}"))
+        }
+        Effect::Assign(a) => {
+            let org = a.organization.clone();
+            let r = s.insert(&*a).and_then(|_| match s.get::<Organization>(&org)? {
                 Some(mut o) if o.party_status == PartyStatus::Uncovered => {
                     o.party_status = PartyStatus::Dispatched;
                     s.update(&o).map(|_| o.name)
@@ -244,6 +250,12 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
                 None => Ok(String::new()),
             });
             done(r, |name| format!("已选派 (assigned): {name}"))
+        }
+        Effect::EndAssignment(a) => {
+            // The organization's coverage is left as it is: whether another
+            // instructor is coming is the secretary's call, made on its form.
+            let r = s.update(&*a).map(|_| s.get::<Organization>(&a.organization).ok().flatten());
+            done(r, |o| format!("已结束选派 (assignment ended): {}", o.map(|o| o.name).unwrap_or_default()))
         }
         Effect::SignIn(mut a) => {
             a.signed_in = Some(chrono::Local::now().naive_local());
@@ -288,6 +300,15 @@ pub fn load(s: &mut Store) -> Data {
     }
 }
 
-pub fn report(s: &mut Store) -> Report {
-    s.report(chrono::Local::now().date_naive(), Lang::Zh).0
+pub fn report(s: &mut Store, lang: Lang) -> Report {
+    s.report(chrono::Local::now().date_naive(), lang).0
+}
+
+/// Inserts a new record or writes the fields of an edited one that changed.
+fn save<R: crate::domain::Record>(s: &mut Store, rec: &R, new: bool) -> Result<Vec<Problem>, crate::store::StoreError> {
+    if new {
+        s.insert(rec)
+    } else {
+        s.update(rec)
+    }
 }

@@ -2,19 +2,19 @@
 
 use super::Theme;
 use crate::domain::query::OrgRow;
-use crate::domain::report::booking_conflicts;
 use crate::domain::*;
 use crate::tui::app::{App, Mode, ORGS, PEOPLE, TRAININGS, VENUES};
 use crate::tui::i18n;
-use chrono::{Datelike, Duration};
-use ratatui::layout::{Constraint, Layout, Rect};
+use chrono::Duration;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Gauge, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
-use std::collections::HashSet;
+use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+    app.hits.rows = None;
     match app.tab {
         ORGS => orgs(frame, app, theme, area),
         PEOPLE => people(frame, app, theme, area),
@@ -57,29 +57,66 @@ fn table_state(selected: usize, len: usize) -> TableState {
     s
 }
 
+/// The list's title: the tab (or coverage view) and its filter. Typing a
+/// filter parks the terminal cursor at the caret inside it.
+fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: String) -> Block<'static> {
+    let base = super::list_title(app);
+    let title = match app.filter() {
+        Some(f) if !f.text().is_empty() || app.mode == Mode::Filter => {
+            let prefix = format!("{base}  {}: ", app.t(i18n::FILTER));
+            if app.mode == Mode::Filter {
+                let (_, caret) = f.visible(40);
+                let x = area.x + 1 + (UnicodeWidthStr::width(prefix.as_str()) + caret) as u16;
+                frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(2)), area.y));
+            }
+            format!("{prefix}{}", f.text())
+        }
+        _ => base,
+    };
+    Block::default().borders(Borders::ALL).title(title).title_bottom(counts)
+}
+
+/// Rows of a list that fit `area` under a border (and a header): only
+/// these are built, so a long list costs nothing per frame. Records where
+/// they are for mouse clicks; returns (first index shown, rows shown).
+fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
+    let chrome = 2 + u16::from(header);
+    let height = area.height.saturating_sub(chrome).max(1) as usize;
+    app.page = height;
+    let sel = app.selected[app.tab].min(len.saturating_sub(1));
+    let start = sel.saturating_sub(height - 1);
+    let shown = height.min(len.saturating_sub(start));
+    app.hits.rows = Some((area.x + 1, area.right().saturating_sub(1), area.y + chrome - 1, shown as u16, start));
+    (start, shown)
+}
+
+/// "shown n/m", and the order when F11 changed it.
+fn counts(app: &App, shown: usize, all: usize) -> String {
+    let sort = app.sorts.get(app.tab).copied().unwrap_or(0);
+    let order = if sort == 0 {
+        String::new()
+    } else {
+        format!("· {} F11: {} ", app.t(i18n::SORTED), app.t(crate::tui::app::SORTS[app.tab][sort]))
+    };
+    format!(" {} {shown}/{all} {order}", app.t(i18n::SHOWN))
+}
+
+/// The conflict line of a detail pane, whole-record conflicts included.
+fn conflict_line(app: &App, theme: &Theme, conflicts: &[crate::store::FieldConflict]) -> Option<Line<'static>> {
+    (!conflicts.is_empty()).then(|| {
+        Line::from(Span::styled(format!("⚠ {} ({}) — F7", app.t(i18n::CONFLICTS), conflicts.len()), theme.error()))
+    })
+}
+
 fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
-    let title = if app.org_filter.uncovered {
-        app.t(i18n::COVERAGE_VIEW).to_string()
-    } else {
-        app.t(i18n::TAB_ORGS).to_string()
-    };
-    let filter = if app.filter.text().is_empty() && app.mode != Mode::Filter {
-        String::new()
-    } else {
-        format!("  {}: {}", app.t(i18n::FILTER), app.filter.text())
-    };
-    let counts = format!(" {} {}/{} ", app.t(i18n::SHOWN), app.org_view.len(), app.data.orgs.len());
-    let block = Block::default().borders(Borders::ALL).title(format!("{title}{filter}")).title_bottom(counts);
-    app.page = list_area.height.saturating_sub(3) as usize;
-    // Only the visible window is turned into rows: 31,000 rows would cost a frame.
-    let height = app.page.max(1);
+    let view = &app.views[ORGS];
+    let block = list_block(frame, app, list_area, counts(app, view.len(), app.data.orgs.len()));
+    let (start, shown) = window(app, list_area, true, app.views[ORGS].len());
     let sel = app.selected[ORGS];
-    let start = sel.saturating_sub(height.saturating_sub(1));
-    let rows: Vec<Row> = app.org_view[start.min(app.org_view.len())..]
+    let rows: Vec<Row> = app.views[ORGS][start..start + shown]
         .iter()
-        .take(height)
         .map(|i| {
             let r: &OrgRow = &app.data.orgs[*i];
             let party_style = if r.is_covered() { Style::default() } else { theme.warn() };
@@ -108,7 +145,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     ])
     .style(theme.accent());
     let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
-    let mut state = table_state(sel - start, app.org_view.len().saturating_sub(start));
+    let mut state = table_state(sel.saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
 
     let detail = match &app.detail {
@@ -135,12 +172,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             if let Some(m) = o.members {
                 lines.push(Line::from(format!("{m} 人")));
             }
-            if !conflicts.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!("⚠ {} ({}) — F7", app.t(i18n::CONFLICTS), conflicts.len()),
-                    theme.error(),
-                )));
-            }
+            lines.extend(conflict_line(app, theme, conflicts));
             if o.lifecycle == Lifecycle::Exited {
                 lines.push(Line::from(format!(
                     "{} {}",
@@ -150,7 +182,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             }
             lines
         }
-        None => vec![Line::from(if app.org_view.is_empty() { "" } else { app.t(i18n::LOADING) })],
+        None => vec![Line::from(if app.views[ORGS].is_empty() { "" } else { app.t(i18n::LOADING) })],
     };
     let hint = if app.org_filter.uncovered { app.t(i18n::ASSIGN_HINT) } else { "" };
     frame.render_widget(
@@ -163,45 +195,43 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
-    app.page = list_area.height.saturating_sub(3) as usize;
     let lang = app.lang;
-    let org_name = |id: &Option<RecordId>| {
-        id.as_ref().and_then(|i| app.data.orgs.iter().find(|r| &r.id == i)).map(|r| r.name.clone()).unwrap_or_default()
-    };
-    let rows: Vec<Row> = app
-        .data
-        .people
+    let block = list_block(frame, app, list_area, counts(app, app.views[PEOPLE].len(), app.data.people.len()));
+    let (start, shown) = window(app, list_area, true, app.views[PEOPLE].len());
+    let rows: Vec<Row> = app.views[PEOPLE][start..start + shown]
         .iter()
-        .map(|p| {
+        .map(|i| {
+            let p = &app.data.people[*i];
             Row::new(vec![
                 p.name.clone(),
                 validate::mask_phone(&p.phone),
                 code_list::labels(&p.roles, lang),
-                org_name(&p.organization),
+                app.derived.person_org[*i].clone(),
             ])
         })
         .collect();
     let header = Row::new(vec![app.t(i18n::NAME), app.t(i18n::PHONE), app.t(i18n::ROLES), app.t(i18n::ORGANIZATION)])
         .style(theme.accent());
     let widths = [Constraint::Length(10), Constraint::Length(12), Constraint::Min(14), Constraint::Min(14)];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_PEOPLE)))
-        .row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[PEOPLE], app.data.people.len());
+    let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
+    let mut state = table_state(app.selected[PEOPLE].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
 
     let mut lines = Vec::new();
-    if let Some(p) = app.data.people.get(app.selected[PEOPLE]) {
+    if let Some(p) = app.selected_person() {
         lines.push(Line::from(Span::styled(p.name.clone(), theme.accent())));
         for a in app.data.liaisons.iter().filter(|a| a.person == p.id) {
+            let until = a.to.map_or(String::new(), |d| format!("–{d}"));
             let active = if a.is_active_on(app.today) { "" } else { " ✕" };
             lines.push(Line::from(format!(
-                "{} → {}  {}{active}",
+                "{} → {}  {}{until}{active}",
                 a.role.label(lang),
-                org_name(&Some(a.organization.clone())),
+                app.org_name(&a.organization).unwrap_or_default(),
                 a.from
             )));
+        }
+        if let Some((_, cs)) = app.record_conflicts.as_ref().filter(|(id, _)| *id == p.id) {
+            lines.extend(conflict_line(app, theme, cs));
         }
     }
     frame.render_widget(
@@ -212,27 +242,31 @@ fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let [list_area, week_area] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
-    app.page = list_area.height.saturating_sub(2) as usize;
-    let rows: Vec<Row> = app.data.venues.iter().map(|v| Row::new(vec![v.name.clone()])).collect();
-    let table = Table::new(rows, [Constraint::Min(10)])
-        .block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_VENUES)))
-        .row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[VENUES], app.data.venues.len());
+    let block = list_block(frame, app, list_area, counts(app, app.views[VENUES].len(), app.data.venues.len()));
+    let (start, shown) = window(app, list_area, false, app.views[VENUES].len());
+    let rows: Vec<Row> = app.views[VENUES][start..start + shown]
+        .iter()
+        .map(|i| Row::new(vec![app.data.venues[*i].name.clone()]))
+        .collect();
+    let table = Table::new(rows, [Constraint::Min(10)]).block(block).row_highlight_style(theme.selected());
+    let mut state = table_state(app.selected[VENUES].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
 
-    // The week (Monday to Sunday) around today, bookings per day.
-    let monday = app.today - Duration::days(app.today.weekday().num_days_from_monday() as i64);
-    let clashing: HashSet<RecordId> =
-        booking_conflicts(&app.data.bookings).into_iter().flat_map(|(a, b)| [a, b]).collect();
+    // The shown week (Monday to Sunday), bookings per day.
+    let monday = app.week_monday();
+    let clashing = &app.derived.clashing;
     let mut lines = Vec::new();
-    if let Some(v) = app.data.venues.get(app.selected[VENUES]) {
+    if let Some(v) = app.selected_venue() {
+        if let Some((_, cs)) = app.record_conflicts.as_ref().filter(|(id, _)| *id == v.id) {
+            lines.extend(conflict_line(app, theme, cs));
+        }
         for d in 0..7 {
             let day = monday + Duration::days(d);
             let mut day_bookings: Vec<&Booking> =
                 app.data.bookings.iter().filter(|b| b.venue == v.id && b.date == day).collect();
             day_bookings.sort_by(|a, b| a.start.cmp(&b.start));
             let head = Span::styled(
-                format!("{} {}", day.format("%m-%d"), ["一", "二", "三", "四", "五", "六", "日"][d as usize]),
+                format!("{} {}", day.format("%m-%d"), i18n::WEEKDAYS[d as usize].get(app.lang)),
                 theme.accent(),
             );
             let mut spans = vec![head];
@@ -253,7 +287,7 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             lines.push(Line::from(spans));
         }
     }
-    let title = format!("{} {}", app.t(i18n::WEEK), monday.format("%Y-%m-%d"));
+    let title = format!("{} {} (←→)", app.t(i18n::WEEK), monday.format("%Y-%m-%d"));
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::ALL).title(title)),
         week_area,
@@ -262,21 +296,26 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
-    app.page = list_area.height.saturating_sub(2) as usize;
-    let rows: Vec<Row> = app
-        .data
-        .trainings
+    let block = list_block(frame, app, list_area, counts(app, app.views[TRAININGS].len(), app.data.trainings.len()));
+    let (start, shown) = window(app, list_area, false, app.views[TRAININGS].len());
+    let rows: Vec<Row> = app.views[TRAININGS][start..start + shown]
         .iter()
-        .map(|t| Row::new(vec![t.title.clone(), t.format.label(app.lang).to_string()]))
+        .map(|i| {
+            let t = &app.data.trainings[*i];
+            Row::new(vec![t.title.clone(), t.format.label(app.lang).to_string()])
+        })
         .collect();
     let table = Table::new(rows, [Constraint::Min(16), Constraint::Length(10)])
-        .block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_TRAININGS)))
+        .block(block)
         .row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[TRAININGS], app.data.trainings.len());
+    let mut state = table_state(app.selected[TRAININGS].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
     let mut lines = Vec::new();
-    if let Some(t) = app.data.trainings.get(app.selected[TRAININGS]) {
+    if let Some(t) = app.selected_training() {
         lines.push(Line::from(Span::styled(format!("{} · {}", t.title, t.trainer), theme.accent())));
+        if let Some((_, cs)) = app.record_conflicts.as_ref().filter(|(id, _)| *id == t.id) {
+            lines.extend(conflict_line(app, theme, cs));
+        }
         for (sid, s) in t.sessions_in_order() {
             let signed = app
                 .data
@@ -305,14 +344,16 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             .iter()
             .map(|(k, g)| format!("{k}:{}", if *g == crate::sync::Grant::Write { "rw" } else { "r" }))
             .collect();
-        let mut spans =
-            vec![Span::raw(format!("{}  {}  {}  ", p.name, p.node_id.short(), p.addr.clone().unwrap_or_default()))];
-        spans.push(Span::raw(format!(
-            "{}: {}  ",
+        // Two lines a peer, so an error is not cut off at 80 columns.
+        lines.push(Line::from(vec![
+            Span::styled(p.name.clone(), theme.accent()),
+            Span::raw(format!("  {}  {}  {}", p.node_id.short(), p.addr.clone().unwrap_or_default(), shared.join(" "))),
+        ]));
+        let mut spans = vec![Span::raw(format!(
+            "  {}: {}",
             app.t(i18n::LAST_SYNC),
             p.last_sync.clone().unwrap_or_else(|| "—".into())
-        )));
-        spans.push(Span::raw(shared.join(" ")));
+        ))];
         if let Some(e) = &p.last_error {
             spans.push(Span::styled(format!("  ⚠ {e}"), theme.error()));
         }
@@ -330,7 +371,9 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         )));
     }
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_SYNC))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(app.t(i18n::TAB_SYNC))),
         area,
     );
 }

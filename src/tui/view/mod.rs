@@ -3,7 +3,9 @@
 mod bodies;
 mod popups;
 
-use super::app::{App, Mode, TABS};
+pub use popups::list_title;
+
+use super::app::{App, TABS};
 use super::i18n;
 use super::keymap;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,6 +13,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 /// Colors, or none for poor terminals.
 pub struct Theme {
@@ -68,12 +71,25 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     }
     draw_status(frame, app, &theme, status);
     draw_footer(frame, app, &theme, footer);
+    // The help overlay is two lines shorter than the screen, inside a border.
+    app.hits.overlay_rows = frame.area().height.saturating_sub(4) as usize;
     popups::draw(frame, app, &theme);
     app.dirty = false;
 }
 
-fn draw_tabs(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let titles: Vec<String> = TABS.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.get(app.lang))).collect();
+    // Where each title lands, for mouse clicks: titles are joined by a one-column divider.
+    let mut x = area.x;
+    app.hits.tabs = titles
+        .iter()
+        .map(|t| {
+            let w = UnicodeWidthStr::width(t.as_str()) as u16;
+            let range = (x, x + w);
+            x += w + 1;
+            range
+        })
+        .collect();
     let tabs = Tabs::new(titles).select(app.tab).highlight_style(theme.selected()).divider("│").padding("", "");
     frame.render_widget(tabs, area);
 }
@@ -92,9 +108,24 @@ fn draw_status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// The keys that work here, from the binding table, as many as fit the
+/// width in priority order (whole hints only, never cut mid-way).
+pub fn footer_text(app: &App, width: usize) -> String {
+    let mut text = String::new();
+    for b in keymap::footer(app.scope(), app.tab) {
+        let hint = b.help.get(app.lang);
+        let sep = if text.is_empty() { 0 } else { 2 };
+        if UnicodeWidthStr::width(text.as_str()) + sep + UnicodeWidthStr::width(hint) > width {
+            continue;
+        }
+        if sep > 0 {
+            text.push_str("  ");
+        }
+        text.push_str(hint);
+    }
+    text
+}
+
 fn draw_footer(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let hints: Vec<&str> =
-        keymap::footer(app.scope()).map(|b| b.help.get(app.lang)).filter(|h| !h.is_empty()).collect();
-    let text = if matches!(app.mode, Mode::Form(_)) { app.t(i18n::FORM_HINT).to_string() } else { hints.join("  ") };
-    frame.render_widget(Paragraph::new(text).style(theme.dim()), area);
+    frame.render_widget(Paragraph::new(footer_text(app, area.width as usize)).style(theme.dim()), area);
 }

@@ -2,10 +2,10 @@
 
 use super::Theme;
 use crate::domain::Vocabulary;
-use crate::tui::app::{App, Mode};
-use crate::tui::forms::Form;
+use crate::tui::app::{field_label, App, Mode, ORGS, TABS};
+use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
-use crate::tui::keymap::BINDINGS;
+use crate::tui::keymap::{self, help_lines};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -19,58 +19,71 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
 }
 
+/// The list title of the current tab (the coverage view names itself).
+pub fn list_title(app: &App) -> String {
+    match app.tab {
+        ORGS if app.org_filter.uncovered => app.t(i18n::COVERAGE_VIEW).to_string(),
+        tab => app.t(TABS[tab]).to_string(),
+    }
+}
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    draw_mode(frame, app, theme, &app.mode);
+}
+
+/// Draws a mode; an overlay first draws what it covers, so a form stays
+/// visible (and unchanged) under help or the message history.
+fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
     let area = frame.area();
-    match &app.mode {
-        Mode::Filter => {
-            // The filter is typed into the list's title; park the cursor there.
-            let prefix = format!("{}  {}: ", app.t(i18n::TAB_ORGS), app.t(i18n::FILTER));
-            let (_, caret) = app.filter.visible(40);
-            let x = 2 + UnicodeWidthStr::width(prefix.as_str()) + caret;
-            frame.set_cursor_position(Position::new((x as u16).min(area.width.saturating_sub(1)), 1));
+    match mode {
+        Mode::Browse | Mode::Filter => {}
+        Mode::Form(form) => draw_form(frame, app, theme, form),
+        Mode::ConfirmExit(form) => {
+            draw_form(frame, app, theme, form);
+            confirm_exit(frame, app, theme, form);
         }
-        Mode::Form(form) => draw_form(frame, app, theme, form, None),
-        Mode::ConfirmExit(form) => draw_form(frame, app, theme, form, Some(app.t(i18n::CONFIRM_EXIT))),
-        Mode::ConfirmQuit(_) => message_box(frame, theme, "hubsync", app.t(i18n::CONFIRM_QUIT)),
-        Mode::Help => help(frame, app, theme),
-        Mode::Messages => messages(frame, app, theme),
+        Mode::ConfirmQuit(back) => {
+            draw_mode(frame, app, theme, back);
+            message_box(frame, theme, "hubsync", app.t(i18n::CONFIRM_QUIT));
+        }
+        Mode::Help { scroll, back } => {
+            draw_mode(frame, app, theme, back);
+            help(frame, app, theme, *scroll);
+        }
+        Mode::Messages { scroll, back } => {
+            draw_mode(frame, app, theme, back);
+            messages(frame, app, theme, *scroll);
+        }
         Mode::Setup { choice } => {
             let items = [app.t(i18n::SETUP_CREATE), app.t(i18n::SETUP_DEMO)];
             picker(frame, theme, app.t(i18n::SETUP_TITLE), app.t(i18n::SETUP_BODY), &items.map(String::from), *choice);
         }
-        Mode::Conflicts { choice } => {
+        Mode::Conflicts { choice } => conflicts(frame, app, theme, *choice),
+        Mode::PickSession { training, choice } => {
             let items: Vec<String> = app
-                .conflict_choices()
+                .sessions_latest_first(training)
                 .iter()
-                .map(|(field, value)| format!("{field}: {}", value.as_str().map_or(value.to_string(), str::to_string)))
+                .map(|(_, s)| format!("{} {}–{}  {:.1}h", s.date, s.start, s.end, s.hours()))
                 .collect();
-            if items.is_empty() {
-                message_box(frame, theme, app.t(i18n::CONFLICTS), app.t(i18n::NO_CONFLICTS));
-            } else {
-                picker(frame, theme, app.t(i18n::CONFLICTS), app.t(i18n::CONFLICT_HINT), &items, *choice);
-            }
+            picker(frame, theme, app.t(i18n::PICK_SESSION), app.t(i18n::PICK_SESSION_HINT), &items, *choice);
         }
-        Mode::Assign { org, choice } => {
-            let name = app.data.orgs.iter().find(|r| &r.id == org).map_or(String::new(), |r| r.name.clone());
-            let items: Vec<String> = app
-                .liaison_candidates()
-                .iter()
-                .map(|p| format!("{}  {}", p.name, crate::domain::code_list::labels(&p.roles, app.lang)))
-                .collect();
-            picker(
-                frame,
-                theme,
-                &format!("{} {name}", app.t(i18n::ASSIGN_TITLE)),
-                app.t(i18n::ASSIGN_HINT),
-                &items,
-                *choice,
-            );
+        Mode::PickBooking { choice } => {
+            let items: Vec<String> = app.week_bookings().iter().map(|b| booking_line(app, b)).collect();
+            picker(frame, theme, app.t(i18n::PICK_BOOKING), app.t(i18n::PICK_BOOKING_HINT), &items, *choice);
         }
-        Mode::SignIn { input, choice, .. } => {
+        Mode::SignIn { input, choice, session, training } => {
             let items: Vec<String> = app.sign_in_matches(input.text()).iter().map(|p| p.name.clone()).collect();
-            let popup = centered(area, 50, 16);
+            let when = app
+                .sessions_latest_first(training)
+                .into_iter()
+                .find(|(id, _)| id == session)
+                .map_or(String::new(), |(_, s)| format!(" · {} {}–{}", s.date, s.start, s.end));
+            let popup = centered(area, 60, 16);
             frame.render_widget(Clear, popup);
-            let block = Block::default().borders(Borders::ALL).title(app.t(i18n::SIGN_IN));
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(format!("{}{when}", app.t(i18n::SCOPE_SIGN_IN)))
+                .title_bottom(app.t(i18n::SIGN_IN));
             let inner = block.inner(popup);
             frame.render_widget(block, popup);
             let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
@@ -78,19 +91,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             frame.render_widget(Paragraph::new(format!("> {shown}")), search);
             frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
             let mut state = ListState::default();
-            if !items.is_empty() {
+            if !items.is_empty() && !input.text().trim().is_empty() {
                 state.select(Some(*choice));
             }
             let list_widget = List::new(items.into_iter().map(ListItem::new)).highlight_style(theme.selected());
             frame.render_stateful_widget(list_widget, list, &mut state);
         }
         Mode::CancelBooking { choice } => {
-            let items: Vec<String> = app
-                .venue_conflicts()
-                .iter()
-                .map(|b| format!("{} {}–{} {} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(app.lang)))
-                .collect();
-            picker(frame, theme, app.t(i18n::CANCEL_BOOKING), app.t(i18n::CONFLICT_HINT), &items, *choice);
+            let items: Vec<String> = app.venue_conflicts().iter().map(|b| booking_line(app, b)).collect();
+            picker(frame, theme, app.t(i18n::CANCEL_BOOKING), app.t(i18n::CANCEL_HINT), &items, *choice);
         }
         Mode::Text(text) => {
             // Tall enough for the whole code, so it can be copied.
@@ -108,34 +117,92 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 popup,
             );
         }
-        Mode::Browse => {}
     }
 }
 
-fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form, confirm: Option<&str>) {
+fn booking_line(app: &App, b: &crate::domain::Booking) -> String {
+    let org = b.organization.as_ref().and_then(|id| app.org_name(id)).unwrap_or_default();
+    format!("{} {}–{} {} {org} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(app.lang))
+}
+
+fn conflicts(frame: &mut Frame, app: &App, theme: &Theme, choice: usize) {
+    let kind = app.conflict_target().map_or(crate::domain::Collection::Orgs, |(k, _, _)| k);
+    let items: Vec<String> = app
+        .conflict_choices()
+        .iter()
+        .map(|(field, value)| {
+            let label = field_label(kind, field, app.lang);
+            format!("{label}: {}", value.as_str().map_or(value.to_string(), str::to_string))
+        })
+        .collect();
+    let whole = app.whole_record_versions();
+    let note = format!("{} ({whole}): {}", app.t(i18n::WHOLE_RECORD), app.t(i18n::WHOLE_RECORD_NOTE));
+    match (items.is_empty(), whole > 0) {
+        (true, false) => message_box(frame, theme, app.t(i18n::CONFLICTS), app.t(i18n::NO_CONFLICTS)),
+        (true, true) => message_box(frame, theme, app.t(i18n::CONFLICTS), &note),
+        (false, _) => {
+            let hint = app.t(i18n::CONFLICT_HINT);
+            let title = if whole > 0 {
+                format!("{}  ⚠ {}", app.t(i18n::CONFLICTS), note)
+            } else {
+                app.t(i18n::CONFLICTS).into()
+            };
+            picker(frame, theme, &title, hint, &items, choice);
+        }
+    }
+}
+
+fn confirm_exit(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
+    let FormKind::ExitOrg(id) = &form.kind else { return };
+    let name = app.org_name(id).unwrap_or(id.as_str());
+    let popup = centered(frame.area(), 60, 7);
+    frame.render_widget(Clear, popup);
+    let lines = vec![
+        Line::from(app.t(i18n::CONFIRM_EXIT)),
+        Line::from(Span::styled(name.to_string(), theme.accent())),
+        Line::from(format!("{}  {}", form.value("date"), form.value("reason"))),
+        Line::from(Span::styled(app.t(i18n::CONFIRM_EXIT_KEYS), theme.warn())),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
+            Block::default().borders(Borders::ALL).title(Span::styled(app.t(i18n::CONFIRM_EXIT_TITLE), theme.accent())),
+        ),
+        popup,
+    );
+}
+
+fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
     let area = frame.area();
-    let height = (form.fields.len() as u16 + 4 + u16::from(confirm.is_some())).min(area.height);
+    let height = (form.fields.len() as u16 + 4).min(area.height);
     let popup = centered(area, 76, height);
     frame.render_widget(Clear, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(app.t(form.title), theme.accent()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let label_width = form.fields.iter().map(|f| UnicodeWidthStr::width(f.label)).max().unwrap_or(8) as u16 + 2;
+    let label_width =
+        form.fields.iter().map(|f| UnicodeWidthStr::width(f.label.get(app.lang))).max().unwrap_or(8) as u16 + 2;
     let value_width = inner.width.saturating_sub(label_width + 1);
     // Scroll the fields so the focused one is visible on small screens.
-    let rows = inner.height.saturating_sub(1 + u16::from(confirm.is_some())) as usize;
+    let rows = inner.height.saturating_sub(1) as usize;
     let first = form.focus.saturating_sub(rows.saturating_sub(1));
     for (row, (i, f)) in form.fields.iter().enumerate().skip(first).take(rows).enumerate() {
         let y = inner.y + row as u16;
         let marker = if f.required { "*" } else { " " };
         let label_style = if i == form.focus { theme.selected() } else { Style::default() };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("{marker}{}", f.label), label_style)),
+            Paragraph::new(Span::styled(format!("{marker}{}", f.label.get(app.lang)), label_style)),
             Rect::new(inner.x, y, label_width, 1),
         );
         let (shown, caret) = f.input.visible(value_width as usize);
         let mut spans = vec![Span::raw(shown.clone())];
-        if !f.choices.is_empty() {
+        if f.multi && i == form.focus {
+            // The pointer Space ticks: the choice and whether it is ticked.
+            if let Some(c) = f.choices.get(f.cursor).map(|c| c.get(app.lang)) {
+                let mark = if f.ticked(app.lang).contains(&c) { "☑" } else { "☐" };
+                spans.push(Span::styled(format!("  ◂{mark} {c}▸ "), theme.accent()));
+                spans.push(Span::styled(app.t(i18n::MULTI_HINT), theme.dim()));
+            }
+        } else if !f.choices.is_empty() {
             spans.push(Span::styled(" ◂▸", theme.dim()));
         }
         if let Some(e) = &f.error {
@@ -147,12 +214,6 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form, confirm: 
         }
     }
     let mut y = inner.y + inner.height.saturating_sub(1);
-    if let Some(text) = confirm {
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, theme.warn())),
-            Rect::new(inner.x, y.saturating_sub(1), inner.width, 1),
-        );
-    }
     if let Some(m) = &form.message {
         frame.render_widget(
             Paragraph::new(Span::styled(m.replace('\n', " "), theme.error())),
@@ -168,7 +229,9 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form, confirm: 
 }
 
 fn message_box(frame: &mut Frame, theme: &Theme, title: &str, text: &str) {
-    let popup = centered(frame.area(), 60, 5);
+    // Tall enough for the wrapped text (CJK is two columns a character).
+    let lines = (UnicodeWidthStr::width(text) as u16).div_ceil(54) + 1;
+    let popup = centered(frame.area(), 60, lines + 3);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(text)
@@ -197,39 +260,67 @@ fn picker(frame: &mut Frame, theme: &Theme, title: &str, hint: &str, items: &[St
     frame.render_stateful_widget(list, inner, &mut state);
 }
 
-fn help(frame: &mut Frame, app: &App, theme: &Theme) {
+fn help(frame: &mut Frame, app: &App, theme: &Theme, scroll: usize) {
     let area = frame.area();
-    let popup = centered(area, 70, area.height.saturating_sub(2));
+    let popup = centered(area, 76, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
-    let lines: Vec<Line> = BINDINGS
+    let all = help_lines();
+    let rows = popup.height.saturating_sub(2) as usize;
+    let scroll = scroll.min(all.len().saturating_sub(rows));
+    let lines: Vec<Line> = all
         .iter()
-        .filter(|b| !b.help.get(app.lang).is_empty())
-        .map(|b| {
-            let scope = format!("{:?}", b.scope);
-            Line::from(vec![Span::styled(format!("{scope:<7}"), theme.dim()), Span::raw(b.help.get(app.lang))])
+        .skip(scroll)
+        .take(rows)
+        .map(|(scope, b)| match b {
+            None => Line::from(Span::styled(format!("— {} —", scope.name().get(app.lang)), theme.accent())),
+            Some(b) => {
+                let tabs = tab_names(app, b.tabs);
+                let mut spans = vec![Span::raw(format!("  {}", b.help.get(app.lang)))];
+                if !tabs.is_empty() {
+                    spans.push(Span::styled(format!("  ({tabs})"), theme.dim()));
+                }
+                Line::from(spans)
+            }
         })
         .collect();
+    let position = format!(" {}–{}/{} ", scroll + 1, (scroll + rows).min(all.len()), all.len());
     frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::default().borders(Borders::ALL).title(Span::styled(app.t(i18n::HELP_TITLE), theme.accent()))),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(app.t(i18n::HELP_TITLE), theme.accent()))
+                .title_bottom(position),
+        ),
         popup,
     );
 }
 
-fn messages(frame: &mut Frame, app: &App, theme: &Theme) {
+/// The tabs a binding is limited to, or nothing when it applies on all.
+fn tab_names(app: &App, tabs: u8) -> String {
+    if tabs == keymap::ALL || tabs == keymap::LISTS {
+        return String::new();
+    }
+    TABS.iter().enumerate().filter(|(i, _)| tabs & (1 << i) != 0).map(|(_, t)| app.t(*t)).collect::<Vec<_>>().join("/")
+}
+
+fn messages(frame: &mut Frame, app: &App, theme: &Theme, scroll: usize) {
     let area = frame.area();
     let popup = centered(area, 76, area.height.saturating_sub(4));
     frame.render_widget(Clear, popup);
-    let lines: Vec<Line> = app
+    let mut lines: Vec<Line> = app
         .messages
         .iter()
         .rev()
+        .skip(scroll)
         .map(|(err, text)| Line::from(Span::styled(text.clone(), if *err { theme.error() } else { Style::default() })))
         .collect();
+    if app.messages.is_empty() {
+        lines.push(Line::from(app.t(i18n::NO_MESSAGES)));
+    }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
-            .block(Block::default().borders(Borders::ALL).title(app.t(i18n::MESSAGES))),
+            .block(Block::default().borders(Borders::ALL).title(Span::styled(app.t(i18n::MESSAGES), theme.accent()))),
         popup,
     );
 }

@@ -1,0 +1,230 @@
+//! Forms: which form a key opens on which tab, typing into it, and the
+//! effect its save produces.
+
+use super::*;
+use crate::tui::forms::FormKind;
+use crate::tui::more_forms as more;
+
+impl App {
+    fn open(&mut self, form: Form) {
+        self.mode = Mode::Form(Box::new(form));
+    }
+
+    /// F4 (add), F12 (add under), Enter (edit) and F8 (exit/cancel/end) by tab.
+    pub(super) fn open_form(&mut self, action: Action) -> Vec<Effect> {
+        let lang = self.lang;
+        match (action, self.tab) {
+            (Action::Add, ORGS) => {
+                let division = self.data.federation.as_ref().map(|f| f.division.clone()).unwrap_or_default();
+                self.open(Form::new_org(lang, &division));
+            }
+            (Action::Add, PEOPLE) => self.open(Form::new_person(lang)),
+            (Action::Add, VENUES) => self.open(more::new_venue(lang)),
+            (Action::Add, TRAININGS) => self.open(more::new_training(lang)),
+            (Action::Add, SYNC) => self.open(more::new_peer()),
+            (Action::AddChild, VENUES) => {
+                if let Some(v) = self.selected_venue() {
+                    let f = more::new_booking(lang, v.id.clone(), self.today);
+                    self.open(f);
+                }
+            }
+            (Action::AddChild, TRAININGS) => {
+                if let Some(t) = self.selected_training() {
+                    let f = more::new_session(t.id.clone(), self.today);
+                    self.open(f);
+                }
+            }
+            (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
+            (Action::Edit, ORGS) if self.org_filter.uncovered => {
+                let candidates = self.liaison_candidates();
+                if candidates.is_empty() {
+                    self.error(self.t(i18n::NO_CANDIDATES));
+                } else if let Some(row) = self.selected_org() {
+                    let f = more::assign(lang, row.id.clone(), &candidates, self.today);
+                    self.open(f);
+                }
+            }
+            (Action::Edit, ORGS) => {
+                if let Some((org, _)) = &self.detail {
+                    let f = Form::edit_org(lang, org);
+                    self.open(f);
+                }
+            }
+            (Action::Edit, PEOPLE) => {
+                if let Some(p) = self.selected_person() {
+                    let org = p.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
+                    let f = Form::edit_person(lang, p, org);
+                    self.open(f);
+                }
+            }
+            (Action::Edit, VENUES) => {
+                if let Some(v) = self.selected_venue() {
+                    let f = more::edit_venue(lang, v);
+                    self.open(f);
+                }
+            }
+            (Action::Edit, TRAININGS) => {
+                if let Some(t) = self.selected_training() {
+                    let f = more::edit_training(lang, t);
+                    self.open(f);
+                }
+            }
+            (Action::ExitOrg, ORGS) => {
+                if let Some(row) = self.selected_org().filter(|r| r.lifecycle != Some(Lifecycle::Exited)) {
+                    let f = Form::exit_org(row.id.clone(), self.today);
+                    self.open(f);
+                }
+            }
+            (Action::ExitOrg, VENUES) => {
+                if self.venue_conflicts().is_empty() {
+                    self.say(self.t(i18n::NO_CONFLICT_HERE));
+                } else {
+                    self.mode = Mode::CancelBooking { choice: 0 };
+                }
+            }
+            (Action::ExitOrg, PEOPLE) => {
+                if let Some(p) = self.selected_person() {
+                    let active = self.active_assignments(&p.id);
+                    if active.is_empty() {
+                        self.say(self.t(i18n::NO_ACTIVE_ASSIGNMENT));
+                    } else {
+                        let f = more::end_assignment(p.id.clone(), &active, self.today);
+                        self.open(f);
+                    }
+                }
+            }
+            _ => self.dirty = false,
+        }
+        Vec::new()
+    }
+
+    /// A person's current assignments, each labelled by organization and start.
+    pub fn active_assignments(&self, person: &RecordId) -> Vec<(String, &LiaisonAssignment)> {
+        self.data
+            .liaisons
+            .iter()
+            .filter(|a| &a.person == person && a.to.is_none_or(|to| to >= self.today))
+            .map(|a| {
+                let org = self.org_name(&a.organization).unwrap_or(a.organization.as_str());
+                (format!("{org} ({} {})", a.role.label(self.lang), a.from), a)
+            })
+            .collect()
+    }
+
+    /// The organization typed into a form: empty is none; otherwise the
+    /// exact name, or the one organization the search matches.
+    pub fn resolve_org(&self, text: &str) -> Result<Option<RecordId>, String> {
+        let name = validate::normalize_name(text);
+        if name.is_empty() {
+            return Ok(None);
+        }
+        if let Some(r) = self.data.orgs.iter().find(|r| r.name == name) {
+            return Ok(Some(r.id.clone()));
+        }
+        let filter = OrgFilter { text: name, ..OrgFilter::default() };
+        match filter.apply(&self.data.orgs).as_slice() {
+            [one] => Ok(Some(self.data.orgs[*one].id.clone())),
+            [] => Err(self.t(i18n::NO_ORG_NAMED).into()),
+            _ => Err(self.t(i18n::MANY_ORGS_NAMED).into()),
+        }
+    }
+
+    pub(super) fn form(&mut self, mut form: Box<Form>, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        let lang = self.lang;
+        let has_choices = !form.fields[form.focus].choices.is_empty();
+        let multi = form.fields[form.focus].multi;
+        match action {
+            Some(Action::Cancel) => return Vec::new(),
+            Some(Action::NextField) => form.focus = (form.focus + 1) % form.fields.len(),
+            Some(Action::PrevField) => form.focus = (form.focus + form.fields.len() - 1) % form.fields.len(),
+            Some(Action::Cycle(step)) if has_choices => form.cycle(step, lang),
+            Some(Action::Toggle) if multi => form.toggle(lang),
+            Some(Action::Save) => {
+                let effect = self.save(&mut form);
+                self.mode = match effect {
+                    // The exit is only asked for here; the confirm popup sends it.
+                    Some(Effect::ExitOrg { .. }) => Mode::ConfirmExit(form),
+                    _ => Mode::Form(form),
+                };
+                return match &self.mode {
+                    Mode::ConfirmExit(_) => Vec::new(),
+                    _ => effect.into_iter().collect(),
+                };
+            }
+            // Choices are picked with ←→ and Space, never typed.
+            _ if has_choices => {}
+            _ => {
+                if edit_text(&mut form.focused().input, key) {
+                    form.touched = true;
+                    form.focused().error = None;
+                }
+            }
+        }
+        self.mode = Mode::Form(form);
+        Vec::new()
+    }
+
+    /// The effect a form's save produces, or None with its errors marked.
+    fn save(&mut self, form: &mut Form) -> Option<Effect> {
+        let lang = self.lang;
+        match form.kind.clone() {
+            FormKind::NewOrg | FormKind::EditOrg(_) => {
+                let division = self.data.federation.as_ref().map(|f| f.division.clone()).unwrap_or_default();
+                let new = form.kind == FormKind::NewOrg;
+                form.to_org(lang, &division).map(|org| Effect::SaveOrg { org: Box::new(org), new })
+            }
+            FormKind::NewPerson | FormKind::EditPerson(_) => {
+                let org = self.resolve_org(form.value("organization"));
+                let new = form.kind == FormKind::NewPerson;
+                form.to_person(lang, org).map(|p| Effect::SavePerson { person: Box::new(p), new })
+            }
+            FormKind::NewFederation => form.to_federation(lang).map(|f| Effect::CreateFederation(Box::new(f))),
+            FormKind::ExitOrg(id) => form.to_exit(lang).map(|(date, reason)| Effect::ExitOrg { id, date, reason }),
+            FormKind::NewVenue | FormKind::EditVenue(_) => {
+                let new = form.kind == FormKind::NewVenue;
+                form.to_venue(lang).map(|v| Effect::SaveVenue { venue: Box::new(v), new })
+            }
+            FormKind::NewBooking(_) | FormKind::EditBooking(_) => {
+                let org = self.resolve_org(form.value("organization"));
+                let new = matches!(form.kind, FormKind::NewBooking(_));
+                form.to_booking(lang, org).map(|b| Effect::SaveBooking { booking: Box::new(b), new })
+            }
+            FormKind::NewTraining | FormKind::EditTraining(_) => {
+                let new = form.kind == FormKind::NewTraining;
+                form.to_training(lang).map(|t| Effect::SaveTraining { training: Box::new(t), new })
+            }
+            FormKind::NewSession(training) => {
+                form.to_session(lang).map(|s| Effect::AddSession { training, session: Box::new(s) })
+            }
+            FormKind::NewPeer => {
+                form.to_peer(lang).map(|(id, name, addr)| Effect::AddPeer { node_id: Box::new(id), name, addr })
+            }
+            FormKind::NewInvite => form.to_invite(lang).map(|(addr, write)| Effect::Invite { addr, write }),
+            FormKind::Assign(_) => {
+                let candidates = self.liaison_candidates();
+                form.to_assignment(lang, &candidates).map(|a| Effect::Assign(Box::new(a)))
+            }
+            FormKind::EndAssignment(person) => {
+                let active = self.active_assignments(&person);
+                form.to_ended(lang, &active).map(|a| Effect::EndAssignment(Box::new(a)))
+            }
+        }
+    }
+
+    /// The popup naming the organization: Enter/F2 exits it, Esc goes back
+    /// to the form with the date and reason as typed.
+    pub(super) fn confirm_exit(&mut self, mut form: Box<Form>, action: Option<Action>) -> Vec<Effect> {
+        match action {
+            Some(Action::Confirm) => {
+                if let Some(effect) = self.save(&mut form) {
+                    self.mode = Mode::ConfirmExit(form);
+                    return vec![effect];
+                }
+                self.mode = Mode::Form(form);
+            }
+            Some(Action::Cancel) => self.mode = Mode::Form(form),
+            _ => self.mode = Mode::ConfirmExit(form),
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,279 @@
+//! Browsing: tabs, the filtered and sorted views of each list, selection,
+//! and the list keys.
+
+use super::*;
+
+/// The orders F11 cycles through on each list tab.
+pub const SORTS: [&[T]; 4] = [
+    &[i18n::SORT_DIVISION, i18n::NAME, i18n::CATEGORY, i18n::PARTY],
+    &[i18n::SORT_STORED, i18n::NAME, i18n::ORGANIZATION, i18n::ROLES],
+    &[i18n::SORT_STORED, i18n::NAME],
+    &[i18n::SORT_STORED, i18n::NAME],
+];
+
+impl App {
+    /// The list length of the current tab.
+    pub(super) fn list_len(&self) -> usize {
+        self.views.get(self.tab).map_or(0, Vec::len)
+    }
+
+    /// The data index of the selected row of a list tab.
+    fn picked(&self, tab: usize) -> Option<usize> {
+        self.views.get(tab).and_then(|v| v.get(self.selected[tab])).copied()
+    }
+
+    pub fn selected_org(&self) -> Option<&OrgRow> {
+        self.picked(ORGS).and_then(|i| self.data.orgs.get(i))
+    }
+
+    pub fn selected_person(&self) -> Option<&Person> {
+        self.picked(PEOPLE).and_then(|i| self.data.people.get(i))
+    }
+
+    pub fn selected_venue(&self) -> Option<&Venue> {
+        self.picked(VENUES).and_then(|i| self.data.venues.get(i))
+    }
+
+    pub fn selected_training(&self) -> Option<&Training> {
+        self.picked(TRAININGS).and_then(|i| self.data.trainings.get(i))
+    }
+
+    /// The selected record of the current tab, with its collection.
+    pub fn selected_record_id(&self) -> Option<(Collection, RecordId)> {
+        match self.tab {
+            ORGS => self.selected_org().map(|r| (Collection::Orgs, r.id.clone())),
+            PEOPLE => self.selected_person().map(|p| (Collection::People, p.id.clone())),
+            VENUES => self.selected_venue().map(|v| (Collection::Venues, v.id.clone())),
+            TRAININGS => self.selected_training().map(|t| (Collection::Trainings, t.id.clone())),
+            _ => None,
+        }
+    }
+
+    /// The filter of the current tab, when it has one.
+    pub fn filter(&self) -> Option<&TextInput> {
+        self.filters.get(self.tab)
+    }
+
+    /// Recomputes every tab's view from its filter, keeping each selection
+    /// on the same record where it is still shown.
+    pub fn refilter(&mut self) {
+        let keep: Vec<Option<usize>> = (0..4).map(|t| self.picked(t)).collect();
+        let needle = |t: usize| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
+        self.org_filter.text = self.filters[ORGS].text().to_string();
+        let mut orgs = self.org_filter.apply(&self.data.orgs);
+        let rows = &self.data.orgs;
+        match self.sorts[ORGS] {
+            1 => orgs.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
+            2 => orgs.sort_by_key(|i| (rows[*i].category, rows[*i].division.clone())),
+            3 => orgs.sort_by_key(|i| (rows[*i].party_status, rows[*i].division.clone())),
+            _ => {}
+        }
+        let n = needle(PEOPLE);
+        let mut people: Vec<usize> =
+            (0..self.data.people.len()).filter(|i| self.derived.person_keys[*i].contains(&n)).collect();
+        let ps = &self.data.people;
+        match self.sorts[PEOPLE] {
+            1 => people.sort_by(|a, b| ps[*a].name.cmp(&ps[*b].name)),
+            2 => people.sort_by(|a, b| self.derived.person_org[*a].cmp(&self.derived.person_org[*b])),
+            3 => people.sort_by_key(|i| ps[*i].roles.first().map(|r| r.code())),
+            _ => {}
+        }
+        let n = needle(VENUES);
+        let mut venues: Vec<usize> = self
+            .data
+            .venues
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                n.is_empty()
+                    || v.name.to_lowercase().contains(&n)
+                    || crate::domain::query::pinyin_initials(&v.name).contains(&n)
+                    || v.address.contains(&n)
+                    || v.kind.label(Lang::Zh).contains(&n)
+                    || v.kind.label(Lang::En).to_lowercase().contains(&n)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let n = needle(TRAININGS);
+        let mut trainings: Vec<usize> = self
+            .data
+            .trainings
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                n.is_empty()
+                    || t.title.to_lowercase().contains(&n)
+                    || crate::domain::query::pinyin_initials(&t.title).contains(&n)
+                    || t.trainer.to_lowercase().contains(&n)
+                    || t.format.label(Lang::Zh).contains(&n)
+                    || t.format.label(Lang::En).to_lowercase().contains(&n)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if self.sorts[VENUES] == 1 {
+            venues.sort_by(|a, b| self.data.venues[*a].name.cmp(&self.data.venues[*b].name));
+        }
+        if self.sorts[TRAININGS] == 1 {
+            trainings.sort_by(|a, b| self.data.trainings[*a].title.cmp(&self.data.trainings[*b].title));
+        }
+        self.views = [orgs, people, venues, trainings];
+        for (t, kept) in keep.into_iter().enumerate() {
+            let len = self.views[t].len();
+            self.selected[t] = kept
+                .and_then(|k| self.views[t].iter().position(|i| *i == k))
+                .unwrap_or(self.selected[t].min(len.saturating_sub(1)));
+        }
+    }
+
+    /// Liaison candidates: people with an instructor or liaison role.
+    pub fn liaison_candidates(&self) -> Vec<&Person> {
+        self.data
+            .people
+            .iter()
+            .filter(|p| p.roles.iter().any(|r| matches!(r, Role::Liaison | Role::Instructor)))
+            .collect()
+    }
+
+    /// Details the selected record needs from the store.
+    pub(super) fn after_selection_change(&mut self) -> Vec<Effect> {
+        match self.tab {
+            ORGS => {
+                if let Some(row) = self.selected_org() {
+                    if self.detail.as_ref().is_none_or(|(o, _)| o.id != row.id) {
+                        return vec![Effect::LoadOrg(row.id.clone())];
+                    }
+                }
+            }
+            PEOPLE | VENUES | TRAININGS => {
+                if let Some((kind, id)) = self.selected_record_id() {
+                    if self.record_conflicts.as_ref().is_none_or(|(r, _)| *r != id) {
+                        self.record_conflicts = None;
+                        return vec![Effect::LoadConflicts(kind, id)];
+                    }
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn move_selection(&mut self, action: Action) -> Vec<Effect> {
+        let len = self.list_len();
+        let sel = &mut self.selected[self.tab];
+        let page = self.page.max(1);
+        *sel = match action {
+            Action::Up => sel.saturating_sub(1),
+            Action::Down => (*sel + 1).min(len.saturating_sub(1)),
+            Action::PageUp => sel.saturating_sub(page),
+            Action::PageDown => (*sel + page).min(len.saturating_sub(1)),
+            Action::Home => 0,
+            Action::End => len.saturating_sub(1),
+            _ => *sel,
+        };
+        self.after_selection_change()
+    }
+
+    fn go_tab(&mut self, tab: usize) -> Vec<Effect> {
+        self.tab = tab.min(TABS.len() - 1);
+        if self.tab == REPORTS && self.data.report.is_none() {
+            return vec![Effect::LoadReport(self.lang)];
+        }
+        self.after_selection_change()
+    }
+
+    /// A left click: a tab title selects the tab, a list row selects the row.
+    pub(super) fn click(&mut self, x: u16, y: u16) -> Vec<Effect> {
+        if self.mode != Mode::Browse {
+            self.dirty = false;
+            return Vec::new();
+        }
+        if y == 0 {
+            if let Some(tab) = self.hits.tabs.iter().position(|(a, b)| (*a..*b).contains(&x)) {
+                return self.go_tab(tab);
+            }
+        }
+        if let Some((x0, x1, top, rows, first)) = self.hits.rows {
+            if (x0..x1).contains(&x) && (top..top + rows).contains(&y) {
+                let at = first + usize::from(y - top);
+                if at < self.list_len() {
+                    self.selected[self.tab] = at;
+                    return self.after_selection_change();
+                }
+            }
+        }
+        self.dirty = false;
+        Vec::new()
+    }
+
+    pub(super) fn browse(&mut self, action: Option<Action>) -> Vec<Effect> {
+        let Some(action) = action else {
+            self.dirty = false;
+            return Vec::new();
+        };
+        match action {
+            Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
+            Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),
+            Action::GoTab(i) => return self.go_tab(i),
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                return self.move_selection(action)
+            }
+            Action::Filter => self.mode = Mode::Filter,
+            Action::Add | Action::AddChild | Action::Edit | Action::ExitOrg => return self.open_form(action),
+            Action::Bookings => {
+                if self.week_bookings().is_empty() {
+                    self.say(self.t(i18n::NO_BOOKINGS_WEEK));
+                } else {
+                    self.mode = Mode::PickBooking { choice: 0 };
+                }
+            }
+            Action::PrevWeek => self.week -= 1,
+            Action::NextWeek => self.week += 1,
+            Action::SyncNow => {
+                self.say(self.t(i18n::SYNCING));
+                return vec![Effect::SyncNow];
+            }
+            Action::SignIn => return self.start_sign_in(),
+            Action::Coverage => {
+                self.org_filter.uncovered = !self.org_filter.uncovered;
+                self.refilter();
+                return self.after_selection_change();
+            }
+            Action::Conflicts => {
+                if self.conflict_target().is_some() {
+                    self.mode = Mode::Conflicts { choice: 0 };
+                }
+            }
+            Action::Sort => {
+                if let Some(sort) = self.sorts.get_mut(self.tab) {
+                    *sort = (*sort + 1) % SORTS[self.tab].len();
+                    self.refilter();
+                }
+            }
+            Action::Refresh => return vec![Effect::LoadAll],
+            _ => self.dirty = false,
+        }
+        Vec::new()
+    }
+
+    pub(super) fn filtering(&mut self, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        let tab = self.tab;
+        match action {
+            Some(Action::Confirm) => {}
+            Some(Action::Cancel) => {
+                if let Some(f) = self.filters.get_mut(tab) {
+                    f.clear();
+                }
+                self.refilter();
+                return self.after_selection_change();
+            }
+            _ => {
+                self.mode = Mode::Filter;
+                if self.filters.get_mut(tab).is_some_and(|f| edit_text(f, key)) {
+                    self.refilter();
+                    return self.after_selection_change();
+                }
+            }
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,268 @@
+//! Pickers and popups: setup, conflicts, overlapping and weekly bookings,
+//! sessions, and sign-in.
+
+use super::*;
+use chrono::{Datelike, Duration};
+
+/// A field key's label, for the record kinds with field specs.
+pub fn field_label(kind: Collection, key: &str, lang: Lang) -> String {
+    use crate::domain::input::{ORG_FIELDS, PERSON_FIELDS, VENUE_FIELDS};
+    let specs = match kind {
+        Collection::Orgs => ORG_FIELDS,
+        Collection::People => PERSON_FIELDS,
+        Collection::Venues => VENUE_FIELDS,
+        _ => &[],
+    };
+    let own = match key {
+        "title" => Some(i18n::NAME),
+        "format" => Some(i18n::FIELD_FORMAT),
+        "topics" => Some(i18n::FIELD_TOPICS),
+        "audience" => Some(i18n::FIELD_AUDIENCE),
+        "trainer" => Some(i18n::FIELD_TRAINER),
+        _ => None,
+    };
+    specs
+        .iter()
+        .find(|s| s.key == key)
+        .map(|s| s.label(lang).to_string())
+        .or(own.map(|t| t.get(lang).to_string()))
+        .unwrap_or_else(|| key.to_string())
+}
+
+impl App {
+    /// The record whose conflicts F7 shows on this tab, with them.
+    pub fn conflict_target(&self) -> Option<(Collection, RecordId, &[FieldConflict])> {
+        match self.tab {
+            ORGS => self.detail.as_ref().map(|(o, cs)| (Collection::Orgs, o.id.clone(), cs.as_slice())),
+            _ => {
+                let (kind, id) = self.selected_record_id()?;
+                let (rid, cs) = self.record_conflicts.as_ref()?;
+                (*rid == id).then_some((kind, id, cs.as_slice()))
+            }
+        }
+    }
+
+    /// Field conflicts of the target flattened as (field, value); whole-record
+    /// conflicts have no field to choose and are shown apart.
+    pub fn conflict_choices(&self) -> Vec<(String, serde_json::Value)> {
+        self.conflict_target()
+            .map(|(_, _, cs)| {
+                cs.iter()
+                    .filter(|c| !c.field.is_empty())
+                    .flat_map(|c| c.values.iter().map(|v| (c.field.clone(), v.clone())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many versions a whole-record conflict holds (0: none).
+    pub fn whole_record_versions(&self) -> usize {
+        self.conflict_target()
+            .and_then(|(_, _, cs)| cs.iter().find(|c| c.field.is_empty()).map(|c| c.values.len()))
+            .unwrap_or(0)
+    }
+
+    pub(super) fn setup(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        match action {
+            Some(Action::Up) | Some(Action::Down) => self.mode = Mode::Setup { choice: 1 - choice },
+            Some(Action::Confirm) if choice == 0 => self.mode = Mode::Form(Box::new(Form::new_federation(self.lang))),
+            Some(Action::Confirm) => {
+                self.say(self.t(i18n::DEMO_LOADING));
+                self.mode = Mode::Setup { choice };
+                return vec![Effect::LoadDemo(1000)];
+            }
+            _ => self.mode = Mode::Setup { choice },
+        }
+        Vec::new()
+    }
+
+    pub(super) fn conflicts(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        let choices = self.conflict_choices();
+        match action {
+            Some(Action::Up) => self.mode = Mode::Conflicts { choice: choice.saturating_sub(1) },
+            Some(Action::Down) => {
+                self.mode = Mode::Conflicts { choice: (choice + 1).min(choices.len().saturating_sub(1)) }
+            }
+            Some(Action::Confirm) => {
+                self.mode = Mode::Conflicts { choice };
+                if let (Some((field, value)), Some((kind, id, _))) = (choices.get(choice), self.conflict_target()) {
+                    return vec![Effect::Resolve { kind, id, field: field.clone(), value: value.clone() }];
+                }
+            }
+            Some(Action::Cancel) => {}
+            _ => self.mode = Mode::Conflicts { choice },
+        }
+        Vec::new()
+    }
+
+    /// Confirmed bookings of the selected venue that overlap another.
+    pub fn venue_conflicts(&self) -> Vec<&Booking> {
+        let Some(v) = self.selected_venue() else { return Vec::new() };
+        let mut list: Vec<&Booking> =
+            self.data.bookings.iter().filter(|b| b.venue == v.id && self.derived.clashing.contains(&b.id)).collect();
+        list.sort_by(|a, b| (a.date, &a.start).cmp(&(b.date, &b.start)));
+        list
+    }
+
+    /// Monday of the week the venue view shows.
+    pub fn week_monday(&self) -> NaiveDate {
+        let this = self.today - Duration::days(self.today.weekday().num_days_from_monday() as i64);
+        this + Duration::weeks(self.week)
+    }
+
+    /// Bookings of the selected venue in the shown week, in time order.
+    pub fn week_bookings(&self) -> Vec<&Booking> {
+        let Some(v) = self.selected_venue() else { return Vec::new() };
+        let monday = self.week_monday();
+        let mut list: Vec<&Booking> = self
+            .data
+            .bookings
+            .iter()
+            .filter(|b| b.venue == v.id && b.date >= monday && b.date < monday + Duration::days(7))
+            .collect();
+        list.sort_by(|a, b| (a.date, &a.start).cmp(&(b.date, &b.start)));
+        list
+    }
+
+    pub(super) fn cancel_booking(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        let n = self.venue_conflicts().len();
+        match action {
+            Some(Action::Up) => self.mode = Mode::CancelBooking { choice: choice.saturating_sub(1) },
+            Some(Action::Down) => self.mode = Mode::CancelBooking { choice: (choice + 1).min(n.saturating_sub(1)) },
+            Some(Action::Confirm) => {
+                if let Some(b) = self.venue_conflicts().get(choice) {
+                    let id = b.id.clone();
+                    self.mode = Mode::CancelBooking { choice };
+                    return vec![Effect::CancelBooking(id)];
+                }
+            }
+            Some(Action::Cancel) => {}
+            _ => self.mode = Mode::CancelBooking { choice },
+        }
+        Vec::new()
+    }
+
+    pub(super) fn pick_booking(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        let n = self.week_bookings().len();
+        match action {
+            Some(Action::Up) => self.mode = Mode::PickBooking { choice: choice.saturating_sub(1) },
+            Some(Action::Down) => self.mode = Mode::PickBooking { choice: (choice + 1).min(n.saturating_sub(1)) },
+            Some(Action::Confirm) => {
+                if let Some(b) = self.week_bookings().get(choice) {
+                    let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
+                    let form = crate::tui::more_forms::edit_booking(self.lang, b, org);
+                    self.mode = Mode::Form(Box::new(form));
+                }
+            }
+            Some(Action::Cancel) => {}
+            _ => self.mode = Mode::PickBooking { choice },
+        }
+        Vec::new()
+    }
+
+    /// Sessions of a training, latest first: the one being held is usually the last.
+    pub fn sessions_latest_first(&self, training: &RecordId) -> Vec<(RecordId, Session)> {
+        let Some(t) = self.data.trainings.iter().find(|t| &t.id == training) else { return Vec::new() };
+        t.sessions_in_order().into_iter().rev().map(|(id, s)| (id.clone(), s.clone())).collect()
+    }
+
+    /// F9: choose the session (the latest is preselected), then sign in.
+    pub(super) fn start_sign_in(&mut self) -> Vec<Effect> {
+        let Some(t) = self.selected_training() else { return Vec::new() };
+        let training = t.id.clone();
+        match self.sessions_latest_first(&training).as_slice() {
+            [] => self.error(self.t(i18n::NO_SESSION)),
+            [(session, _)] => {
+                self.mode = Mode::SignIn { training, session: session.clone(), input: TextInput::default(), choice: 0 }
+            }
+            _ => self.mode = Mode::PickSession { training, choice: 0 },
+        }
+        Vec::new()
+    }
+
+    pub(super) fn pick_session(&mut self, training: RecordId, choice: usize, action: Option<Action>) -> Vec<Effect> {
+        let sessions = self.sessions_latest_first(&training);
+        match action {
+            Some(Action::Up) => self.mode = Mode::PickSession { training, choice: choice.saturating_sub(1) },
+            Some(Action::Down) => {
+                let choice = (choice + 1).min(sessions.len().saturating_sub(1));
+                self.mode = Mode::PickSession { training, choice }
+            }
+            Some(Action::Confirm) => {
+                if let Some((session, _)) = sessions.get(choice) {
+                    self.mode =
+                        Mode::SignIn { training, session: session.clone(), input: TextInput::default(), choice: 0 };
+                }
+            }
+            Some(Action::Cancel) => {}
+            _ => self.mode = Mode::PickSession { training, choice },
+        }
+        Vec::new()
+    }
+
+    /// People matching the sign-in search: name or pinyin initials, from
+    /// the search keys built at load (no pinyin work per keystroke).
+    pub fn sign_in_matches(&self, text: &str) -> Vec<&Person> {
+        let needle = validate::fold_width(text.trim()).to_lowercase();
+        self.data
+            .people
+            .iter()
+            .zip(&self.derived.person_keys)
+            .filter(|(_, key)| needle.is_empty() || key.split('\u{1}').take(2).any(|k| k.contains(&needle)))
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    pub(super) fn sign_in(
+        &mut self,
+        training: RecordId,
+        session: RecordId,
+        mut input: TextInput,
+        mut choice: usize,
+        action: Option<Action>,
+        key: KeyEvent,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match action {
+            Some(Action::Cancel) => return Vec::new(),
+            Some(Action::Up) => choice = choice.saturating_sub(1),
+            Some(Action::Down) => choice += 1,
+            // An empty search lists everyone: Enter there would sign in
+            // whoever happens to be first.
+            Some(Action::Confirm) if input.text().trim().is_empty() => {}
+            Some(Action::Confirm) => {
+                let matches = self.sign_in_matches(input.text());
+                if let Some(p) = matches.get(choice.min(matches.len().saturating_sub(1))) {
+                    let hours = self
+                        .data
+                        .trainings
+                        .iter()
+                        .find(|t| t.id == training)
+                        .and_then(|t| t.sessions.get(&session))
+                        .map_or(0.0, |s| s.hours());
+                    effects.push(Effect::SignIn(Box::new(Attendance {
+                        id: RecordId::attendance(&session, &p.id),
+                        training: training.clone(),
+                        session: session.clone(),
+                        person: p.id.clone(),
+                        organization: p.organization.clone(),
+                        status: AttendanceStatus::Attended,
+                        signed_in: None,
+                        hours,
+                    })));
+                    // Next person: clear the search.
+                    input.clear();
+                    choice = 0;
+                }
+            }
+            _ => {
+                if edit_text(&mut input, key) {
+                    choice = 0;
+                }
+            }
+        }
+        let n = self.sign_in_matches(input.text()).len();
+        self.mode = Mode::SignIn { training, session, input, choice: choice.min(n.saturating_sub(1)) };
+        effects
+    }
+}
