@@ -37,6 +37,12 @@ pub struct Cli {
     /// 关闭鼠标 (turn the mouse off)
     #[arg(long, global = true)]
     pub no_mouse: bool,
+    /// 界面不联网: 不接受对等方、不自动同步 (UI only: accept no peers, sync nothing)
+    #[arg(long)]
+    pub offline: bool,
+    /// 界面接受对等方连接的地址 (UI only: where the sync node accepts peers; a taken port falls back to a free one)
+    #[arg(long, env = "HUBSYNC_LISTEN", default_value = "0.0.0.0:4433")]
+    pub listen: String,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -205,7 +211,16 @@ pub fn run(cli: Cli) -> Result<()> {
     let dir = data_dir(cli.data_dir)?;
     let Some(command) = cli.command else {
         // No subcommand: the terminal UI.
-        let opts = crate::tui::Options { lang, monochrome: cli.mono, mouse: !cli.no_mouse };
+        let listen = if cli.offline {
+            None
+        } else {
+            Some(
+                cli.listen
+                    .parse()
+                    .with_context(|| format!("--listen '{}' 应为 HOST:PORT (must be HOST:PORT)", cli.listen))?,
+            )
+        };
+        let opts = crate::tui::Options { lang, monochrome: cli.mono, mouse: !cli.no_mouse, listen };
         return crate::tui::run(&dir, opts);
     };
     // Commands that need no open store (the store may be held by a server).

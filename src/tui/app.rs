@@ -89,6 +89,10 @@ pub enum Event {
     Done(Result<String, String>),
     /// The store changed (locally or from a peer): read again.
     StoreChanged,
+    /// This device's node id, once its sync node runs.
+    NodeStarted(String),
+    /// What the sync node is doing (listening, syncing, last round).
+    SyncStatus(crate::sync::NodeStatus),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -226,6 +230,9 @@ pub struct App {
     /// Weeks from the current one shown in the venue view.
     pub week: i64,
     pub hits: Hits,
+    /// The sync node's state; None when no node runs (`--offline`).
+    pub sync: Option<crate::sync::NodeStatus>,
+    pub node_id: Option<String>,
     /// Needs a redraw.
     pub dirty: bool,
 }
@@ -253,6 +260,8 @@ impl App {
             sorts: [0; 4],
             week: 0,
             hits: Hits::default(),
+            sync: None,
+            node_id: None,
             dirty: true,
         }
     }
@@ -300,6 +309,14 @@ impl App {
         match event {
             Event::Resize => Vec::new(),
             Event::StoreChanged => vec![Effect::LoadAll],
+            Event::NodeStarted(id) => {
+                self.node_id = Some(id);
+                Vec::new()
+            }
+            Event::SyncStatus(status) => {
+                self.sync = Some(status);
+                Vec::new()
+            }
             Event::Loaded(data) => self.loaded(*data),
             Event::ShowText(text) => {
                 self.mode = Mode::Text(text);

@@ -41,6 +41,13 @@ pub const LOADING: T = T("正在读取…", "Loading…");
 pub const NO_FEDERATION: T = T("尚未创建联合会", "No federation yet");
 pub const NODE: T = T("本机", "This node");
 pub const SYNC_IDLE: T = T("离线", "offline");
+pub const SYNC_LISTENING: T = T("在线", "online");
+pub const SYNC_RUNNING: T = T("同步中…", "syncing…");
+pub const SYNC_DONE: T = T("已同步", "synced");
+pub const SYNC_FAILED: T = T("个对等方同步失败", "peer(s) failed");
+pub const SYNC_NO_PEERS: T = T("无对等方", "no peers");
+pub const SYNC_NEW_CHANGES: T = T("条新修改", "new changes");
+pub const LISTENING_ON: T = T("监听", "listening on");
 
 pub const FORM_NEW_ORG: T = T("新增组织", "New organization");
 pub const FORM_EDIT_ORG: T = T("修改组织", "Edit organization");
@@ -145,8 +152,8 @@ pub const SIGNED_IN: T = T("已签到", "Signed in");
 pub const NO_SESSION: T = T("此培训还没有课次", "This training has no sessions");
 
 pub const SYNC_NOTE: T = T(
-    "对等同步: 用 hubsync id / peer add / invite / join / sync 配置与运行。",
-    "Peer sync: set up and run with hubsync id / peer add / invite / join / sync.",
+    "F4 添加对等方 · F12 生成邀请码 · F9 立即同步;对等方的修改会自动出现。",
+    "F4 adds a peer · F12 makes an invitation code · F9 syncs now; peers' changes appear by themselves.",
 );
 pub const PEERS: T = T("对等方", "Peers");
 pub const NO_PEERS: T = T("尚未添加对等方", "No peers yet");

@@ -7,16 +7,20 @@ use super::view;
 use crate::domain::report::Report;
 use crate::domain::*;
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
+use crate::sync::{Daemon, DaemonConfig, NodeStatus};
 use anyhow::Result;
 use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use futures::StreamExt;
 use std::path::Path;
-use tokio::sync::mpsc;
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
 
 pub struct Options {
     pub lang: Lang,
     pub monochrome: bool,
     pub mouse: bool,
+    /// Where the sync node accepts peers; None runs no node (`--offline`).
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// Opens the data directory and runs the UI until the user quits.
@@ -57,8 +61,13 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
     for w in warnings {
         app.error(w);
     }
+    let daemon = match opts.listen {
+        Some(listen) => start_node(&handle, listen, &mut app).await,
+        None => None,
+    };
+    let mut status = daemon.as_ref().map(|d| d.status());
     for effect in app.start() {
-        spawn(effect, &handle, &tx);
+        spawn(effect, &handle, &tx, &daemon);
     }
     let result = loop {
         if app.dirty {
@@ -82,35 +91,56 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
             },
             Some(event) = rx.recv() => event,
             Ok(StoreEvent::Changed { origin: Origin::Peer(_), .. }) = changes.recv() => Event::StoreChanged,
+            node = next_status(&mut status) => Event::SyncStatus(node),
         };
         let effects = app.update(event);
         if effects.contains(&Effect::Quit) {
             break Ok(());
         }
         for effect in effects {
-            spawn(effect, &handle, &tx);
+            spawn(effect, &handle, &tx, &daemon);
         }
     };
+    if let Some(d) = &daemon {
+        d.node.endpoint.close(0u32.into(), b"closing");
+    }
     restore(opts.mouse);
     result
 }
 
-/// The sync node, made on the first "sync now" (it opens a UDP socket).
-static NODE: tokio::sync::OnceCell<std::sync::Arc<crate::sync::Node>> = tokio::sync::OnceCell::const_new();
+/// Starts the sync node, so peers' changes arrive while the UI is open. A
+/// taken port falls back to a free one; a node that cannot start at all is
+/// an error message, not a reason to refuse the UI.
+async fn start_node(handle: &StoreHandle, listen: std::net::SocketAddr, app: &mut App) -> Option<Arc<Daemon>> {
+    let dir = handle.call(|s| s.dir().to_path_buf()).await;
+    let mut config = DaemonConfig::new(listen);
+    config.fallback_port = true;
+    match Daemon::start(dir, handle.clone(), config) {
+        Ok(d) => {
+            app.update(Event::NodeStarted(d.node.identity.node_id.to_string()));
+            app.update(Event::SyncStatus(d.status().borrow().clone()));
+            Some(Arc::new(d))
+        }
+        Err(e) => {
+            app.error(format!("{e:#}"));
+            None
+        }
+    }
+}
 
-async fn sync_now(handle: StoreHandle) -> Event {
-    let node = NODE
-        .get_or_try_init(|| async {
-            let dir = handle.call(|s| s.dir().to_path_buf()).await;
-            crate::sync::Node::start(dir, handle.clone(), "0.0.0.0:0".parse().expect("address"))
-                .map(std::sync::Arc::new)
-        })
-        .await;
-    let node = match node {
-        Ok(n) => n,
-        Err(e) => return Event::Done(Err(format!("{e:#}"))),
-    };
-    match crate::sync::sync_once(node, &[]).await {
+/// The node's next state; never resolves when there is no node.
+async fn next_status(status: &mut Option<watch::Receiver<NodeStatus>>) -> NodeStatus {
+    if let Some(rx) = status {
+        if rx.changed().await.is_ok() {
+            return rx.borrow_and_update().clone();
+        }
+    }
+    std::future::pending().await
+}
+
+async fn sync_now(daemon: Option<Arc<Daemon>>) -> Event {
+    let Some(daemon) = daemon else { return Event::Done(Err("同步未启动 (sync is off: --offline)".into())) };
+    match daemon.sync_now().await {
         Ok(results) if results.is_empty() => Event::Done(Err("没有带地址的对等方 (no peer with an address)".into())),
         Ok(results) => {
             let mut lines = Vec::new();
@@ -138,12 +168,13 @@ async fn sync_now(handle: StoreHandle) -> Event {
 }
 
 /// Runs one effect on the store thread; its result comes back as an event.
-fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>) {
+fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>, daemon: &Option<Arc<Daemon>>) {
     let handle = handle.clone();
     let tx = tx.clone();
     if effect == Effect::SyncNow {
+        let daemon = daemon.clone();
         tokio::spawn(async move {
-            let _ = tx.send(sync_now(handle).await);
+            let _ = tx.send(sync_now(daemon).await);
         });
         return;
     }

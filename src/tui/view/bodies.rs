@@ -333,7 +333,14 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 }
 
 fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
-    let mut lines = vec![Line::from(app.t(i18n::SYNC_NOTE)), Line::from("")];
+    let mut lines = vec![Line::from(app.t(i18n::SYNC_NOTE))];
+    if let (Some(id), Some(status)) = (&app.node_id, &app.sync) {
+        lines.push(Line::from(Span::styled(
+            format!("{} {id} · {} {}", app.t(i18n::NODE), app.t(i18n::LISTENING_ON), status.addr()),
+            theme.dim(),
+        )));
+    }
+    lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(app.t(i18n::PEERS), theme.accent())));
     if app.data.peers.is_empty() {
         lines.push(Line::from(app.t(i18n::NO_PEERS)));

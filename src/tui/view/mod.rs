@@ -96,16 +96,38 @@ fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn draw_status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let fed = app.data.federation.as_ref().map_or_else(|| app.t(i18n::NO_FEDERATION).to_string(), |f| f.name.clone());
-    let mut spans = vec![
-        Span::styled(format!(" {fed} "), theme.selected()),
-        Span::raw(" "),
-        Span::styled(app.t(i18n::SYNC_IDLE), theme.dim()),
-    ];
+    let mut spans = vec![Span::styled(format!(" {fed} "), theme.selected()), Span::raw(" ")];
+    let (text, failed) = sync_status_text(app);
+    spans.push(Span::styled(text, if failed { theme.error() } else { theme.dim() }));
     if let Some((is_error, text)) = app.messages.last() {
         spans.push(Span::raw("  "));
         spans.push(Span::styled(text.replace('\n', " "), if *is_error { theme.error() } else { theme.accent() }));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The node's state in a few words, and whether it is a failure.
+pub fn sync_status_text(app: &App) -> (String, bool) {
+    use crate::sync::NodeStatus;
+    let port = |addr: &std::net::SocketAddr| format!(" :{}", addr.port());
+    match &app.sync {
+        None => (app.t(i18n::SYNC_IDLE).to_string(), false),
+        Some(NodeStatus::Listening { addr }) => (format!("{}{}", app.t(i18n::SYNC_LISTENING), port(addr)), false),
+        Some(NodeStatus::NoPeers { addr }) => {
+            (format!("{}{} · {}", app.t(i18n::SYNC_LISTENING), port(addr), app.t(i18n::SYNC_NO_PEERS)), false)
+        }
+        Some(NodeStatus::Syncing { .. }) => (app.t(i18n::SYNC_RUNNING).to_string(), false),
+        Some(NodeStatus::Synced { at, peers_failed, changes_in, .. }) => {
+            let mut text = format!("{} {at}", app.t(i18n::SYNC_DONE));
+            if *changes_in > 0 {
+                text.push_str(&format!(" · {changes_in} {}", app.t(i18n::SYNC_NEW_CHANGES)));
+            }
+            if *peers_failed > 0 {
+                text.push_str(&format!(" · {peers_failed} {}", app.t(i18n::SYNC_FAILED)));
+            }
+            (text, *peers_failed > 0)
+        }
+    }
 }
 
 /// The keys that work here, from the binding table, as many as fit the
