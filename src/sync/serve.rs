@@ -222,10 +222,15 @@ impl Node {
             conn.close(5u32.into(), b"over budget");
             bail!("peer {} went over the session's byte budget; session ended", peer.name);
         }
-        ended?;
+        // Document errors first: an idle close after a failed document is
+        // a consequence, not the cause.
+        if let Err(e) = ended {
+            errors.push(format!("{e:#}"));
+        }
         match errors.len() {
             0 => Ok(()),
-            n => bail!("{n} document(s) failed; first: {}", errors[0]),
+            1 => bail!("{}", errors[0]),
+            n => bail!("{n} errors; first: {}", errors[0]),
         }
     }
 }
