@@ -98,7 +98,11 @@ impl Node {
                 conn.close(3u32.into(), b"no control stream");
                 anyhow!("node {} opened no control stream in time", node.short())
             })??;
-        let (intro, _): (Intro, u64) = recv_json(&mut recv, &limits, &mut control).await?;
+        // The Intro as a whole, not only each piece of it, must come in time.
+        let (intro, _): (Intro, u64) =
+            tokio::time::timeout(limits.read_timeout, recv_json(&mut recv, &limits, &mut control))
+                .await
+                .map_err(|_| anyhow!("node {} sent no Intro in time", node.short()))??;
         let home = self.home().await;
         let Some(peer) = self.admit(node, &intro, home.as_ref())? else {
             conn.close(2u32.into(), b"unknown peer");
