@@ -102,7 +102,7 @@ async fn header(send: &mut quinn::SendStream, len: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_frame_headers_end_the_session_without_allocating() {
-    let v = victim(300);
+    let v = victim(1000);
     let r = raw(&v);
     trust(&v, r.id, "R", Some(Grant::Write));
     let before = snapshot(&v).await;
@@ -131,7 +131,7 @@ async fn oversized_frame_headers_end_the_session_without_allocating() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_and_malformed_json_on_the_control_stream_are_refused() {
-    let v = victim(300);
+    let v = victim(1000);
     let r = raw(&v);
     trust(&v, r.id, "R", Some(Grant::Write));
     let before = snapshot(&v).await;
@@ -160,7 +160,7 @@ async fn garbage_and_malformed_json_on_the_control_stream_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn garbage_on_a_document_stream_changes_nothing() {
-    let v = victim(300);
+    let v = victim(1000);
     let r = raw(&v);
     trust(&v, r.id, "R", Some(Grant::Write));
     let before = snapshot(&v).await;

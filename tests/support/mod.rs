@@ -87,9 +87,19 @@ pub fn trust(server: &Side, who: NodeId, name: &str, grant: Option<Grant>) {
 }
 
 /// `client` knows `server` (as "S") and where it listens.
+/// Its home is pinned as trust on first use would, so that no durable
+/// write happens inside a session timed by a short test read timeout.
 pub fn knows(client: &std::path::Path, server: &Side) {
     let addr = server.node.local_addr().unwrap().to_string();
-    Peers::update(client, |p| p.add(server.node.identity.node_id, "S", Some(addr))).unwrap();
+    let home = server.store.blocking_call(|s| s.home_id().map(|h| h.to_string()));
+    let id = server.node.identity.node_id;
+    Peers::update(client, |p| {
+        p.add(id, "S", Some(addr))?;
+        let s = p.find_mut(&id.to_string())?;
+        s.home = s.home.take().or(home);
+        Ok(())
+    })
+    .unwrap();
 }
 
 /// The organizations that decode (a bomb's records are named elsewhere).
