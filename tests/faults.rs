@@ -111,6 +111,7 @@ async fn a_full_sync_cut_at_random_points_completes_on_the_next_sync() {
     complete(&probe).await;
     let full = started.elapsed();
     assert_converged(&a, &probe).await;
+    drop(probe);
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut interrupted = 0;
