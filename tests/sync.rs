@@ -232,17 +232,24 @@ async fn a_connection_cut_mid_sync_recovers_on_the_next_sync() {
     let serving = node.clone();
     tokio::spawn(async move { serving.serve().await });
     let a = TestNode { _dir: dir, node, store };
-    let b = start(None, &[]);
+    let mut b = start(None, &[]);
     pair(&a, &b, Some(Grant::Write));
 
-    // Cut the session after a few milliseconds, several times, at different points.
-    for cut_ms in [2u64, 5, 15] {
+    // Cut the session after a few milliseconds, several times, at different
+    // points. Closing the endpoint ends every stream of the connection
+    // (aborting the task would leave its spawned document tasks running).
+    let mut interrupted = 0;
+    for cut_ms in [2u64, 5, 15, 40] {
         let node = b.node.clone();
         let task = tokio::spawn(async move { sync_once(&node, &[]).await });
         tokio::time::sleep(std::time::Duration::from_millis(cut_ms)).await;
-        task.abort();
-        let _ = task.await;
+        b.node.endpoint.close(0u32.into(), b"cut");
+        let result = task.await.unwrap().unwrap().remove(0);
+        interrupted += usize::from(result.map(|s| !s.errors.is_empty()).unwrap_or(true));
+        let dir = b.node.dir.clone();
+        b.node = Arc::new(Node::start(dir, b.store.clone(), "127.0.0.1:0".parse().unwrap()).unwrap());
     }
+    assert!(interrupted > 0, "at least one cut landed mid-sync");
     // Whatever arrived is stored whole; the next sync completes and converges.
     let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
     assert!(summary.errors.is_empty(), "{summary:?}");

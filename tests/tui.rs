@@ -62,6 +62,7 @@ fn peers() -> Vec<PeerStatus> {
             grants: [("*".to_string(), Grant::Write)].into(),
             last_sync: Some("2025-11-04 09:12".into()),
             last_error: None,
+            home: Some("fed0000000000c01".into()),
         },
         PeerStatus {
             name: "春熙路街道".into(),
@@ -70,6 +71,7 @@ fn peers() -> Vec<PeerStatus> {
             grants: [("orgs".to_string(), Grant::Read)].into(),
             last_sync: None,
             last_error: Some("连接超时 (timed out)".into()),
+            home: None,
         },
     ]
 }

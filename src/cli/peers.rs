@@ -79,7 +79,6 @@ fn grant_key(doc: &str) -> Result<String> {
 }
 
 pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
-    let mut peers = Peers::load(dir)?;
     match cmd {
         PeerCmd::Add { node_id, name, addr } => {
             let id = NodeId::parse(&node_id)?;
@@ -88,8 +87,7 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                     bail!("地址 '{a}' 应为 HOST:PORT (address must be HOST:PORT)");
                 }
             }
-            peers.add(id, &name, addr)?;
-            peers.save(dir)?;
+            Peers::update(dir, |peers| peers.add(id, &name, addr))?;
             println!("{} {name} ({})", t(lang, "已添加对等方", "Added peer"), id.short());
         }
         PeerCmd::List { format } => {
@@ -100,6 +98,7 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                 t(lang, "共享", "shared"),
                 t(lang, "上次同步", "last sync"),
                 t(lang, "上次错误", "last error"),
+                t(lang, "所属联合会(已固定)", "pinned home"),
             ]);
             for p in sync::status(dir)? {
                 let grants: Vec<String> = p
@@ -114,13 +113,13 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                     grants.join(" "),
                     p.last_sync.unwrap_or_default(),
                     p.last_error.unwrap_or_default(),
+                    p.home.unwrap_or_default(),
                 ]);
             }
             print!("{}", table.render(format));
         }
         PeerCmd::Remove { peer } => {
-            let removed = peers.remove(&peer)?;
-            peers.save(dir)?;
+            let removed = Peers::update(dir, |peers| peers.remove(&peer))?;
             println!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
         }
     }
@@ -132,24 +131,24 @@ pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
         bail!("请指定 --read 或 --write (say --read or --write)");
     }
     let key = grant_key(&args.doc)?;
-    let mut peers = Peers::load(dir)?;
-    let p = peers.find_mut(&args.peer)?;
-    p.grants.insert(key.clone(), if args.write { Grant::Write } else { Grant::Read });
-    let name = p.name.clone();
-    peers.save(dir)?;
+    let name = Peers::update(dir, |peers| {
+        let p = peers.find_mut(&args.peer)?;
+        p.grants.insert(key.clone(), if args.write { Grant::Write } else { Grant::Read });
+        Ok(p.name.clone())
+    })?;
     println!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
     Ok(())
 }
 
 pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
     let key = grant_key(doc)?;
-    let mut peers = Peers::load(dir)?;
-    let p = peers.find_mut(peer)?;
-    if p.grants.remove(&key).is_none() {
-        bail!("{key} 未共享给 {} (not shared with that peer)", p.name);
-    }
-    let name = p.name.clone();
-    peers.save(dir)?;
+    let name = Peers::update(dir, |peers| {
+        let p = peers.find_mut(peer)?;
+        if p.grants.remove(&key).is_none() {
+            bail!("{key} 未共享给 {} (not shared with that peer)", p.name);
+        }
+        Ok(p.name.clone())
+    })?;
     println!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
     Ok(())
 }

@@ -56,9 +56,13 @@ fn save(dir: &Path, list: &[Invitation]) -> Result<()> {
 pub fn create(dir: &Path, node: NodeId, addr: &str, grants: BTreeMap<String, Grant>, hours: i64) -> Result<String> {
     let secret = hex::encode(rand::random::<[u8; 16]>());
     let expires = now() + hours.max(1) * 3600;
-    let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now()).collect();
-    list.push(Invitation { secret: secret.clone(), expires, grants });
-    save(dir, &list)?;
+    // Under the peer-list lock: a join consuming an invitation at the same
+    // moment must not be undone by this rewrite.
+    super::trust::with_lock(dir, || {
+        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now()).collect();
+        list.push(Invitation { secret: secret.clone(), expires, grants });
+        save(dir, &list)
+    })?;
     let code = Code { node, addr: addr.to_string(), secret, expires };
     Ok(BASE32_NOPAD.encode(&serde_json::to_vec(&code)?))
 }
@@ -78,7 +82,9 @@ pub fn pending(dir: &Path) -> bool {
     load(dir).map(|l| l.iter().any(|i| i.expires > now())).unwrap_or(false)
 }
 
-/// Takes an open invitation by its secret, returning its grants.
+/// Takes an open invitation by its secret, returning its grants. Call it
+/// inside `Peers::update` (which holds the lock), so that a secret is used
+/// once even by two joins at the same instant, together with adding the peer.
 pub fn consume(dir: &Path, secret: &str) -> Result<Option<BTreeMap<String, Grant>>> {
     let mut list = load(dir)?;
     let Some(at) = list.iter().position(|i| i.secret == secret && i.expires > now()) else { return Ok(None) };

@@ -4,12 +4,16 @@
 pub mod daemon;
 pub mod identity;
 pub mod invite;
+pub mod limits;
 pub mod offers;
+pub mod pin;
+mod serve;
 pub mod session;
 pub mod transport;
 pub mod trust;
 
 pub use daemon::{Daemon, DaemonConfig, NodeStatus};
 pub use identity::{Identity, NodeId};
+pub use limits::Limits;
 pub use session::{status, sync_once, Node, PeerStatus, Summary};
 pub use trust::{Grant, Peer, Peers};

@@ -4,6 +4,7 @@
 //! with a hard size limit; every read has a timeout.
 
 use super::identity::{Identity, NodeId};
+use super::limits::{Budget, Limits};
 use super::trust::Peers;
 use anyhow::{bail, Context, Result};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -15,10 +16,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const ALPN: &[u8] = b"hubsync/1";
-/// Largest frame accepted: a full province document fits well inside.
+/// Largest frame sent, and the default largest accepted (`Limits::max_frame`).
 pub const MAX_FRAME: usize = 64 << 20;
-/// How long one read may wait.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// A frame is read in pieces of this size, so memory follows the bytes that
+/// arrived, not the length a peer declared.
+const PIECE: usize = 64 << 10;
 /// Concurrent document streams per connection.
 pub const MAX_STREAMS: u32 = 64;
 
@@ -180,15 +182,23 @@ pub async fn write_frame(send: &mut quinn::SendStream, payload: &[u8]) -> Result
     Ok(())
 }
 
-/// Reads one frame; a frame over the limit or a silent peer is an error.
-pub async fn read_frame(recv: &mut quinn::RecvStream) -> Result<Vec<u8>> {
+/// Reads one frame; a frame over the limit, over the budget or a silent
+/// peer is an error. The budget is charged before the payload is read.
+pub async fn read_frame(recv: &mut quinn::RecvStream, limits: &Limits, budget: &mut Budget) -> Result<Vec<u8>> {
     let mut len = [0u8; 4];
-    tokio::time::timeout(READ_TIMEOUT, recv.read_exact(&mut len)).await.context("peer stalled (timeout)")??;
+    tokio::time::timeout(limits.read_timeout, recv.read_exact(&mut len)).await.context("peer stalled (timeout)")??;
     let len = u32::from_be_bytes(len) as usize;
-    if len > MAX_FRAME {
-        bail!("peer sent a {len} byte frame; the limit is {MAX_FRAME}");
+    if len > limits.max_frame {
+        bail!("peer sent a {len} byte frame; the limit is {}", limits.max_frame);
     }
-    let mut buf = vec![0; len];
-    tokio::time::timeout(READ_TIMEOUT, recv.read_exact(&mut buf)).await.context("peer stalled (timeout)")??;
+    budget.charge(len as u64 + 4)?;
+    let mut buf = Vec::new();
+    while buf.len() < len {
+        let start = buf.len();
+        buf.resize(start + (len - start).min(PIECE), 0);
+        tokio::time::timeout(limits.read_timeout, recv.read_exact(&mut buf[start..]))
+            .await
+            .context("peer stalled (timeout)")??;
+    }
     Ok(buf)
 }

@@ -2,6 +2,7 @@
 //! `peers.json` in the data directory, written atomically.
 
 use super::identity::NodeId;
+use crate::domain::Collection;
 use crate::store::DocId;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -30,16 +31,22 @@ pub struct Peer {
     pub last_sync: Option<String>,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// The federation this peer owns, pinned the first time it claims one
+    /// (trust on first use): a later different claim earns no owner rights.
+    #[serde(default)]
+    pub home: Option<String>,
 }
 
 impl Peer {
-    /// The grant for one of our documents: exact id, then collection, then "*".
+    /// The grant for one of our documents: exact id, then collection, then
+    /// "*". The private document (party membership, sensitive under PIPL)
+    /// needs a grant naming it: "*" never covers it.
     pub fn grant_for(&self, doc: &DocId) -> Option<Grant> {
-        self.grants
-            .get(doc.as_str())
-            .or_else(|| self.grants.get(doc.collection().code()))
-            .or_else(|| self.grants.get("*"))
-            .copied()
+        let exact = self.grants.get(doc.as_str()).or_else(|| self.grants.get(doc.collection().code()));
+        if doc.collection() == Collection::Private {
+            return exact.copied();
+        }
+        exact.or_else(|| self.grants.get("*")).copied()
     }
 }
 
@@ -52,6 +59,22 @@ fn path(dir: &Path) -> PathBuf {
     dir.join("peers.json")
 }
 
+/// Runs `f` holding an exclusive advisory lock on `peers.lock` in `dir`, so
+/// that read-modify-write cycles of `serve`, sessions and commands do not
+/// lose each other's updates. Not reentrant: never nest two calls.
+pub fn with_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let p = dir.join("peers.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .with_context(|| format!("无法打开 {} (cannot open)", p.display()))?;
+    lock.lock().with_context(|| format!("无法锁定 {} (cannot lock)", p.display()))?;
+    // Dropping the file releases the lock, also on error or panic.
+    f()
+}
+
 impl Peers {
     pub fn load(dir: &Path) -> Result<Peers> {
         let p = path(dir);
@@ -62,6 +85,29 @@ impl Peers {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Peers::default()),
             Err(e) => Err(e).with_context(|| format!("无法读取 {} (cannot read)", p.display())),
         }
+    }
+
+    /// Loads, changes and saves the peer list under the lock; saves only if
+    /// `f` changed something. This is the only way writers should go.
+    pub fn update<T>(dir: &Path, f: impl FnOnce(&mut Peers) -> Result<T>) -> Result<T> {
+        Self::update_with(dir, true, f)
+    }
+
+    /// The same, saved without fsync (sync status after every session).
+    pub fn update_status<T>(dir: &Path, f: impl FnOnce(&mut Peers) -> Result<T>) -> Result<T> {
+        Self::update_with(dir, false, f)
+    }
+
+    fn update_with<T>(dir: &Path, durable: bool, f: impl FnOnce(&mut Peers) -> Result<T>) -> Result<T> {
+        with_lock(dir, || {
+            let mut peers = Peers::load(dir)?;
+            let before = peers.clone();
+            let out = f(&mut peers)?;
+            if peers != before {
+                peers.write(dir, durable)?;
+            }
+            Ok(out)
+        })
     }
 
     /// Writes to a temporary file, syncs it and renames it over the old one.
@@ -133,6 +179,7 @@ impl Peers {
                 grants: BTreeMap::new(),
                 last_sync: None,
                 last_error: None,
+                home: None,
             }),
         }
         Ok(())
@@ -163,7 +210,49 @@ mod tests {
         let doc = DocId::parse("abc/orgs/510104").unwrap();
         assert_eq!(p.grant_for(&doc), Some(Grant::Read));
         assert_eq!(p.grant_for(&DocId::parse("abc/people").unwrap()), None);
+        assert_eq!(p.grant_for(&DocId::parse("abc/private").unwrap()), None);
         std::fs::write(dir.path().join("peers.json"), b"{broken").unwrap();
         assert!(Peers::load(dir.path()).unwrap_err().to_string().contains("peers.json"));
+    }
+
+    #[test]
+    fn the_star_grant_never_covers_the_private_document() {
+        let mut p = Peer {
+            node_id: NodeId([1; 32]),
+            name: "x".into(),
+            addr: None,
+            grants: [("*".to_string(), Grant::Write)].into(),
+            last_sync: None,
+            last_error: None,
+            home: None,
+        };
+        let private = DocId::parse("abc/private").unwrap();
+        assert_eq!(p.grant_for(&DocId::parse("abc/people").unwrap()), Some(Grant::Write));
+        assert_eq!(p.grant_for(&private), None, "* does not reach party membership");
+        p.grants.insert("private".into(), Grant::Read);
+        assert_eq!(p.grant_for(&private), Some(Grant::Read), "the collection code names it");
+        p.grants.remove("private");
+        p.grants.insert("abc/private".into(), Grant::Write);
+        assert_eq!(p.grant_for(&private), Some(Grant::Write), "so does its document id");
+        assert_eq!(p.grant_for(&DocId::parse("other/private").unwrap()), None);
+    }
+
+    #[test]
+    fn concurrent_updates_are_not_lost() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let threads: Vec<_> = (0..8u8)
+            .map(|i| {
+                let d = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    for j in 0..10u8 {
+                        Peers::update(&d, |p| p.add(NodeId([i * 10 + j; 32]), &format!("p{i}-{j}"), None)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(Peers::load(dir.path()).unwrap().peers.len(), 80, "every update kept");
     }
 }

@@ -1,0 +1,281 @@
+//! The accepting side: connection caps, the control exchange, and the
+//! document streams a peer opens. Every wait is bounded by `Limits`.
+
+use super::identity::NodeId;
+use super::limits::{Budget, Limits, SessionBudget};
+use super::offers as remembered;
+use super::pin;
+use super::session::{
+    begin, generate, may_share, offers, receive, record_status, recv_json, recv_msg, reset, send_json, send_msg, Intro,
+    Node, Offers, ERR, MAX_DOCS, MAX_ROUNDS,
+};
+use super::transport::{self, read_frame, write_frame};
+use super::trust::{Peer, Peers};
+use crate::domain::RecordId;
+use crate::store::{DocId, StoreHandle};
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinSet;
+
+/// Sessions in progress per node; a slot is given back when dropped.
+#[derive(Default)]
+struct NodeSlots(Mutex<HashMap<NodeId, usize>>);
+
+struct Slot(Arc<NodeSlots>, NodeId);
+
+impl NodeSlots {
+    fn take(self: &Arc<Self>, node: NodeId, max: usize) -> Option<Slot> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = map.entry(node).or_default();
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(Slot(self.clone(), node))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self.0 .0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.1);
+            }
+        }
+    }
+}
+
+impl Node {
+    /// Accepts connections until the endpoint closes. At most
+    /// `max_sessions` handshakes and sessions at once (extra connections are
+    /// refused before any cryptography), at most `max_sessions_per_node`
+    /// for one node, and a handshake must finish within its timeout.
+    pub async fn serve(self: Arc<Self>) -> Result<()> {
+        let sessions = Arc::new(tokio::sync::Semaphore::new(self.limits.max_sessions));
+        let slots = Arc::new(NodeSlots::default());
+        while let Some(incoming) = self.endpoint.accept().await {
+            let remote = incoming.remote_address();
+            let Ok(permit) = sessions.clone().try_acquire_owned() else {
+                tracing::warn!(%remote, "refused a connection: {} sessions already", self.limits.max_sessions);
+                incoming.refuse();
+                continue;
+            };
+            let node = self.clone();
+            let slots = slots.clone();
+            tokio::spawn(async move {
+                let _permit = permit;
+                let conn = match tokio::time::timeout(node.limits.handshake_timeout, incoming).await {
+                    Ok(Ok(conn)) => conn,
+                    Ok(Err(e)) => return tracing::warn!(%remote, "refused a connection: {e}"),
+                    Err(_) => return tracing::warn!(%remote, "refused a connection: handshake timed out"),
+                };
+                let Ok(peer) = transport::peer_node(&conn) else {
+                    return conn.close(2u32.into(), b"no certificate");
+                };
+                let Some(_slot) = slots.take(peer, node.limits.max_sessions_per_node) else {
+                    tracing::warn!(%remote, node = %peer, "refused a connection: too many sessions from this node");
+                    return conn.close(4u32.into(), b"busy");
+                };
+                if let Err(e) = node.handle(conn).await {
+                    tracing::warn!(%remote, "sync session ended with an error: {e:#}");
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn handle(&self, conn: quinn::Connection) -> Result<()> {
+        let node = transport::peer_node(&conn)?;
+        let limits = self.limits.clone();
+        let known = Peers::load(&self.dir)?.get(&node).map(|p| p.name.clone());
+        let budget = SessionBudget::new(&known.unwrap_or_else(|| node.short()), &limits);
+        let mut control = budget.stream();
+        let (mut send, mut recv) =
+            tokio::time::timeout(limits.read_timeout, conn.accept_bi()).await.map_err(|_| {
+                conn.close(3u32.into(), b"no control stream");
+                anyhow!("node {} opened no control stream in time", node.short())
+            })??;
+        // The Intro as a whole, not only each piece of it, must come in time.
+        let (intro, _): (Intro, u64) =
+            tokio::time::timeout(limits.read_timeout, recv_json(&mut recv, &limits, &mut control))
+                .await
+                .map_err(|_| anyhow!("node {} sent no Intro in time", node.short()))??;
+        let home = self.home().await;
+        let Some(peer) = self.admit(node, &intro, home.as_ref())? else {
+            conn.close(2u32.into(), b"unknown peer");
+            bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
+        };
+        let peer_home = pin::resolve(&self.dir, &node, intro.home.as_deref(), home.as_ref())?;
+        let p = peer.clone();
+        let ph = peer_home.clone();
+        let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
+        let mut memory = self.store.call(move |s| remembered::load(s, &node)).await;
+        let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
+        let holds = Some(remembered::map_hash(&memory.received));
+        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds }).await?;
+        let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
+        memory.received = remembered::apply(theirs.docs, &memory.received)?;
+        memory.sent = ours;
+        self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
+
+        let result = self.documents(&conn, &peer, peer_home, &budget).await;
+        let name = node.to_string();
+        self.store.call(move |s| s.save_sync_states(&name)).await?;
+        // Only now, with every document task finished, is the outcome known.
+        record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")))?;
+        result
+    }
+
+    /// The peer in our list, or a stranger presenting an open invitation's
+    /// secret (consumed, together with adding the peer, under the lock).
+    fn admit(&self, node: NodeId, intro: &Intro, home: Option<&RecordId>) -> Result<Option<Peer>> {
+        Peers::update(&self.dir, |peers| {
+            if peers.get(&node).is_none() {
+                let grants = match &intro.join {
+                    Some((secret, _)) => super::invite::consume(&self.dir, secret)?,
+                    None => None,
+                };
+                let Some(grants) = grants else { return Ok(None) };
+                let name = intro
+                    .join
+                    .as_ref()
+                    .map(|(_, n)| n.clone())
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| node.short());
+                let name =
+                    if peers.peers.iter().any(|p| p.name == name) { format!("{name}-{}", node.short()) } else { name };
+                peers.add(node, &name, None)?;
+                let p = peers.find_mut(&name)?;
+                p.grants = grants;
+                // A laptop without a federation takes ours (Node::join).
+                p.home = intro.home.clone().or_else(|| home.map(|h| h.to_string()));
+                tracing::info!(peer = %name, node = %node, "joined with an invitation");
+            }
+            Ok(peers.get(&node).cloned())
+        })
+    }
+
+    /// Serves the document streams the peer opens until it closes the
+    /// connection, goes idle (no stream in flight for the read timeout) or
+    /// goes over its byte budget. Errors of every document are collected.
+    async fn documents(
+        &self,
+        conn: &quinn::Connection,
+        peer: &Peer,
+        peer_home: Option<RecordId>,
+        budget: &Arc<SessionBudget>,
+    ) -> Result<()> {
+        let limits = &self.limits;
+        let mut tasks: JoinSet<Result<()>> = JoinSet::new();
+        let mut errors: Vec<String> = Vec::new();
+        let mut served = 0usize;
+        let mut collect = |done: Result<Result<()>, tokio::task::JoinError>| match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::warn!(peer = %peer.name, "document sync failed: {e:#}");
+                errors.push(format!("{e:#}"));
+            }
+            Err(e) => errors.push(e.to_string()),
+        };
+        let ended: Result<()> = loop {
+            if budget.exceeded() {
+                conn.close(5u32.into(), b"over budget");
+                break Err(anyhow!("peer {} went over the session's byte budget; session ended", peer.name));
+            }
+            let accepted = if tasks.is_empty() {
+                match tokio::time::timeout(limits.read_timeout, conn.accept_bi()).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        conn.close(3u32.into(), b"idle");
+                        break Err(anyhow!("peer {} went idle; connection closed", peer.name));
+                    }
+                }
+            } else {
+                tokio::select! {
+                    r = conn.accept_bi() => r,
+                    Some(done) = tasks.join_next() => {
+                        collect(done);
+                        continue;
+                    }
+                }
+            };
+            let (send, recv) = match accepted {
+                Ok(s) => s,
+                Err(quinn::ConnectionError::ApplicationClosed(_)) | Err(quinn::ConnectionError::LocallyClosed) => {
+                    break Ok(())
+                }
+                Err(e) => break Err(e.into()),
+            };
+            served += 1;
+            if served > MAX_DOCS {
+                conn.close(1u32.into(), b"too many documents");
+                break Err(anyhow!("peer {} opened too many document streams", peer.name));
+            }
+            let (store, peer, peer_home) = (self.store.clone(), peer.clone(), peer_home.clone());
+            let (limits, mut doc_budget) = (limits.clone(), budget.stream());
+            tasks
+                .spawn(async move { server_doc(send, recv, &store, &peer, peer_home, &limits, &mut doc_budget).await });
+        };
+        while let Some(done) = tasks.join_next().await {
+            collect(done);
+        }
+        if budget.exceeded() {
+            conn.close(5u32.into(), b"over budget");
+            bail!("peer {} went over the session's byte budget; session ended", peer.name);
+        }
+        // Document errors first: an idle close after a failed document is
+        // a consequence, not the cause.
+        if let Err(e) = ended {
+            errors.push(format!("{e:#}"));
+        }
+        match errors.len() {
+            0 => Ok(()),
+            1 => bail!("{}", errors[0]),
+            n => bail!("{n} errors; first: {}", errors[0]),
+        }
+    }
+}
+
+/// The accepting side of one document stream.
+async fn server_doc(
+    mut send: quinn::SendStream,
+    mut recv: quinn::RecvStream,
+    store: &StoreHandle,
+    peer: &Peer,
+    peer_home: Option<RecordId>,
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<()> {
+    let name = read_frame(&mut recv, limits, budget).await?;
+    let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
+    let (p, d) = (peer.clone(), doc.clone());
+    begin(store, peer, &doc).await;
+    let Some(may_write) = store.call(move |s| may_share(s, &p, peer_home.as_ref(), &d)).await else {
+        write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
+        bail!("peer asked for {doc}, which is not shared with it");
+    };
+    for _ in 0..MAX_ROUNDS {
+        let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
+        let got_none = theirs.is_none();
+        if let Some(m) = theirs {
+            if let Err(e) = receive(store, peer, &doc, m, may_write).await {
+                tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
+                reset(store, peer, &doc).await;
+                let text = e.to_string();
+                write_frame(&mut send, &[&[ERR][..], text.as_bytes()].concat()).await?;
+                return Err(e);
+            }
+        }
+        let ours = generate(store, peer, &doc).await?;
+        let sent_none = ours.is_none();
+        send_msg(&mut send, ours.as_deref()).await?;
+        if sent_none && got_none {
+            let _ = send.finish();
+            return Ok(());
+        }
+    }
+    bail!("document {doc} did not settle")
+}

@@ -1,0 +1,391 @@
+//! Hostile peers on 127.0.0.1. Each attack is refused or bounded; the node
+//! then still serves an honest peer (a real sync that converges) and,
+//! unless the attacker was allowed to write, nothing stored has changed.
+
+mod support;
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjType, ROOT};
+use hubsync::domain::*;
+use hubsync::sync::transport::{write_frame, MAX_FRAME};
+use hubsync::sync::{status, sync_once, Grant, Limits, Peers};
+use support::*;
+
+fn victim(read_ms: u64) -> Side {
+    start(Some(federation("锦江区联合会", "510104")), &["甲组织", "乙组织", "丙组织"], limits(read_ms))
+}
+
+/// One of the victim's organization documents.
+async fn orgs_doc(v: &Side) -> String {
+    v.store.call(|s| s.doc_ids(Some(Collection::Orgs))[0].to_string()).await
+}
+
+fn home_of(v: &Side) -> String {
+    v.store.blocking_call(|s| s.home_id().unwrap().to_string())
+}
+
+/// `len` characters that do not compress (Automerge deflates its columns).
+fn noise(len: usize) -> String {
+    hex::encode((0..len / 2).map(|_| rand::random::<u8>()).collect::<Vec<u8>>())
+}
+
+/// A change of our own, to try to push into someone's document.
+fn forged_change() -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    let rec = doc.put_object(ROOT, "forged", ObjType::Map).unwrap();
+    doc.put(&rec, "name", "伪造组织").unwrap();
+    doc
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_certificate_is_refused_at_the_handshake() {
+    let v = victim(1000);
+    let before = snapshot(&v).await;
+    let stranger = raw(&v);
+    // TLS 1.3: the client may finish its side before the server checks
+    // the client's certificate; then the server closes at once.
+    if let Ok(conn) = stranger.connect(&v).await {
+        assert!(control(&conn, None).await.is_err(), "no session for a stranger");
+        closed_by_server(&conn).await;
+    }
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_removed_with_peer_remove_is_refused_at_its_next_handshake() {
+    let v = victim(1000);
+    let b = start(None, &[], Limits::default());
+    trust(&v, b.node.identity.node_id, "B", Some(Grant::Write));
+    knows(&b.node.dir, &v);
+    assert!(sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap().errors.is_empty());
+    let before = snapshot(&v).await;
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubsync"))
+        .arg("--data-dir")
+        .arg(v.dir.path())
+        .args(["peer", "remove", "B"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // B changes its copy; its next sync must not reach the victim.
+    let mut o = orgs(&b).await[0].clone();
+    o.head_name = "篡改".into();
+    b.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
+    let refused = sync_once(&b.node, &[]).await.unwrap().remove(0);
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_peer_cannot_push_changes_through_a_raw_client() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Read));
+    let before = snapshot(&v).await;
+    let conn = r.connect(&v).await.unwrap();
+    let offered = control(&conn, None).await.unwrap();
+    let doc = orgs_doc(&v).await;
+    assert!(offered.contains(&doc), "read grant: the roster is offered");
+    let err = push(&conn, &doc, &mut forged_change()).await.unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    conn.close(0u32.into(), b"done");
+    assert_eq!(snapshot(&v).await, before, "nothing stored");
+    honest_sync(&v).await;
+}
+
+/// Writes a frame header declaring `len` bytes and nothing after it.
+async fn header(send: &mut quinn::SendStream, len: u32) {
+    send.write_all(&len.to_be_bytes()).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_frame_headers_end_the_session_without_allocating() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Write));
+    let before = snapshot(&v).await;
+    let doc = orgs_doc(&v).await;
+    for len in [u32::MAX, MAX_FRAME as u32 + 1] {
+        // On the control stream.
+        let conn = r.connect(&v).await.unwrap();
+        let (mut send, _recv) = conn.open_bi().await.unwrap();
+        header(&mut send, len).await;
+        closed_by_server(&conn).await;
+        // On a document stream.
+        let conn = r.connect(&v).await.unwrap();
+        control(&conn, None).await.unwrap();
+        let (mut send, mut recv) = conn.open_bi().await.unwrap();
+        write_frame(&mut send, doc.as_bytes()).await.unwrap();
+        header(&mut send, len).await;
+        assert!(read(&mut recv).await.is_err(), "the stream ends without a reply");
+        closed_by_server(&conn).await;
+    }
+    let r_status = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "R").unwrap();
+    let error = r_status.last_error.unwrap_or_default();
+    assert!(error.contains("limit"), "the session's failure is recorded: {error}");
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_and_malformed_json_on_the_control_stream_are_refused() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Write));
+    let before = snapshot(&v).await;
+    let garbage: [&[u8]; 3] = [
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+        &[0, 0, 0, 9, b'{', b'n', b'o', b't', b' ', b'j', b's', b'o', b'n'],
+        &[0xff; 64],
+    ];
+    for bytes in garbage {
+        let conn = r.connect(&v).await.unwrap();
+        let (mut send, mut recv) = conn.open_bi().await.unwrap();
+        send.write_all(bytes).await.unwrap();
+        let _ = send.finish();
+        assert!(read(&mut recv).await.is_err(), "no offers for garbage");
+        closed_by_server(&conn).await;
+    }
+    // A well-formed frame whose JSON has the wrong shape.
+    let conn = r.connect(&v).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, br#"{"home": 7, "join": [1, 2, 3]}"#).await.unwrap();
+    assert!(read(&mut recv).await.is_err());
+    closed_by_server(&conn).await;
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_on_a_document_stream_changes_nothing() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Write));
+    let before = snapshot(&v).await;
+    let doc = orgs_doc(&v).await;
+    let conn = r.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    // An unknown tag.
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, doc.as_bytes()).await.unwrap();
+    write_frame(&mut send, &[7, 1, 2, 3]).await.unwrap();
+    assert!(read(&mut recv).await.is_err(), "the stream ends");
+    // A message tag with bytes that are no Automerge sync message.
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, doc.as_bytes()).await.unwrap();
+    write_frame(&mut send, &[&[1u8][..], &[0x42, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]].concat()).await.unwrap();
+    let reply = read(&mut recv).await.unwrap();
+    assert_eq!(reply[0], 2, "refused with an error frame: {}", String::from_utf8_lossy(&reply));
+    // A document id that does not parse.
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, b"../../etc/passwd").await.unwrap();
+    assert!(read(&mut recv).await.is_err());
+    closed_by_server(&conn).await;
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_peers_are_cut_off_by_the_read_timeout() {
+    let v = victim(300);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Write));
+    let before = snapshot(&v).await;
+    // Connects and sends nothing at all.
+    let conn = r.connect(&v).await.unwrap();
+    closed_by_server(&conn).await;
+    // Sends its Intro, then goes silent.
+    let conn = r.connect(&v).await.unwrap();
+    let (mut send, _recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, br#"{"home":null,"join":null,"holds":null}"#).await.unwrap();
+    closed_by_server(&conn).await;
+    // Finishes the offers, then never opens a document.
+    let conn = r.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    closed_by_server(&conn).await;
+    // Stops in the middle of a document: one round, then silence.
+    let conn = r.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, orgs_doc(&v).await.as_bytes()).await.unwrap();
+    write_frame(&mut send, &[0]).await.unwrap();
+    read(&mut recv).await.unwrap();
+    closed_by_server(&conn).await;
+    // Half a frame: a header promising 1000 bytes, then 10.
+    let conn = r.connect(&v).await.unwrap();
+    let (mut send, _recv) = conn.open_bi().await.unwrap();
+    send.write_all(&1000u32.to_be_bytes()).await.unwrap();
+    send.write_all(&[b'{'; 10]).await.unwrap();
+    closed_by_server(&conn).await;
+    let r_status = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "R").unwrap();
+    assert!(r_status.last_error.is_some(), "the stall is recorded");
+    assert_eq!(snapshot(&v).await, before);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_connections_at_once_are_capped_and_an_honest_peer_still_syncs() {
+    // A long read timeout: the sessions that get in stay held during the test.
+    let v = start(
+        Some(federation("锦江区联合会", "510104")),
+        &["甲组织"],
+        Limits { max_sessions: 8, max_sessions_per_node: 4, ..limits(30_000) },
+    );
+    let before = snapshot(&v).await;
+    let known = raw(&v);
+    trust(&v, known.id, "K", Some(Grant::Read));
+    let attempts = (0..60).map(|_| async {
+        let conn = known.connect(&v).await?;
+        control(&conn, None).await?;
+        anyhow::Ok(conn)
+    });
+    let held: Vec<quinn::Connection> = futures::future::join_all(attempts).await.into_iter().flatten().collect();
+    assert!(!held.is_empty() && held.len() <= 4, "{} sessions of one node at once; the cap is 4", held.len());
+
+    let unknown = raw(&v);
+    let attempts = (0..60).map(|_| async { control(&unknown.connect(&v).await?, None).await });
+    let served = futures::future::join_all(attempts).await.into_iter().filter(Result::is_ok).count();
+    assert_eq!(served, 0, "no unknown certificate gets a session");
+
+    honest_sync(&v).await;
+    for c in &held {
+        c.close(0u32.into(), b"bye");
+    }
+    assert_eq!(snapshot(&v).await.1, before.1);
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_bomb_from_a_writer_does_not_break_the_node() {
+    let v = victim(10_000);
+    let w = raw(&v);
+    trust(&v, w.id, "W", Some(Grant::Write));
+    let mut bomb = AutoCommit::new();
+    let big = bomb.put_object(ROOT, "bomb-string", ObjType::Map).unwrap();
+    bomb.put(&big, "name", noise(4 << 20)).unwrap();
+    let mut deep = bomb.put_object(ROOT, "bomb-deep", ObjType::Map).unwrap();
+    for _ in 0..5_000 {
+        deep = bomb.put_object(&deep, "d", ObjType::Map).unwrap();
+    }
+    let wide = bomb.put_object(ROOT, "bomb-wide", ObjType::Map).unwrap();
+    for i in 0..100_000 {
+        bomb.put(&wide, format!("k{i}"), i as i64).unwrap();
+    }
+    let doc = orgs_doc(&v).await;
+    let conn = w.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    push(&conn, &doc, &mut bomb).await.expect("a writer's change is accepted");
+    conn.close(0u32.into(), b"done");
+
+    let (readable, errors) = v.store.call(|s| s.all_readable::<Organization>()).await;
+    assert_eq!(readable.iter().filter(|o| o.name.ends_with("组织")).count(), 3, "the real records still read");
+    let named = errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+    assert!(named.contains("bomb-deep") && named.contains("bomb-wide"), "bad records named: {named}");
+    let rows = v.store.call(|s| s.org_rows()).await;
+    assert!(rows.len() >= 3);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let (_report, problems) = v.store.call(move |s| s.report(today, Lang::Zh)).await;
+    assert!(!problems.is_empty(), "the report names what it left out");
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spoofed_home_claim_earns_no_owner_rights() {
+    let v = victim(1000);
+    // C owns federation C; it shares its roster with the victim and gets pinned.
+    let c = start(Some(federation("成华区联合会", "510108")), &["成华组织"], Limits::default());
+    trust(&c, v.node.identity.node_id, "V", Some(Grant::Read));
+    trust(&v, c.node.identity.node_id, "C", None);
+    Peers::update(&c.node.dir, |p| {
+        p.find_mut("V")?.addr = Some(v.node.local_addr()?.to_string());
+        Ok(())
+    })
+    .unwrap();
+    assert!(sync_once(&c.node, &[]).await.unwrap().remove(0).unwrap().errors.is_empty());
+    let fed_c = home_of(&c);
+    let pinned = Peers::load(&v.node.dir).unwrap().find("C").unwrap().home.clone();
+    assert_eq!(pinned.as_deref(), Some(fed_c.as_str()), "C's home pinned on first use");
+    let c_docs: Vec<String> =
+        heads(&v, false).await.into_iter().map(|(d, _)| d).filter(|d| d.starts_with(&fed_c)).collect();
+    assert!(!c_docs.is_empty(), "the victim holds C's roster");
+    let before = snapshot(&v).await;
+
+    // R, read-only, claims C's federation (unpinned), then our own, then after
+    // pinning its own home, C's again.
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Read));
+    let own = "rfed0001".to_string();
+    for claim in [fed_c.clone(), home_of(&v), own.clone(), fed_c.clone()] {
+        let conn = r.connect(&v).await.unwrap();
+        let offered = control(&conn, Some(&claim)).await.unwrap();
+        if claim == fed_c {
+            assert!(offered.iter().all(|d| !d.starts_with(&fed_c)), "C's documents are not offered");
+            for doc in &c_docs {
+                let err = push(&conn, doc, &mut forged_change()).await.unwrap_err();
+                assert!(err.to_string().contains("not shared"), "{err}");
+            }
+        }
+        conn.close(0u32.into(), b"done");
+    }
+    let peers = Peers::load(&v.node.dir).unwrap();
+    assert_eq!(peers.find("R").unwrap().home.as_deref(), Some(own.as_str()), "R keeps the home it could claim");
+    assert_eq!(peers.find("C").unwrap().home.as_deref(), Some(fed_c.as_str()));
+    assert_eq!(snapshot(&v).await, before, "nothing of C's (or ours) changed");
+    honest_sync(&v).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_star_grant_does_not_expose_the_private_document() {
+    let v = victim(1000);
+    let private = v.store.call(|s| s.doc_ids(Some(Collection::Private))[0].to_string()).await;
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Write));
+    let conn = r.connect(&v).await.unwrap();
+    let offered = control(&conn, None).await.unwrap();
+    assert!(!offered.is_empty() && !offered.contains(&private), "{offered:?}");
+    let err = push(&conn, &private, &mut AutoCommit::new()).await.unwrap_err();
+    assert!(err.to_string().contains("not shared"), "{err}");
+    conn.close(0u32.into(), b"done");
+
+    // An honest peer with "*" gets the roster without party membership...
+    let h = start(None, &[], Limits::default());
+    trust(&v, h.node.identity.node_id, "H", Some(Grant::Read));
+    knows(&h.node.dir, &v);
+    assert!(sync_once(&h.node, &[]).await.unwrap().remove(0).unwrap().errors.is_empty());
+    assert!(h.store.call(|s| s.doc_ids(Some(Collection::Private))).await.is_empty());
+    assert!(people(&h).await.iter().all(|p| !p.party_member));
+    // ...and with a grant naming it, it does.
+    Peers::update(&v.node.dir, |p| {
+        p.find_mut("H")?.grants.insert("private".into(), Grant::Read);
+        Ok(())
+    })
+    .unwrap();
+    assert!(sync_once(&h.node, &[]).await.unwrap().remove(0).unwrap().errors.is_empty());
+    assert!(people(&h).await.iter().any(|p| p.party_member));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_over_its_byte_budget_is_cut_off_and_nothing_more_is_applied() {
+    let v = start(
+        Some(federation("锦江区联合会", "510104")),
+        &["甲组织"],
+        Limits { session_bytes_in: 1 << 20, doc_bytes_in: 512 << 10, ..limits(1000) },
+    );
+    let w = raw(&v);
+    trust(&v, w.id, "W", Some(Grant::Write));
+    let before = snapshot(&v).await;
+    let mut big = AutoCommit::new();
+    let rec = big.put_object(ROOT, "big", ObjType::Map).unwrap();
+    // Hex carries 4 bits a character: about 1 MiB on the wire.
+    big.put(&rec, "name", noise(2 << 20)).unwrap();
+    let conn = w.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    assert!(push(&conn, &orgs_doc(&v).await, &mut big).await.is_err(), "over the document budget");
+    closed_by_server(&conn).await;
+    assert_eq!(snapshot(&v).await, before, "the message over budget was not applied");
+    let error = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "W").unwrap().last_error.unwrap();
+    assert!(error.contains("W") && error.contains("budget"), "{error}");
+    honest_sync(&v).await;
+}
