@@ -8,22 +8,13 @@ use hubsync::sync::{Daemon, DaemonConfig, Grant, NodeStatus, Peers};
 use std::time::Duration;
 use tempfile::TempDir;
 
+mod support;
+use support::federation;
+
 struct Running {
     _dir: TempDir,
     daemon: Daemon,
     store: StoreHandle,
-}
-
-fn federation(name: &str, division: &str) -> Federation {
-    Federation {
-        id: RecordId::random(),
-        name: name.into(),
-        level: Level::County,
-        division: division.into(),
-        parent: String::new(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-    }
 }
 
 fn start(fed: Federation) -> Running {

@@ -8,7 +8,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT};
 use hubsync::domain::*;
 use hubsync::sync::transport::{write_frame, MAX_FRAME};
-use hubsync::sync::{status, sync_once, Grant, Limits, Peers};
+use hubsync::sync::{sync_once, Grant, Limits, Peers};
 use support::*;
 
 fn victim(read_ms: u64) -> Side {
@@ -122,8 +122,7 @@ async fn oversized_frame_headers_end_the_session_without_allocating() {
         assert!(read(&mut recv).await.is_err(), "the stream ends without a reply");
         closed_by_server(&conn).await;
     }
-    let r_status = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "R").unwrap();
-    let error = r_status.last_error.unwrap_or_default();
+    let error = recorded_error(&v.node.dir, "R").await;
     assert!(error.contains("limit"), "the session's failure is recorded: {error}");
     assert_eq!(snapshot(&v).await, before);
     honest_sync(&v).await;
@@ -219,8 +218,7 @@ async fn stalled_peers_are_cut_off_by_the_read_timeout() {
     send.write_all(&1000u32.to_be_bytes()).await.unwrap();
     send.write_all(&[b'{'; 10]).await.unwrap();
     closed_by_server(&conn).await;
-    let r_status = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "R").unwrap();
-    assert!(r_status.last_error.is_some(), "the stall is recorded");
+    recorded_error(&v.node.dir, "R").await;
     assert_eq!(snapshot(&v).await, before);
     honest_sync(&v).await;
 }
@@ -385,7 +383,7 @@ async fn a_writer_over_its_byte_budget_is_cut_off_and_nothing_more_is_applied() 
     assert!(push(&conn, &orgs_doc(&v).await, &mut big).await.is_err(), "over the document budget");
     closed_by_server(&conn).await;
     assert_eq!(snapshot(&v).await, before, "the message over budget was not applied");
-    let error = status(&v.node.dir).unwrap().into_iter().find(|p| p.name == "W").unwrap().last_error.unwrap();
+    let error = recorded_error(&v.node.dir, "W").await;
     assert!(error.contains("W") && error.contains("budget"), "{error}");
     honest_sync(&v).await;
 }

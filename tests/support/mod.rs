@@ -249,3 +249,20 @@ pub async fn push(conn: &quinn::Connection, doc: &str, local: &mut AutoCommit) -
 pub async fn closed_by_server(conn: &quinn::Connection) -> quinn::ConnectionError {
     tokio::time::timeout(SAFETY, conn.closed()).await.expect("the server closed the connection")
 }
+
+/// The failure the server recorded for a peer. It is written after the
+/// session's document tasks end, which can be just after the client sees
+/// the connection close: wait for it, within the safety limit.
+pub async fn recorded_error(dir: &std::path::Path, peer: &str) -> String {
+    tokio::time::timeout(SAFETY, async {
+        loop {
+            let found = hubsync::sync::status(dir).unwrap().into_iter().find(|p| p.name == peer);
+            if let Some(error) = found.and_then(|p| p.last_error) {
+                return error;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server records the failure")
+}
