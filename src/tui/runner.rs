@@ -221,10 +221,8 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
         }
         Effect::AddPeer { node_id, name, addr } => {
             let dir = s.dir().to_path_buf();
-            let r = crate::sync::Peers::load(&dir).and_then(|mut p| {
-                p.add(*node_id, &name, addr)?;
-                p.save(&dir)
-            });
+            // Under the peer list's lock: the UI's own node writes sync times to it.
+            let r = crate::sync::Peers::update(&dir, |p| p.add(*node_id, &name, addr));
             Some(Event::Done(r.map(|_| format!("已添加对等方 (peer added): {name}")).map_err(|e| format!("{e:#}"))))
         }
         Effect::Invite { addr, write } => {
