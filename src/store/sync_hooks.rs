@@ -1,6 +1,12 @@
 //! The store's side of the Automerge sync protocol. Sync state is kept per
 //! peer per document and persisted, so a reconnect resumes from the heads
 //! both sides already share instead of resending documents.
+//!
+//! A state is written whenever a message changes it, but not fsynced: it is
+//! a hint. Received changes are fsynced when applied, before any state that
+//! claims them is written, so a state lost in a crash costs one fuller
+//! exchange, never a change. (An fsync at the end of every session cost
+//! ~0.5 ms of each incremental sync; docs/PERFORMANCE.md.)
 
 use super::{DocId, Result, Store, StoreError};
 use automerge::sync::{Message, State, SyncDoc};
@@ -97,13 +103,5 @@ impl Store {
     pub fn reset_sync_state(&mut self, peer: &str, doc: &DocId) {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));
         let _ = self.disk.sync.remove(state_key(peer, doc));
-    }
-
-    /// Makes the session's sync states durable (end of a session). Each
-    /// state was already written when a message changed it; rewriting every
-    /// document's state here made a one-document sync cost one write per
-    /// shared document.
-    pub fn save_sync_states(&mut self, _peer: &str) -> Result<()> {
-        self.flush()
     }
 }

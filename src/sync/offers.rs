@@ -46,7 +46,7 @@ pub fn load(store: &crate::store::Store, node: &NodeId) -> Remembered {
     store.get_meta(&key(node)).and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
 }
 
-/// Kept in the store (one sled write, durable with the session's flush).
+/// Kept in the store (one sled write, durable at sled's next flush; lost, it costs one full exchange).
 pub fn save(store: &mut crate::store::Store, node: &NodeId, r: &Remembered) -> Result<()> {
     store.put_meta(&key(node), &serde_json::to_vec(r)?)?;
     Ok(())

@@ -6,8 +6,8 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::session::{
-    begin, generate, may_share, offers, receive, record_status, recv_json, recv_msg, reset, send_json, send_msg, Intro,
-    Node, Offers, ERR, MAX_DOCS, MAX_ROUNDS,
+    begin, may_share, offers, record_status, recv_json, recv_msg, reset, send_json, send_msg, step, Intro, Node,
+    Offers, ERR, MAX_DOCS, MAX_ROUNDS,
 };
 use super::transport::{self, read_frame, write_frame};
 use super::trust::{Peer, Peers};
@@ -122,8 +122,6 @@ impl Node {
         self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
 
         let result = self.documents(&conn, &peer, peer_home, &budget).await;
-        let name = node.to_string();
-        self.store.call(move |s| s.save_sync_states(&name)).await?;
         // Only now, with every document task finished, is the outcome known.
         record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")))?;
         result
@@ -260,16 +258,16 @@ async fn server_doc(
     for _ in 0..MAX_ROUNDS {
         let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
         let got_none = theirs.is_none();
-        if let Some(m) = theirs {
-            if let Err(e) = receive(store, peer, &doc, m, may_write).await {
+        let ours = match step(store, peer, &doc, theirs, may_write).await {
+            Ok((_, ours)) => ours,
+            Err(e) => {
                 tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
                 reset(store, peer, &doc).await;
                 let text = e.to_string();
                 write_frame(&mut send, &[&[ERR][..], text.as_bytes()].concat()).await?;
                 return Err(e);
             }
-        }
-        let ours = generate(store, peer, &doc).await?;
+        };
         let sent_none = ours.is_none();
         send_msg(&mut send, ours.as_deref()).await?;
         if sent_none && got_none {

@@ -282,8 +282,6 @@ impl Node {
                 Err(e) => summary.errors.push(e.to_string()),
             }
         }
-        let name = peer.node_id.to_string();
-        self.store.call(move |s| s.save_sync_states(&name)).await?;
         if budget.exceeded() {
             conn.close(5u32.into(), b"over budget");
             bail!(
@@ -337,26 +335,26 @@ pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     store.call(move |s| s.reset_sync_state(&name, &d)).await;
 }
 
-/// Applies a peer's message through the store thread.
-pub(super) async fn receive(
+/// One trip to the store thread per round: applies the peer's message, if
+/// any, and makes our next one. (Two trips, receive then generate, cost a
+/// thread hand-off each on every round of every document.)
+pub(super) async fn step(
     store: &StoreHandle,
     peer: &Peer,
     doc: &DocId,
-    msg: Vec<u8>,
+    incoming: Option<Vec<u8>>,
     may_write: bool,
-) -> Result<usize> {
+) -> Result<(usize, Option<Vec<u8>>)> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     let origin = Some(peer.name.clone());
-    let receipt = store.call_as(origin, move |s| s.sync_receive(&name, &d, &msg, may_write)).await?;
-    Ok(receipt.changes)
-}
-
-pub(super) async fn generate(store: &StoreHandle, peer: &Peer, doc: &DocId) -> Result<Option<Vec<u8>>> {
-    let (name, d) = (peer.node_id.to_string(), doc.clone());
     Ok(store
-        .call(move |s| {
+        .call_as(origin, move |s| {
+            let changes = match incoming {
+                Some(msg) => s.sync_receive(&name, &d, &msg, may_write)?.changes,
+                None => 0,
+            };
             s.ensure_doc(&d)?;
-            s.sync_generate(&name, &d)
+            Ok::<_, crate::store::StoreError>((changes, s.sync_generate(&name, &d)?))
         })
         .await?)
 }
@@ -377,20 +375,21 @@ async fn client_doc(
     let (mut send, mut recv) = conn.open_bi().await?;
     let (mut changes, mut bytes_in, mut bytes_out) = (0, 0, 0);
     write_frame(&mut send, doc.as_str().as_bytes()).await?;
+    // The peer's message of one round is applied in the same store trip
+    // that makes our message of the next.
+    let mut pending = None;
     for _ in 0..MAX_ROUNDS {
-        let ours = generate(store, peer, doc).await?;
+        let (applied, ours) = step(store, peer, doc, pending.take(), may_write).await?;
+        changes += applied;
         let sent_none = ours.is_none();
         bytes_out += send_msg(&mut send, ours.as_deref()).await?;
         let (theirs, n) = recv_msg(&mut recv, limits, budget).await?;
         bytes_in += n;
-        let got_none = theirs.is_none();
-        if let Some(m) = theirs {
-            changes += receive(store, peer, doc, m, may_write).await?;
-        }
-        if sent_none && got_none {
+        if sent_none && theirs.is_none() {
             let _ = send.finish();
             return Ok((changes, bytes_in, bytes_out));
         }
+        pending = theirs;
     }
     bail!("document did not settle after {MAX_ROUNDS} rounds")
 }
