@@ -28,13 +28,15 @@ fn main() {
     for &orgs in &scales {
         eprintln!("== {orgs} organizations");
         let fixture = sections::Fixture::build(orgs, &mut table);
+        // The store as `hubsync demo` leaves it (vacuumed), before the edits below add to it.
+        sections::footprint(&fixture, &mut table);
         sections::open_store(&fixture, runs, &mut table);
         sections::edit(&fixture, runs, &mut table);
         sections::bulk_insert(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
-        sections::footprint(&fixture, &mut table);
+        sections::disk_after_edits(&fixture, &mut table);
     }
     table.print();
 }

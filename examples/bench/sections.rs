@@ -117,6 +117,23 @@ pub fn rss_child(dir: &std::path::Path) {
 
 /// Memory after opening (measured in a fresh process), and disk use against
 /// the same data as JSON.
+fn automerge_bytes(f: &Fixture) -> u64 {
+    Store::read_raw(f.dir.path()).expect("raw").iter().map(|(_, b)| b.len() as u64).sum()
+}
+
+/// The same directory after the benchmark's edits: sled keeps their log
+/// until its own cleanup or `hubsync doc compact` (which vacuums).
+pub fn disk_after_edits(f: &Fixture, table: &mut Table) {
+    let disk = dir_size(f.dir.path());
+    table.add(
+        f.orgs,
+        "on disk after the benchmark's edits, before `doc compact`",
+        mib(disk),
+        mib(disk),
+        format!("Automerge bytes {}", mib(automerge_bytes(f))),
+    );
+}
+
 pub fn footprint(f: &Fixture, table: &mut Table) {
     let out = std::process::Command::new(std::env::current_exe().expect("exe"))
         .arg("--rss-child")
@@ -145,7 +162,7 @@ pub fn footprint(f: &Fixture, table: &mut Table) {
         mib(disk),
         format!("{:.2}x the JSON of the same records ({}); target ≤ 0.5x", disk as f64 / json as f64, mib(json)),
     );
-    let raw: u64 = Store::read_raw(f.dir.path()).expect("raw").iter().map(|(_, b)| b.len() as u64).sum();
+    let raw = automerge_bytes(f);
     table.add(
         f.orgs,
         "Automerge bytes of all documents",
