@@ -213,6 +213,9 @@ async fn a_field_laptop_joins_with_an_invitation_and_brings_attendance_back() {
     let summary = sync_once(&laptop.node, &[]).await.unwrap().remove(0).unwrap();
     assert!(summary.errors.is_empty(), "{summary:?}");
     assert_eq!(county.store.call(|s| s.all::<Attendance>().unwrap().len()).await, 1);
+    // The summary counts what went each way: two changes out (the person,
+    // the sign-in), nothing new in.
+    assert_eq!((summary.changes_out, summary.changes_in), (2, 0), "{summary:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -155,7 +155,7 @@ pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
 
 fn print_summary(lang: Lang, s: &sync::Summary) {
     println!(
-        "{}: {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
+        "{}: {} {}, {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
         s.peer,
         s.synced,
         t(lang, "个文档已同步", "documents synced"),
@@ -163,6 +163,8 @@ fn print_summary(lang: Lang, s: &sync::Summary) {
         t(lang, "个共享文档", "shared"),
         s.changes_in,
         t(lang, "项修改收到", "changes in"),
+        s.changes_out,
+        t(lang, "项修改发出", "changes out"),
         s.bytes_in,
         s.bytes_out,
         s.millis

@@ -53,13 +53,22 @@ impl Store {
 
     /// The next message for `peer` about `doc`, or None when it has all we have.
     pub fn sync_generate(&mut self, peer: &str, doc: &DocId) -> Result<Option<Vec<u8>>> {
+        Ok(self.sync_generate_counted(peer, doc)?.map(|(bytes, _)| bytes))
+    }
+
+    /// The same, with the number of changes the message carries (a sync
+    /// summary's "changes out"), counted before encoding.
+    pub fn sync_generate_counted(&mut self, peer: &str, doc: &DocId) -> Result<Option<(Vec<u8>, usize)>> {
         if !self.docs.contains_key(doc) {
             return Err(StoreError::NoSuchDoc(doc.to_string()));
         }
         let mut state = std::mem::take(self.sync_state(peer, doc));
         let msg = self.docs.get_mut(doc).expect("checked above").doc.sync().generate_sync_message(&mut state);
         *self.sync_state(peer, doc) = state;
-        Ok(msg.map(Message::encode))
+        Ok(msg.map(|m| {
+            let changes = m.changes.len();
+            (m.encode(), changes)
+        }))
     }
 
     /// Applies a message from `peer`. A peer without write access may only

@@ -259,7 +259,7 @@ async fn server_doc(
         let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
         let got_none = theirs.is_none();
         let ours = match step(store, peer, &doc, theirs, may_write).await {
-            Ok((_, ours)) => ours,
+            Ok(step) => step.ours,
             Err(e) => {
                 tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
                 reset(store, peer, &doc).await;

@@ -70,6 +70,7 @@ pub struct Summary {
     pub documents: usize,
     pub synced: usize,
     pub changes_in: usize,
+    pub changes_out: usize,
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub millis: u128,
@@ -261,7 +262,7 @@ impl Node {
                     let d = doc_id.clone();
                     store.call(move |s| may_share(s, &p, peer_home.as_ref(), &d)).await
                 };
-                let Some(may_write) = may_write else { return (doc_id, Ok((0, 0, 0))) };
+                let Some(may_write) = may_write else { return (doc_id, Ok(DocTally::default())) };
                 let result = client_doc(&conn, &store, &peer, &doc_id, may_write, &limits, &mut doc_budget).await;
                 if result.is_err() {
                     // Start the next session on this document from scratch.
@@ -272,11 +273,12 @@ impl Node {
         }
         while let Some(t) = tasks.join_next().await {
             match t {
-                Ok((_, Ok((changes, bytes_in, bytes_out)))) => {
+                Ok((_, Ok(tally))) => {
                     summary.synced += 1;
-                    summary.changes_in += changes;
-                    summary.bytes_in += bytes_in;
-                    summary.bytes_out += bytes_out;
+                    summary.changes_in += tally.changes_in;
+                    summary.changes_out += tally.changes_out;
+                    summary.bytes_in += tally.bytes_in;
+                    summary.bytes_out += tally.bytes_out;
                 }
                 Ok((doc, Err(e))) => summary.errors.push(format!("{doc}: {e:#}")),
                 Err(e) => summary.errors.push(e.to_string()),
@@ -335,6 +337,23 @@ pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     store.call(move |s| s.reset_sync_state(&name, &d)).await;
 }
 
+/// What syncing one document moved, each way.
+#[derive(Default)]
+struct DocTally {
+    changes_in: usize,
+    changes_out: usize,
+    bytes_in: u64,
+    bytes_out: u64,
+}
+
+/// What one round did: changes applied from the peer, our next message,
+/// and the changes it carries.
+pub(super) struct Step {
+    pub applied: usize,
+    pub ours: Option<Vec<u8>>,
+    pub sent: usize,
+}
+
 /// One trip to the store thread per round: applies the peer's message, if
 /// any, and makes our next one. (Two trips, receive then generate, cost a
 /// thread hand-off each on every round of every document.)
@@ -344,7 +363,7 @@ pub(super) async fn step(
     doc: &DocId,
     incoming: Option<Vec<u8>>,
     may_write: bool,
-) -> Result<(usize, Option<Vec<u8>>)> {
+) -> Result<Step> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     let origin = Some(peer.name.clone());
     Ok(store
@@ -354,7 +373,11 @@ pub(super) async fn step(
                 None => 0,
             };
             s.ensure_doc(&d)?;
-            Ok::<_, crate::store::StoreError>((changes, s.sync_generate(&name, &d)?))
+            let (ours, sent) = match s.sync_generate_counted(&name, &d)? {
+                Some((bytes, n)) => (Some(bytes), n),
+                None => (None, 0),
+            };
+            Ok::<_, crate::store::StoreError>(Step { applied: changes, ours, sent })
         })
         .await?)
 }
@@ -368,26 +391,27 @@ async fn client_doc(
     may_write: bool,
     limits: &Limits,
     budget: &mut Budget,
-) -> Result<(usize, u64, u64)> {
+) -> Result<DocTally> {
     // Like the accepting side: a new connection must not trust what an
     // aborted one believed it had sent.
     begin(store, peer, doc).await;
     let (mut send, mut recv) = conn.open_bi().await?;
-    let (mut changes, mut bytes_in, mut bytes_out) = (0, 0, 0);
+    let mut tally = DocTally::default();
     write_frame(&mut send, doc.as_str().as_bytes()).await?;
     // The peer's message of one round is applied in the same store trip
     // that makes our message of the next.
     let mut pending = None;
     for _ in 0..MAX_ROUNDS {
-        let (applied, ours) = step(store, peer, doc, pending.take(), may_write).await?;
-        changes += applied;
+        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), may_write).await?;
+        tally.changes_in += applied;
+        tally.changes_out += sent;
         let sent_none = ours.is_none();
-        bytes_out += send_msg(&mut send, ours.as_deref()).await?;
+        tally.bytes_out += send_msg(&mut send, ours.as_deref()).await?;
         let (theirs, n) = recv_msg(&mut recv, limits, budget).await?;
-        bytes_in += n;
+        tally.bytes_in += n;
         if sent_none && theirs.is_none() {
             let _ = send.finish();
-            return Ok((changes, bytes_in, bytes_out));
+            return Ok(tally);
         }
         pending = theirs;
     }

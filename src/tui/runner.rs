@@ -149,7 +149,10 @@ async fn sync_now(daemon: Option<Arc<Daemon>>) -> Event {
                 match r {
                     Ok(s) => {
                         failed |= !s.errors.is_empty();
-                        lines.push(format!("{}: {} 文档, {} 修改 (docs, changes in)", s.peer, s.synced, s.changes_in));
+                        lines.push(format!(
+                            "{}: {} 文档, 收 {} 发 {} 修改 (docs, changes in/out)",
+                            s.peer, s.synced, s.changes_in, s.changes_out
+                        ));
                     }
                     Err(e) => {
                         failed = true;
