@@ -507,3 +507,22 @@ fn a_document_from_a_newer_schema_is_named_and_not_imported() {
     );
     assert!(store.get::<Organization>(&o.id).unwrap().is_some(), "still readable");
 }
+
+#[test]
+fn a_heads_digest_follows_changes_and_a_repaired_document() {
+    let (_dir, mut store) = new_store();
+    let o = org("摘要测试组织", "510104001001");
+    store.insert(&o).unwrap();
+    let doc = store.locate(Collection::Orgs, &o.id).unwrap();
+    let first = store.heads_digest(&doc).unwrap();
+    assert_eq!(store.heads_digest(&doc).unwrap(), first, "unchanged, same digest");
+    let mut edited = o.clone();
+    edited.members = Some(12);
+    store.update(&edited).unwrap();
+    let second = store.heads_digest(&doc).unwrap();
+    assert_ne!(second, first, "a change moves the digest");
+    // Dropped for repair and made anew: not the old document's digest.
+    store.repair_doc(&doc).unwrap();
+    store.ensure_doc(&doc).unwrap();
+    assert_ne!(store.heads_digest(&doc).unwrap(), second);
+}

@@ -139,6 +139,9 @@ pub struct Store {
     name_index: Option<HashMap<String, RecordId>>,
     durability: Durability,
     row_cache: rows::RowCache,
+    /// Each document's heads digest with the version it was computed at:
+    /// every sync session offers all shared documents' digests.
+    digests: HashMap<DocId, (u64, String)>,
 }
 
 impl Store {
@@ -170,6 +173,7 @@ impl Store {
             name_index: None,
             durability: Durability::Flush,
             row_cache: rows::RowCache::default(),
+            digests: HashMap::new(),
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
@@ -287,6 +291,27 @@ impl Store {
         self.docs.get(doc).map(|d| d.version)
     }
 
+    /// 64 bits of SHA-256 over the sorted heads, in hex: what a sync offer
+    /// carries per document. Cached until the document changes.
+    pub fn heads_digest(&mut self, doc: &DocId) -> Option<String> {
+        let version = self.docs.get(doc)?.version;
+        if let Some((v, digest)) = self.digests.get(doc) {
+            if *v == version {
+                return Some(digest.clone());
+            }
+        }
+        use sha2::{Digest, Sha256};
+        let mut heads = self.doc_heads(doc)?;
+        heads.sort();
+        let mut h = Sha256::new();
+        for head in &heads {
+            h.update(head.0);
+        }
+        let digest = hex::encode(&h.finalize()[..8]);
+        self.digests.insert(doc.clone(), (version, digest.clone()));
+        Some(digest)
+    }
+
     pub fn doc_heads(&mut self, doc: &DocId) -> Option<Vec<ChangeHash>> {
         self.docs.get_mut(doc).map(|d| d.doc.get_heads())
     }
@@ -348,6 +373,9 @@ impl Store {
         if !self.docs.contains_key(doc) {
             let state =
                 DocState { doc: AutoCommit::new().with_actor(self.actor.clone()), next_seq: 0, pieces: 0, version: 0 };
+            // A document made anew starts at version 0 again: no digest of
+            // an earlier one with this id may be taken for it.
+            self.digests.remove(doc);
             self.docs.insert(doc.clone(), state);
         }
         Ok(())
@@ -372,6 +400,7 @@ impl Store {
         let n = self.disk.quarantine_doc(doc)?;
         self.damaged.remove(doc);
         self.docs.remove(doc);
+        self.digests.remove(doc);
         for key in self.disk.sync.scan_prefix(b"").keys().filter_map(Result::ok) {
             if key.ends_with(doc.as_str().as_bytes()) {
                 self.disk.sync.remove(key)?;

@@ -90,6 +90,10 @@ impl Node {
     async fn handle(&self, conn: quinn::Connection) -> Result<()> {
         let node = transport::peer_node(&conn)?;
         let limits = self.limits.clone();
+        // What we remember of this peer's offers is read while its Intro is
+        // on the way (a stranger's is empty and costs nothing).
+        let store = self.store.clone();
+        let memory = tokio::spawn(async move { store.call(move |s| remembered::load(s, &node)).await });
         let known = Peers::load(&self.dir)?.get(&node).map(|p| p.name.clone());
         let budget = SessionBudget::new(&known.unwrap_or_else(|| node.short()), &limits);
         let mut control = budget.stream();
@@ -112,16 +116,17 @@ impl Node {
         let p = peer.clone();
         let ph = peer_home.clone();
         let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
-        let mut memory = self.store.call(move |s| remembered::load(s, &node)).await;
+        let mut memory = memory.await?;
         let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
         let holds = Some(remembered::map_hash(&memory.received));
         send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds }).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         memory.sent = ours;
-        self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
 
         let result = self.documents(&conn, &peer, peer_home, &budget).await;
+        // Saved after the documents, off their path (lost, it costs one full exchange).
+        self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
         // Only now, with every document task finished, is the outcome known.
         record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")))?;
         result

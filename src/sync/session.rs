@@ -52,17 +52,6 @@ pub(super) struct Offers {
     pub(super) holds: Option<String>,
 }
 
-fn heads_digest(heads: &[automerge::ChangeHash]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut sorted: Vec<&automerge::ChangeHash> = heads.iter().collect();
-    sorted.sort();
-    let mut h = Sha256::new();
-    for head in sorted {
-        h.update(head.0);
-    }
-    hex::encode(&h.finalize()[..8])
-}
-
 /// What one session did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
@@ -94,7 +83,7 @@ pub(super) fn may_share(store: &Store, peer: &Peer, peer_home: Option<&RecordId>
 pub(super) fn offers(store: &mut Store, peer: &Peer, peer_home: Option<&RecordId>) -> BTreeMap<String, String> {
     let docs: Vec<DocId> =
         store.doc_ids(None).into_iter().filter(|d| may_share(store, peer, peer_home, d).is_some()).collect();
-    docs.into_iter().map(|d| (d.to_string(), heads_digest(&store.doc_heads(&d).unwrap_or_default()))).collect()
+    docs.into_iter().map(|d| (d.to_string(), store.heads_digest(&d).unwrap_or_default())).collect()
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {
@@ -185,8 +174,12 @@ impl Node {
             .next()
             .with_context(|| format!("无法解析地址 {addr} (cannot resolve)"))?;
         let connecting = self.endpoint.connect(sock, "hubsync")?;
-        let conn = tokio::time::timeout(limits.handshake_timeout, connecting)
-            .await
+        // What we remember of this peer's offers is read while the handshake
+        // runs: the store thread is idle then.
+        let node_id = peer.node_id;
+        let memory = self.store.call(move |s| remembered::load(s, &node_id));
+        let (handshake, mut memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
+        let conn = handshake
             .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
             .with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
         if transport::peer_node(&conn)? != peer.node_id {
@@ -198,8 +191,6 @@ impl Node {
         let (mut send, mut recv) = conn.open_bi().await?;
         let home = self.home().await;
         let joining = join.is_some();
-        let node_id = peer.node_id;
-        let mut memory = self.store.call(move |s| remembered::load(s, &node_id)).await;
         let holds = Some(remembered::map_hash(&memory.received));
         summary.bytes_out +=
             send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds }).await?;
@@ -224,7 +215,6 @@ impl Node {
         let _ = send.finish();
         memory.sent = ours.clone();
         memory.received = theirs_docs.clone();
-        self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
 
         // Documents to sync: offered by either side, unless both offered the same heads.
         let mut todo = BTreeSet::new();
@@ -284,6 +274,9 @@ impl Node {
                 Err(e) => summary.errors.push(e.to_string()),
             }
         }
+        // Saved after the documents, off their path: a memory lost in a
+        // crash costs one full exchange of offers, nothing more.
+        self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
         if budget.exceeded() {
             conn.close(5u32.into(), b"over budget");
             bail!(
