@@ -7,12 +7,10 @@
 //! which every peer adopts at its next sync. docs/RELIABILITY.md says this
 //! to the user, and so does the command.
 
-use super::codec;
 use super::records::{private_key, record_obj};
 use super::{DocId, Result, Store, StoreError};
 use crate::domain::{Collection, Federation, Person, Record, RecordId};
-use automerge::{transaction::Transactable, ReadDoc, ROOT};
-use serde_json::{Map, Value as Json};
+use automerge::{transaction::Transactable, ROOT};
 
 /// What forgetting one person clears, field by field, per record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -37,16 +35,6 @@ impl ForgetPlan {
         docs.sort();
         docs.dedup();
         docs
-    }
-}
-
-/// The person fields that identify or describe someone.
-const PERSON_FIELDS: [&str; 4] = ["name", "phone", "notes", "social_worker_grade"];
-
-fn text_of(doc: &automerge::AutoCommit, obj: &automerge::ObjId, key: &str) -> String {
-    match doc.get(obj, key) {
-        Ok(Some((automerge::Value::Scalar(s), _))) => s.as_str().unwrap_or_default().to_string(),
-        _ => String::new(),
     }
 }
 
@@ -130,27 +118,19 @@ impl Store {
                 continue;
             }
             let Some(obj) = record_obj(&state.doc, &item.record) else { continue };
-            let mut old = Map::new();
-            let mut new = Map::new();
-            let fields: &[&str] =
-                if item.doc.collection() == Collection::People { &PERSON_FIELDS } else { &item.fields };
-            for field in fields {
-                old.insert(field.to_string(), Json::String(text_of(&state.doc, &obj, field)));
-                new.insert(field.to_string(), Json::String(String::new()));
-            }
-            if item.doc.collection() == Collection::People {
-                new.insert("name".into(), Json::String(plan.placeholder.clone()));
-                // An absent grade is how the record says "none".
-                if state.doc.get(&obj, "social_worker_grade").ok().flatten().is_some() {
-                    state.doc.delete(&obj, "social_worker_grade").map_err(am)?;
+            // The plan lists only fields that hold something.
+            for field in &item.fields {
+                match *field {
+                    "name" => state.doc.put(&obj, "name", plan.placeholder.as_str()),
+                    // An absent grade is how the record says "none".
+                    "social_worker_grade" => state.doc.delete(&obj, "social_worker_grade"),
+                    other => state.doc.put(&obj, other, ""),
                 }
-                old.remove("social_worker_grade");
-                new.remove("social_worker_grade");
+                .map_err(am)?;
             }
-            codec::update_map(&mut state.doc, &obj, &old, &new).map_err(am)?;
         }
+        // No organization is renamed, so the name index stays valid.
         self.persist(&plan.docs())?;
-        self.invalidate_caches();
         Ok(plan)
     }
 }
