@@ -17,42 +17,48 @@ use std::path::Path;
 /// a federation pinned to another peer. An unpinned peer's first acceptable
 /// claim is pinned.
 pub fn resolve(dir: &Path, node: &NodeId, claimed: Option<&str>, ours: Option<&RecordId>) -> Result<Option<RecordId>> {
-    let Some(claim) = claimed else { return Ok(None) };
-    Peers::update(dir, |peers| {
-        let Some(peer) = peers.get(node) else { return Ok(None) };
-        let name = peer.name.clone();
-        if DocId::parse(&format!("{claim}/people")).is_err() {
-            tracing::warn!(peer = %name, claimed = %claim, "peer claims a malformed home federation; no owner rights");
-            return Ok(None);
+    if claimed.is_none() {
+        return Ok(None);
+    }
+    Peers::update(dir, |peers| Ok(decide(peers, node, claimed, ours)))
+}
+
+/// The same rule on a peer list the caller already holds under its lock
+/// (the accepting side admits and pins in one update).
+pub fn decide(peers: &mut Peers, node: &NodeId, claimed: Option<&str>, ours: Option<&RecordId>) -> Option<RecordId> {
+    let claim = claimed?;
+    let peer = peers.get(node)?;
+    let name = peer.name.clone();
+    if DocId::parse(&format!("{claim}/people")).is_err() {
+        tracing::warn!(peer = %name, claimed = %claim, "peer claims a malformed home federation; no owner rights");
+        return None;
+    }
+    if ours.is_some_and(|h| h.0 == claim) {
+        // A device of our own federation (a field laptop) is pinned to
+        // it when it joins; anyone else claiming it is worth a warning.
+        if peer.home.as_deref() != Some(claim) {
+            tracing::warn!(peer = %name, claimed = %claim, "peer claims our own federation as its home; no owner rights");
         }
-        if ours.is_some_and(|h| h.0 == claim) {
-            // A device of our own federation (a field laptop) is pinned to
-            // it when it joins; anyone else claiming it is worth a warning.
-            if peer.home.as_deref() != Some(claim) {
-                tracing::warn!(peer = %name, claimed = %claim, "peer claims our own federation as its home; no owner rights");
-            }
-            return Ok(None);
+        return None;
+    }
+    match peer.home.as_deref() {
+        Some(pinned) if pinned == claim => Some(RecordId(claim.to_string())),
+        Some(pinned) => {
+            tracing::warn!(peer = %name, claimed = %claim, %pinned, "peer claims a home other than its pinned one; no owner rights");
+            None
         }
-        match peer.home.as_deref() {
-            Some(pinned) if pinned == claim => Ok(Some(RecordId(claim.to_string()))),
-            Some(pinned) => {
-                tracing::warn!(peer = %name, claimed = %claim, %pinned, "peer claims a home other than its pinned one; no owner rights");
-                Ok(None)
+        None => {
+            if let Some(other) = peers.peers.iter().find(|p| p.node_id != *node && p.home.as_deref() == Some(claim)) {
+                tracing::warn!(peer = %name, claimed = %claim, owner = %other.name, "peer claims a home pinned to another peer; no owner rights");
+                return None;
             }
-            None => {
-                if let Some(other) = peers.peers.iter().find(|p| p.node_id != *node && p.home.as_deref() == Some(claim))
-                {
-                    tracing::warn!(peer = %name, claimed = %claim, owner = %other.name, "peer claims a home pinned to another peer; no owner rights");
-                    return Ok(None);
-                }
-                if let Some(p) = peers.peers.iter_mut().find(|p| p.node_id == *node) {
-                    p.home = Some(claim.to_string());
-                }
-                tracing::info!(peer = %name, home = %claim, "pinned the peer's home federation");
-                Ok(Some(RecordId(claim.to_string())))
+            if let Some(p) = peers.peers.iter_mut().find(|p| p.node_id == *node) {
+                p.home = Some(claim.to_string());
             }
+            tracing::info!(peer = %name, home = %claim, "pinned the peer's home federation");
+            Some(RecordId(claim.to_string()))
         }
-    })
+    }
 }
 
 /// Pins `home` for `node` outright (a joining laptop pins its inviter's).

@@ -108,11 +108,10 @@ impl Node {
                 .await
                 .map_err(|_| anyhow!("node {} sent no Intro in time", node.short()))??;
         let home = self.home().await;
-        let Some(peer) = self.admit(node, &intro, home.as_ref())? else {
+        let Some((peer, peer_home)) = self.admit(node, &intro, home.as_ref())? else {
             conn.close(2u32.into(), b"unknown peer");
             bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
         };
-        let peer_home = pin::resolve(&self.dir, &node, intro.home.as_deref(), home.as_ref())?;
         let p = peer.clone();
         let ph = peer_home.clone();
         let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
@@ -133,8 +132,9 @@ impl Node {
     }
 
     /// The peer in our list, or a stranger presenting an open invitation's
-    /// secret (consumed, together with adding the peer, under the lock).
-    fn admit(&self, node: NodeId, intro: &Intro, home: Option<&RecordId>) -> Result<Option<Peer>> {
+    /// secret (consumed, together with adding the peer, under the lock), and
+    /// the federation it may own (pinned in the same locked update).
+    fn admit(&self, node: NodeId, intro: &Intro, home: Option<&RecordId>) -> Result<Option<(Peer, Option<RecordId>)>> {
         Peers::update(&self.dir, |peers| {
             if peers.get(&node).is_none() {
                 let grants = match &intro.join {
@@ -157,7 +157,8 @@ impl Node {
                 p.home = intro.home.clone().or_else(|| home.map(|h| h.to_string()));
                 tracing::info!(peer = %name, node = %node, "joined with an invitation");
             }
-            Ok(peers.get(&node).cloned())
+            let Some(peer) = peers.get(&node).cloned() else { return Ok(None) };
+            Ok(Some((peer, pin::decide(peers, &node, intro.home.as_deref(), home))))
         })
     }
 
