@@ -197,14 +197,18 @@ impl Node {
         let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
         summary.bytes_in += n;
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
+        // Our home after this exchange: a laptop with none that joins takes
+        // the inviter's.
+        let mut home_now = home.clone();
         if joining {
             // The inviter is who we chose to trust: its claim is its home.
             pin::pin(&self.dir, &node_id, answer.home.as_deref())?;
             if let (None, Some(h)) = (&home, answer.home.clone()) {
-                self.store.call(move |s| s.set_home(&RecordId(h))).await?;
+                let h = RecordId(h);
+                home_now = Some(h.clone());
+                self.store.call(move |s| s.set_home(&h)).await?;
             }
         }
-        let home_now = self.home().await;
         let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
         let p = peer.clone();
         let ph = peer_home.clone();
@@ -213,8 +217,6 @@ impl Node {
         summary.bytes_out +=
             send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None }).await?;
         let _ = send.finish();
-        memory.sent = ours.clone();
-        memory.received = theirs_docs.clone();
 
         // Documents to sync: offered by either side, unless both offered the same heads.
         let mut todo = BTreeSet::new();
@@ -224,6 +226,8 @@ impl Node {
             }
         }
         summary.documents = ours.len().max(theirs_docs.len());
+        memory.sent = ours;
+        memory.received = theirs_docs;
         if todo.len() > MAX_DOCS {
             bail!("too many documents ({})", todo.len());
         }
