@@ -1,124 +1,20 @@
 //! The TUI as a state machine (keys in, effects and state out) and every
 //! screen rendered into a TestBackend at 80x24 and 120x40 with Chinese data.
 
+#[path = "support/tui_app.rs"]
+mod tui_app;
+
 use chrono::NaiveDate;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use hubsync::domain::demo::DemoData;
-use hubsync::domain::query::OrgRow;
-use hubsync::domain::report::{Inputs, Report};
 use hubsync::domain::*;
 use hubsync::store::FieldConflict;
-use hubsync::sync::{Grant, NodeId, PeerStatus};
-use hubsync::tui::app::{App, Data, Effect, Event, Mode};
+use hubsync::tui::app::{App, Effect, Event, Mode};
 use hubsync::tui::forms::FormKind;
 use hubsync::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use std::sync::Arc;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 11, 4).unwrap()
-}
-
-fn data() -> Data {
-    let d = DemoData::generate(2021, 60);
-    let report = Report::compute(
-        &Inputs {
-            orgs: &d.orgs,
-            people: &d.people,
-            liaisons: &d.liaisons,
-            venues: &d.venues,
-            bookings: &d.bookings,
-            trainings: &d.trainings,
-            attendance: &d.attendance,
-            today: today(),
-        },
-        Lang::Zh,
-    );
-    let mut rows: Vec<OrgRow> = d.orgs.iter().map(OrgRow::from_org).collect();
-    rows.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
-    Data {
-        federation: Some(d.federation),
-        orgs: Arc::new(rows),
-        people: d.people,
-        liaisons: d.liaisons,
-        venues: d.venues,
-        bookings: d.bookings,
-        trainings: d.trainings,
-        attendance: d.attendance,
-        report: Some(report),
-        documents: Vec::new(),
-        peers: peers(),
-    }
-}
-
-/// A city federation synced an hour ago and a township whose last try failed.
-fn peers() -> Vec<PeerStatus> {
-    vec![
-        PeerStatus {
-            name: "成都市社区社会组织联合会".into(),
-            node_id: NodeId([7; 32]),
-            addr: Some("10.0.0.2:4433".into()),
-            grants: [("*".to_string(), Grant::Write)].into(),
-            last_sync: Some("2025-11-04 09:12".into()),
-            last_error: None,
-            home: Some("fed0000000000c01".into()),
-        },
-        PeerStatus {
-            name: "春熙路街道".into(),
-            node_id: NodeId([9; 32]),
-            addr: Some("192.168.1.20:4433".into()),
-            grants: [("orgs".to_string(), Grant::Read)].into(),
-            last_sync: None,
-            last_error: Some("连接超时 (timed out)".into()),
-            home: None,
-        },
-    ]
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ctrl(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(key(KeyCode::Char(c)));
-    }
-}
-
-/// An app with demo data loaded and the first organization's detail shown.
-fn loaded() -> App {
-    let mut app = App::new(Lang::Zh, today());
-    let effects = app.update(Event::Loaded(Box::new(data())));
-    let Some(Effect::LoadOrg(id)) = effects.first().cloned() else { panic!("detail requested: {effects:?}") };
-    let org = DemoData::generate(2021, 60).orgs.into_iter().find(|o| o.id == id).unwrap();
-    app.update(Event::OrgLoaded(Box::new(org), Vec::new()));
-    app
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::draw(f, app)).unwrap();
-    terminal.backend().to_string()
-}
-
-fn form(app: &App) -> &hubsync::tui::forms::Form {
-    match &app.mode {
-        Mode::Form(f) => f,
-        other => panic!("expected a form, got {other:?}"),
-    }
-}
-
-fn clear_field(app: &mut App) {
-    app.update(key(KeyCode::End));
-    for _ in 0..40 {
-        app.update(key(KeyCode::Backspace));
-    }
-}
+use tui_app::*;
 
 fn snapshot(name: &str, app: &mut App) {
     for (w, h) in [(80, 24), (120, 40)] {
@@ -514,6 +410,7 @@ fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
     let Mode::Form(f) = &app.mode else { panic!() };
     assert!(f.fields.iter().any(|x| x.key == "end" && x.error.is_some()));
     app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Enter));
 
     app.update(key(KeyCode::F(4)));
     typed(&mut app, "望江社区党群服务中心");
@@ -549,6 +446,7 @@ fn peers_are_added_invitations_shown_and_sync_started_from_the_sync_tab() {
     assert!(f.fields[0].error.is_some(), "a bad node id is named at its field");
     snapshot("peer_form", &mut app);
     app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Enter)); // discard what was typed
     app.update(key(KeyCode::F(12)));
     typed(&mut app, "192.168.1.10:4433");
     assert_eq!(app.update(ctrl('s')), vec![Effect::Invite { addr: "192.168.1.10:4433".into(), write: true }]);
@@ -611,7 +509,8 @@ fn venues_trainings_and_bookings_are_edited_prefilled() {
     assert!(app.update(key(KeyCode::F(2))).is_empty(), "a bad division code");
     snapshot("venue_form", &mut app);
     app.update(key(KeyCode::Esc));
-    // F6: the bookings of the shown week; Enter edits one.
+    app.update(key(KeyCode::Enter)); // discard what was typed
+                                     // F6: the bookings of the shown week; Enter edits one.
     app.update(key(KeyCode::F(6)));
     assert!(matches!(app.mode, Mode::PickBooking { .. }));
     let booking = app.week_bookings()[0].clone();

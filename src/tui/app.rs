@@ -164,6 +164,8 @@ pub enum Mode {
     /// The confirm popup over a filled-in exit form.
     ConfirmExit(Box<Form>),
     ConfirmQuit(Box<Mode>),
+    /// Esc over a form with typed data: Enter discards it, Esc goes back.
+    ConfirmDiscard(Box<Form>),
     /// Overlays: closing them returns to the mode underneath, as it was.
     Help {
         scroll: usize,
@@ -282,7 +284,7 @@ impl App {
             Mode::SignIn { .. } => Scope::SignIn,
             Mode::Form(_) => Scope::Form,
             Mode::Help { .. } | Mode::Messages { .. } => Scope::Help,
-            Mode::ConfirmExit(_) | Mode::ConfirmQuit(_) | Mode::Text(_) => Scope::Confirm,
+            Mode::ConfirmExit(_) | Mode::ConfirmQuit(_) | Mode::ConfirmDiscard(_) | Mode::Text(_) => Scope::Confirm,
             _ => Scope::Popup,
         }
     }
@@ -341,7 +343,11 @@ impl App {
             Event::Done(Ok(text)) => {
                 if matches!(
                     self.mode,
-                    Mode::Form(_) | Mode::ConfirmExit(_) | Mode::Conflicts { .. } | Mode::CancelBooking { .. }
+                    Mode::Form(_)
+                        | Mode::ConfirmExit(_)
+                        | Mode::ConfirmDiscard(_)
+                        | Mode::Conflicts { .. }
+                        | Mode::CancelBooking { .. }
                 ) {
                     self.mode = Mode::Browse;
                 }
@@ -479,6 +485,7 @@ impl App {
             Mode::Filter => self.filtering(action, key),
             Mode::Form(form) => self.form(form, action, key),
             Mode::ConfirmExit(form) => self.confirm_exit(form, action),
+            Mode::ConfirmDiscard(form) => self.confirm_discard(form, action),
             Mode::ConfirmQuit(back) => match action {
                 Some(Action::Confirm) => vec![Effect::Quit],
                 _ => {
@@ -529,7 +536,7 @@ impl App {
         loop {
             match m {
                 Mode::Help { back, .. } | Mode::Messages { back, .. } | Mode::ConfirmQuit(back) => m = back,
-                Mode::Form(f) | Mode::ConfirmExit(f) => {
+                Mode::Form(f) | Mode::ConfirmExit(f) | Mode::ConfirmDiscard(f) => {
                     f.relabel(from, self.lang);
                     break;
                 }
@@ -544,7 +551,7 @@ impl App {
 
     fn quit(&mut self) -> Vec<Effect> {
         match self.base_mode() {
-            Mode::Form(f) | Mode::ConfirmExit(f) if f.touched => {
+            Mode::Form(f) | Mode::ConfirmExit(f) | Mode::ConfirmDiscard(f) if f.touched => {
                 let back = std::mem::replace(&mut self.mode, Mode::Browse);
                 self.mode = Mode::ConfirmQuit(Box::new(back));
                 Vec::new()

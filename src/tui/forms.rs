@@ -115,6 +115,15 @@ pub struct Form {
     pub touched: bool,
 }
 
+/// A field's error as a sentence naming the field (once: many already start with it).
+pub fn field_error(label: &str, error: &str) -> String {
+    if error.starts_with(label) {
+        error.to_string()
+    } else {
+        format!("{label}: {error}")
+    }
+}
+
 /// A vocabulary's labels in both languages.
 pub fn vocab<V: Vocabulary>() -> Vec<Choice> {
     V::all().iter().map(|v| T(v.zh(), v.en()).into()).collect()

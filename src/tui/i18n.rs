@@ -118,6 +118,11 @@ pub const CONFIRM_EXIT: T = T("确认让以下组织退出?记录会保留。", 
 pub const CONFIRM_EXIT_KEYS: T = T("Enter/F2 确认退出 · Esc 返回修改", "Enter/F2 exit it · Esc back to the form");
 pub const CONFIRM_QUIT: T =
     T("表单未保存,确定退出吗? Enter 退出 / Esc 返回", "The form is unsaved. Quit anyway? Enter quit / Esc back");
+pub const CONFIRM_DISCARD: T = T(
+    "表单里有输入的内容,放弃吗? Enter 放弃 / Esc 返回表单",
+    "The form has typed data. Discard it? Enter discard / Esc back to the form",
+);
+pub const DISCARDED: T = T("已放弃未保存的表单", "Unsaved form discarded");
 pub const FIX_FIELDS: T = T("请修正标红的字段", "Please fix the fields marked in red");
 
 pub const SETUP_TITLE: T = T("欢迎使用 hubsync", "Welcome to hubsync");

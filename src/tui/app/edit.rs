@@ -134,6 +134,11 @@ impl App {
         let has_choices = !form.fields[form.focus].choices.is_empty();
         let multi = form.fields[form.focus].multi;
         match action {
+            // An input method's Esc can reach us: typed data is only dropped when confirmed.
+            Some(Action::Cancel) if form.touched => {
+                self.mode = Mode::ConfirmDiscard(form);
+                return Vec::new();
+            }
             Some(Action::Cancel) => return Vec::new(),
             Some(Action::NextField) => form.focus = (form.focus + 1) % form.fields.len(),
             Some(Action::PrevField) => form.focus = (form.focus + form.fields.len() - 1) % form.fields.len(),
@@ -141,6 +146,9 @@ impl App {
             Some(Action::Toggle) if multi => form.toggle(lang),
             Some(Action::Save) => {
                 let effect = self.save(&mut form);
+                if effect.is_none() {
+                    self.log_form_errors(&form);
+                }
                 self.mode = match effect {
                     // The exit is only asked for here; the confirm popup sends it.
                     Some(Effect::ExitOrg { .. }) => Mode::ConfirmExit(form),
@@ -209,6 +217,37 @@ impl App {
                 form.to_ended(lang, &active).map(|a| Effect::EndAssignment(Box::new(a)))
             }
         }
+    }
+
+    /// Every error of a refused form goes to the message history in full,
+    /// the field's error first: the form shows them wrapped, the history keeps them.
+    fn log_form_errors(&mut self, form: &Form) {
+        let title = self.t(form.title);
+        let lines: Vec<String> = form
+            .fields
+            .iter()
+            .filter_map(|f| {
+                f.error
+                    .as_ref()
+                    .map(|e| format!("{title} · {}", crate::tui::forms::field_error(f.label.get(self.lang), e)))
+            })
+            .chain(
+                form.message.iter().filter(|m| m.as_str() != self.t(i18n::FIX_FIELDS)).map(|m| format!("{title}: {m}")),
+            )
+            .collect();
+        for line in lines {
+            self.error(line);
+        }
+    }
+
+    /// Esc over typed data asked first: Enter drops the form, Esc goes back to it.
+    pub(super) fn confirm_discard(&mut self, form: Box<Form>, action: Option<Action>) -> Vec<Effect> {
+        match action {
+            Some(Action::Confirm) => self.say(self.t(i18n::DISCARDED)),
+            Some(Action::Cancel) => self.mode = Mode::Form(form),
+            _ => self.mode = Mode::ConfirmDiscard(form),
+        }
+        Vec::new()
     }
 
     /// The popup naming the organization: Enter/F2 exits it, Esc goes back

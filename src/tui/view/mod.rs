@@ -58,11 +58,61 @@ impl Theme {
     }
 }
 
+/// Splits text into lines of at most `width` display columns (CJK is two),
+/// breaking after a space when one is near, else between characters.
+pub fn wrap_columns(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let width = width.max(4);
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for c in para.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width {
+                // Carry a cut-off word to the next line when it is short.
+                let carry = match line.rfind(' ') {
+                    Some(at) if UnicodeWidthStr::width(&line[at..]) < width / 3 => line.split_off(at + 1),
+                    _ => String::new(),
+                };
+                lines.push(line.trim_end().to_string());
+                used = UnicodeWidthStr::width(carry.as_str());
+                line = carry;
+            }
+            line.push(c);
+            used += w;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The status line's height: an error that does not fit beside the sync
+/// state goes wrapped on the lines below (up to four), so it is never cut.
+fn status_height(app: &App, width: u16, height: u16) -> u16 {
+    match app.messages.last() {
+        Some((true, text)) => {
+            let beside = UnicodeWidthStr::width(status_prefix(app).as_str()) + UnicodeWidthStr::width(text.as_str());
+            if beside <= width as usize && !text.contains('\n') {
+                return 1;
+            }
+            let lines = 1 + wrap_columns(text, width as usize).len() as u16;
+            lines.min(5).min(height.saturating_sub(6)).max(1)
+        }
+        _ => 1,
+    }
+}
+
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let theme = Theme { mono: app.monochrome };
-    let [top, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
-            .areas(frame.area());
+    let area = frame.area();
+    let [top, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(status_height(app, area.width, area.height)),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     draw_tabs(frame, app, &theme, top);
     if !app.loaded {
         frame.render_widget(Paragraph::new(app.t(i18n::LOADING)), body);
@@ -94,16 +144,35 @@ fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     frame.render_widget(tabs, area);
 }
 
+fn federation_name(app: &App) -> String {
+    app.data.federation.as_ref().map_or_else(|| app.t(i18n::NO_FEDERATION).to_string(), |f| f.name.clone())
+}
+
+/// What precedes the last message on the status line.
+fn status_prefix(app: &App) -> String {
+    format!(" {}  {}  ", federation_name(app), sync_status_text(app).0)
+}
+
 fn draw_status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-    let fed = app.data.federation.as_ref().map_or_else(|| app.t(i18n::NO_FEDERATION).to_string(), |f| f.name.clone());
-    let mut spans = vec![Span::styled(format!(" {fed} "), theme.selected()), Span::raw(" ")];
+    let mut spans = vec![Span::styled(format!(" {} ", federation_name(app)), theme.selected()), Span::raw(" ")];
     let (text, failed) = sync_status_text(app);
     spans.push(Span::styled(text, if failed { theme.error() } else { theme.dim() }));
-    if let Some((is_error, text)) = app.messages.last() {
-        spans.push(Span::raw("  "));
-        spans.push(Span::styled(text.replace('\n', " "), if *is_error { theme.error() } else { theme.accent() }));
+    match app.messages.last() {
+        // An error that does not fit goes on the lines below, wrapped whole.
+        Some((true, text)) if area.height > 1 => {
+            let mut lines = vec![Line::from(spans)];
+            lines.extend(
+                wrap_columns(text, area.width as usize).into_iter().map(|l| Line::from(Span::styled(l, theme.error()))),
+            );
+            frame.render_widget(Paragraph::new(lines), area);
+        }
+        Some((is_error, text)) => {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(text.replace('\n', " "), if *is_error { theme.error() } else { theme.accent() }));
+            frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        }
+        None => frame.render_widget(Paragraph::new(Line::from(spans)), area),
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The node's state in a few words, and whether it is a failure.

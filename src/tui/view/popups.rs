@@ -1,6 +1,6 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
-use super::Theme;
+use super::{wrap_columns, Theme};
 use crate::domain::Vocabulary;
 use crate::tui::app::{field_label, App, Mode, ORGS, TABS};
 use crate::tui::forms::{Form, FormKind};
@@ -45,6 +45,10 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
         Mode::ConfirmQuit(back) => {
             draw_mode(frame, app, theme, back);
             message_box(frame, theme, "hubsync", app.t(i18n::CONFIRM_QUIT));
+        }
+        Mode::ConfirmDiscard(form) => {
+            draw_form(frame, app, theme, form);
+            message_box(frame, theme, "hubsync", app.t(i18n::CONFIRM_DISCARD));
         }
         Mode::Help { scroll, back } => {
             draw_mode(frame, app, theme, back);
@@ -173,24 +177,56 @@ fn confirm_exit(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
 
 fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
     let area = frame.area();
-    let height = (form.fields.len() as u16 + 4).min(area.height);
-    let popup = centered(area, 76, height);
+    let width = 76.min(area.width);
+    // Errors in full under the fields, wrapped, the focused field's first:
+    // a field's row only marks it (✗), since its value takes the width.
+    let text_width = width.saturating_sub(2) as usize;
+    let label = |f: &crate::tui::forms::FormField| f.label.get(app.lang);
+    let focused = form.fields.get(form.focus);
+    let errors: Vec<String> = focused
+        .into_iter()
+        .chain(form.fields.iter().enumerate().filter(|(i, _)| *i != form.focus).map(|(_, f)| f))
+        .filter_map(|f| f.error.as_ref().map(|e| format!("✗ {}", crate::tui::forms::field_error(label(f), e))))
+        .chain(form.message.iter().cloned())
+        .collect();
+    let mut panel: Vec<Line> = errors
+        .iter()
+        .flat_map(|e| wrap_columns(e, text_width))
+        .map(|l| Line::from(Span::styled(l, theme.error())))
+        .collect();
+    if panel.is_empty() {
+        panel.push(Line::from(Span::styled(app.t(i18n::FORM_HINT), theme.dim())));
+    }
+    // At least three fields stay visible; the errors take the rest.
+    let min_fields = (form.fields.len() as u16).min(3);
+    panel.truncate(area.height.saturating_sub(2 + min_fields).max(1) as usize);
+    let height = (form.fields.len() as u16 + 2 + panel.len() as u16).min(area.height);
+    let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(app.t(form.title), theme.accent()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let label_width =
-        form.fields.iter().map(|f| UnicodeWidthStr::width(f.label.get(app.lang))).max().unwrap_or(8) as u16 + 2;
+    let label_width = form.fields.iter().map(|f| UnicodeWidthStr::width(label(f))).max().unwrap_or(8) as u16 + 2;
     let value_width = inner.width.saturating_sub(label_width + 1);
     // Scroll the fields so the focused one is visible on small screens.
-    let rows = inner.height.saturating_sub(1) as usize;
+    let rows = inner.height.saturating_sub(panel.len() as u16).max(1) as usize;
     let first = form.focus.saturating_sub(rows.saturating_sub(1));
     for (row, (i, f)) in form.fields.iter().enumerate().skip(first).take(rows).enumerate() {
         let y = inner.y + row as u16;
-        let marker = if f.required { "*" } else { " " };
-        let label_style = if i == form.focus { theme.selected() } else { Style::default() };
+        let marker = if f.error.is_some() {
+            "✗"
+        } else if f.required {
+            "*"
+        } else {
+            " "
+        };
+        let label_style = match (i == form.focus, f.error.is_some()) {
+            (true, _) => theme.selected(),
+            (false, true) => theme.error(),
+            _ => Style::default(),
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(format!("{marker}{}", f.label.get(app.lang)), label_style)),
+            Paragraph::new(Span::styled(format!("{marker}{}", label(f)), label_style)),
             Rect::new(inner.x, y, label_width, 1),
         );
         let (shown, caret) = f.input.visible(value_width as usize);
@@ -205,27 +241,14 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
         } else if !f.choices.is_empty() {
             spans.push(Span::styled(" ◂▸", theme.dim()));
         }
-        if let Some(e) = &f.error {
-            spans.push(Span::styled(format!("  ✗ {e}"), theme.error()));
-        }
         frame.render_widget(Paragraph::new(Line::from(spans)), Rect::new(inner.x + label_width, y, value_width, 1));
         if i == form.focus {
             frame.set_cursor_position(Position::new(inner.x + label_width + caret as u16, y));
         }
     }
-    let mut y = inner.y + inner.height.saturating_sub(1);
-    if let Some(m) = &form.message {
-        frame.render_widget(
-            Paragraph::new(Span::styled(m.replace('\n', " "), theme.error())),
-            Rect::new(inner.x, y, inner.width, 1),
-        );
-    } else {
-        y = y.min(inner.y + inner.height);
-        frame.render_widget(
-            Paragraph::new(Span::styled(app.t(i18n::FORM_HINT), theme.dim())),
-            Rect::new(inner.x, y, inner.width, 1),
-        );
-    }
+    let panel_y = inner.y + rows.min(form.fields.len()) as u16;
+    let panel_height = (inner.y + inner.height).saturating_sub(panel_y);
+    frame.render_widget(Paragraph::new(panel), Rect::new(inner.x, panel_y, inner.width, panel_height));
 }
 
 fn message_box(frame: &mut Frame, theme: &Theme, title: &str, text: &str) {

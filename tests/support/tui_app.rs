@@ -1,0 +1,120 @@
+//! Shared by the TUI test files: demo data loaded into an App, keys, and
+//! rendering into a TestBackend.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hubsync::domain::demo::DemoData;
+use hubsync::domain::query::OrgRow;
+use hubsync::domain::report::{Inputs, Report};
+use hubsync::domain::*;
+use hubsync::sync::{Grant, NodeId, PeerStatus};
+use hubsync::tui::app::{App, Data, Effect, Event, Mode};
+use hubsync::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::sync::Arc;
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 11, 4).unwrap()
+}
+
+pub fn data() -> Data {
+    let d = DemoData::generate(2021, 60);
+    let report = Report::compute(
+        &Inputs {
+            orgs: &d.orgs,
+            people: &d.people,
+            liaisons: &d.liaisons,
+            venues: &d.venues,
+            bookings: &d.bookings,
+            trainings: &d.trainings,
+            attendance: &d.attendance,
+            today: today(),
+        },
+        Lang::Zh,
+    );
+    let mut rows: Vec<OrgRow> = d.orgs.iter().map(OrgRow::from_org).collect();
+    rows.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
+    Data {
+        federation: Some(d.federation),
+        orgs: Arc::new(rows),
+        people: d.people,
+        liaisons: d.liaisons,
+        venues: d.venues,
+        bookings: d.bookings,
+        trainings: d.trainings,
+        attendance: d.attendance,
+        report: Some(report),
+        documents: Vec::new(),
+        peers: peers(),
+    }
+}
+
+/// A city federation synced an hour ago and a township whose last try failed.
+pub fn peers() -> Vec<PeerStatus> {
+    vec![
+        PeerStatus {
+            name: "成都市社区社会组织联合会".into(),
+            node_id: NodeId([7; 32]),
+            addr: Some("10.0.0.2:4433".into()),
+            grants: [("*".to_string(), Grant::Write)].into(),
+            last_sync: Some("2025-11-04 09:12".into()),
+            last_error: None,
+            home: Some("fed0000000000c01".into()),
+        },
+        PeerStatus {
+            name: "春熙路街道".into(),
+            node_id: NodeId([9; 32]),
+            addr: Some("192.168.1.20:4433".into()),
+            grants: [("orgs".to_string(), Grant::Read)].into(),
+            last_sync: None,
+            last_error: Some("连接超时 (timed out)".into()),
+            home: None,
+        },
+    ]
+}
+
+pub fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ctrl(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(key(KeyCode::Char(c)));
+    }
+}
+
+/// An app with demo data loaded and the first organization's detail shown.
+pub fn loaded() -> App {
+    let mut app = App::new(Lang::Zh, today());
+    let effects = app.update(Event::Loaded(Box::new(data())));
+    let Some(Effect::LoadOrg(id)) = effects.first().cloned() else { panic!("detail requested: {effects:?}") };
+    let org = DemoData::generate(2021, 60).orgs.into_iter().find(|o| o.id == id).unwrap();
+    app.update(Event::OrgLoaded(Box::new(org), Vec::new()));
+    app
+}
+
+pub fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+pub fn form(app: &App) -> &hubsync::tui::forms::Form {
+    match &app.mode {
+        Mode::Form(f) => f,
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+pub fn clear_field(app: &mut App) {
+    app.update(key(KeyCode::End));
+    for _ in 0..40 {
+        app.update(key(KeyCode::Backspace));
+    }
+}
