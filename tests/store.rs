@@ -526,3 +526,23 @@ fn a_heads_digest_follows_changes_and_a_repaired_document() {
     store.ensure_doc(&doc).unwrap();
     assert_ne!(store.heads_digest(&doc).unwrap(), second);
 }
+
+/// A job that panics on the store thread fails alone: its caller gets an
+/// error, and the store keeps answering everyone with what is on disk.
+#[tokio::test]
+async fn a_panicking_job_fails_alone_and_the_store_thread_keeps_serving() {
+    let (dir, mut store) = new_store();
+    let o = org("和平社区舞蹈队", "510104001001");
+    store.insert(&o).unwrap();
+    let handle = hubsync::store::StoreHandle::spawn(store);
+    let failed = handle.try_call_as(None, |_s| -> usize { panic!("injected fault") }).await;
+    assert!(matches!(failed, Err(StoreError::JobFailed(_))), "{failed:?}");
+    let names: Vec<String> = handle.call(|s| s.all::<Organization>().unwrap()).await.into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["和平社区舞蹈队"]);
+    let mut more = org("锦官城志愿者协会", "510104001001");
+    more.filing_number = "JJ-2".into();
+    handle.call(move |s| s.insert(&more).map(|_| ())).await.unwrap();
+    assert_eq!(handle.call(|s| s.all::<Organization>().unwrap().len()).await, 2, "writes work after the panic");
+    handle.call(|s| s.flush()).await.unwrap();
+    drop(dir);
+}

@@ -7,6 +7,7 @@
 //! flushed before the call returns, so an acknowledged write survives a crash.
 
 mod codec;
+mod contain;
 mod docid;
 mod forget;
 mod persist;
@@ -72,6 +73,8 @@ pub enum StoreError {
     BadDocument(String),
     #[error("找不到文档 {0} (no such document)")]
     NoSuchDoc(String),
+    #[error("存储操作中途失败,已从磁盘重新载入受影响的文档 (a store operation failed part-way; the documents it touched were reloaded from disk): {0}")]
+    JobFailed(String),
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -142,6 +145,12 @@ pub struct Store {
     /// Each document's heads digest with the version it was computed at:
     /// every sync session offers all shared documents' digests.
     digests: HashMap<DocId, (u64, String)>,
+    /// A fault to inject (tests of containment): panic once while applying
+    /// a peer's message to this document, after it changed in memory.
+    panic_on_receive: Option<DocId>,
+    /// The peer and document a message is being applied to, while it is:
+    /// what a panic part-way may have left half-changed.
+    applying: Option<(String, DocId)>,
 }
 
 impl Store {
@@ -174,40 +183,46 @@ impl Store {
             durability: Durability::Flush,
             row_cache: rows::RowCache::default(),
             digests: HashMap::new(),
+            panic_on_receive: None,
+            applying: None,
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
                 store.warnings.push(format!("忽略无法识别的存储键 '{name}' (unrecognized key ignored)"));
                 continue;
             };
-            match store.disk.load(&doc_id, stored)? {
-                Loaded::Ok { doc, next_seq, pieces, quarantined, exhausted } => {
-                    for q in quarantined {
-                        store
-                            .warnings
-                            .push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
-                    }
-                    let doc = (*doc).with_actor(store.actor.clone());
-                    if let Some(v) = newer_schema(&doc) {
-                        store.warnings.push(format!(
-                            "文档 {doc_id} 由更新版本的 hubsync 写入 (格式 {v} > {SCHEMA_VERSION}),请先升级再修改 (written by a newer hubsync; upgrade before editing it)"
-                        ));
-                    }
-                    store.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version: 0 });
-                    if exhausted {
-                        store.compact(&doc_id)?;
-                        store.warnings.push(format!(
-                            "文档 {doc_id}: 修改序号已损坏,已压缩重写 (damaged change sequence key; document compacted)"
-                        ));
-                    }
-                }
-                Loaded::Damaged(detail) => {
-                    store.warnings.push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));
-                    store.damaged.insert(doc_id, detail);
-                }
-            }
+            store.load_stored(doc_id, stored, 0)?;
         }
         Ok(store)
+    }
+
+    /// Puts one stored document in memory at `version` (or marks it damaged).
+    fn load_stored(&mut self, doc_id: DocId, stored: persist::StoredDoc, version: u64) -> Result<()> {
+        match self.disk.load(&doc_id, stored)? {
+            Loaded::Ok { doc, next_seq, pieces, quarantined, exhausted } => {
+                for q in quarantined {
+                    self.warnings.push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
+                }
+                let doc = (*doc).with_actor(self.actor.clone());
+                if let Some(v) = newer_schema(&doc) {
+                    self.warnings.push(format!(
+                        "文档 {doc_id} 由更新版本的 hubsync 写入 (格式 {v} > {SCHEMA_VERSION}),请先升级再修改 (written by a newer hubsync; upgrade before editing it)"
+                    ));
+                }
+                self.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version });
+                if exhausted {
+                    self.compact(&doc_id)?;
+                    self.warnings.push(format!(
+                        "文档 {doc_id}: 修改序号已损坏,已压缩重写 (damaged change sequence key; document compacted)"
+                    ));
+                }
+            }
+            Loaded::Damaged(detail) => {
+                self.warnings.push(format!("文档 {doc_id} 已损坏: {detail} (document damaged)"));
+                self.damaged.insert(doc_id, detail);
+            }
+        }
+        Ok(())
     }
 
     /// Each stored document's bytes (base ++ pieces) as `open` would load

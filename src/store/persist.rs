@@ -117,6 +117,24 @@ impl Disk {
         Ok(out)
     }
 
+    /// One stored document (`read_all` for a single one).
+    pub fn read_one(&self, doc: &DocId) -> Result<StoredDoc, StoreError> {
+        let mut out = StoredDoc::default();
+        for item in self.docs.scan_prefix(doc_prefix(doc)) {
+            let (key, value) = item?;
+            let split = doc.as_str().len();
+            match key.get(split + 1) {
+                Some(b'b') => out.base = Some(value.to_vec()),
+                Some(b'c') if key.len() == split + 10 => {
+                    let seq = u64::from_be_bytes(key[split + 2..].try_into().unwrap_or([0; 8]));
+                    out.pieces.push((seq, value.to_vec()));
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
     /// Loads a document: the fast single load, else piece by piece, moving
     /// unreadable pieces to quarantine so the rest of the history survives.
     pub fn load(&self, doc_id: &DocId, stored: StoredDoc) -> Result<Loaded, StoreError> {

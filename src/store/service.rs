@@ -1,9 +1,15 @@
 //! The store on its own thread. The TUI and the sync server send it jobs
 //! (closures) and get results back over channels; nobody else holds the
 //! store, so there is no shared lock written by I/O tasks.
+//!
+//! A job that panics (a bug in Automerge met by a hostile peer's bytes, or
+//! ours) does not take the thread down: the panic is caught, what the job
+//! may have half-changed is reloaded from disk, and its caller gets
+//! `StoreError::JobFailed`. Every other caller is served as before.
 
-use super::{DocId, Store};
+use super::{DocId, Store, StoreError};
 use std::collections::BTreeSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use tokio::sync::{broadcast, oneshot};
 
 /// Where a change came from.
@@ -26,6 +32,15 @@ pub struct StoreHandle {
     events: broadcast::Sender<StoreEvent>,
 }
 
+/// The text of a panic's payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
 impl StoreHandle {
     /// Moves the store onto a dedicated thread.
     pub fn spawn(mut store: Store) -> StoreHandle {
@@ -36,7 +51,22 @@ impl StoreHandle {
             .name("hubsync-store".into())
             .spawn(move || {
                 while let Ok(job) = rx.recv() {
-                    let peer = job(&mut store);
+                    // The store is not left half-changed: recover_after_panic
+                    // puts back from disk what the job may have touched.
+                    let peer = match catch_unwind(AssertUnwindSafe(|| job(&mut store))) {
+                        Ok(peer) => peer,
+                        Err(payload) => {
+                            let text = panic_text(payload.as_ref());
+                            match store.recover_after_panic() {
+                                Ok(docs) => tracing::error!(
+                                    "a store job panicked ({text}); reloaded from disk: {}",
+                                    docs.iter().map(DocId::to_string).collect::<Vec<_>>().join(", ")
+                                ),
+                                Err(e) => tracing::error!("a store job panicked ({text}); reloading failed: {e}"),
+                            }
+                            None
+                        }
+                    };
                     let docs = store.take_changed();
                     if !docs.is_empty() {
                         let origin = peer.map_or(Origin::Local, Origin::Peer);
@@ -49,7 +79,9 @@ impl StoreHandle {
         StoreHandle { jobs, events }
     }
 
-    /// Runs `f` on the store thread and returns its result.
+    /// Runs `f` on the store thread and returns its result. Panics if `f`
+    /// panicked (the store itself goes on): callers that apply a peer's
+    /// bytes use `try_call_as`.
     pub async fn call<T: Send + 'static>(&self, f: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
         self.call_as(None, f).await
     }
@@ -60,16 +92,29 @@ impl StoreHandle {
         peer: Option<String>,
         f: impl FnOnce(&mut Store) -> T + Send + 'static,
     ) -> T {
+        match self.try_call_as(peer, f).await {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like `call_as`, but a job that panicked is an error.
+    pub async fn try_call_as<T: Send + 'static>(
+        &self,
+        peer: Option<String>,
+        f: impl FnOnce(&mut Store) -> T + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |store| {
             let _ = tx.send(f(store));
             peer
         });
-        self.jobs.send(job).expect("the store thread outlives its handles");
-        rx.await.expect("the store thread answers every job")
+        self.jobs.send(job).map_err(|_| StoreError::JobFailed("the store thread has stopped".into()))?;
+        // The sender is dropped unsent only when the job panicked.
+        rx.await.map_err(|_| StoreError::JobFailed("the job panicked".into()))
     }
 
-    /// The same from outside an async context.
+    /// The same as `call` from outside an async context.
     pub fn blocking_call<T: Send + 'static>(&self, f: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
         let (tx, rx) = std::sync::mpsc::channel();
         let job: Job = Box::new(move |store| {
@@ -77,7 +122,7 @@ impl StoreHandle {
             None
         });
         self.jobs.send(job).expect("the store thread outlives its handles");
-        rx.recv().expect("the store thread answers every job")
+        rx.recv().unwrap_or_else(|_| panic!("{}", StoreError::JobFailed("the job panicked".into())))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {

@@ -81,12 +81,18 @@ impl Store {
             return Err(StoreError::ReadOnlyPeer { peer: peer.to_string(), doc: doc.clone() });
         }
         self.ensure_doc(doc)?;
+        self.applying = Some((peer.to_string(), doc.clone()));
         let mut state = std::mem::take(self.sync_state(peer, doc));
         let entry = self.docs.get_mut(doc).expect("ensured above");
         let before = entry.doc.get_heads();
         let result = entry.doc.sync().receive_sync_message(&mut state, msg);
         let after = entry.doc.get_heads();
+        if self.panic_on_receive.as_ref() == Some(doc) {
+            self.panic_on_receive = None;
+            panic!("injected fault: panic while applying a message to {doc}");
+        }
         *self.sync_state(peer, doc) = state;
+        self.applying = None;
         if let Err(e) = result {
             // Nothing of a rejected message is persisted; the sync state is
             // reset so the next session starts clean.
@@ -100,6 +106,14 @@ impl Store {
         }
         self.save_sync_state(peer, doc)?;
         Ok(SyncReceipt { changes, changed })
+    }
+
+    /// Fault injection for tests: the next message received for `doc`
+    /// panics after it changed the document in memory, as a bug in
+    /// Automerge met by a hostile message would.
+    #[doc(hidden)]
+    pub fn inject_panic_on_receive(&mut self, doc: &DocId) {
+        self.panic_on_receive = Some(doc.clone());
     }
 
     /// Starts a new session with `peer` on `doc` from the persisted state: a

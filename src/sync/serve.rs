@@ -153,8 +153,16 @@ impl Node {
                 peers.add(node, &name, None)?;
                 let p = peers.find_mut(&name)?;
                 p.grants = grants;
-                // A laptop without a federation takes ours (Node::join).
-                p.home = intro.home.clone().or_else(|| home.map(|h| h.to_string()));
+                // A laptop without a federation, or of ours, takes ours
+                // (Node::join). Any other claim is left to the pinning rule
+                // below, like every peer's: stored here, it would pass as
+                // already pinned even when another peer owns it.
+                let ours = home.map(|h| h.to_string());
+                p.home = match &intro.home {
+                    None => ours,
+                    Some(claim) if ours.as_ref() == Some(claim) => ours,
+                    Some(_) => None,
+                };
                 tracing::info!(peer = %name, node = %node, "joined with an invitation");
             }
             let Some(peer) = peers.get(&node).cloned() else { return Ok(None) };

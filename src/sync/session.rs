@@ -363,8 +363,10 @@ pub(super) async fn step(
 ) -> Result<Step> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     let origin = Some(peer.name.clone());
+    // A panic in Automerge on the peer's bytes fails this document's
+    // session only (the store reloads the document and forgets the state).
     Ok(store
-        .call_as(origin, move |s| {
+        .try_call_as(origin, move |s| {
             let changes = match incoming {
                 Some(msg) => s.sync_receive(&name, &d, &msg, may_write)?.changes,
                 None => 0,
@@ -376,7 +378,7 @@ pub(super) async fn step(
             };
             Ok::<_, crate::store::StoreError>(Step { applied: changes, ours, sent })
         })
-        .await?)
+        .await??)
 }
 
 /// The connecting side of one document: send, then read, until both are quiet.

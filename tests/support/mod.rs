@@ -200,8 +200,18 @@ pub async fn read(recv: &mut quinn::RecvStream) -> anyhow::Result<Vec<u8>> {
 /// The control exchange: Intro claiming `home`, the server's Offers, our
 /// empty Offers. Returns the ids the server offered.
 pub async fn control(conn: &quinn::Connection, home: Option<&str>) -> anyhow::Result<Vec<String>> {
+    control_joining(conn, home, None).await
+}
+
+/// The same, presenting an invitation: `join` is (secret, name).
+pub async fn control_joining(
+    conn: &quinn::Connection,
+    home: Option<&str>,
+    join: Option<(&str, &str)>,
+) -> anyhow::Result<Vec<String>> {
     let (mut send, mut recv) = conn.open_bi().await?;
-    write_frame(&mut send, &serde_json::to_vec(&json!({"home": home, "join": null, "holds": null}))?).await?;
+    let intro = json!({"home": home, "join": join, "holds": null});
+    write_frame(&mut send, &serde_json::to_vec(&intro)?).await?;
     let offers: Value = serde_json::from_slice(&read(&mut recv).await?)?;
     let ours = json!({"home": home, "docs": {"base": null, "set": {}, "removed": []}, "holds": null});
     write_frame(&mut send, &serde_json::to_vec(&ours)?).await?;
