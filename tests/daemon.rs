@@ -57,10 +57,17 @@ async fn an_edit_reaches_a_running_peer_live_and_the_status_says_so() {
     // Nobody calls sync: the county's daemon sends the edit after it
     // settles, or the city's timer fetches it; either way it arrives as a
     // change from the peer, which is what the UI redraws on.
-    let arrived = tokio::time::timeout(Duration::from_secs(20), async {
+    // A first sync brings several documents, each its own event: wait for
+    // the one that carries the organization (the meta document may come first).
+    let (arrived, found) = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
             match arrivals.recv().await {
-                Ok(StoreEvent::Changed { origin: Origin::Peer(from), .. }) => break from,
+                Ok(StoreEvent::Changed { origin: Origin::Peer(from), .. }) => {
+                    let id = id.clone();
+                    if let Some(o) = city.store.call(move |s| s.get::<Organization>(&id).unwrap()).await {
+                        break (from, o);
+                    }
+                }
                 Ok(_) => continue,
                 Err(e) => panic!("store events closed: {e}"),
             }
@@ -69,8 +76,7 @@ async fn an_edit_reaches_a_running_peer_live_and_the_status_says_so() {
     .await
     .expect("the edit arrives within the safety limit");
     assert_eq!(arrived, "区联合会");
-    let found = city.store.call(move |s| s.get::<Organization>(&id).unwrap()).await;
-    assert_eq!(found.map(|o| o.name), Some("玉林社区夕阳红舞蹈队".to_string()));
+    assert_eq!(found.name, "玉林社区夕阳红舞蹈队");
 
     let synced = tokio::time::timeout(Duration::from_secs(20), async {
         loop {

@@ -537,7 +537,8 @@ async fn a_panicking_job_fails_alone_and_the_store_thread_keeps_serving() {
     let handle = hubsync::store::StoreHandle::spawn(store);
     let failed = handle.try_call_as(None, |_s| -> usize { panic!("injected fault") }).await;
     assert!(matches!(failed, Err(StoreError::JobFailed(_))), "{failed:?}");
-    let names: Vec<String> = handle.call(|s| s.all::<Organization>().unwrap()).await.into_iter().map(|o| o.name).collect();
+    let names: Vec<String> =
+        handle.call(|s| s.all::<Organization>().unwrap()).await.into_iter().map(|o| o.name).collect();
     assert_eq!(names, ["和平社区舞蹈队"]);
     let mut more = org("锦官城志愿者协会", "510104001001");
     more.filing_number = "JJ-2".into();

@@ -201,7 +201,8 @@ impl Store {
         match self.disk.load(&doc_id, stored)? {
             Loaded::Ok { doc, next_seq, pieces, quarantined, exhausted } => {
                 for q in quarantined {
-                    self.warnings.push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
+                    self.warnings
+                        .push(format!("文档 {doc_id}: 已隔离无法读取的修改 {q} (unreadable change quarantined)"));
                 }
                 let doc = (*doc).with_actor(self.actor.clone());
                 if let Some(v) = newer_schema(&doc) {
