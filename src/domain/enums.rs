@@ -101,6 +101,9 @@ macro_rules! vocabulary {
     };
 }
 
+/// Lets other domain modules declare their vocabularies the same way.
+pub(crate) use vocabulary;
+
 vocabulary! {
     /// Level in the five-level network (五级联动).
     Level ("层级", "level") {

@@ -25,10 +25,16 @@ pub enum Collection {
     /// PIPL art. 28), kept apart so sharing a roster never shares them
     /// unless this document is shared too.
     Private,
+    /// Activities, one document per county per year (`<county>-<year>`).
+    Activities,
+    /// Work reports to the "两委", partitioned like activities.
+    WorkReports,
+    /// The federation's settings (the major-activity rule), keyed by setting name.
+    Settings,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 12] = [
         Collection::Meta,
         Collection::Orgs,
         Collection::People,
@@ -38,6 +44,9 @@ impl Collection {
         Collection::Trainings,
         Collection::Attendance,
         Collection::Private,
+        Collection::Activities,
+        Collection::WorkReports,
+        Collection::Settings,
     ];
 
     pub fn code(self) -> &'static str {
@@ -51,6 +60,9 @@ impl Collection {
             Collection::Trainings => "trainings",
             Collection::Attendance => "attendance",
             Collection::Private => "private",
+            Collection::Activities => "activities",
+            Collection::WorkReports => "work_reports",
+            Collection::Settings => "settings",
         }
     }
 
@@ -69,6 +81,9 @@ impl Collection {
             (Collection::Trainings, Lang::Zh) => "培训",
             (Collection::Attendance, Lang::Zh) => "签到",
             (Collection::Private, Lang::Zh) => "敏感信息",
+            (Collection::Activities, Lang::Zh) => "活动",
+            (Collection::WorkReports, Lang::Zh) => "工作报告",
+            (Collection::Settings, Lang::Zh) => "设置",
             (Collection::Meta, Lang::En) => "federation",
             (Collection::Orgs, Lang::En) => "organizations",
             (Collection::People, Lang::En) => "people",
@@ -78,6 +93,9 @@ impl Collection {
             (Collection::Trainings, Lang::En) => "trainings",
             (Collection::Attendance, Lang::En) => "attendance",
             (Collection::Private, Lang::En) => "sensitive fields",
+            (Collection::Activities, Lang::En) => "activities",
+            (Collection::WorkReports, Lang::En) => "work reports",
+            (Collection::Settings, Lang::En) => "settings",
         }
     }
 }
@@ -122,7 +140,8 @@ pub trait Record: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     fn id(&self) -> &RecordId;
     /// Name shown in messages and lists.
     fn title(&self) -> String;
-    /// Organizations are split into one document per county.
+    /// Organizations are split into one document per county, activities
+    /// and work reports per county and year.
     fn partition(&self) -> Option<String> {
         None
     }

@@ -144,7 +144,12 @@ pub fn conflicts_in(doc: &AutoCommit, obj: &ObjId, prefix: &str, out: &mut Vec<(
     for item in doc.map_range(obj, ..) {
         let path = if prefix.is_empty() { item.key.to_string() } else { format!("{prefix}.{}", item.key) };
         if item.conflict {
-            out.push((path.clone(), read_all(doc, obj, &item.key)));
+            // Two peers writing the same value (two laptops logging one
+            // person's hours alike) agree: nothing for anyone to choose.
+            let values = read_all(doc, obj, &item.key);
+            if values.windows(2).any(|w| w[0] != w[1]) {
+                out.push((path.clone(), values));
+            }
         }
         if let automerge::ValueRef::Object(ObjType::Map) = item.value {
             if prefix.split('.').count() < MAX_DEPTH {
@@ -196,5 +201,25 @@ mod tests {
         let mut values: Vec<String> = found[0].1.iter().map(|v| v.as_str().unwrap().to_string()).collect();
         values.sort();
         assert_eq!(values, vec!["乙", "甲"]);
+    }
+
+    #[test]
+    fn concurrent_equal_values_are_not_conflicts() {
+        let mut a = AutoCommit::new();
+        let id = a.batch_create_object(automerge::ROOT, "r", &to_hydrate(&json!({"p": {}})), false).unwrap();
+        a.commit();
+        let p = match a.get(&id, "p").unwrap() {
+            Some((Value::Object(_), p)) => p,
+            other => panic!("{other:?}"),
+        };
+        let mut b = a.fork();
+        a.put(&p, "x", 2.0).unwrap();
+        b.put(&p, "x", 2.0).unwrap();
+        a.put(&p, "y", 1.0).unwrap();
+        b.put(&p, "y", 1.5).unwrap();
+        a.merge(&mut b).unwrap();
+        let mut found = Vec::new();
+        conflicts_in(&a, &id, "", &mut found);
+        assert_eq!(found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), vec!["p.y"]);
     }
 }

@@ -26,9 +26,12 @@ impl DocId {
         let fed_ok =
             !parts[0].is_empty() && parts[0].len() <= 32 && parts[0].chars().all(|c| c.is_ascii_alphanumeric());
         let collection = Collection::from_code(parts[1]).ok_or_else(bad)?;
-        let part_ok = match parts.get(2) {
-            None => collection != Collection::Orgs,
-            Some(p) => collection == Collection::Orgs && p.len() == 6 && p.chars().all(|c| c.is_ascii_digit()),
+        let part_ok = match (collection, parts.get(2)) {
+            (Collection::Orgs, Some(p)) => is_county(p),
+            (Collection::Activities | Collection::WorkReports, Some(p)) => is_county_year(p),
+            (Collection::Orgs | Collection::Activities | Collection::WorkReports, None) => false,
+            (_, Some(_)) => false,
+            (_, None) => true,
         };
         if fed_ok && part_ok {
             Ok(DocId(text.to_string()))
@@ -51,6 +54,18 @@ impl DocId {
 
     pub fn part(&self) -> Option<&str> {
         self.0.split('/').nth(2)
+    }
+}
+
+fn is_county(p: &str) -> bool {
+    p.len() == 6 && p.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "510104-2025": activities and work reports per county and year.
+fn is_county_year(p: &str) -> bool {
+    match p.split_once('-') {
+        Some((county, year)) => is_county(county) && year.len() == 4 && year.chars().all(|c| c.is_ascii_digit()),
+        None => false,
     }
 }
 
@@ -87,6 +102,14 @@ mod tests {
         assert_eq!(d.part(), Some("510104"));
         assert_eq!(d.federation(), fed);
         assert!(DocId::parse("00aa/people").is_ok());
+        assert!(DocId::parse("00aa/activities/510104-2025").is_ok());
+        assert!(DocId::parse("00aa/work_reports/510104-2025").is_ok());
+        assert!(DocId::parse("00aa/settings").is_ok());
+        for bad in
+            ["a/activities", "a/activities/510104", "a/activities/510104-25", "a/orgs/510104-2025", "a/settings/x"]
+        {
+            assert!(DocId::parse(bad).is_err(), "{bad}");
+        }
         for bad in ["", "x", "a/b", "a/orgs", "a/people/510104", "../orgs/510104", "a/orgs/51x104", "a/people/x/y"] {
             assert!(DocId::parse(bad).is_err(), "{bad}");
         }

@@ -6,6 +6,7 @@
 //! Every change is committed, saved incrementally under its own sled key and
 //! flushed before the call returns, so an acknowledged write survives a crash.
 
+mod activities;
 mod codec;
 mod contain;
 mod docid;
@@ -18,6 +19,7 @@ pub mod service;
 mod sync_hooks;
 mod vacuum;
 
+pub use activities::partition_doc;
 pub use docid::DocId;
 pub use forget::{ClearedRecord, ForgetPlan};
 pub use records::{FieldConflict, ScanRow};
@@ -142,6 +144,7 @@ pub struct Store {
     name_index: Option<HashMap<String, RecordId>>,
     durability: Durability,
     row_cache: rows::RowCache,
+    activity_rows: activities::ActivityRowCache,
     /// Each document's heads digest with the version it was computed at:
     /// every sync session offers all shared documents' digests.
     digests: HashMap<DocId, (u64, String)>,
@@ -182,6 +185,7 @@ impl Store {
             name_index: None,
             durability: Durability::Flush,
             row_cache: rows::RowCache::default(),
+            activity_rows: activities::ActivityRowCache::default(),
             digests: HashMap::new(),
             panic_on_receive: None,
             applying: None,

@@ -118,11 +118,7 @@ impl Store {
 
     fn doc_for<R: Record>(&self, partition: Option<String>) -> Result<DocId> {
         let home = self.home()?.clone();
-        let part = match R::COLLECTION {
-            Collection::Orgs => partition,
-            _ => None,
-        };
-        Ok(DocId::new(&home, R::COLLECTION, part.as_deref()))
+        Ok(DocId::new(&home, R::COLLECTION, partition.as_deref()))
     }
 
     /// The document holding a record, searching all documents of its collection.
@@ -264,11 +260,12 @@ impl Store {
         let old_doc = self
             .locate(R::COLLECTION, rec.id())
             .ok_or_else(|| StoreError::NotFound { kind: kind_label(R::COLLECTION), id: rec.id().to_string() })?;
-        let new_doc = match R::COLLECTION {
-            // Keep records in the document they live in, except when an
-            // organization moves to another county.
-            Collection::Orgs => DocId::new(&old_doc.federation(), Collection::Orgs, rec.partition().as_deref()),
-            _ => old_doc.clone(),
+        // Keep records in the document they live in, except when a
+        // partitioned record moves (an organization to another county, an
+        // activity to another county or year).
+        let new_doc = match rec.partition() {
+            Some(part) => DocId::new(&old_doc.federation(), R::COLLECTION, Some(&part)),
+            None => old_doc.clone(),
         };
         let mut new_json = record_json(rec)?;
         let private = split_private::<R>(&mut new_json);
