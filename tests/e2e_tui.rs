@@ -1,5 +1,6 @@
 //! The real binary in a terminal (tmux): type into a form, save, quit, and
-//! find the record in the store.
+//! find the record in the store; run a training's sign-in with namesakes, a
+//! repeat and a walk-in.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -37,12 +38,125 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn typing_into_the_form_stores_the_record() {
+fn needs_tmux() {
     assert!(
         Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()),
         "this test needs tmux (.ci/run installs it)"
     );
+}
+
+/// Runs the command line on a data directory; it must succeed.
+fn cli(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hubsync")).arg("--data-dir").arg(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+}
+
+impl Tmux {
+    fn start(name: &str, dir: &std::path::Path) -> Tmux {
+        let tmux = Tmux { socket: format!("hubsync-{name}-{}", std::process::id()) };
+        let command = format!("{} --data-dir {} --lang zh --offline", env!("CARGO_BIN_EXE_hubsync"), dir.display());
+        tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", &command]);
+        tmux
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+        }
+    }
+
+    /// Text as an input method commits it: one string at once.
+    fn text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn quit(&self) {
+        self.keys(&["F10"]);
+        let start = Instant::now();
+        while self.run(&["list-sessions"]).contains("e2e") && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn sign_in_tells_namesakes_apart_refuses_a_repeat_and_adds_a_walk_in() {
+    needs_tmux();
+    let dir = tempfile::TempDir::new().unwrap();
+    let d = dir.path();
+    cli(d, &["init", "--name", "锦江区社区社会组织联合会", "--level", "county", "--division", "510104"]);
+    cli(d, &["org", "add", "--name", "玉林社区阳光志愿服务队", "--division", "510104001"]);
+    cli(d, &["org", "add", "--name", "望江社区巾帼读书会", "--division", "510104002"]);
+    cli(d, &["person", "add", "--name", "刘娟", "--phone", "13811111234", "--org", "玉林社区阳光志愿服务队"]);
+    cli(d, &["person", "add", "--name", "刘娟", "--phone", "13922225678", "--org", "望江社区巾帼读书会"]);
+    cli(d, &["person", "add", "--name", "朱桂英", "--phone", "13800000001"]);
+    cli(d, &["person", "add", "--name", "郭艳", "--phone", "13800000002"]);
+    cli(d, &["training", "add", "--title", "社区社会组织财务培训", "--format", "现场"]);
+    cli(
+        d,
+        &["training", "session", "社区社会组织财务培训", "--date", "2025-11-04", "--start", "09:00", "--end", "12:00"],
+    );
+
+    let tmux = Tmux::start("signin", d);
+    tmux.wait_for("锦江区社区社会组织联合会");
+    tmux.keys(&["4"]);
+    tmux.wait_for("社区社会组织财务培训");
+    tmux.keys(&["F9"]);
+    tmux.wait_for("签到模式");
+    // Two 刘娟, told apart by organization and phone; a second word picks 望江's.
+    tmux.text("刘娟");
+    let screen = tmux.wait_for("尾号5678");
+    assert!(screen.contains("尾号1234") && screen.contains("望江社区巾帼读书会"), "{screen}");
+    tmux.text(" 望江");
+    tmux.wait_for("> 刘娟 望江");
+    let screen = tmux.screen();
+    assert!(!screen.contains("尾号1234"), "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("已签到 (signed in): 刘娟");
+    // gy: 郭艳's initials exactly, ranked before 朱桂英 (zgy).
+    tmux.text("gy");
+    tmux.wait_for("郭艳");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("已签到 (signed in): 郭艳");
+    tmux.wait_for("已签到 2");
+    // A repeat is refused and said.
+    tmux.text("郭艳");
+    tmux.wait_for("✓ 郭艳");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("未重复签到");
+    // A walk-in: an unknown name, Enter, the organization and phone, F2.
+    tmux.text("王新来");
+    tmux.wait_for("现场登记并签到");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("现场登记并签到");
+    tmux.keys(&["Tab"]);
+    tmux.text("玉林社区阳光志愿服务队");
+    tmux.keys(&["Tab"]);
+    tmux.text("13700001111");
+    tmux.keys(&["F2"]);
+    tmux.wait_for("已现场登记并签到");
+    tmux.wait_for("已签到 3");
+    tmux.keys(&["Escape"]);
+    tmux.quit();
+
+    let store = hubsync::store::Store::open(d).expect("the UI closed the store");
+    let people = store.all::<hubsync::domain::Person>().unwrap();
+    let name_of = |id: &hubsync::domain::RecordId| {
+        let p = people.iter().find(|p| &p.id == id).unwrap();
+        format!("{} {}", p.name, p.phone)
+    };
+    let mut signed: Vec<String> =
+        store.all::<hubsync::domain::Attendance>().unwrap().iter().map(|a| name_of(&a.person)).collect();
+    signed.sort();
+    assert_eq!(signed.len(), 3, "{signed:?}");
+    assert!(signed[0].starts_with("刘娟") && signed[0].ends_with("5678"), "the second 刘娟: {signed:?}");
+    assert!(signed.iter().any(|s| s.starts_with("王新来")), "{signed:?}");
+    assert!(signed.iter().any(|s| s.starts_with("郭艳")), "{signed:?}");
+}
+
+#[test]
+fn typing_into_the_form_stores_the_record() {
+    needs_tmux();
     let dir = tempfile::TempDir::new().unwrap();
     let bin = env!("CARGO_BIN_EXE_hubsync");
     let init = Command::new(bin)

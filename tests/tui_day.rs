@@ -5,6 +5,7 @@
 mod tui_app;
 
 use crossterm::event::KeyCode;
+use hubsync::domain::*;
 use hubsync::tui::app::{App, Effect, Event, Mode};
 use tui_app::*;
 
@@ -69,4 +70,116 @@ fn esc_asks_before_discarding_a_filled_form() {
     app.update(key(KeyCode::Esc));
     assert_eq!(app.update(key(KeyCode::Enter)), Vec::<Effect>::new());
     assert_eq!(app.mode, Mode::Browse, "Enter discards");
+}
+
+fn person(name: &str, initials_org: Option<&RecordId>, phone: &str) -> Person {
+    let mut p = Person::new(name);
+    p.organization = initials_org.cloned();
+    p.phone = phone.into();
+    p
+}
+
+/// The demo data with the people of the walk: 朱桂英 (zgy) and 郭艳 (gy), and
+/// two 刘娟 from different organizations; sign-in opened on the latest
+/// session of the first training.
+fn signing_in() -> App {
+    let mut d = data();
+    let (a, b) = (d.orgs[0].id.clone(), d.orgs[1].id.clone());
+    d.people.push(person("朱桂英", Some(&a), "13800000001"));
+    d.people.push(person("郭艳", Some(&b), "13800000002"));
+    d.people.push(person("刘娟", Some(&a), "13811111234"));
+    d.people.push(person("刘娟", Some(&b), "13922225678"));
+    let mut app = App::new(Lang::Zh, today());
+    app.update(Event::Loaded(Box::new(d)));
+    app.update(key(KeyCode::Char('4')));
+    app.update(key(KeyCode::F(9)));
+    if matches!(app.mode, Mode::PickSession { .. }) {
+        app.update(key(KeyCode::Enter));
+    }
+    assert!(matches!(app.mode, Mode::SignIn { .. }), "{:?}", app.mode);
+    app
+}
+
+fn signed_in(effects: &[Effect]) -> &Attendance {
+    match effects {
+        [Effect::SignIn(a)] => a,
+        other => panic!("one sign-in expected: {other:?}"),
+    }
+}
+
+#[test]
+fn exact_initials_rank_before_initials_that_merely_contain_the_search() {
+    let mut app = signing_in();
+    let names: Vec<String> = app.sign_in_matches("gy").iter().map(|m| m.person.name.clone()).collect();
+    let (guo, zhu) = (names.iter().position(|n| n == "郭艳"), names.iter().position(|n| n == "朱桂英"));
+    assert_eq!(guo, Some(0), "gy is exactly 郭艳's initials: {names:?}");
+    assert!(zhu.is_some_and(|z| z > 0), "{names:?}");
+    typed(&mut app, "gy");
+    let guo = app.data.people.iter().find(|p| p.name == "郭艳").unwrap().id.clone();
+    assert_eq!(signed_in(&app.update(key(KeyCode::Enter))).person, guo);
+}
+
+#[test]
+fn a_second_sign_in_is_refused_and_said_and_the_count_runs() {
+    let mut app = signing_in();
+    let before = app.sign_in_count();
+    typed(&mut app, "郭艳");
+    signed_in(&app.update(key(KeyCode::Enter)));
+    assert_eq!(app.sign_in_count().0, before.0 + 1, "the count moves at once");
+    typed(&mut app, "郭艳");
+    assert!(app.sign_in_matches("郭艳")[0].signed, "marked as signed in");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("✓"), "{screen}");
+    assert!(screen.contains(&format!("已签到 {}", before.0 + 1)), "running count:\n{screen}");
+    snapshot("sign_in_repeat", &mut app);
+    assert!(app.update(key(KeyCode::Enter)).is_empty(), "no second sign-in");
+    let (is_error, text) = app.messages.last().unwrap();
+    assert!(*is_error && text.contains("郭艳") && text.contains("已签到"), "{text}");
+}
+
+#[test]
+fn namesakes_are_told_apart_by_organization_and_phone() {
+    let mut app = signing_in();
+    typed(&mut app, "刘娟");
+    let screen = render(&mut app, 80, 24);
+    let orgs = [app.data.orgs[0].name.clone(), app.data.orgs[1].name.clone()];
+    assert!(screen.contains("1234") && screen.contains("5678"), "last phone digits:\n{screen}");
+    for org in &orgs {
+        let short: String = org.chars().take(6).collect();
+        assert!(screen.contains(&short), "{org} named:\n{screen}");
+    }
+    snapshot("sign_in_namesakes", &mut app);
+    app.update(key(KeyCode::Down));
+    let second = app.sign_in_matches("刘娟")[1].person.id.clone();
+    assert_eq!(signed_in(&app.update(key(KeyCode::Enter))).person, second, "↓ picks the other 刘娟");
+}
+
+#[test]
+fn an_unknown_name_offers_a_walk_in_added_and_signed_in_at_once() {
+    let mut app = signing_in();
+    typed(&mut app, "王新来");
+    assert!(app.sign_in_matches("王新来").is_empty());
+    assert!(render(&mut app, 80, 24).contains("Enter"), "the popup says Enter adds a walk-in");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("name"), "王新来", "the walk-in form starts with the typed name");
+    app.update(key(KeyCode::Tab));
+    let org = app.data.orgs[0].name.clone();
+    typed(&mut app, &org);
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "13700001111");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::WalkIn { person, attendance }] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!((person.name.as_str(), person.phone.as_str()), ("王新来", "13700001111"));
+    assert_eq!(person.organization.as_ref(), Some(&app.data.orgs[0].id));
+    assert_eq!(attendance.person, person.id);
+    assert_eq!(attendance.status, AttendanceStatus::Attended);
+    assert!(matches!(app.mode, Mode::Form(_)), "the form stays until the store says it is saved");
+    app.update(Event::Done(Ok("已现场登记并签到".into())));
+    assert!(matches!(app.mode, Mode::SignIn { .. }), "back to sign-in for the next person");
+    // Esc on a half-typed walk-in asks, and discarding returns to sign-in too.
+    typed(&mut app, "李未知");
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(app.mode, Mode::SignIn { .. }), "{:?}", app.mode);
 }

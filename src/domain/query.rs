@@ -108,7 +108,7 @@ impl OrgFilter {
 
     /// `needle` is the folded, lower-cased text (computed once per keystroke).
     fn matches_with(&self, needle: &str, row: &OrgRow) -> bool {
-        (needle.is_empty() || row.search_key.contains(needle))
+        needle.split_whitespace().all(|w| row.search_key.contains(w))
             && self.category.is_none_or(|c| row.category == Some(c))
             && self.legal_status.is_none_or(|s| row.legal_status == Some(s))
             && self.lifecycle.is_none_or(|l| row.lifecycle == Some(l))
@@ -120,6 +120,32 @@ impl OrgFilter {
     pub fn apply(&self, rows: &[OrgRow]) -> Vec<usize> {
         let needle = fold_width(self.text.trim()).to_lowercase();
         rows.iter().enumerate().filter(|(_, r)| self.matches_with(&needle, r)).map(|(i, _)| i).collect()
+    }
+}
+
+/// How well a search matches a name, best first: 0 the name or its pinyin
+/// initials exactly, 1 either starts with it, 2 inside the name, 3 inside
+/// the initials, 4 only in `extra` (an organization, roles); None no match.
+/// Words after the first (space-separated) must each match somewhere.
+/// All texts folded and lower-cased by the caller.
+pub fn search_rank(needle: &str, name: &str, initials: &str, extra: &str) -> Option<u8> {
+    let mut words = needle.split_whitespace();
+    let Some(first) = words.next() else { return Some(0) };
+    if !words.all(|w| name.contains(w) || initials.contains(w) || extra.contains(w)) {
+        return None;
+    }
+    if name == first || initials == first {
+        Some(0)
+    } else if name.starts_with(first) || initials.starts_with(first) {
+        Some(1)
+    } else if name.contains(first) {
+        Some(2)
+    } else if initials.contains(first) {
+        Some(3)
+    } else if extra.contains(first) {
+        Some(4)
+    } else {
+        None
     }
 }
 
@@ -149,8 +175,24 @@ mod tests {
         assert_eq!(f("jj-0042"), vec![0, 1], "filing number");
         assert_eq!(f("ｙｇ"), vec![0], "full-width input");
         assert_eq!(f(""), vec![0, 1]);
+        assert_eq!(f("阳光 玉林"), vec![0], "words are combined");
+        assert_eq!(f("阳光 望江"), Vec::<usize>::new());
         let uncovered = OrgFilter { uncovered: true, ..Default::default() };
         assert_eq!(uncovered.apply(&rows), vec![1]);
         assert_eq!(pinyin_initials("锦江区"), "jjq");
+    }
+
+    #[test]
+    fn exact_initials_and_prefixes_rank_first() {
+        let rank = |needle: &str, name: &str, extra: &str| search_rank(needle, name, &pinyin_initials(name), extra);
+        assert_eq!(rank("gy", "郭艳", ""), Some(0));
+        assert_eq!(rank("gy", "郭玉兰", ""), Some(1));
+        assert_eq!(rank("gy", "朱桂英", ""), Some(3));
+        assert_eq!(rank("刘", "刘娟", ""), Some(1));
+        assert_eq!(rank("娟", "刘娟", ""), Some(2));
+        assert_eq!(rank("刘娟 阳光", "刘娟", "阳光社区"), Some(0), "a second word narrows by organization");
+        assert_eq!(rank("刘娟 团结", "刘娟", "阳光社区"), None);
+        assert_eq!(rank("阳光", "刘娟", "阳光社区"), Some(4));
+        assert_eq!(rank("", "刘娟", ""), Some(0));
     }
 }

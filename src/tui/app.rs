@@ -7,9 +7,9 @@ mod lists;
 mod pickers;
 
 pub use lists::SORTS;
-pub use pickers::field_label;
+pub use pickers::{field_label, SignInMatch};
 
-use super::forms::Form;
+use super::forms::{Form, FormKind};
 use super::i18n::{self, T};
 use super::keymap::{self, Action, Scope};
 use super::widgets::TextInput;
@@ -124,6 +124,11 @@ pub enum Effect {
     Assign(Box<LiaisonAssignment>),
     EndAssignment(Box<LiaisonAssignment>),
     SignIn(Box<Attendance>),
+    /// Someone not on the roster came: add them and sign them in.
+    WalkIn {
+        person: Box<Person>,
+        attendance: Box<Attendance>,
+    },
     CreateFederation(Box<Federation>),
     LoadDemo(usize),
     SaveVenue {
@@ -203,6 +208,13 @@ pub enum Mode {
     Text(String),
 }
 
+impl Mode {
+    /// Sign-in with an empty search.
+    pub fn sign_in(training: RecordId, session: RecordId) -> Mode {
+        Mode::SignIn { training, session, input: TextInput::default(), choice: 0 }
+    }
+}
+
 pub struct App {
     pub lang: Lang,
     pub today: NaiveDate,
@@ -235,6 +247,9 @@ pub struct App {
     /// The sync node's state; None when no node runs (`--offline`).
     pub sync: Option<crate::sync::NodeStatus>,
     pub node_id: Option<String>,
+    /// Attendance ids signed in from this screen that the last load may not
+    /// show yet: a second Enter must not sign the same person in twice.
+    pub pending_sign_ins: HashSet<RecordId>,
     /// Needs a redraw.
     pub dirty: bool,
 }
@@ -264,6 +279,7 @@ impl App {
             hits: Hits::default(),
             sync: None,
             node_id: None,
+            pending_sign_ins: HashSet::new(),
             dirty: true,
         }
     }
@@ -341,6 +357,13 @@ impl App {
                 Vec::new()
             }
             Event::Done(Ok(text)) => {
+                if let Mode::Form(f) = &self.mode {
+                    if let FormKind::WalkIn { training, session } = &f.kind {
+                        self.mode = Mode::sign_in(training.clone(), session.clone());
+                        self.say(text);
+                        return vec![Effect::LoadAll];
+                    }
+                }
                 if matches!(
                     self.mode,
                     Mode::Form(_)

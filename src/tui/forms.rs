@@ -30,6 +30,11 @@ pub enum FormKind {
     Assign(RecordId),
     /// Ending one of a person's assignments.
     EndAssignment(RecordId),
+    /// Someone not on the roster at a sign-in: added and signed in at once.
+    WalkIn {
+        training: RecordId,
+        session: RecordId,
+    },
 }
 
 /// A choice in both languages: a vocabulary label or a record's name.

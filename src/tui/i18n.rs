@@ -123,6 +123,13 @@ pub const CONFIRM_DISCARD: T = T(
     "The form has typed data. Discard it? Enter discard / Esc back to the form",
 );
 pub const DISCARDED: T = T("已放弃未保存的表单", "Unsaved form discarded");
+pub const FORM_WALK_IN: T = T("现场登记并签到", "Walk-in: add and sign in");
+pub const FIELD_PHONE: T = T("联系电话", "Phone");
+pub const ALREADY_SIGNED_IN: T = T("已签到,未重复签到", "is already signed in; not signed in again");
+pub const WALK_IN_HINT: T =
+    T("名单中没有此人:Enter 现场登记并签到", "Not on the roster: Enter adds a walk-in and signs them in");
+pub const REGISTERED: T = T("已报名", "registered");
+pub const PHONE_TAIL: T = T("尾号", "…");
 pub const FIX_FIELDS: T = T("请修正标红的字段", "Please fix the fields marked in red");
 
 pub const SETUP_TITLE: T = T("欢迎使用 hubsync", "Welcome to hubsync");

@@ -232,7 +232,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(Popup, ALL, Action::Down, [(Down, NONE)], "", "", 0),
     b!(Confirm, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
     b!(Confirm, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
-    b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到", "Enter sign in", 2),
+    b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到/现场登记", "Enter sign in / walk-in", 2),
     b!(SignIn, ALL, Action::Cancel, [(Esc, NONE)], "Esc 结束签到", "Esc end sign-in", 2),
     b!(SignIn, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择人员", "↑↓ choose a person", 3),
     b!(SignIn, ALL, Action::Down, [(Down, NONE)], "", "", 0),

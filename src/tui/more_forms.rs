@@ -154,6 +154,17 @@ pub fn end_assignment(person: RecordId, active: &[(String, &LiaisonAssignment)],
     Form::new(FormKind::EndAssignment(person), i18n::FORM_END_ASSIGNMENT, fields)
 }
 
+/// A walk-in at a sign-in: the name as typed in the search, the
+/// organization and phone optional (the phone tells namesakes apart later).
+pub fn walk_in(training: RecordId, session: RecordId, name: &str) -> Form {
+    let fields = vec![
+        FormField::text("name", i18n::NAME, name, true),
+        FormField::text("organization", i18n::ORGANIZATION, "", false),
+        FormField::text("phone", i18n::FIELD_PHONE, "", false),
+    ];
+    Form::new(FormKind::WalkIn { training, session }, i18n::FORM_WALK_IN, fields)
+}
+
 fn time(t: &str) -> Result<String, String> {
     validate::parse_time(t).map_err(|e| e.0)
 }
@@ -309,6 +320,23 @@ impl Form {
             end_reason: String::new(),
         })
         .filter(|_| ok)
+    }
+
+    /// The walk-in person; `org`: the organization field resolved by the caller.
+    pub fn to_walk_in(&mut self, lang: Lang, org: Result<Option<RecordId>, String>) -> Option<Person> {
+        self.clear_errors();
+        let mut p = Person::new("");
+        for key in ["name", "phone"] {
+            let text = self.value(key).to_string();
+            if let Err(m) = input::set_person_field(&mut p, key, &text) {
+                self.mark(key, m);
+            }
+        }
+        match org {
+            Ok(o) => p.organization = o,
+            Err(m) => self.mark("organization", m),
+        }
+        self.complete(lang).then_some(p)
     }
 
     /// The ended assignment; `active` as the form was built with.

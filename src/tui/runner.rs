@@ -295,6 +295,11 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             let r = if s.get::<Attendance>(&a.id).ok().flatten().is_some() { s.update(&*a) } else { s.insert(&*a) };
             done(r, |_| format!("已签到 (signed in): {name}"))
         }
+        Effect::WalkIn { person, mut attendance } => {
+            attendance.signed_in = Some(chrono::Local::now().naive_local());
+            let r = s.insert(&*person).and_then(|_| s.insert(&*attendance));
+            done(r, |_| format!("已现场登记并签到 (walk-in signed in): {}", person.name))
+        }
         Effect::CreateFederation(f) => done(s.init_federation(&f), |_| format!("已创建联合会 (created): {}", f.name)),
         Effect::LoadDemo(n) => {
             let d = crate::domain::demo::DemoData::generate(2021, n);

@@ -139,7 +139,10 @@ impl App {
                 self.mode = Mode::ConfirmDiscard(form);
                 return Vec::new();
             }
-            Some(Action::Cancel) => return Vec::new(),
+            Some(Action::Cancel) => {
+                self.close_form(&form);
+                return Vec::new();
+            }
             Some(Action::NextField) => form.focus = (form.focus + 1) % form.fields.len(),
             Some(Action::PrevField) => form.focus = (form.focus + form.fields.len() - 1) % form.fields.len(),
             Some(Action::Cycle(step)) if has_choices => form.cycle(step, lang),
@@ -212,11 +215,25 @@ impl App {
                 let candidates = self.liaison_candidates();
                 form.to_assignment(lang, &candidates).map(|a| Effect::Assign(Box::new(a)))
             }
+            FormKind::WalkIn { training, session } => {
+                let org = self.resolve_org(form.value("organization"));
+                let person = form.to_walk_in(lang, org)?;
+                let attendance = self.attendance_for(&training, &session, &person);
+                Some(Effect::WalkIn { person: Box::new(person), attendance: Box::new(attendance) })
+            }
             FormKind::EndAssignment(person) => {
                 let active = self.active_assignments(&person);
                 form.to_ended(lang, &active).map(|a| Effect::EndAssignment(Box::new(a)))
             }
         }
+    }
+
+    /// Back to where a form was opened from: sign-in for a walk-in, else the list.
+    fn close_form(&mut self, form: &Form) {
+        self.mode = match &form.kind {
+            FormKind::WalkIn { training, session } => Mode::sign_in(training.clone(), session.clone()),
+            _ => Mode::Browse,
+        };
     }
 
     /// Every error of a refused form goes to the message history in full,
@@ -243,7 +260,10 @@ impl App {
     /// Esc over typed data asked first: Enter drops the form, Esc goes back to it.
     pub(super) fn confirm_discard(&mut self, form: Box<Form>, action: Option<Action>) -> Vec<Effect> {
         match action {
-            Some(Action::Confirm) => self.say(self.t(i18n::DISCARDED)),
+            Some(Action::Confirm) => {
+                self.close_form(&form);
+                self.say(self.t(i18n::DISCARDED));
+            }
             Some(Action::Cancel) => self.mode = Mode::Form(form),
             _ => self.mode = Mode::ConfirmDiscard(form),
         }

@@ -2,6 +2,7 @@
 //! sessions, and sign-in.
 
 use super::*;
+use crate::tui::forms::FormKind;
 use chrono::{Datelike, Duration};
 
 /// A field key's label, for the record kinds with field specs.
@@ -200,17 +201,118 @@ impl App {
         Vec::new()
     }
 
-    /// People matching the sign-in search: name or pinyin initials, from
-    /// the search keys built at load (no pinyin work per keystroke).
-    pub fn sign_in_matches(&self, text: &str) -> Vec<&Person> {
+    /// The training and session of the sign-in under way (under any overlay).
+    fn sign_in_target(&self) -> Option<(&RecordId, &RecordId)> {
+        let mut m = &self.mode;
+        loop {
+            match m {
+                Mode::SignIn { training, session, .. } => return Some((training, session)),
+                Mode::Form(f) | Mode::ConfirmDiscard(f) => {
+                    return match &f.kind {
+                        FormKind::WalkIn { training, session } => Some((training, session)),
+                        _ => None,
+                    }
+                }
+                Mode::Help { back, .. } | Mode::Messages { back, .. } | Mode::ConfirmQuit(back) => m = back,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Attendance of the session: (signed in, registered or signed in), as
+    /// loaded plus what this screen signed in since.
+    fn session_roll(
+        &self,
+        session: &RecordId,
+    ) -> (HashMap<RecordId, Option<chrono::NaiveDateTime>>, HashSet<RecordId>) {
+        let mut signed = HashMap::new();
+        let mut expected = HashSet::new();
+        for a in self.data.attendance.iter().filter(|a| &a.session == session) {
+            match a.status {
+                AttendanceStatus::Attended => {
+                    signed.insert(a.person.clone(), a.signed_in);
+                    expected.insert(a.person.clone());
+                }
+                AttendanceStatus::Registered => {
+                    expected.insert(a.person.clone());
+                }
+                _ => {}
+            }
+        }
+        for p in &self.data.people {
+            if self.pending_sign_ins.contains(&RecordId::attendance(session, &p.id)) {
+                signed.entry(p.id.clone()).or_insert(None);
+                expected.insert(p.id.clone());
+            }
+        }
+        (signed, expected)
+    }
+
+    /// The running count of the sign-in: (signed in, expected). Expected is
+    /// who registered or signed in; with no registrations it is the signed.
+    pub fn sign_in_count(&self) -> (usize, usize) {
+        let Some((_, session)) = self.sign_in_target() else { return (0, 0) };
+        let (signed, expected) = self.session_roll(session);
+        (signed.len(), expected.len())
+    }
+
+    /// People matching the sign-in search, best match first (exact name or
+    /// initials, then prefixes, then the rest; registered before others at
+    /// equal rank, then by name and organization), from the search keys built
+    /// at load. Empty search: everyone.
+    pub fn sign_in_matches(&self, text: &str) -> Vec<SignInMatch<'_>> {
         let needle = validate::fold_width(text.trim()).to_lowercase();
-        self.data
+        let (signed, expected) = match self.sign_in_target() {
+            Some((_, session)) => self.session_roll(session),
+            None => Default::default(),
+        };
+        let mut ranked: Vec<(u8, bool, SignInMatch)> = self
+            .data
             .people
             .iter()
             .zip(&self.derived.person_keys)
-            .filter(|(_, key)| needle.is_empty() || key.split('\u{1}').take(2).any(|k| k.contains(&needle)))
-            .map(|(p, _)| p)
-            .collect()
+            .enumerate()
+            .filter_map(|(i, (p, key))| {
+                let mut parts = key.split('\u{1}');
+                let (name, initials) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                let org = self.derived.person_org.get(i).map_or("", String::as_str);
+                let rank = crate::domain::query::search_rank(&needle, name, initials, &org.to_lowercase())?;
+                let registered = expected.contains(&p.id);
+                let m = SignInMatch {
+                    person: p,
+                    organization: org,
+                    signed: signed.contains_key(&p.id),
+                    signed_at: signed.get(&p.id).copied().flatten().map(|t| t.format("%H:%M").to_string()),
+                    registered,
+                };
+                Some((rank, !registered, m))
+            })
+            .collect();
+        ranked.sort_by(|(ra, ua, a), (rb, ub, b)| {
+            (ra, ua, &a.person.name, a.organization).cmp(&(rb, ub, &b.person.name, b.organization))
+        });
+        ranked.into_iter().map(|(_, _, m)| m).collect()
+    }
+
+    /// An attendance of a person at a session, credited the session's hours.
+    pub(super) fn attendance_for(&self, training: &RecordId, session: &RecordId, p: &Person) -> Attendance {
+        let hours = self
+            .data
+            .trainings
+            .iter()
+            .find(|t| &t.id == training)
+            .and_then(|t| t.sessions.get(session))
+            .map_or(0.0, |s| s.hours());
+        Attendance {
+            id: RecordId::attendance(session, &p.id),
+            training: training.clone(),
+            session: session.clone(),
+            person: p.id.clone(),
+            organization: p.organization.clone(),
+            status: AttendanceStatus::Attended,
+            signed_in: None,
+            hours,
+        }
     }
 
     pub(super) fn sign_in(
@@ -223,8 +325,13 @@ impl App {
         key: KeyEvent,
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
+        // The mode is back while the matches are read (they follow it).
+        self.mode = Mode::SignIn { training: training.clone(), session: session.clone(), input: input.clone(), choice };
         match action {
-            Some(Action::Cancel) => return Vec::new(),
+            Some(Action::Cancel) => {
+                self.mode = Mode::Browse;
+                return Vec::new();
+            }
             Some(Action::Up) => choice = choice.saturating_sub(1),
             Some(Action::Down) => choice += 1,
             // An empty search lists everyone: Enter there would sign in
@@ -232,27 +339,28 @@ impl App {
             Some(Action::Confirm) if input.text().trim().is_empty() => {}
             Some(Action::Confirm) => {
                 let matches = self.sign_in_matches(input.text());
-                if let Some(p) = matches.get(choice.min(matches.len().saturating_sub(1))) {
-                    let hours = self
-                        .data
-                        .trainings
-                        .iter()
-                        .find(|t| t.id == training)
-                        .and_then(|t| t.sessions.get(&session))
-                        .map_or(0.0, |s| s.hours());
-                    effects.push(Effect::SignIn(Box::new(Attendance {
-                        id: RecordId::attendance(&session, &p.id),
-                        training: training.clone(),
-                        session: session.clone(),
-                        person: p.id.clone(),
-                        organization: p.organization.clone(),
-                        status: AttendanceStatus::Attended,
-                        signed_in: None,
-                        hours,
-                    })));
-                    // Next person: clear the search.
-                    input.clear();
-                    choice = 0;
+                let picked = matches.get(choice.min(matches.len().saturating_sub(1)));
+                match picked {
+                    None => {
+                        let name = validate::normalize_name(input.text());
+                        self.mode = Mode::Form(Box::new(crate::tui::more_forms::walk_in(training, session, &name)));
+                        return Vec::new();
+                    }
+                    Some(m) if m.signed => {
+                        let at = m.signed_at.as_ref().map_or(String::new(), |t| format!(" {t}"));
+                        let text = format!("{}{at} {}", m.person.name, self.t(i18n::ALREADY_SIGNED_IN));
+                        self.error(text);
+                        input.clear();
+                        choice = 0;
+                    }
+                    Some(m) => {
+                        let a = self.attendance_for(&training, &session, m.person);
+                        self.pending_sign_ins.insert(a.id.clone());
+                        effects.push(Effect::SignIn(Box::new(a)));
+                        // Next person: clear the search.
+                        input.clear();
+                        choice = 0;
+                    }
                 }
             }
             _ => {
@@ -264,5 +372,23 @@ impl App {
         let n = self.sign_in_matches(input.text()).len();
         self.mode = Mode::SignIn { training, session, input, choice: choice.min(n.saturating_sub(1)) };
         effects
+    }
+}
+
+/// A person offered at sign-in, with what tells namesakes apart.
+pub struct SignInMatch<'a> {
+    pub person: &'a Person,
+    pub organization: &'a str,
+    /// Signed in already (the time, HH:MM, when the record says).
+    pub signed: bool,
+    pub signed_at: Option<String>,
+    pub registered: bool,
+}
+
+impl SignInMatch<'_> {
+    /// The last four digits of the phone, or nothing.
+    pub fn phone_tail(&self) -> String {
+        let digits: Vec<char> = self.person.phone.chars().filter(char::is_ascii_digit).collect();
+        digits[digits.len().saturating_sub(4)..].iter().collect()
     }
 }

@@ -87,6 +87,29 @@ pub fn wrap_columns(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Text cut to `width` display columns (an ellipsis marks the cut) and
+/// padded to exactly that width, so columns line up with CJK.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total = UnicodeWidthStr::width(text);
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if total > width && used + w + 1 > width || used + w > width {
+            if total > width {
+                out.push('…');
+                used += 1;
+            }
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
+
 /// The status line's height: an error that does not fit beside the sync
 /// state goes wrapped on the lines below (up to four), so it is never cut.
 fn status_height(app: &App, width: u16, height: u16) -> u16 {

@@ -1,6 +1,6 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
-use super::{wrap_columns, Theme};
+use super::{fit, wrap_columns, Theme};
 use crate::domain::Vocabulary;
 use crate::tui::app::{field_label, App, Mode, ORGS, TABS};
 use crate::tui::forms::{Form, FormKind};
@@ -76,30 +76,7 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             picker(frame, theme, app.t(i18n::PICK_BOOKING), app.t(i18n::PICK_BOOKING_HINT), &items, *choice);
         }
         Mode::SignIn { input, choice, session, training } => {
-            let items: Vec<String> = app.sign_in_matches(input.text()).iter().map(|p| p.name.clone()).collect();
-            let when = app
-                .sessions_latest_first(training)
-                .into_iter()
-                .find(|(id, _)| id == session)
-                .map_or(String::new(), |(_, s)| format!(" · {} {}–{}", s.date, s.start, s.end));
-            let popup = centered(area, 60, 16);
-            frame.render_widget(Clear, popup);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .title(format!("{}{when}", app.t(i18n::SCOPE_SIGN_IN)))
-                .title_bottom(app.t(i18n::SIGN_IN));
-            let inner = block.inner(popup);
-            frame.render_widget(block, popup);
-            let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-            let (shown, caret) = input.visible(search.width.saturating_sub(2) as usize);
-            frame.render_widget(Paragraph::new(format!("> {shown}")), search);
-            frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
-            let mut state = ListState::default();
-            if !items.is_empty() && !input.text().trim().is_empty() {
-                state.select(Some(*choice));
-            }
-            let list_widget = List::new(items.into_iter().map(ListItem::new)).highlight_style(theme.selected());
-            frame.render_stateful_widget(list_widget, list, &mut state);
+            sign_in(frame, app, theme, input, *choice, training, session)
         }
         Mode::CancelBooking { choice } => {
             let items: Vec<String> = app.venue_conflicts().iter().map(|b| booking_line(app, b)).collect();
@@ -122,6 +99,73 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             );
         }
     }
+}
+
+/// The sign-in popup: the search, the running count in the title, and
+/// each match with its organization and phone tail (namesakes), marked
+/// when signed in already; an unknown name offers a walk-in.
+fn sign_in(
+    frame: &mut Frame,
+    app: &App,
+    theme: &Theme,
+    input: &crate::tui::widgets::TextInput,
+    choice: usize,
+    training: &crate::domain::RecordId,
+    session: &crate::domain::RecordId,
+) {
+    let area = frame.area();
+    let matches = app.sign_in_matches(input.text());
+    let when = app
+        .sessions_latest_first(training)
+        .into_iter()
+        .find(|(id, _)| id == session)
+        .map_or(String::new(), |(_, s)| format!(" · {} {}–{}", s.date, s.start, s.end));
+    let (signed, expected) = app.sign_in_count();
+    let count = if expected > signed {
+        format!(" · {} {signed}/{expected}", app.t(i18n::SIGNED_IN))
+    } else {
+        format!(" · {} {signed}", app.t(i18n::SIGNED_IN))
+    };
+    let popup = centered(area, 76, 16);
+    frame.render_widget(Clear, popup);
+    let searching = !input.text().trim().is_empty();
+    let hint = if searching && matches.is_empty() { app.t(i18n::WALK_IN_HINT) } else { app.t(i18n::SIGN_IN) };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!("{}{when}{count}", app.t(i18n::SCOPE_SIGN_IN)), theme.accent()))
+        .title_bottom(hint);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let (shown, caret) = input.visible(search.width.saturating_sub(2) as usize);
+    frame.render_widget(Paragraph::new(format!("> {shown}")), search);
+    frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
+    let width = list.width as usize;
+    let items: Vec<ListItem> = matches
+        .iter()
+        .map(|m| {
+            let mark = if m.signed { "✓" } else { " " };
+            let tail = m.phone_tail();
+            let tail = if tail.is_empty() { String::new() } else { format!("{}{tail}", app.t(i18n::PHONE_TAIL)) };
+            let state = match (&m.signed_at, m.signed, m.registered) {
+                (Some(at), _, _) => format!("{} {at}", app.t(i18n::SIGNED_IN)),
+                (None, true, _) => app.t(i18n::SIGNED_IN).to_string(),
+                (None, false, true) => app.t(i18n::REGISTERED).to_string(),
+                _ => String::new(),
+            };
+            // Name, then the organization takes what the phone and state leave.
+            let fixed = 2 + 10 + 2 + 2 + 8 + 2 + 13;
+            let org = fit(m.organization, width.saturating_sub(fixed).max(6));
+            let line = format!("{mark} {}  {org}  {}  {state}", fit(&m.person.name, 10), fit(&tail, 8));
+            let style = if m.signed { theme.dim() } else { Style::default() };
+            ListItem::new(Span::styled(line, style))
+        })
+        .collect();
+    let mut state = ListState::default();
+    if !items.is_empty() && searching {
+        state.select(Some(choice));
+    }
+    frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
 }
 
 fn booking_line(app: &App, b: &crate::domain::Booking) -> String {
