@@ -41,6 +41,12 @@ pub struct ShareArgs {
     /// 可写 (may change the document)
     #[arg(long)]
     pub write: bool,
+    /// 包括下级联合会:tree:<类型> (also every federation below ours: the grant becomes tree:<collection>)
+    #[arg(long)]
+    pub below: bool,
+    /// 对方不得转发(仅第一跳),对本联合会该类型的所有对等方生效 (first hop only: peers do not pass this collection of ours on)
+    #[arg(long)]
+    pub first_hop_only: bool,
 }
 
 fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
@@ -67,6 +73,9 @@ pub fn id(dir: &Path, lang: Lang) -> Result<()> {
 }
 
 /// The key a grant is stored under: a document id, a collection code or "*".
+/// A grant key as typed: `all`, a collection, a document id, `tree:<collection>`
+/// (our federation and everything below it) or `<federation id>:<collection>`
+/// (sync::forward).
 fn grant_key(doc: &str) -> Result<String> {
     let d = doc.trim();
     if d == "all" || d == "*" {
@@ -74,6 +83,14 @@ fn grant_key(doc: &str) -> Result<String> {
     }
     if crate::domain::Collection::from_code(d).is_some() {
         return Ok(d.to_string());
+    }
+    if let Some((scope, collection)) = d.split_once(':') {
+        let collection = if collection == "all" { "*" } else { collection };
+        let fed_ok = scope == "tree" || DocId::parse(&format!("{scope}/people")).is_ok();
+        if fed_ok && (collection == "*" || crate::domain::Collection::from_code(collection).is_some()) {
+            return Ok(format!("{scope}:{collection}"));
+        }
+        bail!("无效的共享范围 '{d}',应为 tree:<类型> 或 <联合会编号>:<类型> (scope must be tree:<collection> or <federation id>:<collection>)");
     }
     DocId::parse(d).map(|id| id.to_string()).map_err(anyhow::Error::msg)
 }
@@ -130,7 +147,23 @@ pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
     if !args.read && !args.write {
         bail!("请指定 --read 或 --write (say --read or --write)");
     }
-    let key = grant_key(&args.doc)?;
+    let mut key = grant_key(&args.doc)?;
+    if args.below {
+        if key.contains(':') || key.contains('/') {
+            bail!("--below 只用于类型或 all (--below goes with a collection or all)");
+        }
+        key = format!("tree:{key}");
+    }
+    if args.first_hop_only {
+        if key.contains('/') {
+            bail!("--first-hop-only 只用于类型 (--first-hop-only marks a collection, not one document)");
+        }
+        let collection = key.rsplit(':').next().unwrap_or_default().to_string();
+        let mut store = Store::open(dir)?;
+        let mut marked = store.home().map(|h| store.first_hop_only(&h.clone()))?;
+        marked.insert(collection);
+        store.set_first_hop_only(&marked)?;
+    }
     let name = Peers::update(dir, |peers| {
         let p = peers.find_mut(&args.peer)?;
         p.grants.insert(key.clone(), if args.write { Grant::Write } else { Grant::Read });

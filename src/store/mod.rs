@@ -11,6 +11,7 @@ mod codec;
 mod contain;
 mod docid;
 mod forget;
+mod hub;
 mod persist;
 mod records;
 mod report;

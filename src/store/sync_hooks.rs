@@ -53,17 +53,29 @@ impl Store {
 
     /// The next message for `peer` about `doc`, or None when it has all we have.
     pub fn sync_generate(&mut self, peer: &str, doc: &DocId) -> Result<Option<Vec<u8>>> {
-        Ok(self.sync_generate_counted(peer, doc)?.map(|(bytes, _)| bytes))
+        Ok(self.sync_generate_counted(peer, doc, false)?.map(|(bytes, _)| bytes))
     }
 
     /// The same, with the number of changes the message carries (a sync
-    /// summary's "changes out"), counted before encoding.
-    pub fn sync_generate_counted(&mut self, peer: &str, doc: &DocId) -> Result<Option<(Vec<u8>, usize)>> {
+    /// summary's "changes out"), counted before encoding. `withhold`: the
+    /// message carries heads and requests but no changes (a document the
+    /// peer relays to us and we do not share with it).
+    pub fn sync_generate_counted(
+        &mut self,
+        peer: &str,
+        doc: &DocId,
+        withhold: bool,
+    ) -> Result<Option<(Vec<u8>, usize)>> {
         if !self.docs.contains_key(doc) {
             return Err(StoreError::NoSuchDoc(doc.to_string()));
         }
         let mut state = std::mem::take(self.sync_state(peer, doc));
-        let msg = self.docs.get_mut(doc).expect("checked above").doc.sync().generate_sync_message(&mut state);
+        let mut msg = self.docs.get_mut(doc).expect("checked above").doc.sync().generate_sync_message(&mut state);
+        if withhold {
+            if let Some(m) = msg.as_mut() {
+                m.changes = automerge::sync::ChunkList::empty();
+            }
+        }
         *self.sync_state(peer, doc) = state;
         Ok(msg.map(|m| {
             let changes = m.changes.len();

@@ -2,6 +2,7 @@
 //! and the sync sessions. No central server.
 
 pub mod daemon;
+pub mod forward;
 pub mod identity;
 pub mod invite;
 pub mod limits;

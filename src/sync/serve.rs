@@ -1,12 +1,13 @@
 //! The accepting side: connection caps, the control exchange, and the
 //! document streams a peer opens. Every wait is bounded by `Limits`.
 
+use super::forward::PeerView;
 use super::identity::NodeId;
 use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::session::{
-    begin, may_share, offers, record_status, recv_json, recv_msg, reset, send_json, send_msg, step, Intro, Node,
+    begin, may_share, offers, record_status, recv_json, recv_msg, reset, send_json, send_msg, step, view, Intro, Node,
     Offers, ERR, MAX_DOCS, MAX_ROUNDS,
 };
 use super::transport::{self, read_frame, write_frame};
@@ -112,9 +113,9 @@ impl Node {
             conn.close(2u32.into(), b"unknown peer");
             bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
         };
-        let p = peer.clone();
-        let ph = peer_home.clone();
-        let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
+        let view = Arc::new(view(&self.dir, &peer, peer_home)?);
+        let v = view.clone();
+        let ours = self.store.call(move |s| offers(s, &v)).await;
         let mut memory = memory.await?;
         let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
         let holds = Some(remembered::map_hash(&memory.received));
@@ -123,7 +124,7 @@ impl Node {
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         memory.sent = ours;
 
-        let result = self.documents(&conn, &peer, peer_home, &budget).await;
+        let result = self.documents(&conn, &peer, view, &budget).await;
         // Saved after the documents, off their path (lost, it costs one full exchange).
         self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
         // Only now, with every document task finished, is the outcome known.
@@ -177,7 +178,7 @@ impl Node {
         &self,
         conn: &quinn::Connection,
         peer: &Peer,
-        peer_home: Option<RecordId>,
+        view: Arc<PeerView>,
         budget: &Arc<SessionBudget>,
     ) -> Result<()> {
         let limits = &self.limits;
@@ -226,10 +227,9 @@ impl Node {
                 conn.close(1u32.into(), b"too many documents");
                 break Err(anyhow!("peer {} opened too many document streams", peer.name));
             }
-            let (store, peer, peer_home) = (self.store.clone(), peer.clone(), peer_home.clone());
+            let (store, peer, view) = (self.store.clone(), peer.clone(), view.clone());
             let (limits, mut doc_budget) = (limits.clone(), budget.stream());
-            tasks
-                .spawn(async move { server_doc(send, recv, &store, &peer, peer_home, &limits, &mut doc_budget).await });
+            tasks.spawn(async move { server_doc(send, recv, &store, &peer, view, &limits, &mut doc_budget).await });
         };
         while let Some(done) = tasks.join_next().await {
             collect(done);
@@ -257,22 +257,22 @@ async fn server_doc(
     mut recv: quinn::RecvStream,
     store: &StoreHandle,
     peer: &Peer,
-    peer_home: Option<RecordId>,
+    view: Arc<PeerView>,
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<()> {
     let name = read_frame(&mut recv, limits, budget).await?;
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
-    let (p, d) = (peer.clone(), doc.clone());
+    let d = doc.clone();
     begin(store, peer, &doc).await;
-    let Some(may_write) = store.call(move |s| may_share(s, &p, peer_home.as_ref(), &d)).await else {
+    let Some(access) = store.call(move |s| may_share(s, &view, &d)).await else {
         write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
         bail!("peer asked for {doc}, which is not shared with it");
     };
     for _ in 0..MAX_ROUNDS {
         let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
         let got_none = theirs.is_none();
-        let ours = match step(store, peer, &doc, theirs, may_write).await {
+        let ours = match step(store, peer, &doc, theirs, access).await {
             Ok(step) => step.ours,
             Err(e) => {
                 tracing::warn!(peer = %peer.name, %doc, "refused: {e}");

@@ -9,6 +9,7 @@
 //! 3. A peer's changes are applied only to documents it may write: ours it
 //!    was granted write on, or its own federation's. Others are refused.
 
+use super::forward::{Access, Held, PeerView};
 use super::identity::{Identity, NodeId};
 use super::limits::{Budget, Limits, SessionBudget};
 use super::offers::{self as remembered, Delta};
@@ -66,23 +67,25 @@ pub struct Summary {
     pub errors: Vec<String>,
 }
 
-/// What a peer may do with a document, seen from this node.
-pub(super) fn may_share(store: &Store, peer: &Peer, peer_home: Option<&RecordId>, doc: &DocId) -> Option<bool> {
-    let fed = doc.federation();
-    if Some(&fed) == store.home_id() {
-        peer.grant_for(doc).map(|g| g == Grant::Write)
-    } else if Some(&fed) == peer_home {
-        // The peer's own federation: it is the owner.
-        Some(true)
-    } else {
-        None
-    }
+/// What a peer may do with a document, seen from this node (sync::forward).
+pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<Access> {
+    Held::new(store).access(view, doc)
 }
 
-/// Our offers to a peer: documents it may see, with their heads.
-pub(super) fn offers(store: &mut Store, peer: &Peer, peer_home: Option<&RecordId>) -> BTreeMap<String, String> {
-    let docs: Vec<DocId> =
-        store.doc_ids(None).into_iter().filter(|d| may_share(store, peer, peer_home, d).is_some()).collect();
+/// The peer as this session sees it: its record, the home it owns, and
+/// the federations other direct peers own.
+pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>) -> Result<PeerView> {
+    let owned_elsewhere =
+        Peers::load(dir)?.peers.into_iter().filter(|p| p.node_id != peer.node_id).filter_map(|p| p.home).collect();
+    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere })
+}
+
+/// Our offers to a peer: documents we send it, with their heads.
+pub(super) fn offers(store: &mut Store, view: &PeerView) -> BTreeMap<String, String> {
+    let docs: Vec<DocId> = {
+        let mut held = Held::new(store);
+        store.doc_ids(None).into_iter().filter(|d| held.access(view, d).is_some_and(|a| a.send)).collect()
+    };
     docs.into_iter().map(|d| (d.to_string(), store.heads_digest(&d).unwrap_or_default())).collect()
 }
 
@@ -210,9 +213,9 @@ impl Node {
             }
         }
         let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
-        let p = peer.clone();
-        let ph = peer_home.clone();
-        let ours = self.store.call(move |s| offers(s, &p, ph.as_ref())).await;
+        let view = Arc::new(view(&self.dir, peer, peer_home)?);
+        let v = view.clone();
+        let ours = self.store.call(move |s| offers(s, &v)).await;
         let delta = remembered::encode(&ours, &memory.sent, answer.holds.as_deref());
         summary.bytes_out +=
             send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None }).await?;
@@ -245,19 +248,18 @@ impl Node {
             let conn = conn.clone();
             let store = self.store.clone();
             let peer = peer.clone();
-            let peer_home = peer_home.clone();
+            let view = view.clone();
             let limits = limits.clone();
             let mut doc_budget = budget.stream();
             let permit = limit.clone().acquire_owned().await?;
             tasks.spawn(async move {
                 let _permit = permit;
-                let may_write = {
-                    let p = peer.clone();
+                let access = {
                     let d = doc_id.clone();
-                    store.call(move |s| may_share(s, &p, peer_home.as_ref(), &d)).await
+                    store.call(move |s| may_share(s, &view, &d)).await
                 };
-                let Some(may_write) = may_write else { return (doc_id, Ok(DocTally::default())) };
-                let result = client_doc(&conn, &store, &peer, &doc_id, may_write, &limits, &mut doc_budget).await;
+                let Some(access) = access else { return (doc_id, Ok(DocTally::default())) };
+                let result = client_doc(&conn, &store, &peer, &doc_id, access, &limits, &mut doc_budget).await;
                 if result.is_err() {
                     // Start the next session on this document from scratch.
                     reset(&store, &peer, &doc_id).await;
@@ -359,7 +361,7 @@ pub(super) async fn step(
     peer: &Peer,
     doc: &DocId,
     incoming: Option<Vec<u8>>,
-    may_write: bool,
+    access: Access,
 ) -> Result<Step> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     let origin = Some(peer.name.clone());
@@ -368,11 +370,13 @@ pub(super) async fn step(
     Ok(store
         .try_call_as(origin, move |s| {
             let changes = match incoming {
-                Some(msg) => s.sync_receive(&name, &d, &msg, may_write)?.changes,
+                Some(msg) => s.sync_receive(&name, &d, &msg, access.write)?.changes,
                 None => 0,
             };
             s.ensure_doc(&d)?;
-            let (ours, sent) = match s.sync_generate_counted(&name, &d)? {
+            // A document the peer relays to us but we do not share with it:
+            // our messages carry heads and requests, never changes.
+            let (ours, sent) = match s.sync_generate_counted(&name, &d, !access.send)? {
                 Some((bytes, n)) => (Some(bytes), n),
                 None => (None, 0),
             };
@@ -387,7 +391,7 @@ async fn client_doc(
     store: &StoreHandle,
     peer: &Peer,
     doc: &DocId,
-    may_write: bool,
+    access: Access,
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<DocTally> {
@@ -401,7 +405,7 @@ async fn client_doc(
     // that makes our message of the next.
     let mut pending = None;
     for _ in 0..MAX_ROUNDS {
-        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), may_write).await?;
+        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), access).await?;
         tally.changes_in += applied;
         tally.changes_out += sent;
         let sent_none = ours.is_none();

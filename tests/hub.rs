@@ -1,0 +1,181 @@
+//! Hubs: rosters roll up through every level of the five-level network,
+//! siblings get only what they were granted, `private` never travels
+//! without a grant naming it, and "first hop only" stops at the first hop.
+
+mod support;
+
+use hubsync::domain::*;
+use hubsync::store::{Store, StoreHandle};
+use hubsync::sync::{sync_once, Grant, Limits, Peers};
+use std::collections::BTreeSet;
+use support::{serve_store, Side};
+use tempfile::TempDir;
+
+/// A node of one federation of the network, with one organization named
+/// after it and a Party member (so that it has a private document).
+fn node(name: &str, level: Level, division: &str, parent: &str) -> (Side, RecordId) {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let fed = Federation {
+        id: RecordId::random(),
+        name: name.into(),
+        level,
+        division: division.into(),
+        parent: parent.into(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    };
+    store.init_federation(&fed).unwrap();
+    let mut o = Organization::new(&format!("{name}的组织"), Category::Charity, LegalStatus::Filed, "510104001001");
+    o.filing_number = "F1".into();
+    store.insert(&o).unwrap();
+    let mut p = Person::new(&format!("{name}的党员"));
+    p.party_member = true;
+    store.insert(&p).unwrap();
+    (serve_store(dir, StoreHandle::spawn(store), Limits::default()), fed.id)
+}
+
+/// `child` reports to `parent`: the child connects to the parent and gives
+/// it `grants` (key -> grant); the parent knows the child by name.
+fn link(child: &Side, parent: &Side, grants: &[(&str, Grant)]) {
+    let child_id = child.node.identity.node_id;
+    let parent_id = parent.node.identity.node_id;
+    let child_name = format!("child-{}", child_id.short());
+    Peers::update(&parent.node.dir, |p| p.add(child_id, &child_name, None)).unwrap();
+    let addr = parent.node.local_addr().unwrap().to_string();
+    Peers::update(&child.node.dir, |p| {
+        p.add(parent_id, &format!("parent-{}", parent_id.short()), Some(addr))?;
+        let me = p.find_mut(&parent_id.to_string())?;
+        for (k, g) in grants {
+            me.grants.insert(k.to_string(), *g);
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// One sync of `n` with every peer it knows an address for, without errors.
+async fn sync(n: &Side) {
+    for r in sync_once(&n.node, &[]).await.unwrap() {
+        let s = r.expect("the session runs");
+        assert!(s.errors.is_empty(), "{s:?}");
+    }
+}
+
+async fn doc_ids(n: &Side) -> BTreeSet<String> {
+    n.store.call(|s| s.doc_ids(None).into_iter().map(|d| d.to_string()).collect()).await
+}
+
+async fn org_names(n: &Side) -> BTreeSet<String> {
+    n.store.call(|s| s.all::<Organization>().unwrap().into_iter().map(|o| o.name).collect()).await
+}
+
+/// Federations of which `n` holds a document of `collection`.
+async fn holds(n: &Side, collection: &str) -> BTreeSet<String> {
+    doc_ids(n)
+        .await
+        .into_iter()
+        .filter(|d| d.split('/').nth(1) == Some(collection))
+        .map(|d| d.split('/').next().unwrap().to_string())
+        .collect()
+}
+
+fn set(ids: &[&RecordId]) -> BTreeSet<String> {
+    ids.iter().map(|i| i.0.clone()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rosters_roll_up_through_five_levels_and_private_stays_home() {
+    let (province, p) = node("四川省联合会", Level::Province, "510000", "");
+    let (city, c) = node("成都市联合会", Level::City, "510100", "");
+    let (county, k) = node("锦江区联合会", Level::County, "510104", "");
+    let (town, t) = node("春熙路街道联合会", Level::Township, "510104001", "");
+    let (village, v) = node("和平社区联合会", Level::Community, "510104001001", "");
+    let tree = [("tree:orgs", Grant::Read)];
+    link(&village, &town, &[("orgs", Grant::Read), ("private", Grant::Read)]);
+    link(&town, &county, &[("tree:*", Grant::Read)]);
+    link(&county, &city, &tree);
+    link(&city, &province, &tree);
+    // Bottom up, one session per link.
+    for n in [&village, &town, &county, &city] {
+        sync(n).await;
+    }
+    assert_eq!(
+        org_names(&province).await,
+        ["四川省联合会", "成都市联合会", "锦江区联合会", "春熙路街道联合会", "和平社区联合会"]
+            .iter()
+            .map(|n| format!("{n}的组织"))
+            .collect(),
+        "every level's roster reached the province"
+    );
+    assert_eq!(holds(&province, "meta").await, set(&[&p, &c, &k, &t, &v]), "with each federation's meta");
+    assert_eq!(holds(&province, "people").await, set(&[&p]), "only orgs were granted upwards");
+    assert_eq!(holds(&town, "private").await, set(&[&t, &v]), "a grant naming private brings it one hop");
+    assert_eq!(holds(&county, "private").await, set(&[&k]), "tree:* does not reach private, at any hop");
+    assert_eq!(holds(&county, "people").await, set(&[&k, &t]), "tree:* covers what the township holds of its subtree");
+    assert_eq!(holds(&province, "private").await, set(&[&p]));
+
+    // An edit in the village arrives at the province through every hop.
+    let mut o = village.store.call(|s| s.all::<Organization>().unwrap()).await.remove(0);
+    o.head_name = "新负责人".into();
+    let e = o.clone();
+    village.store.call(move |s| s.update(&e).map(|_| ())).await.unwrap();
+    for n in [&village, &town, &county, &city] {
+        sync(n).await;
+    }
+    let at_top = province.store.call(move |s| s.get::<Organization>(&o.id).unwrap().unwrap()).await;
+    assert_eq!(at_top.head_name, "新负责人");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_tree_siblings_get_only_what_they_were_granted() {
+    let (province, p) = node("四川省联合会", Level::Province, "510000", "");
+    let (city_a, a) = node("成都市联合会", Level::City, "510100", "");
+    let (city_b, b) = node("绵阳市联合会", Level::City, "510700", "");
+    let (a1, k1) = node("锦江区联合会", Level::County, "510104", "");
+    let (a2, k2) = node("青羊区联合会", Level::County, "510105", "");
+    let (b1, m1) = node("涪城区联合会", Level::County, "510703", "");
+    link(&a1, &city_a, &[("orgs", Grant::Read)]);
+    link(&a2, &city_a, &[("orgs", Grant::Read)]);
+    link(&b1, &city_b, &[("orgs", Grant::Read)]);
+    link(&city_a, &province, &[("tree:orgs", Grant::Read)]);
+    link(&city_b, &province, &[("tree:orgs", Grant::Read)]);
+    // The city shares its own roster with a county below it (not the tree).
+    Peers::update(&city_a.node.dir, |peers| {
+        let id = a2.node.identity.node_id.to_string();
+        peers.find_mut(&id)?.grants.insert("orgs".into(), Grant::Read);
+        Ok(())
+    })
+    .unwrap();
+    for n in [&a1, &a2, &b1, &city_a, &city_b] {
+        sync(n).await;
+    }
+    assert_eq!(holds(&province, "orgs").await, set(&[&p, &a, &b, &k1, &k2, &m1]), "the whole tree");
+    assert_eq!(holds(&a2, "orgs").await, set(&[&k2, &a]), "a sibling county: its own and the city's only");
+    assert_eq!(holds(&city_b, "orgs").await, set(&[&b, &m1]), "the other city: nothing of Chengdu's");
+    assert_eq!(holds(&a1, "orgs").await, set(&[&k1]));
+
+    // Named: the city passes 锦江's roster to 青羊 when told to, nothing else of it.
+    Peers::update(&city_a.node.dir, |peers| {
+        let id = a2.node.identity.node_id.to_string();
+        peers.find_mut(&id)?.grants.insert(format!("{k1}:orgs"), Grant::Read);
+        Ok(())
+    })
+    .unwrap();
+    sync(&a2).await;
+    assert_eq!(holds(&a2, "orgs").await, set(&[&k2, &a, &k1]));
+    assert_eq!(holds(&a2, "meta").await, set(&[&k2, &a, &k1]), "meta travels with a granted document");
+    assert!(!holds(&a2, "people").await.contains(&k1.0));
+
+    // 锦江 keeps its roster to the first hop: the province's next copy of
+    // it comes from nowhere, new records of it stay at the city.
+    a1.store.call(|s| s.set_first_hop_only(&["orgs".to_string()].into())).await.unwrap();
+    let mut o = Organization::new("锦江新组织", Category::Charity, LegalStatus::Filed, "510104001001");
+    o.filing_number = "F2".into();
+    let e = o.clone();
+    a1.store.call(move |s| s.insert(&e).map(|_| ())).await.unwrap();
+    sync(&a1).await;
+    sync(&city_a).await;
+    assert!(org_names(&city_a).await.contains("锦江新组织"), "the first hop has it");
+    assert!(!org_names(&province).await.contains("锦江新组织"), "the second hop does not");
+}
