@@ -2,8 +2,10 @@
 //! community social organizations (社区社会组织联合会).
 
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod io;
+pub mod ops;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -674,7 +674,8 @@ fn edits_from_the_forms_update_the_stored_records() {
     let mut edited = p.clone();
     edited.roles = vec![Role::Liaison, Role::Volunteer];
     edited.organization = Some(d.orgs[0].id.clone());
-    let done = execute(&mut s, Effect::SavePerson { person: Box::new(edited.clone()), new: false });
+    let clock = hubsync::ops::FixedClock::on(2026, 3, 2);
+    let done = execute(&mut s, &clock, Effect::SavePerson { person: Box::new(edited.clone()), new: false });
     assert!(matches!(done, Some(Event::Done(Ok(_)))));
     assert_eq!(s.get::<Person>(&p.id).unwrap(), Some(edited));
     let a = LiaisonAssignment {
@@ -687,8 +688,14 @@ fn edits_from_the_forms_update_the_stored_records() {
         to: None,
         end_reason: String::new(),
     };
-    assert!(matches!(execute(&mut s, Effect::Assign(Box::new(a.clone()))), Some(Event::Done(Ok(_)))));
-    let ended = LiaisonAssignment { to: Some(today()), end_reason: "调任".into(), ..a };
-    assert!(matches!(execute(&mut s, Effect::EndAssignment(Box::new(ended.clone()))), Some(Event::Done(Ok(_)))));
+    assert!(matches!(execute(&mut s, &clock, Effect::Assign(Box::new(a.clone()))), Some(Event::Done(Ok(_)))));
+    // The store gives the assignment its id; the form's draft had none that mattered.
+    let stored = s.all::<LiaisonAssignment>().unwrap().into_iter().find(|x| x.person == p.id).unwrap();
+    assert_eq!(LiaisonAssignment { id: a.id.clone(), ..stored.clone() }, a);
+    let ended = LiaisonAssignment { to: Some(today()), end_reason: "调任".into(), ..stored };
+    assert!(matches!(
+        execute(&mut s, &clock, Effect::EndAssignment(Box::new(ended.clone()))),
+        Some(Event::Done(Ok(_)))
+    ));
     assert_eq!(s.get::<LiaisonAssignment>(&ended.id).unwrap(), Some(ended));
 }

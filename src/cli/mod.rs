@@ -150,13 +150,19 @@ pub struct InitArgs {
     pub contact_phone: String,
 }
 
-/// What every command gets: the open store and the language.
+/// What every command gets: the open store, the clock and the language.
 pub struct Ctx {
     pub store: Store,
     pub lang: Lang,
+    pub clock: std::sync::Arc<dyn crate::ops::Clock>,
 }
 
 impl Ctx {
+    /// The environment an action runs in.
+    pub fn env(&mut self) -> crate::ops::Env<'_> {
+        crate::ops::Env::new(&mut self.store, &*self.clock)
+    }
+
     /// Chinese or English, by the language in force.
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         match self.lang {
@@ -245,7 +251,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { listen, interval } => return peers::serve(store, &dir, lang, &listen, interval),
         other => other,
     };
-    let mut ctx = Ctx { store, lang };
+    let mut ctx = Ctx { store, lang, clock: std::sync::Arc::new(crate::ops::SystemClock) };
     match command {
         Command::Init(args) => init(&mut ctx, args),
         Command::Org(cmd) => org::run(&mut ctx, cmd),
@@ -304,5 +310,12 @@ fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
 pub fn print_warnings(problems: &[crate::domain::Problem]) {
     for p in problems {
         eprintln!("提示 (warning): {p}");
+    }
+}
+
+/// An action's warnings, as its outcome carries them.
+pub fn print_field_warnings(warnings: &[crate::ops::FieldError]) {
+    for w in warnings {
+        eprintln!("提示 (warning): {}: {}", w.field, w.message);
     }
 }

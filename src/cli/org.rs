@@ -235,13 +235,14 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
         }
         OrgCmd::List(args) => list(ctx, &args)?,
         OrgCmd::Exit { target, date, reason } => {
-            let org = refs::org(&ctx.store, &target)?;
-            if reason.trim().is_empty() {
-                bail!("退出原因不能为空 (a reason is required)");
-            }
-            let day = validate::parse_date(&date)?;
-            ctx.store.exit_org(&org.id, day, &reason)?;
-            println!("{}「{}」 {day}", ctx.t("组织已退出,记录保留", "Organization exited, record kept:"), org.name);
+            let cmd = crate::ops::orgs::Exit { org: target.into(), date: validate::parse_date(&date)?, reason };
+            let day = cmd.date;
+            let done = crate::ops::orgs::exit(&mut ctx.env(), cmd)?;
+            println!(
+                "{}「{}」 {day}",
+                ctx.t("组织已退出,记录保留", "Organization exited, record kept:"),
+                done.org.name
+            );
         }
         OrgCmd::Resolve { target, field, value } => {
             let org = refs::org(&ctx.store, &target)?;

@@ -1,9 +1,10 @@
 //! `hubsync person ...` and `hubsync liaison ...`.
 
 use super::table::{Format, Table};
-use super::{print_warnings, refs, Ctx};
+use super::{print_field_warnings, print_warnings, refs, Ctx};
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
+use crate::ops;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
@@ -287,39 +288,31 @@ pub enum LiaisonCmd {
 pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
     match cmd {
         LiaisonCmd::Assign { person, org, role, from, dispatched_by } => {
-            let p = refs::person(&ctx.store, &person)?;
-            let mut o = refs::org(&ctx.store, &org)?;
-            let a = LiaisonAssignment {
-                id: RecordId::random(),
-                person: p.id.clone(),
-                organization: o.id.clone(),
-                role: AssignmentRole::parse(&role)?,
-                dispatched_by: dispatched_by.trim().to_string(),
-                from: match from {
-                    Some(d) => validate::parse_date(&d)?,
-                    None => chrono::Local::now().date_naive(),
-                },
-                to: None,
-                end_reason: String::new(),
+            let cmd = ops::liaisons::Assign {
+                person: person.into(),
+                org: org.into(),
+                role: ops::liaisons::parse_role(&role)?,
+                from: from.map(|d| validate::parse_date(&d)).transpose()?,
+                dispatched_by,
             };
-            print_warnings(&ctx.store.insert(&a)?);
-            // An organization without its own or a joint branch is now covered
-            // by dispatch (选派), which the coverage report counts.
-            if o.party_status == PartyStatus::Uncovered {
-                o.party_status = PartyStatus::Dispatched;
-                ctx.store.update(&o)?;
-            }
-            println!("{} {}: {} → {}", ctx.t("已选派", "Assigned"), a.id, p.name, o.name);
+            let done = ops::liaisons::assign(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            println!(
+                "{} {}: {} → {}",
+                ctx.t("已选派", "Assigned"),
+                done.assignment.id,
+                done.person_name,
+                done.org_name
+            );
         }
         LiaisonCmd::End { id, to, reason } => {
-            let mut a: LiaisonAssignment = refs::by_id(&ctx.store, &id)?;
-            a.to = Some(validate::parse_date(&to)?);
-            a.end_reason = reason.trim().to_string();
-            print_warnings(&ctx.store.update(&a)?);
-            println!("{} {}", ctx.t("选派已结束", "Assignment ended"), a.id);
+            let cmd = ops::liaisons::End { assignment: id.into(), to: validate::parse_date(&to)?, reason };
+            let done = ops::liaisons::end(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            println!("{} {}", ctx.t("选派已结束", "Assignment ended"), done.assignment.id);
         }
         LiaisonCmd::List { active, format } => {
-            let today = chrono::Local::now().date_naive();
+            let today = ctx.clock.today();
             let (list, errors) = ctx.store.all_readable::<LiaisonAssignment>();
             for e in errors {
                 eprintln!("警告 (warning): {e}");

@@ -138,7 +138,7 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
 }
 
 pub fn run(ctx: &Ctx, format: Format, limit: usize) -> Result<()> {
-    let report = compute(ctx, chrono::Local::now().date_naive());
+    let report = compute(ctx, ctx.clock.today());
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Csv => {

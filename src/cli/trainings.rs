@@ -2,10 +2,11 @@
 
 use super::people::org_names;
 use super::table::{Format, Table};
-use super::{print_warnings, refs, Ctx};
+use super::{print_field_warnings, print_warnings, refs, Ctx};
 use crate::domain::validate;
 use crate::domain::*;
-use anyhow::{bail, Result};
+use crate::ops;
+use anyhow::Result;
 use clap::Subcommand;
 
 #[derive(Subcommand, Debug)]
@@ -64,23 +65,24 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
             println!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
         }
         TrainingCmd::Session { training, date, start, end } => {
-            let mut t = refs::training(&ctx.store, &training)?;
-            let id = RecordId::random();
-            let s = Session {
+            let cmd = ops::trainings::AddSession {
+                training: training.into(),
                 date: validate::parse_date(&date)?,
-                start: validate::parse_time(&start)?,
-                end: validate::parse_time(&end)?,
+                start,
+                end,
             };
+            let done = ops::trainings::add_session(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            let s = &done.session;
             println!(
-                "{} {id} {} {}–{} ({:.1} h)",
+                "{} {} {} {}–{} ({:.1} h)",
                 ctx.t("已增加课次", "Added session"),
+                done.session_id,
                 s.date,
                 s.start,
                 s.end,
                 s.hours()
             );
-            t.sessions.insert(id, s);
-            print_warnings(&ctx.store.update(&t)?);
         }
         TrainingCmd::List { format } => {
             let (mut list, _) = ctx.store.all_readable::<Training>();
@@ -153,39 +155,22 @@ pub enum AttendanceCmd {
 pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
     match cmd {
         AttendanceCmd::Sign { training, session, person, hours, org } => {
-            let t = refs::training(&ctx.store, &training)?;
-            let sid = RecordId::from(session.trim());
-            let Some(s) = t.sessions.get(&sid) else {
-                bail!("培训「{}」没有课次 {sid} (no such session; see `hubsync training list`)", t.title);
-            };
-            let p = refs::person(&ctx.store, &person)?;
-            let max = s.hours();
-            let hours = hours.unwrap_or(max);
-            if hours > max + 1e-9 {
-                bail!("认定学时 {hours} 超过课次时长 {max:.1} (hours exceed the session's length)");
-            }
-            let organization = match org {
-                Some(o) => Some(refs::org(&ctx.store, &o)?.id),
-                None => p.organization.clone(),
-            };
-            let a = Attendance {
-                id: RecordId::attendance(&sid, &p.id),
-                training: t.id.clone(),
-                session: sid,
-                person: p.id.clone(),
-                organization,
-                status: AttendanceStatus::Attended,
-                signed_in: Some(chrono::Local::now().naive_local()),
+            let cmd = ops::trainings::SignIn {
+                training: training.into(),
+                session: RecordId::from(session.trim()),
+                person: person.into(),
                 hours,
+                org: org.map(Into::into),
             };
-            // Signing in twice updates the one record (unique per session and person).
-            let warnings = if ctx.store.get::<Attendance>(&a.id)?.is_some() {
-                ctx.store.update(&a)?
-            } else {
-                ctx.store.insert(&a)?
-            };
-            print_warnings(&warnings);
-            println!("{} {} @ {} ({hours:.1} h)", ctx.t("已签到", "Signed in"), p.name, t.title);
+            let done = ops::trainings::sign_in(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            println!(
+                "{} {} @ {} ({:.1} h)",
+                ctx.t("已签到", "Signed in"),
+                done.person_name,
+                done.title,
+                done.attendance.hours
+            );
         }
         AttendanceCmd::List { training, format } => {
             let tid = training.map(|t| refs::training(&ctx.store, &t).map(|t| t.id)).transpose()?;

@@ -155,6 +155,8 @@ pub struct Store {
     /// The peer and document a message is being applied to, while it is:
     /// what a panic part-way may have left half-changed.
     applying: Option<(String, DocId)>,
+    /// Inside `atomically`: the documents written so far, persisted together at its end.
+    deferred: Option<BTreeSet<DocId>>,
 }
 
 impl Store {
@@ -190,6 +192,7 @@ impl Store {
             digests: HashMap::new(),
             panic_on_receive: None,
             applying: None,
+            deferred: None,
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
@@ -435,6 +438,10 @@ impl Store {
     /// Commits pending operations of these documents and writes each one's
     /// incremental save under its own key, all in one atomic sled batch.
     pub(crate) fn persist(&mut self, docs: &[DocId]) -> Result<()> {
+        if let Some(pending) = &mut self.deferred {
+            pending.extend(docs.iter().cloned());
+            return Ok(());
+        }
         let mut batch = sled::Batch::default();
         let mut wrote = false;
         let mut to_compact = Vec::new();
@@ -467,6 +474,35 @@ impl Store {
             self.compact(&id)?;
         }
         Ok(())
+    }
+
+    /// Runs several writes as one: their changes are committed and saved in
+    /// one atomic sled batch when `f` succeeds, and rolled back when it
+    /// fails, so a rule that touches two records (an assignment and its
+    /// organization's coverage) is never half done.
+    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        if self.deferred.is_some() {
+            return f(self);
+        }
+        self.deferred = Some(BTreeSet::new());
+        let result = f(self);
+        let docs: Vec<DocId> = self.deferred.take().unwrap_or_default().into_iter().collect();
+        match result {
+            Ok(value) => {
+                self.persist(&docs)?;
+                Ok(value)
+            }
+            Err(e) => {
+                // Every document, not only those persisted so far: the write
+                // that failed may have left operations in another one.
+                for state in self.docs.values_mut() {
+                    state.doc.rollback();
+                }
+                // The name index may hold a name whose write was rolled back.
+                self.name_index = None;
+                Err(e)
+            }
+        }
     }
 
     /// Rewrites a document as one compacted base.

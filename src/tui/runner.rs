@@ -6,6 +6,7 @@ use super::app::{App, Data, Effect, Event};
 use super::view;
 use crate::domain::report::Report;
 use crate::domain::*;
+use crate::ops::{self, Clock, Env, OpResult, SystemClock};
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
 use crate::sync::{Daemon, DaemonConfig, NodeStatus};
 use anyhow::Result;
@@ -55,7 +56,8 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let mut changes = handle.subscribe();
     let mut input = EventStream::new();
-    let mut app = App::new(opts.lang, chrono::Local::now().date_naive());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let mut app = App::new(opts.lang, clock.today());
     app.monochrome = opts.monochrome;
     app.mouse = opts.mouse;
     for w in warnings {
@@ -67,7 +69,7 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
     };
     let mut status = daemon.as_ref().map(|d| d.status());
     for effect in app.start() {
-        spawn(effect, &handle, &tx, &daemon);
+        spawn(effect, &handle, &clock, &tx, &daemon);
     }
     let result = loop {
         if app.dirty {
@@ -98,7 +100,7 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
             break Ok(());
         }
         for effect in effects {
-            spawn(effect, &handle, &tx, &daemon);
+            spawn(effect, &handle, &clock, &tx, &daemon);
         }
     };
     if let Some(d) = &daemon {
@@ -171,8 +173,15 @@ async fn sync_now(daemon: Option<Arc<Daemon>>) -> Event {
 }
 
 /// Runs one effect on the store thread; its result comes back as an event.
-fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>, daemon: &Option<Arc<Daemon>>) {
+fn spawn(
+    effect: Effect,
+    handle: &StoreHandle,
+    clock: &Arc<dyn Clock>,
+    tx: &mpsc::UnboundedSender<Event>,
+    daemon: &Option<Arc<Daemon>>,
+) {
     let handle = handle.clone();
+    let clock = clock.clone();
     let tx = tx.clone();
     if effect == Effect::SyncNow {
         let daemon = daemon.clone();
@@ -182,7 +191,7 @@ fn spawn(effect: Effect, handle: &StoreHandle, tx: &mpsc::UnboundedSender<Event>
         return;
     }
     tokio::spawn(async move {
-        let event = handle.call(move |s| execute(s, effect)).await;
+        let event = handle.call(move |s| execute(s, &*clock, effect)).await;
         if let Some(e) = event {
             let _ = tx.send(e);
         }
@@ -193,8 +202,12 @@ fn done<T>(r: Result<T, crate::store::StoreError>, ok: impl FnOnce(T) -> String)
     Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
 }
 
+fn done_op<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
+    Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
+}
+
 /// What an effect does to the store. Runs on the store thread.
-pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
+pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event> {
     match effect {
         Effect::Quit | Effect::SyncNow => None,
         Effect::SaveVenue { venue: v, new } => done(save(s, &*v, new), |_| format!("已保存 (saved): {}", v.name)),
@@ -214,13 +227,15 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             done(save(s, &*t, new), |_| format!("已保存 (saved): {}", t.title))
         }
         Effect::AddSession { training, session } => {
-            let r = s.get::<Training>(&training).and_then(|t| {
-                let mut t =
-                    t.ok_or_else(|| crate::store::StoreError::NotFound { kind: "培训", id: training.to_string() })?;
-                t.sessions.insert(RecordId::random(), (*session).clone());
-                s.update(&t).map(|_| t.title)
-            });
-            done(r, |title| format!("已增加课次 (session added): {title} {}", session.date))
+            let cmd = ops::trainings::AddSession {
+                training: (&training).into(),
+                date: session.date,
+                start: session.start.clone(),
+                end: session.end.clone(),
+            };
+            done_op(ops::trainings::add_session(&mut Env::new(s, clock), cmd), |d| {
+                format!("已增加课次 (session added): {} {}", d.title, d.session.date)
+            })
         }
         Effect::AddPeer { node_id, name, addr } => {
             let dir = s.dir().to_path_buf();
@@ -240,7 +255,7 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             })
         }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
-        Effect::LoadReport(lang) => Some(Event::ReportLoaded(Box::new(report(s, lang)))),
+        Effect::LoadReport(lang) => Some(Event::ReportLoaded(Box::new(report(s, clock.today(), lang)))),
         Effect::LoadOrg(id) => {
             let org = s.get::<Organization>(&id).ok().flatten()?;
             let conflicts = s.conflicts::<Organization>(&id).unwrap_or_default();
@@ -259,7 +274,10 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
         Effect::SaveOrg { org, new } => done(save(s, &*org, new), |_| format!("已保存 (saved): {}", org.name)),
         Effect::SavePerson { person: p, new } => done(save(s, &*p, new), |_| format!("已保存 (saved): {}", p.name)),
         Effect::ExitOrg { id, date, reason } => {
-            done(s.exit_org(&id, date, &reason), |o| format!("组织已退出,记录保留 (exited): {}", o.name))
+            let cmd = ops::orgs::Exit { org: (&id).into(), date, reason };
+            done_op(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
+                format!("组织已退出,记录保留 (exited): {}", d.org.name)
+            })
         }
         Effect::Resolve { kind, id, field, value } => {
             let r = match kind {
@@ -272,28 +290,38 @@ pub fn execute(s: &mut Store, effect: Effect) -> Option<Event> {
             done(r, |_| format!("冲突已解决 (resolved): {field}"))
         }
         Effect::Assign(a) => {
-            let org = a.organization.clone();
-            let r = s.insert(&*a).and_then(|_| match s.get::<Organization>(&org)? {
-                Some(mut o) if o.party_status == PartyStatus::Uncovered => {
-                    o.party_status = PartyStatus::Dispatched;
-                    s.update(&o).map(|_| o.name)
-                }
-                Some(o) => Ok(o.name),
-                None => Ok(String::new()),
-            });
-            done(r, |name| format!("已选派 (assigned): {name}"))
+            let cmd = ops::liaisons::Assign {
+                person: (&a.person).into(),
+                org: (&a.organization).into(),
+                role: a.role,
+                from: Some(a.from),
+                dispatched_by: a.dispatched_by.clone(),
+            };
+            done_op(ops::liaisons::assign(&mut Env::new(s, clock), cmd), |d| {
+                format!("已选派 (assigned): {}", d.org_name)
+            })
         }
         Effect::EndAssignment(a) => {
-            // The organization's coverage is left as it is: whether another
-            // instructor is coming is the secretary's call, made on its form.
-            let r = s.update(&*a).map(|_| s.get::<Organization>(&a.organization).ok().flatten());
-            done(r, |o| format!("已结束选派 (assignment ended): {}", o.map(|o| o.name).unwrap_or_default()))
+            let cmd = ops::liaisons::End {
+                assignment: (&a.id).into(),
+                to: a.to.unwrap_or_else(|| clock.today()),
+                reason: a.end_reason.clone(),
+            };
+            done_op(ops::liaisons::end(&mut Env::new(s, clock), cmd), |d| {
+                format!("已结束选派 (assignment ended): {}", d.org_name)
+            })
         }
-        Effect::SignIn(mut a) => {
-            a.signed_in = Some(chrono::Local::now().naive_local());
-            let name = s.get::<Person>(&a.person).ok().flatten().map(|p| p.name).unwrap_or_default();
-            let r = if s.get::<Attendance>(&a.id).ok().flatten().is_some() { s.update(&*a) } else { s.insert(&*a) };
-            done(r, |_| format!("已签到 (signed in): {name}"))
+        Effect::SignIn(a) => {
+            let cmd = ops::trainings::SignIn {
+                training: (&a.training).into(),
+                session: a.session.clone(),
+                person: (&a.person).into(),
+                hours: Some(a.hours),
+                org: a.organization.as_ref().map(Into::into),
+            };
+            done_op(ops::trainings::sign_in(&mut Env::new(s, clock), cmd), |d| {
+                format!("已签到 (signed in): {}", d.person_name)
+            })
         }
         Effect::WalkIn { person, mut attendance } => {
             attendance.signed_in = Some(chrono::Local::now().naive_local());
@@ -337,8 +365,8 @@ pub fn load(s: &mut Store) -> Data {
     }
 }
 
-pub fn report(s: &mut Store, lang: Lang) -> Report {
-    s.report(chrono::Local::now().date_naive(), lang).0
+pub fn report(s: &mut Store, today: chrono::NaiveDate, lang: Lang) -> Report {
+    s.report(today, lang).0
 }
 
 /// Inserts a new record or writes the fields of an edited one that changed.

@@ -1,0 +1,97 @@
+//! Trainings, their sessions and attendance (培训、课次、签到).
+
+use super::{refs, warnings, Check, Env, FieldError, OpResult, Ref};
+use crate::domain::{validate, Attendance, AttendanceStatus, RecordId, Session};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AddSession {
+    pub training: Ref,
+    pub date: NaiveDate,
+    /// HH:MM, as typed (normalized here).
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SessionAdded {
+    pub training: RecordId,
+    pub title: String,
+    pub session_id: RecordId,
+    pub session: Session,
+    pub warnings: Vec<FieldError>,
+}
+
+pub fn add_session(env: &mut Env, cmd: AddSession) -> OpResult<SessionAdded> {
+    let mut training = refs::training(env.store, &cmd.training)?;
+    let mut check = Check::default();
+    let start = check.take("start", validate::parse_time(&cmd.start));
+    let end = check.take("end", validate::parse_time(&cmd.end));
+    check.done()?;
+    let session = Session { date: cmd.date, start: start.unwrap_or_default(), end: end.unwrap_or_default() };
+    let session_id = RecordId::random();
+    training.sessions.insert(session_id.clone(), session.clone());
+    let problems = env.store.update(&training)?;
+    Ok(SessionAdded { training: training.id, title: training.title, session_id, session, warnings: warnings(problems) })
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignIn {
+    pub training: Ref,
+    pub session: RecordId,
+    pub person: Ref,
+    /// Hours credited; the session's length when not given, and at most that.
+    pub hours: Option<f64>,
+    /// The organization credited; the person's own when not given.
+    pub org: Option<Ref>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SignedIn {
+    pub attendance: Attendance,
+    pub person_name: String,
+    pub title: String,
+    /// The person had already signed in to this session; the record was updated.
+    pub again: bool,
+    pub warnings: Vec<FieldError>,
+}
+
+/// Signs a person in to a session at the clock's time. Signing in twice
+/// updates the one record (unique per session and person).
+pub fn sign_in(env: &mut Env, cmd: SignIn) -> OpResult<SignedIn> {
+    let training = refs::training(env.store, &cmd.training)?;
+    let Some(session) = training.sessions.get(&cmd.session) else {
+        return Err(super::OpError::invalid(
+            "session",
+            format!("培训「{}」没有课次 {} (no such session)", training.title, cmd.session),
+        ));
+    };
+    let person = refs::person(env.store, &cmd.person)?;
+    let max = session.hours();
+    let hours = cmd.hours.unwrap_or(max);
+    let mut check = Check::default();
+    if hours > max + 1e-9 {
+        check.fail("hours", format!("认定学时 {hours} 超过课次时长 {max:.1} (hours exceed the session's length)"));
+    }
+    if hours < 0.0 {
+        check.fail("hours", format!("认定学时 {hours} 不能为负 (hours cannot be negative)"));
+    }
+    check.done()?;
+    let organization = match &cmd.org {
+        Some(r) => Some(refs::org(env.store, r)?.id),
+        None => person.organization.clone(),
+    };
+    let attendance = Attendance {
+        id: RecordId::attendance(&cmd.session, &person.id),
+        training: training.id.clone(),
+        session: cmd.session,
+        person: person.id.clone(),
+        organization,
+        status: AttendanceStatus::Attended,
+        signed_in: Some(env.clock.now()),
+        hours,
+    };
+    let again = env.store.get::<Attendance>(&attendance.id)?.is_some();
+    let problems = if again { env.store.update(&attendance)? } else { env.store.insert(&attendance)? };
+    Ok(SignedIn { attendance, person_name: person.name, title: training.title, again, warnings: warnings(problems) })
+}

@@ -1,0 +1,234 @@
+//! The user actions themselves (src/ops), at fixed dates: what both the
+//! command line and the terminal UI do when a secretary acts.
+
+use hubsync::domain::*;
+use hubsync::ops::{self, Env, FixedClock, OpError};
+use hubsync::store::{Store, StoreError};
+use tempfile::TempDir;
+
+fn federation() -> Federation {
+    Federation {
+        id: RecordId::random(),
+        name: "锦江区社区社会组织联合会".into(),
+        level: Level::County,
+        division: "510104".into(),
+        parent: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    }
+}
+
+/// A store with a federation, two organizations (one without a Party
+/// branch), a person and a training with one afternoon session.
+struct World {
+    _dir: TempDir,
+    store: Store,
+    uncovered: Organization,
+    covered: Organization,
+    person: Person,
+    training: Training,
+    session: RecordId,
+}
+
+fn world() -> World {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.init_federation(&federation()).unwrap();
+    let uncovered = Organization::new("水井坊社区 老年协会", Category::Charity, LegalStatus::Filed, "510104");
+    let mut covered = Organization::new("合江亭社区志愿者服务队", Category::Charity, LegalStatus::Filed, "510104");
+    covered.party_status = PartyStatus::Own;
+    store.insert(&uncovered).unwrap();
+    store.insert(&covered).unwrap();
+    let mut person = Person::new("陈洋");
+    person.organization = Some(covered.id.clone());
+    store.insert(&person).unwrap();
+    let session = RecordId::random();
+    let mut training = Training {
+        id: RecordId::random(),
+        title: "社会组织财务规范培训".into(),
+        format: TrainingFormat::Demonstration,
+        topics: Vec::new(),
+        audience: Vec::new(),
+        trainer: String::new(),
+        venue: None,
+        sessions: Default::default(),
+    };
+    training.sessions.insert(
+        session.clone(),
+        Session {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+            start: "14:00".into(),
+            end: "16:30".into(),
+        },
+    );
+    store.insert(&training).unwrap();
+    World { _dir: dir, store, uncovered, covered, person, training, session }
+}
+
+fn clock() -> FixedClock {
+    FixedClock::on(2026, 3, 2)
+}
+
+#[test]
+fn assigning_to_an_uncovered_organization_makes_it_dispatched_in_the_same_write() {
+    let mut w = world();
+    let clock = clock();
+    // Named as a secretary types: full-width space, the person by name.
+    let cmd = ops::liaisons::Assign {
+        person: " 陈洋 ".into(),
+        org: "水井坊社区　老年协会".into(),
+        role: ops::liaisons::parse_role("联络员").unwrap(),
+        from: None,
+        dispatched_by: " 水井坊街道党工委 ".into(),
+    };
+    let done = ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert!(done.now_dispatched);
+    assert_eq!(done.org_name, "水井坊社区 老年协会");
+    assert_eq!(done.assignment.from, clock.0.date(), "no start date given: the clock's today");
+    assert_eq!(done.assignment.dispatched_by, "水井坊街道党工委");
+    let org: Organization = w.store.get(&w.uncovered.id).unwrap().unwrap();
+    assert_eq!(org.party_status, PartyStatus::Dispatched);
+    assert_eq!(w.store.get::<LiaisonAssignment>(&done.assignment.id).unwrap(), Some(done.assignment));
+
+    // An organization with its own branch keeps it.
+    let cmd = ops::liaisons::Assign {
+        person: (&w.person.id).into(),
+        org: (&w.covered.id).into(),
+        role: AssignmentRole::Instructor,
+        from: None,
+        dispatched_by: String::new(),
+    };
+    let done = ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert!(!done.now_dispatched);
+    assert_eq!(w.store.get::<Organization>(&w.covered.id).unwrap().unwrap().party_status, PartyStatus::Own);
+}
+
+#[test]
+fn a_failed_write_inside_atomically_leaves_nothing_behind_even_after_reopening() {
+    let dir = TempDir::new().unwrap();
+    let org = Organization::new("望江楼社区读书会", Category::Charity, LegalStatus::Filed, "510104");
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        store.init_federation(&federation()).unwrap();
+        let r: Result<(), StoreError> = store.atomically(|s| {
+            s.insert(&org)?;
+            // The second write of the rule fails: the first must not stay.
+            s.update(&Person::new("不存在的人"))?;
+            Ok(())
+        });
+        assert!(matches!(r, Err(StoreError::NotFound { .. })), "{r:?}");
+        assert_eq!(store.get::<Organization>(&org.id).unwrap(), None);
+        // The name is free again: the index forgot the rolled-back insert.
+        assert_eq!(store.org_name_exists("望江楼社区读书会"), None);
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.get::<Organization>(&org.id).unwrap(), None);
+}
+
+#[test]
+fn ending_an_assignment_before_it_began_names_the_field() {
+    let mut w = world();
+    let clock = clock();
+    let cmd = ops::liaisons::Assign {
+        person: "陈洋".into(),
+        org: "合江亭社区志愿者服务队".into(),
+        role: AssignmentRole::Liaison,
+        from: Some(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+        dispatched_by: String::new(),
+    };
+    let a = ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd).unwrap().assignment;
+    let early = ops::liaisons::End {
+        assignment: (&a.id).into(),
+        to: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        reason: "调任".into(),
+    };
+    let err = ops::liaisons::end(&mut Env::new(&mut w.store, &clock), early).unwrap_err();
+    assert_eq!(err.fields(), vec!["to"], "{err}");
+    let end = ops::liaisons::End { assignment: (&a.id).into(), to: clock.0.date(), reason: " 调任 ".into() };
+    let done = ops::liaisons::end(&mut Env::new(&mut w.store, &clock), end).unwrap();
+    assert_eq!(done.assignment.to, Some(clock.0.date()));
+    assert_eq!(done.assignment.end_reason, "调任");
+    assert_eq!(done.org_name, "合江亭社区志愿者服务队");
+}
+
+#[test]
+fn exiting_needs_a_reason_and_keeps_the_record() {
+    let mut w = world();
+    let clock = clock();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
+    let cmd = ops::orgs::Exit { org: "水井坊社区老年协会".into(), date: day, reason: "  ".into() };
+    let err = ops::orgs::exit(&mut Env::new(&mut w.store, &clock), cmd).unwrap_err();
+    assert_eq!(err.fields(), vec!["exit_reason"]);
+    let cmd = ops::orgs::Exit {
+        org: "水井坊社区老年协会".into(), date: day, reason: "负责人迁出,活动停止".into()
+    };
+    let done = ops::orgs::exit(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert_eq!(done.org.lifecycle, Lifecycle::Exited);
+    let stored: Organization = w.store.get(&w.uncovered.id).unwrap().unwrap();
+    assert_eq!((stored.exit_date, stored.exit_reason.as_str()), (Some(day), "负责人迁出,活动停止"));
+}
+
+#[test]
+fn references_that_match_nothing_or_several_say_so() {
+    let mut w = world();
+    let clock = clock();
+    let twin = Person::new("陈洋");
+    w.store.insert(&twin).unwrap();
+    let cmd = |person: &str| ops::liaisons::Assign {
+        person: person.into(),
+        org: "合江亭社区志愿者服务队".into(),
+        role: AssignmentRole::Liaison,
+        from: None,
+        dispatched_by: String::new(),
+    };
+    match ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd("陈洋")) {
+        Err(OpError::Ambiguous { kind: Collection::People, ids, .. }) => assert_eq!(ids.len(), 2),
+        other => panic!("{other:?}"),
+    }
+    match ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd("陈阳")) {
+        Err(e @ OpError::NotFound { kind: Collection::People, .. }) => assert!(e.to_string().contains("陈阳")),
+        other => panic!("{other:?}"),
+    }
+    // The id always works.
+    assert!(ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd(twin.id.as_str())).is_ok());
+}
+
+#[test]
+fn sessions_and_sign_in_use_the_clock_and_check_hours() {
+    let mut w = world();
+    let clock = FixedClock(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(13, 52, 0).unwrap());
+    let cmd = ops::trainings::AddSession {
+        training: "社会组织财务规范培训".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+        start: "9:00".into(),
+        end: "25:00".into(),
+    };
+    let err = ops::trainings::add_session(&mut Env::new(&mut w.store, &clock), cmd.clone()).unwrap_err();
+    assert_eq!(err.fields(), vec!["end"], "{err}");
+    let done = ops::trainings::add_session(
+        &mut Env::new(&mut w.store, &clock),
+        ops::trainings::AddSession { end: "11:30".into(), ..cmd },
+    )
+    .unwrap();
+    assert_eq!((done.session.start.as_str(), done.session.end.as_str()), ("09:00", "11:30"));
+    let t: Training = w.store.get(&w.training.id).unwrap().unwrap();
+    assert_eq!(t.sessions.len(), 2);
+
+    let sign = |hours| ops::trainings::SignIn {
+        training: (&w.training.id).into(),
+        session: w.session.clone(),
+        person: "陈洋".into(),
+        hours,
+        org: None,
+    };
+    let err = ops::trainings::sign_in(&mut Env::new(&mut w.store, &clock), sign(Some(3.0))).unwrap_err();
+    assert_eq!(err.fields(), vec!["hours"], "the session is 2.5 hours: {err}");
+    let first = ops::trainings::sign_in(&mut Env::new(&mut w.store, &clock), sign(None)).unwrap();
+    assert!(!first.again);
+    assert_eq!(first.attendance.signed_in, Some(clock.0));
+    assert_eq!(first.attendance.hours, 2.5);
+    assert_eq!(first.attendance.organization, Some(w.covered.id.clone()), "the person's own organization");
+    let again = ops::trainings::sign_in(&mut Env::new(&mut w.store, &clock), sign(Some(2.0))).unwrap();
+    assert!(again.again);
+    assert_eq!(w.store.all::<Attendance>().unwrap(), vec![again.attendance]);
+}
