@@ -12,6 +12,8 @@ impl Store {
     /// every document.
     pub(crate) fn recover_after_panic(&mut self) -> Result<Vec<DocId>> {
         self.changed.clear();
+        // A panic inside `atomically` leaves its writes unpersisted: they are reloaded away below.
+        self.deferred = None;
         self.invalidate_caches();
         self.row_cache = Default::default();
         let docs = match self.applying.take() {
