@@ -51,7 +51,10 @@ fn messy_gbk_ledger_reports_each_bad_line_with_its_reason() {
     assert!(six.contains("[成立时间]") && six.contains("不存在"), "{six}");
     assert!(six.contains("[联系电话]"), "{six}");
     assert!(six.contains("[会员数]"), "{six}");
-    assert!(plan.warnings.iter().any(|w| w.line == 1 && w.message.contains("微信群")), "unknown column named");
+    // A column holding data that maps to nothing blocks the import until ignored, with a sample.
+    assert_eq!(plan.unmapped.len(), 1);
+    assert_eq!((plan.unmapped[0].header.as_str(), plan.unmapped[0].sample.as_str()), ("微信群", "有"));
+    assert!(plan.blocked());
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn federation(name: &str, division: &str) -> Federation {
     Federation {
         id: RecordId::random(),
         name: name.into(),
-        level: Level::County,
+        level: validate::level_of_division(division).unwrap_or(Level::County),
         division: division.into(),
         parent: String::new(),
         contact_name: String::new(),

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::domain::validate::name_key;
 use crate::domain::*;
 use crate::io::export::{self, Names, Sheet};
-use crate::io::import::{self, Existing, ImportPlan};
+use crate::io::import::{self, Existing, ImportOptions, ImportPlan};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -26,6 +26,12 @@ pub struct ImportArgs {
     /// 跳过有错的行,导入其余各行 (import the valid rows, list the rest)
     #[arg(long)]
     pub skip_invalid: bool,
+    /// 工作簿中要读取的工作表 (sheet to read; default: the first whose header matches)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// 不导入此列(列名照文件所写,可重复) (leave this data column out; repeatable)
+    #[arg(long = "ignore-column", value_name = "NAME")]
+    pub ignore_columns: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -80,17 +86,48 @@ fn existing(ctx: &Ctx) -> Existing {
             .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.id)))
             .collect()
     };
-    Existing {
+    let mut ex = Existing {
         orgs: scan(Collection::Orgs),
         people: scan(Collection::People),
         venues: scan(Collection::Venues),
         default_division: ctx.store.federation().map(|f| f.division).unwrap_or_default(),
+        ..Default::default()
+    };
+    for r in ctx.store.scan(Collection::Orgs, &["name", "credit_code", "filing_number", "division", "township"]) {
+        let v: Vec<String> = r.values.into_iter().map(Option::unwrap_or_default).collect();
+        let [name, code, filing, division, township] = <[String; 5]>::try_from(v).expect("five fields scanned");
+        if !code.is_empty() {
+            ex.credit_codes.insert(code.clone(), name.clone());
+        }
+        if !filing.is_empty() {
+            let mut o = Organization::new(&name, Category::Other, LegalStatus::Filed, &division);
+            o.township = township;
+            ex.filing_numbers.insert((import::filing_scope(&o), filing), name);
+        }
     }
+    ex
 }
 
 /// Prints the plan; writes it in one atomic batch when allowed.
 fn apply_plan<R: Record>(ctx: &mut Ctx, plan: ImportPlan<R>, args: &ImportArgs) -> Result<()> {
-    eprintln!("{}: {}", ctx.t("文件编码", "encoding"), plan.encoding);
+    eprintln!("{}: {}", ctx.t("文件格式", "format"), plan.encoding);
+    if !plan.sheet.is_empty() {
+        eprintln!("{}: {}", ctx.t("工作表", "sheet"), plan.sheet);
+    }
+    if plan.header_line > 1 {
+        eprintln!("{}: {}", ctx.t("表头所在行", "header row"), plan.header_line);
+    }
+    for c in &plan.unmapped {
+        eprintln!(
+            "{} {}「{}」({} {}) — {}",
+            ctx.t("错误", "error"),
+            ctx.t("无对应字段的列", "column maps to no field"),
+            c.header,
+            ctx.t("示例", "sample"),
+            c.sample,
+            ctx.t("请改列名,或用 --ignore-column 明确忽略", "rename it, or pass --ignore-column to leave it out"),
+        );
+    }
     for w in &plan.warnings {
         eprintln!("{} {w}", ctx.t("提示", "warning"));
     }
@@ -108,6 +145,14 @@ fn apply_plan<R: Record>(ctx: &mut Ctx, plan: ImportPlan<R>, args: &ImportArgs) 
     if args.dry_run {
         println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written"));
         return Ok(());
+    }
+    if plan.blocked() {
+        let names: Vec<&str> = plan.unmapped.iter().map(|c| c.header.as_str()).collect();
+        bail!(
+            "{}: {} (nothing was written; pass --ignore-column NAME for each column to leave out)",
+            ctx.t("有数据的列无对应字段,未写入任何数据", "data columns map to no field"),
+            names.join("、")
+        );
     }
     if invalid > 0 && !args.skip_invalid {
         bail!(
@@ -128,10 +173,17 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取 {} (cannot read)", args.file.display()))?;
     let ex = existing(ctx);
     let file = args.file.display().to_string();
+    let opts = ImportOptions { sheet: args.sheet.clone(), ignore_columns: args.ignore_columns.clone() };
     match args.kind {
-        ImportKind::Orgs => apply_plan(ctx, import::plan_orgs(&bytes, &ex).with_context(|| file.clone())?, &args),
-        ImportKind::People => apply_plan(ctx, import::plan_people(&bytes, &ex).with_context(|| file.clone())?, &args),
-        ImportKind::Venues => apply_plan(ctx, import::plan_venues(&bytes, &ex).with_context(|| file.clone())?, &args),
+        ImportKind::Orgs => {
+            apply_plan(ctx, import::plan_orgs_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
+        }
+        ImportKind::People => {
+            apply_plan(ctx, import::plan_people_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
+        }
+        ImportKind::Venues => {
+            apply_plan(ctx, import::plan_venues_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
+        }
     }
 }
 

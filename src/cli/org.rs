@@ -71,12 +71,27 @@ pub struct OrgFields {
     /// 成立日期 (2019-03-05, 2019/3/5, 2019年3月5日, 2019.3.5)
     #[arg(long)]
     pub founded: Option<String>,
+    /// 备案日期 (when the township filed it; not the founding date)
+    #[arg(long)]
+    pub filing_date: Option<String>,
+    /// 登记日期 (when civil affairs registered it)
+    #[arg(long)]
+    pub registration_date: Option<String>,
+    /// 备案机关 (the sub-district office or township that filed it)
+    #[arg(long)]
+    pub filing_authority: Option<String>,
     /// 负责人
     #[arg(long)]
     pub head_name: Option<String>,
     /// 负责人电话
     #[arg(long)]
     pub head_phone: Option<String>,
+    /// 联系人 (the ledger's contact, when not the head)
+    #[arg(long)]
+    pub contact_name: Option<String>,
+    /// 联系人电话
+    #[arg(long)]
+    pub contact_phone: Option<String>,
     /// 成员人数 ("30", "30人", "约50")
     #[arg(long)]
     pub members: Option<String>,
@@ -142,7 +157,7 @@ pub struct ListArgs {
 /// Applies every given flag through the shared field parser; all bad
 /// fields are reported together.
 fn apply(f: &OrgFields, o: &mut Organization) -> Result<()> {
-    let given: [(&str, &Option<String>); 22] = [
+    let given: [(&str, &Option<String>); 27] = [
         ("name", &f.name),
         ("category", &f.category),
         ("service_type", &f.service_type),
@@ -154,8 +169,13 @@ fn apply(f: &OrgFields, o: &mut Organization) -> Result<()> {
         ("community", &f.community),
         ("address", &f.address),
         ("founded", &f.founded),
+        ("filing_date", &f.filing_date),
+        ("registration_date", &f.registration_date),
+        ("filing_authority", &f.filing_authority),
         ("head_name", &f.head_name),
         ("head_phone", &f.head_phone),
+        ("contact_name", &f.contact_name),
+        ("contact_phone", &f.contact_phone),
         ("members", &f.members),
         ("scope", &f.scope),
         ("party_status", &f.party_status),
@@ -280,8 +300,13 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
         ("所属社区/村", "community", o.community.clone()),
         ("地址", "address", o.address.clone()),
         ("成立日期", "founded", opt(o.founded.map(|d| d.to_string()))),
+        ("备案日期", "filing date", opt(o.filing_date.map(|d| d.to_string()))),
+        ("登记日期", "registration date", opt(o.registration_date.map(|d| d.to_string()))),
+        ("备案机关", "filing authority", o.filing_authority.clone()),
         ("负责人", "head", o.head_name.clone()),
         ("联系电话", "phone", o.head_phone.clone()),
+        ("联系人", "contact person", o.contact_name.clone()),
+        ("联系人电话", "contact phone", o.contact_phone.clone()),
         ("成员人数", "members", opt(o.members.map(|v| v.to_string()))),
         ("业务范围", "scope", o.scope.clone()),
         ("党组织情况", "party organization", o.party_status.label(l).into()),

@@ -140,19 +140,19 @@ vocabulary! {
 vocabulary! {
     /// Legal status: registered with civil affairs, filed with a township, or incubating.
     LegalStatus ("法律状态", "legal status") {
-        Registered => "registered", "登记", "Registered", ["登记成立", "已登记"];
-        Filed => "filed", "备案", "Filed", ["已备案", "备案管理"];
-        Incubating => "incubating", "培育中", "Incubating", ["培育", "孵化中"];
+        Registered => "registered", "登记", "Registered", ["登记成立", "已登记", "民政登记"];
+        Filed => "filed", "备案", "Filed", ["已备案", "备案管理", "已备案未登记", "街道备案", "乡镇备案"];
+        Incubating => "incubating", "培育中", "Incubating", ["培育", "孵化中", "待备案"];
     }
 }
 
 vocabulary! {
     /// Party organization status (党组织情况).
     PartyStatus ("党组织情况", "party organization status") {
-        Own => "own", "单独建立", "Own party organization", ["单独组建", "独立建立"];
-        Joint => "joint", "联合组建", "Joint organization", ["联合建立"];
-        Dispatched => "dispatched", "选派党建工作指导员/联络员", "Instructor or liaison dispatched", ["选派", "选派指导员", "选派联络员", "instructor", "liaison"];
-        Uncovered => "uncovered", "未覆盖", "Not covered", ["无", "none", "not covered"];
+        Own => "own", "单独建立", "Own party organization", ["单独组建", "独立建立", "单独建立党组织", "单独组建党组织"];
+        Joint => "joint", "联合组建", "Joint organization", ["联合建立", "联合组建党组织", "联合建立党组织"];
+        Dispatched => "dispatched", "选派党建工作指导员/联络员", "Instructor or liaison dispatched", ["选派", "选派指导员", "选派联络员", "选派党建工作指导员", "选派党建联络员", "选派党建工作联络员", "选派党建指导员", "instructor", "liaison"];
+        Uncovered => "uncovered", "未覆盖", "Not covered", ["无", "未建立", "未建立党组织", "未覆盖党组织", "none", "not covered"];
     }
 }
 

@@ -56,16 +56,27 @@ pub const ORG_FIELDS: &[FieldSpec] = &[
     spec!("name", "组织名称", "Name", ["名称", "社会组织名称", "社区社会组织名称", "组织全称", "organization"], true),
     spec!("category", "组织类别", "Category", ["类别", "活动类别", "类型"], false),
     spec!("service_type", "服务类型", "Service type", ["备案类型", "服务类别"], false),
-    spec!("legal_status", "法律状态", "Legal status", ["登记备案情况", "登记状态", "管理方式", "status"], false),
+    spec!(
+        "legal_status",
+        "法律状态",
+        "Legal status",
+        ["登记/备案", "登记或备案", "登记备案情况", "登记状态", "管理方式", "status"],
+        false
+    ),
     spec!("credit_code", "统一社会信用代码", "Credit code", ["信用代码", "社会信用代码", "uscc"], false),
     spec!("filing_number", "备案编号", "Filing number", ["备案号", "备案证号"], false),
     spec!("division", "行政区划代码", "Division code", ["区划代码", "所属区划", "division"], true),
     spec!("township", "所属街道/乡镇", "Township", ["所属街道", "街道", "乡镇", "街道(乡镇)", "所属乡镇"], false),
     spec!("community", "所属社区/村", "Community", ["所属社区", "社区", "村", "社区(村)"], false),
     spec!("address", "地址", "Address", ["活动地址", "住所", "办公地址"], false),
-    spec!("founded", "成立日期", "Founded", ["成立时间", "成立年月", "备案日期", "登记日期"], false),
-    spec!("head_name", "负责人", "Head", ["负责人姓名", "法定代表人", "联系人"], false),
+    spec!("founded", "成立日期", "Founded", ["成立时间", "成立年月"], false),
+    spec!("filing_date", "备案日期", "Filing date", ["备案时间"], false),
+    spec!("registration_date", "登记日期", "Registration date", ["登记时间", "成立登记日期"], false),
+    spec!("filing_authority", "备案机关", "Filing authority", ["备案单位", "备案部门"], false),
+    spec!("head_name", "负责人", "Head", ["负责人姓名", "法定代表人"], false),
     spec!("head_phone", "联系电话", "Phone", ["负责人电话", "电话", "手机", "联系方式", "phone"], false),
+    spec!("contact_name", "联系人", "Contact person", ["联系人姓名"], false),
+    spec!("contact_phone", "联系人电话", "Contact phone", ["联系人手机", "联系人联系方式"], false),
     spec!("members", "成员人数", "Members", ["会员数", "人数", "成员数", "会员人数"], false),
     spec!("scope", "业务范围", "Scope", ["活动内容", "服务内容", "主要活动"], false),
     spec!("party_status", "党组织情况", "Party organization", ["党建情况", "党组织建设情况", "党组织"], false),
@@ -77,6 +88,27 @@ pub const ORG_FIELDS: &[FieldSpec] = &[
     spec!("incubation_services", "孵化服务", "Incubation services", [], false),
     spec!("lifecycle", "状态", "Status", ["运行状态", "活动状态", "lifecycle"], false),
 ];
+
+/// Headers only a ledger has: columns combining two fields. Not form fields.
+pub const ORG_COMBINED_FIELDS: &[FieldSpec] = &[spec!(
+    "code_or_filing",
+    "统一社会信用代码/备案编号",
+    "Credit code or filing number",
+    [
+        "统一社会信用代码或备案编号",
+        "信用代码/备案编号",
+        "社会信用代码/备案编号",
+        "统一社会信用代码/备案号",
+        "代码/编号"
+    ],
+    false
+)];
+
+/// What an organization import maps headers to: the form's fields and the combined columns.
+pub fn org_import_fields() -> &'static [FieldSpec] {
+    static FIELDS: std::sync::OnceLock<Vec<FieldSpec>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| ORG_FIELDS.iter().chain(ORG_COMBINED_FIELDS).copied().collect())
+}
 
 pub const PERSON_FIELDS: &[FieldSpec] = &[
     spec!("name", "姓名", "Name", ["名字", "人员姓名"], true),
@@ -111,30 +143,109 @@ fn e<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, String> {
     r.map_err(|x| x.to_string())
 }
 
-/// Party status as spreadsheets write it: "有"/"已建立" mean own, "无" uncovered.
+/// Party status as ledgers write it ("单独建立党组织", "选派党建联络员", "未建立").
+/// Values match whole (never by substring), so a negative such as "未单独建立"
+/// can never read as its positive; "有"/"已建立" read as own, with a warning.
 fn party_status(text: &str) -> Result<PartyStatus, String> {
-    match validate::fold_width(text).trim() {
-        "有" | "已建立" | "已成立" => Ok(PartyStatus::Own),
+    let t = validate::fold_width(text);
+    match t.trim() {
         "" => Ok(PartyStatus::Uncovered),
-        other => e(PartyStatus::parse(other)),
+        t if PARTY_EXISTS.contains(&t) => Ok(PartyStatus::Own),
+        t => PartyStatus::parse(t).map_err(|_| {
+            format!(
+                "党组织情况 '{t}' 无法识别,可填: {} (unknown Party organization status; accepted: own, joint, dispatched, uncovered)",
+                PARTY_WORDINGS.join("、")
+            )
+        }),
     }
 }
 
-/// Legal status, also read off "已登记"/"街道备案" style cells.
-fn legal_status(text: &str) -> Result<LegalStatus, String> {
+/// Words saying a party organization exists without saying whether own or joint.
+const PARTY_EXISTS: &[&str] = &["有", "已建立", "已成立", "已组建"];
+const PARTY_WORDINGS: &[&str] =
+    &["单独建立党组织", "联合组建党组织", "选派党建工作指导员", "选派党建联络员", "已建立", "有", "未建立", "无"];
+
+/// Legal status as a cell states it: a status, or only what the organization is not
+/// ("未登记"), which the row's codes settle (`resolve_legal_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalReading {
+    Is(LegalStatus),
+    Not(LegalStatus),
+}
+
+const LEGAL_WORDINGS: &[&str] = &["已登记", "未登记", "已备案", "已备案未登记", "培育中", "待备案", "未备案"];
+
+/// Reads a legal-status cell. Whole values only: "未登记" is never "登记".
+pub fn legal_reading(text: &str) -> Result<LegalReading, String> {
     let t = validate::fold_width(text);
     let t = t.trim();
-    if let Ok(v) = LegalStatus::parse(t) {
-        return Ok(v);
+    match t {
+        "未登记" | "未注册" | "unregistered" => return Ok(LegalReading::Not(LegalStatus::Registered)),
+        "未备案" | "unfiled" => return Ok(LegalReading::Not(LegalStatus::Filed)),
+        _ => {}
     }
-    if t.contains("登记") {
-        Ok(LegalStatus::Registered)
-    } else if t.contains("备案") {
-        Ok(LegalStatus::Filed)
-    } else if t.contains("培育") || t.contains("孵化") {
-        Ok(LegalStatus::Incubating)
-    } else {
-        e(LegalStatus::parse(t))
+    LegalStatus::parse(t).map(LegalReading::Is).map_err(|_| {
+        format!(
+            "法律状态 '{t}' 无法识别,可填: {} (unknown legal status; accepted: registered, filed, incubating)",
+            LEGAL_WORDINGS.join("、")
+        )
+    })
+}
+
+/// The legal status a reading gives, with the row's codes: "未登记" with a filing
+/// number is filed, without one incubating (said in the warning); "未备案" with a
+/// credit code is registered.
+pub fn resolve_legal_status(
+    reading: LegalReading,
+    credit_code: &str,
+    filing_number: &str,
+) -> (LegalStatus, Option<String>) {
+    match reading {
+        LegalReading::Is(s) => (s, None),
+        LegalReading::Not(LegalStatus::Registered) if !filing_number.is_empty() => (LegalStatus::Filed, None),
+        LegalReading::Not(LegalStatus::Filed) if !credit_code.is_empty() => (LegalStatus::Registered, None),
+        LegalReading::Not(_) => (
+            LegalStatus::Incubating,
+            Some("未登记也未备案(无信用代码、无备案编号),按培育中导入 (neither registered nor filed: read as incubating)".into()),
+        ),
+    }
+}
+
+/// A warning about a value that was read but may not say what the ledger meant.
+pub fn org_field_warning(key: &str, text: &str) -> Option<String> {
+    let t = validate::fold_width(text);
+    match key {
+        "party_status" if PARTY_EXISTS.contains(&t.trim()) => Some(format!(
+            "党组织情况 '{}' 未说明单独建立还是联合组建,按单独建立导入,请核对 (read as own party organization; it may be a joint one)",
+            t.trim()
+        )),
+        _ => None,
+    }
+}
+
+/// What a combined 统一社会信用代码/备案编号 cell holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeOrFiling {
+    Empty,
+    CreditCode(String),
+    FilingNumber(String),
+}
+
+/// Tells a credit code from a filing number by the GB 32100 check: a value that
+/// passes is a code; 18 characters of the code alphabet failing it are a
+/// mistyped code (an error, never a filing number); anything else a filing number.
+pub fn code_or_filing(text: &str) -> Result<CodeOrFiling, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(CodeOrFiling::Empty);
+    }
+    match validate::check_credit_code(t) {
+        Ok(c) => Ok(CodeOrFiling::CreditCode(c.code)),
+        Err(e) if validate::looks_like_credit_code(t) => Err(format!(
+            "{} — 18位信用代码字符,不能当作备案编号 (18 credit-code characters failing the check: a mistyped credit code, not a filing number)",
+            e.0
+        )),
+        Err(_) => Ok(CodeOrFiling::FilingNumber(validate::fold_width(t))),
     }
 }
 
@@ -145,11 +256,33 @@ pub fn set_org_field(o: &mut Organization, key: &str, text: &str) -> Result<(), 
         "name" => o.name = validate::normalize_name(t),
         "category" => o.category = if t.is_empty() { Category::Other } else { e(Category::parse(t))? },
         "service_type" => o.service_type = opt(t, |v| e(ServiceType::parse(v)))?,
-        "legal_status" => o.legal_status = legal_status(t)?,
+        "legal_status" if t.is_empty() => {
+            o.legal_status = if !o.credit_code.is_empty() {
+                LegalStatus::Registered
+            } else if !o.filing_number.is_empty() {
+                LegalStatus::Filed
+            } else {
+                LegalStatus::Incubating
+            }
+        }
+        "legal_status" => {
+            let reading = legal_reading(t)?;
+            o.legal_status = resolve_legal_status(reading, &o.credit_code, &o.filing_number).0;
+        }
         "credit_code" => {
             o.credit_code = opt(t, |v| e(validate::check_credit_code(v)).map(|c| c.code))?.unwrap_or_default()
         }
         "filing_number" => o.filing_number = validate::fold_width(t),
+        "code_or_filing" => match code_or_filing(t)? {
+            CodeOrFiling::Empty => {}
+            CodeOrFiling::CreditCode(code) => o.credit_code = code,
+            CodeOrFiling::FilingNumber(number) => o.filing_number = number,
+        },
+        "filing_date" => o.filing_date = opt(t, |v| e(validate::parse_date(v)))?,
+        "registration_date" => o.registration_date = opt(t, |v| e(validate::parse_date(v)))?,
+        "filing_authority" => o.filing_authority = t.to_string(),
+        "contact_name" => o.contact_name = t.to_string(),
+        "contact_phone" => o.contact_phone = opt(t, |v| e(validate::normalize_phone(v)))?.unwrap_or_default(),
         "division" => o.division = e(validate::check_division(t))?,
         "township" => o.township = t.to_string(),
         "community" => o.community = t.to_string(),
@@ -194,8 +327,20 @@ pub fn org_field_text(o: &Organization, key: &str, lang: Lang) -> String {
         "community" => o.community.clone(),
         "address" => o.address.clone(),
         "founded" => opt(o.founded.map(|d| d.to_string())),
+        "filing_date" => opt(o.filing_date.map(|d| d.to_string())),
+        "registration_date" => opt(o.registration_date.map(|d| d.to_string())),
+        "filing_authority" => o.filing_authority.clone(),
+        "code_or_filing" => {
+            if o.credit_code.is_empty() {
+                o.filing_number.clone()
+            } else {
+                o.credit_code.clone()
+            }
+        }
         "head_name" => o.head_name.clone(),
         "head_phone" => o.head_phone.clone(),
+        "contact_name" => o.contact_name.clone(),
+        "contact_phone" => o.contact_phone.clone(),
         "members" => opt(o.members.map(|v| v.to_string())),
         "scope" => o.scope.clone(),
         "party_status" => o.party_status.label(lang).into(),

@@ -195,8 +195,23 @@ impl Record for Federation {
     fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         check_required("name", &self.name, "联合会名称", &mut out);
-        if let Err(e) = validate::check_division(&self.division) {
-            out.push(Problem::error("division", e.0));
+        match validate::check_division(&self.division) {
+            Err(e) => out.push(Problem::error("division", e.0)),
+            Ok(_) => match validate::level_of_division(&self.division) {
+                Some(level) if level != self.level => out.push(Problem::error(
+                    "level",
+                    format!(
+                        "层级「{}」与行政区划代码 {} 不符,该代码是{}级 (level {} does not match division {}, which is a {} code)",
+                        self.level.zh(),
+                        self.division,
+                        level.zh(),
+                        self.level.code(),
+                        self.division,
+                        level.code()
+                    ),
+                )),
+                _ => {}
+            },
         }
         check_phone("contact_phone", &self.contact_phone, &mut out);
         out
@@ -256,10 +271,24 @@ pub struct Organization {
     pub address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub founded: Option<NaiveDate>,
+    /// 备案日期: when the township filed it (not the founding date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filing_date: Option<NaiveDate>,
+    /// 登记日期: when civil affairs registered it (not the founding date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_date: Option<NaiveDate>,
+    /// 备案机关: the sub-district office or township government that filed it.
+    #[serde(default)]
+    pub filing_authority: String,
     #[serde(default)]
     pub head_name: String,
     #[serde(default)]
     pub head_phone: String,
+    /// 联系人: the ledger's contact, often not the head.
+    #[serde(default)]
+    pub contact_name: String,
+    #[serde(default)]
+    pub contact_phone: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<u32>,
     #[serde(default)]
@@ -306,8 +335,13 @@ impl Organization {
             community: String::new(),
             address: String::new(),
             founded: None,
+            filing_date: None,
+            registration_date: None,
+            filing_authority: String::new(),
             head_name: String::new(),
             head_phone: String::new(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
             members: None,
             scope: String::new(),
             party_status: PartyStatus::Uncovered,
@@ -360,6 +394,9 @@ impl Record for Organization {
                     if let Some(w) = c.warning {
                         out.push(Problem::warning("credit_code", w));
                     }
+                    if let Some(w) = validate::credit_code_advice(&c.code) {
+                        out.push(Problem::warning("credit_code", w));
+                    }
                 }
                 Err(e) => out.push(Problem::error("credit_code", e.0)),
             }
@@ -371,6 +408,7 @@ impl Record for Organization {
             ));
         }
         check_phone("head_phone", &self.head_phone, &mut out);
+        check_phone("contact_phone", &self.contact_phone, &mut out);
         if self.party_status == PartyStatus::Own && self.party_members.is_some_and(|n| n < 3) {
             out.push(Problem::warning(
                 "party_members",

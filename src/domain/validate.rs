@@ -84,6 +84,32 @@ pub fn check_credit_code(input: &str) -> Result<CreditCode, FieldError> {
     Ok(CreditCode { warning: org_code_warning(&code), code })
 }
 
+/// Does a value look like a credit code (18 characters of the code alphabet)?
+/// Such a value failing the check is a mistyped code, never a filing number.
+pub fn looks_like_credit_code(input: &str) -> bool {
+    let code: String = fold_width(input).trim().to_uppercase().chars().filter(|c| *c != ' ' && *c != '-').collect();
+    code.chars().count() == 18 && code.chars().all(|c| USCC_ALPHABET.contains(c))
+}
+
+/// Advice on a valid credit code for a community social organization:
+/// position 1 is the registering authority (5 = civil affairs), position 2
+/// the kind (1 association, 2 private non-enterprise unit, 3 foundation, 9 other).
+pub fn credit_code_advice(code: &str) -> Option<String> {
+    let mut chars = code.chars();
+    let (authority, kind) = (chars.next()?, chars.next()?);
+    if authority != '5' {
+        return Some(format!(
+            "统一社会信用代码 '{code}' 第1位为 '{authority}',不是民政部门登记(5) (position 1 is not 5, civil affairs)"
+        ));
+    }
+    if !matches!(kind, '1' | '2' | '3' | '9') {
+        return Some(format!(
+            "统一社会信用代码 '{code}' 第2位为 '{kind}',社会组织应为1、2、3或9 (position 2 should be 1 association, 2 social service agency, 3 foundation or 9 other)"
+        ));
+    }
+    None
+}
+
 /// GB 11714 check over positions 9–16 against position 17.
 fn org_code_warning(code: &str) -> Option<String> {
     let chars: Vec<char> = code.chars().collect();
@@ -137,6 +163,45 @@ pub fn check_division(input: &str) -> Result<String, FieldError> {
         }
     }
     Ok(code)
+}
+
+/// A warning when a division lies outside the federation's (a 510104 federation
+/// holding 110101…): allowed, for hubs that keep other federations' rosters.
+pub fn division_outside(division: &str, federation: &str) -> Option<String> {
+    let federation = federation_prefix(federation);
+    (!federation.is_empty() && !division.starts_with(federation)).then(|| {
+        format!(
+            "行政区划 {division} 不在本联合会区划 {federation} 之内 (division outside the federation's {federation})"
+        )
+    })
+}
+
+/// The significant prefix of a division: trailing "00" pairs of a 6-digit code
+/// stand for a whole city or province (510100 holds 510104…).
+fn federation_prefix(division: &str) -> &str {
+    if division.len() == 6 {
+        if division.ends_with("0000") {
+            return &division[..2];
+        }
+        if division.ends_with("00") {
+            return &division[..4];
+        }
+    }
+    division
+}
+
+/// The level a federation's division code stands for: 6 digits ending 0000 a
+/// province, ending 00 a city, other 6 digits a county; 9 a township; 12 a community.
+pub fn level_of_division(division: &str) -> Option<crate::domain::enums::Level> {
+    use crate::domain::enums::Level;
+    match division.len() {
+        6 if division.ends_with("0000") => Some(Level::Province),
+        6 if division.ends_with("00") => Some(Level::City),
+        6 => Some(Level::County),
+        9 => Some(Level::Township),
+        12 => Some(Level::Community),
+        _ => None,
+    }
 }
 
 /// The county (first six digits) a division belongs to.
@@ -280,6 +345,29 @@ mod tests {
         code.push(USCC_ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char);
         let checked = check_credit_code(&code).unwrap();
         assert!(checked.warning.is_some(), "position 17 should warn for {code}");
+    }
+
+    #[test]
+    fn credit_code_positions_one_and_two() {
+        assert_eq!(credit_code_advice("51420000MJH200395N"), None);
+        assert!(credit_code_advice("91110000600037341L").unwrap().contains("第1位"));
+        assert!(looks_like_credit_code("51420000MJH2003664"));
+        assert!(!looks_like_credit_code("玉林备001"));
+        assert!(!looks_like_credit_code("51420000MJH20036641"));
+    }
+
+    #[test]
+    fn divisions_inside_and_levels() {
+        use crate::domain::enums::Level;
+        assert_eq!(division_outside("510104001002", "510104"), None);
+        assert_eq!(division_outside("510104001002", "510100"), None);
+        assert!(division_outside("110101001001", "510104").is_some());
+        assert_eq!(division_outside("110101", ""), None);
+        assert_eq!(level_of_division("510000"), Some(Level::Province));
+        assert_eq!(level_of_division("510100"), Some(Level::City));
+        assert_eq!(level_of_division("510104"), Some(Level::County));
+        assert_eq!(level_of_division("510104001"), Some(Level::Township));
+        assert_eq!(level_of_division("510104001002"), Some(Level::Community));
     }
 
     #[test]

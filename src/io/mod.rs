@@ -3,6 +3,8 @@
 
 pub mod export;
 pub mod import;
+pub mod table;
+pub mod workbook;
 
 /// Decodes a CSV file's bytes, detecting the encoding: a UTF-8 BOM, valid
 /// UTF-8, else GB18030 (a superset of GBK, which Excel writes on Chinese Windows).
