@@ -111,3 +111,127 @@ fn a_registered_status_without_a_negative_reading_of_filing() {
     let s: Vec<LegalStatus> = plan.records.iter().map(|(_, o)| o.legal_status).collect();
     assert_eq!(s, vec![LegalStatus::Registered, LegalStatus::Incubating]);
 }
+
+/// A county ledger as saved by Excel on Chinese Windows: GBK, CRLF, 序号, the
+/// combined columns, Party status as sentences, 联系人 beside 负责人.
+const COUNTY_LEDGER: &str = "\
+序号,组织名称,登记/备案,统一社会信用代码/备案编号,行政区划代码,所属街道,成立日期,备案日期,登记日期,负责人,联系人,联系电话,党组织情况
+1,玉林社区夕阳红舞蹈队,已备案未登记,玉林备001,510104001002,玉林街道,2015/3/5,2019/3/5,,李红,王芳,138-1234-5678,联合组建党组织
+2,锦江区阳光助老协会,已登记,51420000MJH200395N,510104001002,玉林街道,2010-01-01,,2012年6月1日,赵六,,028-8765 4321,单独建立党组织
+3,望江社区邻里互助会,已备案,玉林备001,510104002001,望江街道,2018.1.1,2020.1.1,,张伟,,13900001111,选派党建联络员
+4,望江社区读书会,已备案,玉林备001,510104002001,望江街道,,,,,,,未建立
+5,锦江区助残服务中心,已登记,51420000MJH200395N,510104001003,玉林街道,,,,,,,无
+6,北京来的协会,已登记,91110000600037341L,110101001001,,,,,,,,有
+7,错码协会,已登记,51420000MJH2003664,510104001002,,,,,,,,
+";
+
+fn county_ledger_bytes() -> Vec<u8> {
+    gbk(&COUNTY_LEDGER.replace('\n', "\r\n"))
+}
+
+#[test]
+fn county_ledger_gbk_crlf_with_combined_columns_and_rules_across_records() {
+    let mut existing = fed();
+    existing.credit_codes.insert("52420000MJH233402K".into(), "已有的基金会".into());
+    let plan = plan_orgs(&county_ledger_bytes(), &existing).unwrap();
+    assert_eq!(plan.encoding, "GB18030/GBK");
+    assert!(plan.unmapped.is_empty(), "{:?}", plan.unmapped);
+    let org = |name: &str| plan.records.iter().find(|(_, o)| o.name == name).map(|(_, o)| o.clone());
+
+    let dance = org("玉林社区夕阳红舞蹈队").unwrap();
+    assert_eq!(dance.legal_status, LegalStatus::Filed);
+    assert_eq!(dance.filing_number, "玉林备001");
+    assert_eq!(dance.founded, chrono::NaiveDate::from_ymd_opt(2015, 3, 5));
+    assert_eq!(dance.filing_date, chrono::NaiveDate::from_ymd_opt(2019, 3, 5));
+    assert_eq!((dance.head_name.as_str(), dance.contact_name.as_str()), ("李红", "王芳"), "联系人 is not the head");
+    assert_eq!(dance.party_status, PartyStatus::Joint);
+    let elders = org("锦江区阳光助老协会").unwrap();
+    assert_eq!(elders.credit_code, "51420000MJH200395N");
+    assert_eq!(elders.registration_date, chrono::NaiveDate::from_ymd_opt(2012, 6, 1));
+    // The same filing number in another township is fine.
+    let neighbours = org("望江社区邻里互助会").unwrap();
+    assert_eq!(neighbours.party_status, PartyStatus::Dispatched);
+
+    let on = |line: usize| {
+        plan.errors.iter().filter(|e| e.line == line).map(|e| e.to_string()).collect::<Vec<_>>().join(" | ")
+    };
+    // Line 5: the filing number is already on line 4 in the same township (望江 510104002).
+    assert!(on(5).contains("第4行") && on(5).contains("备案编号"), "{}", on(5));
+    // Line 6: the credit code is already on line 3.
+    assert!(on(6).contains("第3行") && on(6).contains("[统一社会信用代码/备案编号]"), "{}", on(6));
+    // Line 8: a code with a wrong check character is an error, never a filing number.
+    assert!(on(8).contains("校验位"), "{}", on(8));
+    assert_eq!(plan.invalid_lines, vec![5, 6, 8]);
+    // Line 7: outside the federation's division, position 1 not civil affairs, 有 ambiguous: warnings.
+    let warned: Vec<String> = plan.warnings.iter().filter(|w| w.line == 7).map(|w| w.message.clone()).collect();
+    assert!(warned.iter().any(|w| w.contains("510104")), "{warned:?}");
+    assert!(warned.iter().any(|w| w.contains("第1位")), "{warned:?}");
+    assert!(warned.iter().any(|w| w.contains("联合组建")), "{warned:?}");
+    assert!(org("北京来的协会").is_some(), "warnings do not block");
+}
+
+#[test]
+fn a_stored_credit_code_or_filing_number_is_taken() {
+    let mut existing = fed();
+    existing.credit_codes.insert("51420000MJH200395N".into(), "老协会".into());
+    existing.filing_numbers.insert(("510104001".into(), "玉林备001".into()), "老舞蹈队".into());
+    let csv = "组织名称,统一社会信用代码,备案编号,行政区划代码\n甲,51420000MJH200395N,,510104001001\n乙,,玉林备001,510104001002\n丙,,玉林备001,510104002001\n";
+    let plan = plan_orgs(csv.as_bytes(), &existing).unwrap();
+    assert_eq!(plan.invalid_lines, vec![2, 3]);
+    assert!(plan.errors[0].message.contains("老协会"), "{}", plan.errors[0]);
+    assert!(plan.errors[1].message.contains("老舞蹈队"), "{}", plan.errors[1]);
+}
+
+#[test]
+fn contact_phone_follows_the_contact_when_there_is_no_head() {
+    let csv = "组织名称,联系人,联系电话\n甲,王芳,13812345678\n";
+    let plan = plan_orgs(csv.as_bytes(), &fed()).unwrap();
+    let o = &plan.records[0].1;
+    assert_eq!((o.contact_name.as_str(), o.contact_phone.as_str(), o.head_phone.as_str()), ("王芳", "13812345678", ""));
+}
+
+mod cli {
+    use assert_cmd::Command;
+    use tempfile::TempDir;
+
+    fn hubsync(dir: &TempDir) -> Command {
+        let mut c = Command::cargo_bin("hubsync").unwrap();
+        c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+        c
+    }
+
+    fn output(dir: &TempDir, args: &[&str], ok: bool) -> String {
+        let assert = hubsync(dir).args(args).assert();
+        let assert = if ok { assert.success() } else { assert.failure() };
+        let out = assert.get_output();
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    }
+
+    #[test]
+    fn init_refuses_a_level_its_division_does_not_have() {
+        let dir = TempDir::new().unwrap();
+        let err = output(&dir, &["init", "--name", "x", "--level", "city", "--division", "510104"], false);
+        assert!(err.contains("510104") && err.contains("county"), "{err}");
+        output(&dir, &["init", "--name", "x", "--level", "county", "--division", "510104"], true);
+    }
+
+    #[test]
+    fn a_data_column_mapping_to_nothing_blocks_until_ignored() {
+        let dir = TempDir::new().unwrap();
+        output(&dir, &["init", "--name", "锦江区联合会", "--level", "县", "--division", "510104"], true);
+        let file = dir.path().join("台账.csv");
+        let text = "序号,组织名称,统一社会信用代码/备案编号,微信群\r\n1,阳光志愿队,玉林备001,阳光群\r\n2,读书会,51420000MJH200395N,\r\n";
+        std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
+        let f = file.to_str().unwrap();
+        let dry = output(&dir, &["import", "orgs", f, "--dry-run"], true);
+        assert!(dry.contains("微信群") && dry.contains("阳光群"), "{dry}");
+        let err = output(&dir, &["import", "orgs", f, "--skip-invalid"], false);
+        assert!(err.contains("微信群") && err.contains("--ignore-column"), "{err}");
+        let done = output(&dir, &["import", "orgs", f, "--ignore-column", "微信群"], true);
+        assert!(done.contains("已导入 2"), "{done}");
+        let shown = output(&dir, &["org", "show", "读书会"], true);
+        assert!(shown.contains("51420000MJH200395N") && shown.contains("登记"), "{shown}");
+        let shown = output(&dir, &["org", "show", "阳光志愿队"], true);
+        assert!(shown.contains("玉林备001") && shown.contains("备案日期"), "{shown}");
+    }
+}
