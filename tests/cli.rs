@@ -135,7 +135,9 @@ fn liaisons_venues_bookings_trainings_attendance() {
     );
     run(&dir, &["liaison", "assign", "张伟", "望江社区邻里互助会", "--role", "联络员", "--from", "2024-01-01"]);
     assert!(run(&dir, &["liaison", "list", "--active"]).contains("张伟"));
-    assert!(run(&dir, &["org", "show", "望江社区邻里互助会"]).contains("选派"), "dispatch counts as coverage");
+    let shown = run(&dir, &["org", "show", "望江社区邻里互助会"]);
+    assert!(shown.contains("党的工作覆盖(选派)"), "an assignment in force covers: {shown}");
+    assert!(shown.contains("未覆盖"), "the recorded status itself is left alone: {shown}");
 
     run(&dir, &["venue", "add", "--name", "望江党群服务中心", "--kind", "党群服务中心", "--capacity", "80人"]);
     run(
@@ -230,8 +232,9 @@ fn exports_in_three_formats_and_the_report() {
     assert!(people.as_array().unwrap().iter().all(|p| p["party_member"] == false), "party membership withheld");
     let report = run(&dir, &["report", "--format", "json"]);
     let r: serde_json::Value = serde_json::from_str(&report).unwrap();
-    assert_eq!(r["total"], 200);
-    assert!(r["coverage"]["rate"].as_f64().unwrap() > 0.3);
+    let surviving = r["base"]["surviving"].as_u64().unwrap();
+    assert_eq!(surviving + r["base"]["exited"].as_u64().unwrap() + r["base"]["founded_later"].as_u64().unwrap(), 200);
+    assert!(r["coverage"]["work_rate"].as_f64().unwrap() > 0.3);
     assert!(!r["booking_conflicts"].as_array().unwrap().is_empty());
     assert!(run(&dir, &["report"]).contains("党组织覆盖"));
 }

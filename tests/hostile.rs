@@ -284,7 +284,7 @@ async fn a_document_bomb_from_a_writer_does_not_break_the_node() {
     let rows = v.store.call(|s| s.org_rows()).await;
     assert!(rows.len() >= 3);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let (_report, problems) = v.store.call(move |s| s.report(today, Lang::Zh)).await;
+    let (_report, problems) = v.store.call(move |s| s.report(today)).await;
     assert!(!problems.is_empty(), "the report names what it left out");
     honest_sync(&v).await;
 }

@@ -134,7 +134,7 @@ fn store_still_serves(store: &mut Store) {
     let _ = store.all_readable::<Organization>();
     let _ = store.scan(Collection::Orgs, &["name", "category"]);
     let _ = store.documents();
-    let _ = store.report(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(), Lang::Zh);
+    let _ = store.report(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap());
 }
 
 /// Imported document bytes: merged or refused, the store stays whole.

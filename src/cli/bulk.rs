@@ -1,6 +1,7 @@
 //! `hubsync import`, `hubsync export`, `hubsync demo`.
 
 use super::Ctx;
+use crate::domain::query;
 use crate::domain::validate::name_key;
 use crate::domain::*;
 use crate::io::export::{self, Names, Sheet};
@@ -66,6 +67,15 @@ pub struct ExportArgs {
     /// 导出党员身份 (include Party membership: sensitive personal information)
     #[arg(long)]
     pub with_party_membership: bool,
+    /// 仅组织: 行政区划代码前缀,如乡镇的9位代码 (orgs only: division code prefix, e.g. a township's 9 digits)
+    #[arg(long)]
+    pub division: Option<String>,
+    /// 仅组织: 法律状态 登记|备案|培育中 (orgs only: legal status)
+    #[arg(long)]
+    pub legal_status: Option<String>,
+    /// 仅组织: 状态 活跃|休眠|已退出 (orgs only: lifecycle)
+    #[arg(long)]
+    pub lifecycle: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -207,10 +217,17 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
     let lang = ctx.lang;
     let s = &ctx.store;
     let n = names(ctx);
+    let selection =
+        query::OrgSelection::parse(args.division.as_deref(), args.legal_status.as_deref(), args.lifecycle.as_deref())
+            .map_err(anyhow::Error::msg)?;
+    if !matches!(args.kind, ExportKind::Orgs) && !selection.is_all() {
+        bail!("--division/--legal-status/--lifecycle 只用于导出组织 (only for `export orgs`)");
+    }
     // JSON is the records themselves; CSV and XLSX are sheets with labels.
     let (sheet, json): (Sheet, Vec<u8>) = match args.kind {
         ExportKind::Orgs => {
-            let v = s.all::<Organization>()?;
+            let mut v = s.all::<Organization>()?;
+            v.retain(|o| selection.matches(o));
             (export::orgs_sheet(&v, lang), json_of(&v)?)
         }
         ExportKind::People => {
@@ -259,10 +276,7 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
             );
         }
         None if args.format == ExportFormat::Xlsx => bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)"),
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-        }
+        None => super::write_stdout(&bytes)?,
     }
     Ok(())
 }
@@ -272,7 +286,7 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
     }
     let t = std::time::Instant::now();
-    let d = crate::domain::demo::DemoData::generate(args.seed, args.orgs);
+    let d = crate::domain::demo::DemoData::generate_on(args.seed, args.orgs, ctx.clock.today());
     ctx.store.set_durability(crate::store::Durability::Deferred);
     ctx.store.init_federation(&d.federation)?;
     for chunk in d.orgs.chunks(5000) {

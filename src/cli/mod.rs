@@ -83,14 +83,8 @@ pub enum Command {
     Import(bulk::ImportArgs),
     /// 导出 (export: the organization export is the filing ledger 备案管理台账)
     Export(bulk::ExportArgs),
-    /// 统计报表 (the report: counts, Party coverage, liaison load, training hours, venues)
-    Report {
-        #[arg(long, value_enum, default_value_t = table::Format::Table)]
-        format: table::Format,
-        /// 每个列表最多显示几行 (rows per list)
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-    },
+    /// 统计报表,截至某日 (the report at a date: counts, both Party coverages, liaison load, trainings, venues, density; xlsx workbook for the bureau)
+    Report(report::ReportArgs),
     /// 生成演示数据 (fill an empty data directory with realistic demo data)
     Demo(bulk::DemoArgs),
     /// 本机节点编号 (this device's node id, to read aloud or send to a peer)
@@ -264,7 +258,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doc(cmd) => docs::run(ctx, cmd, &dir),
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),
-        Command::Report { format, limit } => report::run(&ctx, format, limit),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Id
         | Command::Peer(_)
         | Command::Share(_)
@@ -318,4 +312,52 @@ pub fn print_field_warnings(warnings: &[crate::ops::FieldError]) {
     for w in warnings {
         eprintln!("提示 (warning): {}: {}", w.field, w.message);
     }
+}
+/// `hubsync report | head`: once the reader has gone, every command stops
+/// quietly instead of panicking. Rust ignores SIGPIPE, so a write to a closed
+/// pipe fails with BrokenPipe (Unix) or ERROR_NO_DATA (Windows, os error
+/// 232), and `print!` turns that failure into a panic. This hook, installed
+/// once in main, ends the process quietly for exactly that panic and leaves
+/// every other panic to the default hook.
+pub fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && is_broken_pipe_text(message) {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+fn is_broken_pipe_text(message: &str) -> bool {
+    message.contains("Broken pipe") || message.contains("(os error 32)") || message.contains("(os error 232)")
+}
+
+/// Standard output was closed by its reader: not a failure of the command.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output closed")]
+pub struct ClosedStdout;
+
+/// Writes bytes to standard output; a closed pipe becomes `ClosedStdout`,
+/// which main turns into a quiet exit.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(232)) => {
+            Err(ClosedStdout.into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// True when a command stopped only because standard output was closed.
+pub fn is_closed_stdout(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<ClosedStdout>().is_some()
 }

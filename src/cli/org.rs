@@ -3,10 +3,12 @@
 use super::table::{Format, Table};
 use super::{print_warnings, refs, Ctx};
 use crate::domain::input;
+use crate::domain::report::{dispatched_orgs, CoverageStatus};
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use std::collections::HashSet;
 
 #[derive(Subcommand, Debug)]
 pub enum OrgCmd {
@@ -310,6 +312,7 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
         ("成员人数", "members", opt(o.members.map(|v| v.to_string()))),
         ("业务范围", "scope", o.scope.clone()),
         ("党组织情况", "party organization", o.party_status.label(l).into()),
+        ("党建覆盖(今日)", "Party-building coverage (today)", coverage_text(ctx, o)),
         ("正式党员人数", "party members", opt(o.party_members.map(|v| v.to_string()))),
         (
             "党建入章",
@@ -355,8 +358,28 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
     Ok(out)
 }
 
+/// Coverage as the report counts it today: the assignments in force decide dispatch.
+fn coverage_text(ctx: &Ctx, o: &Organization) -> String {
+    let (liaisons, _) = ctx.store.all_readable::<LiaisonAssignment>();
+    let today = ctx.clock.today();
+    let in_force = liaisons.iter().filter(|a| a.organization == o.id && a.is_active_on(today)).count();
+    let s = CoverageStatus::of(o, in_force > 0);
+    let mut text = match (s.organization, s.work) {
+        (true, _) => ctx.t("党组织覆盖、党的工作覆盖", "organization and work coverage").to_string(),
+        (false, true) => ctx.t("党的工作覆盖(选派)", "work coverage (by assignment)").to_string(),
+        (false, false) => ctx.t("未覆盖", "not covered").to_string(),
+    };
+    if in_force > 0 {
+        text.push_str(&format!(" · {} {in_force}", ctx.t("在岗指导员/联络员", "assignments in force")));
+    } else if o.party_status == PartyStatus::Dispatched {
+        text.push_str(ctx.t(" · 登记为选派但无在岗选派记录", " · recorded as dispatched, no assignment in force"));
+    }
+    text
+}
+
 /// The list filter: one small function so a richer matcher can replace it.
-pub fn matches(o: &Organization, args: &ListArgs) -> Result<bool> {
+/// `dispatched`: organizations with an assignment in force today.
+pub fn matches(o: &Organization, args: &ListArgs, dispatched: &HashSet<RecordId>) -> Result<bool> {
     if let Some(text) = &args.filter {
         // The same matcher as the TUI: name, places, head, codes, pinyin initials.
         let filter = crate::domain::query::OrgFilter { text: text.clone(), ..Default::default() };
@@ -384,7 +407,9 @@ pub fn matches(o: &Organization, args: &ListArgs) -> Result<bool> {
             return Ok(false);
         }
     }
-    if args.uncovered && (o.is_party_covered() || o.lifecycle != Lifecycle::Active) {
+    // The report's list: surviving, with neither a Party organization nor
+    // an assignment in force (a `dispatched` status alone does not cover).
+    if args.uncovered && (o.lifecycle == Lifecycle::Exited || CoverageStatus::of(o, dispatched.contains(&o.id)).work) {
         return Ok(false);
     }
     Ok(true)
@@ -395,9 +420,15 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     for e in errors {
         eprintln!("警告 (warning): {e}");
     }
+    let dispatched = if args.uncovered {
+        let (liaisons, _) = ctx.store.all_readable::<LiaisonAssignment>();
+        dispatched_orgs(&liaisons, ctx.clock.today())
+    } else {
+        HashSet::new()
+    };
     let mut kept = Vec::new();
     for o in orgs.drain(..) {
-        if matches(&o, args)? {
+        if matches(&o, args, &dispatched)? {
             kept.push(o);
         }
     }

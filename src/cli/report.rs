@@ -1,115 +1,273 @@
-//! `hubsync report`: the figures a federation is asked for, as text or JSON.
+//! `hubsync report`: the figures as text, CSV, JSON or an indicator
+//! workbook. The figures are computed in domain::report; this only words
+//! them (table) or hands them over in the machine contract (csv/json/xlsx).
 
-use super::table::{pad, Format, Table};
+use super::table::pad;
 use super::Ctx;
-use crate::domain::report::{Count, Report};
-use anyhow::Result;
+use crate::domain::report::{decimal, percent, Counts, Density, Report};
+use crate::domain::{Lang, Vocabulary};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReportFormat {
+    /// 文字报表,随 --lang (text in the display language)
+    #[default]
+    Table,
+    /// 指标长表: 字段代码与枚举代码,不随 --lang (long table of stable codes)
+    Csv,
+    /// 完整报表: 字段代码与枚举代码,不随 --lang (the whole report, stable codes)
+    Json,
+    /// 指标工作簿,每项指标一张表,按县、乡镇分列 (indicator workbook for the bureau)
+    Xlsx,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// 输出格式 (output format)
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// 统计截止日期,默认今天 (the reporting date; default today), e.g. 2025-12-31
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// 每个列表最多显示几行 (rows per list in the text report)
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// 输出文件; xlsx 必须指定 (output file; required for xlsx)
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
 
 /// The report; records a peer broke are named, not fatal.
-pub fn compute(ctx: &Ctx, today: chrono::NaiveDate) -> Report {
-    let (report, problems) = ctx.store.report(today, ctx.lang);
+pub fn compute(ctx: &Ctx, as_of: chrono::NaiveDate) -> Report {
+    let (report, problems) = ctx.store.report(as_of);
     for p in problems {
         eprintln!("警告 (warning): {p}");
     }
     report
 }
 
-fn counts(ctx: &Ctx, title: (&str, &str), items: &[Count], out: &mut String) {
-    out.push_str(&format!("\n■ {}\n", ctx.t(title.0, title.1)));
-    let total: usize = items.iter().map(|c| c.count).sum::<usize>().max(1);
-    for c in items {
-        let bar = "█".repeat((c.count * 30).div_ceil(total).min(30));
-        out.push_str(&format!("  {} {:>6}  {bar}\n", pad(&c.label, 18), c.count));
+fn heading(out: &mut String, title: &str) {
+    out.push_str(&format!("\n■ {title}\n"));
+}
+
+fn empty_line(out: &mut String) {
+    out.push_str("  —\n");
+}
+
+fn counts<K: Vocabulary + Ord + serde::Serialize>(lang: Lang, items: &Counts<K>, out: &mut String) {
+    let total = items.total().max(1);
+    for (k, n) in &items.0 {
+        let bar = "█".repeat((n * 30).div_ceil(total).min(30));
+        out.push_str(&format!("  {} {:>6}  {bar}\n", pad(k.label(lang), 18), n));
     }
 }
 
+fn density_line(ctx: &Ctx, d: &Density) -> String {
+    let meets = match d.meets_target {
+        Some(true) => ctx.t("达到", "meets"),
+        Some(false) => ctx.t("未达到", "below"),
+        None => "—",
+    };
+    format!(
+        "{} {} ({} {}, {} {}) · {} {} · {} {} · {} {} → {}",
+        ctx.t("社区/村", "communities"),
+        d.communities,
+        ctx.t("城市", "urban"),
+        d.urban,
+        ctx.t("农村", "rural"),
+        d.rural,
+        ctx.t("平均", "average"),
+        decimal(d.average),
+        ctx.t("中位数", "median"),
+        decimal(d.median),
+        ctx.t("目标", "target"),
+        decimal(d.target),
+        meets
+    )
+}
+
 pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
+    let l = ctx.lang;
     let mut out = String::new();
     let fed = ctx.store.federation().map(|f| f.name).unwrap_or_default();
-    out.push_str(&format!("{} — {}: {}\n", fed, ctx.t("组织总数", "organizations"), r.total));
-    counts(ctx, ("按类别", "By category"), &r.by_category, &mut out);
-    counts(ctx, ("按法律状态", "By legal status"), &r.by_legal_status, &mut out);
-    counts(ctx, ("按状态", "By status"), &r.by_lifecycle, &mut out);
-    if r.by_county.len() > 1 {
-        let mut top = r.by_county.clone();
-        top.sort_by_key(|c| std::cmp::Reverse(c.count));
-        top.truncate(limit);
-        counts(ctx, ("按县(市、区),前几位", "By county (top)"), &top, &mut out);
-    }
-    let c = &r.coverage;
+    let b = &r.base;
     out.push_str(&format!(
-        "\n■ {}\n  {} {}: {} {}, {} {}, {} {} → {:.1}% ({}/{})\n",
-        ctx.t("党组织覆盖", "Party-organization coverage"),
-        ctx.t("在册活跃组织", "active organizations"),
-        c.active,
-        ctx.t("单独建立", "own"),
+        "{fed} — {}\n{} {} · {} · {} {}-01-01 – {}\n",
+        ctx.t("统计报表", "report"),
+        ctx.t("截至", "as of"),
+        r.as_of,
+        ctx.t(
+            "统计口径: 存续组织(活跃+休眠),已退出另计",
+            "base: surviving organizations (active + dormant), exited apart"
+        ),
+        ctx.t("报告年度", "reporting year"),
+        r.year,
+        r.as_of
+    ));
+    heading(&mut out, ctx.t("组织数量", "Organizations"));
+    out.push_str(&format!(
+        "  {} {} ({} {}, {} {}) · {} {} · {} {} · {} {}\n",
+        ctx.t("存续", "surviving"),
+        b.surviving,
+        ctx.t("活跃", "active"),
+        b.active,
+        ctx.t("休眠", "dormant"),
+        b.dormant,
+        ctx.t("已退出(另计)", "exited (apart)"),
+        b.exited,
+        ctx.t("本年新增", "new this year"),
+        b.new_in_year,
+        ctx.t("本年退出", "exited this year"),
+        b.exited_in_year
+    ));
+    if b.founded_later > 0 {
+        out.push_str(&format!(
+            "  {} {}\n",
+            ctx.t("成立日期晚于截止日期,未计入:", "founded after the as-of date, not counted:"),
+            b.founded_later
+        ));
+    }
+    heading(&mut out, ctx.t("按类别(存续组织)", "By category (surviving)"));
+    counts(l, &r.by_category, &mut out);
+    heading(&mut out, ctx.t("按法律状态(存续组织)", "By legal status (surviving)"));
+    counts(l, &r.by_legal_status, &mut out);
+    if r.counties.len() > 1 {
+        let mut top: Vec<_> = r.counties.iter().collect();
+        top.sort_by_key(|a| std::cmp::Reverse(a.base.surviving));
+        heading(&mut out, ctx.t("按县(市、区),存续组织,前几位", "By county, surviving (top)"));
+        for a in top.iter().take(limit) {
+            out.push_str(&format!("  {} {:>6}\n", pad(&a.name, 18), a.base.surviving));
+        }
+    }
+
+    let c = &r.coverage;
+    heading(
+        &mut out,
+        &format!("{} ({} {})", ctx.t("党建覆盖", "Party-building coverage"), ctx.t("存续组织", "surviving"), c.base),
+    );
+    out.push_str(&format!(
+        "  {} {} + {} {} = {} → {}\n",
+        ctx.t("党组织覆盖: 单独建立", "organization coverage: own"),
         c.own,
         ctx.t("联合组建", "joint"),
         c.joint,
-        ctx.t("选派指导员/联络员", "instructor/liaison"),
-        c.dispatched,
-        c.rate * 100.0,
-        c.covered,
-        c.active
+        c.organization_covered,
+        percent(c.organization_rate)
     ));
-    if !c.uncovered.is_empty() {
-        out.push_str(&format!("  {} ({}):\n", ctx.t("未覆盖的组织", "Not covered"), c.uncovered.len()));
-        for (id, name, community) in c.uncovered.iter().take(limit) {
-            out.push_str(&format!("    {id}  {}  {community}\n", pad(name, 28)));
+    out.push_str(&format!(
+        "  {} {} + {} {} = {} → {}\n",
+        ctx.t("党的工作覆盖: 党组织覆盖", "work coverage: organization coverage"),
+        c.organization_covered,
+        ctx.t("仅靠在岗指导员/联络员", "by an assignment in force alone"),
+        c.dispatched_only,
+        c.work_covered,
+        percent(c.work_rate)
+    ));
+    out.push_str(&format!(
+        "  {} {} ({} {})\n",
+        ctx.t("有在岗指导员/联络员的组织", "organizations with an assignment in force"),
+        c.dispatched,
+        ctx.t("其中已有党组织", "of which with a Party organization too"),
+        c.dispatched - c.dispatched_only
+    ));
+    let org_list = |out: &mut String, title: &str, list: &[crate::domain::report::OrgRef]| {
+        if list.is_empty() {
+            return;
         }
-        if c.uncovered.len() > limit {
-            out.push_str(&format!(
-                "    … {} {}\n",
-                c.uncovered.len() - limit,
-                ctx.t("个 (hubsync org list --uncovered)", "more (hubsync org list --uncovered)")
-            ));
+        out.push_str(&format!("  {title} ({}):\n", list.len()));
+        for o in list.iter().take(limit) {
+            let place = if o.community.is_empty() { &o.division } else { &o.community };
+            out.push_str(&format!("    {}  {}  {place}\n", o.id, pad(&o.name, 28)));
         }
+        if list.len() > limit {
+            out.push_str(&format!("    … {} {}\n", list.len() - limit, ctx.t("个", "more")));
+        }
+    };
+    org_list(
+        &mut out,
+        ctx.t("未覆盖的组织 (hubsync org list --uncovered)", "Not covered (hubsync org list --uncovered)"),
+        &r.uncovered,
+    );
+    org_list(
+        &mut out,
+        ctx.t(
+            "登记为“选派”但截至当日无在岗选派记录,未计入覆盖 (请 liaison assign 或更正)",
+            "Recorded as dispatched but no assignment in force, not counted (liaison assign, or correct the status)",
+        ),
+        &r.dispatched_unrecorded,
+    );
+
+    heading(
+        &mut out,
+        ctx.t("指导员/联络员负责组织数(截至日在岗)", "Liaison load (organizations per person, in force)"),
+    );
+    if r.liaison_load.is_empty() {
+        empty_line(&mut out);
     }
-    out.push_str(&format!("\n■ {}\n", ctx.t("指导员/联络员负责组织数", "Liaison load (organizations per person)")));
-    for l in r.liaison_load.iter().take(limit) {
-        out.push_str(&format!("  {} {} {:>4}\n", pad(&l.person, 10), pad(&l.role, 16), l.organizations));
+    for x in r.liaison_load.iter().take(limit) {
+        out.push_str(&format!("  {} {} {:>4}\n", pad(&x.name, 10), pad(x.role.label(l), 16), x.organizations));
     }
-    out.push_str(&format!("\n■ {}\n", ctx.t("培训出勤率", "Attendance rate per training")));
-    for t in &r.attendance_rates {
-        out.push_str(&format!(
-            "  {} {:>4}/{:<4} {:.0}%\n",
-            pad(&t.title, 32),
-            t.attended,
-            t.registered,
-            t.rate * 100.0
-        ));
+
+    let t = &r.training;
+    heading(
+        &mut out,
+        &format!("{} ({} {}-01-01 – {})", ctx.t("培训", "Trainings"), ctx.t("本年度", "this year"), r.year, r.as_of),
+    );
+    out.push_str(&format!(
+        "  {} {} · {} {} · {} {} · {} {} · {} {:.1} h\n",
+        ctx.t("培训", "trainings"),
+        t.trainings,
+        ctx.t("课次", "sessions"),
+        t.sessions,
+        ctx.t("签到人次", "attendances"),
+        t.attendances,
+        ctx.t("人数", "people"),
+        t.people,
+        ctx.t("学时", "hours"),
+        t.hours
+    ));
+    heading(&mut out, ctx.t("培训出勤率", "Attendance rate per training"));
+    if r.attendance_rates.is_empty() {
+        empty_line(&mut out);
     }
-    out.push_str(&format!("\n■ {}\n", ctx.t("培训学时(按组织,前几位)", "Training hours per organization (top)")));
+    for x in &r.attendance_rates {
+        out.push_str(&format!("  {} {:>4}/{:<4} {}\n", pad(&x.title, 32), x.attended, x.expected, percent(x.rate)));
+    }
+    heading(&mut out, ctx.t("培训学时(按组织,前几位)", "Training hours per organization (top)"));
+    if r.hours_per_org.is_empty() {
+        empty_line(&mut out);
+    }
     for h in r.hours_per_org.iter().take(limit) {
         out.push_str(&format!("  {} {:>6.1} h\n", pad(&h.name, 32), h.hours));
     }
     if !r.continuing_education.is_empty() {
-        out.push_str(&format!(
-            "\n■ {}\n",
-            ctx.t("社工继续教育学时(三年周期)", "Social-worker continuing education (3-year period)")
-        ));
+        heading(&mut out, ctx.t("社工继续教育学时(三年周期)", "Social-worker continuing education (3-year period)"));
         for p in r.continuing_education.iter().take(limit) {
             out.push_str(&format!(
                 "  {} {} {:>5.1}/{:.0} h\n",
-                pad(&p.person, 10),
-                pad(&p.grade, 16),
+                pad(&p.name, 10),
+                pad(p.grade.label(l), 16),
                 p.hours,
                 p.required
             ));
         }
     }
-    out.push_str(&format!(
-        "\n■ {}\n",
-        ctx.t("场地使用率(近30天,每天按8小时计)", "Venue utilization (last 30 days, 8 h a day)")
-    ));
+    heading(
+        &mut out,
+        ctx.t("场地使用率(截至日前30天,每天按8小时计)", "Venue utilization (30 days to the as-of date, 8 h a day)"),
+    );
+    if r.venue_use.is_empty() {
+        empty_line(&mut out);
+    }
     for v in r.venue_use.iter().take(limit) {
         out.push_str(&format!(
-            "  {} {:>3} {} {:>5.1} h {:>5.1}%\n",
+            "  {} {:>3} {} {:>5.1} h {:>6}\n",
             pad(&v.venue, 28),
             v.confirmed_bookings,
             ctx.t("次", "bookings"),
             v.booked_hours,
-            v.utilization * 100.0
+            percent(Some(v.utilization))
         ));
     }
     out.push_str(&format!(
@@ -119,37 +277,78 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
         if r.booking_conflicts.is_empty() { "" } else { "  (hubsync booking list --conflicts)" }
     ));
     for (year, dist) in &r.evaluations {
-        counts(ctx, (&format!("{year}年考核评价"), &format!("Evaluations {year}")), dist, &mut out);
+        heading(&mut out, &format!("{year} {}", ctx.t("年考核评价", "evaluations")));
+        counts(l, dist, &mut out);
+    }
+
+    heading(
+        &mut out,
+        ctx.t(
+            "密度(目标: 城市社区平均≥10个,农村≥5个)",
+            "Density (target: on average ≥10 per urban community, ≥5 rural)",
+        ),
+    );
+    out.push_str(&format!("  {}\n", density_line(ctx, &r.density)));
+    let mut townships: Vec<_> = r.townships.iter().filter(|a| a.density.communities > 0).collect();
+    // Furthest below its target first.
+    let shortfall = |d: &Density| d.average.unwrap_or(0.0) / d.target.unwrap_or(1.0);
+    townships.sort_by(|a, b| shortfall(&a.density).total_cmp(&shortfall(&b.density)).then(a.code.cmp(&b.code)));
+    if !townships.is_empty() {
+        out.push_str(&format!(
+            "  {}:\n",
+            ctx.t("各乡镇(街道),离目标最远的在前", "per township, furthest below target first")
+        ));
+    }
+    for a in townships.iter().take(limit) {
+        out.push_str(&format!("    {} {}\n", pad(&a.name, 16), density_line(ctx, &a.density)));
     }
     if !r.below_density.is_empty() {
         out.push_str(&format!(
-            "\n■ {} ({})\n",
+            "  {} ({}):\n",
             ctx.t(
-                "未达密度目标的社区/村(城市≥10,农村≥5)",
-                "Communities below the density target (urban ≥10, rural ≥5)"
+                "低于自身目标的社区/村(提示,目标为平均值)",
+                "Communities below their own target (advice: the target is an average)"
             ),
             r.below_density.len()
         ));
         for d in r.below_density.iter().take(limit) {
-            out.push_str(&format!("  {} {:>3}/{}\n", pad(&d.community, 16), d.organizations, d.target));
+            out.push_str(&format!(
+                "    {} {} {:>3}/{}\n",
+                pad(&d.name, 16),
+                pad(&d.township, 12),
+                d.organizations,
+                d.target
+            ));
         }
     }
     out
 }
 
-pub fn run(ctx: &Ctx, format: Format, limit: usize) -> Result<()> {
-    let report = compute(ctx, ctx.clock.today());
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Csv => {
-            let mut t = Table::new(&[ctx.t("项目", "item"), ctx.t("数值", "value")]);
-            t.push(vec![ctx.t("组织总数", "organizations").into(), report.total.to_string()]);
-            t.push(vec![ctx.t("党组织覆盖率", "party coverage").into(), format!("{:.4}", report.coverage.rate)]);
-            t.push(vec![ctx.t("未覆盖组织", "uncovered").into(), report.coverage.uncovered.len().to_string()]);
-            t.push(vec![ctx.t("预约冲突", "booking conflicts").into(), report.booking_conflicts.len().to_string()]);
-            print!("{}", t.render(Format::Csv));
+pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
+    let as_of = match &args.as_of {
+        Some(text) => crate::domain::validate::parse_date(text).with_context(|| format!("--as-of '{text}'"))?,
+        None => ctx.clock.today(),
+    };
+    let report = compute(ctx, as_of);
+    let fed = ctx.store.federation();
+    let bytes: Vec<u8> = match args.format {
+        ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
+        ReportFormat::Csv => crate::io::figures::to_csv(&report),
+        ReportFormat::Table => render(ctx, &report, args.limit).into_bytes(),
+        ReportFormat::Xlsx => {
+            let Some(path) = &args.output else {
+                anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)");
+            };
+            let sheets = crate::io::figures::sheets(&report, fed.as_ref(), ctx.lang);
+            let bytes = crate::io::figures::to_xlsx(&sheets)?;
+            std::fs::write(path, bytes).with_context(|| format!("写入 {} (writing)", path.display()))?;
+            println!("{} {}", ctx.t("已写入", "Written"), path.display());
+            return Ok(());
         }
-        Format::Table => print!("{}", render(ctx, &report, limit)),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("写入 {} (writing)", path.display()))?,
+        None => super::write_stdout(&bytes)?,
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::enums::*;
 use super::ids::RecordId;
 use super::records::*;
 use super::validate::name_key;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 
 /// Real county-level units of Sichuan (a selection of the 183); codes
 /// beyond the list are generated in the same shape.
-const COUNTIES: &[(&str, &str)] = &[
+pub(crate) const COUNTIES: &[(&str, &str)] = &[
     ("510104", "锦江区"),
     ("510105", "青羊区"),
     ("510106", "金牛区"),
@@ -275,9 +275,25 @@ fn county_list(n: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The day `generate` takes as today, so tests and benchmarks see the same data.
+pub const DEMO_TODAY: (i32, u32, u32) = (2025, 11, 1);
+
 impl DemoData {
+    /// The demo as of a fixed day (`DEMO_TODAY`), for tests and benchmarks.
     pub fn generate(seed: u64, org_count: usize) -> DemoData {
+        let (y, m, d) = DEMO_TODAY;
+        DemoData::generate_on(seed, org_count, NaiveDate::from_ymd_opt(y, m, d).expect("valid date"))
+    }
+
+    /// The demo with its dates around `today` (founding, exits, assignments,
+    /// bookings and trainings in the current period), so a fresh demo's report
+    /// has figures. The caller reads the clock; this never does.
+    pub fn generate_on(seed: u64, org_count: usize, today: NaiveDate) -> DemoData {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // Draws added later come from their own stream, so the main one (and
+        // with it every name and code) stays what it was for a seed.
+        let mut extra = ChaCha8Rng::seed_from_u64(seed ^ 0x00de_0a55_1a95);
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let counties = county_list(org_count.div_ceil(170).max(1));
         let (level, division, name) = if counties.len() == 1 {
             (Level::County, counties[0].0.clone(), format!("{}社区社会组织联合会", counties[0].1))
@@ -293,7 +309,6 @@ impl DemoData {
             contact_name: person_name(&mut rng),
             contact_phone: mobile(&mut rng),
         };
-        let today = NaiveDate::from_ymd_opt(2025, 11, 1).expect("valid date");
         let mut orgs = Vec::with_capacity(org_count);
         let mut names = HashSet::new();
         let mut communities: Vec<(String, String, String)> = Vec::new();
@@ -337,7 +352,7 @@ impl DemoData {
             o.township = township;
             o.community = community.clone();
             o.address = format!("{community}{}号", rng.random_range(1..300));
-            o.founded = Some(today - Duration::days(rng.random_range(200..4000)));
+            o.founded = Some(today - Duration::days(rng.random_range(1..4000)));
             o.head_name = person_name(&mut rng);
             o.head_phone = mobile(&mut rng);
             o.members = Some(rng.random_range(8..120));
@@ -419,6 +434,28 @@ impl DemoData {
                 from: today - Duration::days(rng.random_range(30..700)),
                 to: None,
                 end_reason: String::new(),
+            });
+        }
+        // Assignments that ended (they no longer cover their organization),
+        // and joint branches that also have a liaison.
+        for o in &orgs {
+            let roll = extra.random_range(0..100);
+            let ended = o.party_status == PartyStatus::Uncovered && roll < 8;
+            let joint_too = o.party_status == PartyStatus::Joint && roll < 20;
+            if (!ended && !joint_too) || o.lifecycle == Lifecycle::Exited {
+                continue;
+            }
+            let p = &people[extra.random_range(0..liaison_count)];
+            let from = today - Duration::days(extra.random_range(200..700));
+            liaisons.push(LiaisonAssignment {
+                id: RecordId::from_rng(&mut extra),
+                person: p.id.clone(),
+                organization: o.id.clone(),
+                role: AssignmentRole::Liaison,
+                dispatched_by: format!("{}党工委", o.township),
+                from,
+                to: ended.then(|| today - Duration::days(extra.random_range(1..150))),
+                end_reason: if ended { "工作调动".into() } else { String::new() },
             });
         }
         for k in 0..(org_count / 10).max(2) {
@@ -516,7 +553,8 @@ impl DemoData {
             for s in 0..3 {
                 let sid = RecordId::from_rng(&mut rng);
                 let session = Session {
-                    date: today - Duration::days(60 - 7 * s - 14 * k as i64),
+                    // Within the current year (a January demo bunches them up).
+                    date: (today - Duration::days(60 - 7 * s - 14 * k as i64)).max(year_start),
                     start: "09:00".into(),
                     end: "12:00".into(),
                 };

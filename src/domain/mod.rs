@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod activity_query;
 pub mod demo;
+pub mod divisions;
 pub mod enums;
 pub mod ids;
 pub mod input;

@@ -149,6 +149,46 @@ pub fn search_rank(needle: &str, name: &str, initials: &str, extra: &str) -> Opt
     }
 }
 
+/// Which organizations an export takes: a division prefix (a township's
+/// 9 digits gives that township its own ledger), a legal status, a lifecycle.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgSelection {
+    pub division: Option<String>,
+    pub legal_status: Option<LegalStatus>,
+    pub lifecycle: Option<Lifecycle>,
+}
+
+impl OrgSelection {
+    /// Reads the flags as typed (labels, codes, aliases); the first bad one is the error.
+    pub fn parse(
+        division: Option<&str>,
+        legal_status: Option<&str>,
+        lifecycle: Option<&str>,
+    ) -> Result<OrgSelection, String> {
+        let division = match division.map(|d| fold_width(d).trim().to_string()) {
+            Some(d) if d.is_empty() || !d.chars().all(|c| c.is_ascii_digit()) => {
+                return Err(format!("--division '{d}' 应为行政区划代码或其前缀 (must be division digits)"));
+            }
+            other => other,
+        };
+        Ok(OrgSelection {
+            division,
+            legal_status: legal_status.map(LegalStatus::parse).transpose().map_err(|e| e.to_string())?,
+            lifecycle: lifecycle.map(Lifecycle::parse).transpose().map_err(|e| e.to_string())?,
+        })
+    }
+
+    pub fn is_all(&self) -> bool {
+        *self == OrgSelection::default()
+    }
+
+    pub fn matches(&self, o: &Organization) -> bool {
+        self.division.as_ref().is_none_or(|d| o.division.starts_with(d.as_str()))
+            && self.legal_status.is_none_or(|s| o.legal_status == s)
+            && self.lifecycle.is_none_or(|l| o.lifecycle == l)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -357,11 +357,6 @@ impl Organization {
             exit_reason: String::new(),
         }
     }
-
-    /// Counted in Party-organization coverage: own, joint or dispatched.
-    pub fn is_party_covered(&self) -> bool {
-        self.party_status != PartyStatus::Uncovered
-    }
 }
 
 impl Record for Organization {

@@ -1,7 +1,8 @@
 //! Instructor and liaison assignments (党建工作指导员/联络员选派).
 
 use super::{refs, warnings, Check, Env, FieldError, OpResult, Ref};
-use crate::domain::{AssignmentRole, LiaisonAssignment, PartyStatus, RecordId};
+use crate::domain::report::CoverageStatus;
+use crate::domain::{AssignmentRole, LiaisonAssignment, RecordId};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20,17 +21,19 @@ pub struct Assigned {
     pub assignment: LiaisonAssignment,
     pub person_name: String,
     pub org_name: String,
-    /// The organization had no Party branch and now counts as covered by dispatch.
+    /// The organization has no own or joint Party organization: this
+    /// assignment is what covers its Party work (while it is in force).
     pub now_dispatched: bool,
     pub warnings: Vec<FieldError>,
 }
 
-/// Assigns a person to an organization. An organization without its own or
-/// a joint branch is then covered by dispatch (选派), which the coverage
-/// report counts: both records change in one write.
+/// Assigns a person to an organization. The organization's recorded Party
+/// status is left alone: coverage by dispatch (选派) is read off the
+/// assignments in force (domain::report::coverage), so ending this one
+/// lowers work coverage again.
 pub fn assign(env: &mut Env, cmd: Assign) -> OpResult<Assigned> {
     let person = refs::person(env.store, &cmd.person)?;
-    let mut org = refs::org(env.store, &cmd.org)?;
+    let org = refs::org(env.store, &cmd.org)?;
     let assignment = LiaisonAssignment {
         id: RecordId::random(),
         person: person.id.clone(),
@@ -41,15 +44,8 @@ pub fn assign(env: &mut Env, cmd: Assign) -> OpResult<Assigned> {
         to: None,
         end_reason: String::new(),
     };
-    let now_dispatched = org.party_status == PartyStatus::Uncovered;
-    let problems = env.store.atomically(|s| {
-        let problems = s.insert(&assignment)?;
-        if now_dispatched {
-            org.party_status = PartyStatus::Dispatched;
-            s.update(&org)?;
-        }
-        Ok(problems)
-    })?;
+    let now_dispatched = !CoverageStatus::of(&org, false).organization;
+    let problems = env.store.insert(&assignment)?;
     Ok(Assigned {
         assignment,
         person_name: person.name,

@@ -5,15 +5,16 @@ use crate::domain::report::{Inputs, Report};
 use crate::domain::*;
 
 impl Store {
-    /// Computes the report from every record; records a peer broke are left
-    /// out and returned alongside, so the report still appears.
-    pub fn report(&self, today: chrono::NaiveDate, lang: Lang) -> (Report, Vec<StoreError>) {
+    /// Computes the report as of `as_of` from every record; records a peer
+    /// broke are left out and returned alongside, so the report still appears.
+    pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
         fn read<R: Record>(s: &Store, problems: &mut Vec<StoreError>) -> Vec<R> {
             let (records, errors) = s.all_readable::<R>();
             problems.extend(errors);
             records
         }
         let mut problems = Vec::new();
+        let federation = self.federation();
         let orgs: Vec<Organization> = read(self, &mut problems);
         let people: Vec<Person> = read(self, &mut problems);
         let liaisons: Vec<LiaisonAssignment> = read(self, &mut problems);
@@ -22,6 +23,7 @@ impl Store {
         let trainings: Vec<Training> = read(self, &mut problems);
         let attendance: Vec<Attendance> = read(self, &mut problems);
         let inputs = Inputs {
+            federation: federation.as_ref(),
             orgs: &orgs,
             people: &people,
             liaisons: &liaisons,
@@ -29,8 +31,8 @@ impl Store {
             bookings: &bookings,
             trainings: &trainings,
             attendance: &attendance,
-            today,
+            as_of,
         };
-        (Report::compute(&inputs, lang), problems)
+        (Report::compute(&inputs), problems)
     }
 }

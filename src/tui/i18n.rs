@@ -173,8 +173,10 @@ pub const LAST_SYNC: T = T("上次同步", "last sync");
 pub const DOCUMENTS: T = T("文档", "Documents");
 pub const RECORDS: T = T("记录", "records");
 
-pub const TOTAL: T = T("组织总数", "Organizations");
-pub const COVERAGE: T = T("党组织覆盖率", "Party-organization coverage");
+pub const TOTAL: T = T("存续组织", "Surviving organizations");
+pub const COVERAGE: T = T("党建覆盖", "Party-building coverage");
+pub const WORK_COVERAGE: T = T("党的工作覆盖", "work coverage");
+pub const ORG_COVERAGE: T = T("党组织覆盖", "organization coverage");
 pub const UNCOVERED: T = T("未覆盖", "not covered");
 pub const BY_CATEGORY: T = T("按类别", "By category");
 pub const BY_STATUS: T = T("按法律状态", "By legal status");

@@ -21,19 +21,17 @@ pub fn today() -> NaiveDate {
 
 pub fn data() -> Data {
     let d = DemoData::generate(2021, 60);
-    let report = Report::compute(
-        &Inputs {
-            orgs: &d.orgs,
-            people: &d.people,
-            liaisons: &d.liaisons,
-            venues: &d.venues,
-            bookings: &d.bookings,
-            trainings: &d.trainings,
-            attendance: &d.attendance,
-            today: today(),
-        },
-        Lang::Zh,
-    );
+    let report = Report::compute(&Inputs {
+        federation: Some(&d.federation),
+        orgs: &d.orgs,
+        people: &d.people,
+        liaisons: &d.liaisons,
+        venues: &d.venues,
+        bookings: &d.bookings,
+        trainings: &d.trainings,
+        attendance: &d.attendance,
+        as_of: today(),
+    });
     let mut rows: Vec<OrgRow> = d.orgs.iter().map(OrgRow::from_org).collect();
     rows.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
     Data {

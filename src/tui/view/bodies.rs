@@ -397,35 +397,48 @@ fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         .block(Block::default().borders(Borders::ALL).title(format!(
             "{} · {} {}",
             app.t(i18n::COVERAGE),
-            c.uncovered.len(),
+            r.uncovered.len(),
             app.t(i18n::UNCOVERED)
         )))
         .gauge_style(theme.accent())
-        .ratio(c.rate.clamp(0.0, 1.0))
-        .label(format!("{:.1}%  ({}/{})", c.rate * 100.0, c.covered, c.active));
+        .ratio(c.work_rate.unwrap_or(0.0).clamp(0.0, 1.0))
+        .label(format!(
+            "{} {}  ({}/{}) · {} {}",
+            app.t(i18n::WORK_COVERAGE),
+            crate::domain::report::percent(c.work_rate),
+            c.work_covered,
+            c.base,
+            app.t(i18n::ORG_COVERAGE),
+            crate::domain::report::percent(c.organization_rate)
+        ));
     frame.render_widget(gauge, gauge_area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(charts);
-    let bars = |items: &[crate::domain::report::Count]| -> Vec<Bar> {
+    let lang = app.lang;
+    fn bars<K: crate::domain::Vocabulary + Ord + serde::Serialize>(
+        items: &crate::domain::report::Counts<K>,
+        lang: crate::domain::Lang,
+    ) -> Vec<Bar<'static>> {
         items
+            .0
             .iter()
-            .map(|c| {
+            .map(|(k, n)| {
                 Bar::default()
-                    .value(c.count as u64)
-                    .text_value(c.count.to_string())
-                    .label(Line::from(c.label.chars().take(4).collect::<String>()))
+                    .value(*n as u64)
+                    .text_value(n.to_string())
+                    .label(Line::from(k.label(lang).chars().take(4).collect::<String>()))
             })
             .collect()
-    };
+    }
     let cat = BarChart::default()
         .block(Block::default().borders(Borders::ALL).title(app.t(i18n::BY_CATEGORY)))
-        .data(BarGroup::default().bars(&bars(&r.by_category)))
+        .data(BarGroup::default().bars(&bars(&r.by_category, lang)))
         .bar_width(8)
         .bar_gap(1)
         .bar_style(theme.accent());
     frame.render_widget(cat, left);
     let status = BarChart::default()
         .block(Block::default().borders(Borders::ALL).title(app.t(i18n::BY_STATUS)))
-        .data(BarGroup::default().bars(&bars(&r.by_legal_status)))
+        .data(BarGroup::default().bars(&bars(&r.by_legal_status, lang)))
         .bar_width(6)
         .bar_gap(1)
         .bar_style(theme.accent());
@@ -433,13 +446,13 @@ fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let rates: Vec<String> = r
         .attendance_rates
         .iter()
-        .map(|t| format!("{} {:.0}%", t.title.chars().take(8).collect::<String>(), t.rate * 100.0))
+        .map(|t| format!("{} {}", t.title.chars().take(8).collect::<String>(), crate::domain::report::percent(t.rate)))
         .collect();
     let lines = vec![
         Line::from(format!(
             "{}: {}   {}: {}",
             app.t(i18n::TOTAL),
-            r.total,
+            r.base.surviving,
             app.t(i18n::BOOKING_CONFLICTS),
             r.booking_conflicts.len()
         )),
