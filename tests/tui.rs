@@ -265,7 +265,7 @@ fn sign_in_mode_signs_people_in_one_after_another() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('4')));
     app.update(key(KeyCode::F(9)));
-    assert!(matches!(app.mode, Mode::PickSession { choice: 0, .. }), "the trainer chooses the session");
+    assert!(matches!(app.mode, Mode::Pick(ref p) if p.choice == 0), "the trainer chooses the session");
     app.update(key(KeyCode::Down));
     app.update(key(KeyCode::Enter));
     let Mode::SignIn { session, training, .. } = &app.mode else { panic!("sign-in mode") };

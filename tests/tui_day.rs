@@ -93,7 +93,7 @@ fn signing_in() -> App {
     app.update(Event::Loaded(Box::new(d)));
     app.update(key(KeyCode::Char('4')));
     app.update(key(KeyCode::F(9)));
-    if matches!(app.mode, Mode::PickSession { .. }) {
+    if matches!(app.mode, Mode::Pick(_)) {
         app.update(key(KeyCode::Enter));
     }
     assert!(matches!(app.mode, Mode::SignIn { .. }), "{:?}", app.mode);
@@ -182,4 +182,95 @@ fn an_unknown_name_offers_a_walk_in_added_and_signed_in_at_once() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Enter));
     assert!(matches!(app.mode, Mode::SignIn { .. }), "{:?}", app.mode);
+}
+
+#[test]
+fn the_liaison_picker_filters_by_initials_and_lists_liaisons_first() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(6)));
+    let org = app.selected_org().unwrap().id.clone();
+    app.update(key(KeyCode::Enter));
+    // Typing on the person field opens the picker with what was typed.
+    typed(&mut app, "z");
+    let Mode::Pick(picker) = &app.mode else { panic!("a picker: {:?}", app.mode) };
+    assert_eq!(picker.input.text(), "z");
+    app.update(key(KeyCode::Backspace));
+    let Mode::Pick(picker) = &app.mode else { panic!() };
+    let everyone = picker.matches();
+    assert!(everyone.len() > app.liaison_candidates().len(), "everyone can be chosen");
+    let liaisons = app.liaison_candidates().len();
+    let people = app.data.people.clone();
+    let by_id = |id: &RecordId| people.iter().find(|p| &p.id == id).unwrap().clone();
+    assert!(
+        everyone[..liaisons]
+            .iter()
+            .all(|i| by_id(&i.id).roles.iter().any(|r| matches!(r, Role::Liaison | Role::Instructor))),
+        "liaisons and instructors first"
+    );
+    typed(&mut app, "zyl");
+    snapshot("liaison_picker", &mut app);
+    let Mode::Pick(picker) = &app.mode else { panic!() };
+    assert_eq!(picker.matches()[0].name, "赵玉兰", "exact initials first");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("person"), "赵玉兰");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::Assign(a)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert_eq!(by_id(&a.person).name, "赵玉兰");
+    assert_eq!(a.organization, org);
+}
+
+#[test]
+fn the_organization_field_opens_a_filtering_picker_with_f6() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(4)));
+    while form(&app).fields[form(&app).focus].key != "organization" {
+        app.update(key(KeyCode::Tab));
+    }
+    let target = app.data.orgs[7].name.clone();
+    app.update(key(KeyCode::F(6)));
+    let initials = hubsync::domain::query::pinyin_initials(&target);
+    typed(&mut app, &initials);
+    let Mode::Pick(picker) = &app.mode else { panic!("a picker: {:?}", app.mode) };
+    assert_eq!(picker.matches()[0].name, target);
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("organization"), target);
+    // Esc in the picker goes back to the form, unchanged.
+    app.update(key(KeyCode::F(6)));
+    typed(&mut app, "不存在");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("organization"), target);
+}
+
+#[test]
+fn a_filter_with_no_match_clears_the_detail_and_enter_does_nothing() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "没有这个组织");
+    app.update(key(KeyCode::Enter));
+    assert!(app.views[0].is_empty());
+    assert!(app.detail.is_none(), "no stale detail");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.mode, Mode::Browse, "Enter on an empty list opens nothing");
+    let screen = render(&mut app, 80, 24);
+    assert!(!screen.contains("党组织:"), "the detail pane is empty:\n{screen}");
+    for tab in ['2', '3', '4'] {
+        app.update(key(KeyCode::Char(tab)));
+        app.update(key(KeyCode::F(3)));
+        typed(&mut app, "没有这个");
+        app.update(key(KeyCode::Enter));
+        app.update(key(KeyCode::Enter));
+        assert_eq!(app.mode, Mode::Browse, "tab {tab}");
+    }
+    // Two words are combined: both must match.
+    app.update(key(KeyCode::Char('1')));
+    app.update(key(KeyCode::F(3)));
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "团结 巾帼");
+    assert!(!app.views[0].is_empty());
+    assert!(app.views[0].iter().all(|i| {
+        let n = &app.data.orgs[*i].name;
+        n.contains("团结") && n.contains("巾帼")
+    }));
 }

@@ -186,11 +186,8 @@ pub enum Mode {
     Conflicts {
         choice: usize,
     },
-    /// Choosing the session to sign people in to.
-    PickSession {
-        training: RecordId,
-        choice: usize,
-    },
+    /// The filtering picker over a long list (people, organizations, sessions).
+    Pick(Box<super::picker::Picker>),
     /// Choosing a booking of the shown week to edit.
     PickBooking {
         choice: usize,
@@ -406,6 +403,10 @@ impl App {
                         input.insert_str(&text);
                         *choice = 0;
                     }
+                    Mode::Pick(p) => {
+                        p.input.insert_str(&text);
+                        p.choice = 0;
+                    }
                     _ => {}
                 }
                 Vec::new()
@@ -541,7 +542,7 @@ impl App {
             }
             Mode::CancelBooking { choice } => self.cancel_booking(choice, action),
             Mode::PickBooking { choice } => self.pick_booking(choice, action),
-            Mode::PickSession { training, choice } => self.pick_session(training, choice, action),
+            Mode::Pick(picker) => self.pick(picker, action, key),
             Mode::Setup { choice } => self.setup(choice, action),
             Mode::Conflicts { choice } => self.conflicts(choice, action),
             Mode::SignIn { training, session, input, choice } => {
@@ -598,7 +599,7 @@ fn scrolled(scroll: usize, action: Option<Action>, page: usize, max: usize) -> O
 }
 
 /// Applies an editing key to a text input; true when the text or caret moved.
-fn edit_text(input: &mut TextInput, key: KeyEvent) -> bool {
+pub(crate) fn edit_text(input: &mut TextInput, key: KeyEvent) -> bool {
     if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
         return false;
     }

@@ -74,6 +74,18 @@ pub struct FormField {
     pub cursor: usize,
     pub required: bool,
     pub error: Option<String>,
+    /// A field filled from the filtering picker (F6, or typing on a choice field).
+    pub pick: Option<PickSource>,
+    /// The record the picker chose (a name alone can have namesakes).
+    pub picked: Option<RecordId>,
+}
+
+/// The records a field's picker lists.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PickSource {
+    /// Everyone; liaisons and instructors first.
+    Liaisons,
+    Orgs,
 }
 
 impl FormField {
@@ -87,7 +99,14 @@ impl FormField {
             cursor: 0,
             required,
             error: None,
+            pick: None,
+            picked: None,
         }
+    }
+
+    /// A field with a filtering picker.
+    pub fn with_pick(self, source: PickSource) -> FormField {
+        FormField { pick: Some(source), ..self }
     }
 
     pub fn select(key: &'static str, label: T, text: &str, required: bool, choices: Vec<Choice>) -> FormField {
@@ -168,6 +187,7 @@ pub fn spec_field(spec: &FieldSpec, text: String) -> FormField {
     let label = T(spec.zh, spec.en);
     match spec.key {
         "roles" => FormField::multi(spec.key, label, &text, vocab::<Role>()),
+        "organization" => FormField::text(spec.key, label, &text, spec.required).with_pick(PickSource::Orgs),
         key => FormField::select(key, label, &text, spec.required, choices_for(key)),
     }
 }

@@ -104,7 +104,6 @@ pub const PICK_BOOKING: T = T("修改哪一个预约?", "Edit which booking?");
 pub const PICK_BOOKING_HINT: T = T("↑↓ 选择  Enter 修改  Esc 返回", "↑↓ choose  Enter edit  Esc back");
 pub const NO_BOOKINGS_WEEK: T = T("这一周没有预约", "No bookings this week");
 pub const PICK_SESSION: T = T("为哪一课次签到?", "Sign in to which session?");
-pub const PICK_SESSION_HINT: T = T("↑↓ 选择课次  Enter 开始签到  Esc 返回", "↑↓ choose  Enter start sign-in  Esc back");
 pub const NO_CONFLICT_HERE: T = T("此场地没有冲突的预约", "No overlapping bookings at this venue");
 pub const FIELD_DATE: T = T("日期", "Date");
 pub const FIELD_REASON: T = T("原因", "Reason");
@@ -130,6 +129,11 @@ pub const WALK_IN_HINT: T =
     T("名单中没有此人:Enter 现场登记并签到", "Not on the roster: Enter adds a walk-in and signs them in");
 pub const REGISTERED: T = T("已报名", "registered");
 pub const PHONE_TAIL: T = T("尾号", "…");
+pub const PICK_FIELD_HINT: T = T("F6 从列表选择", "F6 pick from the list");
+pub const PICK_HINT: T = T(
+    "输入姓名或拼音首字母筛选 · ↑↓ 选择 · Enter 确定 · Esc 返回",
+    "Type a name or pinyin initials · ↑↓ choose · Enter pick · Esc back",
+);
 pub const FIX_FIELDS: T = T("请修正标红的字段", "Please fix the fields marked in red");
 
 pub const SETUP_TITLE: T = T("欢迎使用 hubsync", "Welcome to hubsync");

@@ -82,6 +82,8 @@ pub enum Action {
     Cycle(isize),
     /// Tick a choice of a multi-select.
     Toggle,
+    /// Open the filtering picker of a form field (a person, an organization).
+    Pick,
     Confirm,
 }
 
@@ -225,11 +227,30 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b!(Form, ALL, Action::Cycle(-1), [(Left, NONE)], "←→ 选择选项", "←→ choose an option", 4),
     b!(Form, ALL, Action::Cycle(1), [(Right, NONE)], "", "", 0),
+    b!(
+        Form,
+        ALL,
+        Action::Pick,
+        [(F(6), NONE)],
+        "F6 从列表选择(人员/组织字段)",
+        "F6 pick from a list (person, organization)",
+        0
+    ),
     b!(Form, ALL, Action::Toggle, [(KeyCode::Char(' '), NONE)], "空格 勾选多选项", "Space tick a choice", 6),
     b!(Popup, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
     b!(Popup, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
     b!(Popup, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择", "↑↓ choose", 3),
     b!(Popup, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(
+        Popup,
+        ALL,
+        Action::PageUp,
+        [(PageUp, NONE)],
+        "PgUp/PgDn 翻页 · 输入文字筛选(姓名/拼音首字母)",
+        "PgUp/PgDn page · type to filter (name, pinyin initials)",
+        0
+    ),
+    b!(Popup, ALL, Action::PageDown, [(PageDown, NONE)], "", "", 0),
     b!(Confirm, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
     b!(Confirm, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
     b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到/现场登记", "Enter sign in / walk-in", 2),

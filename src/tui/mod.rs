@@ -7,6 +7,7 @@ pub mod forms;
 pub mod i18n;
 pub mod keymap;
 pub mod more_forms;
+pub mod picker;
 pub mod runner;
 pub mod view;
 pub mod widgets;

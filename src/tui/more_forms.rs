@@ -1,7 +1,7 @@
 //! Forms for venues, bookings, trainings, sessions, peers, invitations and
 //! liaison assignments.
 
-use super::forms::{vocab, yes_no, yes_no_choices, Choice, Form, FormField, FormKind};
+use super::forms::{vocab, yes_no, yes_no_choices, Choice, Form, FormField, FormKind, PickSource};
 use super::i18n;
 use crate::domain::input;
 use crate::domain::*;
@@ -58,7 +58,7 @@ fn booking(lang: Lang, b: &Booking, org_name: &str, kind: FormKind) -> Form {
         FormField::text("date", i18n::FIELD_DATE, &b.date.to_string(), true),
         FormField::text("start", i18n::FIELD_START, &b.start, true),
         FormField::text("end", i18n::FIELD_END, &b.end, true),
-        FormField::text("organization", i18n::ORGANIZATION, org_name, false),
+        FormField::text("organization", i18n::ORGANIZATION, org_name, false).with_pick(PickSource::Orgs),
         FormField::text("expected", i18n::FIELD_EXPECTED, &b.expected.map_or(String::new(), |e| e.to_string()), false),
         FormField::text("purpose", i18n::FIELD_PURPOSE, &b.purpose, false),
         FormField::select("status", i18n::STATUS, b.status.label(lang), true, vocab::<BookingStatus>()),
@@ -134,7 +134,7 @@ pub fn assign(lang: Lang, org: RecordId, candidates: &[&Person], today: NaiveDat
         }
     });
     let fields = vec![
-        FormField::select("person", i18n::FIELD_PERSON, &first, true, names),
+        FormField::select("person", i18n::FIELD_PERSON, &first, true, names).with_pick(PickSource::Liaisons),
         FormField::select("role", i18n::FIELD_ROLE, role.label(lang), true, vocab::<AssignmentRole>()),
         FormField::text("dispatched_by", i18n::FIELD_DISPATCHED_BY, "", false),
         FormField::text("from", i18n::FIELD_FROM, &today.to_string(), true),
@@ -159,7 +159,7 @@ pub fn end_assignment(person: RecordId, active: &[(String, &LiaisonAssignment)],
 pub fn walk_in(training: RecordId, session: RecordId, name: &str) -> Form {
     let fields = vec![
         FormField::text("name", i18n::NAME, name, true),
-        FormField::text("organization", i18n::ORGANIZATION, "", false),
+        FormField::text("organization", i18n::ORGANIZATION, "", false).with_pick(PickSource::Orgs),
         FormField::text("phone", i18n::FIELD_PHONE, "", false),
     ];
     Form::new(FormKind::WalkIn { training, session }, i18n::FORM_WALK_IN, fields)
@@ -301,8 +301,9 @@ impl Form {
     pub fn to_assignment(&mut self, lang: Lang, candidates: &[&Person]) -> Option<LiaisonAssignment> {
         self.clear_errors();
         let FormKind::Assign(org) = self.kind.clone() else { return None };
+        // Chosen in the picker (anyone), else cycled through the candidates.
         let at = self.fields[0].choices.iter().position(|c| c.get(lang) == self.value("person"));
-        let person = at.and_then(|i| candidates.get(i)).map(|p| p.id.clone());
+        let person = self.fields[0].picked.clone().or_else(|| at.and_then(|i| candidates.get(i)).map(|p| p.id.clone()));
         if person.is_none() {
             self.mark("person", i18n::REQUIRED.get(lang).into());
         }

@@ -45,7 +45,8 @@ impl App {
                 }
             }
             (Action::Edit, ORGS) => {
-                if let Some((org, _)) = &self.detail {
+                let shown = self.selected_org().map(|r| r.id.clone());
+                if let Some((org, _)) = self.detail.as_ref().filter(|(o, _)| Some(&o.id) == shown.as_ref()) {
                     let f = Form::edit_org(lang, org);
                     self.open(f);
                 }
@@ -145,7 +146,20 @@ impl App {
             }
             Some(Action::NextField) => form.focus = (form.focus + 1) % form.fields.len(),
             Some(Action::PrevField) => form.focus = (form.focus + form.fields.len() - 1) % form.fields.len(),
-            Some(Action::Cycle(step)) if has_choices => form.cycle(step, lang),
+            Some(Action::Cycle(step)) if has_choices => {
+                form.cycle(step, lang);
+                form.focused().picked = None;
+            }
+            Some(Action::Pick) if form.fields[form.focus].pick.is_some() => {
+                self.open_picker(form, String::new());
+                return Vec::new();
+            }
+            // On a choice field with a picker, typing starts the search.
+            _ if has_choices && form.fields[form.focus].pick.is_some() && typed_char(&key).is_some() => {
+                let first = typed_char(&key).map(String::from).unwrap_or_default();
+                self.open_picker(form, first);
+                return Vec::new();
+            }
             Some(Action::Toggle) if multi => form.toggle(lang),
             Some(Action::Save) => {
                 let effect = self.save(&mut form);
@@ -168,6 +182,7 @@ impl App {
                 if edit_text(&mut form.focused().input, key) {
                     form.touched = true;
                     form.focused().error = None;
+                    form.focused().picked = None;
                 }
             }
         }
@@ -285,5 +300,13 @@ impl App {
             _ => self.mode = Mode::ConfirmExit(form),
         }
         Vec::new()
+    }
+}
+
+/// The character a key types, if it types one.
+fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+        _ => None,
     }
 }

@@ -69,8 +69,9 @@ impl App {
             _ => {}
         }
         let n = needle(PEOPLE);
-        let mut people: Vec<usize> =
-            (0..self.data.people.len()).filter(|i| self.derived.person_keys[*i].contains(&n)).collect();
+        let mut people: Vec<usize> = (0..self.data.people.len())
+            .filter(|i| n.split_whitespace().all(|w| self.derived.person_keys[*i].contains(w)))
+            .collect();
         let ps = &self.data.people;
         match self.sorts[PEOPLE] {
             1 => people.sort_by(|a, b| ps[*a].name.cmp(&ps[*b].name)),
@@ -85,12 +86,15 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, v)| {
-                n.is_empty()
-                    || v.name.to_lowercase().contains(&n)
-                    || crate::domain::query::pinyin_initials(&v.name).contains(&n)
-                    || v.address.contains(&n)
-                    || v.kind.label(Lang::Zh).contains(&n)
-                    || v.kind.label(Lang::En).to_lowercase().contains(&n)
+                let key = format!(
+                    "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+                    v.name.to_lowercase(),
+                    crate::domain::query::pinyin_initials(&v.name),
+                    v.address,
+                    v.kind.label(Lang::Zh),
+                    v.kind.label(Lang::En).to_lowercase()
+                );
+                n.split_whitespace().all(|w| key.contains(w))
             })
             .map(|(i, _)| i)
             .collect();
@@ -101,12 +105,15 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, t)| {
-                n.is_empty()
-                    || t.title.to_lowercase().contains(&n)
-                    || crate::domain::query::pinyin_initials(&t.title).contains(&n)
-                    || t.trainer.to_lowercase().contains(&n)
-                    || t.format.label(Lang::Zh).contains(&n)
-                    || t.format.label(Lang::En).to_lowercase().contains(&n)
+                let key = format!(
+                    "{}\u{1}{}\u{1}{}\u{1}{}\u{1}{}",
+                    t.title.to_lowercase(),
+                    crate::domain::query::pinyin_initials(&t.title),
+                    t.trainer.to_lowercase(),
+                    t.format.label(Lang::Zh),
+                    t.format.label(Lang::En).to_lowercase()
+                );
+                n.split_whitespace().all(|w| key.contains(w))
             })
             .map(|(i, _)| i)
             .collect();
@@ -137,21 +144,24 @@ impl App {
     /// Details the selected record needs from the store.
     pub(super) fn after_selection_change(&mut self) -> Vec<Effect> {
         match self.tab {
-            ORGS => {
-                if let Some(row) = self.selected_org() {
+            ORGS => match self.selected_org() {
+                Some(row) => {
                     if self.detail.as_ref().is_none_or(|(o, _)| o.id != row.id) {
                         return vec![Effect::LoadOrg(row.id.clone())];
                     }
                 }
-            }
-            PEOPLE | VENUES | TRAININGS => {
-                if let Some((kind, id)) = self.selected_record_id() {
+                // Nothing shown is nothing to edit: no stale detail.
+                None => self.detail = None,
+            },
+            PEOPLE | VENUES | TRAININGS => match self.selected_record_id() {
+                Some((kind, id)) => {
                     if self.record_conflicts.as_ref().is_none_or(|(r, _)| *r != id) {
                         self.record_conflicts = None;
                         return vec![Effect::LoadConflicts(kind, id)];
                     }
                 }
-            }
+                None => self.record_conflicts = None,
+            },
             _ => {}
         }
         Vec::new()

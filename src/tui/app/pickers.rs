@@ -2,7 +2,8 @@
 //! sessions, and sign-in.
 
 use super::*;
-use crate::tui::forms::FormKind;
+use crate::tui::forms::{FormKind, PickSource};
+use crate::tui::picker::{PickFor, PickItem, Picked, Picker};
 use chrono::{Datelike, Duration};
 
 /// A field key's label, for the record kinds with field specs.
@@ -167,36 +168,122 @@ impl App {
         t.sessions_in_order().into_iter().rev().map(|(id, s)| (id.clone(), s.clone())).collect()
     }
 
-    /// F9: choose the session (the latest is preselected), then sign in.
+    /// F9: choose the session (the latest first, filtered by typing its
+    /// date), then sign in.
     pub(super) fn start_sign_in(&mut self) -> Vec<Effect> {
         let Some(t) = self.selected_training() else { return Vec::new() };
         let training = t.id.clone();
-        match self.sessions_latest_first(&training).as_slice() {
+        let sessions = self.sessions_latest_first(&training);
+        match sessions.as_slice() {
             [] => self.error(self.t(i18n::NO_SESSION)),
-            [(session, _)] => {
-                self.mode = Mode::SignIn { training, session: session.clone(), input: TextInput::default(), choice: 0 }
+            [(session, _)] => self.mode = Mode::sign_in(training, session.clone()),
+            _ => {
+                let items = sessions
+                    .iter()
+                    .map(|(id, s)| {
+                        let name = format!("{} {}–{}", s.date, s.start, s.end);
+                        let detail = format!("{:.1}h", s.hours());
+                        PickItem::new(id.clone(), &name, detail, String::new(), String::new(), 0)
+                    })
+                    .collect();
+                let picker = Picker::new(i18n::PICK_SESSION, items, PickFor::Session { training });
+                self.mode = Mode::Pick(Box::new(picker));
             }
-            _ => self.mode = Mode::PickSession { training, choice: 0 },
         }
         Vec::new()
     }
 
-    pub(super) fn pick_session(&mut self, training: RecordId, choice: usize, action: Option<Action>) -> Vec<Effect> {
-        let sessions = self.sessions_latest_first(&training);
-        match action {
-            Some(Action::Up) => self.mode = Mode::PickSession { training, choice: choice.saturating_sub(1) },
-            Some(Action::Down) => {
-                let choice = (choice + 1).min(sessions.len().saturating_sub(1));
-                self.mode = Mode::PickSession { training, choice }
-            }
-            Some(Action::Confirm) => {
-                if let Some((session, _)) = sessions.get(choice) {
-                    self.mode =
-                        Mode::SignIn { training, session: session.clone(), input: TextInput::default(), choice: 0 };
+    /// The picker's items for a form field's source.
+    fn pick_items(&self, source: PickSource) -> Vec<PickItem> {
+        match source {
+            PickSource::Liaisons => {
+                // Each person's current load, so the secretary can spread it.
+                let mut load: HashMap<&RecordId, usize> = HashMap::new();
+                for a in self.data.liaisons.iter().filter(|a| a.to.is_none_or(|to| to >= self.today)) {
+                    *load.entry(&a.person).or_default() += 1;
                 }
+                self.data
+                    .people
+                    .iter()
+                    .zip(&self.derived.person_keys)
+                    .zip(&self.derived.person_org)
+                    .map(|((p, key), org)| {
+                        let liaison = p.roles.iter().any(|r| matches!(r, Role::Liaison | Role::Instructor));
+                        let initials = key.split('\u{1}').nth(1).unwrap_or("").to_string();
+                        let mut detail = vec![code_list::labels(&p.roles, self.lang)];
+                        if let Some(n) = load.get(&p.id) {
+                            detail.push(format!("{} {n}", self.t(i18n::ASSIGNED)));
+                        }
+                        detail.push(org.clone());
+                        detail.retain(|s| !s.is_empty());
+                        PickItem::new(
+                            p.id.clone(),
+                            &p.name,
+                            detail.join(" · "),
+                            initials,
+                            key.clone(),
+                            u8::from(!liaison),
+                        )
+                    })
+                    .collect()
             }
-            Some(Action::Cancel) => {}
-            _ => self.mode = Mode::PickSession { training, choice },
+            PickSource::Orgs => self
+                .data
+                .orgs
+                .iter()
+                .map(|r| {
+                    let initials = r.search_key.rsplit('\u{1}').next().unwrap_or("").to_string();
+                    let exited = r.lifecycle == Some(Lifecycle::Exited);
+                    let detail = r.category.map_or(String::new(), |c| c.label(self.lang).to_string());
+                    PickItem::new(r.id.clone(), &r.name, detail, initials, r.search_key.clone(), u8::from(exited))
+                })
+                .collect(),
+        }
+    }
+
+    /// Opens the picker of the focused field; `typed`: what starts the search.
+    pub(super) fn open_picker(&mut self, form: Box<Form>, typed: String) {
+        let field = form.focus;
+        let Some(source) = form.fields[field].pick else {
+            self.mode = Mode::Form(form);
+            return;
+        };
+        let title = form.fields[field].label;
+        let mut picker = Picker::new(title, self.pick_items(source), PickFor::Field { form, field });
+        picker.input.insert_str(&typed);
+        self.mode = Mode::Pick(Box::new(picker));
+    }
+
+    pub(super) fn pick(&mut self, mut picker: Box<Picker>, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        let outcome = picker.handle(action, key, self.page);
+        match (outcome, picker.purpose) {
+            (Picked::Stay, purpose) => {
+                picker.purpose = purpose;
+                self.mode = Mode::Pick(picker);
+            }
+            (Picked::Cancel, PickFor::Field { form, .. }) => self.mode = Mode::Form(form),
+            (Picked::Cancel, PickFor::Session { .. }) => self.mode = Mode::Browse,
+            (Picked::Chosen(item), PickFor::Field { mut form, field }) => {
+                let f = &mut form.fields[field];
+                f.input.set(&item.name);
+                f.picked = Some(item.id.clone());
+                f.error = None;
+                form.touched = true;
+                // A person who is an instructor is dispatched as one.
+                if let (FormKind::Assign(_), Some(p)) = (&form.kind, self.data.people.iter().find(|p| p.id == item.id))
+                {
+                    let role = if p.roles.contains(&Role::Instructor) {
+                        AssignmentRole::Instructor
+                    } else {
+                        AssignmentRole::Liaison
+                    };
+                    if let Some(r) = form.fields.iter_mut().find(|f| f.key == "role") {
+                        r.input.set(role.label(self.lang));
+                    }
+                }
+                self.mode = Mode::Form(form);
+            }
+            (Picked::Chosen(item), PickFor::Session { training }) => self.mode = Mode::sign_in(training, item.id),
         }
         Vec::new()
     }

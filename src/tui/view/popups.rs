@@ -63,13 +63,11 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             picker(frame, theme, app.t(i18n::SETUP_TITLE), app.t(i18n::SETUP_BODY), &items.map(String::from), *choice);
         }
         Mode::Conflicts { choice } => conflicts(frame, app, theme, *choice),
-        Mode::PickSession { training, choice } => {
-            let items: Vec<String> = app
-                .sessions_latest_first(training)
-                .iter()
-                .map(|(_, s)| format!("{} {}–{}  {:.1}h", s.date, s.start, s.end, s.hours()))
-                .collect();
-            picker(frame, theme, app.t(i18n::PICK_SESSION), app.t(i18n::PICK_SESSION_HINT), &items, *choice);
+        Mode::Pick(picker) => {
+            if let crate::tui::picker::PickFor::Field { form, .. } = &picker.purpose {
+                draw_form(frame, app, theme, form);
+            }
+            pick(frame, app, theme, picker);
         }
         Mode::PickBooking { choice } => {
             let items: Vec<String> = app.week_bookings().iter().map(|b| booking_line(app, b)).collect();
@@ -166,6 +164,43 @@ fn sign_in(
         state.select(Some(choice));
     }
     frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
+}
+
+/// The filtering picker: the search, how many match, and the matches with
+/// their detail, the chosen one highlighted and kept in view.
+fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker::Picker) {
+    let area = frame.area();
+    let matches = picker.matches();
+    let popup = centered(area, 76, area.height.saturating_sub(4).clamp(6, 20));
+    frame.render_widget(Clear, popup);
+    let title = format!("{} · {}/{}", app.t(picker.title), matches.len(), picker.items.len());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.accent()))
+        .title_bottom(app.t(i18n::PICK_HINT));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let (shown, caret) = picker.input.visible(search.width.saturating_sub(2) as usize);
+    frame.render_widget(Paragraph::new(format!("> {shown}")), search);
+    frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
+    let name_width = 16;
+    let detail_width = (list.width as usize).saturating_sub(name_width + 4);
+    // Only the rows around the choice are built: a list can hold thousands.
+    let rows = list.height as usize;
+    let first = picker.choice.saturating_sub(rows.saturating_sub(1));
+    let items: Vec<ListItem> = matches
+        .iter()
+        .skip(first)
+        .take(rows)
+        .map(|m| ListItem::new(format!("{}  {}", fit(&m.name, name_width), fit(&m.detail, detail_width))))
+        .collect();
+    let mut state = ListState::default();
+    if !items.is_empty() {
+        state.select(Some(picker.choice - first));
+    }
+    let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
+    frame.render_stateful_widget(widget, list, &mut state);
 }
 
 fn booking_line(app: &App, b: &crate::domain::Booking) -> String {
@@ -284,6 +319,9 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
             }
         } else if !f.choices.is_empty() {
             spans.push(Span::styled(" ◂▸", theme.dim()));
+        }
+        if f.pick.is_some() && i == form.focus {
+            spans.push(Span::styled(format!("  {}", app.t(i18n::PICK_FIELD_HINT)), theme.dim()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), Rect::new(inner.x + label_width, y, value_width, 1));
         if i == form.focus {
