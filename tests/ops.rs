@@ -234,3 +234,28 @@ fn sessions_and_sign_in_use_the_clock_and_check_hours() {
     assert!(again.again);
     assert_eq!(w.store.all::<Attendance>().unwrap(), vec![again.attendance]);
 }
+
+#[test]
+fn a_walk_in_is_added_and_signed_in_in_one_write_or_not_at_all() {
+    let mut w = world();
+    let clock = clock();
+    let mut person = Person::new(" 王新来 ");
+    person.phone = "137 0000 1111".into();
+    person.organization = Some(w.covered.id.clone());
+    let cmd = ops::trainings::WalkIn { training: (&w.training.id).into(), session: w.session.clone(), person };
+    let done = ops::trainings::walk_in(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert_eq!((done.person.name.as_str(), done.person.phone.as_str()), ("王新来", "13700001111"));
+    let stored = w.store.get::<Attendance>(&done.attendance.id).unwrap().expect("signed in");
+    assert_eq!((stored.person, stored.hours), (done.person.id.clone(), 2.5), "credited the session's length");
+    assert_eq!(stored.organization, Some(w.covered.id.clone()));
+    assert!(w.store.get::<Person>(&done.person.id).unwrap().is_some(), "added to the roster");
+
+    // A bad phone refuses the whole walk-in: no person without attendance.
+    let mut person = Person::new("李未知");
+    person.phone = "电话待补".into();
+    let cmd = ops::trainings::WalkIn { training: (&w.training.id).into(), session: w.session.clone(), person };
+    let err = ops::trainings::walk_in(&mut Env::new(&mut w.store, &clock), cmd).unwrap_err();
+    assert_eq!(err.fields(), vec!["phone"], "{err}");
+    let names: Vec<String> = w.store.all::<Person>().unwrap().into_iter().map(|p| p.name).collect();
+    assert!(!names.contains(&"李未知".to_string()), "{names:?}");
+}

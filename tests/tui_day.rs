@@ -157,6 +157,7 @@ fn namesakes_are_told_apart_by_organization_and_phone() {
 #[test]
 fn an_unknown_name_offers_a_walk_in_added_and_signed_in_at_once() {
     let mut app = signing_in();
+    let Mode::SignIn { training: t, session: s, .. } = app.mode.clone() else { unreachable!() };
     typed(&mut app, "王新来");
     assert!(app.sign_in_matches("王新来").is_empty());
     assert!(render(&mut app, 80, 24).contains("Enter"), "the popup says Enter adds a walk-in");
@@ -168,11 +169,10 @@ fn an_unknown_name_offers_a_walk_in_added_and_signed_in_at_once() {
     app.update(key(KeyCode::Tab));
     typed(&mut app, "13700001111");
     let effects = app.update(key(KeyCode::F(2)));
-    let [Effect::WalkIn { person, attendance }] = effects.as_slice() else { panic!("{effects:?}") };
+    let [Effect::WalkIn { person, training, session }] = effects.as_slice() else { panic!("{effects:?}") };
     assert_eq!((person.name.as_str(), person.phone.as_str()), ("王新来", "13700001111"));
     assert_eq!(person.organization.as_ref(), Some(&app.data.orgs[0].id));
-    assert_eq!(attendance.person, person.id);
-    assert_eq!(attendance.status, AttendanceStatus::Attended);
+    assert_eq!((training, session), (&t, &s));
     assert!(matches!(app.mode, Mode::Form(_)), "the form stays until the store says it is saved");
     app.update(Event::Done(Ok("已现场登记并签到".into())));
     assert!(matches!(app.mode, Mode::SignIn { .. }), "back to sign-in for the next person");

@@ -1,7 +1,7 @@
 //! Trainings, their sessions and attendance (培训、课次、签到).
 
 use super::{refs, warnings, Check, Env, FieldError, OpResult, Ref};
-use crate::domain::{validate, Attendance, AttendanceStatus, RecordId, Session};
+use crate::domain::{validate, Attendance, AttendanceStatus, Person, RecordId, Session};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,4 +94,59 @@ pub fn sign_in(env: &mut Env, cmd: SignIn) -> OpResult<SignedIn> {
     let again = env.store.get::<Attendance>(&attendance.id)?.is_some();
     let problems = if again { env.store.update(&attendance)? } else { env.store.insert(&attendance)? };
     Ok(SignedIn { attendance, person_name: person.name, title: training.title, again, warnings: warnings(problems) })
+}
+
+/// Someone not on the roster who came to a session (a walk-in): the person
+/// as entered at the door (name; organization and phone optional).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WalkIn {
+    pub training: Ref,
+    pub session: RecordId,
+    pub person: Person,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WalkedIn {
+    pub person: Person,
+    pub attendance: Attendance,
+    pub title: String,
+    pub warnings: Vec<FieldError>,
+}
+
+/// Adds a walk-in and signs them in, in one write: a person without an
+/// attendance (or the reverse) is never left behind.
+pub fn walk_in(env: &mut Env, cmd: WalkIn) -> OpResult<WalkedIn> {
+    let training = refs::training(env.store, &cmd.training)?;
+    let Some(session) = training.sessions.get(&cmd.session) else {
+        return Err(super::OpError::invalid(
+            "session",
+            format!("培训「{}」没有课次 {} (no such session)", training.title, cmd.session),
+        ));
+    };
+    let mut person = cmd.person;
+    person.name = validate::normalize_name(&person.name);
+    let mut check = Check::default();
+    if person.name.is_empty() {
+        check.fail("name", "姓名不能为空 (name is required)");
+    }
+    if !person.phone.is_empty() {
+        person.phone = check.take("phone", validate::normalize_phone(&person.phone)).unwrap_or_default();
+    }
+    check.done()?;
+    let attendance = Attendance {
+        id: RecordId::attendance(&cmd.session, &person.id),
+        training: training.id.clone(),
+        session: cmd.session,
+        person: person.id.clone(),
+        organization: person.organization.clone(),
+        status: AttendanceStatus::Attended,
+        signed_in: Some(env.clock.now()),
+        hours: session.hours(),
+    };
+    let problems = env.store.atomically(|s| {
+        let mut problems = s.insert(&person)?;
+        problems.extend(s.insert(&attendance)?);
+        Ok(problems)
+    })?;
+    Ok(WalkedIn { person, attendance, title: training.title, warnings: warnings(problems) })
 }

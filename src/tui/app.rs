@@ -126,8 +126,9 @@ pub enum Effect {
     SignIn(Box<Attendance>),
     /// Someone not on the roster came: add them and sign them in.
     WalkIn {
+        training: RecordId,
+        session: RecordId,
         person: Box<Person>,
-        attendance: Box<Attendance>,
     },
     CreateFederation(Box<Federation>),
     LoadDemo(usize),

@@ -323,10 +323,11 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 format!("已签到 (signed in): {}", d.person_name)
             })
         }
-        Effect::WalkIn { person, mut attendance } => {
-            attendance.signed_in = Some(chrono::Local::now().naive_local());
-            let r = s.insert(&*person).and_then(|_| s.insert(&*attendance));
-            done(r, |_| format!("已现场登记并签到 (walk-in signed in): {}", person.name))
+        Effect::WalkIn { training, session, person } => {
+            let cmd = ops::trainings::WalkIn { training: (&training).into(), session, person: *person };
+            done_op(ops::trainings::walk_in(&mut Env::new(s, clock), cmd), |d| {
+                format!("已现场登记并签到 (walk-in signed in): {}", d.person.name)
+            })
         }
         Effect::CreateFederation(f) => done(s.init_federation(&f), |_| format!("已创建联合会 (created): {}", f.name)),
         Effect::LoadDemo(n) => {

@@ -233,8 +233,7 @@ impl App {
             FormKind::WalkIn { training, session } => {
                 let org = self.resolve_org(form.value("organization"));
                 let person = form.to_walk_in(lang, org)?;
-                let attendance = self.attendance_for(&training, &session, &person);
-                Some(Effect::WalkIn { person: Box::new(person), attendance: Box::new(attendance) })
+                Some(Effect::WalkIn { training, session, person: Box::new(person) })
             }
             FormKind::EndAssignment(person) => {
                 let active = self.active_assignments(&person);
