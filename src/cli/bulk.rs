@@ -2,10 +2,10 @@
 
 use super::Ctx;
 use crate::domain::query;
-use crate::domain::validate::name_key;
 use crate::domain::*;
 use crate::io::export::{self, Names, Sheet};
-use crate::io::import::{self, Existing, ImportOptions, ImportPlan};
+use crate::io::import::ImportOptions;
+use crate::ops::{self, import::Mode, import::Outcome};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -88,46 +88,17 @@ pub struct DemoArgs {
     pub seed: u64,
 }
 
-fn existing(ctx: &Ctx) -> Existing {
-    let scan = |c: Collection| {
-        ctx.store
-            .scan(c, &["name"])
-            .into_iter()
-            .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.id)))
-            .collect()
-    };
-    let mut ex = Existing {
-        orgs: scan(Collection::Orgs),
-        people: scan(Collection::People),
-        venues: scan(Collection::Venues),
-        default_division: ctx.store.federation().map(|f| f.division).unwrap_or_default(),
-        ..Default::default()
-    };
-    for r in ctx.store.scan(Collection::Orgs, &["name", "credit_code", "filing_number", "division", "township"]) {
-        let v: Vec<String> = r.values.into_iter().map(Option::unwrap_or_default).collect();
-        let [name, code, filing, division, township] = <[String; 5]>::try_from(v).expect("five fields scanned");
-        if !code.is_empty() {
-            ex.credit_codes.insert(code.clone(), name.clone());
-        }
-        if !filing.is_empty() {
-            let mut o = Organization::new(&name, Category::Other, LegalStatus::Filed, &division);
-            o.township = township;
-            ex.filing_numbers.insert((import::filing_scope(&o), filing), name);
-        }
+/// Prints what the check found and what was written.
+fn print_import(ctx: &Ctx, done: &ops::import::Imported) -> Result<()> {
+    let r = &done.report;
+    eprintln!("{}: {}", ctx.t("文件格式", "format"), r.format);
+    if !r.sheet.is_empty() {
+        eprintln!("{}: {}", ctx.t("工作表", "sheet"), r.sheet);
     }
-    ex
-}
-
-/// Prints the plan; writes it in one atomic batch when allowed.
-fn apply_plan<R: Record>(ctx: &mut Ctx, plan: ImportPlan<R>, args: &ImportArgs) -> Result<()> {
-    eprintln!("{}: {}", ctx.t("文件格式", "format"), plan.encoding);
-    if !plan.sheet.is_empty() {
-        eprintln!("{}: {}", ctx.t("工作表", "sheet"), plan.sheet);
+    if r.header_line > 1 {
+        eprintln!("{}: {}", ctx.t("表头所在行", "header row"), r.header_line);
     }
-    if plan.header_line > 1 {
-        eprintln!("{}: {}", ctx.t("表头所在行", "header row"), plan.header_line);
-    }
-    for c in &plan.unmapped {
+    for c in &r.unmapped {
         eprintln!(
             "{} {}「{}」({} {}) — {}",
             ctx.t("错误", "error"),
@@ -138,63 +109,61 @@ fn apply_plan<R: Record>(ctx: &mut Ctx, plan: ImportPlan<R>, args: &ImportArgs) 
             ctx.t("请改列名,或用 --ignore-column 明确忽略", "rename it, or pass --ignore-column to leave it out"),
         );
     }
-    for w in &plan.warnings {
+    for w in &r.warnings {
         eprintln!("{} {w}", ctx.t("提示", "warning"));
     }
-    for e in &plan.errors {
+    for e in &r.errors {
         eprintln!("{} {e}", ctx.t("错误", "error"));
     }
-    let valid = plan.records.len();
-    let invalid = plan.invalid_lines.len();
+    let (valid, invalid) = (r.valid, r.invalid_lines.len());
     println!(
         "{}: {valid} {}, {invalid} {}",
         ctx.t("检查结果", "checked"),
         ctx.t("行有效", "valid rows"),
         ctx.t("行有错", "rows with errors")
     );
-    if args.dry_run {
-        println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written"));
-        return Ok(());
-    }
-    if plan.blocked() {
-        let names: Vec<&str> = plan.unmapped.iter().map(|c| c.header.as_str()).collect();
-        bail!(
-            "{}: {} (nothing was written; pass --ignore-column NAME for each column to leave out)",
-            ctx.t("有数据的列无对应字段,未写入任何数据", "data columns map to no field"),
-            names.join("、")
-        );
-    }
-    if invalid > 0 && !args.skip_invalid {
-        bail!(
+    match done.outcome {
+        Outcome::Checked => println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written")),
+        Outcome::RefusedUnmapped => {
+            let names: Vec<&str> = r.unmapped.iter().map(|c| c.header.as_str()).collect();
+            bail!(
+                "{}: {} (nothing was written; pass --ignore-column NAME for each column to leave out)",
+                ctx.t("有数据的列无对应字段,未写入任何数据", "data columns map to no field"),
+                names.join("、")
+            );
+        }
+        Outcome::RefusedInvalid => bail!(
             "{invalid} {} (nothing was written; fix the lines above, or pass --skip-invalid to import the {valid} valid rows)",
             ctx.t("行有错,未写入任何数据", "rows have errors")
-        );
-    }
-    let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
-    let n = ctx.store.insert_many(&records)?;
-    println!("{} {n}", ctx.t("已导入", "Imported"));
-    if invalid > 0 {
-        println!("{} {:?}", ctx.t("已跳过的行:", "Skipped lines:"), plan.invalid_lines);
+        ),
+        Outcome::Written(n) => {
+            println!("{} {n}", ctx.t("已导入", "Imported"));
+            if invalid > 0 {
+                println!("{} {:?}", ctx.t("已跳过的行:", "Skipped lines:"), r.invalid_lines);
+            }
+        }
     }
     Ok(())
 }
 
 pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
-    let bytes = std::fs::read(&args.file).with_context(|| format!("无法读取 {} (cannot read)", args.file.display()))?;
-    let ex = existing(ctx);
-    let file = args.file.display().to_string();
-    let opts = ImportOptions { sheet: args.sheet.clone(), ignore_columns: args.ignore_columns.clone() };
-    match args.kind {
-        ImportKind::Orgs => {
-            apply_plan(ctx, import::plan_orgs_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
-        }
-        ImportKind::People => {
-            apply_plan(ctx, import::plan_people_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
-        }
-        ImportKind::Venues => {
-            apply_plan(ctx, import::plan_venues_with(&bytes, &ex, &opts).with_context(|| file.clone())?, &args)
-        }
-    }
+    let mode = match (args.dry_run, args.skip_invalid) {
+        (true, _) => Mode::DryRun,
+        (false, true) => Mode::ValidRows,
+        (false, false) => Mode::All,
+    };
+    let cmd = ops::import::Import {
+        kind: match args.kind {
+            ImportKind::Orgs => ops::import::Kind::Orgs,
+            ImportKind::People => ops::import::Kind::People,
+            ImportKind::Venues => ops::import::Kind::Venues,
+        },
+        file: args.file,
+        options: ImportOptions { sheet: args.sheet, ignore_columns: args.ignore_columns },
+        mode,
+    };
+    let done = ops::import::import(&mut ctx.env(), cmd)?;
+    print_import(ctx, &done)
 }
 
 fn names(ctx: &Ctx) -> Names {

@@ -335,10 +335,14 @@ fn plan<R: Record>(
 /// division prefix when the division is that fine, else the county and the
 /// township's name as written, else the division itself.
 pub fn filing_scope(o: &Organization) -> String {
-    match o.division.get(..9) {
-        Some(township) => township.to_string(),
-        None if !o.township.trim().is_empty() => format!("{}/{}", o.division, validate::name_key(&o.township)),
-        None => o.division.clone(),
+    filing_scope_of(&o.division, &o.township)
+}
+
+pub fn filing_scope_of(division: &str, township: &str) -> String {
+    match division.get(..9) {
+        Some(prefix) => prefix.to_string(),
+        None if !township.trim().is_empty() => format!("{division}/{}", validate::name_key(township)),
+        None => division.to_string(),
     }
 }
 

@@ -23,6 +23,7 @@
 //!   `FieldError`s.
 
 mod error;
+pub mod import;
 pub mod liaisons;
 pub mod orgs;
 pub mod refs;

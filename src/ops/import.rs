@@ -1,0 +1,130 @@
+//! Importing a roster file (CSV or workbook): checked first, written in one
+//! atomic batch only when allowed. The CLI's `import` and the TUI's import
+//! screen both call `import` here.
+
+use super::{Env, OpResult};
+use crate::domain::validate::name_key;
+use crate::domain::*;
+use crate::io::import::{self, Existing, ImportOptions, ImportPlan, RowError, UnmappedColumn};
+use anyhow::Context;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Kind {
+    Orgs,
+    People,
+    Venues,
+}
+
+/// What to do once the file is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Mode {
+    /// Check only; write nothing.
+    DryRun,
+    /// Write every row, or nothing when any row has an error.
+    All,
+    /// Write the valid rows, skip the rest.
+    ValidRows,
+}
+
+#[derive(Debug, Clone)]
+pub struct Import {
+    pub kind: Kind,
+    pub file: PathBuf,
+    pub options: ImportOptions,
+    pub mode: Mode,
+}
+
+/// What the check found, whatever was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Report {
+    /// CSV encoding or workbook format.
+    pub format: String,
+    pub sheet: String,
+    pub header_line: usize,
+    pub valid: usize,
+    pub invalid_lines: Vec<usize>,
+    pub errors: Vec<RowError>,
+    pub warnings: Vec<RowError>,
+    pub unmapped: Vec<UnmappedColumn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Outcome {
+    /// A dry run: nothing written.
+    Checked,
+    /// Records written (all of them, or the valid ones when asked).
+    Written(usize),
+    /// Nothing written: some rows have errors and the mode was `All`.
+    RefusedInvalid,
+    /// Nothing written: a data column maps to no field and was not ignored.
+    RefusedUnmapped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Imported {
+    pub report: Report,
+    pub outcome: Outcome,
+}
+
+/// Checks the file and writes it as the mode says; never half-applied.
+pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
+    let bytes = std::fs::read(&cmd.file).with_context(|| format!("无法读取 {} (cannot read)", cmd.file.display()))?;
+    let ex = existing(env.store);
+    let file = cmd.file.display().to_string();
+    let read = |e: import::ImportError| anyhow::anyhow!("{file}: {e}");
+    match cmd.kind {
+        Kind::Orgs => apply(env, import::plan_orgs_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
+        Kind::People => apply(env, import::plan_people_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
+        Kind::Venues => apply(env, import::plan_venues_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
+    }
+}
+
+fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<Imported> {
+    let report = Report {
+        format: plan.encoding.to_string(),
+        sheet: plan.sheet.clone(),
+        header_line: plan.header_line,
+        valid: plan.records.len(),
+        invalid_lines: plan.invalid_lines.clone(),
+        errors: plan.errors.clone(),
+        warnings: plan.warnings.clone(),
+        unmapped: plan.unmapped.clone(),
+    };
+    let outcome = if mode == Mode::DryRun {
+        Outcome::Checked
+    } else if plan.blocked() {
+        Outcome::RefusedUnmapped
+    } else if !plan.invalid_lines.is_empty() && mode == Mode::All {
+        Outcome::RefusedInvalid
+    } else {
+        let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
+        Outcome::Written(env.store.insert_many(&records)?)
+    };
+    Ok(Imported { report, outcome })
+}
+
+/// What an import checks against: names, credit codes and filing numbers stored.
+pub fn existing(store: &crate::store::Store) -> Existing {
+    let scan = |c: Collection| {
+        store.scan(c, &["name"]).into_iter().filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.id))).collect()
+    };
+    let mut ex = Existing {
+        orgs: scan(Collection::Orgs),
+        people: scan(Collection::People),
+        venues: scan(Collection::Venues),
+        default_division: store.federation().map(|f| f.division).unwrap_or_default(),
+        ..Default::default()
+    };
+    for r in store.scan(Collection::Orgs, &["name", "credit_code", "filing_number", "division", "township"]) {
+        let v: Vec<String> = r.values.into_iter().map(Option::unwrap_or_default).collect();
+        let [name, code, filing, division, township] = <[String; 5]>::try_from(v).expect("five fields scanned");
+        if !code.is_empty() {
+            ex.credit_codes.insert(code, name.clone());
+        }
+        if !filing.is_empty() {
+            ex.filing_numbers.insert((import::filing_scope_of(&division, &township), filing), name);
+        }
+    }
+    ex
+}
