@@ -235,3 +235,49 @@ mod cli {
         assert!(shown.contains("玉林备001") && shown.contains("备案日期"), "{shown}");
     }
 }
+
+/// The import action both front ends call: never half-applied.
+mod action {
+    use hubsync::domain::*;
+    use hubsync::io::import::ImportOptions;
+    use hubsync::ops::import::{import, Import, Kind, Mode, Outcome};
+    use hubsync::ops::{Env, FixedClock};
+    use hubsync::store::Store;
+
+    fn run(store: &mut Store, file: &std::path::Path, mode: Mode, ignore: &[&str]) -> Outcome {
+        let clock = FixedClock::on(2025, 3, 1);
+        let options = ImportOptions { sheet: None, ignore_columns: ignore.iter().map(|s| s.to_string()).collect() };
+        let cmd = Import { kind: Kind::Orgs, file: file.to_path_buf(), options, mode };
+        import(&mut Env::new(store, &clock), cmd).unwrap().outcome
+    }
+
+    #[test]
+    fn dry_run_refusals_and_valid_rows() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut store = Store::open(&dir.path().join("data")).unwrap();
+        let fed = Federation {
+            id: RecordId::random(),
+            name: "锦江区联合会".into(),
+            level: Level::County,
+            division: "510104".into(),
+            parent: String::new(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+        };
+        store.init_federation(&fed).unwrap();
+        let file = dir.path().join("台账.csv");
+        let text = "序号,组织名称,登记/备案,联系电话,微信群\r\n1,甲,已登记,13812345678,群1\r\n2,乙,未登记,12345,\r\n3,丙,已备案,,\r\n";
+        std::fs::write(&file, encoding_rs::GBK.encode(text).0).unwrap();
+        let count = |s: &Store| s.all::<Organization>().unwrap().len();
+
+        assert_eq!(run(&mut store, &file, Mode::DryRun, &[]), Outcome::Checked);
+        assert_eq!(run(&mut store, &file, Mode::ValidRows, &[]), Outcome::RefusedUnmapped);
+        assert_eq!(run(&mut store, &file, Mode::All, &["微信群"]), Outcome::RefusedInvalid);
+        assert_eq!(count(&store), 0, "nothing written by a dry run or a refusal");
+        assert_eq!(run(&mut store, &file, Mode::ValidRows, &["微信群"]), Outcome::Written(2));
+        let orgs = store.all::<Organization>().unwrap();
+        let status: Vec<(String, LegalStatus)> = orgs.iter().map(|o| (o.name.clone(), o.legal_status)).collect();
+        assert!(status.contains(&("甲".into(), LegalStatus::Registered)), "{status:?}");
+        assert!(status.contains(&("丙".into(), LegalStatus::Filed)), "{status:?}");
+    }
+}
