@@ -468,3 +468,109 @@ async fn a_panic_while_applying_a_peer_message_ends_that_session_only() {
     assert_eq!(held, forged_heads, "the writer's change is stored and both sides agree");
     honest_sync(&v).await;
 }
+
+/// After `peer remove`, the removed peer's pinned federation stays reserved:
+/// another peer claiming it earns nothing, and the same node added again
+/// gets its pin back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_peers_federation_is_not_free_for_another_to_claim() {
+    let v = victim(1000);
+    let c = start(Some(federation("成华区联合会", "510108")), &["成华组织"], Limits::default());
+    trust(&c, v.node.identity.node_id, "V", Some(Grant::Read));
+    trust(&v, c.node.identity.node_id, "C", None);
+    Peers::update(&c.node.dir, |p| {
+        p.find_mut("V")?.addr = Some(v.node.local_addr()?.to_string());
+        Ok(())
+    })
+    .unwrap();
+    assert!(sync_once(&c.node, &[]).await.unwrap().remove(0).unwrap().errors.is_empty());
+    let fed_c = home_of(&c);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubsync"))
+        .arg("--data-dir")
+        .arg(v.dir.path())
+        .args(["peer", "remove", "C"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let c_docs: Vec<String> =
+        heads(&v, true).await.into_iter().map(|(d, _)| d).filter(|d| d.starts_with(&fed_c)).collect();
+    assert!(!c_docs.is_empty(), "C's documents stay on the victim");
+    let before = snapshot(&v).await;
+
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Read));
+    let conn = r.connect(&v).await.unwrap();
+    let offered = control(&conn, Some(&fed_c)).await.unwrap();
+    assert!(offered.iter().all(|d| !d.starts_with(&fed_c)), "{offered:?}");
+    for doc in &c_docs {
+        let err = push(&conn, doc, &mut forged_change()).await.unwrap_err();
+        assert!(err.to_string().contains("not shared"), "{err}");
+    }
+    conn.close(0u32.into(), b"done");
+    assert_eq!(Peers::load(&v.node.dir).unwrap().find("R").unwrap().home, None);
+    assert_eq!(snapshot(&v).await, before);
+
+    trust(&v, c.node.identity.node_id, "C", None);
+    assert_eq!(Peers::load(&v.node.dir).unwrap().find("C").unwrap().home.as_deref(), Some(fed_c.as_str()));
+    honest_sync(&v).await;
+}
+
+/// A peer that asks for documents we do not hold (here under our own
+/// federation, which its read grant covers) makes us create none: nothing
+/// new is held, and nothing new is offered to other peers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asking_for_documents_we_do_not_hold_creates_none() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Read));
+    let home = home_of(&v);
+    let held = |v: &Side| v.store.blocking_call(|s| s.doc_ids(None));
+    let before_docs = held(&v);
+    let before = snapshot(&v).await;
+    let conn = r.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    for county in 0..50 {
+        let doc = format!("{home}/orgs/5201{county:02}");
+        push(&conn, &doc, &mut AutoCommit::new()).await.unwrap();
+    }
+    conn.close(0u32.into(), b"done");
+    assert_eq!(held(&v), before_docs, "no document was created");
+    assert_eq!(snapshot(&v).await, before);
+    let conn = r.connect(&v).await.unwrap();
+    let offered = control(&conn, None).await.unwrap();
+    assert!(offered.iter().all(|d| !d.contains("/orgs/5201")), "{offered:?}");
+    conn.close(0u32.into(), b"done");
+    honest_sync(&v).await;
+}
+
+/// A joiner's name is text from a stranger: terminal escapes, bidi
+/// overrides and other control characters are stripped and the length is
+/// capped before it is stored, and `peer list` prints no control character.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joiners_name_is_stored_and_printed_without_control_characters() {
+    let v = victim(1000);
+    let addr = v.node.local_addr().unwrap().to_string();
+    let grants = [("orgs".to_string(), Grant::Read)].into();
+    let code = hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24).unwrap();
+    let secret = hubsync::sync::invite::decode(&code).unwrap().secret;
+    let name = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J培训\r\n笔记本\u{202e}{}", "长".repeat(5000));
+    let j = raw(&v);
+    let conn = j.connect(&v).await.unwrap();
+    control_joining(&conn, None, Some((&secret, &name))).await.unwrap();
+    conn.close(0u32.into(), b"done");
+    let peers = Peers::load(&v.node.dir).unwrap();
+    let stored = &peers.get(&j.id).unwrap().name;
+    assert!(stored.starts_with("]0;pwned"), "{stored}");
+    assert!(stored.contains("培训") && stored.contains("笔记本"), "{stored}");
+    assert!(!stored.chars().any(|c| c.is_control() || c == '\u{202e}'), "{stored:?}");
+    assert!(stored.chars().count() <= 64, "{} characters", stored.chars().count());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hubsync"))
+        .arg("--data-dir")
+        .arg(v.dir.path())
+        .args(["peer", "list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+}

@@ -38,11 +38,10 @@ fn sync_pair(a: &mut Store, a_name: &str, b: &mut Store, b_name: &str, doc: &Doc
             b.sync_receive(a_name, doc, &m, true).unwrap();
             quiet = false;
         }
-        if b.has_doc(doc) {
-            if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
-                a.sync_receive(b_name, doc, &m, true).unwrap();
-                quiet = false;
-            }
+        // A store that lacks the document answers from an empty one.
+        if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
+            a.sync_receive(b_name, doc, &m, true).unwrap();
+            quiet = false;
         }
         if quiet {
             return;

@@ -25,7 +25,13 @@ pub enum PeerCmd {
         format: Format,
     },
     /// 删除对等方,之后其连接会被拒绝 (remove a peer; its connections are refused from then on)
-    Remove { peer: String },
+    Remove {
+        peer: String,
+        /// 同时释放其所属联合会,让下一个声明它的对等方成为所有者(该联合会换了电脑时)
+        /// (also free its home federation for the next peer that claims it: the federation moved to a new computer)
+        #[arg(long)]
+        release_home: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -135,9 +141,25 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
             }
             print!("{}", table.render(format));
         }
-        PeerCmd::Remove { peer } => {
-            let removed = Peers::update(dir, |peers| peers.remove(&peer))?;
+        PeerCmd::Remove { peer, release_home } => {
+            let removed = Peers::update(dir, |peers| {
+                if release_home {
+                    peers.remove_releasing_home(&peer)
+                } else {
+                    peers.remove(&peer)
+                }
+            })?;
             println!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
+            if let (Some(home), false) = (&removed.home, release_home) {
+                println!(
+                    "{} {home}",
+                    t(
+                        lang,
+                        "其所属联合会仍保留,其他对等方不能声明 (用 --release-home 释放):",
+                        "Its home federation stays reserved; no other peer can claim it (free it with --release-home):"
+                    )
+                );
+            }
         }
     }
     Ok(())

@@ -10,6 +10,7 @@
 
 use super::{DocId, Result, Store, StoreError};
 use automerge::sync::{Message, State, SyncDoc};
+use automerge::AutoCommit;
 
 /// What one received message did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,11 +67,16 @@ impl Store {
         doc: &DocId,
         withhold: bool,
     ) -> Result<Option<(Vec<u8>, usize)>> {
-        if !self.docs.contains_key(doc) {
-            return Err(StoreError::NoSuchDoc(doc.to_string()));
+        if let Some(detail) = self.damaged.get(doc) {
+            return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
         }
         let mut state = std::mem::take(self.sync_state(peer, doc));
-        let mut msg = self.docs.get_mut(doc).expect("checked above").doc.sync().generate_sync_message(&mut state);
+        // A document we do not hold is answered from an empty one, which is
+        // not kept: a peer's asking never creates a document (it would be
+        // held, and offered to every peer).
+        let mut absent = AutoCommit::new();
+        let target = self.docs.get_mut(doc).map_or(&mut absent, |d| &mut d.doc);
+        let mut msg = target.sync().generate_sync_message(&mut state);
         if withhold {
             if let Some(m) = msg.as_mut() {
                 m.changes = automerge::sync::ChunkList::empty();
@@ -92,13 +98,20 @@ impl Store {
         if changes > 0 && !may_write {
             return Err(StoreError::ReadOnlyPeer { peer: peer.to_string(), doc: doc.clone() });
         }
-        self.ensure_doc(doc)?;
+        // Only changes we accept create a document; a message without any
+        // is received by an empty one that is not kept.
+        let mut absent = AutoCommit::new();
+        if changes > 0 {
+            self.ensure_doc(doc)?;
+        } else if let Some(detail) = self.damaged.get(doc) {
+            return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
+        }
         self.applying = Some((peer.to_string(), doc.clone()));
         let mut state = std::mem::take(self.sync_state(peer, doc));
-        let entry = self.docs.get_mut(doc).expect("ensured above");
-        let before = entry.doc.get_heads();
-        let result = entry.doc.sync().receive_sync_message(&mut state, msg);
-        let after = entry.doc.get_heads();
+        let target = self.docs.get_mut(doc).map_or(&mut absent, |d| &mut d.doc);
+        let before = target.get_heads();
+        let result = target.sync().receive_sync_message(&mut state, msg);
+        let after = target.get_heads();
         if self.panic_on_receive.as_ref() == Some(doc) {
             self.panic_on_receive = None;
             panic!("injected fault: panic while applying a message to {doc}");

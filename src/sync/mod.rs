@@ -10,6 +10,7 @@ pub mod offers;
 pub mod pin;
 mod serve;
 pub mod session;
+pub mod text;
 pub mod transport;
 pub mod trust;
 

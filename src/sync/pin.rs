@@ -48,8 +48,8 @@ pub fn decide(peers: &mut Peers, node: &NodeId, claimed: Option<&str>, ours: Opt
             None
         }
         None => {
-            if let Some(other) = peers.peers.iter().find(|p| p.node_id != *node && p.home.as_deref() == Some(claim)) {
-                tracing::warn!(peer = %name, claimed = %claim, owner = %other.name, "peer claims a home pinned to another peer; no owner rights");
+            if let Some(owner) = peers.holder_of(claim, node) {
+                tracing::warn!(peer = %name, claimed = %claim, %owner, "peer claims a home pinned to another peer; no owner rights");
                 return None;
             }
             if let Some(p) = peers.peers.iter_mut().find(|p| p.node_id == *node) {
@@ -99,5 +99,26 @@ mod tests {
         assert_eq!(peers.get(&a).unwrap().home.as_deref(), Some("fedA"));
         assert_eq!(peers.get(&b).unwrap().home, None, "refused claims pin nothing");
         assert_eq!(home(&b, "fedB"), Some(RecordId("fedB".into())));
+    }
+
+    #[test]
+    fn a_removed_peers_home_stays_reserved_unless_released() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let (a, b, c) = (NodeId([1; 32]), NodeId([2; 32]), NodeId([3; 32]));
+        Peers::update(dir.path(), |p| {
+            p.add(a, "A", None)?;
+            p.add(b, "B", None)?;
+            p.add(c, "C", None)
+        })
+        .unwrap();
+        let home = |n: &NodeId, claim: &str| resolve(dir.path(), n, Some(claim), None).unwrap();
+        assert!(home(&a, "fedA").is_some());
+        assert!(home(&c, "fedC").is_some());
+        Peers::update(dir.path(), |p| p.remove("A").map(|_| ())).unwrap();
+        assert_eq!(home(&b, "fedA"), None, "reserved after removal");
+        Peers::update(dir.path(), |p| p.add(a, "A", None)).unwrap();
+        assert_eq!(Peers::load(dir.path()).unwrap().find("A").unwrap().home.as_deref(), Some("fedA"), "pin restored");
+        Peers::update(dir.path(), |p| p.remove_releasing_home("C").map(|_| ())).unwrap();
+        assert_eq!(home(&b, "fedC"), Some(RecordId("fedC".into())), "released on purpose");
     }
 }

@@ -146,8 +146,9 @@ impl Node {
                 let name = intro
                     .join
                     .as_ref()
-                    .map(|(_, n)| n.clone())
-                    .filter(|n| !n.trim().is_empty())
+                    // Room for the "-" and short node id added on a clash.
+                    .map(|(_, n)| super::text::clean(n, super::text::NAME_CHARS - 8))
+                    .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| node.short());
                 let name =
                     if peers.peers.iter().any(|p| p.name == name) { format!("{name}-{}", node.short()) } else { name };

@@ -321,7 +321,9 @@ pub(super) async fn recv_msg(
     match frame.split_first() {
         Some((&NONE, _)) => Ok((None, n)),
         Some((&MSG, rest)) => Ok((Some(rest.to_vec()), n)),
-        Some((&ERR, rest)) => bail!("peer refused: {}", String::from_utf8_lossy(rest)),
+        Some((&ERR, rest)) => {
+            bail!("peer refused: {}", super::text::clean(&String::from_utf8_lossy(rest), super::text::ERROR_CHARS))
+        }
         _ => bail!("malformed frame from peer"),
     }
 }
@@ -373,7 +375,6 @@ pub(super) async fn step(
                 Some(msg) => s.sync_receive(&name, &d, &msg, access.write)?.changes,
                 None => 0,
             };
-            s.ensure_doc(&d)?;
             // A document the peer relays to us but we do not share with it:
             // our messages carry heads and requests, never changes.
             let (ours, sent) = match s.sync_generate_counted(&name, &d, !access.send)? {
@@ -435,17 +436,20 @@ pub struct PeerStatus {
 }
 
 pub fn status(dir: &std::path::Path) -> Result<Vec<PeerStatus>> {
+    use super::text::{clean, ERROR_CHARS, NAME_CHARS};
     Ok(Peers::load(dir)?
         .peers
         .into_iter()
+        // Cleaned again for display: a peers.json written before names and
+        // errors were cleaned on the way in may still hold escapes.
         .map(|p| PeerStatus {
-            name: p.name,
+            name: clean(&p.name, NAME_CHARS),
             node_id: p.node_id,
-            addr: p.addr,
+            addr: p.addr.map(|a| clean(&a, NAME_CHARS)),
             grants: p.grants,
             last_sync: p.last_sync,
-            last_error: p.last_error,
-            home: p.home,
+            last_error: p.last_error.map(|e| clean(&e, ERROR_CHARS)),
+            home: p.home.map(|h| clean(&h, NAME_CHARS)),
         })
         .collect())
 }
@@ -459,7 +463,7 @@ pub(super) fn record_status(dir: &std::path::Path, node: &NodeId, error: Option<
                     p.last_sync = Some(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string());
                     p.last_error = None;
                 }
-                Some(e) => p.last_error = Some(e),
+                Some(e) => p.last_error = Some(super::text::clean(&e, super::text::ERROR_CHARS)),
             }
         }
         Ok(())

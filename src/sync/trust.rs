@@ -53,6 +53,18 @@ impl Peer {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Peers {
     pub peers: Vec<Peer>,
+    /// Home federations of removed peers. They stay reserved: freed on
+    /// removal, the next peer to claim one would own its documents here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredPin>,
+}
+
+/// A removed peer's pinned home (restored if that node is added again).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RetiredPin {
+    pub node_id: NodeId,
+    pub name: String,
+    pub home: String,
 }
 
 fn path(dir: &Path) -> PathBuf {
@@ -159,6 +171,7 @@ impl Peers {
     }
 
     pub fn add(&mut self, node_id: NodeId, name: &str, addr: Option<String>) -> Result<()> {
+        let name = &super::text::clean(name, super::text::NAME_CHARS);
         if name.trim().is_empty() {
             bail!("对等方名称不能为空 (a peer needs a name)");
         }
@@ -172,23 +185,48 @@ impl Peers {
                     p.addr = addr;
                 }
             }
-            None => self.peers.push(Peer {
-                node_id,
-                name: name.trim().to_string(),
-                addr,
-                grants: BTreeMap::new(),
-                last_sync: None,
-                last_error: None,
-                home: None,
-            }),
+            None => {
+                // A removed node added again gets its pinned home back.
+                let home = self.retired.iter().position(|r| r.node_id == node_id).map(|at| self.retired.remove(at).home);
+                self.peers.push(Peer {
+                    node_id,
+                    name: name.trim().to_string(),
+                    addr,
+                    grants: BTreeMap::new(),
+                    last_sync: None,
+                    last_error: None,
+                    home,
+                })
+            }
         }
         Ok(())
     }
 
+    /// Removes a peer; its pinned home stays reserved (`retired`).
     pub fn remove(&mut self, text: &str) -> Result<Peer> {
         let id = self.find(text)?.node_id;
         let at = self.peers.iter().position(|p| p.node_id == id).expect("found above");
-        Ok(self.peers.remove(at))
+        let removed = self.peers.remove(at);
+        if let Some(home) = &removed.home {
+            self.retired.push(RetiredPin { node_id: id, name: removed.name.clone(), home: home.clone() });
+        }
+        Ok(removed)
+    }
+
+    /// Removes a peer and frees its home federation for the next peer that
+    /// claims it (the federation moved to a new computer).
+    pub fn remove_releasing_home(&mut self, text: &str) -> Result<Peer> {
+        let removed = self.remove(text)?;
+        self.retired.retain(|r| r.node_id != removed.node_id);
+        Ok(removed)
+    }
+
+    /// Who holds `home` other than `node`: a peer's name, or a removed
+    /// peer's (its federation stays reserved).
+    pub fn holder_of(&self, home: &str, node: &NodeId) -> Option<String> {
+        let peer = self.peers.iter().find(|p| p.node_id != *node && p.home.as_deref() == Some(home));
+        peer.map(|p| p.name.clone())
+            .or_else(|| self.retired.iter().find(|r| r.home == home).map(|r| format!("{} (removed)", r.name)))
     }
 }
 
