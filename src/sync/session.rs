@@ -75,8 +75,7 @@ pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<A
 /// The peer as this session sees it: its record, the home it owns, and
 /// the federations other direct peers own.
 pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>) -> Result<PeerView> {
-    let owned_elsewhere =
-        Peers::load(dir)?.peers.into_iter().filter(|p| p.node_id != peer.node_id).filter_map(|p| p.home).collect();
+    let owned_elsewhere = Peers::load(dir)?.homes_except(&peer.node_id);
     Ok(PeerView { peer: peer.clone(), home, owned_elsewhere })
 }
 

@@ -187,7 +187,8 @@ impl Peers {
             }
             None => {
                 // A removed node added again gets its pinned home back.
-                let home = self.retired.iter().position(|r| r.node_id == node_id).map(|at| self.retired.remove(at).home);
+                let home =
+                    self.retired.iter().position(|r| r.node_id == node_id).map(|at| self.retired.remove(at).home);
                 self.peers.push(Peer {
                     node_id,
                     name: name.trim().to_string(),
@@ -219,6 +220,14 @@ impl Peers {
         let removed = self.remove(text)?;
         self.retired.retain(|r| r.node_id != removed.node_id);
         Ok(removed)
+    }
+
+    /// Federations pinned to peers other than `node`, removed peers'
+    /// included (a removed owner's federation is not left for relays to
+    /// rewrite).
+    pub fn homes_except(&self, node: &NodeId) -> std::collections::BTreeSet<String> {
+        let current = self.peers.iter().filter(|p| p.node_id != *node).filter_map(|p| p.home.clone());
+        current.chain(self.retired.iter().filter(|r| r.node_id != *node).map(|r| r.home.clone())).collect()
     }
 
     /// Who holds `home` other than `node`: a peer's name, or a removed
