@@ -274,3 +274,101 @@ fn a_filter_with_no_match_clears_the_detail_and_enter_does_nothing() {
         n.contains("团结") && n.contains("巾帼")
     }));
 }
+
+#[test]
+fn dialogs_name_what_they_act_on() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(6)));
+    let org = app.selected_org().unwrap().name.clone();
+    app.update(key(KeyCode::Enter));
+    assert!(render(&mut app, 80, 24).contains(&format!("· {org}")), "the dispatch form names the organization");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('3')));
+    let venue = app.selected_venue().unwrap().name.clone();
+    app.update(key(KeyCode::F(12)));
+    assert!(render(&mut app, 80, 24).contains(&format!("· {venue}")), "the booking form names the venue");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::F(8)));
+    assert!(render(&mut app, 80, 24).contains(&format!("· {venue}")), "the cancel picker names the venue");
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Char('2')));
+    let person = app.selected_person().unwrap().name.clone();
+    app.update(key(KeyCode::F(8)));
+    assert!(render(&mut app, 80, 24).contains(&format!("· {person}")), "the end-assignment form names the person");
+}
+
+#[test]
+fn ctrl_c_says_how_to_quit() {
+    let mut app = loaded();
+    assert!(app.update(ctrl('c')).is_empty());
+    assert!(app.messages.last().unwrap().1.contains("F10"));
+}
+
+#[test]
+fn after_adding_a_record_the_selection_moves_to_it() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('2')));
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "新来的志愿者");
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::SavePerson { person, new: true }] = effects.as_slice() else { panic!("{effects:?}") };
+    let person = (**person).clone();
+    app.update(Event::Done(Ok("已保存".into())));
+    let mut d = data();
+    d.people.push(person.clone());
+    app.update(Event::Loaded(Box::new(d)));
+    assert_eq!(app.selected_person().map(|p| &p.id), Some(&person.id));
+}
+
+#[test]
+fn a_booking_form_opened_on_a_later_week_starts_in_that_week() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('3')));
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::F(12)));
+    assert_eq!(form(&app).value("date"), (today() + chrono::Duration::weeks(2)).to_string());
+}
+
+#[test]
+fn liaisons_show_the_organizations_they_are_assigned_to() {
+    let app = loaded();
+    let (i, p) = app
+        .data
+        .people
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.organization.is_none() && !app.active_assignments(&p.id).is_empty())
+        .expect("the demo has a liaison with an assignment");
+    let (label, a) = &app.active_assignments(&p.id)[0];
+    let org = app.org_name(&a.organization).unwrap();
+    assert!(app.derived.person_org[i].contains(org), "{label}: {:?}", app.derived.person_org[i]);
+}
+
+#[test]
+fn overlapping_bookings_are_warned_at_booking_and_marked_while_requested() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('3')));
+    let taken = app.week_bookings()[0].clone();
+    // A request for the same slot: saved, with a warning naming the other booking.
+    app.update(key(KeyCode::F(12)));
+    for (field, text) in [("date", taken.date.to_string()), ("start", taken.start.clone()), ("end", taken.end.clone())]
+    {
+        while form(&app).fields[form(&app).focus].key != field {
+            app.update(key(KeyCode::Tab));
+        }
+        clear_field(&mut app);
+        typed(&mut app, &text);
+    }
+    let effects = app.update(key(KeyCode::F(2)));
+    let [Effect::SaveBooking { booking, new: true }] = effects.as_slice() else { panic!("{effects:?}") };
+    let requested = (**booking).clone();
+    assert_eq!(requested.status, BookingStatus::Requested);
+    let warned = app.messages.iter().any(|(_, m)| m.contains("⚠") && m.contains(&taken.start));
+    assert!(warned, "{:?}", app.messages);
+    app.update(Event::Done(Ok("已保存".into())));
+    let mut d = data();
+    d.bookings.push(requested.clone());
+    app.update(Event::Loaded(Box::new(d)));
+    assert!(app.derived.clashing.contains(&requested.id), "a requested overlap is marked in the week view");
+}

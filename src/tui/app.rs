@@ -248,6 +248,8 @@ pub struct App {
     /// Attendance ids signed in from this screen that the last load may not
     /// show yet: a second Enter must not sign the same person in twice.
     pub pending_sign_ins: HashSet<RecordId>,
+    /// A record just added: selected when the next load shows it.
+    pub select_after_load: Option<RecordId>,
     /// Needs a redraw.
     pub dirty: bool,
 }
@@ -278,6 +280,7 @@ impl App {
             sync: None,
             node_id: None,
             pending_sign_ins: HashSet::new(),
+            select_after_load: None,
             dirty: true,
         }
     }
@@ -423,6 +426,9 @@ impl App {
         self.loaded = true;
         self.derive();
         self.refilter();
+        if let Some(id) = self.select_after_load.take() {
+            self.select_record(&id);
+        }
         if self.data.federation.is_none() {
             if !matches!(self.base_mode(), Mode::Form(_)) {
                 self.mode = Mode::Setup { choice: 0 };
@@ -439,18 +445,39 @@ impl App {
         effects
     }
 
+    /// Selects a record on the current tab's list, if it is shown there.
+    fn select_record(&mut self, id: &RecordId) {
+        let d = &self.data;
+        let found = self.views.get(self.tab).and_then(|view| {
+            view.iter().position(|i| match self.tab {
+                ORGS => d.orgs.get(*i).is_some_and(|r| &r.id == id),
+                PEOPLE => d.people.get(*i).is_some_and(|p| &p.id == id),
+                VENUES => d.venues.get(*i).is_some_and(|v| &v.id == id),
+                _ => d.trainings.get(*i).is_some_and(|t| &t.id == id),
+            })
+        });
+        if let Some(at) = found {
+            self.selected[self.tab] = at;
+        }
+    }
+
     /// Lookups the screens need, once per load.
     fn derive(&mut self) {
         let d = &self.data;
         let org_index: HashMap<RecordId, usize> = d.orgs.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        // A liaison belongs to no organization: show the ones they are assigned to.
+        let mut assigned: HashMap<&RecordId, Vec<&str>> = HashMap::new();
+        for a in d.liaisons.iter().filter(|a| a.to.is_none_or(|to| to >= self.today)) {
+            if let Some(i) = org_index.get(&a.organization) {
+                assigned.entry(&a.person).or_default().push(d.orgs[*i].name.as_str());
+            }
+        }
         let person_org: Vec<String> = d
             .people
             .iter()
-            .map(|p| {
-                p.organization
-                    .as_ref()
-                    .and_then(|id| org_index.get(id))
-                    .map_or(String::new(), |i| d.orgs[*i].name.clone())
+            .map(|p| match p.organization.as_ref().and_then(|id| org_index.get(id)) {
+                Some(i) => d.orgs[*i].name.clone(),
+                None => assigned.get(&p.id).map_or(String::new(), |names| names.join("、")),
             })
             .collect();
         let person_keys = d
@@ -469,8 +496,18 @@ impl App {
                 )
             })
             .collect();
-        let clashing =
-            crate::domain::report::booking_conflicts(&d.bookings).into_iter().flat_map(|(a, b)| [a, b]).collect();
+        // Requested bookings count too: a clash is best seen before it is confirmed.
+        let mut live: Vec<&Booking> = d.bookings.iter().filter(|b| b.status != BookingStatus::Cancelled).collect();
+        live.sort_by(|a, b| (&a.venue, a.date).cmp(&(&b.venue, b.date)));
+        let mut clashing = HashSet::new();
+        for (i, a) in live.iter().enumerate() {
+            for b in live[i + 1..].iter().take_while(|b| b.venue == a.venue && b.date == a.date) {
+                if a.overlaps(b) {
+                    clashing.insert(a.id.clone());
+                    clashing.insert(b.id.clone());
+                }
+            }
+        }
         self.derived = Derived { org_index, person_org, person_keys, clashing };
     }
 
@@ -494,6 +531,10 @@ impl App {
                 return Vec::new();
             }
             Some(Action::ToggleLang) => return self.toggle_lang(),
+            Some(Action::QuitHint) => {
+                self.say(self.t(i18n::QUIT_WITH_F10));
+                return Vec::new();
+            }
             Some(Action::Messages) => {
                 self.mode = match std::mem::replace(&mut self.mode, Mode::Browse) {
                     Mode::Messages { back, .. } => Mode::Help { scroll: 0, back },

@@ -137,6 +137,8 @@ pub struct Form {
     pub message: Option<String>,
     /// Something was typed since the form opened.
     pub touched: bool,
+    /// What the form acts on (an organization, venue, person), shown in its title.
+    pub subject: Option<String>,
 }
 
 /// A field's error as a sentence naming the field (once: many already start with it).
@@ -194,7 +196,7 @@ pub fn spec_field(spec: &FieldSpec, text: String) -> FormField {
 
 impl Form {
     pub fn new(kind: FormKind, title: T, fields: Vec<FormField>) -> Form {
-        Form { kind, title, fields, focus: 0, message: None, touched: false }
+        Form { kind, title, fields, focus: 0, message: None, touched: false, subject: None }
     }
 
     pub fn new_org(lang: Lang, division: &str) -> Form {
@@ -253,6 +255,11 @@ impl Form {
             FormField::text("reason", i18n::FIELD_REASON, "", true),
         ];
         Form { focus: 1, ..Form::new(FormKind::ExitOrg(id), i18n::FORM_EXIT, fields) }
+    }
+
+    /// The form naming what it acts on.
+    pub fn about(self, subject: &str) -> Form {
+        Form { subject: Some(subject.to_string()), ..self }
     }
 
     pub fn value(&self, key: &str) -> &str {

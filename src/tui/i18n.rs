@@ -129,6 +129,11 @@ pub const WALK_IN_HINT: T =
     T("名单中没有此人:Enter 现场登记并签到", "Not on the roster: Enter adds a walk-in and signs them in");
 pub const REGISTERED: T = T("已报名", "registered");
 pub const PHONE_TAIL: T = T("尾号", "…");
+pub const OVERLAPS_WITH: T = T("与以下预约时间重叠", "overlaps with");
+pub const QUIT_WITH_F10: T = T(
+    "请按 F10 退出(Ctrl-C 不退出,以免误按丢失输入)",
+    "Press F10 to quit (Ctrl-C does not quit, so nothing typed is lost by accident)",
+);
 pub const PICK_FIELD_HINT: T = T("F6 从列表选择", "F6 pick from the list");
 pub const PICK_HINT: T = T(
     "输入姓名或拼音首字母筛选 · ↑↓ 选择 · Enter 确定 · Esc 返回",

@@ -82,6 +82,8 @@ pub enum Action {
     Cycle(isize),
     /// Tick a choice of a multi-select.
     Toggle,
+    /// Ctrl-C: says which key quits.
+    QuitHint,
     /// Open the filtering picker of a form field (a person, an organization).
     Pick,
     Confirm,
@@ -128,6 +130,15 @@ use KeyCode::{BackTab, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Righ
 pub const BINDINGS: &[Binding] = &[
     b!(Global, ALL, Action::Help, [(F(1), NONE)], "F1 帮助", "F1 help", 1),
     b!(Global, ALL, Action::Quit, [(F(10), NONE), (KeyCode::Char('q'), CTRL)], "F10 退出", "F10 quit", 3),
+    b!(
+        Global,
+        ALL,
+        Action::QuitHint,
+        [(KeyCode::Char('c'), CTRL)],
+        "Ctrl-C 提示用 F10 退出",
+        "Ctrl-C tells F10 quits",
+        0
+    ),
     b!(Global, ALL, Action::ToggleLang, [(KeyCode::Char('l'), CTRL)], "Ctrl-L 中/英文", "Ctrl-L 中/English", 0),
     b!(Global, ALL, Action::Messages, [(KeyCode::Char('e'), CTRL)], "Ctrl-E 消息记录", "Ctrl-E messages", 0),
     b!(List, ALL, Action::Help, [(KeyCode::Char('?'), NONE)], "? 帮助", "? help", 0),

@@ -24,13 +24,15 @@ impl App {
             (Action::Add, SYNC) => self.open(more::new_peer()),
             (Action::AddChild, VENUES) => {
                 if let Some(v) = self.selected_venue() {
-                    let f = more::new_booking(lang, v.id.clone(), self.today);
+                    // The same weekday of the week shown, not always today.
+                    let day = self.today + chrono::Duration::weeks(self.week);
+                    let f = more::new_booking(lang, v.id.clone(), day).about(&v.name);
                     self.open(f);
                 }
             }
             (Action::AddChild, TRAININGS) => {
                 if let Some(t) = self.selected_training() {
-                    let f = more::new_session(t.id.clone(), self.today);
+                    let f = more::new_session(t.id.clone(), self.today).about(&t.title);
                     self.open(f);
                 }
             }
@@ -40,7 +42,7 @@ impl App {
                 if candidates.is_empty() {
                     self.error(self.t(i18n::NO_CANDIDATES));
                 } else if let Some(row) = self.selected_org() {
-                    let f = more::assign(lang, row.id.clone(), &candidates, self.today);
+                    let f = more::assign(lang, row.id.clone(), &candidates, self.today).about(&row.name);
                     self.open(f);
                 }
             }
@@ -72,7 +74,7 @@ impl App {
             }
             (Action::ExitOrg, ORGS) => {
                 if let Some(row) = self.selected_org().filter(|r| r.lifecycle != Some(Lifecycle::Exited)) {
-                    let f = Form::exit_org(row.id.clone(), self.today);
+                    let f = Form::exit_org(row.id.clone(), self.today).about(&row.name);
                     self.open(f);
                 }
             }
@@ -89,7 +91,7 @@ impl App {
                     if active.is_empty() {
                         self.say(self.t(i18n::NO_ACTIVE_ASSIGNMENT));
                     } else {
-                        let f = more::end_assignment(p.id.clone(), &active, self.today);
+                        let f = more::end_assignment(p.id.clone(), &active, self.today).about(&p.name);
                         self.open(f);
                     }
                 }
@@ -166,6 +168,7 @@ impl App {
                 if effect.is_none() {
                     self.log_form_errors(&form);
                 }
+                self.after_save(effect.as_ref());
                 self.mode = match effect {
                     // The exit is only asked for here; the confirm popup sends it.
                     Some(Effect::ExitOrg { .. }) => Mode::ConfirmExit(form),
@@ -239,6 +242,34 @@ impl App {
                 let active = self.active_assignments(&person);
                 form.to_ended(lang, &active).map(|a| Effect::EndAssignment(Box::new(a)))
             }
+        }
+    }
+
+    /// What a save sets up: the new record is selected once loaded; an
+    /// overlapping booking is warned about (requested or confirmed alike).
+    fn after_save(&mut self, effect: Option<&Effect>) {
+        match effect {
+            Some(Effect::SaveOrg { org, new: true }) => self.select_after_load = Some(org.id.clone()),
+            Some(Effect::SavePerson { person, new: true }) => self.select_after_load = Some(person.id.clone()),
+            Some(Effect::SaveVenue { venue, new: true }) => self.select_after_load = Some(venue.id.clone()),
+            Some(Effect::SaveTraining { training, new: true }) => self.select_after_load = Some(training.id.clone()),
+            Some(Effect::SaveBooking { booking, .. }) if booking.status != BookingStatus::Cancelled => {
+                let clashes: Vec<String> = self
+                    .data
+                    .bookings
+                    .iter()
+                    .filter(|o| o.id != booking.id && o.status != BookingStatus::Cancelled && o.overlaps(booking))
+                    .map(|o| {
+                        let org = o.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
+                        format!("{} {}–{} {} {org} [{}]", o.date, o.start, o.end, o.purpose, o.status.label(self.lang))
+                    })
+                    .collect();
+                if !clashes.is_empty() {
+                    let text = format!("⚠ {}: {}", self.t(i18n::OVERLAPS_WITH), clashes.join("; "));
+                    self.error(text);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -78,7 +78,9 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
         }
         Mode::CancelBooking { choice } => {
             let items: Vec<String> = app.venue_conflicts().iter().map(|b| booking_line(app, b)).collect();
-            picker(frame, theme, app.t(i18n::CANCEL_BOOKING), app.t(i18n::CANCEL_HINT), &items, *choice);
+            let venue = app.selected_venue().map_or(String::new(), |v| format!(" · {}", v.name));
+            let title = format!("{}{venue}", app.t(i18n::CANCEL_BOOKING));
+            picker(frame, theme, &title, app.t(i18n::CANCEL_HINT), &items, *choice);
         }
         Mode::Text(text) => {
             // Tall enough for the whole code, so it can be copied.
@@ -282,7 +284,11 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
     let height = (form.fields.len() as u16 + 2 + panel.len() as u16).min(area.height);
     let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(app.t(form.title), theme.accent()));
+    let title = match &form.subject {
+        Some(s) => format!("{} · {s}", app.t(form.title)),
+        None => app.t(form.title).to_string(),
+    };
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme.accent()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let label_width = form.fields.iter().map(|f| UnicodeWidthStr::width(label(f))).max().unwrap_or(8) as u16 + 2;
