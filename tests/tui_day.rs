@@ -372,3 +372,15 @@ fn overlapping_bookings_are_warned_at_booking_and_marked_while_requested() {
     app.update(Event::Loaded(Box::new(d)));
     assert!(app.derived.clashing.contains(&requested.id), "a requested overlap is marked in the week view");
 }
+
+#[test]
+fn the_category_chart_keeps_every_category_at_80_columns() {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('6')));
+    let report = app.data.report.clone().unwrap();
+    let screen = render(&mut app, 80, 24);
+    for category in report.by_category.0.keys() {
+        let label: String = category.label(Lang::Zh).chars().take(2).collect();
+        assert!(screen.contains(&label), "{label} missing:\n{screen}");
+    }
+}

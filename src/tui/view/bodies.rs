@@ -25,6 +25,17 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     }
 }
 
+/// The head of a text that fits `width` display columns (a bar label: no room for an ellipsis).
+fn cut(text: &str, width: usize) -> String {
+    let mut used = 0;
+    text.chars()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= width
+        })
+        .collect()
+}
+
 /// Party status in a list column: the dispatch label is too long for one.
 fn party_short(p: Option<PartyStatus>, lang: Lang) -> &'static str {
     match (p, lang) {
@@ -412,11 +423,20 @@ fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             crate::domain::report::percent(c.organization_rate)
         ));
     frame.render_widget(gauge, gauge_area);
-    let [left, right] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(charts);
+    // Every bar must fit: the category chart takes the width its bars need
+    // (at least 60%), the status chart the rest; bars narrow before any is dropped.
+    let (n_cat, n_status) = (r.by_category.0.len().max(1) as u16, r.by_legal_status.0.len().max(1) as u16);
+    let status_needs = n_status * 7 + 1;
+    let cat_needs = n_cat * 9 + 1;
+    let left_width = cat_needs.max(charts.width * 6 / 10).min(charts.width.saturating_sub(status_needs));
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(charts);
+    let bar_width =
+        |area: Rect, n: u16, most: u16| ((area.width.saturating_sub(2) + 1) / n).saturating_sub(1).clamp(2, most);
     let lang = app.lang;
     fn bars<K: crate::domain::Vocabulary + Ord + serde::Serialize>(
         items: &crate::domain::report::Counts<K>,
         lang: crate::domain::Lang,
+        width: u16,
     ) -> Vec<Bar<'static>> {
         items
             .0
@@ -425,21 +445,23 @@ fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Bar::default()
                     .value(*n as u64)
                     .text_value(n.to_string())
-                    .label(Line::from(k.label(lang).chars().take(4).collect::<String>()))
+                    .label(Line::from(cut(k.label(lang), width as usize)))
             })
             .collect()
     }
+    let cat_bar = bar_width(left, n_cat, 8);
     let cat = BarChart::default()
         .block(Block::default().borders(Borders::ALL).title(app.t(i18n::BY_CATEGORY)))
-        .data(BarGroup::default().bars(&bars(&r.by_category, lang)))
-        .bar_width(8)
+        .data(BarGroup::default().bars(&bars(&r.by_category, lang, cat_bar)))
+        .bar_width(cat_bar)
         .bar_gap(1)
         .bar_style(theme.accent());
     frame.render_widget(cat, left);
+    let status_bar = bar_width(right, n_status, 6);
     let status = BarChart::default()
         .block(Block::default().borders(Borders::ALL).title(app.t(i18n::BY_STATUS)))
-        .data(BarGroup::default().bars(&bars(&r.by_legal_status, lang)))
-        .bar_width(6)
+        .data(BarGroup::default().bars(&bars(&r.by_legal_status, lang, status_bar)))
+        .bar_width(status_bar)
         .bar_gap(1)
         .bar_style(theme.accent());
     frame.render_widget(status, right);
