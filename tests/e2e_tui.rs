@@ -70,10 +70,12 @@ impl Tmux {
         self.run(&["send-keys", "-t", "e2e", "-l", text]);
     }
 
+    /// F10, then waits for the process to end (a loaded CI machine can take a while to close the store).
     fn quit(&self) {
         self.keys(&["F10"]);
         let start = Instant::now();
-        while self.run(&["list-sessions"]).contains("e2e") && start.elapsed() < Duration::from_secs(10) {
+        while self.run(&["list-sessions"]).contains("e2e") {
+            assert!(start.elapsed() < Duration::from_secs(60), "the UI did not quit:\n{}", self.screen());
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -139,7 +141,15 @@ fn sign_in_tells_namesakes_apart_refuses_a_repeat_and_adds_a_walk_in() {
     tmux.keys(&["Escape"]);
     tmux.quit();
 
-    let store = hubsync::store::Store::open(d).expect("the UI closed the store");
+    // The session ends when the process exits; its lock on the store may take a moment more.
+    let start = Instant::now();
+    let store = loop {
+        match hubsync::store::Store::open(d) {
+            Ok(store) => break store,
+            Err(_) if start.elapsed() < Duration::from_secs(30) => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => panic!("the UI did not close the store: {e}"),
+        }
+    };
     let people = store.all::<hubsync::domain::Person>().unwrap();
     let name_of = |id: &hubsync::domain::RecordId| {
         let p = people.iter().find(|p| &p.id == id).unwrap();
