@@ -574,3 +574,34 @@ async fn a_joiners_name_is_stored_and_printed_without_control_characters() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
 }
+
+/// A writer that sends a change under our own actor id (which would clash
+/// with our next change of the same sequence number and stop the document
+/// syncing) is refused: nothing is stored, and our next edit syncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_under_our_own_actor_id_is_refused() {
+    let v = victim(1000);
+    let w = raw(&v);
+    trust(&v, w.id, "W", Some(Grant::Write));
+    let doc = orgs_doc(&v).await;
+    let conn = w.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    let mut copy = AutoCommit::new();
+    push(&conn, &doc, &mut copy).await.unwrap();
+    let before = snapshot(&v).await;
+
+    let ours = v.store.call(|s| s.actor_hex()).await;
+    copy.set_actor(automerge::ActorId::from(hex::decode(&ours).unwrap()));
+    let rec = copy.put_object(ROOT, "forged", ObjType::Map).unwrap();
+    copy.put(&rec, "name", "冒名组织").unwrap();
+    copy.commit();
+    let err = push(&conn, &doc, &mut copy).await.unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    closed_by_server(&conn).await;
+    assert_eq!(snapshot(&v).await, before, "nothing of the forged change is kept");
+
+    let mut o = orgs(&v).await[0].clone();
+    o.head_name = "王五".into();
+    v.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
+    honest_sync(&v).await;
+}

@@ -76,6 +76,8 @@ pub enum StoreError {
     BadDocument(String),
     #[error("找不到文档 {0} (no such document)")]
     NoSuchDoc(String),
+    #[error("对等方 {peer} 发来以本节点身份 (actor) 写的修改,已拒绝 (a peer sent changes under our own actor id; refused): {doc}")]
+    ForgedActor { peer: String, doc: DocId },
     #[error("存储操作中途失败,已从磁盘重新载入受影响的文档 (a store operation failed part-way; the documents it touched were reloaded from disk): {0}")]
     JobFailed(String),
 }
@@ -165,15 +167,12 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() })?;
         vacuum::recover(dir)?;
         let disk = Disk::open(dir)?;
-        let actor = match disk.meta.get("actor")? {
-            Some(bytes) => ActorId::from(bytes.as_ref()),
-            None => {
-                let actor = ActorId::random();
-                disk.meta.insert("actor", actor.to_bytes())?;
-                disk.db.flush()?;
-                actor
-            }
-        };
+        // A fresh actor for every open: a copied data directory or a
+        // restored backup would otherwise write (actor, sequence) pairs the
+        // original also writes, and the document would stop syncing
+        // ("duplicate seq"). It also lets sync refuse any incoming change
+        // under the current actor: only this process writes under it.
+        let actor = ActorId::random();
         let home = disk.meta.get("home")?.map(|b| RecordId(String::from_utf8_lossy(&b).to_string()));
         let mut store = Store {
             dir: dir.to_path_buf(),

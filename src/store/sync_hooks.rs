@@ -125,12 +125,25 @@ impl Store {
             return Err(bad(e.to_string()));
         }
         let changed = before != after;
+        // Changes under our own actor: only this process writes under it
+        // (a fresh actor per open), so they are forged, and our next change
+        // of the same sequence number would stop the document syncing.
+        if changed && self.has_changes_of_ours_since(doc, &before) {
+            self.reset_sync_state(peer, doc);
+            self.reload_doc(doc)?;
+            return Err(StoreError::ForgedActor { peer: peer.to_string(), doc: doc.clone() });
+        }
         if changed {
             self.persist(std::slice::from_ref(doc))?;
             self.invalidate_caches();
         }
         self.save_sync_state(peer, doc)?;
         Ok(SyncReceipt { changes, changed })
+    }
+
+    fn has_changes_of_ours_since(&mut self, doc: &DocId, before: &[automerge::ChangeHash]) -> bool {
+        let actor = self.actor.clone();
+        self.docs.get_mut(doc).is_some_and(|d| d.doc.get_changes_meta(before).iter().any(|c| *c.actor == actor))
     }
 
     /// Fault injection for tests: the next message received for `doc`
