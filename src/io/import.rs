@@ -90,7 +90,7 @@ pub enum ImportError {
 }
 
 /// How to read the file: which sheet, which data columns the user chose to drop.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportOptions {
     /// Workbooks: the sheet to read (default: the first whose header matches).
     pub sheet: Option<String>,

@@ -27,7 +27,7 @@ pub enum Mode {
     ValidRows,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Import {
     pub kind: Kind,
     pub file: PathBuf,

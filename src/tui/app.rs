@@ -87,6 +87,8 @@ pub enum Event {
     ShowText(String),
     /// A store job finished: a message to show, or an error.
     Done(Result<String, String>),
+    /// A roster file was checked (or could not be read).
+    ImportChecked(Box<crate::ops::import::Import>, Result<Box<crate::ops::import::Imported>, String>),
     /// The store changed (locally or from a peer): read again.
     StoreChanged,
     /// This device's node id, once its sync node runs.
@@ -98,6 +100,10 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadAll,
+    /// Check a roster file (a dry run); the preview shows what it found.
+    ImportCheck(Box<crate::ops::import::Import>),
+    /// Import a checked roster file as the user chose (all, or the valid rows).
+    ImportApply(Box<crate::ops::import::Import>),
     /// The report reads every record in full: only when its tab is shown.
     LoadReport(Lang),
     LoadOrg(RecordId),
@@ -204,6 +210,8 @@ pub enum Mode {
         choice: usize,
     },
     Text(String),
+    /// A checked roster file: every bad line, scrollable, then import all / valid rows / cancel.
+    ImportPreview(Box<super::import::Preview>),
 }
 
 impl Mode {
@@ -337,6 +345,16 @@ impl App {
                 Vec::new()
             }
             Event::Loaded(data) => self.loaded(*data),
+            Event::ImportChecked(cmd, result) => {
+                match result {
+                    Ok(checked) => {
+                        let preview = super::import::Preview { cmd: *cmd, checked: *checked, scroll: 0 };
+                        self.mode = Mode::ImportPreview(Box::new(preview));
+                    }
+                    Err(e) => self.error(e),
+                }
+                Vec::new()
+            }
             Event::ShowText(text) => {
                 self.mode = Mode::Text(text);
                 Vec::new()
@@ -582,6 +600,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Mode::ImportPreview(preview) => super::import::on_key(self, preview, action),
             Mode::CancelBooking { choice } => self.cancel_booking(choice, action),
             Mode::PickBooking { choice } => self.pick_booking(choice, action),
             Mode::Pick(picker) => self.pick(picker, action, key),

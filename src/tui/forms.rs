@@ -35,6 +35,8 @@ pub enum FormKind {
         training: RecordId,
         session: RecordId,
     },
+    /// Importing a roster into a collection.
+    Import(crate::ops::import::Kind),
 }
 
 /// A choice in both languages: a vocabulary label or a record's name.

@@ -86,6 +86,10 @@ pub enum Action {
     QuitHint,
     /// Open the filtering picker of a form field (a person, an organization).
     Pick,
+    /// Import a roster file into the tab's collection.
+    Import,
+    /// In the import preview: write only the valid rows.
+    ImportValid,
     Confirm,
 }
 
@@ -211,6 +215,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, VENUES, Action::NextWeek, [(Right, NONE), (PageDown, SHIFT)], "", "", 0),
     b!(List, ORGS | PEOPLE | VENUES | TRAININGS, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
+    b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
     b!(List, LISTS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
     b!(List, ALL, Action::Refresh, [(F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", 0),
@@ -262,6 +267,15 @@ pub const BINDINGS: &[Binding] = &[
         0
     ),
     b!(Popup, ALL, Action::PageDown, [(PageDown, NONE)], "", "", 0),
+    b!(
+        Popup,
+        ALL,
+        Action::ImportValid,
+        [(F(4), NONE)],
+        "F4 只导入有效行(导入预览)",
+        "F4 import the valid rows (import preview)",
+        0
+    ),
     b!(Confirm, ALL, Action::Confirm, [(Enter, NONE), (F(2), NONE)], "Enter/F2 确认", "Enter/F2 confirm", 2),
     b!(Confirm, ALL, Action::Cancel, [(Esc, NONE)], "Esc 返回", "Esc back", 2),
     b!(SignIn, ALL, Action::Confirm, [(Enter, NONE)], "Enter 签到/现场登记", "Enter sign in / walk-in", 2),

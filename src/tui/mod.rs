@@ -5,6 +5,7 @@
 pub mod app;
 pub mod forms;
 pub mod i18n;
+pub mod import;
 pub mod keymap;
 pub mod more_forms;
 pub mod picker;

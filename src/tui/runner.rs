@@ -210,6 +210,16 @@ fn done_op<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
 pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event> {
     match effect {
         Effect::Quit | Effect::SyncNow => None,
+        Effect::ImportCheck(cmd) => {
+            let result = ops::import::import(&mut Env::new(s, clock), (*cmd).clone());
+            Some(Event::ImportChecked(cmd, result.map(Box::new).map_err(|e| e.to_string())))
+        }
+        Effect::ImportApply(cmd) => {
+            let result = ops::import::import(&mut Env::new(s, clock), *cmd);
+            Some(Event::Done(
+                result.map_err(|e| e.to_string()).and_then(|done| crate::tui::import::outcome_text(&done)),
+            ))
+        }
         Effect::SaveVenue { venue: v, new } => done(save(s, &*v, new), |_| format!("已保存 (saved): {}", v.name)),
         Effect::SaveBooking { booking: b, new } => {
             done(save(s, &*b, new), |_| format!("已保存预约 (booking saved): {} {}–{}", b.date, b.start, b.end))

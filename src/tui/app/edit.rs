@@ -37,6 +37,9 @@ impl App {
                 }
             }
             (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
+            (Action::Import, ORGS) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),
+            (Action::Import, PEOPLE) => self.open(crate::tui::import::form(crate::ops::import::Kind::People)),
+            (Action::Import, VENUES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
             (Action::Edit, ORGS) if self.org_filter.uncovered => {
                 let candidates = self.liaison_candidates();
                 if candidates.is_empty() {
@@ -229,6 +232,7 @@ impl App {
                 form.to_peer(lang).map(|(id, name, addr)| Effect::AddPeer { node_id: Box::new(id), name, addr })
             }
             FormKind::NewInvite => form.to_invite(lang).map(|(addr, write)| Effect::Invite { addr, write }),
+            FormKind::Import(kind) => crate::tui::import::check_effect(form, kind, lang),
             FormKind::Assign(_) => {
                 let candidates = self.liaison_candidates();
                 form.to_assignment(lang, &candidates).map(|a| Effect::Assign(Box::new(a)))

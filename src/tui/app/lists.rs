@@ -228,7 +228,9 @@ impl App {
                 return self.move_selection(action)
             }
             Action::Filter => self.mode = Mode::Filter,
-            Action::Add | Action::AddChild | Action::Edit | Action::ExitOrg => return self.open_form(action),
+            Action::Add | Action::AddChild | Action::Edit | Action::ExitOrg | Action::Import => {
+                return self.open_form(action)
+            }
             Action::Bookings => {
                 if self.week_bookings().is_empty() {
                     self.say(self.t(i18n::NO_BOOKINGS_WEEK));

@@ -82,6 +82,7 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             let title = format!("{}{venue}", app.t(i18n::CANCEL_BOOKING));
             picker(frame, theme, &title, app.t(i18n::CANCEL_HINT), &items, *choice);
         }
+        Mode::ImportPreview(preview) => crate::tui::import::render(frame, app, area, preview),
         Mode::Text(text) => {
             // Tall enough for the whole code, so it can be copied.
             let width = 78.min(area.width);
