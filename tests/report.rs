@@ -196,3 +196,35 @@ fn the_indicator_workbook_and_a_township_ledger() {
         hubsync(&dir).args(["export", "orgs", "--legal-status", "注册"]).assert().failure().get_output().stderr.clone();
     assert!(String::from_utf8(err).unwrap().contains("备案"), "names the accepted values");
 }
+
+#[test]
+fn shows_and_lists_speak_codes_to_scripts_whatever_the_language() {
+    let dir = county();
+    run(&dir, &["org", "edit", "玉林社区夕阳红舞蹈队", "--head-phone", "138-1234-5678", "--members", "约50"]);
+    let show = json(&dir, &["--lang", "en", "org", "show", "玉林社区夕阳红舞蹈队", "--format", "json"]);
+    assert_eq!(show["party_status"], "uncovered");
+    assert_eq!(show["category"], "other");
+    assert_eq!(show["members"], 50, "numbers as numbers");
+    assert_eq!(show["founded"], "2019-03-05");
+    assert_eq!(show["head_phone"], "13812345678", "show gives every field in full");
+    for field in ["credit_code", "filing_number", "township", "scope", "party_in_charter", "mass_orgs", "lifecycle"] {
+        assert!(show.get(field).is_some(), "{field} in {show}");
+    }
+    let zh = run(&dir, &["org", "list", "--format", "json"]);
+    assert_eq!(zh, run(&dir, &["--lang", "en", "org", "list", "--format", "json"]));
+    let list: Value = serde_json::from_str(&zh).unwrap();
+    let row = list.as_array().unwrap().iter().find(|o| o["name"] == "玉林社区夕阳红舞蹈队").unwrap();
+    assert_eq!(row["head_phone"], "138****5678", "lists mask phones unless --show-phones");
+    let csv = run(&dir, &["org", "list", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("id,") && header.contains(",party_status,"), "{header}");
+    assert!(csv.contains(",uncovered,") && !csv.contains("未覆盖"), "{csv}");
+    run(&dir, &["person", "edit", "王芳", "--phone", "139 0000 1111", "--party-member", "是"]);
+    let people = json(&dir, &["person", "list", "--format", "json"]);
+    assert!(people[0].get("party_member").is_none(), "party membership stays out of lists: {people}");
+    assert_eq!(people[0]["roles"], "liaison");
+    let person = json(&dir, &["person", "show", "王芳", "--format", "json"]);
+    assert_eq!(person["party_member"], true, "show gives every field");
+    let table = run(&dir, &["--lang", "en", "org", "list"]);
+    assert!(table.contains("Not covered") || table.contains("Other"), "tables stay localized: {table}");
+}

@@ -19,7 +19,9 @@ pub enum ImportKind {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
+    /// 记录类别 (kind of records)
     pub kind: ImportKind,
+    /// 文件路径 (file path)
     pub file: PathBuf,
     /// 只检查,不写入 (check only; write nothing)
     #[arg(long)]
@@ -55,7 +57,9 @@ pub enum ExportFormat {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
+    /// 记录类别 (kind of records)
     pub kind: ExportKind,
+    /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,
     /// 输出文件 (default: standard output; xlsx needs a file)

@@ -11,15 +11,27 @@ use std::path::{Path, PathBuf};
 pub enum DocCmd {
     /// 列出文档 (list documents with ids, sizes and heads)
     List {
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 导出文档的标准 Automerge 字节 (write a document's standard Automerge bytes)
-    Export { doc: String, file: PathBuf },
+    Export {
+        /// 文档编号 (document id)
+        doc: String,
+        /// 写入的文件 (file to write)
+        file: PathBuf,
+    },
     /// 合并 Automerge 字节 (merge Automerge bytes into the document they name)
-    Import { file: PathBuf },
+    Import {
+        /// Automerge 文件 (an Automerge file)
+        file: PathBuf,
+    },
     /// 丢弃损坏的文档以便从对等方重新同步 (drop a damaged document so a peer can resend it)
-    Repair { doc: String },
+    Repair {
+        /// 文档编号 (document id)
+        doc: String,
+    },
     /// 压缩所有文档并整理磁盘空间 (compact every document and vacuum the database)
     Compact,
 }

@@ -96,7 +96,9 @@ pub enum Command {
     Share(peers::ShareArgs),
     /// 取消共享 (stop sharing)
     Unshare {
+        /// 文档编号 (document id)
         doc: String,
+        /// 对等方名称或节点编号 (peer name or node id)
         #[arg(long = "with")]
         peer: String,
     },
@@ -104,15 +106,20 @@ pub enum Command {
     Invite(peers::InviteArgs),
     /// 用邀请码加入 (join with an invitation code, then sync)
     Join {
+        /// 邀请码 (invitation code)
         code: String,
         /// 本机在对方列表中的名称 (this laptop's name on the other side)
         #[arg(long, default_value = "培训笔记本")]
         name: String,
     },
     /// 与对等方同步一次 (sync once with the named peers, or all, and exit)
-    Sync { peers: Vec<String> },
+    Sync {
+        /// 对等方名称,不填为全部 (peer names; all when none given)
+        peers: Vec<String>,
+    },
     /// 运行节点,持续同步 (run a node: accept peers and keep documents in sync)
     Serve {
+        /// 监听地址 HOST:PORT (address to listen on)
         #[arg(long, default_value = "0.0.0.0:4433")]
         listen: String,
         /// 定期同步间隔秒数 (seconds between periodic syncs)
@@ -138,8 +145,10 @@ pub struct InitArgs {
     /// 上级联合会
     #[arg(long, default_value = "")]
     pub parent: String,
+    /// 联系人 (contact person)
     #[arg(long, default_value = "")]
     pub contact_name: String,
+    /// 联系电话 (contact phone)
     #[arg(long, default_value = "")]
     pub contact_phone: String,
 }
@@ -360,4 +369,34 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 /// True when a command stopped only because standard output was closed.
 pub fn is_closed_stdout(e: &anyhow::Error) -> bool {
     e.downcast_ref::<ClosedStdout>().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every flag and argument says what it is (issue 9 point 14).
+    #[test]
+    fn every_argument_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() {
+                    missing.push(format!("{path} {} (about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "hubsync", &mut missing);
+        assert!(missing.is_empty(), "without help text:\n{}", missing.join("\n"));
+    }
 }

@@ -22,11 +22,18 @@ pub enum OrgCmd {
         fields: OrgFields,
     },
     /// 查看组织全部字段及冲突 (show every field and any conflicts)
-    Show { target: String },
+    Show {
+        /// 编号或组织名称 (id or exact name)
+        target: String,
+        /// 输出格式; json/csv 给出全部字段,键为字段代码 (json/csv: every field, keyed by field code)
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// 列出组织 (list organizations)
     List(ListArgs),
     /// 组织退出,记录保留 (exit: the record is kept)
     Exit {
+        /// 编号或名称 (id or exact name)
         target: String,
         /// 退出日期
         #[arg(long)]
@@ -36,7 +43,14 @@ pub enum OrgCmd {
         reason: String,
     },
     /// 解决并发修改冲突 (settle a conflicted field with the chosen value)
-    Resolve { target: String, field: String, value: String },
+    Resolve {
+        /// 编号或组织名称 (id or exact name)
+        target: String,
+        /// 字段代码,如 head_name (field code, e.g. head_name)
+        field: String,
+        /// 保留的值,须为冲突值之一 (the value to keep: one of the conflicting values)
+        value: String,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -68,6 +82,7 @@ pub struct OrgFields {
     /// 所属社区/村
     #[arg(long)]
     pub community: Option<String>,
+    /// 地址 (address)
     #[arg(long)]
     pub address: Option<String>,
     /// 成立日期 (2019-03-05, 2019/3/5, 2019年3月5日, 2019.3.5)
@@ -134,11 +149,13 @@ pub struct ListArgs {
     /// 按名称、社区、街道、负责人、代码筛选 (substring)
     #[arg(long)]
     pub filter: Option<String>,
+    /// 组织类别 (category): 为民服务|公益慈善|邻里互助|文体娱乐|农村生产技术服务|其他
     #[arg(long)]
     pub category: Option<String>,
     /// 法律状态
     #[arg(long)]
     pub status: Option<String>,
+    /// 状态 (lifecycle): 活跃|休眠|已退出
     #[arg(long)]
     pub lifecycle: Option<String>,
     /// 行政区划代码前缀
@@ -147,8 +164,10 @@ pub struct ListArgs {
     /// 只列出未覆盖党的工作的组织 (only those without Party-building coverage)
     #[arg(long)]
     pub uncovered: bool,
+    /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// 最多列出几行 (at most this many rows)
     #[arg(long)]
     pub limit: Option<usize>,
     /// 显示完整电话 (show full phone numbers)
@@ -251,8 +270,16 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             print_warnings(&warnings);
             println!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);
         }
-        OrgCmd::Show { target } => {
+        OrgCmd::Show { target, format } => {
             let org = refs::org(&ctx.store, &target)?;
+            if format != Format::Table {
+                // One record: an object in JSON, a one-row table in CSV.
+                match format {
+                    Format::Json => println!("{}", serde_json::to_string_pretty(&org)?),
+                    _ => print!("{}", super::table::machine(&[&org], format, &|_| {})),
+                }
+                return Ok(());
+            }
             print!("{}", show(ctx, &org)?);
         }
         OrgCmd::List(args) => list(ctx, &args)?,
@@ -436,6 +463,17 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     let total = kept.len();
     if let Some(n) = args.limit {
         kept.truncate(n);
+    }
+    if args.format != Format::Table {
+        let show_phones = args.show_phones;
+        let mask = move |m: &mut serde_json::Map<String, serde_json::Value>| {
+            if !show_phones {
+                super::table::mask_field(m, "head_phone");
+                super::table::mask_field(m, "contact_phone");
+            }
+        };
+        print!("{}", super::table::machine(&kept.iter().collect::<Vec<_>>(), args.format, &mask));
+        return Ok(());
     }
     let l = ctx.lang;
     let mut t = Table::new(&[

@@ -12,7 +12,9 @@ use std::path::Path;
 pub enum PeerCmd {
     /// 添加对等方 (add a peer by its node id)
     Add {
+        /// 对等方节点编号 (the peer's node id)
         node_id: String,
+        /// 名称 (name)
         #[arg(long)]
         name: String,
         /// 地址 HOST:PORT (where `hubsync serve` of that peer listens)
@@ -21,11 +23,13 @@ pub enum PeerCmd {
     },
     /// 列出对等方及同步状态 (list peers with their sync status)
     List {
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 删除对等方,之后其连接会被拒绝 (remove a peer; its connections are refused from then on)
     Remove {
+        /// 对等方名称或节点编号 (peer name or node id)
         peer: String,
         /// 同时释放其所属联合会,让下一个声明它的对等方成为所有者(该联合会换了电脑时)
         /// (also free its home federation for the next peer that claims it: the federation moved to a new computer)
@@ -313,8 +317,10 @@ pub struct InviteArgs {
     /// 此节点可被连接的地址 HOST:PORT (where this node's `serve` is reachable)
     #[arg(long)]
     pub addr: String,
+    /// 只读: 对方收到文档,其修改被拒绝 (read only: its changes are refused)
     #[arg(long, conflicts_with = "write")]
     pub read: bool,
+    /// 可写 (may change the documents)
     #[arg(long)]
     pub write: bool,
     /// 有效小时数 (hours the code stays valid)

@@ -14,19 +14,28 @@ pub enum PersonCmd {
     Add(PersonFields),
     /// 修改人员 (edit: only the given fields change)
     Edit {
+        /// 编号或名称 (id or exact name)
         target: String,
         #[command(flatten)]
         fields: PersonFields,
     },
     /// 查看人员 (show a person)
-    Show { target: String },
+    Show {
+        /// 编号或姓名 (id or exact name)
+        target: String,
+        /// 输出格式; json/csv 给出全部字段,键为字段代码 (json/csv: every field, keyed by field code)
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// 列出人员 (list people)
     List {
+        /// 按姓名或电话筛选 (filter by name or phone)
         #[arg(long)]
         filter: Option<String>,
         /// 角色
         #[arg(long)]
         role: Option<String>,
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// 显示完整电话 (show full phone numbers)
@@ -36,6 +45,7 @@ pub enum PersonCmd {
     /// 删除个人信息 (forget a person: clear name, phone, notes, party membership,
     /// and the same person as an organization head or federation contact)
     Forget {
+        /// 编号或名称 (id or exact name)
         target: String,
         /// 确认执行;不加时只列出将清除的内容 (do it; without this, only show what would be cleared)
         #[arg(long)]
@@ -48,6 +58,7 @@ pub struct PersonFields {
     /// 姓名
     #[arg(long)]
     pub name: Option<String>,
+    /// 电话,可带空格或横线 (phone; spaces and dashes are fine)
     #[arg(long)]
     pub phone: Option<String>,
     /// 是否党员 (stored apart from the shared roster)
@@ -62,6 +73,7 @@ pub struct PersonFields {
     /// 社工职业资格: 助理社会工作师|社会工作师|高级社会工作师
     #[arg(long)]
     pub social_worker_grade: Option<String>,
+    /// 备注 (notes)
     #[arg(long)]
     pub notes: Option<String>,
 }
@@ -130,8 +142,16 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
             print_warnings(&ctx.store.update(&p)?);
             println!("{} {} 「{}」", ctx.t("已保存", "Saved"), p.id, p.name);
         }
-        PersonCmd::Show { target } => {
+        PersonCmd::Show { target, format } => {
             let p = refs::person(&ctx.store, &target)?;
+            if format != Format::Table {
+                // One record: an object in JSON, a one-row table in CSV.
+                match format {
+                    Format::Json => println!("{}", serde_json::to_string_pretty(&p)?),
+                    _ => print!("{}", super::table::machine(&[&p], format, &|_| {})),
+                }
+                return Ok(());
+            }
             let org = match &p.organization {
                 Some(id) => ctx.store.get::<Organization>(id)?.map(|o| o.name).unwrap_or_else(|| id.to_string()),
                 None => String::new(),
@@ -181,6 +201,17 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                 .filter(|p| role.is_none_or(|r| p.roles.contains(&r)))
                 .collect();
             people.sort_by(|a, b| a.name.cmp(&b.name));
+            if format != Format::Table {
+                // Party membership stays out of lists (PIPL art. 28; `person show` has it).
+                let adjust = move |m: &mut serde_json::Map<String, serde_json::Value>| {
+                    m.remove("party_member");
+                    if !show_phones {
+                        super::table::mask_field(m, "phone");
+                    }
+                };
+                print!("{}", super::table::machine(&people.iter().collect::<Vec<_>>(), format, &adjust));
+                return Ok(());
+            }
             for p in &people {
                 t.push(vec![
                     p.id.to_string(),
@@ -269,9 +300,12 @@ pub enum LiaisonCmd {
     },
     /// 结束选派 (end an assignment)
     End {
+        /// 编号 (id)
         id: String,
+        /// 结束日期 (end date), e.g. 2025-06-30
         #[arg(long)]
         to: String,
+        /// 原因 (reason)
         #[arg(long, default_value = "")]
         reason: String,
     },
@@ -280,6 +314,7 @@ pub enum LiaisonCmd {
         /// 只列出在岗的 (only active ones)
         #[arg(long)]
         active: bool,
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -329,6 +364,10 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
             ]);
             let mut list: Vec<_> = list.into_iter().filter(|a| !active || a.is_active_on(today)).collect();
             list.sort_by_key(|a| std::cmp::Reverse(a.from));
+            if format != Format::Table {
+                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                return Ok(());
+            }
             for a in &list {
                 t.push(vec![
                     a.id.to_string(),

@@ -111,6 +111,58 @@ impl Table {
     }
 }
 
+/// Records in the machine contract (`--format json|csv`), whatever the
+/// display language: JSON is the records themselves (the field codes of
+/// docs/DATA_MODEL.md as keys, enumeration codes as values, numbers as
+/// numbers); CSV has the field codes as its header (`id` first, then in
+/// alphabetical order), nested values as JSON text and absent ones empty.
+/// `adjust` masks or drops fields before they leave (phones, PIPL).
+pub fn machine<R: serde::Serialize>(
+    records: &[&R],
+    format: Format,
+    adjust: &dyn Fn(&mut serde_json::Map<String, serde_json::Value>),
+) -> String {
+    use serde_json::Value;
+    let objects: Vec<serde_json::Map<String, Value>> = records
+        .iter()
+        .filter_map(|r| match serde_json::to_value(r) {
+            Ok(Value::Object(mut m)) => {
+                adjust(&mut m);
+                Some(m)
+            }
+            _ => None,
+        })
+        .collect();
+    if format != Format::Csv {
+        return serde_json::to_string_pretty(&objects).unwrap_or_default() + "\n";
+    }
+    let mut keys: std::collections::BTreeSet<&str> =
+        objects.iter().flat_map(|m| m.keys().map(String::as_str)).collect();
+    let mut header: Vec<&str> = Vec::new();
+    if keys.remove("id") {
+        header.push("id");
+    }
+    header.extend(keys);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(&header);
+    for m in &objects {
+        let row = header.iter().map(|k| match m.get(*k) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        });
+        let _ = w.write_record(row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Replaces a phone field with its masked form (`138****5678`).
+pub fn mask_field(m: &mut serde_json::Map<String, serde_json::Value>, field: &str) {
+    if let Some(serde_json::Value::String(p)) = m.get_mut(field) {
+        *p = crate::domain::validate::mask_phone(p);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use clap::Subcommand;
 pub enum TrainingCmd {
     /// 新增培训 (add a training)
     Add {
+        /// 培训名称 (title)
         #[arg(long)]
         title: String,
         /// 示范培训|网上课堂|新媒体教学|现场
@@ -24,6 +25,7 @@ pub enum TrainingCmd {
         /// 培训对象角色 (roles, comma separated)
         #[arg(long, default_value = "")]
         audience: String,
+        /// 授课人 (trainer)
         #[arg(long, default_value = "")]
         trainer: String,
         /// 场地 (id or name)
@@ -34,15 +36,19 @@ pub enum TrainingCmd {
     Session {
         /// 培训 (id or title)
         training: String,
+        /// 日期 (date), e.g. 2025-03-01 or 2025年3月1日
         #[arg(long)]
         date: String,
+        /// 开始时间 HH:MM (start time)
         #[arg(long)]
         start: String,
+        /// 结束时间 HH:MM (end time)
         #[arg(long)]
         end: String,
     },
     /// 列出培训及课次 (list trainings with their sessions)
     List {
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -87,6 +93,10 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
         TrainingCmd::List { format } => {
             let (mut list, _) = ctx.store.all_readable::<Training>();
             list.sort_by(|a, b| a.title.cmp(&b.title));
+            if format != Format::Table {
+                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                return Ok(());
+            }
             let mut t = Table::new(&[
                 ctx.t("编号", "id"),
                 ctx.t("培训", "training"),
@@ -145,8 +155,10 @@ pub enum AttendanceCmd {
     },
     /// 列出签到 (list attendance)
     List {
+        /// 培训,编号或名称 (training: id or title)
         #[arg(long)]
         training: Option<String>,
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -199,6 +211,10 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
             ]);
             let mut list: Vec<_> = list.into_iter().filter(|a| tid.as_ref().is_none_or(|t| &a.training == t)).collect();
             list.sort_by_key(|a| a.signed_in);
+            if format != Format::Table {
+                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                return Ok(());
+            }
             for a in &list {
                 t.push(vec![
                     titles.get(&a.training).cloned().unwrap_or_else(|| a.training.to_string()),

@@ -12,18 +12,22 @@ use clap::Subcommand;
 pub enum VenueCmd {
     /// 新增场地 (add a venue)
     Add {
+        /// 名称 (name)
         #[arg(long)]
         name: String,
         /// 党群服务中心|城乡社区综合服务设施|社会工作服务站|孵化基地|其他
         #[arg(long)]
         kind: String,
+        /// 地址 (address)
         #[arg(long, default_value = "")]
         address: String,
+        /// 行政区划代码 (division code, 6/9/12 digits)
         #[arg(long, default_value = "")]
         division: String,
         /// 容纳人数
         #[arg(long)]
         capacity: Option<String>,
+        /// 设施 (facilities)
         #[arg(long, default_value = "")]
         facilities: String,
         /// 开放时间
@@ -35,6 +39,7 @@ pub enum VenueCmd {
     },
     /// 列出场地 (list venues)
     List {
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -60,6 +65,10 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
         VenueCmd::List { format } => {
             let (mut venues, _) = ctx.store.all_readable::<Venue>();
             venues.sort_by(|a, b| a.name.cmp(&b.name));
+            if format != Format::Table {
+                print!("{}", super::table::machine(&venues.iter().collect::<Vec<_>>(), format, &|_| {}));
+                return Ok(());
+            }
             let mut t = Table::new(&[
                 ctx.t("编号", "id"),
                 ctx.t("名称", "name"),
@@ -88,6 +97,7 @@ pub enum BookingCmd {
     Add {
         /// 场地 (id or name)
         venue: String,
+        /// 日期 (date), e.g. 2025-03-01 or 2025年3月1日
         #[arg(long)]
         date: String,
         /// HH:MM
@@ -99,6 +109,7 @@ pub enum BookingCmd {
         /// 使用组织 (id or name)
         #[arg(long)]
         org: Option<String>,
+        /// 用途 (purpose)
         #[arg(long, default_value = "")]
         purpose: String,
         /// 预计人数
@@ -109,16 +120,24 @@ pub enum BookingCmd {
         status: String,
     },
     /// 确认预约 (confirm a booking)
-    Confirm { id: String },
+    Confirm {
+        /// 预约编号 (booking id)
+        id: String,
+    },
     /// 取消预约 (cancel a booking)
-    Cancel { id: String },
+    Cancel {
+        /// 预约编号 (booking id)
+        id: String,
+    },
     /// 列出预约 (list bookings)
     List {
+        /// 场地,编号或名称 (venue: id or name)
         #[arg(long)]
         venue: Option<String>,
         /// 只列出冲突的已确认预约 (only overlapping confirmed bookings)
         #[arg(long)]
         conflicts: bool,
+        /// 输出格式: table 随 --lang;json/csv 键为字段代码、值为枚举代码,不随语言 (output format; json/csv keep stable codes)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -181,6 +200,10 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                 .filter(|b| !only_conflicts || clashing.contains(&b.id))
                 .collect();
             list.sort_by(|a, b| (a.date, &a.start).cmp(&(b.date, &b.start)));
+            if format != Format::Table {
+                print!("{}", super::table::machine(&list, format, &|_| {}));
+                return Ok(());
+            }
             let mut t = Table::new(&[
                 ctx.t("编号", "id"),
                 ctx.t("场地", "venue"),

@@ -582,3 +582,72 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
     }
     w.into_inner().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::DemoData;
+    use crate::domain::report::Inputs;
+
+    fn report(d: &DemoData) -> Report {
+        Report::compute(&Inputs {
+            federation: Some(&d.federation),
+            orgs: &d.orgs,
+            people: &d.people,
+            liaisons: &d.liaisons,
+            venues: &d.venues,
+            bookings: &d.bookings,
+            trainings: &d.trainings,
+            attendance: &d.attendance,
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        })
+    }
+
+    #[test]
+    fn every_sheet_states_its_base_and_date_and_names_places() {
+        let d = DemoData::generate(3, 400);
+        let r = report(&d);
+        let sheets = sheets(&r, Some(&d.federation), Lang::Zh);
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        for wanted in
+            ["组织概况", "按类别", "按法律状态", "党建覆盖", "指导员联络员", "培训", "场地使用", "密度", "未覆盖组织"]
+        {
+            assert!(names.contains(&wanted), "{wanted} in {names:?}");
+        }
+        for s in &sheets {
+            assert!(s.base.contains("统计口径") && s.base.contains("截至 2025-12-31"), "{}: {}", s.name, s.base);
+            assert!(s.rows.iter().all(|r| r.len() == s.headers.len()), "{}: ragged rows", s.name);
+        }
+        let coverage = sheets.iter().find(|s| s.name == "党建覆盖").unwrap();
+        assert_eq!(coverage.rows.len(), 1 + r.counties.len() + r.townships.len(), "total, counties, townships");
+        // Counties and townships by name, not by code.
+        let township_row = coverage.rows.iter().find(|row| row[0] == Cell::Text("乡镇(街道)".into())).unwrap();
+        let (Cell::Text(county), Cell::Text(township)) = (&township_row[1], &township_row[2]) else { panic!() };
+        assert!(county.ends_with('区') || county.ends_with('县') || county.ends_with('市'), "{county}");
+        assert!(township.ends_with("街道") || township.ends_with('镇'), "{township}");
+        assert!(matches!(coverage.rows[0][12], Cell::Rate(Some(_))), "the total's work coverage rate");
+        let bytes = to_xlsx(&sheets).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+        let english = super::sheets(&r, Some(&d.federation), Lang::En);
+        assert_eq!(english[3].name, "Party coverage");
+    }
+
+    #[test]
+    fn an_empty_federation_writes_dashes_not_numbers() {
+        let r = Report::compute(&Inputs {
+            federation: None,
+            orgs: &[],
+            people: &[],
+            liaisons: &[],
+            venues: &[],
+            bookings: &[],
+            trainings: &[],
+            attendance: &[],
+            as_of: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+        });
+        let coverage = sheets(&r, None, Lang::Zh).into_iter().find(|s| s.name == "党建覆盖").unwrap();
+        assert_eq!(coverage.rows.len(), 1, "only the total");
+        assert_eq!(coverage.rows[0][8], Cell::Rate(None));
+        to_xlsx(&[coverage]).unwrap();
+    }
+}
