@@ -76,7 +76,9 @@ fn organizations_add_edit_show_list_exit() {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][6], "13812345678");
+    // Columns are field codes (issue 9 point 14), found by name, not position.
+    let phone = reader.headers().unwrap().iter().position(|h| h == "head_phone").unwrap();
+    assert_eq!(&rows[0][phone], "13812345678");
     run(&dir, &["org", "exit", "玉林社区夕阳红舞蹈队", "--date", "2025/6/30", "--reason", "长期不开展活动"]);
     let json = run(&dir, &["org", "list", "--lifecycle", "已退出", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -330,7 +332,7 @@ fn list_filters_by_category_status_division_and_coverage() {
         full.extend_from_slice(args);
         let v: serde_json::Value = serde_json::from_str(&run(&dir, &full)).unwrap();
         let mut n: Vec<String> =
-            v.as_array().unwrap().iter().map(|o| o["组织名称"].as_str().unwrap().to_string()).collect();
+            v.as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap().to_string()).collect();
         n.sort();
         n
     };
