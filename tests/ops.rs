@@ -259,3 +259,26 @@ fn a_walk_in_is_added_and_signed_in_in_one_write_or_not_at_all() {
     let names: Vec<String> = w.store.all::<Person>().unwrap().into_iter().map(|p| p.name).collect();
     assert!(!names.contains(&"李未知".to_string()), "{names:?}");
 }
+
+#[test]
+fn demo_data_is_compacted_and_vacuumed_while_the_store_stays_open_and_writable() {
+    let dir = TempDir::new().unwrap();
+    let clock = clock();
+    let org = {
+        let mut store = Store::open(dir.path()).unwrap();
+        let done =
+            ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40 }).unwrap();
+        assert_eq!(done.orgs, 40);
+        assert!(done.bytes_after < done.bytes_before, "{} -> {}", done.bytes_before, done.bytes_after);
+        // The store goes on after its database was swapped underneath it.
+        let org = Organization::new("新鸿社区书画社", Category::CultureSports, LegalStatus::Filed, "510104");
+        ops::records::add(&mut Env::new(&mut store, &clock), org.clone()).unwrap();
+        // A second load is refused: one federation per data directory.
+        let again = ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40 });
+        assert!(matches!(again, Err(OpError::Store(StoreError::AlreadyInitialized(_)))));
+        org
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.get::<Organization>(&org.id).unwrap().map(|o| o.name), Some(org.name));
+    assert_eq!(store.counts().iter().find(|(c, _)| *c == Collection::Orgs).unwrap().1, 41);
+}

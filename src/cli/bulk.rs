@@ -259,33 +259,21 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
     }
     let t = std::time::Instant::now();
-    let d = crate::domain::demo::DemoData::generate_on(args.seed, args.orgs, ctx.clock.today());
-    ctx.store.set_durability(crate::store::Durability::Deferred);
-    ctx.store.init_federation(&d.federation)?;
-    for chunk in d.orgs.chunks(5000) {
-        ctx.store.insert_many(chunk)?;
-    }
-    ctx.store.insert_many(&d.people)?;
-    ctx.store.insert_many(&d.liaisons)?;
-    ctx.store.insert_many(&d.venues)?;
-    ctx.store.insert_many(&d.bookings)?;
-    ctx.store.insert_many(&d.trainings)?;
-    ctx.store.insert_many(&d.attendance)?;
-    ctx.store.compact_all()?;
-    let fed = d.federation.name.clone();
+    let d = crate::ops::demo::load(&mut ctx.env(), crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs })?;
+    let fed = d.federation.clone();
     let lang = ctx.lang;
     let summary = format!(
         "{}「{fed}」: {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
         if lang == Lang::Zh { "已生成演示数据" } else { "Demo data created for" },
-        d.orgs.len(),
+        d.orgs,
         if lang == Lang::Zh { "个组织" } else { "organizations" },
-        d.people.len(),
+        d.people,
         if lang == Lang::Zh { "名人员" } else { "people" },
-        d.venues.len(),
+        d.venues,
         if lang == Lang::Zh { "处场地" } else { "venues" },
-        d.trainings.len(),
+        d.trainings,
         if lang == Lang::Zh { "项培训" } else { "trainings" },
-        d.attendance.len(),
+        d.attendance,
         if lang == Lang::Zh { "条签到" } else { "sign-ins" },
         t.elapsed().as_secs_f64()
     );

@@ -278,13 +278,7 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Serve { .. } => {
             unreachable!("handled before the store opened")
         }
-        Command::Demo(args) => {
-            bulk::run_demo(&mut ctx, args)?;
-            // Compaction leaves sled's old values behind; rewrite the live ones.
-            drop(ctx);
-            crate::store::vacuum(&dir)?;
-            Ok(())
-        }
+        Command::Demo(args) => bulk::run_demo(&mut ctx, args),
     }
 }
 
@@ -303,8 +297,9 @@ fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
             validate::normalize_phone(&args.contact_phone)?
         },
     };
-    let warnings = ctx.store.init_federation(&fed)?;
-    print_warnings(&warnings);
+    let done = crate::ops::records::create_federation(&mut ctx.env(), fed)?;
+    print_field_warnings(&done.warnings);
+    let fed = done.record;
     println!("{}「{}」 ({})", ctx.t("已创建联合会", "Created federation"), fed.name, fed.id);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `hubsync org add|edit|show|list|exit|resolve`.
 
 use super::table::{Format, Table};
-use super::{print_warnings, refs, Ctx};
+use super::{refs, Ctx};
 use crate::domain::input;
 use crate::domain::report::{dispatched_orgs, CoverageStatus};
 use crate::domain::validate::{self, mask_phone};
@@ -259,15 +259,17 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             };
             let mut org = Organization::new(name, Category::Other, LegalStatus::Filed, division);
             apply(&fields, &mut org)?;
-            let warnings = ctx.store.insert(&org)?;
-            print_warnings(&warnings);
+            let done = crate::ops::records::add(&mut ctx.env(), org)?;
+            super::print_field_warnings(&done.warnings);
+            let org = done.record;
             println!("{} {} 「{}」", ctx.t("已新增组织", "Added organization"), org.id, org.name);
         }
         OrgCmd::Edit { target, fields } => {
             let mut org = refs::org(&ctx.store, &target)?;
             apply(&fields, &mut org)?;
-            let warnings = ctx.store.update(&org)?;
-            print_warnings(&warnings);
+            let done = crate::ops::records::edit(&mut ctx.env(), org)?;
+            super::print_field_warnings(&done.warnings);
+            let org = done.record;
             println!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);
         }
         OrgCmd::Show { target, format } => {
@@ -294,19 +296,13 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             );
         }
         OrgCmd::Resolve { target, field, value } => {
-            let org = refs::org(&ctx.store, &target)?;
-            let conflicts = ctx.store.conflicts::<Organization>(&org.id)?;
-            let Some(c) = conflicts.iter().find(|c| c.field == field) else {
-                bail!("字段 {field} 没有冲突 (no conflict on that field)");
+            let cmd = crate::ops::records::Resolve {
+                kind: Collection::Orgs,
+                record: target.into(),
+                field: field.clone(),
+                value: serde_json::Value::String(value.clone()),
             };
-            // Pick the conflicting value that matches the text the user typed.
-            let chosen =
-                c.values
-                    .iter()
-                    .find(|v| v.as_str().map_or(v.to_string() == value, |s| s == value))
-                    .cloned()
-                    .ok_or_else(|| anyhow::anyhow!("'{value}' 不是冲突值之一 (not one of the conflicting values)"))?;
-            ctx.store.resolve_conflict::<Organization>(&org.id, &field, chosen)?;
+            crate::ops::records::resolve(&mut ctx.env(), cmd)?;
             println!("{} {field} = {value}", ctx.t("已解决冲突", "Conflict resolved:"));
         }
     }

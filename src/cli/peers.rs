@@ -2,8 +2,9 @@
 
 use super::table::{Format, Table};
 use crate::domain::Lang;
-use crate::store::{DocId, Store, StoreHandle};
-use crate::sync::{self, Grant, Identity, Node, NodeId, Peers};
+use crate::ops;
+use crate::store::{Store, StoreHandle};
+use crate::sync::{self, Grant, Identity, Node, NodeId};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::Path;
@@ -82,40 +83,16 @@ pub fn id(dir: &Path, lang: Lang) -> Result<()> {
     Ok(())
 }
 
-/// The key a grant is stored under: a document id, a collection code or "*".
-/// A grant key as typed: `all`, a collection, a document id, `tree:<collection>`
-/// (our federation and everything below it) or `<federation id>:<collection>`
-/// (sync::forward).
 fn grant_key(doc: &str) -> Result<String> {
-    let d = doc.trim();
-    if d == "all" || d == "*" {
-        return Ok("*".into());
-    }
-    if crate::domain::Collection::from_code(d).is_some() {
-        return Ok(d.to_string());
-    }
-    if let Some((scope, collection)) = d.split_once(':') {
-        let collection = if collection == "all" { "*" } else { collection };
-        let fed_ok = scope == "tree" || DocId::parse(&format!("{scope}/people")).is_ok();
-        if fed_ok && (collection == "*" || crate::domain::Collection::from_code(collection).is_some()) {
-            return Ok(format!("{scope}:{collection}"));
-        }
-        bail!("无效的共享范围 '{d}',应为 tree:<类型> 或 <联合会编号>:<类型> (scope must be tree:<collection> or <federation id>:<collection>)");
-    }
-    DocId::parse(d).map(|id| id.to_string()).map_err(anyhow::Error::msg)
+    Ok(ops::peers::grant_key(doc)?)
 }
 
 pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
     match cmd {
         PeerCmd::Add { node_id, name, addr } => {
-            let id = NodeId::parse(&node_id)?;
-            if let Some(a) = &addr {
-                if !a.contains(':') {
-                    bail!("地址 '{a}' 应为 HOST:PORT (address must be HOST:PORT)");
-                }
-            }
-            Peers::update(dir, |peers| peers.add(id, &name, addr))?;
-            println!("{} {name} ({})", t(lang, "已添加对等方", "Added peer"), id.short());
+            let cmd = ops::peers::AddPeer { node_id: NodeId::parse(&node_id)?, name, addr };
+            let done = ops::peers::add(dir, cmd)?;
+            println!("{} {} ({})", t(lang, "已添加对等方", "Added peer"), done.name, done.node_id.short());
         }
         PeerCmd::List { format } => {
             let mut table = Table::new(&[
@@ -146,13 +123,7 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
             print!("{}", table.render(format));
         }
         PeerCmd::Remove { peer, release_home } => {
-            let removed = Peers::update(dir, |peers| {
-                if release_home {
-                    peers.remove_releasing_home(&peer)
-                } else {
-                    peers.remove(&peer)
-                }
-            })?;
+            let removed = ops::peers::remove(dir, &peer, release_home)?;
             println!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
             if let (Some(home), false) = (&removed.home, release_home) {
                 println!(
@@ -190,24 +161,15 @@ pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
         marked.insert(collection);
         store.set_first_hop_only(&marked)?;
     }
-    let name = Peers::update(dir, |peers| {
-        let p = peers.find_mut(&args.peer)?;
-        p.grants.insert(key.clone(), if args.write { Grant::Write } else { Grant::Read });
-        Ok(p.name.clone())
-    })?;
+    let grant = if args.write { Grant::Write } else { Grant::Read };
+    let name = ops::peers::share(dir, ops::peers::Share { peer: args.peer, key: key.clone(), grant })?;
     println!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
     Ok(())
 }
 
 pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
     let key = grant_key(doc)?;
-    let name = Peers::update(dir, |peers| {
-        let p = peers.find_mut(peer)?;
-        if p.grants.remove(&key).is_none() {
-            bail!("{key} 未共享给 {} (not shared with that peer)", p.name);
-        }
-        Ok(p.name.clone())
-    })?;
+    let name = ops::peers::unshare(dir, peer, &key)?;
     println!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
     Ok(())
 }
@@ -329,15 +291,8 @@ pub struct InviteArgs {
 }
 
 pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
-    if !args.addr.contains(':') {
-        bail!("地址 '{}' 应为 HOST:PORT (address must be HOST:PORT)", args.addr);
-    }
-    let grant = if args.write { Grant::Write } else { Grant::Read };
-    let docs = if args.docs.is_empty() { vec!["all".to_string()] } else { args.docs };
-    let grants = docs.iter().map(|d| grant_key(d).map(|k| (k, grant))).collect::<Result<_>>()?;
-    std::fs::create_dir_all(dir)?;
-    let identity = Identity::load_or_create(dir)?;
-    let code = sync::invite::create(dir, identity.node_id, &args.addr, grants, args.hours)?;
+    let cmd = ops::peers::Invite { addr: args.addr, docs: args.docs, write: args.write, hours: args.hours };
+    let code = ops::peers::invite(dir, cmd)?;
     println!("{code}");
     eprintln!(
         "{}",

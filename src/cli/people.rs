@@ -1,7 +1,7 @@
 //! `hubsync person ...` and `hubsync liaison ...`.
 
 use super::table::{Format, Table};
-use super::{print_field_warnings, print_warnings, refs, Ctx};
+use super::{print_field_warnings, refs, Ctx};
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
 use crate::ops;
@@ -133,13 +133,13 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
             let Some(name) = &fields.name else { bail!("新增人员需要 --name (add needs --name)") };
             let mut p = Person::new(name);
             apply(ctx, &fields, &mut p)?;
-            print_warnings(&ctx.store.insert(&p)?);
+            print_field_warnings(&ops::records::add(&mut ctx.env(), p.clone())?.warnings);
             println!("{} {} 「{}」", ctx.t("已新增人员", "Added person"), p.id, p.name);
         }
         PersonCmd::Edit { target, fields } => {
             let mut p = refs::person(&ctx.store, &target)?;
             apply(ctx, &fields, &mut p)?;
-            print_warnings(&ctx.store.update(&p)?);
+            print_field_warnings(&ops::records::edit(&mut ctx.env(), p.clone())?.warnings);
             println!("{} {} 「{}」", ctx.t("已保存", "Saved"), p.id, p.name);
         }
         PersonCmd::Show { target, format } => {

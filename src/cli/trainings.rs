@@ -2,7 +2,7 @@
 
 use super::people::org_names;
 use super::table::{Format, Table};
-use super::{print_field_warnings, print_warnings, refs, Ctx};
+use super::{print_field_warnings, refs, Ctx};
 use crate::domain::validate;
 use crate::domain::*;
 use crate::ops;
@@ -67,7 +67,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
                 venue: venue.map(|v| refs::venue(&ctx.store, &v).map(|v| v.id)).transpose()?,
                 sessions: Default::default(),
             };
-            print_warnings(&ctx.store.insert(&t)?);
+            print_field_warnings(&ops::records::add(&mut ctx.env(), t.clone())?.warnings);
             println!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
         }
         TrainingCmd::Session { training, date, start, end } => {

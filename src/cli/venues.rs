@@ -2,7 +2,7 @@
 
 use super::people::org_names;
 use super::table::{Format, Table};
-use super::{print_warnings, refs, Ctx};
+use super::{print_field_warnings, refs, Ctx};
 use crate::domain::validate;
 use crate::domain::*;
 use anyhow::Result;
@@ -59,7 +59,7 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
                 opening_hours: opening_hours.trim().into(),
                 owner: owner.trim().into(),
             };
-            print_warnings(&ctx.store.insert(&v)?);
+            print_field_warnings(&crate::ops::records::add(&mut ctx.env(), v.clone())?.warnings);
             println!("{} {} 「{}」", ctx.t("已新增场地", "Added venue"), v.id, v.name);
         }
         VenueCmd::List { format } => {
@@ -144,10 +144,10 @@ pub enum BookingCmd {
 }
 
 fn set_status(ctx: &mut Ctx, id: &str, status: BookingStatus) -> Result<Booking> {
-    let mut b: Booking = refs::by_id(&ctx.store, id)?;
-    b.status = status;
-    print_warnings(&ctx.store.update(&b)?);
-    Ok(b)
+    let cmd = crate::ops::bookings::SetStatus { booking: id.into(), status };
+    let done = crate::ops::bookings::set_status(&mut ctx.env(), cmd)?;
+    print_field_warnings(&done.warnings);
+    Ok(done.booking)
 }
 
 pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
@@ -165,12 +165,11 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                 expected: expected.map(|e| validate::parse_count(&e)).transpose()?,
                 status: BookingStatus::parse(&status)?,
             };
-            print_warnings(&ctx.store.insert(&b)?);
+            let done = crate::ops::bookings::save(&mut ctx.env(), b, true)?;
+            print_field_warnings(&done.warnings);
+            let b = &done.booking;
             println!("{} {} {} {}–{}", ctx.t("已预约", "Booked"), b.id, v.name, b.start, b.end);
-            let (all, _) = ctx.store.all_readable::<Booking>();
-            if b.status == BookingStatus::Confirmed
-                && crate::domain::report::booking_conflicts(&all).iter().any(|(x, y)| *x == b.id || *y == b.id)
-            {
+            if done.overlaps {
                 eprintln!("{}", ctx.t("注意: 与已确认的预约时间冲突", "note: overlaps a confirmed booking"));
             }
         }

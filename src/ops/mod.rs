@@ -22,10 +22,14 @@
 //! - Warnings that do not block a save come back in the outcome as
 //!   `FieldError`s.
 
+pub mod bookings;
+pub mod demo;
 mod error;
 pub mod import;
 pub mod liaisons;
 pub mod orgs;
+pub mod peers;
+pub mod records;
 pub mod refs;
 pub mod trainings;
 

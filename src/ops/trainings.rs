@@ -143,7 +143,7 @@ pub fn walk_in(env: &mut Env, cmd: WalkIn) -> OpResult<WalkedIn> {
         signed_in: Some(env.clock.now()),
         hours: session.hours(),
     };
-    let problems = env.store.atomically(|s| {
+    let problems = env.store.atomically(|s| -> crate::store::Result<_> {
         let mut problems = s.insert(&person)?;
         problems.extend(s.insert(&attendance)?);
         Ok(problems)

@@ -479,7 +479,10 @@ impl Store {
     /// one atomic sled batch when `f` succeeds, and rolled back when it
     /// fails, so a rule that touches two records (an assignment and its
     /// organization's coverage) is never half done.
-    pub fn atomically<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    pub fn atomically<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         if self.deferred.is_some() {
             return f(self);
         }
@@ -525,6 +528,19 @@ impl Store {
         }
         self.disk.db.flush()?;
         Ok(())
+    }
+
+    /// Compacts every document and rewrites the database with only its live
+    /// keys, while the store stays open (the UI, a running node): its own
+    /// database is closed for the copy and opened again. Returns (bytes
+    /// before, bytes after).
+    pub fn compact_and_vacuum(&mut self) -> Result<(u64, u64)> {
+        self.compact_all()?;
+        drop(std::mem::replace(&mut self.disk, Disk::temporary()?));
+        let result = vacuum::vacuum(&self.dir);
+        // Opened again even when the copy failed: vacuum leaves the live database as it was.
+        self.disk = Disk::open(&self.dir)?;
+        result
     }
 
     /// Flushes everything to disk (the end of a bulk job).

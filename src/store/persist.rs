@@ -76,6 +76,19 @@ impl Disk {
         }
     }
 
+    /// A database in memory that is dropped with it: what a store holds for
+    /// the moment its own database is closed to be vacuumed.
+    pub fn temporary() -> Result<Disk, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Ok(Disk {
+            docs: db.open_tree("docs")?,
+            meta: db.open_tree("meta")?,
+            sync: db.open_tree("sync")?,
+            quarantine: db.open_tree("quarantine")?,
+            db,
+        })
+    }
+
     fn open_once(dir: &Path) -> Result<Disk, StoreError> {
         let db = sled::Config::new().path(dir.join("db")).flush_every_ms(Some(500)).open().map_err(|e| {
             let text = e.to_string();

@@ -6,7 +6,7 @@ use super::app::{App, Data, Effect, Event};
 use super::view;
 use crate::domain::report::Report;
 use crate::domain::*;
-use crate::ops::{self, Clock, Env, OpResult, SystemClock};
+use crate::ops::{self, records::Save, Clock, Env, OpResult, SystemClock};
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
 use crate::sync::{Daemon, DaemonConfig, NodeStatus};
 use anyhow::Result;
@@ -198,11 +198,7 @@ fn spawn(
     });
 }
 
-fn done<T>(r: Result<T, crate::store::StoreError>, ok: impl FnOnce(T) -> String) -> Option<Event> {
-    Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
-}
-
-fn done_op<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
+fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
     Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
 }
 
@@ -220,21 +216,28 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 result.map_err(|e| e.to_string()).and_then(|done| crate::tui::import::outcome_text(&done)),
             ))
         }
-        Effect::SaveVenue { venue: v, new } => done(save(s, &*v, new), |_| format!("已保存 (saved): {}", v.name)),
-        Effect::SaveBooking { booking: b, new } => {
-            done(save(s, &*b, new), |_| format!("已保存预约 (booking saved): {} {}–{}", b.date, b.start, b.end))
+        Effect::SaveVenue { venue, new } => {
+            done(ops::records::save(&mut Env::new(s, clock), Save { record: *venue, new }), |d| {
+                format!("已保存 (saved): {}", d.record.name)
+            })
+        }
+        Effect::SaveBooking { booking, new } => {
+            done(ops::bookings::save(&mut Env::new(s, clock), *booking, new), |d| {
+                let b = d.booking;
+                format!("已保存预约 (booking saved): {} {}–{}", b.date, b.start, b.end)
+            })
         }
         Effect::CancelBooking(id) => {
-            let r = s.get::<Booking>(&id).and_then(|b| {
-                let mut b =
-                    b.ok_or_else(|| crate::store::StoreError::NotFound { kind: "预约", id: id.to_string() })?;
-                b.status = BookingStatus::Cancelled;
-                s.update(&b).map(|_| b)
-            });
-            done(r, |b| format!("已取消预约 (cancelled): {} {}–{}", b.date, b.start, b.end))
+            let cmd = ops::bookings::SetStatus { booking: (&id).into(), status: BookingStatus::Cancelled };
+            done(ops::bookings::set_status(&mut Env::new(s, clock), cmd), |d| {
+                let b = d.booking;
+                format!("已取消预约 (cancelled): {} {}–{}", b.date, b.start, b.end)
+            })
         }
-        Effect::SaveTraining { training: t, new } => {
-            done(save(s, &*t, new), |_| format!("已保存 (saved): {}", t.title))
+        Effect::SaveTraining { training, new } => {
+            done(ops::records::save(&mut Env::new(s, clock), Save { record: *training, new }), |d| {
+                format!("已保存 (saved): {}", d.record.title)
+            })
         }
         Effect::AddSession { training, session } => {
             let cmd = ops::trainings::AddSession {
@@ -243,25 +246,19 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 start: session.start.clone(),
                 end: session.end.clone(),
             };
-            done_op(ops::trainings::add_session(&mut Env::new(s, clock), cmd), |d| {
+            done(ops::trainings::add_session(&mut Env::new(s, clock), cmd), |d| {
                 format!("已增加课次 (session added): {} {}", d.title, d.session.date)
             })
         }
         Effect::AddPeer { node_id, name, addr } => {
-            let dir = s.dir().to_path_buf();
-            // Under the peer list's lock: the UI's own node writes sync times to it.
-            let r = crate::sync::Peers::update(&dir, |p| p.add(*node_id, &name, addr));
-            Some(Event::Done(r.map(|_| format!("已添加对等方 (peer added): {name}")).map_err(|e| format!("{e:#}"))))
+            let cmd = ops::peers::AddPeer { node_id: *node_id, name, addr };
+            done(ops::peers::add(s.dir(), cmd), |d| format!("已添加对等方 (peer added): {}", d.name))
         }
         Effect::Invite { addr, write } => {
-            let dir = s.dir().to_path_buf();
-            let grant = if write { crate::sync::Grant::Write } else { crate::sync::Grant::Read };
-            let r = crate::sync::Identity::load_or_create(&dir).and_then(|id| {
-                crate::sync::invite::create(&dir, id.node_id, &addr, [("*".to_string(), grant)].into(), 24)
-            });
-            Some(match r {
+            let cmd = ops::peers::Invite { addr, docs: Vec::new(), write, hours: 24 };
+            Some(match ops::peers::invite(s.dir(), cmd) {
                 Ok(code) => Event::ShowText(code),
-                Err(e) => Event::Done(Err(format!("{e:#}"))),
+                Err(e) => Event::Done(Err(e.to_string())),
             })
         }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
@@ -281,23 +278,25 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             };
             Some(Event::ConflictsLoaded(id, conflicts.unwrap_or_default()))
         }
-        Effect::SaveOrg { org, new } => done(save(s, &*org, new), |_| format!("已保存 (saved): {}", org.name)),
-        Effect::SavePerson { person: p, new } => done(save(s, &*p, new), |_| format!("已保存 (saved): {}", p.name)),
+        Effect::SaveOrg { org, new } => {
+            done(ops::records::save(&mut Env::new(s, clock), Save { record: *org, new }), |d| {
+                format!("已保存 (saved): {}", d.record.name)
+            })
+        }
+        Effect::SavePerson { person, new } => {
+            done(ops::records::save(&mut Env::new(s, clock), Save { record: *person, new }), |d| {
+                format!("已保存 (saved): {}", d.record.name)
+            })
+        }
         Effect::ExitOrg { id, date, reason } => {
             let cmd = ops::orgs::Exit { org: (&id).into(), date, reason };
-            done_op(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
+            done(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
                 format!("组织已退出,记录保留 (exited): {}", d.org.name)
             })
         }
         Effect::Resolve { kind, id, field, value } => {
-            let r = match kind {
-                Collection::People => s.resolve_conflict::<Person>(&id, &field, value),
-                Collection::Venues => s.resolve_conflict::<Venue>(&id, &field, value),
-                Collection::Trainings => s.resolve_conflict::<Training>(&id, &field, value),
-                Collection::Bookings => s.resolve_conflict::<Booking>(&id, &field, value),
-                _ => s.resolve_conflict::<Organization>(&id, &field, value),
-            };
-            done(r, |_| format!("冲突已解决 (resolved): {field}"))
+            let cmd = ops::records::Resolve { kind, record: (&id).into(), field, value };
+            done(ops::records::resolve(&mut Env::new(s, clock), cmd), |d| format!("冲突已解决 (resolved): {}", d.field))
         }
         Effect::Assign(a) => {
             let cmd = ops::liaisons::Assign {
@@ -307,9 +306,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 from: Some(a.from),
                 dispatched_by: a.dispatched_by.clone(),
             };
-            done_op(ops::liaisons::assign(&mut Env::new(s, clock), cmd), |d| {
-                format!("已选派 (assigned): {}", d.org_name)
-            })
+            done(ops::liaisons::assign(&mut Env::new(s, clock), cmd), |d| format!("已选派 (assigned): {}", d.org_name))
         }
         Effect::EndAssignment(a) => {
             let cmd = ops::liaisons::End {
@@ -317,7 +314,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 to: a.to.unwrap_or_else(|| clock.today()),
                 reason: a.end_reason.clone(),
             };
-            done_op(ops::liaisons::end(&mut Env::new(s, clock), cmd), |d| {
+            done(ops::liaisons::end(&mut Env::new(s, clock), cmd), |d| {
                 format!("已结束选派 (assignment ended): {}", d.org_name)
             })
         }
@@ -329,32 +326,24 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 hours: Some(a.hours),
                 org: a.organization.as_ref().map(Into::into),
             };
-            done_op(ops::trainings::sign_in(&mut Env::new(s, clock), cmd), |d| {
+            done(ops::trainings::sign_in(&mut Env::new(s, clock), cmd), |d| {
                 format!("已签到 (signed in): {}", d.person_name)
             })
         }
         Effect::WalkIn { training, session, person } => {
             let cmd = ops::trainings::WalkIn { training: (&training).into(), session, person: *person };
-            done_op(ops::trainings::walk_in(&mut Env::new(s, clock), cmd), |d| {
+            done(ops::trainings::walk_in(&mut Env::new(s, clock), cmd), |d| {
                 format!("已现场登记并签到 (walk-in signed in): {}", d.person.name)
             })
         }
-        Effect::CreateFederation(f) => done(s.init_federation(&f), |_| format!("已创建联合会 (created): {}", f.name)),
+        Effect::CreateFederation(f) => done(ops::records::create_federation(&mut Env::new(s, clock), *f), |d| {
+            format!("已创建联合会 (created): {}", d.record.name)
+        }),
         Effect::LoadDemo(n) => {
-            let d = crate::domain::demo::DemoData::generate_on(2021, n, clock.today());
-            s.set_durability(crate::store::Durability::Deferred);
-            let r = s.init_federation(&d.federation).and_then(|_| {
-                s.insert_many(&d.orgs)?;
-                s.insert_many(&d.people)?;
-                s.insert_many(&d.liaisons)?;
-                s.insert_many(&d.venues)?;
-                s.insert_many(&d.bookings)?;
-                s.insert_many(&d.trainings)?;
-                s.insert_many(&d.attendance)?;
-                s.flush()
-            });
-            s.set_durability(crate::store::Durability::Flush);
-            done(r, |_| format!("已载入演示数据 (demo data loaded): {}", d.federation.name))
+            let cmd = ops::demo::LoadDemo { seed: 2021, orgs: n };
+            done(ops::demo::load(&mut Env::new(s, clock), cmd), |d| {
+                format!("已载入演示数据 (demo data loaded): {}", d.federation)
+            })
         }
     }
 }
@@ -379,13 +368,4 @@ pub fn load(s: &mut Store) -> Data {
 /// The report as of today; its labels follow the UI's language when drawn.
 pub fn report(s: &mut Store, today: chrono::NaiveDate, _lang: Lang) -> Report {
     s.report(today).0
-}
-
-/// Inserts a new record or writes the fields of an edited one that changed.
-fn save<R: crate::domain::Record>(s: &mut Store, rec: &R, new: bool) -> Result<Vec<Problem>, crate::store::StoreError> {
-    if new {
-        s.insert(rec)
-    } else {
-        s.update(rec)
-    }
 }

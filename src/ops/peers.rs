@@ -1,0 +1,138 @@
+//! Peers, what is shared with them, and invitations: the node's files
+//! (peers.json under its lock, the identity, invitations), not the store,
+//! so these run with only the data directory.
+
+use super::{OpError, OpResult};
+use crate::domain::Collection;
+use crate::store::DocId;
+use crate::sync::{self, Grant, Identity, NodeId, Peers};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddPeer {
+    pub node_id: NodeId,
+    pub name: String,
+    /// HOST:PORT where the peer's node listens; none for a peer that only calls us.
+    pub addr: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerAdded {
+    pub name: String,
+    pub node_id: NodeId,
+}
+
+pub fn add(dir: &Path, cmd: AddPeer) -> OpResult<PeerAdded> {
+    if let Some(a) = &cmd.addr {
+        check_addr("addr", a)?;
+    }
+    let name = cmd.name.trim().to_string();
+    if name.is_empty() {
+        return Err(OpError::invalid("name", "名称不能为空 (a name is required)"));
+    }
+    std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    let addr = cmd.addr.map(|a| a.trim().to_string());
+    Peers::update(dir, |peers| peers.add(cmd.node_id, &name, addr))?;
+    Ok(PeerAdded { name, node_id: cmd.node_id })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerRemoved {
+    pub name: String,
+    /// The federation it was pinned to, still reserved unless released.
+    pub home: Option<String>,
+}
+
+/// Removes a peer (by name or node id); its connections are refused from
+/// then on. Its home federation stays reserved unless `release_home`.
+pub fn remove(dir: &Path, peer: &str, release_home: bool) -> OpResult<PeerRemoved> {
+    let removed =
+        Peers::update(dir, |peers| if release_home { peers.remove_releasing_home(peer) } else { peers.remove(peer) })?;
+    Ok(PeerRemoved { name: removed.name, home: removed.home.map(|h| h.to_string()) })
+}
+
+fn check_addr(field: &str, addr: &str) -> OpResult<()> {
+    if addr.trim().contains(':') {
+        Ok(())
+    } else {
+        Err(OpError::invalid(field, format!("地址 '{addr}' 应为 HOST:PORT (address must be HOST:PORT)")))
+    }
+}
+
+/// The key a grant is stored under, from what the user typed: `all`, a
+/// collection, a document id, `tree:<collection>` (our federation and
+/// everything below it) or `<federation id>:<collection>` (sync::forward).
+pub fn grant_key(doc: &str) -> OpResult<String> {
+    let d = doc.trim();
+    if d == "all" || d == "*" {
+        return Ok("*".into());
+    }
+    if Collection::from_code(d).is_some() {
+        return Ok(d.to_string());
+    }
+    if let Some((scope, collection)) = d.split_once(':') {
+        let collection = if collection == "all" { "*" } else { collection };
+        let fed_ok = scope == "tree" || DocId::parse(&format!("{scope}/people")).is_ok();
+        if fed_ok && (collection == "*" || Collection::from_code(collection).is_some()) {
+            return Ok(format!("{scope}:{collection}"));
+        }
+        return Err(OpError::invalid("doc", format!("无效的共享范围 '{d}',应为 tree:<类型> 或 <联合会编号>:<类型> (scope must be tree:<collection> or <federation id>:<collection>)")));
+    }
+    DocId::parse(d).map(|id| id.to_string()).map_err(|e| OpError::invalid("doc", e))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub peer: String,
+    /// A grant key (see `grant_key`).
+    pub key: String,
+    pub grant: Grant,
+}
+
+/// Grants a peer a document, a collection or all; returns the peer's name.
+pub fn share(dir: &Path, cmd: Share) -> OpResult<String> {
+    let name = Peers::update(dir, |peers| {
+        let p = peers.find_mut(&cmd.peer)?;
+        p.grants.insert(cmd.key.clone(), cmd.grant);
+        Ok(p.name.clone())
+    })?;
+    Ok(name)
+}
+
+/// Stops sharing; returns the peer's name.
+pub fn unshare(dir: &Path, peer: &str, key: &str) -> OpResult<String> {
+    let name = Peers::update(dir, |peers| {
+        let p = peers.find_mut(peer)?;
+        if p.grants.remove(key).is_none() {
+            anyhow::bail!("{key} 未共享给 {} (not shared with that peer)", p.name);
+        }
+        Ok(p.name.clone())
+    })?;
+    Ok(name)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invite {
+    /// HOST:PORT where this node can be reached by the joiner.
+    pub addr: String,
+    /// Grant keys (see `grant_key`); empty means all.
+    pub docs: Vec<String>,
+    pub write: bool,
+    pub hours: i64,
+}
+
+/// A one-time invitation code.
+pub fn invite(dir: &Path, cmd: Invite) -> OpResult<String> {
+    check_addr("addr", &cmd.addr)?;
+    let grant = if cmd.write { Grant::Write } else { Grant::Read };
+    let docs = if cmd.docs.is_empty() { vec!["all".to_string()] } else { cmd.docs };
+    let grants = docs.iter().map(|d| grant_key(d).map(|k| (k, grant))).collect::<OpResult<BTreeMap<_, _>>>()?;
+    std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    let identity = Identity::load_or_create(dir)?;
+    Ok(sync::invite::create(dir, identity.node_id, addr_trim(&cmd.addr), grants, cmd.hours)?)
+}
+
+fn addr_trim(addr: &str) -> &str {
+    addr.trim()
+}

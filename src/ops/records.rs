@@ -1,0 +1,99 @@
+//! Adding and editing any record, and resolving a field two people edited
+//! at once. The front ends build the record from their input (a form, flags);
+//! the rules every write obeys (validation, unique names, only changed
+//! fields written) are the store's.
+
+use super::{refs, warnings, Env, FieldError, OpError, OpResult, Ref};
+use crate::domain::{
+    Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training, Venue,
+};
+use serde_json::Value as Json;
+
+/// A new record (`new`) or an edited one (only fields that changed are written).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Save<R> {
+    pub record: R,
+    pub new: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Saved<R> {
+    pub record: R,
+    pub warnings: Vec<FieldError>,
+}
+
+pub fn save<R: Record>(env: &mut Env, cmd: Save<R>) -> OpResult<Saved<R>> {
+    let problems = if cmd.new { env.store.insert(&cmd.record)? } else { env.store.update(&cmd.record)? };
+    Ok(Saved { record: cmd.record, warnings: warnings(problems) })
+}
+
+pub fn add<R: Record>(env: &mut Env, record: R) -> OpResult<Saved<R>> {
+    save(env, Save { record, new: true })
+}
+
+pub fn edit<R: Record>(env: &mut Env, record: R) -> OpResult<Saved<R>> {
+    save(env, Save { record, new: false })
+}
+
+/// Creates this node's federation (once per data directory).
+pub fn create_federation(env: &mut Env, fed: Federation) -> OpResult<Saved<Federation>> {
+    let problems = env.store.init_federation(&fed)?;
+    Ok(Saved { record: fed, warnings: warnings(problems) })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolve {
+    pub kind: Collection,
+    pub record: Ref,
+    /// Dotted path of the field ("name", "evaluations.2024.basic").
+    pub field: String,
+    /// The value kept: one of the conflicting values, or its text as typed.
+    pub value: Json,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Resolved {
+    pub record: crate::domain::RecordId,
+    pub field: String,
+    pub value: Json,
+}
+
+/// Keeps one of the values two peers wrote to a field at once.
+pub fn resolve(env: &mut Env, cmd: Resolve) -> OpResult<Resolved> {
+    let id = refs::resolve(env.store, cmd.kind, &cmd.record)?;
+    let conflicts = match cmd.kind {
+        Collection::People => env.store.conflicts::<Person>(&id)?,
+        Collection::Venues => env.store.conflicts::<Venue>(&id)?,
+        Collection::Trainings => env.store.conflicts::<Training>(&id)?,
+        Collection::Bookings => env.store.conflicts::<Booking>(&id)?,
+        Collection::Liaisons => env.store.conflicts::<LiaisonAssignment>(&id)?,
+        Collection::Attendance => env.store.conflicts::<Attendance>(&id)?,
+        _ => env.store.conflicts::<Organization>(&id)?,
+    };
+    let Some(conflict) = conflicts.iter().find(|c| c.field == cmd.field) else {
+        return Err(OpError::invalid(&cmd.field, "此字段没有冲突 (no conflict on that field)"));
+    };
+    // A typed value matches a conflicting one by its text.
+    let typed = cmd.value.as_str();
+    let Some(value) = conflict
+        .values
+        .iter()
+        .find(|v| **v == cmd.value || typed.is_some_and(|t| v.as_str().unwrap_or(&v.to_string()) == t))
+    else {
+        return Err(OpError::invalid(
+            &cmd.field,
+            format!("{} 不是冲突值之一 (not one of the conflicting values)", cmd.value),
+        ));
+    };
+    let value = value.clone();
+    match cmd.kind {
+        Collection::People => env.store.resolve_conflict::<Person>(&id, &cmd.field, value.clone())?,
+        Collection::Venues => env.store.resolve_conflict::<Venue>(&id, &cmd.field, value.clone())?,
+        Collection::Trainings => env.store.resolve_conflict::<Training>(&id, &cmd.field, value.clone())?,
+        Collection::Bookings => env.store.resolve_conflict::<Booking>(&id, &cmd.field, value.clone())?,
+        Collection::Liaisons => env.store.resolve_conflict::<LiaisonAssignment>(&id, &cmd.field, value.clone())?,
+        Collection::Attendance => env.store.resolve_conflict::<Attendance>(&id, &cmd.field, value.clone())?,
+        _ => env.store.resolve_conflict::<Organization>(&id, &cmd.field, value.clone())?,
+    }
+    Ok(Resolved { record: id, field: cmd.field, value })
+}
