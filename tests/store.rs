@@ -55,8 +55,10 @@ fn records_round_trip_and_survive_reopen() {
     let (dir, mut store) = new_store();
     let mut o = org("玉林社区夕阳红舞蹈队", "510104001002");
     o.members = Some(30);
-    o.evaluations
-        .insert("2024".into(), Evaluation { basic: 20, activities: 20, contribution: 20, influence: 20, result: None });
+    o.evaluations.insert(
+        "2024".into(),
+        Evaluation { basic: 20, activities: 20, contribution: 20, influence: 20, ..Default::default() },
+    );
     store.insert(&o).unwrap();
     let mut p = Person::new("李红");
     p.phone = "13812345678".into();

@@ -201,7 +201,7 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
         ExportKind::Orgs => {
             let mut v = s.all::<Organization>()?;
             v.retain(|o| selection.matches(o));
-            (export::orgs_sheet(&v, lang), json_of(&v)?)
+            (export::orgs_sheet(&v, &s.evaluation_settings(), lang), json_of(&v)?)
         }
         ExportKind::People => {
             let mut v = s.all::<Person>()?;

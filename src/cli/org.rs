@@ -246,8 +246,13 @@ fn parse_evaluation(text: &str) -> Result<(String, Evaluation), String> {
     if parts.len() != 4 {
         return Err(bad());
     }
-    let ev =
-        Evaluation { basic: parts[0], activities: parts[1], contribution: parts[2], influence: parts[3], result: None };
+    let ev = Evaluation {
+        basic: parts[0],
+        activities: parts[1],
+        contribution: parts[2],
+        influence: parts[3],
+        ..Default::default()
+    };
     Ok((year.trim().to_string(), ev))
 }
 
@@ -355,6 +360,7 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
         let label = ctx.t(zh, en);
         out.push_str(&format!("{}  {}\n", super::table::pad(label, 18), v));
     }
+    let settings = ctx.store.evaluation_settings();
     for (year, e) in &o.evaluations {
         out.push_str(&format!(
             "{}  {year}: {}/{}/{}/{} = {} {}\n",
@@ -364,7 +370,7 @@ fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
             e.contribution,
             e.influence,
             e.total(),
-            e.effective_result().label(l)
+            e.effective_result(&settings).label(l)
         ));
     }
     for c in ctx.store.conflicts::<Organization>(&o.id)? {

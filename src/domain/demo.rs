@@ -4,6 +4,7 @@
 //! attendance. Same seed, same data.
 
 use super::enums::*;
+use super::evaluation::Evaluation;
 use super::ids::RecordId;
 use super::records::*;
 use super::validate::name_key;
@@ -387,7 +388,7 @@ impl DemoData {
                         activities: s(&mut rng),
                         contribution: s(&mut rng),
                         influence: s(&mut rng),
-                        result: None,
+                        ..Default::default()
                     },
                 );
             }

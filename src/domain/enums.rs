@@ -185,11 +185,12 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Evaluation result (考核评价结果).
+    /// Evaluation result (考核评价结果). The national 1A–5A grade is a
+    /// different assessment (funding::NationalGrade), never an alias here.
     EvalResult ("评价结果", "evaluation result") {
-        Excellent => "excellent", "优秀", "Excellent", ["A", "5A", "4A"];
-        Good => "good", "良好", "Good", ["B", "3A"];
-        Pass => "pass", "合格", "Pass", ["C", "2A", "1A"];
+        Excellent => "excellent", "优秀", "Excellent", ["A"];
+        Good => "good", "良好", "Good", ["B"];
+        Pass => "pass", "合格", "Pass", ["C"];
         Fail => "fail", "不合格", "Fail", ["D"];
     }
 }

@@ -6,9 +6,14 @@ pub mod activity_query;
 pub mod demo;
 pub mod divisions;
 pub mod enums;
+pub mod evaluation;
 pub mod ids;
 pub mod input;
+pub mod ledger_report;
+pub mod ledger_vocab;
+pub mod lifecycle;
 mod personal;
+pub mod projects;
 pub mod query;
 pub mod records;
 pub mod report;
@@ -19,5 +24,9 @@ pub use activity::{
     ReportStatus, ReviewResult, TargetGroup, WorkReport,
 };
 pub use enums::*;
+pub use evaluation::{Checklist, Evaluation, EvaluationSettings};
 pub use ids::RecordId;
+pub use ledger_vocab::*;
+pub use lifecycle::{StatusChange, StatusChangeRequest};
+pub use projects::{Honour, Incubation, Project, ServiceGiven};
 pub use records::*;

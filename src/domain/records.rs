@@ -2,7 +2,10 @@
 //! stored in the Automerge documents (docs/DATA_MODEL.md).
 
 use super::enums::*;
+use super::evaluation::{Checklist, Evaluation};
 use super::ids::RecordId;
+use super::ledger_vocab::{ExitKind, MembershipStatus, OrgForm, OrgType};
+use super::lifecycle::StatusChange;
 use super::validate::{self, FieldError};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::DeserializeOwned;
@@ -31,10 +34,14 @@ pub enum Collection {
     WorkReports,
     /// The federation's settings (the major-activity rule), keyed by setting name.
     Settings,
+    /// Projects and funding, one document per year.
+    Projects,
+    Honours,
+    Incubations,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 12] = [
+    pub const ALL: [Collection; 15] = [
         Collection::Meta,
         Collection::Orgs,
         Collection::People,
@@ -47,6 +54,9 @@ impl Collection {
         Collection::Activities,
         Collection::WorkReports,
         Collection::Settings,
+        Collection::Projects,
+        Collection::Honours,
+        Collection::Incubations,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +73,9 @@ impl Collection {
             Collection::Activities => "activities",
             Collection::WorkReports => "work_reports",
             Collection::Settings => "settings",
+            Collection::Projects => "projects",
+            Collection::Honours => "honours",
+            Collection::Incubations => "incubations",
         }
     }
 
@@ -84,6 +97,9 @@ impl Collection {
             (Collection::Activities, Lang::Zh) => "活动",
             (Collection::WorkReports, Lang::Zh) => "工作报告",
             (Collection::Settings, Lang::Zh) => "设置",
+            (Collection::Projects, Lang::Zh) => "项目",
+            (Collection::Honours, Lang::Zh) => "荣誉",
+            (Collection::Incubations, Lang::Zh) => "孵化",
             (Collection::Meta, Lang::En) => "federation",
             (Collection::Orgs, Lang::En) => "organizations",
             (Collection::People, Lang::En) => "people",
@@ -96,6 +112,9 @@ impl Collection {
             (Collection::Activities, Lang::En) => "activities",
             (Collection::WorkReports, Lang::En) => "work reports",
             (Collection::Settings, Lang::En) => "settings",
+            (Collection::Projects, Lang::En) => "projects",
+            (Collection::Honours, Lang::En) => "honours",
+            (Collection::Incubations, Lang::En) => "incubations",
         }
     }
 }
@@ -220,33 +239,6 @@ impl Record for Federation {
 
 // -------------------------------------------------------------- organization
 
-/// Yearly evaluation (考核评价); each part scored 0–25, 100 in all.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Evaluation {
-    pub basic: u8,
-    pub activities: u8,
-    pub contribution: u8,
-    pub influence: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<EvalResult>,
-}
-
-impl Evaluation {
-    pub fn total(&self) -> u32 {
-        self.basic as u32 + self.activities as u32 + self.contribution as u32 + self.influence as u32
-    }
-
-    /// The recorded result, or the one the score implies.
-    pub fn effective_result(&self) -> EvalResult {
-        self.result.unwrap_or(match self.total() {
-            90.. => EvalResult::Excellent,
-            75..=89 => EvalResult::Good,
-            60..=74 => EvalResult::Pass,
-            _ => EvalResult::Fail,
-        })
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
     pub id: RecordId,
@@ -317,6 +309,29 @@ pub struct Organization {
     pub exit_date: Option<NaiveDate>,
     #[serde(default)]
     pub exit_reason: String,
+    /// 注销, 撤销登记, 取消备案, 自行解散 or 合并: they differ in law.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_kind: Option<ExitKind>,
+    /// 社会团体 / 社会服务机构…; the credit code decides where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_form: Option<OrgForm>,
+    /// Legal-status changes (备案 → 登记), keyed by `<date>.<new status>`
+    /// so the same change recorded on two laptops merges into one. Maps are
+    /// written even when empty: two peers creating the map concurrently
+    /// would otherwise conflict and one side's entries would be hidden.
+    #[serde(default)]
+    pub status_history: BTreeMap<String, StatusChange>,
+    /// Standardization checklist (规范化建设), keyed by year.
+    #[serde(default)]
+    pub standardization: BTreeMap<String, Checklist>,
+    /// Member of the federation (会员) since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_since: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipStatus>,
+    /// 枢纽型、平台型、品牌型 flags (the seed's 2025 targets).
+    #[serde(default, with = "code_list", skip_serializing_if = "Vec::is_empty")]
+    pub org_types: Vec<OrgType>,
 }
 
 impl Organization {
@@ -355,6 +370,13 @@ impl Organization {
             lifecycle: Lifecycle::Active,
             exit_date: None,
             exit_reason: String::new(),
+            exit_kind: None,
+            org_form: None,
+            status_history: BTreeMap::new(),
+            standardization: BTreeMap::new(),
+            member_since: None,
+            membership: None,
+            org_types: Vec::new(),
         }
     }
 }
@@ -419,16 +441,9 @@ impl Record for Organization {
             }
         }
         for (year, e) in &self.evaluations {
-            if year.parse::<u16>().map_or(true, |y| !(2000..=2100).contains(&y)) {
-                out.push(Problem::error("evaluations", format!("考核年份 '{year}' 无效 (evaluation year)")));
-            }
-            if [e.basic, e.activities, e.contribution, e.influence].iter().any(|s| *s > 25) {
-                out.push(Problem::error(
-                    "evaluations",
-                    format!("{year}年考核各项得分应为0–25 (each part scores 0–25)"),
-                ));
-            }
+            e.validate(year, &mut out);
         }
+        super::lifecycle::validate(self, &mut out);
         if self.lifecycle == Lifecycle::Exited {
             if self.exit_date.is_none() {
                 out.push(Problem::error(
@@ -795,14 +810,17 @@ mod tests {
         o.mass_orgs = vec![MassOrg::TradeUnion];
         o.evaluations.insert(
             "2024".into(),
-            Evaluation { basic: 20, activities: 22, contribution: 20, influence: 20, result: None },
+            Evaluation { basic: 20, activities: 22, contribution: 20, influence: 20, ..Default::default() },
         );
         let json = serde_json::to_value(&o).unwrap();
         assert_eq!(json["mass_orgs"], "trade_union");
         assert_eq!(json["category"], "charity");
         let back: Organization = serde_json::from_value(json).unwrap();
         assert_eq!(back, o);
-        assert_eq!(back.evaluations["2024"].effective_result(), EvalResult::Good);
+        assert_eq!(
+            back.evaluations["2024"].effective_result(&crate::domain::EvaluationSettings::default()),
+            EvalResult::Good
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ fn headers(lang: Lang, cols: &[(&str, &str)]) -> Vec<String> {
 }
 
 /// The filing ledger: one row per organization, exited ones included.
-pub fn orgs_sheet(orgs: &[Organization], lang: Lang) -> Sheet {
+pub fn orgs_sheet(orgs: &[Organization], settings: &EvaluationSettings, lang: Lang) -> Sheet {
     let mut sorted: Vec<&Organization> = orgs.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.division, &a.township, &a.community, &a.name).cmp(&(&b.division, &b.township, &b.community, &b.name))
@@ -81,7 +81,9 @@ pub fn orgs_sheet(orgs: &[Organization], lang: Lang) -> Sheet {
                 yes(o.party_in_charter, l),
                 code_list::labels(&o.mass_orgs, l),
                 o.brand_year.map(|y| y.to_string()).unwrap_or_default(),
-                latest.map(|(y, e)| format!("{y} {} {}", e.total(), e.effective_result().label(l))).unwrap_or_default(),
+                latest
+                    .map(|(y, e)| format!("{y} {} {}", e.total(), e.effective_result(settings).label(l)))
+                    .unwrap_or_default(),
                 o.lifecycle.label(l).into(),
                 o.exit_date.map(|d| d.to_string()).unwrap_or_default(),
                 o.exit_reason.clone(),

@@ -29,7 +29,8 @@ impl DocId {
         let part_ok = match (collection, parts.get(2)) {
             (Collection::Orgs, Some(p)) => is_county(p),
             (Collection::Activities | Collection::WorkReports, Some(p)) => is_county_year(p),
-            (Collection::Orgs | Collection::Activities | Collection::WorkReports, None) => false,
+            (Collection::Projects, Some(p)) => is_year(p),
+            (Collection::Orgs | Collection::Activities | Collection::WorkReports | Collection::Projects, None) => false,
             (_, Some(_)) => false,
             (_, None) => true,
         };
@@ -59,6 +60,11 @@ impl DocId {
 
 fn is_county(p: &str) -> bool {
     p.len() == 6 && p.chars().all(|c| c.is_ascii_digit())
+}
+
+/// "2025": projects per year.
+fn is_year(p: &str) -> bool {
+    p.len() == 4 && p.chars().all(|c| c.is_ascii_digit())
 }
 
 /// "510104-2025": activities and work reports per county and year.
@@ -108,6 +114,11 @@ mod tests {
         for bad in
             ["a/activities", "a/activities/510104", "a/activities/510104-25", "a/orgs/510104-2025", "a/settings/x"]
         {
+            assert!(DocId::parse(bad).is_err(), "{bad}");
+        }
+        assert!(DocId::parse("00aa/projects/2025").is_ok());
+        assert!(DocId::parse("00aa/honours").is_ok());
+        for bad in ["a/projects", "a/projects/510104", "a/orgs/2025", "a/honours/2025"] {
             assert!(DocId::parse(bad).is_err(), "{bad}");
         }
         for bad in ["", "x", "a/b", "a/orgs", "a/people/510104", "../orgs/510104", "a/orgs/51x104", "a/people/x/y"] {

@@ -12,6 +12,7 @@ mod contain;
 mod docid;
 mod forget;
 mod hub;
+mod ledger;
 mod persist;
 mod records;
 mod report;

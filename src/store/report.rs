@@ -22,6 +22,7 @@ impl Store {
         let bookings: Vec<Booking> = read(self, &mut problems);
         let trainings: Vec<Training> = read(self, &mut problems);
         let attendance: Vec<Attendance> = read(self, &mut problems);
+        let settings = self.evaluation_settings();
         let inputs = Inputs {
             federation: federation.as_ref(),
             orgs: &orgs,
@@ -32,6 +33,7 @@ impl Store {
             trainings: &trainings,
             attendance: &attendance,
             as_of,
+            evaluation: &settings,
         };
         (Report::compute(&inputs), problems)
     }

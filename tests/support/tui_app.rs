@@ -31,6 +31,7 @@ pub fn data() -> Data {
         trainings: &d.trainings,
         attendance: &d.attendance,
         as_of: today(),
+        evaluation: &Default::default(),
     });
     let mut rows: Vec<OrgRow> = d.orgs.iter().map(OrgRow::from_org).collect();
     rows.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));

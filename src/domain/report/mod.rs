@@ -40,6 +40,8 @@ pub struct Inputs<'a> {
     pub attendance: &'a [Attendance],
     /// The reporting date: every figure is as things stood at the end of it.
     pub as_of: NaiveDate,
+    /// The federation's weights and cut-offs for evaluation results.
+    pub evaluation: &'a crate::domain::EvaluationSettings,
 }
 
 /// A count for every value of a vocabulary, zeros included, so a figure
@@ -178,7 +180,7 @@ impl Report {
         let mut evaluations: BTreeMap<String, Counts<EvalResult>> = BTreeMap::new();
         for (o, _) in i.orgs.iter().zip(&standings).filter(|(_, s)| **s != Standing::Later) {
             for (y, e) in &o.evaluations {
-                evaluations.entry(y.clone()).or_insert_with(Counts::zero).add(e.effective_result());
+                evaluations.entry(y.clone()).or_insert_with(Counts::zero).add(e.effective_result(i.evaluation));
             }
         }
 

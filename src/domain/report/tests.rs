@@ -58,6 +58,7 @@ impl World {
             trainings: &self.trainings,
             attendance: &self.attendance,
             as_of,
+            evaluation: &Default::default(),
         })
     }
 }
