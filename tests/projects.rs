@@ -194,8 +194,8 @@ fn evaluation_with_federation_settings_ranks_per_township() {
     let mut full = eval(25, 20, 15, 10);
     full.evaluator = "锦江区联合会考评组".into();
     full.date = Some(d(2025, 12, 20));
-    full.committee_review = Some(Review::Satisfied);
-    full.residents_review = Some(Review::BasicallySatisfied);
+    full.committee_review = Some(ReviewResult::Satisfied);
+    full.residents_review = Some(ReviewResult::Basically);
     full.national_grade = Some(NationalGrade::A3);
     x.evaluations.insert("2025".into(), full.clone());
     x.evaluations.insert("2024".into(), eval(20, 20, 15, 10));

@@ -3,6 +3,7 @@
 //! standardization checklist (规范化建设). The national 1A–5A grade is its
 //! own field, never derived from or aliased to the result (issue 9.13).
 
+use super::activity::ReviewResult;
 use super::enums::{EvalResult, Vocabulary};
 use super::ids::RecordId;
 use super::ledger_vocab::*;
@@ -35,10 +36,10 @@ pub struct Evaluation {
     pub date: Option<NaiveDate>,
     /// Review by the village/community 两委.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub committee_review: Option<Review>,
+    pub committee_review: Option<ReviewResult>,
     /// Review by residents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub residents_review: Option<Review>,
+    pub residents_review: Option<ReviewResult>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     /// The national grade (等级评估) held that year: a separate assessment.

@@ -72,15 +72,6 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Review by the village/community "两委" or by residents (评议).
-    Review ("评议结果", "review") {
-        Satisfied => "satisfied", "满意", "Satisfied", ["好", "优"];
-        BasicallySatisfied => "basically_satisfied", "基本满意", "Basically satisfied", ["较满意", "一般"];
-        Dissatisfied => "dissatisfied", "不满意", "Dissatisfied", ["差"];
-    }
-}
-
-vocabulary! {
     /// Honour kind (荣誉类型).
     HonourKind ("荣誉类型", "honour kind") {
         BrandOrg => "brand_org", "品牌组织", "Brand organization", ["品牌社会组织", "品牌社区社会组织"];
@@ -206,7 +197,6 @@ mod tests {
         check::<ProjectDomain>();
         check::<ProjectStatus>();
         check::<NationalGrade>();
-        check::<Review>();
         check::<HonourKind>();
         check::<AwardLevel>();
         check::<ExitKind>();
