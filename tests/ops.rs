@@ -158,16 +158,20 @@ fn exiting_needs_a_reason_and_keeps_the_record() {
     let mut w = world();
     let clock = clock();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 2, 28).unwrap();
-    let cmd = ops::orgs::Exit { org: "水井坊社区老年协会".into(), date: day, reason: "  ".into() };
+    let cmd = ops::orgs::Exit { org: "水井坊社区老年协会".into(), date: day, reason: "  ".into(), kind: None };
     let err = ops::orgs::exit(&mut Env::new(&mut w.store, &clock), cmd).unwrap_err();
     assert_eq!(err.fields(), vec!["exit_reason"]);
     let cmd = ops::orgs::Exit {
-        org: "水井坊社区老年协会".into(), date: day, reason: "负责人迁出,活动停止".into()
+        org: "水井坊社区老年协会".into(),
+        date: day,
+        reason: "负责人迁出,活动停止".into(),
+        kind: Some(ExitKind::Dissolved),
     };
     let done = ops::orgs::exit(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
     assert_eq!(done.org.lifecycle, Lifecycle::Exited);
     let stored: Organization = w.store.get(&w.uncovered.id).unwrap().unwrap();
     assert_eq!((stored.exit_date, stored.exit_reason.as_str()), (Some(day), "负责人迁出,活动停止"));
+    assert_eq!(stored.exit_kind, Some(ExitKind::Dissolved));
 }
 
 #[test]

@@ -41,6 +41,9 @@ pub enum OrgCmd {
         /// 退出原因
         #[arg(long)]
         reason: String,
+        /// 退出方式 (exit kind): 注销|撤销登记|取消备案|自行解散|合并
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// 解决并发修改冲突 (settle a conflicted field with the chosen value)
     Resolve {
@@ -290,8 +293,9 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             print!("{}", show(ctx, &org)?);
         }
         OrgCmd::List(args) => list(ctx, &args)?,
-        OrgCmd::Exit { target, date, reason } => {
-            let cmd = crate::ops::orgs::Exit { org: target.into(), date: validate::parse_date(&date)?, reason };
+        OrgCmd::Exit { target, date, reason, kind } => {
+            let kind = kind.map(|k| ExitKind::parse(&k)).transpose()?;
+            let cmd = crate::ops::orgs::Exit { org: target.into(), date: validate::parse_date(&date)?, reason, kind };
             let day = cmd.date;
             let done = crate::ops::orgs::exit(&mut ctx.env(), cmd)?;
             println!(

@@ -25,12 +25,15 @@
 pub mod bookings;
 pub mod demo;
 mod error;
+pub mod evaluations;
 pub mod import;
 pub mod liaisons;
 pub mod orgs;
 pub mod peers;
+pub mod projects;
 pub mod records;
 pub mod refs;
+pub mod registration;
 pub mod trainings;
 
 pub use crate::clock::{Clock, FixedClock, SystemClock};

@@ -1,7 +1,7 @@
 //! Organizations (社区社会组织).
 
 use super::{refs, Check, Env, OpResult, Ref};
-use crate::domain::Organization;
+use crate::domain::{ExitKind, Organization};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9,6 +9,9 @@ pub struct Exit {
     pub org: Ref,
     pub date: NaiveDate,
     pub reason: String,
+    /// 注销, 撤销登记, 取消备案, 自行解散 or 合并; they differ in law.
+    #[serde(default)]
+    pub kind: Option<ExitKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +27,13 @@ pub fn exit(env: &mut Env, cmd: Exit) -> OpResult<Exited> {
         check.fail("exit_reason", "退出原因不能为空 (a reason is required)");
     }
     check.done()?;
-    let org = env.store.exit_org(&org.id, cmd.date, &cmd.reason)?;
+    let org = env.store.atomically(|s| {
+        let mut org = s.exit_org(&org.id, cmd.date, &cmd.reason)?;
+        if let Some(kind) = cmd.kind {
+            org.exit_as(kind, cmd.date, &cmd.reason);
+            s.update(&org)?;
+        }
+        Ok::<_, crate::store::StoreError>(org)
+    })?;
     Ok(Exited { org })
 }

@@ -289,7 +289,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             })
         }
         Effect::ExitOrg { id, date, reason } => {
-            let cmd = ops::orgs::Exit { org: (&id).into(), date, reason };
+            let cmd = ops::orgs::Exit { org: (&id).into(), date, reason, kind: None };
             done(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
                 format!("组织已退出,记录保留 (exited): {}", d.org.name)
             })
