@@ -283,7 +283,7 @@ async fn a_read_only_peer_receives_activities_but_cannot_rewrite_them() {
     forged.title = "篡改".into();
     b.store.call(move |s| s.update(&forged).map(|_| ())).await.unwrap();
     let summary = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
-    assert!(!summary.errors.is_empty(), "the change is refused");
+    assert!(!summary.errors.is_empty(), "the change is refused {summary:?}");
     let id = activity.id.clone();
     assert_eq!(a.store.call(move |s| s.activity(&id).unwrap()).await.title, "夜间治安巡逻");
 }

@@ -104,6 +104,9 @@ pub enum Command {
     },
     /// 生成一次性邀请码 (a one-time invitation code for a field laptop or a peer)
     Invite(peers::InviteArgs),
+    /// 本联合会的设备与作者名单 (this federation's devices and authors list: add, revoke, list)
+    #[command(subcommand)]
+    Device(peers::DeviceCmd),
     /// 用邀请码加入 (join with an invitation code, then sync)
     Join {
         /// 邀请码 (invitation code)
@@ -251,6 +254,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let command = match command {
         Command::Sync { peers: names } => return peers::sync_now(store, &dir, lang, names),
         Command::Join { code, name } => return peers::join(store, &dir, lang, &code, &name),
+        Command::Device(cmd) => return peers::device(store, lang, cmd),
         Command::Serve { listen, interval } => return peers::serve(store, &dir, lang, &listen, interval),
         other => other,
     };
@@ -274,6 +278,7 @@ pub fn run(cli: Cli) -> Result<()> {
         | Command::Unshare { .. }
         | Command::Invite(_)
         | Command::Join { .. }
+        | Command::Device(_)
         | Command::Sync { .. }
         | Command::Serve { .. } => {
             unreachable!("handled before the store opened")
@@ -284,8 +289,14 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
     use crate::domain::{validate, Federation, Level, RecordId, Vocabulary};
+    // A self-certifying id: derived from this device's node id, so no peer
+    // can claim to have founded it (docs/SYNC.md, authors list).
+    let id = match ctx.store.signer() {
+        Some(s) => RecordId(crate::sync::authorship::founded_id(&s.node)),
+        None => RecordId::random(),
+    };
     let fed = Federation {
-        id: RecordId::random(),
+        id,
         name: validate::normalize_name(&args.name),
         level: Level::parse(&args.level)?,
         division: validate::check_division(&args.division)?,

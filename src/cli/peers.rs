@@ -39,6 +39,16 @@ pub enum PeerCmd {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum DeviceCmd {
+    /// 把另一台设备加为本联合会的所有者设备 (make another device an owner of this federation)
+    Add { node_id: String },
+    /// 撤销设备:其之后的修改在名单所到之处都被拒绝 (revoke a device: its later changes are refused wherever the list reaches)
+    Revoke { node_id: String },
+    /// 列出作者名单 (list the authors list)
+    List,
+}
+
 #[derive(Args, Debug)]
 pub struct ShareArgs {
     /// 文档编号、类型(orgs, people…)或 all (a document id, a collection, or all)
@@ -317,4 +327,25 @@ pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Res
         }
         Ok(())
     })
+}
+
+pub fn device(mut store: Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
+    use crate::sync::authorship;
+    let list = match cmd {
+        DeviceCmd::Add { node_id } => authorship::set_device(&mut store, NodeId::parse(&node_id)?, false)?,
+        DeviceCmd::Revoke { node_id } => authorship::set_device(&mut store, NodeId::parse(&node_id)?, true)?,
+        DeviceCmd::List => {
+            let home = store.home()?.to_string();
+            let peers = Peers::load(store.dir())?;
+            authorship::own_list(&mut store, &peers).or_else(|| authorship::load(&store, &home)).ok_or_else(|| {
+                anyhow::anyhow!("尚无本联合会的作者名单 (no authors list yet: sync with the founding device)")
+            })?
+        }
+    };
+    store.flush()?;
+    for (node, role, revoked) in list.members() {
+        let state = if revoked { t(lang, "已撤销", "revoked") } else { "" };
+        println!("{node}  {role}  {state}");
+    }
+    Ok(())
 }

@@ -25,6 +25,34 @@ impl Store {
         serde_json::from_value(json).ok()
     }
 
+    /// This node's signing key.
+    pub fn signer(&self) -> Option<&crate::sync::authorship::Signer> {
+        self.signer.as_ref()
+    }
+
+    /// The actor id this node writes under.
+    pub fn actor(&self) -> &automerge::ActorId {
+        &self.actor
+    }
+
+    /// Whether this node made its home federation: the first change of
+    /// its meta document is under this node's actor id (or the random one
+    /// it wrote under before signing). A device that joined another's
+    /// federation did not.
+    pub fn founded_home(&mut self) -> bool {
+        let Some(home) = self.home.clone() else { return false };
+        let legacy = self.disk.meta.get("actor").ok().flatten().map(|b| automerge::ActorId::from(b.as_ref()));
+        let doc_id = DocId::new(&home, Collection::Meta, None);
+        let Some(state) = self.docs.get_mut(&doc_id) else { return false };
+        let first = state.doc.get_changes(&[]).into_iter().next().map(|c| c.actor_id().clone());
+        let prefix = self.signer.as_ref().map(|s| s.node.0[..16].to_vec());
+        first.is_some_and(|a| {
+            a == self.actor
+                || Some(&a) == legacy.as_ref()
+                || prefix.as_ref().is_some_and(|p| a.to_bytes().starts_with(p))
+        })
+    }
+
     /// The collections `fed`'s owner keeps to the first hop.
     pub fn first_hop_only(&self, fed: &RecordId) -> BTreeSet<String> {
         let doc_id = DocId::new(fed, Collection::Meta, None);
@@ -55,5 +83,37 @@ impl Store {
             .put(ROOT, FIRST_HOP_ONLY, joined)
             .map_err(|e| StoreError::Automerge { doc: doc_id.to_string(), detail: e.to_string() })?;
         self.persist(std::slice::from_ref(&doc_id))
+    }
+
+    /// Test hook (a tampering relay): writes `field` of record `id` in
+    /// `doc` as a change under `actor`, persisted unsigned; its hash.
+    #[doc(hidden)]
+    pub fn forge_under(
+        &mut self,
+        doc: &DocId,
+        actor: automerge::ActorId,
+        id: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<automerge::ChangeHash> {
+        let am = |e: automerge::AutomergeError| StoreError::Automerge { doc: doc.to_string(), detail: e.to_string() };
+        let own = self.actor.clone();
+        let state = self.docs.get_mut(doc).ok_or_else(|| StoreError::NoSuchDoc(doc.to_string()))?;
+        let obj = super::records::record_obj(&state.doc, id)
+            .ok_or_else(|| StoreError::NotFound { kind: "record", id: id.into() })?;
+        state.doc.set_actor(actor);
+        state.doc.put(&obj, field, value).map_err(am)?;
+        state.doc.commit();
+        let hash = state.doc.get_last_local_change().map(|c| c.hash());
+        state.doc.set_actor(own);
+        self.persist(std::slice::from_ref(doc))?;
+        hash.ok_or_else(|| StoreError::NoSuchDoc(doc.to_string()))
+    }
+
+    /// Test hook: stores a signature record for a change, as a relay could.
+    #[doc(hidden)]
+    pub fn put_signature(&mut self, hash: &automerge::ChangeHash, record: &[u8]) -> Result<()> {
+        self.disk.sigs.insert(hash.0, record)?;
+        Ok(())
     }
 }

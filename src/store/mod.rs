@@ -71,6 +71,8 @@ pub enum StoreError {
     Automerge { doc: String, detail: String },
     #[error("对等方 {peer} 对文档 {doc} 只有读权限,已拒绝其修改 (read-only peer sent changes; refused)")]
     ReadOnlyPeer { peer: String, doc: DocId },
+    #[error("经 {peer} 传来的文档 {doc} 的修改 {change} 被拒绝: {reason} (change refused: not by an author the federation admits, or altered)")]
+    Unauthorized { peer: String, doc: DocId, change: String, reason: String },
     #[error("来自 {peer} 的文档 {doc} 同步消息无效: {detail} (malformed sync message)")]
     BadSyncMessage { peer: String, doc: DocId, detail: String },
     #[error("不是有效的 hubsync Automerge 文档: {0} (not a hubsync document)")]
@@ -112,6 +114,9 @@ pub(crate) struct DocState {
     pub pieces: u64,
     /// Bumped on every change, so caches know when to rebuild.
     pub version: u64,
+    /// Heads when this node last signed its changes of the document: what
+    /// came after is signed at the next persist.
+    pub signed_heads: Vec<ChangeHash>,
 }
 
 /// What `hubsync doc list` shows.
@@ -160,6 +165,11 @@ pub struct Store {
     applying: Option<(String, DocId)>,
     /// Inside `atomically`: the documents written so far, persisted together at its end.
     deferred: Option<BTreeSet<DocId>>,
+    /// Signs every change this node makes (sync::authorship); None only if
+    /// the identity cannot be read, and then changes go unsigned.
+    signer: Option<crate::sync::authorship::Signer>,
+    /// Signature records received for changes not yet applied.
+    pending_sigs: HashMap<ChangeHash, Vec<u8>>,
 }
 
 impl Store {
@@ -173,7 +183,19 @@ impl Store {
         // original also writes, and the document would stop syncing
         // ("duplicate seq"). It also lets sync refuse any incoming change
         // under the current actor: only this process writes under it.
-        let actor = ActorId::random();
+        // With an identity it starts with the node's prefix, so a signed
+        // change's actor can be checked against its signer.
+        let signer = match crate::sync::authorship::Signer::load(dir) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!("changes will go unsigned: {e:#}");
+                None
+            }
+        };
+        let actor = match &signer {
+            Some(s) => crate::sync::authorship::fresh_actor(&s.node),
+            None => ActorId::random(),
+        };
         let home = disk.meta.get("home")?.map(|b| RecordId(String::from_utf8_lossy(&b).to_string()));
         let mut store = Store {
             dir: dir.to_path_buf(),
@@ -193,6 +215,8 @@ impl Store {
             panic_on_receive: None,
             applying: None,
             deferred: None,
+            signer,
+            pending_sigs: HashMap::new(),
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
@@ -218,7 +242,9 @@ impl Store {
                         "文档 {doc_id} 由更新版本的 hubsync 写入 (格式 {v} > {SCHEMA_VERSION}),请先升级再修改 (written by a newer hubsync; upgrade before editing it)"
                     ));
                 }
-                self.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version });
+                let mut doc = doc;
+                let signed_heads = doc.get_heads();
+                self.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version, signed_heads });
                 if exhausted {
                     self.compact(&doc_id)?;
                     self.warnings.push(format!(
@@ -395,8 +421,13 @@ impl Store {
             return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
         }
         if !self.docs.contains_key(doc) {
-            let state =
-                DocState { doc: AutoCommit::new().with_actor(self.actor.clone()), next_seq: 0, pieces: 0, version: 0 };
+            let state = DocState {
+                doc: AutoCommit::new().with_actor(self.actor.clone()),
+                next_seq: 0,
+                pieces: 0,
+                version: 0,
+                signed_heads: Vec::new(),
+            };
             // A document made anew starts at version 0 again: no digest of
             // an earlier one with this id may be taken for it.
             self.digests.remove(doc);
@@ -453,6 +484,16 @@ impl Store {
             let bytes = state.doc.save_incremental();
             if bytes.is_empty() {
                 continue;
+            }
+            if let Some(signer) = &self.signer {
+                let heads = state.doc.get_heads();
+                for change in state.doc.get_changes(&state.signed_heads) {
+                    if change.actor_id() == &self.actor {
+                        let hash = change.hash();
+                        self.disk.sigs.insert(hash.0, signer.sign_change(&hash.0))?;
+                    }
+                }
+                state.signed_heads = heads;
             }
             Disk::stage_piece(&mut batch, id, state.next_seq, &bytes);
             state.next_seq += 1;

@@ -16,6 +16,8 @@ pub(crate) struct Disk {
     pub sync: sled::Tree,
     /// Pieces that failed to load, kept for inspection instead of deleted.
     pub quarantine: sled::Tree,
+    /// Change hash -> signer node id ++ signature (sync::authorship).
+    pub sigs: sled::Tree,
 }
 
 /// A document as read from disk, before it is loaded.
@@ -104,6 +106,7 @@ impl Disk {
             meta: db.open_tree("meta")?,
             sync: db.open_tree("sync")?,
             quarantine: db.open_tree("quarantine")?,
+            sigs: db.open_tree("sigs")?,
             db,
         })
     }

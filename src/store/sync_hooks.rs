@@ -11,6 +11,21 @@
 use super::{DocId, Result, Store, StoreError};
 use automerge::sync::{Message, State, SyncDoc};
 use automerge::AutoCommit;
+use automerge::{ActorId, ChangeHash};
+use std::collections::HashMap;
+
+/// Decides whether one received change may enter a document, given its
+/// hash, its actor and the signature record that came with it (or was
+/// already stored): `Err(reason)` refuses the whole message
+/// (sync::authorship builds the real one).
+pub type Gate<'a> = &'a dyn Fn(&ChangeHash, &ActorId, Option<&[u8]>) -> std::result::Result<(), String>;
+
+/// A message for a peer with the signature records of the changes it carries.
+pub struct Outgoing {
+    pub bytes: Vec<u8>,
+    pub changes: usize,
+    pub signatures: Vec<(ChangeHash, Vec<u8>)>,
+}
 
 /// What one received message did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,36 +82,87 @@ impl Store {
         doc: &DocId,
         withhold: bool,
     ) -> Result<Option<(Vec<u8>, usize)>> {
+        Ok(self.sync_generate_signed(peer, doc, withhold)?.map(|o| (o.bytes, o.changes)))
+    }
+
+    /// The same, with the signature records of the changes the message
+    /// carries (the hashes the sync state newly counts as sent).
+    pub fn sync_generate_signed(&mut self, peer: &str, doc: &DocId, withhold: bool) -> Result<Option<Outgoing>> {
         if let Some(detail) = self.damaged.get(doc) {
             return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
         }
         let mut state = std::mem::take(self.sync_state(peer, doc));
+        let before = (!state.sent_hashes.is_empty()).then(|| state.sent_hashes.clone());
         // A document we do not hold is answered from an empty one, which is
         // not kept: a peer's asking never creates a document (it would be
         // held, and offered to every peer).
         let mut absent = AutoCommit::new();
         let target = self.docs.get_mut(doc).map_or(&mut absent, |d| &mut d.doc);
         let mut msg = target.sync().generate_sync_message(&mut state);
-        if withhold {
-            if let Some(m) = msg.as_mut() {
-                m.changes = automerge::sync::ChunkList::empty();
+        let mut signatures = Vec::new();
+        match msg.as_mut() {
+            Some(m) if withhold => m.changes = automerge::sync::ChunkList::empty(),
+            Some(m) if !m.changes.is_empty() => {
+                for hash in &state.sent_hashes {
+                    if before.as_ref().is_some_and(|b| b.contains(hash)) {
+                        continue;
+                    }
+                    if let Some(record) = self.signature(hash) {
+                        signatures.push((*hash, record));
+                    }
+                }
             }
+            _ => {}
         }
         *self.sync_state(peer, doc) = state;
         Ok(msg.map(|m| {
             let changes = m.changes.len();
-            (m.encode(), changes)
+            Outgoing { bytes: m.encode(), changes, signatures }
         }))
+    }
+
+    /// The signature record stored with a change, if any.
+    pub fn signature(&self, hash: &ChangeHash) -> Option<Vec<u8>> {
+        self.disk.sigs.get(hash.0).ok().flatten().map(|v| v.to_vec())
     }
 
     /// Applies a message from `peer`. A peer without write access may only
     /// send heads and requests: a message carrying changes is refused whole.
+    /// (No authorship check: sessions use `sync_receive_checked`.)
     pub fn sync_receive(&mut self, peer: &str, doc: &DocId, bytes: &[u8], may_write: bool) -> Result<SyncReceipt> {
+        if !may_write {
+            let msg = Message::decode(bytes).map_err(|e| StoreError::BadSyncMessage {
+                peer: peer.to_string(),
+                doc: doc.clone(),
+                detail: e.to_string(),
+            })?;
+            if !msg.changes.is_empty() {
+                return Err(StoreError::ReadOnlyPeer { peer: peer.to_string(), doc: doc.clone() });
+            }
+        }
+        self.sync_receive_checked(peer, doc, bytes, &HashMap::new(), &|_, _, _| Ok(()))
+    }
+
+    /// Applies a message from `peer` whose every new change `gate` admits,
+    /// with the signature records that came with it; otherwise nothing of
+    /// it stays (the document is reloaded from disk) and the error names
+    /// the peer, the document, the change and the reason.
+    pub fn sync_receive_checked(
+        &mut self,
+        peer: &str,
+        doc: &DocId,
+        bytes: &[u8],
+        signatures: &HashMap<ChangeHash, Vec<u8>>,
+        gate: Gate,
+    ) -> Result<SyncReceipt> {
         let bad = |detail: String| StoreError::BadSyncMessage { peer: peer.to_string(), doc: doc.clone(), detail };
         let msg = Message::decode(bytes).map_err(|e| bad(e.to_string()))?;
         let changes = msg.changes.len();
-        if changes > 0 && !may_write {
-            return Err(StoreError::ReadOnlyPeer { peer: peer.to_string(), doc: doc.clone() });
+        for (hash, record) in signatures {
+            // Kept until the change arrives (it may wait for its dependencies).
+            if self.pending_sigs.len() < 100_000 {
+                self.pending_sigs.insert(*hash, record.clone());
+            }
         }
         // Only changes we accept create a document; a message without any
         // is received by an empty one that is not kept.
@@ -134,6 +200,29 @@ impl Store {
             return Err(StoreError::ForgedActor { peer: peer.to_string(), doc: doc.clone() });
         }
         if changed {
+            let entry = self.docs.get_mut(doc).expect("ensured above");
+            let mut admitted = Vec::new();
+            for change in entry.doc.get_changes(&before) {
+                let hash = change.hash();
+                let record = self.pending_sigs.get(&hash).cloned().or_else(|| self.signature(&hash));
+                if let Err(reason) = gate(&hash, change.actor_id(), record.as_deref()) {
+                    self.reload_doc(doc)?;
+                    self.reset_sync_state(peer, doc);
+                    return Err(StoreError::Unauthorized {
+                        peer: peer.to_string(),
+                        doc: doc.clone(),
+                        change: hash.to_string(),
+                        reason,
+                    });
+                }
+                if let Some(r) = record {
+                    admitted.push((hash, r));
+                }
+            }
+            for (hash, record) in admitted {
+                self.pending_sigs.remove(&hash);
+                self.disk.sigs.insert(hash.0, record)?;
+            }
             self.persist(std::slice::from_ref(doc))?;
             self.invalidate_caches();
         }

@@ -41,6 +41,8 @@ pub struct PeerView {
     /// Federations whose owner is another of our direct peers: a relay may
     /// not rewrite those (we hear from the owner itself).
     pub owned_elsewhere: BTreeSet<String>,
+    /// Its certificate, from the handshake (checks its signatures).
+    pub cert: Vec<u8>,
 }
 
 /// Digits of the division code that identify the area of a level
@@ -97,13 +99,16 @@ pub struct Held<'a> {
     home_fed: Option<Federation>,
     below: HashMap<String, bool>,
     first_hop: HashMap<String, BTreeSet<String>>,
+    /// Our federation's authors list: its owner devices get everything.
+    own_list: Option<super::authorship::AuthorList>,
 }
 
 impl<'a> Held<'a> {
     pub fn new(store: &'a Store) -> Held<'a> {
         let home = store.home_id().cloned();
         let home_fed = home.as_ref().and_then(|h| store.federation_record(h));
-        Held { store, home, home_fed, below: HashMap::new(), first_hop: HashMap::new() }
+        let own_list = home.as_ref().and_then(|h| super::authorship::load(store, h.as_str()));
+        Held { store, home, home_fed, below: HashMap::new(), first_hop: HashMap::new(), own_list }
     }
 
     fn is_home(&self, fed: &RecordId) -> bool {
@@ -172,6 +177,15 @@ impl<'a> Held<'a> {
             // The peer's own federation: it is the owner.
             return Some(Access { send: true, write: true });
         }
+        if self.is_home(&fed)
+            && self
+                .own_list
+                .as_ref()
+                .is_some_and(|l| l.is_owner(&view.peer.node_id, 0) && !l.is_revoked(&view.peer.node_id))
+        {
+            // Another device of our own federation (docs/SYNC.md, authors list).
+            return Some(Access { send: true, write: true });
+        }
         let mut grant = self.grant(&view.peer, doc);
         if grant.is_none() && doc.collection() == Collection::Meta && self.any_granted(&view.peer, &fed) {
             grant = Some(Grant::Read);
@@ -182,9 +196,10 @@ impl<'a> Held<'a> {
         // Another federation's document: a hub passes it on when granted
         // and its owner allows more than one hop.
         let send = grant.is_some() && !self.first_hop_only(&fed, doc.collection());
-        // The peer may relay it to us unless we hear from its owner directly.
-        let write = !view.owned_elsewhere.contains(fed.as_str());
-        (send || write).then_some(Access { send, write })
+        // Any peer may relay it to us: every change it brings must be signed
+        // by an author the federation's list admits (sync::authorship), or,
+        // unsigned, come from the federation itself.
+        Some(Access { send, write: true })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Peer-to-peer sync: device identity, trust and grants, the QUIC transport
 //! and the sync sessions. No central server.
 
+pub mod authorship;
 pub mod daemon;
 pub mod forward;
 pub mod identity;

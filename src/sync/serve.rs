@@ -7,8 +7,8 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::session::{
-    begin, may_share, offers, record_status, recv_json, recv_msg, reset, send_json, send_msg, step, view, Intro, Node,
-    Offers, ERR, MAX_DOCS, MAX_ROUNDS,
+    begin, gate, list_bodies, lists_in, may_share, offers, receive_lists, record_status, recv_json, recv_msg, reset,
+    send_json, send_msg, step, view, Intro, Node, Offers, ERR, MAX_DOCS, MAX_ROUNDS,
 };
 use super::transport::{self, read_frame, write_frame};
 use super::trust::{Peer, Peers};
@@ -113,14 +113,20 @@ impl Node {
             conn.close(2u32.into(), b"unknown peer");
             bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
         };
-        let view = Arc::new(view(&self.dir, &peer, peer_home)?);
+        let view = Arc::new(view(&self.dir, &peer, peer_home, transport::peer_cert(&conn)?)?);
         let v = view.clone();
-        let ours = self.store.call(move |s| offers(s, &v)).await;
+        let dir = self.dir.clone();
+        let ours = self.store.call(move |s| offers(s, &v, &dir)).await;
         let mut memory = memory.await?;
         let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
         let holds = Some(remembered::map_hash(&memory.received));
-        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds }).await?;
+        let v = view.clone();
+        let bodies = lists_in(&delta);
+        let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
+        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists }).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
+        let (v, lists) = (view.clone(), theirs.lists);
+        self.store.call(move |s| receive_lists(s, &v, lists)).await;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         memory.sent = ours;
 
@@ -266,14 +272,15 @@ async fn server_doc(
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
     let d = doc.clone();
     begin(store, peer, &doc).await;
-    let Some(access) = store.call(move |s| may_share(s, &view, &d)).await else {
+    let decided = store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await;
+    let Some((access, gate)) = decided else {
         write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
         bail!("peer asked for {doc}, which is not shared with it");
     };
     for _ in 0..MAX_ROUNDS {
         let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
         let got_none = theirs.is_none();
-        let ours = match step(store, peer, &doc, theirs, access).await {
+        let ours = match step(store, peer, &doc, theirs, access, gate.clone()).await {
             Ok(step) => step.ours,
             Err(e) => {
                 tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
@@ -284,7 +291,7 @@ async fn server_doc(
             }
         };
         let sent_none = ours.is_none();
-        send_msg(&mut send, ours.as_deref()).await?;
+        send_msg(&mut send, ours.as_ref()).await?;
         if sent_none && got_none {
             let _ = send.finish();
             return Ok(());

@@ -9,6 +9,7 @@
 //! 3. A peer's changes are applied only to documents it may write: ours it
 //!    was granted write on, or its own federation's. Others are refused.
 
+use super::authorship::{self, Gate};
 use super::forward::{Access, Held, PeerView};
 use super::identity::{Identity, NodeId};
 use super::limits::{Budget, Limits, SessionBudget};
@@ -51,6 +52,10 @@ pub(super) struct Offers {
     pub(super) docs: Delta,
     /// Hash of the copy we hold of the other side's last offers.
     pub(super) holds: Option<String>,
+    /// Authors lists of federations offered whose digest changed since the
+    /// copy the other side holds (`~authors/<fed>` entries of `docs`).
+    #[serde(default)]
+    pub(super) lists: Vec<authorship::AuthorList>,
 }
 
 /// What one session did.
@@ -74,18 +79,66 @@ pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<A
 
 /// The peer as this session sees it: its record, the home it owns, and
 /// the federations other direct peers own.
-pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>) -> Result<PeerView> {
+pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>, cert: Vec<u8>) -> Result<PeerView> {
     let owned_elsewhere = Peers::load(dir)?.homes_except(&peer.node_id);
-    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere })
+    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere, cert })
 }
 
-/// Our offers to a peer: documents we send it, with their heads.
-pub(super) fn offers(store: &mut Store, view: &PeerView) -> BTreeMap<String, String> {
+/// Offer keys of authors lists: `~authors/<fed>` -> digest of the list.
+pub(super) const LIST_KEY: &str = "~authors/";
+
+/// Our offers to a peer: documents we send it, with their heads, and the
+/// digests of the authors lists of their federations.
+pub(super) fn offers(store: &mut Store, view: &PeerView, dir: &std::path::Path) -> BTreeMap<String, String> {
+    authorship::remember_cert(store, &view.cert);
+    if let Ok(peers) = Peers::load(dir) {
+        authorship::own_list(store, &peers);
+    }
     let docs: Vec<DocId> = {
         let mut held = Held::new(store);
         store.doc_ids(None).into_iter().filter(|d| held.access(view, d).is_some_and(|a| a.send)).collect()
     };
-    docs.into_iter().map(|d| (d.to_string(), store.heads_digest(&d).unwrap_or_default())).collect()
+    let feds: BTreeSet<String> = docs.iter().map(|d| d.federation().0).collect();
+    let mut out: BTreeMap<String, String> =
+        docs.into_iter().map(|d| (d.to_string(), store.heads_digest(&d).unwrap_or_default())).collect();
+    for fed in feds {
+        if let Some(list) = authorship::load(store, &fed) {
+            out.insert(format!("{LIST_KEY}{fed}"), list.digest());
+        }
+    }
+    out
+}
+
+/// The federations whose lists a delta carries.
+pub(super) fn lists_in(delta: &Delta) -> Vec<String> {
+    delta.set.keys().filter_map(|k| k.strip_prefix(LIST_KEY)).map(str::to_string).collect()
+}
+
+/// The lists themselves.
+pub(super) fn list_bodies(store: &mut Store, _view: &PeerView, feds: Vec<String>) -> Vec<authorship::AuthorList> {
+    feds.iter().filter_map(|f| authorship::load(store, f)).collect()
+}
+
+/// Takes in the lists a peer sent; a list that does not check is logged
+/// and dropped (the documents of its federation then take only what the
+/// list we hold admits).
+pub(super) fn receive_lists(store: &mut Store, view: &PeerView, lists: Vec<authorship::AuthorList>) {
+    let home = store.home_id().map(|h| h.0.clone());
+    for list in lists {
+        let fed = list.fed.clone();
+        // Its founder is believed, the first time, from the peer pinned as
+        // that federation's owner, or from a relay when no direct peer owns it.
+        // A device that joined our federation takes its list from the node
+        // it joined through (the one it lets write everything).
+        let ours = home.as_deref() == Some(fed.as_str());
+        let inviter = ours && view.peer.grants.get("*") == Some(&Grant::Write);
+        let trusted = view.peer.home.as_deref() == Some(fed.as_str())
+            || inviter
+            || (!ours && !view.owned_elsewhere.contains(&fed));
+        if let Err(e) = authorship::receive(store, &list, trusted) {
+            tracing::warn!(peer = %view.peer.name, federation = %fed, "authors list refused: {e}");
+        }
+    }
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {
@@ -108,6 +161,8 @@ pub(super) async fn recv_json<T: for<'de> Deserialize<'de>>(
 const NONE: u8 = 0;
 const MSG: u8 = 1;
 pub(super) const ERR: u8 = 2;
+/// A message followed by the signature records of its changes.
+const SIGNED: u8 = 3;
 
 pub struct Node {
     pub dir: PathBuf,
@@ -212,17 +267,29 @@ impl Node {
             }
         }
         let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
-        let view = Arc::new(view(&self.dir, peer, peer_home)?);
+        let view = Arc::new(view(&self.dir, peer, peer_home, transport::peer_cert(&conn)?)?);
         let v = view.clone();
-        let ours = self.store.call(move |s| offers(s, &v)).await;
+        let lists = answer.lists;
+        let dir = self.dir.clone();
+        let ours = self
+            .store
+            .call(move |s| {
+                receive_lists(s, &v, lists);
+                offers(s, &v, &dir)
+            })
+            .await;
         let delta = remembered::encode(&ours, &memory.sent, answer.holds.as_deref());
+        let v = view.clone();
+        let bodies = lists_in(&delta);
+        let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         summary.bytes_out +=
-            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None }).await?;
+            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None, lists })
+                .await?;
         let _ = send.finish();
 
         // Documents to sync: offered by either side, unless both offered the same heads.
         let mut todo = BTreeSet::new();
-        for doc in ours.keys().chain(theirs_docs.keys()) {
+        for doc in ours.keys().chain(theirs_docs.keys()).filter(|d| !d.starts_with(LIST_KEY)) {
             if ours.get(doc) != theirs_docs.get(doc) {
                 todo.insert(doc.clone());
             }
@@ -253,12 +320,14 @@ impl Node {
             let permit = limit.clone().acquire_owned().await?;
             tasks.spawn(async move {
                 let _permit = permit;
-                let access = {
+                let decided = {
                     let d = doc_id.clone();
-                    store.call(move |s| may_share(s, &view, &d)).await
+                    store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await
                 };
-                let Some(access) = access else { return (doc_id, Ok(DocTally::default())) };
-                let result = client_doc(&conn, &store, &peer, &doc_id, access, &limits, &mut doc_budget).await;
+                let Some((access, gate)) = decided else {
+                    return (doc_id, Ok(DocTally::default()));
+                };
+                let result = client_doc(&conn, &store, &peer, &doc_id, (access, gate), &limits, &mut doc_budget).await;
                 if result.is_err() {
                     // Start the next session on this document from scratch.
                     reset(&store, &peer, &doc_id).await;
@@ -296,13 +365,55 @@ impl Node {
     }
 }
 
-/// One frame of a document stream: nothing to send, a message, or an error.
-pub(super) async fn send_msg(send: &mut quinn::SendStream, msg: Option<&[u8]>) -> Result<u64> {
-    let mut frame = Vec::with_capacity(1 + msg.map_or(0, <[u8]>::len));
+/// A sync message with the signature records of the changes it carries.
+#[derive(Debug, Default)]
+pub struct Signed {
+    pub msg: Vec<u8>,
+    pub sigs: Vec<(automerge::ChangeHash, Vec<u8>)>,
+}
+
+impl Signed {
+    /// `u32` length of the message, the message, then per record: 32 bytes
+    /// of change hash, `u16` length, the record.
+    fn encode(&self, frame: &mut Vec<u8>) {
+        frame.extend_from_slice(&(self.msg.len() as u32).to_be_bytes());
+        frame.extend_from_slice(&self.msg);
+        for (hash, record) in &self.sigs {
+            frame.extend_from_slice(&hash.0);
+            frame.extend_from_slice(&(record.len().min(u16::MAX as usize) as u16).to_be_bytes());
+            frame.extend_from_slice(&record[..record.len().min(u16::MAX as usize)]);
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Signed> {
+        let bad = || anyhow::anyhow!("malformed signed frame from peer");
+        let len = u32::from_be_bytes(bytes.get(..4).ok_or_else(bad)?.try_into()?) as usize;
+        let msg = bytes.get(4..4 + len).ok_or_else(bad)?.to_vec();
+        let mut rest = &bytes[4 + len..];
+        let mut sigs = Vec::new();
+        while !rest.is_empty() {
+            let hash: [u8; 32] = rest.get(..32).ok_or_else(bad)?.try_into()?;
+            let n = u16::from_be_bytes(rest.get(32..34).ok_or_else(bad)?.try_into()?) as usize;
+            let record = rest.get(34..34 + n).ok_or_else(bad)?.to_vec();
+            sigs.push((automerge::ChangeHash(hash), record));
+            rest = &rest[34 + n..];
+        }
+        Ok(Signed { msg, sigs })
+    }
+}
+
+/// One frame of a document stream: nothing to send, a message (with the
+/// signatures of its changes when it has any), or an error.
+pub(super) async fn send_msg(send: &mut quinn::SendStream, msg: Option<&Signed>) -> Result<u64> {
+    let mut frame = Vec::with_capacity(1 + msg.map_or(0, |m| m.msg.len()));
     match msg {
-        Some(m) => {
+        Some(m) if m.sigs.is_empty() => {
             frame.push(MSG);
-            frame.extend_from_slice(m);
+            frame.extend_from_slice(&m.msg);
+        }
+        Some(m) => {
+            frame.push(SIGNED);
+            m.encode(&mut frame);
         }
         None => frame.push(NONE),
     }
@@ -314,16 +425,40 @@ pub(super) async fn recv_msg(
     recv: &mut quinn::RecvStream,
     limits: &Limits,
     budget: &mut Budget,
-) -> Result<(Option<Vec<u8>>, u64)> {
+) -> Result<(Option<Signed>, u64)> {
     let frame = read_frame(recv, limits, budget).await?;
     let n = frame.len() as u64 + 4;
     match frame.split_first() {
         Some((&NONE, _)) => Ok((None, n)),
-        Some((&MSG, rest)) => Ok((Some(rest.to_vec()), n)),
+        Some((&MSG, rest)) => Ok((Some(Signed { msg: rest.to_vec(), sigs: Vec::new() }), n)),
+        Some((&SIGNED, rest)) => Ok((Some(Signed::decode(rest)?), n)),
         Some((&ERR, rest)) => {
             bail!("peer refused: {}", super::text::clean(&String::from_utf8_lossy(rest), super::text::ERROR_CHARS))
         }
         _ => bail!("malformed frame from peer"),
+    }
+}
+
+/// What received changes of `doc` from this peer are checked against.
+pub(super) fn gate(store: &mut Store, view: &PeerView, doc: &DocId, access: Access) -> Gate {
+    let fed = doc.federation();
+    let home = store.home_id().cloned();
+    let ours = home.as_ref() == Some(&fed);
+    let mut held = Held::new(store);
+    let granted = if ours && held.grant(&view.peer, doc) == Some(Grant::Write) {
+        [view.peer.node_id].into()
+    } else {
+        Default::default()
+    };
+    let direct_writer = access.write && (ours || view.home.as_ref() == Some(&fed));
+    Gate {
+        doc: doc.clone(),
+        list: authorship::load(store, fed.as_str()),
+        peer: view.peer.node_id,
+        peer_cert: view.cert.clone(),
+        direct_writer,
+        granted,
+        our_actor: store.actor().clone(),
     }
 }
 
@@ -350,7 +485,7 @@ struct DocTally {
 /// and the changes it carries.
 pub(super) struct Step {
     pub applied: usize,
-    pub ours: Option<Vec<u8>>,
+    pub ours: Option<Signed>,
     pub sent: usize,
 }
 
@@ -361,8 +496,9 @@ pub(super) async fn step(
     store: &StoreHandle,
     peer: &Peer,
     doc: &DocId,
-    incoming: Option<Vec<u8>>,
+    incoming: Option<Signed>,
     access: Access,
+    gate: Arc<Gate>,
 ) -> Result<Step> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     let origin = Some(peer.name.clone());
@@ -371,13 +507,18 @@ pub(super) async fn step(
     Ok(store
         .try_call_as(origin, move |s| {
             let changes = match incoming {
-                Some(msg) => s.sync_receive(&name, &d, &msg, access.write)?.changes,
+                Some(Signed { msg, sigs }) => {
+                    let sigs = sigs.into_iter().collect();
+                    let check =
+                        |h: &automerge::ChangeHash, a: &automerge::ActorId, r: Option<&[u8]>| gate.check(h, a, r);
+                    s.sync_receive_checked(&name, &d, &msg, &sigs, &check)?.changes
+                }
                 None => 0,
             };
             // A document the peer relays to us but we do not share with it:
             // our messages carry heads and requests, never changes.
-            let (ours, sent) = match s.sync_generate_counted(&name, &d, !access.send)? {
-                Some((bytes, n)) => (Some(bytes), n),
+            let (ours, sent) = match s.sync_generate_signed(&name, &d, !access.send)? {
+                Some(o) => (Some(Signed { msg: o.bytes, sigs: o.signatures }), o.changes),
                 None => (None, 0),
             };
             Ok::<_, crate::store::StoreError>(Step { applied: changes, ours, sent })
@@ -391,7 +532,7 @@ async fn client_doc(
     store: &StoreHandle,
     peer: &Peer,
     doc: &DocId,
-    access: Access,
+    (access, gate): (Access, Arc<Gate>),
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<DocTally> {
@@ -405,11 +546,11 @@ async fn client_doc(
     // that makes our message of the next.
     let mut pending = None;
     for _ in 0..MAX_ROUNDS {
-        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), access).await?;
+        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), access, gate.clone()).await?;
         tally.changes_in += applied;
         tally.changes_out += sent;
         let sent_none = ours.is_none();
-        tally.bytes_out += send_msg(&mut send, ours.as_deref()).await?;
+        tally.bytes_out += send_msg(&mut send, ours.as_ref()).await?;
         let (theirs, n) = recv_msg(&mut recv, limits, budget).await?;
         tally.bytes_in += n;
         if sent_none && theirs.is_none() {

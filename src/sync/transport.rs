@@ -173,6 +173,14 @@ pub fn peer_node(conn: &quinn::Connection) -> Result<NodeId> {
     Ok(NodeId::of_certificate(first))
 }
 
+/// The peer's certificate (its node id is the certificate's hash).
+pub fn peer_cert(conn: &quinn::Connection) -> Result<Vec<u8>> {
+    let identity = conn.peer_identity().context("no peer certificate")?;
+    let certs =
+        identity.downcast::<Vec<CertificateDer<'static>>>().map_err(|_| anyhow::anyhow!("unexpected peer identity"))?;
+    Ok(certs.first().context("empty peer certificate chain")?.to_vec())
+}
+
 pub async fn write_frame(send: &mut quinn::SendStream, payload: &[u8]) -> Result<()> {
     if payload.len() > MAX_FRAME {
         bail!("message of {} bytes exceeds the {} byte limit", payload.len(), MAX_FRAME);

@@ -248,6 +248,12 @@ pub async fn push(conn: &quinn::Connection, doc: &str, local: &mut AutoCommit) -
             }
             Some((0, _)) => {}
             Some((1, m)) => local.sync().receive_sync_message(&mut state, Message::decode(m)?)?,
+            // A message with the signatures of its changes (u32 length, message, records).
+            Some((3, rest)) if rest.len() >= 4 => {
+                let n = u32::from_be_bytes(rest[..4].try_into()?) as usize;
+                let m = rest.get(4..4 + n).ok_or_else(|| anyhow::anyhow!("malformed signed reply"))?;
+                local.sync().receive_sync_message(&mut state, Message::decode(m)?)?
+            }
             Some((2, text)) => anyhow::bail!("refused: {}", String::from_utf8_lossy(text)),
             _ => anyhow::bail!("malformed reply"),
         }
