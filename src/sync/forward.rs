@@ -107,7 +107,13 @@ impl<'a> Held<'a> {
     pub fn new(store: &'a Store) -> Held<'a> {
         let home = store.home_id().cloned();
         let home_fed = home.as_ref().and_then(|h| store.federation_record(h));
-        let own_list = home.as_ref().and_then(|h| super::authorship::load(store, h.as_str()));
+        // Only when this node is an owner device too: a writer's laptop that
+        // holds its federation's list does not treat the owners as peers of
+        // its own rank (it would offer what they will not take from it).
+        let own_list = home
+            .as_ref()
+            .and_then(|h| super::authorship::load(store, h.as_str()))
+            .filter(|l| store.signer().is_some_and(|s| l.is_owner(&s.node, 0) && !l.is_revoked(&s.node)));
         Held { store, home, home_fed, below: HashMap::new(), first_hop: HashMap::new(), own_list }
     }
 
