@@ -336,7 +336,7 @@ pub fn device(mut store: Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
         DeviceCmd::Revoke { node_id } => authorship::set_device(&mut store, NodeId::parse(&node_id)?, true)?,
         DeviceCmd::List => {
             let home = store.home()?.to_string();
-            let peers = Peers::load(store.dir())?;
+            let peers = crate::sync::Peers::load(store.dir())?;
             authorship::own_list(&mut store, &peers).or_else(|| authorship::load(&store, &home)).ok_or_else(|| {
                 anyhow::anyhow!("尚无本联合会的作者名单 (no authors list yet: sync with the founding device)")
             })?

@@ -87,6 +87,7 @@ impl Disk {
             meta: db.open_tree("meta")?,
             sync: db.open_tree("sync")?,
             quarantine: db.open_tree("quarantine")?,
+            sigs: db.open_tree("sigs")?,
             db,
         })
     }
