@@ -271,14 +271,16 @@ fn demo_data_is_compacted_and_vacuumed_while_the_store_stays_open_and_writable()
     let org = {
         let mut store = Store::open(dir.path()).unwrap();
         let done =
-            ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40 }).unwrap();
+            ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40, today: None })
+                .unwrap();
         assert_eq!(done.orgs, 40);
         assert!(done.bytes_after < done.bytes_before, "{} -> {}", done.bytes_before, done.bytes_after);
         // The store goes on after its database was swapped underneath it.
         let org = Organization::new("新鸿社区书画社", Category::CultureSports, LegalStatus::Filed, "510104");
         ops::records::add(&mut Env::new(&mut store, &clock), org.clone()).unwrap();
         // A second load is refused: one federation per data directory.
-        let again = ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40 });
+        let again =
+            ops::demo::load(&mut Env::new(&mut store, &clock), ops::demo::LoadDemo { seed: 7, orgs: 40, today: None });
         assert!(matches!(again, Err(OpError::Store(StoreError::AlreadyInitialized(_)))));
         org
     };

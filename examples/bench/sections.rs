@@ -29,6 +29,8 @@ impl Fixture {
             store.insert_many(&d.bookings).expect("bookings");
             store.insert_many(&d.trainings).expect("trainings");
             store.insert_many(&d.attendance).expect("attendance");
+            store.insert_many(&d.activities).expect("activities");
+            store.insert_many(&d.work_reports).expect("work reports");
             store.compact_all().expect("compact");
             drop(store);
             hubsync::store::vacuum(dir.path()).expect("vacuum");

@@ -90,6 +90,13 @@ pub struct DemoArgs {
     /// 随机种子 (same seed, same data)
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
+    /// 演示数据的"今天" (activities cover the year before it; default 2025-11-01, fixed so runs compare)
+    #[arg(long, value_parser = parse_day)]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::validate::parse_date(text).map_err(|e| e.0)
 }
 
 /// Prints what the check found and what was written.
@@ -259,11 +266,14 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
     }
     let t = std::time::Instant::now();
-    let d = crate::ops::demo::load(&mut ctx.env(), crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs })?;
+    let d = crate::ops::demo::load(
+        &mut ctx.env(),
+        crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs, today: args.today },
+    )?;
     let fed = d.federation.clone();
     let lang = ctx.lang;
     let summary = format!(
-        "{}「{fed}」: {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
+        "{}「{fed}」: {} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
         if lang == Lang::Zh { "已生成演示数据" } else { "Demo data created for" },
         d.orgs,
         if lang == Lang::Zh { "个组织" } else { "organizations" },
@@ -275,6 +285,10 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         if lang == Lang::Zh { "项培训" } else { "trainings" },
         d.attendance,
         if lang == Lang::Zh { "条签到" } else { "sign-ins" },
+        d.activities,
+        if lang == Lang::Zh { "次活动" } else { "activities" },
+        d.work_reports,
+        if lang == Lang::Zh { "份工作报告" } else { "work reports" },
         t.elapsed().as_secs_f64()
     );
     println!("{summary}");

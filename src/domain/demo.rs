@@ -3,6 +3,7 @@
 //! people, liaisons, venues with a few conflicting bookings, trainings with
 //! attendance. Same seed, same data.
 
+use super::activity::{Activity, WorkReport};
 use super::enums::*;
 use super::evaluation::Evaluation;
 use super::ids::RecordId;
@@ -232,6 +233,9 @@ pub struct DemoData {
     pub bookings: Vec<Booking>,
     pub trainings: Vec<Training>,
     pub attendance: Vec<Attendance>,
+    /// A year of activities up to `today`, a few planned after it.
+    pub activities: Vec<Activity>,
+    pub work_reports: Vec<WorkReport>,
 }
 
 /// A valid unified social credit code for a civil-affairs registration.
@@ -583,7 +587,19 @@ impl DemoData {
             }
             trainings.push(t);
         }
-        DemoData { federation, orgs, people, liaisons, venues, bookings, trainings, attendance }
+        let (activities, work_reports) = super::demo_activities::generate(seed, today, &orgs, &people, &trainings);
+        DemoData {
+            federation,
+            orgs,
+            people,
+            liaisons,
+            venues,
+            bookings,
+            trainings,
+            attendance,
+            activities,
+            work_reports,
+        }
     }
 }
 
@@ -623,5 +639,28 @@ mod tests {
         let names: HashSet<String> = a.orgs.iter().map(|o| name_key(&o.name)).collect();
         assert_eq!(names.len(), a.orgs.len(), "names unique");
         assert!(!crate::domain::report::booking_conflicts(&a.bookings).is_empty(), "a conflict to resolve");
+    }
+
+    #[test]
+    fn a_year_of_activities_relative_to_today() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 15).unwrap();
+        let a = DemoData::generate_on(5, 2_000, today);
+        assert_eq!(a.activities, DemoData::generate_on(5, 2_000, today).activities, "deterministic");
+        assert!(a.activities.len() > 2_000 * 3, "{}", a.activities.len());
+        for x in &a.activities {
+            assert!(!has_errors(&x.validate()), "{}: {:?}", x.title, x.validate());
+            assert!(x.date > today - Duration::days(366) && x.date < today + Duration::days(31), "{}", x.date);
+        }
+        for r in &a.work_reports {
+            assert!(!has_errors(&r.validate()), "{:?}", r.validate());
+            assert_eq!(r.period, crate::domain::Period::Half(2026, 2));
+        }
+        let rule = crate::domain::MajorActivityRule::standard();
+        let rows: Vec<_> = a.activities.iter().map(crate::domain::activity_query::ActivityRow::from_activity).collect();
+        let due = crate::domain::activity_query::reports_due(&rows, &rule, today);
+        assert!(due.iter().any(|d| d.overdue) && due.iter().any(|d| !d.overdue), "overdue and upcoming reports");
+        assert!(a.activities.iter().any(|x| x.organizations.len() > 1), "joint activities");
+        assert!(a.activities.iter().any(|x| x.report_status == Some(crate::domain::ReportStatus::Acknowledged)));
+        assert!(a.activities.iter().any(|x| x.volunteer_hours() > 0.0));
     }
 }

@@ -9,6 +9,8 @@ use crate::store::Durability;
 pub struct LoadDemo {
     pub seed: u64,
     pub orgs: usize,
+    /// The day the demo's dates sit around; the clock's today when absent.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -19,6 +21,8 @@ pub struct DemoLoaded {
     pub venues: usize,
     pub trainings: usize,
     pub attendance: usize,
+    pub activities: usize,
+    pub work_reports: usize,
     /// Bytes of the database before and after the vacuum.
     pub bytes_before: u64,
     pub bytes_after: u64,
@@ -31,7 +35,7 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
     if let Some(existing) = env.store.federation() {
         return Err(OpError::Store(crate::store::StoreError::AlreadyInitialized(existing.name)));
     }
-    let d = DemoData::generate_on(cmd.seed, cmd.orgs, env.today());
+    let d = DemoData::generate_on(cmd.seed, cmd.orgs, cmd.today.unwrap_or_else(|| env.today()));
     env.store.set_durability(Durability::Deferred);
     let written = (|| {
         env.store.init_federation(&d.federation)?;
@@ -45,6 +49,8 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
         env.store.insert_many(&d.bookings)?;
         env.store.insert_many(&d.trainings)?;
         env.store.insert_many(&d.attendance)?;
+        env.store.insert_many(&d.activities)?;
+        env.store.insert_many(&d.work_reports)?;
         env.store.compact_and_vacuum()
     })();
     env.store.set_durability(Durability::Flush);
@@ -56,6 +62,8 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
         venues: d.venues.len(),
         trainings: d.trainings.len(),
         attendance: d.attendance.len(),
+        activities: d.activities.len(),
+        work_reports: d.work_reports.len(),
         bytes_before,
         bytes_after,
     })

@@ -340,7 +340,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             format!("已创建联合会 (created): {}", d.record.name)
         }),
         Effect::LoadDemo(n) => {
-            let cmd = ops::demo::LoadDemo { seed: 2021, orgs: n };
+            let cmd = ops::demo::LoadDemo { seed: 2021, orgs: n, today: None };
             done(ops::demo::load(&mut Env::new(s, clock), cmd), |d| {
                 format!("已载入演示数据 (demo data loaded): {}", d.federation)
             })
