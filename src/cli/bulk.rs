@@ -90,7 +90,7 @@ pub struct DemoArgs {
     /// 随机种子 (same seed, same data)
     #[arg(long, default_value_t = 2021)]
     pub seed: u64,
-    /// 演示数据的"今天" (activities cover the year before it; default 2025-11-01, fixed so runs compare)
+    /// 演示数据的"今天" (every date is relative to it: activities cover the year before; default: today)
     #[arg(long, value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
 }

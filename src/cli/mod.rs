@@ -1,5 +1,6 @@
 //! The headless command line: scripts, imports, exports, reports, sync.
 
+mod activities;
 mod bulk;
 mod docs;
 mod org;
@@ -79,6 +80,12 @@ pub enum Command {
     /// 签到 (attendance)
     #[command(subcommand)]
     Attendance(trainings::AttendanceCmd),
+    /// 活动、重大活动报告、志愿服务时长 (activities, major-activity reports, volunteer hours)
+    #[command(subcommand)]
+    Activity(activities::ActivityCmd),
+    /// 向街道(乡镇)、村(社区)"两委"的工作报告及评议 (work reports and their review)
+    #[command(subcommand)]
+    WorkReport(activities::WorkReportCmd),
     /// 从 CSV 导入 (import a roster from CSV: UTF-8 or GBK, Chinese or English headers)
     Import(bulk::ImportArgs),
     /// 导出 (export: the organization export is the filing ledger 备案管理台账)
@@ -268,6 +275,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Booking(cmd) => venues::run_booking(&mut ctx, cmd),
         Command::Training(cmd) => trainings::run_training(&mut ctx, cmd),
         Command::Attendance(cmd) => trainings::run_attendance(&mut ctx, cmd),
+        Command::Activity(cmd) => activities::run(&mut ctx, cmd),
+        Command::WorkReport(cmd) => activities::run_work_report(&mut ctx, cmd),
         Command::Doc(cmd) => docs::run(ctx, cmd, &dir),
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),

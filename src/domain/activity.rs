@@ -262,7 +262,8 @@ impl Activity {
     }
 
     pub fn volunteer_hours(&self) -> f64 {
-        self.participants.values().sum()
+        // fold from +0.0: an empty f64 sum is -0.0, shown as "-0.0".
+        self.participants.values().fold(0.0, |a, h| a + h)
     }
 
     /// Volunteers: participants credited with hours.

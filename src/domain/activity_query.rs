@@ -98,7 +98,7 @@ impl ActivityRow {
     }
 
     pub fn volunteer_hours(&self) -> f64 {
-        self.participants.iter().map(|(_, h)| h).sum()
+        self.participants.iter().fold(0.0, |a, (_, h)| a + h)
     }
 
     pub fn lead(&self) -> Option<&RecordId> {
@@ -276,8 +276,7 @@ pub fn countable_hours(r: &ActivityRow, trained: &TrainedPairs) -> f64 {
     r.participants
         .iter()
         .filter(|(p, _)| r.training.as_ref().is_none_or(|t| !trained.contains(&(t.clone(), p.clone()))))
-        .map(|(_, h)| h)
-        .sum()
+        .fold(0.0, |a, (_, h)| a + h)
 }
 
 /// How activities are grouped in a table.

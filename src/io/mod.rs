@@ -1,6 +1,7 @@
 //! Spreadsheets in and out: CSV decoding (UTF-8, UTF-8 with BOM, GBK/GB18030),
 //! roster import plans with per-line errors, CSV/JSON/XLSX export.
 
+pub mod activity_export;
 pub mod export;
 pub mod figures;
 pub mod import;

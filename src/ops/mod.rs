@@ -22,6 +22,7 @@
 //! - Warnings that do not block a save come back in the outcome as
 //!   `FieldError`s.
 
+pub mod activities;
 pub mod bookings;
 pub mod demo;
 mod error;
