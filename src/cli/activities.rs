@@ -62,6 +62,7 @@ pub struct FieldArgs {
     /// 同时是哪项培训 (training id or title: hours then count once, as training hours)
     #[arg(long)]
     pub training: Option<String>,
+    /// 备注 (notes)
     #[arg(long)]
     pub notes: Option<String>,
     /// 附件 (file path: its SHA-256 and path are recorded, never its bytes)
@@ -75,40 +76,52 @@ pub enum ActivityCmd {
     Add(FieldArgs),
     /// 修改活动 (change the given fields of an activity)
     Edit {
+        /// 活动或报告编号 (id)
         id: String,
         #[command(flatten)]
         fields: FieldArgs,
     },
     /// 查看活动 (one activity with its participants)
-    Show { id: String },
+    Show {
+        /// 活动或报告编号 (id)
+        id: String,
+    },
     /// 列出活动 (list activities, newest first, with filters)
     List {
         /// 名称或拼音首字母 (title words or pinyin initials)
         #[arg(long, default_value = "")]
         text: String,
+        /// 组织 (id or exact name)
         #[arg(long)]
         org: Option<String>,
         /// 区划代码前缀 (county, township or community code)
         #[arg(long)]
         division: Option<String>,
+        /// 活动类型 (type: code or label)
         #[arg(long)]
         kind: Option<String>,
+        /// 服务对象 (target group)
         #[arg(long)]
         target: Option<String>,
+        /// 起始日期 (from this date)
         #[arg(long)]
         from: Option<String>,
+        /// 截止日期或报告对象 (to this date; for report: the recipient)
         #[arg(long)]
         to: Option<String>,
         /// 只列重大活动 (major activities only)
         #[arg(long)]
         major: bool,
+        /// 最多显示几行 (rows shown)
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 登记参与者及志愿服务时长 (log participants: 姓名 or 姓名:小时)
     Log {
+        /// 活动或报告编号 (id)
         id: String,
         /// 人员 (id or name), optionally with hours: 张秀英:2.5
         people: Vec<String>,
@@ -117,35 +130,49 @@ pub enum ActivityCmd {
         create: bool,
     },
     /// 移除参与者 (remove participants logged by mistake)
-    Unlog { id: String, people: Vec<String> },
+    Unlog {
+        /// 活动或报告编号 (id)
+        id: String,
+        /// 人员 (id or name)
+        people: Vec<String>,
+    },
     /// 重大活动已报告 (the major activity was reported: to whom, how, when)
     Report {
+        /// 活动或报告编号 (id)
         id: String,
+        /// 截止日期或报告对象 (to this date; for report: the recipient)
         #[arg(long)]
         to: String,
         /// 书面|电话|微信/短信|当面|系统
         #[arg(long)]
         via: String,
+        /// 日期,默认今天 (date; default today)
         #[arg(long)]
         on: Option<String>,
     },
     /// 报告已知悉 (the recipient took note of the report)
     Ack {
+        /// 活动或报告编号 (id)
         id: String,
+        /// 知悉人或评议人 (who acknowledged or reviewed)
         #[arg(long)]
         by: String,
+        /// 日期,默认今天 (date; default today)
         #[arg(long)]
         on: Option<String>,
     },
     /// 应报告和逾期的重大活动 (major-activity reports due and overdue)
     Due {
+        /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 长期无活动的组织 (active organizations with no activity in N months: a suggestion to mark dormant)
     Quiet {
+        /// 月数 (months without activity)
         #[arg(long, default_value_t = 6)]
         months: u32,
+        /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -154,12 +181,16 @@ pub enum ActivityCmd {
         /// 参与人数超过 N 为重大活动 (a number, or "无"/none to drop the criterion)
         #[arg(long)]
         participants_over: Option<String>,
+        /// 在本社区以外举办 (yes/no)
         #[arg(long)]
         outside_community: Option<String>,
+        /// 涉及募捐筹款 (yes/no)
         #[arg(long)]
         fundraising: Option<String>,
+        /// 涉及未成年人 (yes/no)
         #[arg(long)]
         minors: Option<String>,
+        /// 邀请外部讲者/嘉宾 (yes/no)
         #[arg(long)]
         outside_speakers: Option<String>,
         /// 活动前几天须报告 (days before the activity the report is due)
@@ -168,10 +199,12 @@ pub enum ActivityCmd {
     },
     /// 志愿服务证明 (a person's volunteer-service certificate; .csv or .xlsx with --out)
     Certificate {
+        /// 人员 (id or exact name)
         person: String,
         /// 期间 (2025, 2025-H1 …; default: everything)
         #[arg(long)]
         period: Option<String>,
+        /// 输出文件 .csv 或 .xlsx (output file)
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -186,6 +219,7 @@ pub enum WorkReportCmd {
         /// 期间: 2025, 2025-H1, 2025年上半年, 2025-Q3…
         #[arg(long)]
         period: String,
+        /// 日期,默认今天 (date; default today)
         #[arg(long)]
         on: Option<String>,
         /// 报告对象: 街道(乡镇),村(社区)两委 (default both)
@@ -194,33 +228,42 @@ pub enum WorkReportCmd {
         /// 接收单位名称 (names as written)
         #[arg(long, default_value = "")]
         to: String,
+        /// 报告内容 (summary)
         #[arg(long, default_value = "")]
         summary: String,
     },
     /// 评议 (the committees' and residents' review)
     Review {
+        /// 活动或报告编号 (id)
         id: String,
         /// 满意|基本满意|不满意
         #[arg(long)]
         result: String,
+        /// 知悉人或评议人 (who acknowledged or reviewed)
         #[arg(long)]
         by: String,
+        /// 日期,默认今天 (date; default today)
         #[arg(long)]
         on: Option<String>,
+        /// 备注 (notes)
         #[arg(long, default_value = "")]
         notes: String,
     },
     /// 工作报告列表 (work reports, optionally of one period)
     List {
+        /// 期间 (2025, 2025-H1, 2025-Q3 …)
         #[arg(long)]
         period: Option<String>,
+        /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 期间内未报告工作的组织 (active organizations with no report in the period)
     Missing {
+        /// 期间 (2025, 2025-H1, 2025-Q3 …)
         #[arg(long)]
         period: String,
+        /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
