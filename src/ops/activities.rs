@@ -228,7 +228,7 @@ pub fn log_participants(env: &mut Env, cmd: LogParticipants) -> OpResult<Partici
     let before = a.participants.clone();
     a.log_participants(&pairs)?;
     let activity = a.clone();
-    env.store.atomically(|s| {
+    env.store.atomically(|s| -> crate::store::Result<()> {
         for c in &created {
             s.insert(c)?;
         }
