@@ -600,6 +600,7 @@ mod tests {
             trainings: &d.trainings,
             attendance: &d.attendance,
             as_of: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            evaluation: &Default::default(),
         })
     }
 
@@ -644,6 +645,7 @@ mod tests {
             trainings: &[],
             attendance: &[],
             as_of: chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            evaluation: &Default::default(),
         });
         let coverage = sheets(&r, None, Lang::Zh).into_iter().find(|s| s.name == "党建覆盖").unwrap();
         assert_eq!(coverage.rows.len(), 1, "only the total");
