@@ -42,9 +42,15 @@ pub enum PeerCmd {
 #[derive(Subcommand, Debug)]
 pub enum DeviceCmd {
     /// 把另一台设备加为本联合会的所有者设备 (make another device an owner of this federation)
-    Add { node_id: String },
+    Add {
+        /// 设备的节点编号 (the device's node id, from `hubsync id` on it)
+        node_id: String,
+    },
     /// 撤销设备:其之后的修改在名单所到之处都被拒绝 (revoke a device: its later changes are refused wherever the list reaches)
-    Revoke { node_id: String },
+    Revoke {
+        /// 要撤销的设备节点编号 (the node id of the device to revoke)
+        node_id: String,
+    },
     /// 列出作者名单 (list the authors list)
     List,
 }
