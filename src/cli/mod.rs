@@ -3,6 +3,7 @@
 mod activities;
 mod bulk;
 mod docs;
+mod ledger;
 mod org;
 mod peers;
 mod people;
@@ -86,6 +87,18 @@ pub enum Command {
     /// 向街道(乡镇)、村(社区)"两委"的工作报告及评议 (work reports and their review)
     #[command(subcommand)]
     WorkReport(activities::WorkReportCmd),
+    /// 项目与资金 (projects and funding: add, advance, list)
+    #[command(subcommand)]
+    Project(ledger::ProjectCmd),
+    /// 考核评价 (evaluation: record, checklist, weights and cut-offs)
+    #[command(subcommand)]
+    Eval(ledger::EvalCmd),
+    /// 荣誉与品牌 (honours and brand titles)
+    #[command(subcommand)]
+    Honour(ledger::HonourCmd),
+    /// 资金、考核与培育统计及法律状态变更 (funding, evaluation and cultivation figures; legal-status change)
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCmd),
     /// 从 CSV 导入 (import a roster from CSV: UTF-8 or GBK, Chinese or English headers)
     Import(bulk::ImportArgs),
     /// 导出 (export: the organization export is the filing ledger 备案管理台账)
@@ -271,6 +284,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Org(cmd) => org::run(&mut ctx, cmd),
         Command::Person(cmd) => people::run_person(&mut ctx, cmd),
         Command::Liaison(cmd) => people::run_liaison(&mut ctx, cmd),
+        Command::Project(cmd) => ledger::run_project(&mut ctx, cmd),
+        Command::Eval(cmd) => ledger::run_eval(&mut ctx, cmd),
+        Command::Honour(cmd) => ledger::run_honour(&mut ctx, cmd),
+        Command::Ledger(cmd) => ledger::run_ledger(&mut ctx, cmd),
         Command::Venue(cmd) => venues::run_venue(&mut ctx, cmd),
         Command::Booking(cmd) => venues::run_booking(&mut ctx, cmd),
         Command::Training(cmd) => trainings::run_training(&mut ctx, cmd),

@@ -236,6 +236,9 @@ pub struct DemoData {
     /// A year of activities up to `today`, a few planned after it.
     pub activities: Vec<Activity>,
     pub work_reports: Vec<WorkReport>,
+    pub projects: Vec<super::projects::Project>,
+    pub honours: Vec<super::projects::Honour>,
+    pub incubations: Vec<super::projects::Incubation>,
 }
 
 /// A valid unified social credit code for a civil-affairs registration.
@@ -588,6 +591,7 @@ impl DemoData {
             trainings.push(t);
         }
         let (activities, work_reports) = super::demo_activities::generate(seed, today, &orgs, &people, &trainings);
+        let ledger = super::demo_ledger::LedgerDemo::generate(seed, &mut orgs, &people, today);
         DemoData {
             federation,
             orgs,
@@ -599,6 +603,9 @@ impl DemoData {
             attendance,
             activities,
             work_reports,
+            projects: ledger.projects,
+            honours: ledger.honours,
+            incubations: ledger.incubations,
         }
     }
 }

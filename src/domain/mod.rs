@@ -5,6 +5,7 @@ pub mod activity;
 pub mod activity_query;
 pub mod demo;
 mod demo_activities;
+pub mod demo_ledger;
 pub mod divisions;
 pub mod enums;
 pub mod evaluation;

@@ -51,6 +51,9 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
         env.store.insert_many(&d.attendance)?;
         env.store.insert_many(&d.activities)?;
         env.store.insert_many(&d.work_reports)?;
+        env.store.insert_many(&d.projects)?;
+        env.store.insert_many(&d.honours)?;
+        env.store.insert_many(&d.incubations)?;
         env.store.compact_and_vacuum()
     })();
     env.store.set_durability(Durability::Flush);

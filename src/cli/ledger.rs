@@ -1,0 +1,611 @@
+//! `hubsync project|eval|honour|ledger`: the funding and cultivation ledger
+//! (issue 12). Parse, call src/ops, print; the figures come from
+//! domain::ledger_report.
+
+use super::table::{Format, Table};
+use super::{print_field_warnings, Ctx};
+use crate::domain::ledger_report as figures;
+use crate::domain::projects::{parse_yuan, yuan};
+use crate::domain::validate;
+use crate::domain::*;
+use crate::ops::{evaluations, projects, registration};
+use anyhow::{bail, Result};
+use clap::Subcommand;
+
+fn date(text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    Ok(text.as_deref().map(validate::parse_date).transpose()?)
+}
+
+fn list<V: Vocabulary + PartialEq>(text: &Option<String>) -> Result<Vec<V>> {
+    Ok(text.as_deref().map(code_list::parse::<V>).transpose()?.unwrap_or_default())
+}
+
+fn opt<V: Vocabulary>(text: &Option<String>) -> Result<Option<V>> {
+    Ok(text.as_deref().map(V::parse).transpose()?)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCmd {
+    /// 新增项目 (add a project; amount in 元: 50000, 5万, 5.5万元)
+    Add {
+        name: String,
+        /// 项目类型: 公益创投|政府购买服务|委托|福彩公益金|社区基金|其他
+        #[arg(long)]
+        kind: String,
+        /// 年度 (project year)
+        #[arg(long)]
+        year: i32,
+        /// 金额 (amount in 元)
+        #[arg(long)]
+        amount: String,
+        /// 资助方 (funder)
+        #[arg(long, default_value = "")]
+        funder: String,
+        /// 服务领域, comma-separated (为老、助残…)
+        #[arg(long)]
+        domains: Option<String>,
+        /// 承接组织 (lead organization on the roster: id or exact name)
+        #[arg(long)]
+        lead: Option<String>,
+        /// 承接方名称 (a lead not on the roster, as written)
+        #[arg(long, default_value = "")]
+        lead_name: String,
+        /// 合作组织 (partner organizations, comma-separated ids or names)
+        #[arg(long)]
+        partners: Option<String>,
+        /// 受益人数 (people served)
+        #[arg(long)]
+        beneficiaries: Option<u32>,
+        /// 录入时的状态 (status entered at; 申报 by default)
+        #[arg(long)]
+        status: Option<String>,
+        /// 状态日期 (date of that status; today by default)
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 项目进到下一步 (move a project forward: 申报→立项→实施→结项→评估)
+    Advance {
+        project: String,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// 列出项目 (list projects)
+    List {
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCmd {
+    /// 录入年度考核 (record an organization's evaluation of a year)
+    Set {
+        org: String,
+        #[arg(long)]
+        year: i32,
+        /// 基本条件,活动情况,社会贡献,社区影响力 (0–25 each; "-" for 基本条件 takes it from the checklist)
+        #[arg(long)]
+        scores: String,
+        /// 考评人 (evaluator)
+        #[arg(long, default_value = "")]
+        evaluator: String,
+        #[arg(long)]
+        date: Option<String>,
+        /// 两委评议: 满意|基本满意|不满意
+        #[arg(long)]
+        committee: Option<String>,
+        /// 居民评议: 满意|基本满意|不满意
+        #[arg(long)]
+        residents: Option<String>,
+        /// 等级评估 1A–5A (national grade, a separate field)
+        #[arg(long)]
+        grade: Option<String>,
+        /// 评定结果 (a result the evaluators decided; otherwise the cut-offs decide)
+        #[arg(long)]
+        result: Option<String>,
+    },
+    /// 规范化建设自查 (standardization checklist: the items met)
+    Checklist {
+        org: String,
+        #[arg(long)]
+        year: i32,
+        /// 有章程、民主决策、财务制度、信息公开、向两委报告、接受监督
+        #[arg(long, default_value = "")]
+        met: String,
+    },
+    /// 考核权重与分档 (show, or set, the federation's weights and cut-offs)
+    Weights {
+        #[arg(long)]
+        basic: Option<u8>,
+        #[arg(long)]
+        activities: Option<u8>,
+        #[arg(long)]
+        contribution: Option<u8>,
+        #[arg(long)]
+        influence: Option<u8>,
+        #[arg(long)]
+        excellent: Option<u8>,
+        #[arg(long)]
+        good: Option<u8>,
+        #[arg(long)]
+        pass: Option<u8>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HonourCmd {
+    /// 记录荣誉 (record an honour)
+    Add {
+        /// 品牌组织|示范型社区社会组织|优质项目|创新项目|先进人物
+        kind: String,
+        /// 国家|省|市|县|乡镇
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        year: i32,
+        /// 授予单位 (awarding body)
+        #[arg(long = "by", default_value = "")]
+        awarded_by: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        project: Option<String>,
+        #[arg(long)]
+        person: Option<String>,
+        /// 获得者名称 (recipient as published, when not on record)
+        #[arg(long, default_value = "")]
+        recipient: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCmd {
+    /// 资金去向 (funds by organization, domain, county, urban/rural; share to community social organizations)
+    Funds {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 购买服务与资助候选 (candidates ranked by their latest evaluation)
+    Candidates {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// 各乡镇考核排名及同比 (evaluation ranking per township, change on the year before)
+    Ranking {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// 荣誉公示名单 (honours list for publicity)
+    Honours {
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// 各年新增与退出 (new, upgraded 备案→登记 and exited per year, by exit kind)
+    Flows {
+        #[arg(long)]
+        from: i32,
+        #[arg(long)]
+        to: i32,
+    },
+    /// 规范化建设短板 (standardization gaps per township)
+    Gaps {
+        #[arg(long)]
+        year: i32,
+    },
+    /// 法律状态变更 (change an organization's legal status, kept as history: 备案→登记)
+    Status {
+        org: String,
+        /// 登记|备案|培育中
+        #[arg(long)]
+        to: String,
+        /// 统一社会信用代码或备案编号 (the code or number issued)
+        #[arg(long, default_value = "")]
+        number: String,
+        /// 登记/备案机关 (authority)
+        #[arg(long, default_value = "")]
+        authority: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+pub fn run_project(ctx: &mut Ctx, cmd: ProjectCmd) -> Result<()> {
+    match cmd {
+        ProjectCmd::Add {
+            name,
+            kind,
+            year,
+            amount,
+            funder,
+            domains,
+            lead,
+            lead_name,
+            partners,
+            beneficiaries,
+            status,
+            date: d,
+        } => {
+            let cmd = projects::AddProject {
+                name,
+                kind: ProjectKind::parse(&kind)?,
+                funder,
+                year,
+                amount_fen: parse_yuan(&amount).map_err(|p| anyhow::anyhow!(p.message))?,
+                domains: list(&domains)?,
+                lead: lead.map(Into::into),
+                lead_name,
+                partners: partners
+                    .map(|p| crate::domain::projects::id_list::parse(&p))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|i| i.as_str().into())
+                    .collect(),
+                beneficiaries,
+                beneficiary_groups: String::new(),
+                status: opt(&status)?,
+                date: date(&d)?,
+            };
+            let done = projects::add(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            println!(
+                "{} {}: {} {} 元",
+                ctx.t("已新增项目", "Added project"),
+                done.project.id,
+                done.project.name,
+                yuan(done.project.amount_fen)
+            );
+        }
+        ProjectCmd::Advance { project, to, date: d } => {
+            let cmd = projects::Advance { project: project.into(), to: opt(&to)?, date: date(&d)? };
+            let done = projects::advance(&mut ctx.env(), cmd)?;
+            let l = ctx.lang;
+            println!("{}: {} → {}", done.project.name, done.from.label(l), done.project.status.label(l));
+        }
+        ProjectCmd::List { year, format } => {
+            let l = ctx.lang;
+            let (mut list, errors) = ctx.store.all_readable::<Project>();
+            for e in errors {
+                eprintln!("警告 (warning): {e}");
+            }
+            list.retain(|p| year.is_none_or(|y| p.year == y));
+            list.sort_by(|a, b| (b.year, &a.name).cmp(&(a.year, &b.name)));
+            let mut t = Table::new(&[
+                "id",
+                ctx.t("项目", "project"),
+                ctx.t("类型", "kind"),
+                ctx.t("年度", "year"),
+                ctx.t("金额(元)", "amount (yuan)"),
+                ctx.t("承接组织", "lead"),
+                ctx.t("状态", "status"),
+            ]);
+            for p in &list {
+                let kind = if format == Format::Table { p.kind.label(l) } else { p.kind.code() };
+                let status = if format == Format::Table { p.status.label(l) } else { p.status.code() };
+                let amount = if format == Format::Table { yuan(p.amount_fen) } else { p.amount_fen.to_string() };
+                t.push(vec![
+                    p.id.to_string(),
+                    p.name.clone(),
+                    kind.into(),
+                    p.year.to_string(),
+                    amount,
+                    p.lead_name.clone(),
+                    status.into(),
+                ]);
+            }
+            print!("{}", t.render(format));
+        }
+    }
+    Ok(())
+}
+
+fn parse_scores(text: &str) -> Result<(Option<u8>, u8, u8, u8)> {
+    let parts: Vec<&str> = text.split([',', '，', '/']).map(str::trim).collect();
+    let bad = || {
+        anyhow::anyhow!("得分 '{text}' 应为 基本条件,活动情况,社会贡献,社区影响力 (four scores 0–25; '-' for 基本条件 takes the checklist)")
+    };
+    if parts.len() != 4 {
+        return Err(bad());
+    }
+    let n = |s: &str| s.parse::<u8>().map_err(|_| bad());
+    let basic = if parts[0] == "-" { None } else { Some(n(parts[0])?) };
+    Ok((basic, n(parts[1])?, n(parts[2])?, n(parts[3])?))
+}
+
+pub fn run_eval(ctx: &mut Ctx, cmd: EvalCmd) -> Result<()> {
+    let l = ctx.lang;
+    match cmd {
+        EvalCmd::Set { org, year, scores, evaluator, date: d, committee, residents, grade, result } => {
+            let (basic, activities, contribution, influence) = parse_scores(&scores)?;
+            let cmd = evaluations::Evaluate {
+                org: org.into(),
+                year,
+                basic,
+                activities,
+                contribution,
+                influence,
+                result: opt(&result)?,
+                evaluator,
+                date: date(&d)?,
+                committee_review: opt(&committee)?,
+                residents_review: opt(&residents)?,
+                national_grade: opt(&grade)?,
+                notes: String::new(),
+            };
+            let done = evaluations::evaluate(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            let change = done.previous.map(|p| format!(" ({:+.1})", done.score - p)).unwrap_or_default();
+            println!("{} {year}: {:.1}{change} {}", done.org_name, done.score, done.result.label(l));
+        }
+        EvalCmd::Checklist { org, year, met } => {
+            let met: Vec<ChecklistItem> = code_list::parse(&met)?;
+            let done = evaluations::record_checklist(
+                &mut ctx.env(),
+                evaluations::RecordChecklist { org: org.into(), year, met },
+            )?;
+            println!(
+                "{} {year}: {} {} · {} {}",
+                done.org_name,
+                ctx.t("短板", "gaps"),
+                if done.gaps.is_empty() { "—".to_string() } else { code_list::labels(&done.gaps, l) },
+                ctx.t("基本条件参考分", "basic-conditions score"),
+                done.basic_score
+            );
+        }
+        EvalCmd::Weights { basic, activities, contribution, influence, excellent, good, pass } => {
+            let mut s = ctx.store.evaluation_settings();
+            let asked = [basic, activities, contribution, influence, excellent, good, pass].iter().any(Option::is_some);
+            if asked {
+                s.weight_basic = basic.unwrap_or(s.weight_basic);
+                s.weight_activities = activities.unwrap_or(s.weight_activities);
+                s.weight_contribution = contribution.unwrap_or(s.weight_contribution);
+                s.weight_influence = influence.unwrap_or(s.weight_influence);
+                s.excellent_from = excellent.unwrap_or(s.excellent_from);
+                s.good_from = good.unwrap_or(s.good_from);
+                s.pass_from = pass.unwrap_or(s.pass_from);
+                s = evaluations::set_settings(&mut ctx.env(), s)?;
+            }
+            println!(
+                "{}: {}/{}/{}/{} · {}: ≥{} {} ≥{} {} ≥{} {}",
+                ctx.t("权重 基本条件/活动情况/社会贡献/社区影响力", "weights basic/activities/contribution/influence"),
+                s.weight_basic,
+                s.weight_activities,
+                s.weight_contribution,
+                s.weight_influence,
+                ctx.t("分档", "cut-offs"),
+                s.excellent_from,
+                EvalResult::Excellent.label(l),
+                s.good_from,
+                EvalResult::Good.label(l),
+                s.pass_from,
+                EvalResult::Pass.label(l)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn run_honour(ctx: &mut Ctx, cmd: HonourCmd) -> Result<()> {
+    let HonourCmd::Add { kind, level, year, awarded_by, title, org, project, person, recipient } = cmd;
+    let cmd = projects::AddHonour {
+        kind: HonourKind::parse(&kind)?,
+        level: AwardLevel::parse(&level)?,
+        year,
+        awarded_by,
+        title,
+        organization: org.map(Into::into),
+        project: project.map(Into::into),
+        person: person.map(Into::into),
+        recipient_name: recipient,
+        date: None,
+    };
+    let done = projects::add_honour(&mut ctx.env(), cmd)?;
+    print_field_warnings(&done.warnings);
+    println!(
+        "{} {}: {} {}",
+        ctx.t("已记录荣誉", "Honour recorded"),
+        done.honour.id,
+        done.recipient,
+        done.honour.kind.label(ctx.lang)
+    );
+    Ok(())
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.1}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
+    let l = ctx.lang;
+    let today = ctx.clock.today();
+    let (orgs, errors) = ctx.store.all_readable::<Organization>();
+    for e in errors {
+        eprintln!("警告 (warning): {e}");
+    }
+    let settings = ctx.store.evaluation_settings();
+    match cmd {
+        LedgerCmd::Funds { year } => {
+            let projects: Vec<Project> = ctx.store.all_readable().0;
+            let f = figures::funding(&projects, &orgs, year);
+            println!(
+                "{} ({}): {} 元 / {} {}",
+                ctx.t("立项资金合计", "funds from approval on"),
+                year.map_or_else(|| ctx.t("全部年度", "all years").to_string(), |y| y.to_string()),
+                yuan(f.total.fen),
+                f.total.projects,
+                ctx.t("个项目", "projects")
+            );
+            println!(
+                "{}: {} 元 ({})",
+                ctx.t("社区社会组织承接", "led by community social organizations"),
+                yuan(f.to_community_orgs.fen),
+                percent(f.community_share)
+            );
+            let mut t =
+                Table::new(&[ctx.t("分组", "group"), ctx.t("金额(元)", "amount (yuan)"), ctx.t("项目数", "projects")]);
+            for (d, x) in &f.by_domain {
+                t.push(vec![d.label(l).into(), yuan(x.fen), x.projects.to_string()]);
+            }
+            for (a, x) in &f.by_area {
+                t.push(vec![a.label(l).into(), yuan(x.fen), x.projects.to_string()]);
+            }
+            for (c, x) in &f.by_county {
+                t.push(vec![if c.is_empty() { "—".into() } else { c.clone() }, yuan(x.fen), x.projects.to_string()]);
+            }
+            for o in f.by_organization.iter().take(20) {
+                t.push(vec![o.name.clone(), yuan(o.funds.fen), o.funds.projects.to_string()]);
+            }
+            print!("{}", t.render(Format::Table));
+        }
+        LedgerCmd::Candidates { limit, format } => {
+            let mut t = Table::new(&[
+                "id",
+                ctx.t("组织", "organization"),
+                ctx.t("年度", "year"),
+                ctx.t("得分", "score"),
+                ctx.t("结果", "result"),
+                ctx.t("等级评估", "grade"),
+            ]);
+            for c in figures::candidates(&orgs, &settings, today).into_iter().take(limit) {
+                let (r, g) = if format == Format::Table {
+                    (c.result.label(l), c.national_grade.map_or("—", |g| g.label(l)))
+                } else {
+                    (c.result.code(), c.national_grade.map_or("", |g| g.code()))
+                };
+                t.push(vec![c.organization.to_string(), c.name, c.year, format!("{:.1}", c.score), r.into(), g.into()]);
+            }
+            print!("{}", t.render(format));
+        }
+        LedgerCmd::Ranking { year, format } => {
+            let mut t = Table::new(&[
+                ctx.t("乡镇", "township"),
+                ctx.t("名次", "rank"),
+                ctx.t("组织", "organization"),
+                ctx.t("得分", "score"),
+                ctx.t("上年", "last year"),
+                ctx.t("变化", "change"),
+            ]);
+            for (township, list) in figures::ranking_by_township(&orgs, &settings, year) {
+                for r in list {
+                    t.push(vec![
+                        township.clone(),
+                        r.rank.to_string(),
+                        r.entry.name,
+                        format!("{:.1}", r.entry.score),
+                        r.previous.map_or("—".into(), |p| format!("{p:.1}")),
+                        r.change.map_or("—".into(), |c| format!("{c:+.1}")),
+                    ]);
+                }
+            }
+            print!("{}", t.render(format));
+        }
+        LedgerCmd::Honours { year, format } => {
+            let honours: Vec<Honour> = ctx.store.all_readable().0;
+            let projects: Vec<Project> = ctx.store.all_readable().0;
+            let people: Vec<Person> = ctx.store.all_readable().0;
+            let mut t = Table::new(&[
+                ctx.t("年度", "year"),
+                ctx.t("级别", "level"),
+                ctx.t("荣誉", "honour"),
+                ctx.t("获得者", "recipient"),
+                ctx.t("所属组织", "organization"),
+                ctx.t("授予单位", "awarded by"),
+            ]);
+            for h in figures::honours_list(&honours, &orgs, &projects, &people, year) {
+                let (lv, k) = if format == Format::Table {
+                    (h.level.label(l), h.kind.label(l))
+                } else {
+                    (h.level.code(), h.kind.code())
+                };
+                t.push(vec![
+                    h.year.to_string(),
+                    lv.into(),
+                    if h.title.is_empty() { k.into() } else { h.title },
+                    h.recipient,
+                    h.organization,
+                    h.awarded_by,
+                ]);
+            }
+            print!("{}", t.render(format));
+        }
+        LedgerCmd::Flows { from, to } => {
+            if to < from {
+                bail!("--to 早于 --from (--to before --from)");
+            }
+            let mut t = Table::new(&[
+                ctx.t("年度", "year"),
+                ctx.t("新增", "new"),
+                ctx.t("备案转登记", "filed→registered"),
+                ctx.t("退出", "exited"),
+                ctx.t("退出方式", "exit kinds"),
+            ]);
+            for f in figures::flows(&orgs, from, to) {
+                let kinds: Vec<String> = f
+                    .exits_by_kind
+                    .iter()
+                    .map(|(k, n)| format!("{} {n}", k.map_or(ctx.t("未注明", "unstated"), |k| k.label(l))))
+                    .collect();
+                t.push(vec![
+                    f.year.to_string(),
+                    f.new.to_string(),
+                    f.registered_from_filed.to_string(),
+                    f.exited.to_string(),
+                    kinds.join(", "),
+                ]);
+            }
+            print!("{}", t.render(Format::Table));
+        }
+        LedgerCmd::Gaps { year } => {
+            let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
+            let mut t = Table::new(&[
+                ctx.t("乡镇", "township"),
+                ctx.t("组织", "organizations"),
+                ctx.t("已自查", "checked"),
+                ctx.t("有短板", "with gaps"),
+                ctx.t("各项缺失", "missing per item"),
+            ]);
+            for g in figures::standardization_gaps(&orgs, year, as_of) {
+                let missing: Vec<String> =
+                    g.missing.iter().filter(|(_, n)| *n > 0).map(|(i, n)| format!("{} {n}", i.label(l))).collect();
+                t.push(vec![
+                    g.township,
+                    g.organizations.to_string(),
+                    g.checked.to_string(),
+                    g.with_gaps.len().to_string(),
+                    missing.join(", "),
+                ]);
+            }
+            print!("{}", t.render(Format::Table));
+        }
+        LedgerCmd::Status { org, to, number, authority, date: d } => {
+            let cmd = registration::ChangeStatus {
+                org: org.into(),
+                to: LegalStatus::parse(&to)?,
+                date: date(&d)?,
+                authority,
+                number,
+            };
+            let done = registration::change_status(&mut ctx.env(), cmd)?;
+            print_field_warnings(&done.warnings);
+            println!(
+                "{}: {} → {} ({})",
+                done.org.name,
+                done.change.from.map_or("—", |f| f.label(l)),
+                done.change.to.label(l),
+                done.change.date
+            );
+        }
+    }
+    Ok(())
+}
