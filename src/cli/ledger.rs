@@ -28,6 +28,7 @@ fn opt<V: Vocabulary>(text: &Option<String>) -> Result<Option<V>> {
 pub enum ProjectCmd {
     /// 新增项目 (add a project; amount in 元: 50000, 5万, 5.5万元)
     Add {
+        /// 项目名称 (project name)
         name: String,
         /// 项目类型: 公益创投|政府购买服务|委托|福彩公益金|社区基金|其他
         #[arg(long)]
@@ -65,16 +66,21 @@ pub enum ProjectCmd {
     },
     /// 项目进到下一步 (move a project forward: 申报→立项→实施→结项→评估)
     Advance {
+        /// 项目 (project: id or exact name)
         project: String,
+        /// 目标状态 (the status to move to; the next step by default)
         #[arg(long)]
         to: Option<String>,
+        /// 日期 (date, YYYY-MM-DD; today by default)
         #[arg(long)]
         date: Option<String>,
     },
     /// 列出项目 (list projects)
     List {
+        /// 年度 (year)
         #[arg(long)]
         year: Option<i32>,
+        /// 输出格式 (output format)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -84,7 +90,9 @@ pub enum ProjectCmd {
 pub enum EvalCmd {
     /// 录入年度考核 (record an organization's evaluation of a year)
     Set {
+        /// 组织 (organization: id or exact name)
         org: String,
+        /// 年度 (year)
         #[arg(long)]
         year: i32,
         /// 基本条件,活动情况,社会贡献,社区影响力 (0–25 each; "-" for 基本条件 takes it from the checklist)
@@ -93,6 +101,7 @@ pub enum EvalCmd {
         /// 考评人 (evaluator)
         #[arg(long, default_value = "")]
         evaluator: String,
+        /// 日期 (date, YYYY-MM-DD; today by default)
         #[arg(long)]
         date: Option<String>,
         /// 两委评议: 满意|基本满意|不满意
@@ -110,7 +119,9 @@ pub enum EvalCmd {
     },
     /// 规范化建设自查 (standardization checklist: the items met)
     Checklist {
+        /// 组织 (organization: id or exact name)
         org: String,
+        /// 年度 (year)
         #[arg(long)]
         year: i32,
         /// 有章程、民主决策、财务制度、信息公开、向两委报告、接受监督
@@ -119,18 +130,25 @@ pub enum EvalCmd {
     },
     /// 考核权重与分档 (show, or set, the federation's weights and cut-offs)
     Weights {
+        /// 基本条件权重 (weight of basic conditions)
         #[arg(long)]
         basic: Option<u8>,
+        /// 活动情况权重 (weight of activities)
         #[arg(long)]
         activities: Option<u8>,
+        /// 社会贡献权重 (weight of social contribution)
         #[arg(long)]
         contribution: Option<u8>,
+        /// 社区影响力权重 (weight of community influence)
         #[arg(long)]
         influence: Option<u8>,
+        /// 优秀分数线 (cut-off for excellent)
         #[arg(long)]
         excellent: Option<u8>,
+        /// 良好分数线 (cut-off for good)
         #[arg(long)]
         good: Option<u8>,
+        /// 合格分数线 (cut-off for pass)
         #[arg(long)]
         pass: Option<u8>,
     },
@@ -145,17 +163,22 @@ pub enum HonourCmd {
         /// 国家|省|市|县|乡镇
         #[arg(long)]
         level: String,
+        /// 年度 (year)
         #[arg(long)]
         year: i32,
         /// 授予单位 (awarding body)
         #[arg(long = "by", default_value = "")]
         awarded_by: String,
+        /// 荣誉名称 (title of the honour)
         #[arg(long, default_value = "")]
         title: String,
+        /// 组织 (organization: id or exact name)
         #[arg(long)]
         org: Option<String>,
+        /// 项目 (project: id or exact name)
         #[arg(long)]
         project: Option<String>,
+        /// 获得者 (person: id or exact name)
         #[arg(long)]
         person: Option<String>,
         /// 获得者名称 (recipient as published, when not on record)
@@ -168,44 +191,55 @@ pub enum HonourCmd {
 pub enum LedgerCmd {
     /// 资金去向 (funds by organization, domain, county, urban/rural; share to community social organizations)
     Funds {
+        /// 年度 (year)
         #[arg(long)]
         year: Option<i32>,
     },
     /// 购买服务与资助候选 (candidates ranked by their latest evaluation)
     Candidates {
+        /// 最多显示几行 (rows at most)
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// 输出格式 (output format)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 各乡镇考核排名及同比 (evaluation ranking per township, change on the year before)
     Ranking {
+        /// 年度 (year)
         #[arg(long)]
         year: i32,
+        /// 输出格式 (output format)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 荣誉公示名单 (honours list for publicity)
     Honours {
+        /// 年度 (year)
         #[arg(long)]
         year: Option<i32>,
+        /// 输出格式 (output format)
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// 各年新增与退出 (new, upgraded 备案→登记 and exited per year, by exit kind)
     Flows {
+        /// 起始年度 (first year)
         #[arg(long)]
         from: i32,
+        /// 截止年度 (last year)
         #[arg(long)]
         to: i32,
     },
     /// 规范化建设短板 (standardization gaps per township)
     Gaps {
+        /// 年度 (year)
         #[arg(long)]
         year: i32,
     },
     /// 法律状态变更 (change an organization's legal status, kept as history: 备案→登记)
     Status {
+        /// 组织 (organization: id or exact name)
         org: String,
         /// 登记|备案|培育中
         #[arg(long)]
@@ -216,6 +250,7 @@ pub enum LedgerCmd {
         /// 登记/备案机关 (authority)
         #[arg(long, default_value = "")]
         authority: String,
+        /// 日期 (date, YYYY-MM-DD; today by default)
         #[arg(long)]
         date: Option<String>,
     },
