@@ -1,0 +1,108 @@
+//! Shared harness of the fuzz targets: a small real store (a county
+//! federation, three organizations, each edited once) to throw bytes at, and
+//! the checks that say a store still serves its user. The same entry points
+//! as tests/hostile_bytes.rs, so a crash found here replays there.
+
+use hubsync::domain::*;
+use hubsync::io::import::{plan_orgs, Existing, ImportError, ImportPlan};
+use hubsync::store::{DocId, Store};
+use std::path::Path;
+use tempfile::TempDir;
+
+/// A scratch directory, in memory where the system has one: each run opens
+/// a fresh sled database and disk syncs would dominate the execution rate.
+pub fn scratch() -> TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(dir) = TempDir::new_in(shm) {
+            return dir;
+        }
+    }
+    TempDir::new().expect("a temporary directory")
+}
+
+pub fn filled_store(dir: &Path) -> Store {
+    let mut store = Store::open(dir).expect("a fresh store opens");
+    let fed = Federation {
+        id: RecordId::from("fed0000000000001"),
+        name: "锦江区社区社会组织联合会".into(),
+        level: Level::County,
+        division: "510104".into(),
+        parent: String::new(),
+        contact_name: "王秘书".into(),
+        contact_phone: "13800138000".into(),
+    };
+    store.init_federation(&fed).unwrap();
+    for (i, name) in ["玉林社区夕阳红舞蹈队", "水井坊社区书画社", "望江社区邻里互助会"].iter().enumerate()
+    {
+        let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
+        o.filing_number = format!("JJ-{i}");
+        o.members = Some(10 + i as u32);
+        o.head_name = "李秀英".into();
+        store.insert(&o).unwrap();
+        o.scope = "广场舞、合唱".into();
+        store.update(&o).unwrap();
+    }
+    store
+}
+
+/// The organization document every target aims at (the first one).
+pub fn org_doc(store: &Store) -> DocId {
+    store.doc_ids(Some(Collection::Orgs)).remove(0)
+}
+
+/// Everything a user does with a store still works: lists, the report,
+/// the documents view.
+pub fn store_still_serves(store: &mut Store) {
+    let _ = store.all_readable::<Organization>();
+    let _ = store.scan(Collection::Orgs, &["name", "category"]);
+    let _ = store.documents();
+    let _ = store.report(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap());
+}
+
+/// Heads of every document (as digests), to show a refused input changed nothing.
+pub fn all_heads(store: &mut Store) -> Vec<(DocId, Option<String>)> {
+    let ids = store.doc_ids(None);
+    ids.into_iter().map(|d| (d.clone(), store.heads_digest(&d))).collect()
+}
+
+/// The raw database behind a store just closed (sled's flusher may hold the
+/// lock for a moment, as Store::open also allows for).
+pub fn open_raw(path: &Path) -> sled::Db {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(_) if started.elapsed() < std::time::Duration::from_secs(5) => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
+}
+
+/// What a planned organization keeps through an export: the fields the
+/// filing ledger writes and the importer reads back.
+pub fn org_essentials(o: &Organization) -> (String, String, String) {
+    (o.name.clone(), o.credit_code.clone(), o.filing_number.clone())
+}
+
+/// Re-exports the records an import accepted as the filing ledger (CSV or
+/// XLSX) and plans them again: the same organizations come back.
+pub fn assert_round_trip(plan: &ImportPlan<Organization>, existing: &Existing, as_xlsx: bool) {
+    if plan.records.is_empty() || plan.blocked() {
+        return;
+    }
+    let orgs: Vec<Organization> = plan.records.iter().map(|(_, o)| o.clone()).collect();
+    let sheet = hubsync::io::export::orgs_sheet(&orgs, &EvaluationSettings::default(), Lang::Zh);
+    let bytes = if as_xlsx {
+        hubsync::io::export::to_xlsx(&sheet).expect("an accepted plan exports as XLSX")
+    } else {
+        hubsync::io::export::to_csv(&sheet, false)
+    };
+    let again: Result<ImportPlan<Organization>, ImportError> = plan_orgs(&bytes, existing);
+    let again = again.unwrap_or_else(|e| panic!("the exported ledger of an accepted import is refused: {e}"));
+    let want: Vec<_> = orgs.iter().map(org_essentials).collect();
+    let got: Vec<_> = again.records.iter().map(|(_, o)| org_essentials(o)).collect();
+    assert_eq!(want, got, "accepted organizations do not survive export and re-import: {:?}", again.errors);
+}
