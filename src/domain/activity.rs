@@ -110,35 +110,7 @@ pub enum ActivityError {
     BadPeriod(String),
 }
 
-/// Comma-separated record ids (a joint activity's organizations): one field,
-/// so a concurrent edit is one visible conflict, as for code lists.
-pub mod id_list {
-    use super::RecordId;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(ids: &[RecordId], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&join(ids))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RecordId>, D::Error> {
-        Ok(parse(&String::deserialize(d)?))
-    }
-
-    pub fn join(ids: &[RecordId]) -> String {
-        ids.iter().map(RecordId::as_str).collect::<Vec<_>>().join(",")
-    }
-
-    pub fn parse(text: &str) -> Vec<RecordId> {
-        let mut out: Vec<RecordId> = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let id = RecordId::from(part);
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
-        out
-    }
-}
+pub use super::ids::id_list;
 
 // ---------------------------------------------------------------- activity
 

@@ -41,3 +41,34 @@ impl From<&str> for RecordId {
         RecordId(s.to_string())
     }
 }
+
+/// Lists of record ids stored as one comma-separated string, like code
+/// lists: a concurrent edit is one conflicted field, not two interleaved
+/// lists. Parsing also takes the separators people type (，、; and spaces).
+pub mod id_list {
+    use super::RecordId;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[RecordId], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&join(ids))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RecordId>, D::Error> {
+        Ok(parse(&String::deserialize(d)?))
+    }
+
+    pub fn join(ids: &[RecordId]) -> String {
+        ids.iter().map(RecordId::as_str).collect::<Vec<_>>().join(",")
+    }
+
+    pub fn parse(text: &str) -> Vec<RecordId> {
+        let mut out: Vec<RecordId> = Vec::new();
+        for part in text.split([',', '，', '、', ';', '；', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+            let id = RecordId::from(part);
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+}

@@ -10,35 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Lists of record ids stored as one comma-separated string, like code
-/// lists: a concurrent edit is one conflicted field, not two interleaved lists.
-pub mod id_list {
-    use super::RecordId;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(ids: &[RecordId], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&join(ids))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RecordId>, D::Error> {
-        Ok(parse(&String::deserialize(d)?))
-    }
-
-    pub fn join(ids: &[RecordId]) -> String {
-        ids.iter().map(RecordId::as_str).collect::<Vec<_>>().join(",")
-    }
-
-    pub fn parse(text: &str) -> Vec<RecordId> {
-        let mut out: Vec<RecordId> = Vec::new();
-        for part in text.split([',', '，', '、', ';', '；', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
-            let id = RecordId::from(part);
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
-        out
-    }
-}
+pub use super::ids::id_list;
 
 /// 1234567 fen → "12,345.67".
 pub fn yuan(fen: i64) -> String {
