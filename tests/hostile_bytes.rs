@@ -4,9 +4,9 @@
 //! with a value or an error naming the input: never a panic, never a store
 //! that no longer opens, and a refused message changes nothing stored.
 //!
-//! cargo-fuzz needs a nightly toolchain, which this project's machines do
-//! not have; mutations of real input reach far deeper than random bytes.
-//! HUBSYNC_FUZZ_CASES sets the case count (CI: a modest default). Inputs
+//! These run on stable in CI; the coverage-guided fuzzer (fuzz/, nightly)
+//! uses the same entry points. Mutations of real input reach far deeper than
+//! random bytes. HUBSYNC_FUZZ_CASES sets the case count (CI: a modest default). Inputs
 //! worth keeping live in tests/corpus/ and are replayed on every run.
 
 use hubsync::domain::*;

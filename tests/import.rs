@@ -120,3 +120,45 @@ mod fuzz {
         }
     }
 }
+
+/// Found by the coverage-guided fuzzer (tests/corpus/quotes-and-long-field.csv):
+/// names of tens of thousands of characters were accepted, and the filing ledger exported from
+/// it then failed as XLSX (a spreadsheet cell holds at most 32,767
+/// characters). The importer now refuses such a cell, naming its line and
+/// column, and nothing is accepted that cannot go back out.
+#[test]
+fn a_cell_longer_than_a_spreadsheet_holds_is_refused_naming_its_line() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/quotes-and-long-field.csv")).unwrap();
+    let existing = Existing { default_division: "510104".into(), ..Default::default() };
+    let plan = plan_orgs(&bytes, &existing).unwrap();
+    assert!(plan.records.is_empty(), "accepted a name of {} characters", plan.records[0].1.name.chars().count());
+    // Line 2 is a quoted field of escaped quotes (a name of nothing but quote
+    // marks, refused as empty); line 3 a name of tens of thousands of x's.
+    assert_eq!(plan.invalid_lines, vec![2, 3]);
+    let error = plan.errors.iter().find(|e| e.line == 3).unwrap().to_string();
+    assert!(error.contains("[组织名称]") && error.contains("过长"), "{error}");
+
+    // A long name a real ledger might hold (and a long note) still goes in.
+    let name = format!("成都市锦江区{}社区社会组织联合会", "春熙路街道".repeat(6));
+    let notes = "居民说事".repeat(2000);
+    let csv = format!("组织名称,业务范围\n{name},{notes}\n");
+    let plan = plan_orgs(csv.as_bytes(), &existing).unwrap();
+    assert_eq!(plan.records.len(), 1, "{:?}", plan.errors);
+}
+
+/// Records that reach the store another way (a peer, an older version) may
+/// still hold a longer text: the XLSX export writes the cell cut at the
+/// spreadsheet limit with a mark instead of failing the whole ledger.
+#[test]
+fn the_xlsx_export_survives_a_cell_over_the_spreadsheet_limit() {
+    let sheet = hubsync::io::export::Sheet {
+        name: "台账".into(),
+        headers: vec!["组织名称".into(), "业务范围".into()],
+        rows: vec![vec!["玉林社区夕阳红舞蹈队".into(), "广场舞".repeat(12_000)]],
+    };
+    let bytes = hubsync::io::export::to_xlsx(&sheet).expect("the ledger exports");
+    let sheets = hubsync::io::workbook::read_sheets(&bytes).unwrap();
+    let cell = &sheets[0].rows[1].cells[1];
+    assert_eq!(cell.chars().count(), 32_767);
+    assert!(cell.ends_with('…'));
+}

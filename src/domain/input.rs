@@ -139,6 +139,13 @@ fn opt<T>(text: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<O
     }
 }
 
+/// Every field's text fits a spreadsheet cell, and a name fits a name, so
+/// whatever is accepted can be exported again.
+fn check_field_length(key: &str, text: &str) -> Result<(), String> {
+    let max = if key == "name" { validate::NAME_MAX_CHARS } else { validate::CELL_MAX_CHARS };
+    e(validate::check_length(text, max))
+}
+
 fn e<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, String> {
     r.map_err(|x| x.to_string())
 }
@@ -252,6 +259,7 @@ pub fn code_or_filing(text: &str) -> Result<CodeOrFiling, String> {
 /// Sets one organization field from text. An empty text clears optional fields.
 pub fn set_org_field(o: &mut Organization, key: &str, text: &str) -> Result<(), String> {
     let t = text.trim();
+    check_field_length(key, t)?;
     match key {
         "name" => o.name = validate::normalize_name(t),
         "category" => o.category = if t.is_empty() { Category::Other } else { e(Category::parse(t))? },
@@ -358,6 +366,7 @@ pub fn org_field_text(o: &Organization, key: &str, lang: Lang) -> String {
 /// Sets one person field from text; `organization` is resolved by the caller.
 pub fn set_person_field(p: &mut Person, key: &str, text: &str) -> Result<(), String> {
     let t = text.trim();
+    check_field_length(key, t)?;
     match key {
         "name" => p.name = validate::normalize_name(t),
         "phone" => p.phone = opt(t, |v| e(validate::normalize_phone(v)))?.unwrap_or_default(),
@@ -380,6 +389,7 @@ pub fn set_person_field(p: &mut Person, key: &str, text: &str) -> Result<(), Str
 /// Sets one venue field from text.
 pub fn set_venue_field(v: &mut Venue, key: &str, text: &str) -> Result<(), String> {
     let t = text.trim();
+    check_field_length(key, t)?;
     match key {
         "name" => v.name = validate::normalize_name(t),
         "kind" => v.kind = if t.is_empty() { VenueKind::Other } else { e(VenueKind::parse(t))? },

@@ -13,6 +13,23 @@ fn err<T>(msg: impl Into<String>) -> Result<T, FieldError> {
     Err(FieldError(msg.into()))
 }
 
+/// A spreadsheet cell holds at most this many characters (Excel's limit, which
+/// rust_xlsxwriter enforces): longer text could not go back out as a ledger.
+pub const CELL_MAX_CHARS: usize = 32_767;
+
+/// No real name comes near this (the longest organization names in the seed's
+/// ledgers run to about 40 characters); a longer "name" is a pasted paragraph.
+pub const NAME_MAX_CHARS: usize = 100;
+
+/// Refuses text longer than `max` characters, saying how long it is.
+pub fn check_length(text: &str, max: usize) -> Result<(), FieldError> {
+    let n = text.chars().count();
+    if n > max {
+        return err(format!("内容过长：{n} 个字符，最多 {max} 个 (too long: {n} characters, at most {max})"));
+    }
+    Ok(())
+}
+
 /// Folds full-width ASCII forms (ＡＢＣ１２３（）) and the ideographic space to
 /// their ASCII counterparts; leaves CJK characters alone.
 pub fn fold_width(text: &str) -> String {

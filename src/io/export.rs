@@ -359,6 +359,21 @@ pub fn to_csv(sheet: &Sheet, gb18030: bool) -> Vec<u8> {
 }
 
 /// An .xlsx workbook: bold frozen header, columns sized to their content.
+/// Text cut to what a spreadsheet cell holds, marked with "…". The importers
+/// refuse longer cells, but a record from a peer or an older version may
+/// still hold one, and one cell must not fail the whole ledger.
+pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let max = crate::domain::validate::CELL_MAX_CHARS;
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let mut cut: String = text.chars().take(max - 1).collect();
+            cut.push('…');
+            std::borrow::Cow::Owned(cut)
+        }
+    }
+}
+
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
@@ -370,7 +385,7 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 1, c as u16, cell)?;
+            ws.write_string(r as u32 + 1, c as u16, fit_cell(cell))?;
         }
     }
     for c in 0..sheet.headers.len() {

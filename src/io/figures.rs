@@ -513,7 +513,7 @@ pub fn to_xlsx(sheets: &[FigureSheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match cell {
-                    Cell::Text(s) => ws.write_string(r, c, s).map(|_| ())?,
+                    Cell::Text(s) => ws.write_string(r, c, crate::io::export::fit_cell(s)).map(|_| ())?,
                     Cell::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ())?,
                     Cell::Num(x) => ws.write_number_with_format(r, c, *x, &decimal).map(|_| ())?,
                     Cell::Rate(Some(x)) => ws.write_number_with_format(r, c, *x, &percent).map(|_| ())?,
