@@ -179,3 +179,39 @@ async fn a_second_device_writes_through_the_list_and_a_revoked_one_is_refused_ev
     assert_eq!(heads_of(&city, &k).await, city_heads);
     assert_eq!(org_of(&city, &k).await.head_name, "第二台电脑");
 }
+
+/// The terminal UI and the demo create the federation through ops with an
+/// id of their own making: it must still be the self-certifying one (the
+/// founding device's), or the authors list cannot prove who founded it.
+#[test]
+fn a_federation_created_through_ops_or_the_demo_has_the_self_certifying_id() {
+    use hubsync::ops::{demo, records, Env, FixedClock};
+    use hubsync::sync::authorship::founded_id;
+    let clock = FixedClock::on(2026, 12, 2);
+    for via_demo in [false, true] {
+        let dir = TempDir::new().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let expected = founded_id(&store.signer().expect("a signing identity").node);
+        let mut env = Env::new(&mut store, &clock);
+        let id = if via_demo {
+            demo::load(&mut env, demo::LoadDemo { seed: 7, orgs: 30, today: None }).unwrap();
+            store.home_id().unwrap().clone()
+        } else {
+            // What the TUI's form builds: a random id.
+            let fed = Federation {
+                id: RecordId::random(),
+                name: "锦江区社区社会组织联合会".into(),
+                level: Level::County,
+                division: "510104".into(),
+                parent: String::new(),
+                contact_name: String::new(),
+                contact_phone: String::new(),
+            };
+            let saved = records::create_federation(&mut env, fed).unwrap();
+            assert_eq!(saved.record.id.as_str(), expected, "the outcome names the id it was given");
+            store.home_id().unwrap().clone()
+        };
+        assert_eq!(id.as_str(), expected, "via demo: {via_demo}");
+        assert_eq!(store.federation().unwrap().id.as_str(), expected);
+    }
+}

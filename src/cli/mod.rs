@@ -315,14 +315,9 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
     use crate::domain::{validate, Federation, Level, RecordId, Vocabulary};
-    // A self-certifying id: derived from this device's node id, so no peer
-    // can claim to have founded it (docs/SYNC.md, authors list).
-    let id = match ctx.store.signer() {
-        Some(s) => RecordId(crate::sync::authorship::founded_id(&s.node)),
-        None => RecordId::random(),
-    };
     let fed = Federation {
-        id,
+        // ops gives it the self-certifying id.
+        id: RecordId::random(),
         name: validate::normalize_name(&args.name),
         level: Level::parse(&args.level)?,
         division: validate::check_division(&args.division)?,

@@ -35,7 +35,11 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
     if let Some(existing) = env.store.federation() {
         return Err(OpError::Store(crate::store::StoreError::AlreadyInitialized(existing.name)));
     }
-    let d = DemoData::generate_on(cmd.seed, cmd.orgs, cmd.today.unwrap_or_else(|| env.today()));
+    let mut d = DemoData::generate_on(cmd.seed, cmd.orgs, cmd.today.unwrap_or_else(|| env.today()));
+    // Founded on this device like any other (ops::records::create_federation).
+    if let Some(id) = super::records::founding_id(env.store) {
+        d.federation.id = id;
+    }
     env.store.set_durability(Durability::Deferred);
     let written = (|| {
         env.store.init_federation(&d.federation)?;

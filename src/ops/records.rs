@@ -35,10 +35,20 @@ pub fn edit<R: Record>(env: &mut Env, record: R) -> OpResult<Saved<R>> {
     save(env, Save { record, new: false })
 }
 
-/// Creates this node's federation (once per data directory).
-pub fn create_federation(env: &mut Env, fed: Federation) -> OpResult<Saved<Federation>> {
+/// Creates this node's federation (once per data directory). Its id is
+/// the self-certifying one derived from this device's node id, whatever id
+/// the caller made up, so no peer can claim to have founded it
+/// (docs/SYNC.md, authors list).
+pub fn create_federation(env: &mut Env, mut fed: Federation) -> OpResult<Saved<Federation>> {
+    fed.id = founding_id(env.store).unwrap_or(fed.id);
     let problems = env.store.init_federation(&fed)?;
     Ok(Saved { record: fed, warnings: warnings(problems) })
+}
+
+/// The id a federation founded on this device gets (none when the node has
+/// no signing identity: then the caller's id stands).
+pub(super) fn founding_id(store: &crate::store::Store) -> Option<crate::domain::RecordId> {
+    store.signer().map(|s| crate::domain::RecordId(crate::sync::authorship::founded_id(&s.node)))
 }
 
 #[derive(Debug, Clone, PartialEq)]
