@@ -364,3 +364,40 @@ fn venues_import_from_gbk_with_errors_named_by_line() {
     let list = run(&dir, &["venue", "list"]);
     assert!(list.contains("玉林社区党群服务中心") && list.contains("水井坊社工站"), "{list}");
 }
+
+/// Issue 9 point 6 on `org add`/`org edit`: the flag of the clashing field is
+/// named with the organization that holds the value.
+#[test]
+fn org_add_and_edit_refuse_a_credit_code_or_filing_number_already_held() {
+    let dir = federation();
+    run(
+        &dir,
+        &["org", "add", "--name", "玉林社区慈善会", "--legal-status", "登记", "--division", "510104020001"]
+            .into_iter()
+            .chain(["--credit-code", "51420000MJH200395N"])
+            .collect::<Vec<_>>(),
+    );
+    run(
+        &dir,
+        &["org", "add", "--name", "玉林社区读书会", "--division", "510104020002", "--filing-number", "玉林备001"],
+    );
+    let err = fails(
+        &dir,
+        &["org", "add", "--name", "玉林社区互助会", "--legal-status", "登记", "--division", "510104020003"]
+            .into_iter()
+            .chain(["--credit-code", "51420000mjh200395n"])
+            .collect::<Vec<_>>(),
+    );
+    assert!(err.contains("--credit-code") && err.contains("玉林社区慈善会"), "{err}");
+    let err = fails(
+        &dir,
+        &["org", "add", "--name", "玉林社区书法队", "--division", "510104020004", "--filing-number", "玉林备001"],
+    );
+    assert!(err.contains("--filing-number") && err.contains("玉林社区读书会"), "{err}");
+    // Another township numbers its own filings.
+    run(&dir, &["org", "add", "--name", "水井坊书法队", "--division", "510104021004", "--filing-number", "玉林备001"]);
+    let err = fails(&dir, &["org", "edit", "水井坊书法队", "--division", "510104020005"]);
+    assert!(err.contains("--filing-number") && err.contains("玉林社区读书会"), "{err}");
+    let list = run(&dir, &["org", "list", "--format", "json"]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&list).unwrap().as_array().unwrap().len(), 3);
+}

@@ -288,3 +288,54 @@ fn demo_data_is_compacted_and_vacuumed_while_the_store_stays_open_and_writable()
     assert_eq!(store.get::<Organization>(&org.id).unwrap().map(|o| o.name), Some(org.name));
     assert_eq!(store.counts().iter().find(|(c, _)| *c == Collection::Orgs).unwrap().1, 41);
 }
+
+/// Issue 9 point 6 on a single write: the importer refused a second holder
+/// of a credit code or of a township's filing number, a form did not.
+#[test]
+fn a_credit_code_or_a_townships_filing_number_held_by_another_organization_is_refused_by_field() {
+    let mut w = world();
+    let clock = clock();
+    let mut first =
+        Organization::new("玉林社区夕阳红舞蹈队", Category::CultureSports, LegalStatus::Registered, "510104020001");
+    first.credit_code = "51420000MJH200395N".into();
+    let mut filed = Organization::new("玉林社区读书会", Category::CultureSports, LegalStatus::Filed, "510104020002");
+    filed.filing_number = "玉林备001".into();
+    ops::records::add(&mut Env::new(&mut w.store, &clock), first.clone()).unwrap();
+    ops::records::add(&mut Env::new(&mut w.store, &clock), filed.clone()).unwrap();
+
+    // A new organization with the same code, written lower-case with spaces
+    // as it is typed: refused, the field named, nothing written.
+    let mut copy =
+        Organization::new("玉林社区舞蹈协会", Category::CultureSports, LegalStatus::Registered, "510104020003");
+    copy.credit_code = "51420000MJH200395N".into();
+    let err = ops::records::add(&mut Env::new(&mut w.store, &clock), copy.clone()).unwrap_err();
+    assert_eq!(err.fields(), vec!["credit_code"], "{err}");
+    assert!(err.to_string().contains("玉林社区夕阳红舞蹈队"), "names the holder: {err}");
+    assert_eq!(w.store.get::<Organization>(&copy.id).unwrap(), None);
+
+    // Same filing number in the same township (the 9-digit prefix): refused.
+    let mut same_town =
+        Organization::new("玉林社区书法队", Category::CultureSports, LegalStatus::Filed, "510104020004");
+    same_town.filing_number = "玉林备001".into();
+    let err = ops::records::add(&mut Env::new(&mut w.store, &clock), same_town.clone()).unwrap_err();
+    assert_eq!(err.fields(), vec!["filing_number"], "{err}");
+    assert!(err.to_string().contains("玉林社区读书会"), "{err}");
+    // In another township the same number is someone else's numbering: fine.
+    let mut other_town = same_town.clone();
+    other_town.division = "510104021001".into();
+    ops::records::add(&mut Env::new(&mut w.store, &clock), other_town.clone()).unwrap();
+
+    // Editing an organization to take another's code is refused too; saving
+    // an organization with its own code unchanged is not.
+    let mut edited: Organization = w.store.get(&w.covered.id).unwrap().unwrap();
+    edited.credit_code = "51420000MJH200395N".into();
+    edited.legal_status = LegalStatus::Registered;
+    let err = ops::records::edit(&mut Env::new(&mut w.store, &clock), edited).unwrap_err();
+    assert_eq!(err.fields(), vec!["credit_code"], "{err}");
+    first.members = Some(40);
+    ops::records::edit(&mut Env::new(&mut w.store, &clock), first).unwrap();
+    let mut moved = other_town;
+    moved.division = "510104020009".into();
+    let err = ops::records::edit(&mut Env::new(&mut w.store, &clock), moved).unwrap_err();
+    assert_eq!(err.fields(), vec!["filing_number"], "moving into the township that uses the number: {err}");
+}

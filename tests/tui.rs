@@ -699,3 +699,40 @@ fn edits_from_the_forms_update_the_stored_records() {
     ));
     assert_eq!(s.get::<LiaisonAssignment>(&ended.id).unwrap(), Some(ended));
 }
+
+/// Issue 9 point 6 from the form: a credit code another organization holds
+/// comes back from the save naming its field, which the form marks (and
+/// focuses), keeping everything typed.
+#[test]
+fn a_credit_code_held_by_another_organization_marks_the_field_in_the_form() {
+    use hubsync::store::Store;
+    use hubsync::tui::runner::execute;
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    let d = DemoData::generate(2021, 8);
+    s.init_federation(&d.federation).unwrap();
+    let mut holder = Organization::new("玉林社区慈善会", Category::Charity, LegalStatus::Registered, "510104020001");
+    holder.credit_code = "51420000MJH200395N".into();
+    s.insert(&holder).unwrap();
+
+    let mut app = loaded();
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "玉林社区互助会");
+    let Mode::Form(f) = &mut app.mode else { panic!("new organization form") };
+    for (key, text) in [("division", "510104020002"), ("legal_status", "登记"), ("credit_code", "51420000mjh200395n")]
+    {
+        f.fields.iter_mut().find(|x| x.key == key).unwrap().input.set(text);
+    }
+    let effects = app.update(ctrl('s'));
+    let [save @ Effect::SaveOrg { .. }] = effects.as_slice() else { panic!("{effects:?}") };
+    let clock = hubsync::ops::FixedClock::on(2026, 3, 2);
+    let event = execute(&mut s, &clock, save.clone()).unwrap();
+    app.update(event);
+    let f = form(&app);
+    let code = f.fields.iter().position(|x| x.key == "credit_code").unwrap();
+    assert!(f.fields[code].error.as_deref().unwrap().contains("玉林社区慈善会"), "{:?}", f.fields[code]);
+    assert_eq!(f.focus, code, "the marked field has the focus");
+    assert_eq!(f.fields[0].input.text(), "玉林社区互助会", "typed text kept");
+    assert!(app.messages.last().unwrap().0, "the error is in the history");
+    assert_eq!(s.all::<Organization>().unwrap().len(), 1, "nothing written");
+}

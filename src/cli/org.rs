@@ -240,6 +240,18 @@ fn apply(f: &OrgFields, o: &mut Organization) -> Result<()> {
     }
 }
 
+/// A refused save names the flags of its fields, as a bad flag does.
+fn flags(e: crate::ops::OpError) -> anyhow::Error {
+    match e {
+        crate::ops::OpError::Invalid(fields) => {
+            let lines: Vec<String> =
+                fields.iter().map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message)).collect();
+            anyhow::anyhow!("{}", lines.join("\n"))
+        }
+        other => other.into(),
+    }
+}
+
 /// "2024:20,22,18,20" -> ("2024", Evaluation).
 fn parse_evaluation(text: &str) -> Result<(String, Evaluation), String> {
     let bad = || format!("考核评价 '{text}' 应为 年份:基本条件,活动情况,社会贡献,社区影响力 (YEAR:a,b,c,d)");
@@ -267,7 +279,7 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             };
             let mut org = Organization::new(name, Category::Other, LegalStatus::Filed, division);
             apply(&fields, &mut org)?;
-            let done = crate::ops::records::add(&mut ctx.env(), org)?;
+            let done = crate::ops::records::add(&mut ctx.env(), org).map_err(flags)?;
             super::print_field_warnings(&done.warnings);
             let org = done.record;
             println!("{} {} 「{}」", ctx.t("已新增组织", "Added organization"), org.id, org.name);
@@ -275,7 +287,7 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
         OrgCmd::Edit { target, fields } => {
             let mut org = refs::org(&ctx.store, &target)?;
             apply(&fields, &mut org)?;
-            let done = crate::ops::records::edit(&mut ctx.env(), org)?;
+            let done = crate::ops::records::edit(&mut ctx.env(), org).map_err(flags)?;
             super::print_field_warnings(&done.warnings);
             let org = done.record;
             println!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);

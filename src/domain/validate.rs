@@ -127,6 +127,16 @@ pub fn credit_code_advice(code: &str) -> Option<String> {
     None
 }
 
+/// A credit code another organization already holds (unique across organizations).
+pub fn credit_code_held(code: &str, holder: &str) -> String {
+    format!("统一社会信用代码 {code} 已属于「{holder}」 (credit code held by {holder})")
+}
+
+/// A filing number another organization in the same township already holds.
+pub fn filing_number_held(number: &str, holder: &str) -> String {
+    format!("备案编号 {number} 在同一乡镇(街道)已属于「{holder}」 (filing number held by {holder} in this township)")
+}
+
 /// GB 11714 check over positions 9–16 against position 17.
 fn org_code_warning(code: &str) -> Option<String> {
     let chars: Vec<char> = code.chars().collect();

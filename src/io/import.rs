@@ -402,8 +402,7 @@ pub fn plan_orgs_with(
                         format!("统一社会信用代码 {code} 与第{first}行重复 (credit code already on line {first})");
                     errors.push(row.problem(code_column, message));
                 } else if let Some(holder) = existing.credit_codes.get(&code) {
-                    let message = format!("统一社会信用代码 {code} 已属于「{holder}」 (credit code held by {holder})");
-                    errors.push(row.problem(code_column, message));
+                    errors.push(row.problem(code_column, validate::credit_code_held(&code, holder)));
                 } else {
                     seen_codes.insert(code, line);
                 }
@@ -419,10 +418,7 @@ pub fn plan_orgs_with(
                     );
                     errors.push(row.problem(filing_column, message));
                 } else if let Some(holder) = existing.filing_numbers.get(&key) {
-                    let message = format!(
-                        "备案编号 {number} 在同一乡镇(街道)已属于「{holder}」 (filing number held by {holder} in this township)"
-                    );
-                    errors.push(row.problem(filing_column, message));
+                    errors.push(row.problem(filing_column, validate::filing_number_held(number, holder)));
                 } else {
                     seen_filings.insert(key, line);
                 }

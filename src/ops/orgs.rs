@@ -1,7 +1,9 @@
 //! Organizations (社区社会组织).
 
 use super::{refs, Check, Env, OpResult, Ref};
-use crate::domain::{ExitKind, Organization};
+use crate::domain::{validate, Collection, ExitKind, Organization};
+use crate::io::import::filing_scope_of;
+use crate::store::Store;
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -36,4 +38,33 @@ pub fn exit(env: &mut Env, cmd: Exit) -> OpResult<Exited> {
         Ok::<_, crate::store::StoreError>(org)
     })?;
     Ok(Exited { org })
+}
+
+/// Rules across records a single add or edit must obey, as the importer does
+/// for a file (issue 9 point 6): a credit code belongs to one organization,
+/// a filing number to one organization in its township. The clashing field is
+/// named so a form marks it. Exited organizations keep their numbers.
+pub fn check_numbers_free(store: &Store, org: &Organization) -> OpResult<()> {
+    let code = org.credit_code.trim().to_uppercase();
+    let filing = org.filing_number.trim();
+    if code.is_empty() && filing.is_empty() {
+        return Ok(());
+    }
+    let scope = filing_scope_of(&org.division, &org.township);
+    let mut check = Check::default();
+    for row in store.scan(Collection::Orgs, &["name", "credit_code", "filing_number", "division", "township"]) {
+        if row.id == org.id {
+            continue;
+        }
+        let v: Vec<String> = row.values.into_iter().map(Option::unwrap_or_default).collect();
+        let [name, their_code, their_filing, division, township] =
+            <[String; 5]>::try_from(v).expect("five fields scanned");
+        if !code.is_empty() && their_code.trim().eq_ignore_ascii_case(&code) {
+            check.fail("credit_code", validate::credit_code_held(&code, &name));
+        }
+        if !filing.is_empty() && their_filing.trim() == filing && filing_scope_of(&division, &township) == scope {
+            check.fail("filing_number", validate::filing_number_held(filing, &name));
+        }
+    }
+    check.done()
 }

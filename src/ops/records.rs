@@ -23,6 +23,9 @@ pub struct Saved<R> {
 }
 
 pub fn save<R: Record>(env: &mut Env, cmd: Save<R>) -> OpResult<Saved<R>> {
+    if let Some(org) = (&cmd.record as &dyn std::any::Any).downcast_ref::<Organization>() {
+        super::orgs::check_numbers_free(env.store, org)?;
+    }
     let problems = if cmd.new { env.store.insert(&cmd.record)? } else { env.store.update(&cmd.record)? };
     Ok(Saved { record: cmd.record, warnings: warnings(problems) })
 }

@@ -43,6 +43,7 @@ pub fn change_status(env: &mut Env, cmd: ChangeStatus) -> OpResult<StatusChanged
             number: cmd.number,
         })
         .map_err(|p| OpError::invalid(p.field, p.message))?;
+    super::orgs::check_numbers_free(env.store, &org)?;
     let problems = env.store.update(&org)?;
     Ok(StatusChanged { org, change, warnings: warnings(problems) })
 }

@@ -87,6 +87,8 @@ pub enum Event {
     ShowText(String),
     /// A store job finished: a message to show, or an error.
     Done(Result<String, String>),
+    /// A save was refused for these fields: the form marks them.
+    Invalid(Vec<crate::ops::FieldError>),
     /// A roster file was checked (or could not be read).
     ImportChecked(Box<crate::ops::import::Import>, Result<Box<crate::ops::import::Imported>, String>),
     /// The store changed (locally or from a peer): read again.
@@ -395,6 +397,17 @@ impl App {
                 }
                 self.say(text);
                 vec![Effect::LoadAll]
+            }
+            Event::Invalid(fields) => {
+                if let Mode::Form(form) | Mode::ConfirmExit(form) = &mut self.mode {
+                    for f in &fields {
+                        form.mark(&f.field, f.message.clone());
+                    }
+                    if let Some(i) = form.fields.iter().position(|f| f.error.is_some()) {
+                        form.focus = i;
+                    }
+                }
+                self.update(Event::Done(Err(crate::ops::OpError::Invalid(fields).to_string())))
             }
             Event::Done(Err(text)) => {
                 // A refused save keeps the form and everything typed in it.

@@ -199,7 +199,10 @@ fn spawn(
 }
 
 fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
-    Some(Event::Done(r.map(ok).map_err(|e| e.to_string())))
+    match r {
+        Err(ops::OpError::Invalid(fields)) => Some(Event::Invalid(fields)),
+        r => Some(Event::Done(r.map(ok).map_err(|e| e.to_string()))),
+    }
 }
 
 /// What an effect does to the store. Runs on the store thread.
