@@ -6,6 +6,7 @@ pub mod clock;
 pub mod domain;
 pub mod io;
 pub mod ops;
+pub mod private_fs;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -611,3 +611,68 @@ fn a_copied_data_directory_and_its_original_both_edit_and_all_converge() {
         assert_eq!((merged.members, merged.head_name.as_str()), (Some(12), "李四"), "both edits kept");
     }
 }
+
+#[test]
+fn a_phone_stored_with_the_wrong_type_is_masked_in_decode_errors() {
+    let (_dir, mut a) = new_store();
+    let mut o = org("电话类型错误组织", "510104001001");
+    o.head_phone = "13812345678".into();
+    o.contact_phone = "028-8765 4321".into();
+    a.insert(&o).unwrap();
+    let doc = a.locate(Collection::Orgs, &o.id).unwrap();
+    // A peer's spreadsheet tool wrote the mobile number as a number and the
+    // landline as a float: the record no longer decodes.
+    let mut raw = automerge::AutoCommit::load(&a.export_doc(&doc).unwrap()).unwrap();
+    let obj = match automerge::ReadDoc::get(&raw, automerge::ROOT, o.id.as_str()).unwrap() {
+        Some((_, id)) => id,
+        None => panic!("record missing"),
+    };
+    automerge::transaction::Transactable::put(&mut raw, &obj, "head_phone", 13812345678i64).unwrap();
+    a.import_doc(&raw.save()).unwrap();
+    let err = a.all::<Organization>().unwrap_err().to_string();
+    assert!(!err.contains("13812345678"), "phone in full: {err}");
+    assert!(err.contains("138****5678") && err.contains(o.id.as_str()), "{err}");
+    let (_, errors) = a.all_readable::<Organization>();
+    assert!(errors.iter().all(|e| !e.to_string().contains("13812345678")), "{errors:?}");
+    // A phone (with its separators) where a number belongs.
+    automerge::transaction::Transactable::put(&mut raw, &obj, "head_phone", "13812345678").unwrap();
+    automerge::transaction::Transactable::put(&mut raw, &obj, "members", "028-8765 4321").unwrap();
+    a.import_doc(&raw.save()).unwrap();
+    let err = a.get::<Organization>(&o.id).unwrap_err().to_string();
+    assert!(!err.contains("8765 4321") && !err.contains("87654321"), "phone in full: {err}");
+}
+
+#[test]
+fn a_second_open_during_a_vacuum_neither_deletes_its_files_nor_opens() {
+    let (dir, store) = new_store();
+    // The first process is part-way through a vacuum: its new database is
+    // being written beside the live one while it holds the data directory.
+    let new = dir.path().join("db.vacuum");
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(new.join("conf"), b"being written").unwrap();
+    match Store::open(dir.path()) {
+        Err(StoreError::InUse(p)) => assert_eq!(p, dir.path()),
+        Err(other) => panic!("expected InUse, got {other}"),
+        Ok(_) => panic!("opened twice"),
+    }
+    assert!(new.join("conf").exists(), "the second open deleted the vacuum's new database");
+    match hubsync::store::vacuum(dir.path()) {
+        Err(StoreError::InUse(_)) => {}
+        other => panic!("a standalone vacuum while open must be refused: {other:?}"),
+    }
+    assert!(new.join("conf").exists());
+    drop(store);
+    // Once the first process is gone, the leftover is an interrupted vacuum.
+    let store = Store::open(dir.path()).unwrap();
+    assert!(!new.exists());
+    drop(store);
+}
+
+#[test]
+fn compact_and_vacuum_in_place_keeps_the_data_directory_locked() {
+    let (dir, mut store) = new_store();
+    store.insert_many(&(0..50).map(|i| org(&format!("原地整理{i}"), "510104001001")).collect::<Vec<_>>()).unwrap();
+    store.compact_and_vacuum().unwrap();
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::InUse(_))));
+    assert_eq!(store.all::<Organization>().unwrap().len(), 50);
+}

@@ -79,3 +79,48 @@ fn a_county_sends_its_roster_to_the_city_and_unknown_nodes_are_refused() {
     assert!(err.contains("同步失败") || err.contains("sync failed"), "{err}");
     assert!(!run(&stranger, &["org", "list"]).contains("甲组织"));
 }
+
+/// Every file and directory under `dir` that others could read or enter.
+#[cfg(unix)]
+fn readable_by_others(dir: &std::path::Path, out: &mut Vec<String>) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+    if mode != 0o700 {
+        out.push(format!("{} {mode:o}", dir.display()));
+    }
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+        if e.file_type().unwrap().is_dir() {
+            readable_by_others(&e.path(), out);
+        } else if mode != 0o600 {
+            out.push(format!("{} {mode:o}", e.path().display()));
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_is_the_owners_alone() {
+    // A typical office umask (022) would leave everything world-readable.
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("hubsync-data");
+    let dir_arg = data.to_str().unwrap();
+    let cmd = |args: &[&str]| {
+        Command::new(bin()).arg("--data-dir").arg(dir_arg).args(args).assert().success();
+    };
+    cmd(&["id"]);
+    cmd(&["init", "--name", "锦江区联合会", "--level", "county", "--division", "510104"]);
+    cmd(&["org", "add", "--name", "甲组织", "--division", "510104001001", "--head-phone", "13812345678"]);
+    let city = TempDir::new().unwrap();
+    let city_id = run(&city, &["id"]).trim().to_string();
+    cmd(&["peer", "add", &city_id, "--name", "成都市"]);
+    cmd(&["invite", "orgs", "--addr", "127.0.0.1:4433", "--read"]);
+    cmd(&["doc", "compact"]);
+    for name in ["peers.json", "invites.json", "identity/key.der", "identity/cert.der", "db"] {
+        assert!(data.join(name).exists(), "{name} missing");
+    }
+    let mut loose = Vec::new();
+    readable_by_others(&data, &mut loose);
+    assert!(loose.is_empty(), "readable by others: {loose:#?}");
+}

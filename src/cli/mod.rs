@@ -259,7 +259,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match &command {
         Command::Id => return peers::id(&dir, lang),
         Command::Peer(_) | Command::Share(_) | Command::Unshare { .. } | Command::Invite(_) => {
-            std::fs::create_dir_all(&dir)?;
+            crate::private_fs::create_dir(&dir)?;
             return match command {
                 Command::Invite(args) => peers::invite(&dir, lang, args),
                 Command::Peer(cmd) => peers::peer(&dir, lang, cmd),

@@ -85,7 +85,7 @@ fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 }
 
 pub fn id(dir: &Path, lang: Lang) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::private_fs::create_dir(dir)?;
     let identity = Identity::load_or_create(dir)?;
     println!("{}", identity.node_id);
     eprintln!(

@@ -280,6 +280,49 @@ pub fn mask_phone(phone: &str) -> String {
         + &chars[chars.len() - keep_tail..].iter().collect::<String>()
 }
 
+/// Masks every phone-like number inside a message (a run of seven or more
+/// digits, with the spaces and hyphens people write between them; not a
+/// date, not the digits of an identifier): for text
+/// that may quote a stored value, such as a decoding error naming the value
+/// a peer wrote with the wrong type.
+pub fn mask_phones_in(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run: digits, and single separators followed by a digit.
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() {
+            if chars[j].is_ascii_digit() {
+                end = j + 1;
+                j += 1;
+            } else if matches!(chars[j], ' ' | '-') && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run: String = chars[i..end].iter().collect();
+        // Not a phone: part of an identifier (fed0000000000001), a date.
+        let in_word = i > 0 && chars[i - 1].is_ascii_alphabetic();
+        let groups: Vec<usize> = run.split('-').map(str::len).collect();
+        let date = matches!(groups.as_slice(), [4, 1..=2, 1..=2]);
+        if !in_word && !date && run.chars().filter(char::is_ascii_digit).count() >= 7 {
+            out.push_str(&mask_phone(&run));
+        } else {
+            out.push_str(&run);
+        }
+        i = end;
+    }
+    out
+}
+
 /// Parses 2019/3/5, 2019-03-05, 2019年3月5日, 2019.3.5 and 20190305.
 pub fn parse_date(input: &str) -> Result<NaiveDate, FieldError> {
     let text = fold_width(input).trim().to_string();
@@ -450,5 +493,17 @@ mod tests {
         assert_eq!(normalize_name("  阳光（志愿）队 "), "阳光(志愿)队");
         assert_eq!(name_key("阳光 志愿队"), name_key("阳光志愿队"));
         assert_eq!(fold_width("ＡＢＣ１２３"), "ABC123");
+    }
+
+    #[test]
+    fn phones_inside_messages_are_masked_and_other_numbers_kept() {
+        assert_eq!(
+            mask_phones_in("invalid type: integer `13812345678`, expected a string"),
+            "invalid type: integer `138****5678`, expected a string"
+        );
+        assert_eq!(mask_phones_in("string \"028-8765 4321\", expected u32"), "string \"028******4321\", expected u32");
+        assert_eq!(mask_phones_in("第 12 行, 2024-03-05, 成员 300"), "第 12 行, 2024-03-05, 成员 300");
+        assert_eq!(mask_phones_in("浮点 13812345678.0 已拒绝"), "浮点 138****5678.0 已拒绝");
+        assert_eq!(mask_phones_in("文档 fed0000000000001/orgs"), "文档 fed0000000000001/orgs");
     }
 }

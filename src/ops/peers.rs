@@ -31,7 +31,7 @@ pub fn add(dir: &Path, cmd: AddPeer) -> OpResult<PeerAdded> {
     if name.is_empty() {
         return Err(OpError::invalid("name", "名称不能为空 (a name is required)"));
     }
-    std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    crate::private_fs::create_dir(dir).map_err(anyhow::Error::from)?;
     let addr = cmd.addr.map(|a| a.trim().to_string());
     Peers::update(dir, |peers| peers.add(cmd.node_id, &name, addr))?;
     Ok(PeerAdded { name, node_id: cmd.node_id })
@@ -128,7 +128,7 @@ pub fn invite(dir: &Path, cmd: Invite) -> OpResult<String> {
     let grant = if cmd.write { Grant::Write } else { Grant::Read };
     let docs = if cmd.docs.is_empty() { vec!["all".to_string()] } else { cmd.docs };
     let grants = docs.iter().map(|d| grant_key(d).map(|k| (k, grant))).collect::<OpResult<BTreeMap<_, _>>>()?;
-    std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    crate::private_fs::create_dir(dir).map_err(anyhow::Error::from)?;
     let identity = Identity::load_or_create(dir)?;
     Ok(sync::invite::create(dir, identity.node_id, addr_trim(&cmd.addr), grants, cmd.hours)?)
 }

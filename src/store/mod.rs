@@ -13,6 +13,7 @@ mod docid;
 mod forget;
 mod hub;
 mod ledger;
+mod lock;
 mod persist;
 mod records;
 mod report;
@@ -170,14 +171,22 @@ pub struct Store {
     signer: Option<crate::sync::authorship::Signer>,
     /// Signature records received for changes not yet applied.
     pending_sigs: HashMap<ChangeHash, Vec<u8>>,
+    /// The data directory's lock; declared last so it is released after
+    /// the database is closed.
+    _lock: lock::DirLock,
 }
 
 impl Store {
     /// Opens (creating if needed) the data directory and loads every document.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() })?;
+        let open_error = |e: std::io::Error| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() };
+        crate::private_fs::create_dir(dir).map_err(open_error)?;
+        // Locked before anything in it is touched: recovering an interrupted
+        // vacuum deletes directories a running vacuum is writing.
+        let lock = lock::DirLock::take(dir)?;
         vacuum::recover(dir)?;
         let disk = Disk::open(dir)?;
+        crate::private_fs::restrict_tree(dir).map_err(open_error)?;
         // A fresh actor for every open: a copied data directory or a
         // restored backup would otherwise write (actor, sequence) pairs the
         // original also writes, and the document would stop syncing
@@ -217,6 +226,7 @@ impl Store {
             deferred: None,
             signer,
             pending_sigs: HashMap::new(),
+            _lock: lock,
         };
         for (name, stored) in store.disk.read_all()? {
             let Ok(doc_id) = DocId::parse(&name) else {
@@ -579,7 +589,8 @@ impl Store {
     pub fn compact_and_vacuum(&mut self) -> Result<(u64, u64)> {
         self.compact_all()?;
         drop(std::mem::replace(&mut self.disk, Disk::temporary()?));
-        let result = vacuum::vacuum(&self.dir);
+        // Under this store's own lock (taking it again would fail).
+        let result = vacuum::vacuum_locked(&self.dir);
         // Opened again even when the copy failed: vacuum leaves the live database as it was.
         self.disk = Disk::open(&self.dir)?;
         result

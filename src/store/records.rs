@@ -78,7 +78,8 @@ fn decode<R: Record>(doc_id: &DocId, id: &str, mut json: Json) -> Result<R> {
     serde_json::from_value(json).map_err(|e| StoreError::Decode {
         doc: doc_id.clone(),
         id: id.to_string(),
-        detail: e.to_string(),
+        // serde quotes the offending value: a phone a peer wrote as a number.
+        detail: crate::domain::validate::mask_phones_in(&e.to_string()),
     })
 }
 

@@ -11,7 +11,8 @@ const LIVE: &str = "db";
 const NEW: &str = "db.vacuum";
 const OLD: &str = "db.old";
 
-/// Finishes or rolls back a vacuum that a crash interrupted. Called on open.
+/// Finishes or rolls back a vacuum that a crash interrupted. Called on open,
+/// holding the data directory's lock.
 pub(crate) fn recover(dir: &Path) -> Result<()> {
     let io = |e: std::io::Error| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() };
     let (live, new, old) = (dir.join(LIVE), dir.join(NEW), dir.join(OLD));
@@ -33,8 +34,16 @@ pub(crate) fn recover(dir: &Path) -> Result<()> {
 }
 
 /// Copies every tree's live keys into a fresh database and swaps it in.
-/// The store must not be open. Returns (bytes before, bytes after).
+/// The store must not be open (the data directory's lock says so: a store
+/// open elsewhere makes this `StoreError::InUse`). Returns (bytes before,
+/// bytes after).
 pub fn vacuum(dir: &Path) -> Result<(u64, u64)> {
+    let _lock = super::lock::DirLock::take(dir)?;
+    vacuum_locked(dir)
+}
+
+/// `vacuum` for a caller holding the data directory's lock.
+pub(crate) fn vacuum_locked(dir: &Path) -> Result<(u64, u64)> {
     recover(dir)?;
     let io = |e: std::io::Error| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() };
     let before = dir_size(&dir.join(LIVE));
@@ -56,6 +65,8 @@ pub fn vacuum(dir: &Path) -> Result<(u64, u64)> {
     std::fs::rename(dir.join(LIVE), dir.join(OLD)).map_err(io)?;
     std::fs::rename(dir.join(NEW), dir.join(LIVE)).map_err(io)?;
     std::fs::remove_dir_all(dir.join(OLD)).map_err(io)?;
+    // sled made the new files with the process umask.
+    crate::private_fs::restrict_tree(dir).map_err(io)?;
     Ok((before, dir_size(&dir.join(LIVE))))
 }
 

@@ -110,7 +110,9 @@ impl Identity {
             let node_id = NodeId::of_certificate(&cert_der);
             return Ok(Identity { key_der, cert_der, node_id });
         }
-        std::fs::create_dir_all(&folder).with_context(|| format!("无法创建 {} (cannot create)", folder.display()))?;
+        crate::private_fs::create_dir(dir).with_context(|| format!("无法创建 {} (cannot create)", dir.display()))?;
+        crate::private_fs::create_dir(&folder)
+            .with_context(|| format!("无法创建 {} (cannot create)", folder.display()))?;
         let key = rcgen::KeyPair::generate().context("无法生成密钥 (key generation failed)")?;
         let cert = rcgen::CertificateParams::new(vec!["hubsync".to_string()])?.self_signed(&key)?;
         let key_der = key.serialize_der();
@@ -123,18 +125,8 @@ impl Identity {
 
 /// Writes a file readable by the owner only.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path).with_context(|| format!("无法写入 {} (cannot write)", path.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
+    crate::private_fs::write_atomic(path, bytes, true)
+        .with_context(|| format!("无法写入 {} (cannot write)", path.display()))
 }
 
 #[cfg(test)]

@@ -45,11 +45,12 @@ fn load(dir: &Path) -> Result<Vec<Invitation>> {
     }
 }
 
+/// Durable like the peer list: an invitation handed out, or one consumed by
+/// a join, must not come back after a crash.
 fn save(dir: &Path, list: &[Invitation]) -> Result<()> {
-    let tmp = dir.join(format!("invites.json.{:016x}.tmp", rand::random::<u64>()));
-    std::fs::write(&tmp, serde_json::to_vec_pretty(list)?)?;
-    std::fs::rename(&tmp, file(dir))?;
-    Ok(())
+    let path = file(dir);
+    crate::private_fs::write_atomic(&path, &serde_json::to_vec_pretty(list)?, true)
+        .with_context(|| format!("无法写入 {} (cannot write)", path.display()))
 }
 
 /// Creates an invitation and returns the code to give the other laptop.

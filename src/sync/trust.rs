@@ -76,7 +76,7 @@ fn path(dir: &Path) -> PathBuf {
 /// lose each other's updates. Not reentrant: never nest two calls.
 pub fn with_lock<T>(dir: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let p = dir.join("peers.lock");
-    let lock = std::fs::OpenOptions::new()
+    let lock = crate::private_fs::options()
         .create(true)
         .truncate(false)
         .write(true)
@@ -135,20 +135,8 @@ impl Peers {
 
     fn write(&self, dir: &Path, durable: bool) -> Result<()> {
         let p = path(dir);
-        // A unique temporary name: a running server updates sync times while
-        // a command may be adding a peer.
-        let tmp = dir.join(format!("peers.json.{:016x}.tmp", rand::random::<u64>()));
-        {
-            use std::io::Write;
-            let mut f =
-                std::fs::File::create(&tmp).with_context(|| format!("无法写入 {} (cannot write)", tmp.display()))?;
-            f.write_all(&serde_json::to_vec_pretty(self)?)?;
-            if durable {
-                f.sync_all()?;
-            }
-        }
-        std::fs::rename(&tmp, &p).with_context(|| format!("无法写入 {} (cannot write)", p.display()))?;
-        Ok(())
+        crate::private_fs::write_atomic(&p, &serde_json::to_vec_pretty(self)?, durable)
+            .with_context(|| format!("无法写入 {} (cannot write)", p.display()))
     }
 
     pub fn get(&self, id: &NodeId) -> Option<&Peer> {

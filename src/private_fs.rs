@@ -1,0 +1,133 @@
+//! Files only the owner may read. A data directory holds rosters with
+//! phones, Party membership, invitation secrets and the node's key: on Unix
+//! it is 0700 and its files 0600, whatever the umask. Elsewhere (Windows)
+//! the user profile's ACL is what protects it and these calls change no
+//! permissions. Full-disk encryption is still needed (docs/PRIVACY.md).
+
+use std::io::Write;
+use std::path::Path;
+
+/// Creates `dir` (and missing parents) and makes `dir` itself owner-only.
+pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    restrict(dir, true)
+}
+
+/// Owner-only permissions for one file (`is_dir` false) or directory.
+pub fn restrict(path: &Path, is_dir: bool) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if is_dir { 0o700 } else { 0o600 };
+        let current = std::fs::symlink_metadata(path)?.permissions().mode() & 0o777;
+        if current != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, is_dir);
+    Ok(())
+}
+
+/// Makes everything under `dir` owner-only: sled creates its files with the
+/// process umask (and new snapshot files as it runs), so the store tightens
+/// the whole tree each time it opens. Symbolic links are left alone.
+pub fn restrict_tree(dir: &Path) -> std::io::Result<()> {
+    restrict(dir, true)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            restrict_tree(&entry.path())?;
+        } else if kind.is_file() {
+            restrict(&entry.path(), false)?;
+        }
+    }
+    Ok(())
+}
+
+/// Options that create a file owner-only from the start (no window in which
+/// it is readable by others).
+pub fn options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Replaces `path` atomically with `bytes`, owner-only: a temporary file
+/// beside it (a unique name, as two processes may write at once), then a
+/// rename. `durable`: the file is synced before the rename and the
+/// directory after it, so a crash leaves the old or the new content, and an
+/// acknowledged save stays.
+pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>()));
+    let written = (|| {
+        let mut f = options().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        if durable {
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    if durable {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Syncs a directory's entries (a rename into it) to disk. Windows cannot
+/// open a directory as a file; there NTFS journals the rename itself.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn atomic_writes_are_owner_only_and_replace_the_old_content() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let p = dir.path().join("invites.json");
+        std::fs::write(&p, b"old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomic(&p, b"[]", true).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"[]");
+        assert_eq!(mode(&p), 0o600);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
+    }
+
+    #[test]
+    fn a_tree_made_by_a_loose_umask_is_tightened() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let sub = dir.path().join("db").join("blobs");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(sub.join("1"), b"x").unwrap();
+        std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(sub.join("1"), std::fs::Permissions::from_mode(0o664)).unwrap();
+        restrict_tree(dir.path()).unwrap();
+        assert_eq!(mode(dir.path()), 0o700);
+        assert_eq!(mode(&sub), 0o700);
+        assert_eq!(mode(&sub.join("1")), 0o600);
+    }
+}
