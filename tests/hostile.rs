@@ -608,3 +608,34 @@ async fn a_change_under_our_own_actor_id_is_refused() {
     v.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
     honest_sync(&v).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_of_a_newer_schema_arriving_by_sync_is_refused() {
+    let v = victim(1000);
+    let w = raw(&v);
+    trust(&v, w.id, "W", Some(Grant::Write));
+    let doc = orgs_doc(&v).await;
+    let conn = w.connect(&v).await.unwrap();
+    control(&conn, None).await.unwrap();
+    let mut copy = AutoCommit::new();
+    push(&conn, &doc, &mut copy).await.unwrap();
+    let before = snapshot(&v).await;
+
+    // A writer running a newer hubsync: its document layout moved on, and
+    // this version would misread its records until restarted.
+    copy.put(ROOT, "_schema", hubsync::store::SCHEMA_VERSION + 1).unwrap();
+    let rec = copy.put_object(ROOT, "newlayout", ObjType::Map).unwrap();
+    copy.put(&rec, "name_v2", "新格式组织").unwrap();
+    copy.commit();
+    let err = push(&conn, &doc, &mut copy).await.unwrap_err();
+    assert!(err.to_string().contains("refused"), "{err}");
+    closed_by_server(&conn).await;
+    let error = recorded_error(&v.node.dir, "W").await;
+    assert!(error.contains("更新版本") && error.contains(&doc) && error.contains("newer"), "{error}");
+    assert_eq!(snapshot(&v).await, before, "nothing of the newer document is kept");
+    assert!(
+        v.store.call(|s| s.warnings().iter().all(|w| !w.contains("更新版本"))).await,
+        "not held to be named at the next open either"
+    );
+    honest_sync(&v).await;
+}

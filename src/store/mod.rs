@@ -82,6 +82,8 @@ pub enum StoreError {
     NoSuchDoc(String),
     #[error("对等方 {peer} 发来以本节点身份 (actor) 写的修改,已拒绝 (a peer sent changes under our own actor id; refused): {doc}")]
     ForgedActor { peer: String, doc: DocId },
+    #[error("对等方 {peer} 发来的文档 {doc} 由更新版本的 hubsync 写入 (格式 {version} > {SCHEMA_VERSION}),已拒绝,未作任何修改;请升级 hubsync 后再同步 (document from a newer hubsync refused, nothing changed; upgrade to sync it)")]
+    NewerSchema { peer: String, doc: DocId, version: i64 },
     #[error("存储操作中途失败,已从磁盘重新载入受影响的文档 (a store operation failed part-way; the documents it touched were reloaded from disk): {0}")]
     JobFailed(String),
 }

@@ -199,6 +199,13 @@ impl Store {
             self.reload_doc(doc)?;
             return Err(StoreError::ForgedActor { peer: peer.to_string(), doc: doc.clone() });
         }
+        // A newer hubsync's layout would be misread (the check open and
+        // `doc import` make): refused before anything is persisted.
+        if let Some(version) = self.docs.get(doc).filter(|_| changed).and_then(|d| super::newer_schema(&d.doc)) {
+            self.reset_sync_state(peer, doc);
+            self.reload_doc(doc)?;
+            return Err(StoreError::NewerSchema { peer: peer.to_string(), doc: doc.clone(), version });
+        }
         if changed {
             let entry = self.docs.get_mut(doc).expect("ensured above");
             let mut admitted = Vec::new();
