@@ -178,7 +178,7 @@ fn coverage_view_assigns_a_liaison_from_a_form() {
     let mut app = loaded();
     app.update(key(KeyCode::F(6)));
     assert!(app.org_filter.uncovered);
-    assert!(app.views[0].iter().all(|i| !app.data.orgs[*i].is_covered()));
+    assert!(app.views[0].iter().all(|i| !app.data.orgs[*i].is_work_covered(&app.org_filter.dispatched)));
     let org = app.selected_org().unwrap().id.clone();
     app.update(key(KeyCode::Enter));
     assert!(matches!(form(&app).kind, FormKind::Assign(_)));
@@ -735,4 +735,48 @@ fn a_credit_code_held_by_another_organization_marks_the_field_in_the_form() {
     assert_eq!(f.fields[0].input.text(), "玉林社区互助会", "typed text kept");
     assert!(app.messages.last().unwrap().0, "the error is in the history");
     assert_eq!(s.all::<Organization>().unwrap().len(), 1, "nothing written");
+}
+
+/// Issue 9 gap (c): F6 lists what the report counts as not covered: neither
+/// an own or joint Party organization nor an assignment in force today. A
+/// "dispatched" status without an assignment does not cover; ending the
+/// assignment brings the organization back into the list.
+#[test]
+fn the_uncovered_view_follows_assignments_in_force_as_the_report_does() {
+    let mut data = data();
+    let orgs = std::sync::Arc::make_mut(&mut data.orgs);
+    let surviving = |r: &hubsync::domain::query::OrgRow| r.lifecycle != Some(Lifecycle::Exited);
+    let i = orgs.iter().position(|r| surviving(r) && r.party_status == Some(PartyStatus::Uncovered)).unwrap();
+    let j = orgs.iter().position(|r| surviving(r) && r.party_status == Some(PartyStatus::Own)).unwrap();
+    // The status says dispatched; nobody is assigned.
+    orgs[j].party_status = Some(PartyStatus::Dispatched);
+    orgs[j].lifecycle = Some(Lifecycle::Dormant);
+    let (covered_by_liaison, dispatched_in_name) = (orgs[i].id.clone(), orgs[j].id.clone());
+    data.liaisons.retain(|a| a.organization != covered_by_liaison && a.organization != dispatched_in_name);
+    let assignment = LiaisonAssignment {
+        id: RecordId::random(),
+        person: data.people[0].id.clone(),
+        organization: covered_by_liaison.clone(),
+        role: AssignmentRole::Liaison,
+        dispatched_by: "玉林街道党工委".into(),
+        from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        to: None,
+        end_reason: String::new(),
+    };
+    data.liaisons.push(assignment.clone());
+    let mut app = App::new(Lang::Zh, today());
+    app.update(Event::Loaded(Box::new(data.clone())));
+    app.update(key(KeyCode::F(6)));
+    let listed = |app: &App| -> Vec<RecordId> { app.views[0].iter().map(|i| app.data.orgs[*i].id.clone()).collect() };
+    assert!(!listed(&app).contains(&covered_by_liaison), "a liaison in force covers the work");
+    assert!(listed(&app).contains(&dispatched_in_name), "a dispatched status alone covers nothing (dormant counts)");
+
+    // The assignment ended yesterday: the organization is uncovered again.
+    let ended = LiaisonAssignment { to: Some(today().pred_opt().unwrap()), end_reason: "调任".into(), ..assignment };
+    data.liaisons.retain(|a| a.id != ended.id);
+    data.liaisons.push(ended);
+    app.update(Event::Loaded(Box::new(data)));
+    assert!(listed(&app).contains(&covered_by_liaison), "ending the assignment uncovers it");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("未覆盖"), "{screen}");
 }

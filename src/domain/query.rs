@@ -7,6 +7,7 @@ use super::ids::RecordId;
 use super::records::Organization;
 use super::validate::fold_width;
 use pinyin::ToPinyin;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgRow {
@@ -84,8 +85,13 @@ impl OrgRow {
         OrgRow::from_fields(o.id.clone(), &values)
     }
 
-    pub fn is_covered(&self) -> bool {
-        self.party_status.is_some_and(|p| p != PartyStatus::Uncovered)
+    /// 党的工作覆盖, the report's rule: an own or joint Party organization,
+    /// or an assignment in force (`dispatched`: organizations with one today,
+    /// from `report::coverage::dispatched_orgs`). A "dispatched" status alone
+    /// covers nothing.
+    pub fn is_work_covered(&self, dispatched: &HashSet<RecordId>) -> bool {
+        let status = self.party_status.unwrap_or(PartyStatus::Uncovered);
+        super::report::CoverageStatus::of_status(status, dispatched.contains(&self.id)).work
     }
 }
 
@@ -97,8 +103,11 @@ pub struct OrgFilter {
     pub legal_status: Option<LegalStatus>,
     pub lifecycle: Option<Lifecycle>,
     pub division_prefix: String,
-    /// Only active organizations without Party-building coverage.
+    /// Only surviving (active or dormant) organizations without work
+    /// coverage, as the report's list of uncovered organizations.
     pub uncovered: bool,
+    /// Organizations with an instructor or liaison assignment in force today.
+    pub dispatched: HashSet<RecordId>,
 }
 
 impl OrgFilter {
@@ -113,7 +122,7 @@ impl OrgFilter {
             && self.legal_status.is_none_or(|s| row.legal_status == Some(s))
             && self.lifecycle.is_none_or(|l| row.lifecycle == Some(l))
             && row.division.starts_with(&self.division_prefix)
-            && (!self.uncovered || (!row.is_covered() && row.lifecycle == Some(Lifecycle::Active)))
+            && (!self.uncovered || (!row.is_work_covered(&self.dispatched) && row.lifecycle != Some(Lifecycle::Exited)))
     }
 
     /// Indexes of the matching rows, in order.
@@ -219,6 +228,12 @@ mod tests {
         assert_eq!(f("阳光 望江"), Vec::<usize>::new());
         let uncovered = OrgFilter { uncovered: true, ..Default::default() };
         assert_eq!(uncovered.apply(&rows), vec![1]);
+        // An assignment in force covers the work; a dispatched status alone does not.
+        let by_liaison = OrgFilter { uncovered: true, dispatched: [rows[1].id.clone()].into(), ..Default::default() };
+        assert_eq!(by_liaison.apply(&rows), Vec::<usize>::new());
+        let mut in_name = rows.clone();
+        in_name[0].party_status = Some(PartyStatus::Dispatched);
+        assert_eq!(uncovered.apply(&in_name), vec![0, 1]);
         assert_eq!(pinyin_initials("锦江区"), "jjq");
     }
 

@@ -540,6 +540,7 @@ impl App {
             }
         }
         self.derived = Derived { org_index, person_org, person_keys, clashing };
+        self.org_filter.dispatched = crate::domain::report::dispatched_orgs(&d.liaisons, self.today);
     }
 
     pub fn org_name(&self, id: &RecordId) -> Option<&str> {

@@ -28,7 +28,12 @@ pub struct CoverageStatus {
 
 impl CoverageStatus {
     pub fn of(o: &Organization, has_active_assignment: bool) -> CoverageStatus {
-        let organization = matches!(o.party_status, PartyStatus::Own | PartyStatus::Joint);
+        CoverageStatus::of_status(o.party_status, has_active_assignment)
+    }
+
+    /// The same rule from the recorded Party status alone (a list row).
+    pub fn of_status(party_status: PartyStatus, has_active_assignment: bool) -> CoverageStatus {
+        let organization = matches!(party_status, PartyStatus::Own | PartyStatus::Joint);
         CoverageStatus { organization, dispatched: has_active_assignment, work: organization || has_active_assignment }
     }
 }

@@ -130,7 +130,8 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         .iter()
         .map(|i| {
             let r: &OrgRow = &app.data.orgs[*i];
-            let party_style = if r.is_covered() { Style::default() } else { theme.warn() };
+            let covered = r.is_work_covered(&app.org_filter.dispatched);
+            let party_style = if covered { Style::default() } else { theme.warn() };
             Row::new(vec![
                 Cell::from(r.name.clone()),
                 Cell::from(label(r.category, lang)),
