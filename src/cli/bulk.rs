@@ -15,6 +15,8 @@ pub enum ImportKind {
     Orgs,
     People,
     Venues,
+    /// 活动台账 (activity ledger)
+    Activities,
 }
 
 #[derive(Args, Debug)]
@@ -46,6 +48,10 @@ pub enum ExportKind {
     Bookings,
     Trainings,
     Attendance,
+    /// 活动台账 (activities; --org, --period, --division select)
+    Activities,
+    /// 工作报告 (work reports to the two committees; --org, --period, --division select)
+    WorkReports,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -80,6 +86,12 @@ pub struct ExportArgs {
     /// 仅组织: 状态 活跃|休眠|已退出 (orgs only: lifecycle)
     #[arg(long)]
     pub lifecycle: Option<String>,
+    /// 仅活动/工作报告: 组织 (activities and work reports only: organization id or exact name)
+    #[arg(long)]
+    pub org: Option<String>,
+    /// 仅活动/工作报告: 期间 2025、2025-H1、2025-Q3、2025-07 (activities and work reports only: period)
+    #[arg(long)]
+    pub period: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -133,6 +145,13 @@ fn print_import(ctx: &Ctx, done: &ops::import::Imported) -> Result<()> {
         ctx.t("行有效", "valid rows"),
         ctx.t("行有错", "rows with errors")
     );
+    if r.new_people > 0 {
+        println!(
+            "{}: {}",
+            ctx.t("不在人员名单中、将登记为志愿者的人数", "people not on record, added as volunteers"),
+            r.new_people
+        );
+    }
     match done.outcome {
         Outcome::Checked => println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written")),
         Outcome::RefusedUnmapped => {
@@ -168,6 +187,7 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
             ImportKind::Orgs => ops::import::Kind::Orgs,
             ImportKind::People => ops::import::Kind::People,
             ImportKind::Venues => ops::import::Kind::Venues,
+            ImportKind::Activities => ops::import::Kind::Activities,
         },
         file: args.file,
         options: ImportOptions { sheet: args.sheet, ignore_columns: args.ignore_columns },
@@ -200,9 +220,17 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
     let selection =
         query::OrgSelection::parse(args.division.as_deref(), args.legal_status.as_deref(), args.lifecycle.as_deref())
             .map_err(anyhow::Error::msg)?;
-    if !matches!(args.kind, ExportKind::Orgs) && !selection.is_all() {
-        bail!("--division/--legal-status/--lifecycle 只用于导出组织 (only for `export orgs`)");
+    let per_org = matches!(args.kind, ExportKind::Activities | ExportKind::WorkReports);
+    if !matches!(args.kind, ExportKind::Orgs) && (args.legal_status.is_some() || args.lifecycle.is_some()) {
+        bail!("--legal-status/--lifecycle 只用于导出组织 (only for `export orgs`)");
     }
+    if !matches!(args.kind, ExportKind::Orgs) && !per_org && args.division.is_some() {
+        bail!("--division 只用于导出组织、活动和工作报告 (only for `export orgs|activities|work-reports`)");
+    }
+    if !per_org && (args.org.is_some() || args.period.is_some()) {
+        bail!("--org/--period 只用于导出活动和工作报告 (only for `export activities|work-reports`)");
+    }
+
     // JSON is the records themselves; CSV and XLSX are sheets with labels.
     let (sheet, json): (Sheet, Vec<u8>) = match args.kind {
         ExportKind::Orgs => {
@@ -238,11 +266,35 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
             let v = s.all::<Attendance>()?;
             (export::attendance_sheet(&v, &n, lang), json_of(&v)?)
         }
+        ExportKind::Activities | ExportKind::WorkReports => return export_activities(ctx, &args),
     };
+    write_export(ctx, &args, &sheet, json)
+}
+
+/// Activities or work reports of one organization (or division) and period.
+fn export_activities(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
+    let selection = ops::activities::Selection {
+        org: args.org.as_deref().map(ops::Ref::from),
+        division: args.division.clone(),
+        period: args.period.clone(),
+    };
+    let n = names(ctx);
+    let lang = ctx.lang;
+    let (sheet, json) = if matches!(args.kind, ExportKind::Activities) {
+        let v = ops::activities::select_activities(&mut ctx.env(), &selection)?;
+        (crate::io::activity_export::activities_sheet(&v, &n, lang), json_of(&v)?)
+    } else {
+        let v = ops::activities::select_work_reports(&mut ctx.env(), &selection)?;
+        (crate::io::activity_export::work_reports_sheet(&v, &n, lang), json_of(&v)?)
+    };
+    write_export(ctx, args, &sheet, json)
+}
+
+fn write_export(ctx: &Ctx, args: &ExportArgs, sheet: &Sheet, json: Vec<u8>) -> Result<()> {
     let bytes = match args.format {
-        ExportFormat::Csv => export::to_csv(&sheet, args.gbk),
+        ExportFormat::Csv => export::to_csv(sheet, args.gbk),
         ExportFormat::Json => json,
-        ExportFormat::Xlsx => export::to_xlsx(&sheet).map_err(|e| anyhow::anyhow!("XLSX: {e}"))?,
+        ExportFormat::Xlsx => export::to_xlsx(sheet).map_err(|e| anyhow::anyhow!("XLSX: {e}"))?,
     };
     match &args.output {
         Some(path) => {

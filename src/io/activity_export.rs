@@ -23,6 +23,15 @@ fn yes(b: bool, lang: Lang) -> String {
     }
 }
 
+/// Hours without a needless ".0": 2, 2.5.
+fn hours_text(h: f64) -> String {
+    if h.fract() == 0.0 {
+        format!("{h:.0}")
+    } else {
+        format!("{h}")
+    }
+}
+
 /// One row per activity, oldest first; the headers read back by `import activities`.
 pub fn activities_sheet(list: &[Activity], names: &Names, lang: Lang) -> Sheet {
     let mut sorted: Vec<&Activity> = list.iter().collect();
@@ -44,7 +53,12 @@ pub fn activities_sheet(list: &[Activity], names: &Names, lang: Lang) -> Sheet {
                 a.place.clone(),
                 a.headcount.map(|n| n.to_string()).unwrap_or_default(),
                 a.beneficiaries.map(|n| n.to_string()).unwrap_or_default(),
-                a.participants.keys().map(|p| name(&names.people, p)).collect::<Vec<_>>().join("、"),
+                // Each volunteer with the hours credited, as `import activities` reads them.
+                a.participants
+                    .iter()
+                    .map(|(p, h)| format!("{}:{}", name(&names.people, p), hours_text(*h)))
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 format!("{:.1}", a.volunteer_hours()),
                 yes(a.major, lang),
                 if a.major {
@@ -54,6 +68,7 @@ pub fn activities_sheet(list: &[Activity], names: &Names, lang: Lang) -> Sheet {
                 },
                 a.reported_to.clone(),
                 a.reported_on.map(|d| d.to_string()).unwrap_or_default(),
+                a.reported_via.map(|v| v.label(lang).to_string()).unwrap_or_default(),
                 a.notes.clone(),
             ]
         })
@@ -81,6 +96,7 @@ pub fn activities_sheet(list: &[Activity], names: &Names, lang: Lang) -> Sheet {
                 ("报告状态", "Report status"),
                 ("报告对象", "Reported to"),
                 ("报告日期", "Reported on"),
+                ("报告方式", "Report channel"),
                 ("备注", "Notes"),
             ],
         ),

@@ -130,7 +130,9 @@ struct ReadFile {
 /// matches), finds its header row below any title rows and maps each header.
 fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<ReadFile, ImportError> {
     let known = |c: &str| specs.iter().any(|s| s.matches_header(c));
-    let required = |c: &str| specs.iter().any(|s| s.required && s.key == "name" && s.matches_header(c));
+    // The first required field is the one that tells this kind of sheet apart.
+    let anchor = specs.iter().find(|s| s.required);
+    let required = |c: &str| anchor.is_some_and(|s| s.matches_header(c));
     let table = if table::is_workbook(bytes) {
         let sheets = workbook::read_sheets(bytes)?;
         let names = || sheets.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>().join("、");
@@ -243,7 +245,7 @@ impl RowContext<'_> {
 }
 
 /// Shared row loop: sets every mapped cell, collects errors per line.
-fn plan<R: Record>(
+pub(crate) fn plan<R: Record>(
     bytes: &[u8],
     options: &ImportOptions,
     (specs, optional_required): (&'static [FieldSpec], &[&str]),

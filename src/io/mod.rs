@@ -2,6 +2,7 @@
 //! roster import plans with per-line errors, CSV/JSON/XLSX export.
 
 pub mod activity_export;
+pub mod activity_import;
 pub mod export;
 pub mod figures;
 pub mod import;

@@ -385,3 +385,73 @@ pub fn certificate(env: &mut Env, person: &Ref, period: Option<&str>) -> OpResul
         total_hours,
     })
 }
+
+/// Which activities or work reports to take out: one organization (as lead
+/// or partner), a division prefix, a period; all when nothing is given.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Selection {
+    pub org: Option<Ref>,
+    /// A county, township or community code prefix.
+    pub division: Option<String>,
+    /// As typed: 2025, 2025-H1, 2025年上半年, 2025-Q3, 2025-07.
+    pub period: Option<String>,
+}
+
+struct Resolved {
+    org: Option<RecordId>,
+    division: Option<String>,
+    period: Option<Period>,
+}
+
+fn resolve_selection(env: &Env, s: &Selection) -> OpResult<Resolved> {
+    let org = s.org.as_ref().map(|r| refs::resolve(env.store, Collection::Orgs, r)).transpose()?;
+    let division = s.division.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+    if let Some(d) = &division {
+        if !d.chars().all(|c| c.is_ascii_digit()) {
+            return Err(OpError::invalid(
+                "division",
+                format!("区划代码 '{d}' 应为数字 (division code must be digits)"),
+            ));
+        }
+    }
+    let period = s.period.as_deref().map(Period::parse).transpose()?;
+    Ok(Resolved { org, division, period })
+}
+
+/// The selected activities, whole, oldest first. Rows are filtered first so
+/// only the activities taken out are read in full.
+pub fn select_activities(env: &mut Env, s: &Selection) -> OpResult<Vec<Activity>> {
+    let r = resolve_selection(env, s)?;
+    let rows = env.store.activity_rows();
+    let mut ids: Vec<(NaiveDate, RecordId)> = rows
+        .iter()
+        .filter(|a| r.org.as_ref().is_none_or(|o| a.organizations.contains(o)))
+        .filter(|a| r.division.as_deref().is_none_or(|d| a.division.starts_with(d)))
+        .filter(|a| r.period.is_none_or(|p| p.contains(a.date)))
+        .map(|a| (a.date, a.id.clone()))
+        .collect();
+    ids.sort();
+    let mut out = Vec::with_capacity(ids.len());
+    for (_, id) in ids {
+        if let Some(a) = env.store.get::<Activity>(&id)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+/// The selected work reports: those whose period overlaps the one asked for.
+pub fn select_work_reports(env: &mut Env, s: &Selection) -> OpResult<Vec<WorkReport>> {
+    let r = resolve_selection(env, s)?;
+    let (all, _) = env.store.all_readable::<WorkReport>();
+    let mut out: Vec<WorkReport> = all
+        .into_iter()
+        .filter(|w| r.org.as_ref().is_none_or(|o| &w.organization == o))
+        .filter(|w| r.division.as_deref().is_none_or(|d| w.division.starts_with(d)))
+        .filter(|w| {
+            r.period.is_none_or(|p| w.period.first_day() <= p.last_day() && p.first_day() <= w.period.last_day())
+        })
+        .collect();
+    out.sort_by(|a, b| (a.period, a.reported_on).cmp(&(b.period, b.reported_on)));
+    Ok(out)
+}

@@ -1,10 +1,11 @@
-//! Importing a roster file (CSV or workbook): checked first, written in one
+//! Importing a roster or activity ledger (CSV or workbook): checked first, written in one
 //! atomic batch only when allowed. The CLI's `import` and the TUI's import
 //! screen both call `import` here.
 
 use super::{Env, OpResult};
 use crate::domain::validate::name_key;
 use crate::domain::*;
+use crate::io::activity_import::{self, ActivityContext, OrgEntry, PersonEntry};
 use crate::io::import::{self, Existing, ImportOptions, ImportPlan, RowError, UnmappedColumn};
 use anyhow::Context;
 use std::path::PathBuf;
@@ -14,6 +15,8 @@ pub enum Kind {
     Orgs,
     People,
     Venues,
+    /// An activity ledger: organizations by name or credit code, volunteers by name and phone.
+    Activities,
 }
 
 /// What to do once the file is checked.
@@ -47,6 +50,9 @@ pub struct Report {
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
     pub unmapped: Vec<UnmappedColumn>,
+    /// People the file names who are not on record, added as volunteers with
+    /// the rows that name them (activities only).
+    pub new_people: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -77,11 +83,16 @@ pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
         Kind::Orgs => apply(env, import::plan_orgs_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
         Kind::People => apply(env, import::plan_people_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
         Kind::Venues => apply(env, import::plan_venues_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
+        Kind::Activities => {
+            let context = activity_context(env.store);
+            let planned = activity_import::plan_activities(&bytes, &context, &cmd.options).map_err(read)?;
+            apply_activities(env, planned, cmd.mode)
+        }
     }
 }
 
-fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<Imported> {
-    let report = Report {
+fn report_of<R>(plan: &ImportPlan<R>) -> Report {
+    Report {
         format: plan.encoding.to_string(),
         sheet: plan.sheet.clone(),
         header_line: plan.header_line,
@@ -90,16 +101,84 @@ fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<
         errors: plan.errors.clone(),
         warnings: plan.warnings.clone(),
         unmapped: plan.unmapped.clone(),
-    };
-    let outcome = if mode == Mode::DryRun {
-        Outcome::Checked
+        new_people: 0,
+    }
+}
+
+fn outcome_of<R>(plan: &ImportPlan<R>, mode: Mode) -> Option<Outcome> {
+    if mode == Mode::DryRun {
+        Some(Outcome::Checked)
     } else if plan.blocked() {
-        Outcome::RefusedUnmapped
+        Some(Outcome::RefusedUnmapped)
     } else if !plan.invalid_lines.is_empty() && mode == Mode::All {
-        Outcome::RefusedInvalid
+        Some(Outcome::RefusedInvalid)
     } else {
-        let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
-        Outcome::Written(env.store.insert_many(&records)?)
+        None
+    }
+}
+
+/// Activities and the volunteers they add, in one atomic write.
+fn apply_activities(env: &mut Env, planned: activity_import::ActivityPlan, mode: Mode) -> OpResult<Imported> {
+    let people = planned.people_for_valid_rows();
+    let mut report = report_of(&planned.plan);
+    report.new_people = people.len();
+    let outcome = match outcome_of(&planned.plan, mode) {
+        Some(o) => o,
+        None => {
+            let activities: Vec<Activity> = planned.plan.records.into_iter().map(|(_, a)| a).collect();
+            let written = env.store.atomically(|s| -> crate::store::Result<usize> {
+                s.insert_many(&people)?;
+                s.insert_many(&activities)
+            })?;
+            Outcome::Written(written)
+        }
+    };
+    Ok(Imported { report, outcome })
+}
+
+/// What an activity import matches against: organizations (with namesakes),
+/// people with phones, venues, the activities already stored, the rule.
+pub fn activity_context(store: &mut crate::store::Store) -> ActivityContext {
+    let text = |v: &mut Vec<Option<String>>, i: usize| v.get_mut(i).and_then(Option::take).unwrap_or_default();
+    let orgs = store
+        .scan(Collection::Orgs, &["name", "division", "township", "credit_code"])
+        .into_iter()
+        .map(|mut r| OrgEntry {
+            name: text(&mut r.values, 0),
+            division: text(&mut r.values, 1),
+            township: text(&mut r.values, 2),
+            credit_code: text(&mut r.values, 3),
+            id: r.id,
+        })
+        .collect();
+    let people = store
+        .scan(Collection::People, &["name", "phone", "organization"])
+        .into_iter()
+        .map(|mut r| PersonEntry {
+            name: text(&mut r.values, 0),
+            phone: text(&mut r.values, 1),
+            organization: r.values[2].take().filter(|o| !o.is_empty()).map(RecordId),
+            id: r.id,
+        })
+        .collect();
+    let venues = store
+        .scan(Collection::Venues, &["name"])
+        .into_iter()
+        .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.id)))
+        .collect();
+    let existing =
+        store.activity_rows().iter().filter_map(|r| Some((r.lead()?.clone(), r.date, name_key(&r.title)))).collect();
+    ActivityContext { orgs, people, venues, existing, rule: store.major_rule() }
+}
+
+fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<Imported> {
+    let report = report_of(&plan);
+    let outcome = match outcome_of(&plan, mode) {
+        Some(o) => o,
+        None => {
+            let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
+            Outcome::Written(env.store.insert_many(&records)?)
+        }
     };
     Ok(Imported { report, outcome })
 }
