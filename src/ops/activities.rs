@@ -452,6 +452,6 @@ pub fn select_work_reports(env: &mut Env, s: &Selection) -> OpResult<Vec<WorkRep
             r.period.is_none_or(|p| w.period.first_day() <= p.last_day() && p.first_day() <= w.period.last_day())
         })
         .collect();
-    out.sort_by(|a, b| (a.period, a.reported_on).cmp(&(b.period, b.reported_on)));
+    out.sort_by_key(|a| (a.period, a.reported_on));
     Ok(out)
 }
