@@ -179,6 +179,15 @@ fn liaisons_venues_bookings_trainings_attendance() {
     let id = conflicts.lines().nth(2).unwrap().split_whitespace().next().unwrap().to_string();
     run(&dir, &["booking", "cancel", &id]);
     assert!(run(&dir, &["booking", "list", "--conflicts"]).contains("没有冲突"));
+    // A request over the booking left: warned when made and again when confirmed.
+    let args = ["booking", "add", "望江党群服务中心", "--date", "2025-03-01", "--start", "10:30", "--end", "11:30"];
+    let out = hubsync(&dir).args(args).assert().success().get_output().clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("时间与此预约重叠") && stderr.contains("[已确认]"), "{stderr}");
+    let id = String::from_utf8(out.stdout).unwrap().split_whitespace().nth(1).unwrap().to_string();
+    let out = hubsync(&dir).args(["booking", "confirm", &id]).assert().success().get_output().stderr.clone();
+    assert!(String::from_utf8(out).unwrap().contains("时间与此预约重叠"));
+    run(&dir, &["booking", "cancel", &id]);
 
     run(&dir, &["training", "add", "--title", "党建业务培训", "--format", "现场", "--topics", "党建"]);
     let out = run(
@@ -189,7 +198,11 @@ fn liaisons_venues_bookings_trainings_attendance() {
     let err = fails(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "4"]);
     assert!(err.contains("超过课次时长"), "{err}");
     run(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟"]);
-    run(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "2"]);
+    // A repeat is refused (exit code 1), saying so; --correct changes the hours.
+    let err = fails(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "2"]);
+    assert!(err.contains("已于") && err.contains("未重复签到") && err.contains("already signed in"), "{err}");
+    let out = run(&dir, &["attendance", "sign", "党建业务培训", &session, "张伟", "--hours", "2", "--correct"]);
+    assert!(out.contains("已更正签到"), "{out}");
     let list = run(&dir, &["attendance", "list", "--format", "csv"]);
     assert_eq!(list.lines().count(), 2, "signing in twice keeps one record: {list}");
     assert!(list.contains(",2.0"), "{list}");

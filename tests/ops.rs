@@ -226,6 +226,7 @@ fn sessions_and_sign_in_use_the_clock_and_check_hours() {
         person: "陈洋".into(),
         hours,
         org: None,
+        correct: false,
     };
     let err = ops::trainings::sign_in(&mut Env::new(&mut w.store, &clock), sign(Some(3.0))).unwrap_err();
     assert_eq!(err.fields(), vec!["hours"], "the session is 2.5 hours: {err}");
@@ -234,8 +235,18 @@ fn sessions_and_sign_in_use_the_clock_and_check_hours() {
     assert_eq!(first.attendance.signed_in, Some(clock.0));
     assert_eq!(first.attendance.hours, 2.5);
     assert_eq!(first.attendance.organization, Some(w.covered.id.clone()), "the person's own organization");
-    let again = ops::trainings::sign_in(&mut Env::new(&mut w.store, &clock), sign(Some(2.0))).unwrap();
+    // A repeat is refused, saying when the first was, and changes nothing.
+    let later = FixedClock(clock.0 + chrono::Duration::minutes(40));
+    let err = ops::trainings::sign_in(&mut Env::new(&mut w.store, &later), sign(Some(2.0))).unwrap_err();
+    assert_eq!(err.fields(), vec!["person"]);
+    assert!(err.to_string().contains("已于") && err.to_string().contains("already signed in"), "{err}");
+    assert_eq!(w.store.all::<Attendance>().unwrap(), vec![first.attendance.clone()]);
+    // Correcting the hours is said as such.
+    let fix = ops::trainings::SignIn { correct: true, ..sign(Some(2.0)) };
+    let again = ops::trainings::sign_in(&mut Env::new(&mut w.store, &later), fix).unwrap();
     assert!(again.again);
+    assert_eq!(again.attendance.hours, 2.0);
+    assert_eq!(again.attendance.signed_in, Some(clock.0), "the first sign-in's time stays");
     assert_eq!(w.store.all::<Attendance>().unwrap(), vec![again.attendance]);
 }
 

@@ -387,7 +387,7 @@ fn venues_take_bookings_and_overlaps_are_cancelled_from_a_picker() {
     // The first venue holds the two overlapping confirmed bookings of the demo.
     assert!(app.venue_conflicts().len() >= 2);
     app.update(key(KeyCode::F(8)));
-    assert!(matches!(app.mode, Mode::CancelBooking { .. }));
+    assert!(matches!(&app.mode, Mode::Pick(p) if p.purpose == hubsync::tui::picker::PickFor::CancelBooking));
     assert!(render(&mut app, 80, 24).contains("选择要取消的预约"));
     snapshot("cancel_overlap", &mut app);
     app.update(key(KeyCode::Down));
@@ -512,7 +512,7 @@ fn venues_trainings_and_bookings_are_edited_prefilled() {
     app.update(key(KeyCode::Enter)); // discard what was typed
                                      // F6: the bookings of the shown week; Enter edits one.
     app.update(key(KeyCode::F(6)));
-    assert!(matches!(app.mode, Mode::PickBooking { .. }));
+    assert!(matches!(&app.mode, Mode::Pick(p) if p.purpose == hubsync::tui::picker::PickFor::EditBooking));
     let booking = app.week_bookings()[0].clone();
     app.update(key(KeyCode::Enter));
     assert!(matches!(form(&app).kind, FormKind::EditBooking(_)));

@@ -152,6 +152,9 @@ pub enum AttendanceCmd {
         /// 所属组织 (id or name; default: the person's organization)
         #[arg(long)]
         org: Option<String>,
+        /// 更正已签到者的学时或组织;不加此项时重复签到被拒绝 (correct someone already signed in; without it a repeat is refused)
+        #[arg(long)]
+        correct: bool,
     },
     /// 列出签到 (list attendance)
     List {
@@ -166,19 +169,24 @@ pub enum AttendanceCmd {
 
 pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
     match cmd {
-        AttendanceCmd::Sign { training, session, person, hours, org } => {
+        AttendanceCmd::Sign { training, session, person, hours, org, correct } => {
             let cmd = ops::trainings::SignIn {
                 training: training.into(),
                 session: RecordId::from(session.trim()),
                 person: person.into(),
                 hours,
                 org: org.map(Into::into),
+                correct,
             };
             let done = ops::trainings::sign_in(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
             println!(
                 "{} {} @ {} ({:.1} h)",
-                ctx.t("已签到", "Signed in"),
+                if correct && done.again {
+                    ctx.t("已更正签到", "Sign-in corrected")
+                } else {
+                    ctx.t("已签到", "Signed in")
+                },
                 done.person_name,
                 done.title,
                 done.attendance.hours

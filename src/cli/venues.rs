@@ -147,7 +147,15 @@ fn set_status(ctx: &mut Ctx, id: &str, status: BookingStatus) -> Result<Booking>
     let cmd = crate::ops::bookings::SetStatus { booking: id.into(), status };
     let done = crate::ops::bookings::set_status(&mut ctx.env(), cmd)?;
     print_field_warnings(&done.warnings);
+    warn_overlaps(ctx, &done.overlapping);
     Ok(done.booking)
+}
+
+/// Says which live bookings (requested or confirmed) a saved one overlaps.
+fn warn_overlaps(ctx: &Ctx, overlapping: &[crate::ops::bookings::Overlap]) {
+    for o in overlapping {
+        eprintln!("{}: {}", ctx.t("注意: 时间与此预约重叠", "note: overlaps this booking"), o.describe(ctx.lang));
+    }
 }
 
 pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
@@ -169,9 +177,7 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
             print_field_warnings(&done.warnings);
             let b = &done.booking;
             println!("{} {} {} {}–{}", ctx.t("已预约", "Booked"), b.id, v.name, b.start, b.end);
-            if done.overlaps {
-                eprintln!("{}", ctx.t("注意: 与已确认的预约时间冲突", "note: overlaps a confirmed booking"));
-            }
+            warn_overlaps(ctx, &done.overlapping);
         }
         BookingCmd::Confirm { id } => {
             let b = set_status(ctx, &id, BookingStatus::Confirmed)?;

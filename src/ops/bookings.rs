@@ -1,15 +1,16 @@
 //! Venue bookings (场地预约).
 
 use super::{refs, warnings, Env, FieldError, OpResult, Ref};
-use crate::domain::{report::booking_conflicts, Booking, BookingStatus, RecordId};
+use crate::domain::{Booking, BookingStatus, Lang, RecordId, Vocabulary};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Booked {
     pub booking: Booking,
     pub venue_name: String,
-    /// A confirmed booking that overlaps another confirmed one: saved, but
-    /// the secretary should know.
-    pub overlaps: bool,
+    /// Other live bookings (已申请 or 已确认) of the venue whose time overlaps
+    /// this one, in time order: saved all the same, but the secretary should
+    /// know, at booking and again at confirming. Empty when this one is cancelled.
+    pub overlapping: Vec<Overlap>,
     pub warnings: Vec<FieldError>,
 }
 
@@ -33,13 +34,51 @@ pub fn set_status(env: &mut Env, cmd: SetStatus) -> OpResult<Booked> {
     Ok(outcome(env, booking, warnings(problems)))
 }
 
+/// Another booking a saved one overlaps, with what names it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Overlap {
+    pub booking: Booking,
+    /// The booking organization's name, empty when none.
+    pub org_name: String,
+}
+
+impl Overlap {
+    /// "2026-12-03 09:00–11:00 党课 玉林社区舞蹈队 [已确认]": what a warning names.
+    pub fn describe(&self, lang: Lang) -> String {
+        let b = &self.booking;
+        let org = if self.org_name.is_empty() { String::new() } else { format!(" {}", self.org_name) };
+        format!("{} {}–{} {}{org} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(lang))
+    }
+}
+
+/// The live bookings of the same venue that overlap `booking`.
+pub fn overlapping(env: &Env, booking: &Booking) -> Vec<Overlap> {
+    if booking.status == BookingStatus::Cancelled {
+        return Vec::new();
+    }
+    let (all, _) = env.store.all_readable::<Booking>();
+    let mut found: Vec<Booking> = all
+        .into_iter()
+        .filter(|o| o.id != booking.id && o.status != BookingStatus::Cancelled && o.overlaps(booking))
+        .collect();
+    found.sort_by(|a, b| (a.date, &a.start, &a.end).cmp(&(b.date, &b.start, &b.end)));
+    found
+        .into_iter()
+        .map(|b| {
+            let org_name = b
+                .organization
+                .as_ref()
+                .and_then(|id| env.store.get::<crate::domain::Organization>(id).ok().flatten())
+                .map_or(String::new(), |o| o.name);
+            Overlap { booking: b, org_name }
+        })
+        .collect()
+}
+
 fn outcome(env: &mut Env, booking: Booking, warnings: Vec<FieldError>) -> Booked {
     let venue_name = env.store.get::<crate::domain::Venue>(&booking.venue).ok().flatten().map(|v| v.name);
-    let overlaps = booking.status == BookingStatus::Confirmed && {
-        let (all, _) = env.store.all_readable::<Booking>();
-        booking_conflicts(&all).iter().any(|(x, y)| *x == booking.id || *y == booking.id)
-    };
-    Booked { venue_name: venue_name.unwrap_or_else(|| booking.venue.to_string()), booking, overlaps, warnings }
+    let overlapping = overlapping(env, &booking);
+    Booked { venue_name: venue_name.unwrap_or_else(|| booking.venue.to_string()), booking, overlapping, warnings }
 }
 
 /// The id a booking is known by, for front ends holding only text.

@@ -44,6 +44,11 @@ pub struct SignIn {
     pub hours: Option<f64>,
     /// The organization credited; the person's own when not given.
     pub org: Option<Ref>,
+    /// Change the hours or organization of someone already signed in. Without
+    /// it a second sign-in is refused, saying when the first one was: a
+    /// repeat at the door must never pass for a new arrival.
+    #[serde(default)]
+    pub correct: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -51,13 +56,15 @@ pub struct SignedIn {
     pub attendance: Attendance,
     pub person_name: String,
     pub title: String,
-    /// The person had already signed in to this session; the record was updated.
+    /// The person had a record for this session already (registered, or
+    /// signed in and corrected with `correct`); that record was updated.
     pub again: bool,
     pub warnings: Vec<FieldError>,
 }
 
-/// Signs a person in to a session at the clock's time. Signing in twice
-/// updates the one record (unique per session and person).
+/// Signs a person in to a session at the clock's time. A registered person
+/// is marked attended; someone already signed in is refused (the record
+/// keeps the first time) unless the command corrects it.
 pub fn sign_in(env: &mut Env, cmd: SignIn) -> OpResult<SignedIn> {
     let training = refs::training(env.store, &cmd.training)?;
     let Some(session) = training.sessions.get(&cmd.session) else {
@@ -81,7 +88,7 @@ pub fn sign_in(env: &mut Env, cmd: SignIn) -> OpResult<SignedIn> {
         Some(r) => Some(refs::org(env.store, r)?.id),
         None => person.organization.clone(),
     };
-    let attendance = Attendance {
+    let mut attendance = Attendance {
         id: RecordId::attendance(&cmd.session, &person.id),
         training: training.id.clone(),
         session: cmd.session,
@@ -91,7 +98,23 @@ pub fn sign_in(env: &mut Env, cmd: SignIn) -> OpResult<SignedIn> {
         signed_in: Some(env.clock.now()),
         hours,
     };
-    let again = env.store.get::<Attendance>(&attendance.id)?.is_some();
+    let existing = env.store.get::<Attendance>(&attendance.id)?;
+    if let Some(first) = existing.as_ref().filter(|a| a.status == AttendanceStatus::Attended && !cmd.correct) {
+        let at = first.signed_in.map_or(String::new(), |t| format!("于 {} ", t.format("%Y-%m-%d %H:%M")));
+        let at_en = first.signed_in.map_or(String::new(), |t| format!(" at {}", t.format("%Y-%m-%d %H:%M")));
+        return Err(super::OpError::invalid(
+            "person",
+            format!(
+                "「{}」已{at}签到培训「{}」的课次 {},未重复签到 (already signed in{at_en}; not signed in twice; to change the hours or organization, correct it)",
+                person.name, training.title, attendance.session
+            ),
+        ));
+    }
+    if let Some(first) = existing.as_ref().filter(|a| a.status == AttendanceStatus::Attended) {
+        // A correction keeps the time of the first sign-in.
+        attendance.signed_in = first.signed_in.or(attendance.signed_in);
+    }
+    let again = existing.is_some();
     let problems = if again { env.store.update(&attendance)? } else { env.store.insert(&attendance)? };
     Ok(SignedIn { attendance, person_name: person.name, title: training.title, again, warnings: warnings(problems) })
 }

@@ -89,6 +89,9 @@ pub enum Event {
     Done(Result<String, String>),
     /// A save was refused for these fields: the form marks them.
     Invalid(Vec<crate::ops::FieldError>),
+    /// A store job finished with warnings the secretary must see (an
+    /// overlapping booking): the message, then each warning as an error.
+    Warned(String, Vec<String>),
     /// A roster file was checked (or could not be read).
     ImportChecked(Box<crate::ops::import::Import>, Result<Box<crate::ops::import::Imported>, String>),
     /// The store changed (locally or from a peer): read again.
@@ -195,20 +198,13 @@ pub enum Mode {
     Conflicts {
         choice: usize,
     },
-    /// The filtering picker over a long list (people, organizations, sessions).
+    /// The filtering picker over a long list (people, organizations,
+    /// venues, sessions, bookings).
     Pick(Box<super::picker::Picker>),
-    /// Choosing a booking of the shown week to edit.
-    PickBooking {
-        choice: usize,
-    },
     SignIn {
         training: RecordId,
         session: RecordId,
         input: TextInput,
-        choice: usize,
-    },
-    /// Choosing which of the overlapping bookings at a venue to cancel.
-    CancelBooking {
         choice: usize,
     },
     Text(String),
@@ -377,6 +373,13 @@ impl App {
                 }
                 Vec::new()
             }
+            Event::Warned(text, warnings) => {
+                let effects = self.update(Event::Done(Ok(text)));
+                for w in warnings {
+                    self.error(w);
+                }
+                effects
+            }
             Event::Done(Ok(text)) => {
                 if let Mode::Form(f) = &self.mode {
                     if let FormKind::WalkIn { training, session } = &f.kind {
@@ -387,11 +390,7 @@ impl App {
                 }
                 if matches!(
                     self.mode,
-                    Mode::Form(_)
-                        | Mode::ConfirmExit(_)
-                        | Mode::ConfirmDiscard(_)
-                        | Mode::Conflicts { .. }
-                        | Mode::CancelBooking { .. }
+                    Mode::Form(_) | Mode::ConfirmExit(_) | Mode::ConfirmDiscard(_) | Mode::Conflicts { .. }
                 ) {
                     self.mode = Mode::Browse;
                 }
@@ -615,8 +614,6 @@ impl App {
                 Vec::new()
             }
             Mode::ImportPreview(preview) => super::import::on_key(self, preview, action),
-            Mode::CancelBooking { choice } => self.cancel_booking(choice, action),
-            Mode::PickBooking { choice } => self.pick_booking(choice, action),
             Mode::Pick(picker) => self.pick(picker, action, key),
             Mode::Setup { choice } => self.setup(choice, action),
             Mode::Conflicts { choice } => self.conflicts(choice, action),

@@ -98,10 +98,15 @@ pub const INVITE_CODE: T =
     T("邀请码(一次有效,对方运行 hubsync join 邀请码)", "Invitation code (works once: hubsync join CODE)");
 pub const SYNCING: T = T("正在同步…", "Syncing…");
 pub const CANCEL_BOOKING: T = T("取消哪一个冲突的预约?", "Cancel which overlapping booking?");
-pub const CANCEL_HINT: T =
-    T("↑↓ 选择要取消的预约  Enter 取消它  Esc 返回", "↑↓ choose the booking to cancel  Enter cancels it  Esc back");
+pub const CANCEL_HINT: T = T(
+    "输入日期/用途/组织筛选 · ↑↓ 选择要取消的预约 · Enter 取消它 · Esc 返回",
+    "Type a date, purpose or organization · ↑↓ choose the booking to cancel · Enter cancels it · Esc back",
+);
 pub const PICK_BOOKING: T = T("修改哪一个预约?", "Edit which booking?");
-pub const PICK_BOOKING_HINT: T = T("↑↓ 选择  Enter 修改  Esc 返回", "↑↓ choose  Enter edit  Esc back");
+pub const PICK_BOOKING_HINT: T = T(
+    "输入日期/用途/组织筛选 · ↑↓ 选择 · Enter 修改 · Esc 返回",
+    "Type a date, purpose or organization · ↑↓ choose · Enter edit · Esc back",
+);
 pub const NO_BOOKINGS_WEEK: T = T("这一周没有预约", "No bookings this week");
 pub const PICK_SESSION: T = T("为哪一课次签到?", "Sign in to which session?");
 pub const NO_CONFLICT_HERE: T = T("此场地没有冲突的预约", "No overlapping bookings at this venue");
@@ -129,7 +134,6 @@ pub const WALK_IN_HINT: T =
     T("名单中没有此人:Enter 现场登记并签到", "Not on the roster: Enter adds a walk-in and signs them in");
 pub const REGISTERED: T = T("已报名", "registered");
 pub const PHONE_TAIL: T = T("尾号", "…");
-pub const OVERLAPS_WITH: T = T("与以下预约时间重叠", "overlaps with");
 pub const QUIT_WITH_F10: T = T(
     "请按 F10 退出(Ctrl-C 不退出,以免误按丢失输入)",
     "Press F10 to quit (Ctrl-C does not quit, so nothing typed is lost by accident)",

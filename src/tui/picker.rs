@@ -1,7 +1,7 @@
 //! The one filtering picker: a list of records to choose from that narrows
 //! as you type (names and pinyin initials), best matches first. Used for
 //! every list that can be long: people (a liaison to dispatch), organizations,
-//! a training's sessions.
+//! venues, a training's sessions, a venue's bookings.
 
 use super::forms::Form;
 use super::i18n::T;
@@ -39,11 +39,19 @@ pub enum PickFor {
     Field { form: Box<Form>, field: usize },
     /// The session of a training to sign people in to.
     Session { training: RecordId },
+    /// A booking of the shown week, to edit.
+    EditBooking,
+    /// One of a venue's overlapping bookings, to cancel.
+    CancelBooking,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picker {
     pub title: T,
+    /// What the picker acts on (a venue), shown after the title.
+    pub subject: Option<String>,
+    /// The bottom line: what typing matches and what Enter does.
+    pub hint: T,
     pub items: Vec<PickItem>,
     pub input: TextInput,
     /// Position in `matches()`.
@@ -60,7 +68,18 @@ pub enum Picked {
 
 impl Picker {
     pub fn new(title: T, items: Vec<PickItem>, purpose: PickFor) -> Picker {
-        Picker { title, items, input: TextInput::default(), choice: 0, purpose }
+        let hint = super::i18n::PICK_HINT;
+        Picker { title, subject: None, hint, items, input: TextInput::default(), choice: 0, purpose }
+    }
+
+    /// The picker naming what it acts on.
+    pub fn about(self, subject: &str) -> Picker {
+        Picker { subject: Some(subject.to_string()), ..self }
+    }
+
+    /// The picker with its own bottom line.
+    pub fn hint(self, hint: T) -> Picker {
+        Picker { hint, ..self }
     }
 
     /// The items the search matches: best rank first, then by group, then

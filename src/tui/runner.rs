@@ -198,6 +198,32 @@ fn spawn(
     });
 }
 
+/// A saved booking's message, warned when it overlaps another live booking
+/// (at booking and at confirming alike).
+fn booked(r: OpResult<ops::bookings::Booked>) -> Event {
+    match r {
+        Ok(d) => {
+            let b = &d.booking;
+            let text = format!(
+                "已保存预约 (booking saved): {} {} {}–{} [{}]",
+                d.venue_name,
+                b.date,
+                b.start,
+                b.end,
+                b.status.label(Lang::Zh)
+            );
+            let warnings = d
+                .overlapping
+                .iter()
+                .map(|o| format!("⚠ 时间与此预约重叠 (overlaps): {} · {}", d.venue_name, o.describe(Lang::Zh)))
+                .collect();
+            Event::Warned(text, warnings)
+        }
+        Err(ops::OpError::Invalid(fields)) => Event::Invalid(fields),
+        Err(e) => Event::Done(Err(e.to_string())),
+    }
+}
+
 fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
     match r {
         Err(ops::OpError::Invalid(fields)) => Some(Event::Invalid(fields)),
@@ -225,10 +251,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             })
         }
         Effect::SaveBooking { booking, new } => {
-            done(ops::bookings::save(&mut Env::new(s, clock), *booking, new), |d| {
-                let b = d.booking;
-                format!("已保存预约 (booking saved): {} {}–{}", b.date, b.start, b.end)
-            })
+            Some(booked(ops::bookings::save(&mut Env::new(s, clock), *booking, new)))
         }
         Effect::CancelBooking(id) => {
             let cmd = ops::bookings::SetStatus { booking: (&id).into(), status: BookingStatus::Cancelled };
@@ -328,6 +351,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 person: (&a.person).into(),
                 hours: Some(a.hours),
                 org: a.organization.as_ref().map(Into::into),
+                correct: false,
             };
             done(ops::trainings::sign_in(&mut Env::new(s, clock), cmd), |d| {
                 format!("已签到 (signed in): {}", d.person_name)

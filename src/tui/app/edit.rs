@@ -85,7 +85,7 @@ impl App {
                 if self.venue_conflicts().is_empty() {
                     self.say(self.t(i18n::NO_CONFLICT_HERE));
                 } else {
-                    self.mode = Mode::CancelBooking { choice: 0 };
+                    self.open_booking_picker(true);
                 }
             }
             (Action::ExitOrg, PEOPLE) => {
@@ -249,30 +249,14 @@ impl App {
         }
     }
 
-    /// What a save sets up: the new record is selected once loaded; an
-    /// overlapping booking is warned about (requested or confirmed alike).
+    /// What a save sets up: the new record is selected once loaded. (An
+    /// overlapping booking is warned about by the save's outcome, from ops.)
     fn after_save(&mut self, effect: Option<&Effect>) {
         match effect {
             Some(Effect::SaveOrg { org, new: true }) => self.select_after_load = Some(org.id.clone()),
             Some(Effect::SavePerson { person, new: true }) => self.select_after_load = Some(person.id.clone()),
             Some(Effect::SaveVenue { venue, new: true }) => self.select_after_load = Some(venue.id.clone()),
             Some(Effect::SaveTraining { training, new: true }) => self.select_after_load = Some(training.id.clone()),
-            Some(Effect::SaveBooking { booking, .. }) if booking.status != BookingStatus::Cancelled => {
-                let clashes: Vec<String> = self
-                    .data
-                    .bookings
-                    .iter()
-                    .filter(|o| o.id != booking.id && o.status != BookingStatus::Cancelled && o.overlaps(booking))
-                    .map(|o| {
-                        let org = o.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
-                        format!("{} {}–{} {} {org} [{}]", o.date, o.start, o.end, o.purpose, o.status.label(self.lang))
-                    })
-                    .collect();
-                if !clashes.is_empty() {
-                    let text = format!("⚠ {}: {}", self.t(i18n::OVERLAPS_WITH), clashes.join("; "));
-                    self.error(text);
-                }
-            }
             _ => {}
         }
     }

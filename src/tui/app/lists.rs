@@ -235,7 +235,7 @@ impl App {
                 if self.week_bookings().is_empty() {
                     self.say(self.t(i18n::NO_BOOKINGS_WEEK));
                 } else {
-                    self.mode = Mode::PickBooking { choice: 0 };
+                    self.open_booking_picker(false);
                 }
             }
             Action::PrevWeek => self.week -= 1,

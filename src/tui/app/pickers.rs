@@ -126,40 +126,34 @@ impl App {
         list
     }
 
-    pub(super) fn cancel_booking(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
-        let n = self.venue_conflicts().len();
-        match action {
-            Some(Action::Up) => self.mode = Mode::CancelBooking { choice: choice.saturating_sub(1) },
-            Some(Action::Down) => self.mode = Mode::CancelBooking { choice: (choice + 1).min(n.saturating_sub(1)) },
-            Some(Action::Confirm) => {
-                if let Some(b) = self.venue_conflicts().get(choice) {
-                    let id = b.id.clone();
-                    self.mode = Mode::CancelBooking { choice };
-                    return vec![Effect::CancelBooking(id)];
-                }
-            }
-            Some(Action::Cancel) => {}
-            _ => self.mode = Mode::CancelBooking { choice },
-        }
-        Vec::new()
-    }
-
-    pub(super) fn pick_booking(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
-        let n = self.week_bookings().len();
-        match action {
-            Some(Action::Up) => self.mode = Mode::PickBooking { choice: choice.saturating_sub(1) },
-            Some(Action::Down) => self.mode = Mode::PickBooking { choice: (choice + 1).min(n.saturating_sub(1)) },
-            Some(Action::Confirm) => {
-                if let Some(b) = self.week_bookings().get(choice) {
-                    let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
-                    let form = crate::tui::more_forms::edit_booking(self.lang, b, org);
-                    self.mode = Mode::Form(Box::new(form));
-                }
-            }
-            Some(Action::Cancel) => {}
-            _ => self.mode = Mode::PickBooking { choice },
-        }
-        Vec::new()
+    /// A filtering picker over bookings: the shown week's to edit, or the
+    /// selected venue's overlapping ones to cancel; in time order.
+    pub(super) fn open_booking_picker(&mut self, cancel: bool) {
+        let list = if cancel { self.venue_conflicts() } else { self.week_bookings() };
+        let items = list
+            .iter()
+            .map(|b| {
+                let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
+                let weekday = i18n::WEEKDAYS[b.date.weekday().num_days_from_monday() as usize].get(self.lang);
+                let name = format!("{} {weekday} {}–{}", b.date.format("%m-%d"), b.start, b.end);
+                let status = b.status.label(self.lang);
+                let detail = format!("{} {org} [{status}]", b.purpose);
+                let initials = format!(
+                    "{} {}",
+                    crate::domain::query::pinyin_initials(&b.purpose),
+                    crate::domain::query::pinyin_initials(org)
+                );
+                let extra = format!("{} {} {org} {status}", b.date, b.purpose).to_lowercase();
+                PickItem::new(b.id.clone(), &name, detail, initials, extra, 0)
+            })
+            .collect();
+        let venue = self.selected_venue().map(|v| v.name.clone()).unwrap_or_default();
+        let picker = if cancel {
+            Picker::new(i18n::CANCEL_BOOKING, items, PickFor::CancelBooking).hint(i18n::CANCEL_HINT)
+        } else {
+            Picker::new(i18n::PICK_BOOKING, items, PickFor::EditBooking).hint(i18n::PICK_BOOKING_HINT)
+        };
+        self.mode = Mode::Pick(Box::new(picker.about(&venue)));
     }
 
     /// Sessions of a training, latest first: the one being held is usually the last.
@@ -262,7 +256,19 @@ impl App {
                 self.mode = Mode::Pick(picker);
             }
             (Picked::Cancel, PickFor::Field { form, .. }) => self.mode = Mode::Form(form),
-            (Picked::Cancel, PickFor::Session { .. }) => self.mode = Mode::Browse,
+            (Picked::Cancel, _) => self.mode = Mode::Browse,
+            (Picked::Chosen(item), PickFor::EditBooking) => {
+                if let Some(b) = self.data.bookings.iter().find(|b| b.id == item.id) {
+                    let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
+                    let venue = self.data.venues.iter().find(|v| v.id == b.venue).map(|v| v.name.clone());
+                    let mut form = crate::tui::more_forms::edit_booking(self.lang, b, org);
+                    if let Some(v) = venue {
+                        form = form.about(&v);
+                    }
+                    self.mode = Mode::Form(Box::new(form));
+                }
+            }
+            (Picked::Chosen(item), PickFor::CancelBooking) => return vec![Effect::CancelBooking(item.id)],
             (Picked::Chosen(item), PickFor::Field { mut form, field }) => {
                 let f = &mut form.fields[field];
                 f.input.set(&item.name);

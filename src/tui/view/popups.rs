@@ -1,7 +1,6 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::{fit, wrap_columns, Theme};
-use crate::domain::Vocabulary;
 use crate::tui::app::{field_label, App, Mode, ORGS, TABS};
 use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
@@ -69,18 +68,8 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             }
             pick(frame, app, theme, picker);
         }
-        Mode::PickBooking { choice } => {
-            let items: Vec<String> = app.week_bookings().iter().map(|b| booking_line(app, b)).collect();
-            picker(frame, theme, app.t(i18n::PICK_BOOKING), app.t(i18n::PICK_BOOKING_HINT), &items, *choice);
-        }
         Mode::SignIn { input, choice, session, training } => {
             sign_in(frame, app, theme, input, *choice, training, session)
-        }
-        Mode::CancelBooking { choice } => {
-            let items: Vec<String> = app.venue_conflicts().iter().map(|b| booking_line(app, b)).collect();
-            let venue = app.selected_venue().map_or(String::new(), |v| format!(" · {}", v.name));
-            let title = format!("{}{venue}", app.t(i18n::CANCEL_BOOKING));
-            picker(frame, theme, &title, app.t(i18n::CANCEL_HINT), &items, *choice);
         }
         Mode::ImportPreview(preview) => crate::tui::import::render(frame, app, area, preview),
         Mode::Text(text) => {
@@ -174,20 +163,25 @@ fn sign_in(
 fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker::Picker) {
     let area = frame.area();
     let matches = picker.matches();
-    let popup = centered(area, 76, area.height.saturating_sub(4).clamp(6, 20));
+    // As tall as the list needs (a search line and borders), at most the screen less four.
+    let tall = (picker.items.len() as u16 + 3).min(area.height.saturating_sub(4).clamp(6, 20));
+    let popup = centered(area, 76, tall.max(6));
     frame.render_widget(Clear, popup);
-    let title = format!("{} · {}/{}", app.t(picker.title), matches.len(), picker.items.len());
+    let subject = picker.subject.as_ref().map_or(String::new(), |s| format!(" · {s}"));
+    let title = format!("{}{subject} · {}/{}", app.t(picker.title), matches.len(), picker.items.len());
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(title, theme.accent()))
-        .title_bottom(app.t(i18n::PICK_HINT));
+        .title_bottom(app.t(picker.hint));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
     let (shown, caret) = picker.input.visible(search.width.saturating_sub(2) as usize);
     frame.render_widget(Paragraph::new(format!("> {shown}")), search);
     frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
-    let name_width = 16;
+    // The name column as wide as the widest name shown, within reason.
+    let name_width =
+        picker.items.iter().map(|i| UnicodeWidthStr::width(i.name.as_str())).max().unwrap_or(8).clamp(8, 24);
     let detail_width = (list.width as usize).saturating_sub(name_width + 4);
     // Only the rows around the choice are built: a list can hold thousands.
     let rows = list.height as usize;
@@ -204,11 +198,6 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
     }
     let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
     frame.render_stateful_widget(widget, list, &mut state);
-}
-
-fn booking_line(app: &App, b: &crate::domain::Booking) -> String {
-    let org = b.organization.as_ref().and_then(|id| app.org_name(id)).unwrap_or_default();
-    format!("{} {}–{} {} {org} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(app.lang))
 }
 
 fn conflicts(frame: &mut Frame, app: &App, theme: &Theme, choice: usize) {
