@@ -179,3 +179,74 @@ async fn in_a_tree_siblings_get_only_what_they_were_granted() {
     assert!(org_names(&city_a).await.contains("锦江新组织"), "the first hop has it");
     assert!(!org_names(&province).await.contains("锦江新组织"), "the second hop does not");
 }
+
+/// Sets the clock `n`'s store stamps arrivals with.
+async fn clock_at(n: &Side, clock: hubsync::ops::FixedClock) {
+    n.store.call(move |s| s.set_clock(std::sync::Arc::new(clock))).await;
+}
+
+async fn network_at(n: &Side, now: hubsync::ops::FixedClock) -> hubsync::ops::network::Network {
+    use hubsync::ops::{network, Env};
+    n.store
+        .call(move |s| network::network(&mut Env::new(s, &now), network::NetworkQuery { stale_days: 30 }).unwrap())
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_province_sees_the_tree_how_each_federation_arrives_and_which_went_quiet() {
+    use hubsync::ops::network::Arrives;
+    use hubsync::ops::FixedClock;
+    let (province, p) = node("四川省联合会", Level::Province, "510000", "");
+    let (city, c) = node("成都市联合会", Level::City, "510100", "");
+    let (jinjiang, j) = node("锦江区联合会", Level::County, "510104", "");
+    let (qingyang, q) = node("青羊区联合会", Level::County, "510105", "");
+    let tree = [("tree:orgs", Grant::Read)];
+    link(&jinjiang, &city, &tree);
+    link(&qingyang, &city, &tree);
+    link(&city, &province, &tree);
+    // Everything first arrives on 1 November.
+    for n in [&province, &city] {
+        clock_at(n, FixedClock::on(2026, 11, 1)).await;
+    }
+    for n in [&jinjiang, &qingyang, &city] {
+        sync(n).await;
+    }
+    // On 2 December only Jinjiang has news; Qingyang has been quiet since.
+    for n in [&province, &city] {
+        clock_at(n, FixedClock::on(2026, 12, 2)).await;
+    }
+    let mut o = jinjiang.store.call(|s| s.all::<Organization>().unwrap()).await.remove(0);
+    o.head_name = "新负责人".into();
+    jinjiang.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
+    sync(&jinjiang).await;
+    sync(&city).await;
+
+    let net = network_at(&province, FixedClock::on(2026, 12, 2)).await;
+    let rows: Vec<(String, usize, Arrives, bool, usize)> =
+        net.federations.iter().map(|r| (r.name.clone(), r.depth, r.arrives.clone(), r.stale, r.orgs)).collect();
+    let via_city = Arrives::Via { peer: format!("child-{}", city.node.identity.node_id.short()) };
+    let from_city = Arrives::Direct { peer: format!("child-{}", city.node.identity.node_id.short()) };
+    assert_eq!(
+        rows,
+        vec![
+            ("四川省联合会".into(), 0, Arrives::Home, false, 1),
+            ("成都市联合会".into(), 1, from_city, true, 1),
+            ("锦江区联合会".into(), 2, via_city.clone(), false, 1),
+            ("青羊区联合会".into(), 2, via_city, true, 1),
+        ],
+        "the tree in order, the relay named, the quiet ones marked"
+    );
+    let qy = &net.federations[3];
+    assert_eq!(qy.days_quiet, Some(31));
+    assert_eq!(qy.last_received, Some(FixedClock::on(2026, 11, 1).0));
+    assert_eq!(qy.parent.as_deref(), Some(c.as_str()));
+    assert_eq!(net.federations[0].id, p.0);
+    assert_eq!(net.stale().map(|r| r.id.clone()).collect::<Vec<_>>(), vec![c.0.clone(), q.0.clone()]);
+
+    // The city hears from each county directly.
+    let net = network_at(&city, FixedClock::on(2026, 12, 2)).await;
+    let jj = net.federations.iter().find(|r| r.id == j.0).unwrap();
+    assert!(matches!(jj.arrives, Arrives::Direct { .. }), "{jj:?}");
+    assert!(!jj.stale);
+    assert_eq!(net.federations.iter().map(|r| r.depth).collect::<Vec<_>>(), vec![0, 1, 1], "city, then its counties");
+}

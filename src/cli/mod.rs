@@ -4,6 +4,7 @@ mod activities;
 mod bulk;
 mod docs;
 mod ledger;
+mod network;
 mod org;
 mod peers;
 mod people;
@@ -124,6 +125,8 @@ pub enum Command {
     },
     /// 生成一次性邀请码 (a one-time invitation code for a field laptop or a peer)
     Invite(peers::InviteArgs),
+    /// 联合会网络:所持各联合会的来源、最近修改与记录数,树形显示 (the network: every federation held, as a tree, how it arrives, when it last changed, record counts, stale ones)
+    Network(network::NetworkArgs),
     /// 本联合会的设备与作者名单 (this federation's devices and authors list: add, revoke, list)
     #[command(subcommand)]
     Device(peers::DeviceCmd),
@@ -298,6 +301,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Network(args) => network::run(&mut ctx, args),
         Command::Id
         | Command::Peer(_)
         | Command::Share(_)

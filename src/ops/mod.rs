@@ -29,6 +29,7 @@ mod error;
 pub mod evaluations;
 pub mod import;
 pub mod liaisons;
+pub mod network;
 pub mod orgs;
 pub mod peers;
 pub mod projects;

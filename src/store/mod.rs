@@ -15,6 +15,7 @@ mod hub;
 mod ledger;
 mod lock;
 mod persist;
+mod provenance;
 mod records;
 mod report;
 mod rows;
@@ -25,6 +26,7 @@ mod vacuum;
 pub use activities::partition_doc;
 pub use docid::DocId;
 pub use forget::{ClearedRecord, ForgetPlan};
+pub use provenance::Arrival;
 pub use records::{FieldConflict, ScanRow};
 pub use service::{Origin, StoreEvent, StoreHandle};
 pub use sync_hooks::SyncReceipt;
@@ -173,6 +175,8 @@ pub struct Store {
     signer: Option<crate::sync::authorship::Signer>,
     /// Signature records received for changes not yet applied.
     pending_sigs: HashMap<ChangeHash, Vec<u8>>,
+    /// Stamps arrivals from peers (store::provenance).
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
     /// The data directory's lock; declared last so it is released after
     /// the database is closed.
     _lock: lock::DirLock,
@@ -228,6 +232,7 @@ impl Store {
             deferred: None,
             signer,
             pending_sigs: HashMap::new(),
+            clock: std::sync::Arc::new(crate::clock::SystemClock),
             _lock: lock,
         };
         for (name, stored) in store.disk.read_all()? {

@@ -231,6 +231,7 @@ impl Store {
                 self.disk.sigs.insert(hash.0, record)?;
             }
             self.persist(std::slice::from_ref(doc))?;
+            self.note_arrival(peer, doc, changes)?;
             self.invalidate_caches();
         }
         self.save_sync_state(peer, doc)?;
