@@ -281,3 +281,70 @@ mod action {
         assert!(status.contains(&("丙".into(), LegalStatus::Filed)), "{status:?}");
     }
 }
+
+fn hubsync(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("hubsync")
+        .unwrap()
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+}
+
+/// The ledger rows as cells, without the latest-evaluation summary (the
+/// evaluations keep four dimensions a total cannot give back).
+fn ledger_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let text = encoding_rs::GB18030.decode(&bytes).0.trim_start_matches('\u{feff}').to_string();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let summary = rows[0].iter().position(|h| h == "最近考核").expect("the export has the summary column");
+    rows.into_iter()
+        .map(|mut r| {
+            r.remove(summary);
+            r
+        })
+        .collect()
+}
+
+/// Issue 9 gap (d): a filing ledger exported by hubsync imports back into an
+/// empty federation (dry run clean: no refused columns, no bad rows, exited
+/// organizations with their date, reason and kind), and exporting again
+/// gives the same ledger, as GBK CSV and as a workbook.
+#[test]
+fn an_exported_filing_ledger_imports_back_with_the_same_records() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    hubsync(&a, &["demo", "--orgs", "150", "--today", "2026-11-30"]);
+    let exported = tmp.path().join("台账.csv");
+    let workbook = tmp.path().join("台账.xlsx");
+    hubsync(&a, &["export", "orgs", "--gbk", "-o", exported.to_str().unwrap()]);
+    hubsync(&a, &["export", "orgs", "--format", "xlsx", "-o", workbook.to_str().unwrap()]);
+    let original = ledger_rows(&exported);
+    assert!(original.iter().any(|r| r.contains(&"已退出".to_string())), "the demo has exited organizations");
+
+    for (dir, file) in [(&b, &exported), (&c, &workbook)] {
+        hubsync(dir, &["init", "--name", "锦江区社区社会组织联合会", "--level", "县", "--division", "510104"]);
+        let check = hubsync(dir, &["import", "orgs", file.to_str().unwrap(), "--dry-run"]);
+        assert!(check.contains(&format!("{} 行有效, 0 行有错", original.len() - 1)), "{check}");
+        assert!(!check.contains("错误"), "no refused column, no bad row: {check}");
+        assert!(check.contains("最近考核"), "the summary column is named, not dropped silently: {check}");
+        hubsync(dir, &["import", "orgs", file.to_str().unwrap()]);
+        let again = tmp.path().join("again.csv");
+        hubsync(dir, &["export", "orgs", "--gbk", "-o", again.to_str().unwrap()]);
+        assert_eq!(ledger_rows(&again), original, "same records from {}", file.display());
+    }
+    // The English ledger reads back too ("Status" is the lifecycle, "Legal status" the legal status).
+    let english = tmp.path().join("ledger.csv");
+    hubsync(&a, &["--lang", "en", "export", "orgs", "-o", english.to_str().unwrap()]);
+    let d = tmp.path().join("d");
+    hubsync(&d, &["init", "--name", "锦江区社区社会组织联合会", "--level", "县", "--division", "510104"]);
+    let check = hubsync(&d, &["import", "orgs", english.to_str().unwrap(), "--dry-run"]);
+    assert!(check.contains(&format!("{} 行有效, 0 行有错", original.len() - 1)), "{check}");
+}

@@ -27,11 +27,14 @@ impl FieldSpec {
 
     /// Does a spreadsheet header name this field?
     pub fn matches_header(&self, header: &str) -> bool {
+        self.labels_header(header) || self.aliases.iter().any(|a| header_key(header) == header_key(a))
+    }
+
+    /// Is the header this field's own code or label? It beats another
+    /// field's alias: English "Status" is the lifecycle, not `legal_status`'s alias.
+    pub fn labels_header(&self, header: &str) -> bool {
         let h = header_key(header);
-        h == header_key(self.key)
-            || h == header_key(self.zh)
-            || h == header_key(self.en)
-            || self.aliases.iter().any(|a| h == header_key(a))
+        h == header_key(self.key) || h == header_key(self.zh) || h == header_key(self.en)
     }
 }
 
@@ -104,10 +107,18 @@ pub const ORG_COMBINED_FIELDS: &[FieldSpec] = &[spec!(
     false
 )];
 
+/// An exited organization's exit, as a ledger (and our export) writes it.
+/// Not form fields: exiting is its own action (`org exit`, F8).
+pub const ORG_EXIT_FIELDS: &[FieldSpec] = &[
+    spec!("exit_date", "退出日期", "Exit date", ["退出时间"], false),
+    spec!("exit_reason", "退出原因", "Exit reason", ["退出理由"], false),
+    spec!("exit_kind", "退出方式", "Exit kind", ["退出类型"], false),
+];
+
 /// What an organization import maps headers to: the form's fields and the combined columns.
 pub fn org_import_fields() -> &'static [FieldSpec] {
     static FIELDS: std::sync::OnceLock<Vec<FieldSpec>> = std::sync::OnceLock::new();
-    FIELDS.get_or_init(|| ORG_FIELDS.iter().chain(ORG_COMBINED_FIELDS).copied().collect())
+    FIELDS.get_or_init(|| ORG_FIELDS.iter().chain(ORG_COMBINED_FIELDS).chain(ORG_EXIT_FIELDS).copied().collect())
 }
 
 pub const PERSON_FIELDS: &[FieldSpec] = &[
@@ -315,6 +326,9 @@ pub fn set_org_field(o: &mut Organization, key: &str, text: &str) -> Result<(), 
         "incubation_level" => o.incubation_level = opt(t, |v| e(Level::parse(v)))?,
         "incubation_services" => o.incubation_services = e(code_list::parse(t))?,
         "lifecycle" => o.lifecycle = if t.is_empty() { Lifecycle::Active } else { e(Lifecycle::parse(t))? },
+        "exit_date" => o.exit_date = opt(t, |v| e(validate::parse_date(v)))?,
+        "exit_reason" => o.exit_reason = t.to_string(),
+        "exit_kind" => o.exit_kind = opt(t, |v| e(super::ledger_vocab::ExitKind::parse(v)))?,
         other => return Err(format!("未知字段 {other} (unknown field)")),
     }
     Ok(())

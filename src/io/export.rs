@@ -87,6 +87,7 @@ pub fn orgs_sheet(orgs: &[Organization], settings: &EvaluationSettings, lang: La
                 o.lifecycle.label(l).into(),
                 o.exit_date.map(|d| d.to_string()).unwrap_or_default(),
                 o.exit_reason.clone(),
+                o.exit_kind.map(|k| k.label(l).to_string()).unwrap_or_default(),
             ]
         })
         .collect();
@@ -125,6 +126,7 @@ pub fn orgs_sheet(orgs: &[Organization], settings: &EvaluationSettings, lang: La
                 ("状态", "Status"),
                 ("退出日期", "Exit date"),
                 ("退出原因", "Exit reason"),
+                ("退出方式", "Exit kind"),
             ],
         ),
         rows,

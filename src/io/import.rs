@@ -172,8 +172,12 @@ fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<Re
     let data = rows.split_off(h + 1);
     let header_row = rows.pop().expect("header row exists");
     let headers: Vec<String> = header_row.cells.iter().map(|h| h.trim().to_string()).collect();
-    let mut mapping: Vec<Option<usize>> =
-        headers.iter().map(|h| specs.iter().position(|s| s.matches_header(h))).collect();
+    let mut mapping: Vec<Option<usize>> = headers
+        .iter()
+        .map(|h| {
+            specs.iter().position(|s| s.labels_header(h)).or_else(|| specs.iter().position(|s| s.matches_header(h)))
+        })
+        .collect();
     phone_follows_contact(specs, &headers, &mut mapping);
     Ok(ReadFile { sheet, source, header_line: header_row.line, mapping, headers, rows: data })
 }
@@ -199,6 +203,13 @@ fn phone_follows_contact(specs: &[FieldSpec], headers: &[String], mapping: &mut 
 /// Serial-number columns that every ledger has and no record needs.
 fn is_ignorable(header: &str) -> bool {
     matches!(input::header_key(header).as_str(), "序号" | "编号" | "no" | "no." | "#" | "id")
+}
+
+/// Columns our own export writes as a summary of records kept elsewhere
+/// (the latest evaluation as "2025 80 良好": four dimensions a total cannot
+/// give back). Named once in the check, never blocking a re-import.
+fn is_summary(header: &str) -> bool {
+    matches!(input::header_key(header).as_str(), "最近考核" | "latestevaluation")
 }
 
 /// The name a column goes by in messages: its header, or its position when blank.
@@ -269,7 +280,7 @@ pub(crate) fn plan<R: Record>(
     let at = |line: usize, column: String, message: String| RowError { sheet: sheet.clone(), line, column, message };
     // Columns no field takes: blocking when they hold data, unless the user ignored them.
     let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(headers.len());
-    let (mut empty, mut ignored) = (Vec::new(), Vec::new());
+    let (mut empty, mut ignored, mut summaries) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..width {
         let header = headers.get(i).map(String::as_str).unwrap_or("");
         if mapping.get(i).copied().flatten().is_some() || is_ignorable(header) {
@@ -282,6 +293,7 @@ pub(crate) fn plan<R: Record>(
             None if !header.is_empty() => empty.push(name),
             None => {}
             Some(_) if wanted_out => ignored.push(name),
+            Some(_) if is_summary(header) => summaries.push(name),
             Some(sample) => out.unmapped.push(UnmappedColumn { header: name, sample: sample.to_string() }),
         }
     }
@@ -291,6 +303,13 @@ pub(crate) fn plan<R: Record>(
     }
     if !ignored.is_empty() {
         let message = format!("按要求忽略的列: {} (columns ignored as asked)", ignored.join("、"));
+        out.warnings.push(at(header_line, String::new(), message));
+    }
+    if !summaries.is_empty() {
+        let message = format!(
+            "{} 是考核摘要(年份 总分 结果),不导入;考核请用 hubsync eval set 录入 (a summary column, not imported: an evaluation has four dimensions; use eval set)",
+            summaries.join("、")
+        );
         out.warnings.push(at(header_line, String::new(), message));
     }
     let columns: HashMap<&'static str, String> =
