@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod control;
 pub mod domain;
 pub mod io;
 pub mod ops;

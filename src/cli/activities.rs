@@ -281,11 +281,11 @@ fn count(text: &Option<String>) -> Result<Option<u32>> {
     text.as_deref().map(validate::parse_count).transpose().map_err(|e| anyhow::anyhow!(e.0))
 }
 
-fn fields(a: FieldArgs) -> Result<ActivityFields> {
+fn fields(ctx: &Ctx, a: FieldArgs) -> Result<ActivityFields> {
     let mut attachments = Vec::new();
     for path in &a.attachments {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("无法读取附件 {} (cannot read attachment)", path.display()))?;
+        let bytes = std::fs::read(ctx.path(path))
+            .with_context(|| format!("无法读取附件 {} (cannot read attachment)", path.display()))?;
         attachments.push((path.display().to_string(), crate::domain::activity::attachment_checksum(&bytes)));
     }
     Ok(ActivityFields {
@@ -313,10 +313,10 @@ fn fields(a: FieldArgs) -> Result<ActivityFields> {
 fn saved(ctx: &Ctx, verb: (&str, &str), s: &act::ActivitySaved) {
     print_field_warnings(&s.warnings);
     let a = &s.activity;
-    println!("{} {} {} 「{}」", ctx.t(verb.0, verb.1), a.id, a.date, a.title);
+    outln!("{} {} {} 「{}」", ctx.t(verb.0, verb.1), a.id, a.date, a.title);
     if !s.suggested.is_empty() {
         let why: Vec<&str> = s.suggested.iter().map(|r| r.label(ctx.lang)).collect();
-        println!(
+        outln!(
             "{}: {}{}",
             ctx.t("按联合会规则属重大活动", "Major under the federation's rule"),
             why.join(ctx.t("、", ", ")),
@@ -344,11 +344,13 @@ fn status_label(ctx: &Ctx, a: &Activity) -> String {
 pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
     match cmd {
         ActivityCmd::Add(a) => {
-            let s = act::add(&mut ctx.env(), fields(a)?)?;
+            let fields = fields(ctx, a)?;
+            let s = act::add(&mut ctx.env(), fields)?;
             saved(ctx, ("已登记活动", "Logged activity"), &s);
         }
         ActivityCmd::Edit { id, fields: f } => {
-            let s = act::edit(&mut ctx.env(), &RecordId::from(id.trim()), fields(f)?)?;
+            let fields = fields(ctx, f)?;
+            let s = act::edit(&mut ctx.env(), &RecordId::from(id.trim()), fields)?;
             saved(ctx, ("已修改活动", "Changed activity"), &s);
         }
         ActivityCmd::Show { id } => show(ctx, &RecordId::from(id.trim()))?,
@@ -356,7 +358,7 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
             let filter = ActivityFilter {
                 text,
                 organization: org
-                    .map(|o| crate::ops::refs::resolve(&ctx.store, Collection::Orgs, &Ref(o)))
+                    .map(|o| crate::ops::refs::resolve(ctx.store, Collection::Orgs, &Ref(o)))
                     .transpose()?,
                 division,
                 kind: kind.as_deref().map(ActivityKind::parse).transpose()?,
@@ -393,9 +395,9 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                     },
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
             if format == Format::Table && found.len() > limit {
-                println!("{} {} / {}", ctx.t("显示", "showing"), limit, found.len());
+                outln!("{} {} / {}", ctx.t("显示", "showing"), limit, found.len());
             }
         }
         ActivityCmd::Log { id, people, create } => {
@@ -416,15 +418,15 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                 act::LogParticipants { activity: RecordId::from(id.trim()), participants, create_missing: create };
             let done = act::log_participants(&mut ctx.env(), cmd)?;
             for c in &done.created_people {
-                println!("{} {} {}", ctx.t("已新增志愿者", "Added volunteer"), c.id, c.name);
+                outln!("{} {} {}", ctx.t("已新增志愿者", "Added volunteer"), c.id, c.name);
             }
             for (_, name, h) in &done.added {
-                println!("{} {name} {h:.1} h", ctx.t("已登记", "Logged"));
+                outln!("{} {name} {h:.1} h", ctx.t("已登记", "Logged"));
             }
             for (_, name, h) in &done.updated {
-                println!("{} {name} {h:.1} h", ctx.t("已更新", "Updated"));
+                outln!("{} {name} {h:.1} h", ctx.t("已更新", "Updated"));
             }
-            println!(
+            outln!(
                 "「{}」 {} {} {}, {:.1} h",
                 done.activity.title,
                 ctx.t("共", "in all"),
@@ -436,7 +438,7 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
         ActivityCmd::Unlog { id, people } => {
             let refs: Vec<Ref> = people.into_iter().map(Ref).collect();
             let a = act::remove_participants(&mut ctx.env(), &RecordId::from(id.trim()), &refs)?;
-            println!("「{}」 {} {}", a.title, a.participants.len(), ctx.t("人", "people"));
+            outln!("「{}」 {} {}", a.title, a.participants.len(), ctx.t("人", "people"));
         }
         ActivityCmd::Report { id, to, via, on } => {
             let cmd = act::ReportMajor {
@@ -446,11 +448,11 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                 via: ReportChannel::parse(&via)?,
             };
             let a = act::report_major(&mut ctx.env(), cmd)?;
-            println!("「{}」 {}: {}", a.title, status_label(ctx, &a), a.reported_to);
+            outln!("「{}」 {}: {}", a.title, status_label(ctx, &a), a.reported_to);
         }
         ActivityCmd::Ack { id, by, on } => {
             let a = act::acknowledge(&mut ctx.env(), &RecordId::from(id.trim()), &by, day(&on)?)?;
-            println!("「{}」 {}", a.title, status_label(ctx, &a));
+            outln!("「{}」 {}", a.title, status_label(ctx, &a));
         }
         ActivityCmd::Due { format } => {
             let today = ctx.clock.today();
@@ -475,7 +477,7 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                     d.organization.as_ref().and_then(|o| names.get(o).cloned()).unwrap_or_default(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         ActivityCmd::Quiet { months, format } => {
             let today = ctx.clock.today();
@@ -496,9 +498,9 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                     q.last.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("无", "none").into()),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
             if format == Format::Table {
-                println!(
+                outln!(
                     "{}",
                     ctx.t(
                         "以上仅为建议:是否标记为休眠由您决定 (hubsync org edit … --lifecycle 休眠)",
@@ -538,19 +540,19 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
             }
             let yn = |b: bool| if b { ctx.t("是", "yes") } else { ctx.t("否", "no") };
             let over = rule.participants_over.map(|n| n.to_string()).unwrap_or_else(|| ctx.t("不适用", "off").into());
-            println!("{}: {over}", MajorReason::ManyParticipants.label(ctx.lang));
-            println!("{}: {}", MajorReason::OutsideCommunity.label(ctx.lang), yn(rule.outside_community));
-            println!("{}: {}", MajorReason::Fundraising.label(ctx.lang), yn(rule.fundraising));
-            println!("{}: {}", MajorReason::Minors.label(ctx.lang), yn(rule.minors));
-            println!("{}: {}", MajorReason::OutsideSpeakers.label(ctx.lang), yn(rule.outside_speakers));
-            println!("{}: {}", ctx.t("活动前几天须报告", "report due days before"), rule.report_days_before);
+            outln!("{}: {over}", MajorReason::ManyParticipants.label(ctx.lang));
+            outln!("{}: {}", MajorReason::OutsideCommunity.label(ctx.lang), yn(rule.outside_community));
+            outln!("{}: {}", MajorReason::Fundraising.label(ctx.lang), yn(rule.fundraising));
+            outln!("{}: {}", MajorReason::Minors.label(ctx.lang), yn(rule.minors));
+            outln!("{}: {}", MajorReason::OutsideSpeakers.label(ctx.lang), yn(rule.outside_speakers));
+            outln!("{}: {}", ctx.t("活动前几天须报告", "report due days before"), rule.report_days_before);
         }
         ActivityCmd::Certificate { person, period, out } => {
             let c = act::certificate(&mut ctx.env(), &Ref(person), period.as_deref())?;
             match out {
                 Some(path) => {
-                    crate::io::activity_export::write_certificate(&c, &path, ctx.lang)?;
-                    println!(
+                    crate::io::activity_export::write_certificate(&c, &ctx.path(&path), ctx.lang)?;
+                    outln!(
                         "{} {} ({} {}, {:.1} h)",
                         ctx.t("已导出志愿服务证明", "Certificate written to"),
                         path.display(),
@@ -559,7 +561,7 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
                         c.total_hours
                     );
                 }
-                None => print!("{}", crate::io::activity_export::certificate_text(&c, ctx.lang)),
+                None => out!("{}", crate::io::activity_export::certificate_text(&c, ctx.lang)),
             }
         }
     }
@@ -576,19 +578,19 @@ fn show(ctx: &mut Ctx, id: &RecordId) -> Result<()> {
         .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
         .collect();
     let l = ctx.lang;
-    println!("{} 「{}」 {}", a.id, a.title, a.kind.label(l));
+    outln!("{} 「{}」 {}", a.id, a.title, a.kind.label(l));
     let orgs: Vec<String> = a.organizations.iter().map(|o| names.get(o).cloned().unwrap_or(o.to_string())).collect();
-    println!("{}: {}", ctx.t("组织", "organizations"), orgs.join("、"));
+    outln!("{}: {}", ctx.t("组织", "organizations"), orgs.join("、"));
     let time = match (&a.start, &a.end) {
         (Some(s), Some(e)) => format!(" {s}–{e}"),
         (Some(s), None) => format!(" {s}"),
         _ => String::new(),
     };
-    println!("{}: {}{time}  {}", ctx.t("时间", "when"), a.date, a.place);
+    outln!("{}: {}{time}  {}", ctx.t("时间", "when"), a.date, a.place);
     if !a.targets.is_empty() {
-        println!("{}: {}", ctx.t("服务对象", "target groups"), code_list::labels(&a.targets, l));
+        outln!("{}: {}", ctx.t("服务对象", "target groups"), code_list::labels(&a.targets, l));
     }
-    println!(
+    outln!(
         "{}: {}  {}: {}",
         ctx.t("参与人数", "headcount"),
         a.participant_count(),
@@ -603,20 +605,20 @@ fn show(ctx: &mut Ctx, id: &RecordId) -> Result<()> {
         if let Some(on) = a.acknowledged_on {
             line += &format!("; {} {on} {}", a.acknowledged_by, ctx.t("知悉", "acknowledged"));
         }
-        println!("{line}");
+        outln!("{line}");
     }
     for (p, h) in &a.participants {
-        println!("  {} {h:.1} h", people.get(p).cloned().unwrap_or(p.to_string()));
+        outln!("  {} {h:.1} h", people.get(p).cloned().unwrap_or(p.to_string()));
     }
     for (sum, path) in &a.attachments {
-        println!("  {} {path} (sha256 {})", ctx.t("附件", "attachment"), &sum[..12.min(sum.len())]);
+        outln!("  {} {path} (sha256 {})", ctx.t("附件", "attachment"), &sum[..12.min(sum.len())]);
     }
     if !a.notes.is_empty() {
-        println!("{}: {}", ctx.t("备注", "notes"), a.notes);
+        outln!("{}: {}", ctx.t("备注", "notes"), a.notes);
     }
     let conflicts = ctx.store.conflicts::<Activity>(id)?;
     for c in conflicts {
-        println!("⚠ {} {}: {:?}", ctx.t("冲突", "conflict"), c.field, c.values);
+        outln!("⚠ {} {}: {:?}", ctx.t("冲突", "conflict"), c.field, c.values);
     }
     Ok(())
 }
@@ -633,7 +635,7 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
                 summary,
             };
             let r = act::add_work_report(&mut ctx.env(), cmd)?;
-            println!("{} {} {}", ctx.t("已登记工作报告", "Recorded work report"), r.id, r.period.label(ctx.lang));
+            outln!("{} {} {}", ctx.t("已登记工作报告", "Recorded work report"), r.id, r.period.label(ctx.lang));
         }
         WorkReportCmd::Review { id, result, by, on, notes } => {
             let cmd = act::Review {
@@ -644,7 +646,7 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
                 notes,
             };
             let r = act::review(&mut ctx.env(), cmd)?;
-            println!("{} {} {}", ctx.t("已评议", "Reviewed"), r.id, r.review.map(|x| x.label(ctx.lang)).unwrap_or(""));
+            outln!("{} {} {}", ctx.t("已评议", "Reviewed"), r.id, r.review.map(|x| x.label(ctx.lang)).unwrap_or(""));
         }
         WorkReportCmd::List { period, format } => {
             let period = period.as_deref().map(Period::parse).transpose()?;
@@ -670,7 +672,7 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
                     r.review.map(|x| x.label(ctx.lang).to_string()).unwrap_or_default(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         WorkReportCmd::Missing { period, format } => {
             let period = Period::parse(&period)?;
@@ -686,9 +688,9 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
             for o in &missing {
                 t.push(vec![o.id.to_string(), o.name.clone(), o.township.clone(), o.community.clone()]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
             if format == Format::Table {
-                println!(
+                outln!(
                     "{} {}: {}",
                     period.label(ctx.lang),
                     ctx.t("未报告工作的组织", "organizations with no report"),

@@ -114,15 +114,15 @@ fn parse_day(text: &str) -> Result<chrono::NaiveDate, String> {
 /// Prints what the check found and what was written.
 fn print_import(ctx: &Ctx, done: &ops::import::Imported) -> Result<()> {
     let r = &done.report;
-    eprintln!("{}: {}", ctx.t("文件格式", "format"), r.format);
+    errln!("{}: {}", ctx.t("文件格式", "format"), r.format);
     if !r.sheet.is_empty() {
-        eprintln!("{}: {}", ctx.t("工作表", "sheet"), r.sheet);
+        errln!("{}: {}", ctx.t("工作表", "sheet"), r.sheet);
     }
     if r.header_line > 1 {
-        eprintln!("{}: {}", ctx.t("表头所在行", "header row"), r.header_line);
+        errln!("{}: {}", ctx.t("表头所在行", "header row"), r.header_line);
     }
     for c in &r.unmapped {
-        eprintln!(
+        errln!(
             "{} {}「{}」({} {}) — {}",
             ctx.t("错误", "error"),
             ctx.t("无对应字段的列", "column maps to no field"),
@@ -133,27 +133,27 @@ fn print_import(ctx: &Ctx, done: &ops::import::Imported) -> Result<()> {
         );
     }
     for w in &r.warnings {
-        eprintln!("{} {w}", ctx.t("提示", "warning"));
+        errln!("{} {w}", ctx.t("提示", "warning"));
     }
     for e in &r.errors {
-        eprintln!("{} {e}", ctx.t("错误", "error"));
+        errln!("{} {e}", ctx.t("错误", "error"));
     }
     let (valid, invalid) = (r.valid, r.invalid_lines.len());
-    println!(
+    outln!(
         "{}: {valid} {}, {invalid} {}",
         ctx.t("检查结果", "checked"),
         ctx.t("行有效", "valid rows"),
         ctx.t("行有错", "rows with errors")
     );
     if r.new_people > 0 {
-        println!(
+        outln!(
             "{}: {}",
             ctx.t("不在人员名单中、将登记为志愿者的人数", "people not on record, added as volunteers"),
             r.new_people
         );
     }
     match done.outcome {
-        Outcome::Checked => println!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written")),
+        Outcome::Checked => outln!("{}", ctx.t("试运行,未写入任何数据 (--dry-run)", "Dry run: nothing written")),
         Outcome::RefusedUnmapped => {
             let names: Vec<&str> = r.unmapped.iter().map(|c| c.header.as_str()).collect();
             bail!(
@@ -167,9 +167,9 @@ fn print_import(ctx: &Ctx, done: &ops::import::Imported) -> Result<()> {
             ctx.t("行有错,未写入任何数据", "rows have errors")
         ),
         Outcome::Written(n) => {
-            println!("{} {n}", ctx.t("已导入", "Imported"));
+            outln!("{} {n}", ctx.t("已导入", "Imported"));
             if invalid > 0 {
-                println!("{} {:?}", ctx.t("已跳过的行:", "Skipped lines:"), r.invalid_lines);
+                outln!("{} {:?}", ctx.t("已跳过的行:", "Skipped lines:"), r.invalid_lines);
             }
         }
     }
@@ -189,7 +189,7 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
             ImportKind::Venues => ops::import::Kind::Venues,
             ImportKind::Activities => ops::import::Kind::Activities,
         },
-        file: args.file,
+        file: ctx.path(&args.file),
         options: ImportOptions { sheet: args.sheet, ignore_columns: args.ignore_columns },
         mode,
     };
@@ -298,14 +298,9 @@ fn write_export(ctx: &Ctx, args: &ExportArgs, sheet: &Sheet, json: Vec<u8>) -> R
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {} (cannot write)", path.display()))?;
-            eprintln!(
-                "{} {} ({} {})",
-                ctx.t("已导出", "Exported"),
-                path.display(),
-                sheet.rows.len(),
-                ctx.t("行", "rows")
-            );
+            std::fs::write(ctx.path(path), &bytes)
+                .with_context(|| format!("无法写入 {} (cannot write)", path.display()))?;
+            errln!("{} {} ({} {})", ctx.t("已导出", "Exported"), path.display(), sheet.rows.len(), ctx.t("行", "rows"));
         }
         None if args.format == ExportFormat::Xlsx => bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)"),
         None => super::write_stdout(&bytes)?,
@@ -343,6 +338,6 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         if lang == Lang::Zh { "份工作报告" } else { "work reports" },
         t.elapsed().as_secs_f64()
     );
-    println!("{summary}");
+    outln!("{summary}");
     Ok(())
 }

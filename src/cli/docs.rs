@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::store::DocId;
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Subcommand, Debug)]
 pub enum DocCmd {
@@ -36,7 +36,7 @@ pub enum DocCmd {
     Compact,
 }
 
-pub fn run(mut ctx: Ctx, cmd: DocCmd, dir: &Path) -> Result<()> {
+pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
     match cmd {
         DocCmd::List { format } => {
             let mut t = Table::new(&[
@@ -68,33 +68,33 @@ pub fn run(mut ctx: Ctx, cmd: DocCmd, dir: &Path) -> Result<()> {
                     format!("{}: {why}", ctx.t("已损坏", "damaged")),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         DocCmd::Export { doc, file } => {
             let doc = DocId::parse(&doc).map_err(anyhow::Error::msg)?;
             let bytes = ctx.store.export_doc(&doc)?;
-            std::fs::write(&file, &bytes).with_context(|| format!("无法写入 {} (cannot write)", file.display()))?;
-            println!("{} {doc} → {} ({} bytes)", ctx.t("已导出", "Exported"), file.display(), bytes.len());
+            std::fs::write(ctx.path(&file), &bytes)
+                .with_context(|| format!("无法写入 {} (cannot write)", file.display()))?;
+            outln!("{} {doc} → {} ({} bytes)", ctx.t("已导出", "Exported"), file.display(), bytes.len());
         }
         DocCmd::Import { file } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {} (cannot read)", file.display()))?;
+            let bytes =
+                std::fs::read(ctx.path(&file)).with_context(|| format!("无法读取 {} (cannot read)", file.display()))?;
             let doc = ctx.store.import_doc(&bytes).with_context(|| format!("{}", file.display()))?;
-            println!("{} {} → {doc}", ctx.t("已合并", "Merged"), file.display());
+            outln!("{} {} → {doc}", ctx.t("已合并", "Merged"), file.display());
         }
         DocCmd::Repair { doc } => {
             let doc = DocId::parse(&doc).map_err(anyhow::Error::msg)?;
             let moved = ctx.store.repair_doc(&doc)?;
-            println!(
+            outln!(
                 "{} {doc}: {moved} {}",
                 ctx.t("已移入隔离区,请从对等方重新同步", "moved to quarantine; sync it again from a peer"),
                 ctx.t("个键", "keys")
             );
         }
         DocCmd::Compact => {
-            ctx.store.compact_all()?;
-            drop(ctx.store);
-            let (before, after) = crate::store::vacuum(dir)?;
-            println!(
+            let (before, after) = ctx.store.compact_and_vacuum()?;
+            outln!(
                 "{} {} → {} bytes",
                 if ctx.lang == crate::domain::Lang::Zh { "已压缩整理" } else { "Compacted" },
                 before,

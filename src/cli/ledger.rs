@@ -294,7 +294,7 @@ pub fn run_project(ctx: &mut Ctx, cmd: ProjectCmd) -> Result<()> {
             };
             let done = projects::add(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
-            println!(
+            outln!(
                 "{} {}: {} {} 元",
                 ctx.t("已新增项目", "Added project"),
                 done.project.id,
@@ -306,13 +306,13 @@ pub fn run_project(ctx: &mut Ctx, cmd: ProjectCmd) -> Result<()> {
             let cmd = projects::Advance { project: project.into(), to: opt(&to)?, date: date(&d)? };
             let done = projects::advance(&mut ctx.env(), cmd)?;
             let l = ctx.lang;
-            println!("{}: {} → {}", done.project.name, done.from.label(l), done.project.status.label(l));
+            outln!("{}: {} → {}", done.project.name, done.from.label(l), done.project.status.label(l));
         }
         ProjectCmd::List { year, format } => {
             let l = ctx.lang;
             let (mut list, errors) = ctx.store.all_readable::<Project>();
             for e in errors {
-                eprintln!("警告 (warning): {e}");
+                errln!("警告 (warning): {e}");
             }
             list.retain(|p| year.is_none_or(|y| p.year == y));
             list.sort_by(|a, b| (b.year, &a.name).cmp(&(a.year, &b.name)));
@@ -339,7 +339,7 @@ pub fn run_project(ctx: &mut Ctx, cmd: ProjectCmd) -> Result<()> {
                     status.into(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
     }
     Ok(())
@@ -381,7 +381,7 @@ pub fn run_eval(ctx: &mut Ctx, cmd: EvalCmd) -> Result<()> {
             let done = evaluations::evaluate(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
             let change = done.previous.map(|p| format!(" ({:+.1})", done.score - p)).unwrap_or_default();
-            println!("{} {year}: {:.1}{change} {}", done.org_name, done.score, done.result.label(l));
+            outln!("{} {year}: {:.1}{change} {}", done.org_name, done.score, done.result.label(l));
         }
         EvalCmd::Checklist { org, year, met } => {
             let met: Vec<ChecklistItem> = code_list::parse(&met)?;
@@ -389,7 +389,7 @@ pub fn run_eval(ctx: &mut Ctx, cmd: EvalCmd) -> Result<()> {
                 &mut ctx.env(),
                 evaluations::RecordChecklist { org: org.into(), year, met },
             )?;
-            println!(
+            outln!(
                 "{} {year}: {} {} · {} {}",
                 done.org_name,
                 ctx.t("短板", "gaps"),
@@ -411,7 +411,7 @@ pub fn run_eval(ctx: &mut Ctx, cmd: EvalCmd) -> Result<()> {
                 s.pass_from = pass.unwrap_or(s.pass_from);
                 s = evaluations::set_settings(&mut ctx.env(), s)?;
             }
-            println!(
+            outln!(
                 "{}: {}/{}/{}/{} · {}: ≥{} {} ≥{} {} ≥{} {}",
                 ctx.t("权重 基本条件/活动情况/社会贡献/社区影响力", "weights basic/activities/contribution/influence"),
                 s.weight_basic,
@@ -447,7 +447,7 @@ pub fn run_honour(ctx: &mut Ctx, cmd: HonourCmd) -> Result<()> {
     };
     let done = projects::add_honour(&mut ctx.env(), cmd)?;
     print_field_warnings(&done.warnings);
-    println!(
+    outln!(
         "{} {}: {} {}",
         ctx.t("已记录荣誉", "Honour recorded"),
         done.honour.id,
@@ -466,14 +466,14 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
     let today = ctx.clock.today();
     let (orgs, errors) = ctx.store.all_readable::<Organization>();
     for e in errors {
-        eprintln!("警告 (warning): {e}");
+        errln!("警告 (warning): {e}");
     }
     let settings = ctx.store.evaluation_settings();
     match cmd {
         LedgerCmd::Funds { year } => {
             let projects: Vec<Project> = ctx.store.all_readable().0;
             let f = figures::funding(&projects, &orgs, year);
-            println!(
+            outln!(
                 "{} ({}): {} 元 / {} {}",
                 ctx.t("立项资金合计", "funds from approval on"),
                 year.map_or_else(|| ctx.t("全部年度", "all years").to_string(), |y| y.to_string()),
@@ -481,7 +481,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                 f.total.projects,
                 ctx.t("个项目", "projects")
             );
-            println!(
+            outln!(
                 "{}: {} 元 ({})",
                 ctx.t("社区社会组织承接", "led by community social organizations"),
                 yuan(f.to_community_orgs.fen),
@@ -501,7 +501,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             for o in f.by_organization.iter().take(20) {
                 t.push(vec![o.name.clone(), yuan(o.funds.fen), o.funds.projects.to_string()]);
             }
-            print!("{}", t.render(Format::Table));
+            out!("{}", t.render(Format::Table));
         }
         LedgerCmd::Candidates { limit, format } => {
             let mut t = Table::new(&[
@@ -520,7 +520,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                 };
                 t.push(vec![c.organization.to_string(), c.name, c.year, format!("{:.1}", c.score), r.into(), g.into()]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         LedgerCmd::Ranking { year, format } => {
             let mut t = Table::new(&[
@@ -543,7 +543,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     ]);
                 }
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         LedgerCmd::Honours { year, format } => {
             let honours: Vec<Honour> = ctx.store.all_readable().0;
@@ -572,7 +572,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     h.awarded_by,
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         LedgerCmd::Flows { from, to } => {
             if to < from {
@@ -599,7 +599,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     kinds.join(", "),
                 ]);
             }
-            print!("{}", t.render(Format::Table));
+            out!("{}", t.render(Format::Table));
         }
         LedgerCmd::Gaps { year } => {
             let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
@@ -621,7 +621,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     missing.join(", "),
                 ]);
             }
-            print!("{}", t.render(Format::Table));
+            out!("{}", t.render(Format::Table));
         }
         LedgerCmd::Status { org, to, number, authority, date: d } => {
             let cmd = registration::ChangeStatus {
@@ -633,7 +633,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             };
             let done = registration::change_status(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
-            println!(
+            outln!(
                 "{}: {} → {} ({})",
                 done.org.name,
                 done.change.from.map_or("—", |f| f.label(l)),

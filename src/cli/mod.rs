@@ -1,11 +1,32 @@
 //! The headless command line: scripts, imports, exports, reports, sync.
+//!
+//! Output goes through `out!`, `outln!` and `errln!` (module `out`), never
+//! `println!`: a running node runs these commands for clients and sends
+//! their output back. Clippy enforces it.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+/// Standard output, or the client's when a node runs the command (`out`).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::out::out(format_args!($($arg)*)) };
+}
+/// A line on standard output, or the client's (`out`).
+macro_rules! outln {
+    () => { $crate::cli::out::out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::out::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+/// A line on standard error, or the client's (`out`).
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::out::err(format_args!("{}\n", format_args!($($arg)*))) };
+}
 
 mod activities;
 mod bulk;
 mod docs;
 mod ledger;
 mod network;
+pub mod node;
 mod org;
+pub mod out;
 mod peers;
 mod people;
 mod refs;
@@ -180,16 +201,29 @@ pub struct InitArgs {
 }
 
 /// What every command gets: the open store, the clock and the language.
-pub struct Ctx {
-    pub store: Store,
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
     pub lang: Lang,
     pub clock: std::sync::Arc<dyn crate::ops::Clock>,
+    /// The client's working directory when a running node runs the command
+    /// for it (`node`); None in the command's own process.
+    pub cwd: Option<PathBuf>,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// The environment an action runs in.
     pub fn env(&mut self) -> crate::ops::Env<'_> {
-        crate::ops::Env::new(&mut self.store, &*self.clock)
+        crate::ops::Env::new(self.store, &*self.clock)
+    }
+
+    /// A path as the user typed it, to open: relative paths are the
+    /// client's when a node runs the command. Messages keep showing the
+    /// path as typed, so the output is the same either way.
+    pub fn path(&self, typed: &Path) -> PathBuf {
+        match &self.cwd {
+            Some(cwd) if typed.is_relative() => cwd.join(typed),
+            _ => typed.to_path_buf(),
+        }
     }
 
     /// Chinese or English, by the language in force.
@@ -235,53 +269,83 @@ pub fn data_dir(arg: Option<PathBuf>) -> Result<PathBuf> {
 pub fn open_store(dir: &Path) -> Result<Store> {
     let store = Store::open(dir)?;
     for w in store.warnings() {
-        eprintln!("警告 (warning): {w}");
+        errln!("警告 (warning): {w}");
     }
     Ok(store)
 }
 
-/// Runs a parsed command line. No subcommand is handled by the caller (TUI).
-pub fn run(cli: Cli) -> Result<()> {
+/// Runs a parsed command line and returns the exit code: in a running
+/// node when one holds the data directory (`node`), else here. main runs
+/// the terminal UI when there is no subcommand.
+pub fn main(cli: Cli) -> i32 {
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) if is_closed_stdout(&e) => 0,
+        Err(e) => {
+            errln!("错误 (error): {e:#}");
+            1
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
     let lang = resolve_lang(cli.lang);
     let dir = data_dir(cli.data_dir)?;
-    let Some(command) = cli.command else {
-        // No subcommand: the terminal UI.
-        let listen = if cli.offline {
-            None
-        } else {
-            Some(
-                cli.listen
-                    .parse()
-                    .with_context(|| format!("--listen '{}' 应为 HOST:PORT (must be HOST:PORT)", cli.listen))?,
-            )
-        };
-        let opts = crate::tui::Options { lang, monochrome: cli.mono, mouse: !cli.no_mouse, listen };
-        return crate::tui::run(&dir, opts);
-    };
-    // Commands that need no open store (the store may be held by a server).
-    match &command {
-        Command::Id => return peers::id(&dir, lang),
-        Command::Peer(_) | Command::Share(_) | Command::Unshare { .. } | Command::Invite(_) => {
-            crate::private_fs::create_dir(&dir)?;
-            return match command {
-                Command::Invite(args) => peers::invite(&dir, lang, args),
-                Command::Peer(cmd) => peers::peer(&dir, lang, cmd),
-                Command::Share(args) => peers::share(&dir, lang, args),
-                Command::Unshare { doc, peer } => peers::unshare(&dir, lang, &doc, &peer),
-                _ => unreachable!("matched above"),
-            };
+    let command = cli.command.context("没有命令 (no command)")?;
+    if let Some(code) = node::forward(&dir, lang)? {
+        return Ok(code);
+    }
+    // Commands that need no open store.
+    match command {
+        Command::Id | Command::Peer(_) | Command::Unshare { .. } | Command::Invite(_) => {
+            execute_without_store(command, &dir, lang)?;
+            return Ok(0);
         }
         _ => {}
     }
-    let store = open_store(&dir)?;
-    let command = match command {
-        Command::Sync { peers: names } => return peers::sync_now(store, &dir, lang, names),
-        Command::Join { code, name } => return peers::join(store, &dir, lang, &code, &name),
-        Command::Device(cmd) => return peers::device(store, lang, cmd),
-        Command::Serve { listen, interval } => return peers::serve(store, &dir, lang, &listen, interval),
-        other => other,
+    let mut store = match open_store(&dir) {
+        Ok(store) => store,
+        // A node starting up holds the store a moment before it listens.
+        Err(e) if is_in_use(&e) => return node::forward_when_ready(&dir, lang).map_err(|_| e),
+        Err(e) => return Err(e),
     };
-    let mut ctx = Ctx { store, lang, clock: std::sync::Arc::new(crate::ops::SystemClock) };
+    match command {
+        Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
+        Command::Join { code, name } => peers::join(store, &dir, lang, &code, &name)?,
+        Command::Serve { listen, interval } => peers::serve(store, &dir, lang, &listen, interval)?,
+        other => execute(&mut store, other, lang, None)?,
+    }
+    Ok(0)
+}
+
+/// The store is held by another process.
+fn is_in_use(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref::<crate::store::StoreError>(), Some(crate::store::StoreError::InUse(_)))
+}
+
+/// Commands that work on the node's files beside the store.
+fn execute_without_store(command: Command, dir: &Path, lang: Lang) -> Result<()> {
+    if !matches!(command, Command::Id) {
+        crate::private_fs::create_dir(dir)?;
+    }
+    match command {
+        Command::Id => peers::id(dir, lang),
+        Command::Invite(args) => peers::invite(dir, lang, args),
+        Command::Peer(cmd) => peers::peer(dir, lang, cmd),
+        Command::Unshare { doc, peer } => peers::unshare(dir, lang, &doc, &peer),
+        _ => unreachable!("only commands without the store come here"),
+    }
+}
+
+/// Runs a command against an open store: in its own process (`cwd` None)
+/// or in a running node for a client. Sync, join and serve, which need the
+/// network, are the caller's.
+pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Option<PathBuf>) -> Result<()> {
+    if matches!(command, Command::Id | Command::Peer(_) | Command::Unshare { .. } | Command::Invite(_)) {
+        let dir = store.dir().to_path_buf();
+        return execute_without_store(command, &dir, lang);
+    }
+    let mut ctx = Ctx { store, lang, clock: std::sync::Arc::new(crate::ops::SystemClock), cwd };
     match command {
         Command::Init(args) => init(&mut ctx, args),
         Command::Org(cmd) => org::run(&mut ctx, cmd),
@@ -297,23 +361,23 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Attendance(cmd) => trainings::run_attendance(&mut ctx, cmd),
         Command::Activity(cmd) => activities::run(&mut ctx, cmd),
         Command::WorkReport(cmd) => activities::run_work_report(&mut ctx, cmd),
-        Command::Doc(cmd) => docs::run(ctx, cmd, &dir),
+        Command::Doc(cmd) => docs::run(&mut ctx, cmd),
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Network(args) => network::run(&mut ctx, args),
+        Command::Demo(args) => bulk::run_demo(&mut ctx, args),
+        Command::Device(cmd) => peers::device(ctx.store, lang, cmd),
+        Command::Share(args) => peers::share(ctx.store, lang, args),
         Command::Id
         | Command::Peer(_)
-        | Command::Share(_)
         | Command::Unshare { .. }
         | Command::Invite(_)
         | Command::Join { .. }
-        | Command::Device(_)
         | Command::Sync { .. }
         | Command::Serve { .. } => {
-            unreachable!("handled before the store opened")
+            unreachable!("handled by the caller")
         }
-        Command::Demo(args) => bulk::run_demo(&mut ctx, args),
     }
 }
 
@@ -336,21 +400,21 @@ fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
     let done = crate::ops::records::create_federation(&mut ctx.env(), fed)?;
     print_field_warnings(&done.warnings);
     let fed = done.record;
-    println!("{}「{}」 ({})", ctx.t("已创建联合会", "Created federation"), fed.name, fed.id);
+    outln!("{}「{}」 ({})", ctx.t("已创建联合会", "Created federation"), fed.name, fed.id);
     Ok(())
 }
 
 /// Validation warnings go to stderr; they never block a save.
 pub fn print_warnings(problems: &[crate::domain::Problem]) {
     for p in problems {
-        eprintln!("提示 (warning): {p}");
+        errln!("提示 (warning): {p}");
     }
 }
 
 /// An action's warnings, as its outcome carries them.
 pub fn print_field_warnings(warnings: &[crate::ops::FieldError]) {
     for w in warnings {
-        eprintln!("提示 (warning): {}: {}", w.field, w.message);
+        errln!("提示 (warning): {}: {}", w.field, w.message);
     }
 }
 /// `hubsync report | head`: once the reader has gone, every command stops
@@ -384,18 +448,7 @@ fn is_broken_pipe_text(message: &str) -> bool {
 #[error("standard output closed")]
 pub struct ClosedStdout;
 
-/// Writes bytes to standard output; a closed pipe becomes `ClosedStdout`,
-/// which main turns into a quiet exit.
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe || (cfg!(windows) && e.raw_os_error() == Some(232)) => {
-            Err(ClosedStdout.into())
-        }
-        other => Ok(other?),
-    }
-}
+pub use out::write_stdout;
 
 /// True when a command stopped only because standard output was closed.
 pub fn is_closed_stdout(e: &anyhow::Error) -> bool {

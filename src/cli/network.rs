@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, args: NetworkArgs) -> Result<()> {
     if args.format == Format::Json {
         let mut out = serde_json::to_value(&net)?;
         out["federations"] = serde_json::to_value(&rows)?;
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
     let lang = ctx.lang;
@@ -84,10 +84,10 @@ pub fn run(ctx: &mut Ctx, args: NetworkArgs) -> Result<()> {
             state,
         ]);
     }
-    print!("{}", table.render(args.format));
+    out!("{}", table.render(args.format));
     if args.format == Format::Table {
         let stale = net.stale().count();
-        println!(
+        outln!(
             "{} {} · {} {} {}: {stale}",
             ctx.t("截至", "as of"),
             net.as_of.format("%Y-%m-%d %H:%M"),

@@ -282,27 +282,27 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             let done = crate::ops::records::add(&mut ctx.env(), org).map_err(flags)?;
             super::print_field_warnings(&done.warnings);
             let org = done.record;
-            println!("{} {} 「{}」", ctx.t("已新增组织", "Added organization"), org.id, org.name);
+            outln!("{} {} 「{}」", ctx.t("已新增组织", "Added organization"), org.id, org.name);
         }
         OrgCmd::Edit { target, fields } => {
-            let mut org = refs::org(&ctx.store, &target)?;
+            let mut org = refs::org(ctx.store, &target)?;
             apply(&fields, &mut org)?;
             let done = crate::ops::records::edit(&mut ctx.env(), org).map_err(flags)?;
             super::print_field_warnings(&done.warnings);
             let org = done.record;
-            println!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);
+            outln!("{} {} 「{}」", ctx.t("已保存", "Saved"), org.id, org.name);
         }
         OrgCmd::Show { target, format } => {
-            let org = refs::org(&ctx.store, &target)?;
+            let org = refs::org(ctx.store, &target)?;
             if format != Format::Table {
                 // One record: an object in JSON, a one-row table in CSV.
                 match format {
-                    Format::Json => println!("{}", serde_json::to_string_pretty(&org)?),
-                    _ => print!("{}", super::table::machine(&[&org], format, &|_| {})),
+                    Format::Json => outln!("{}", serde_json::to_string_pretty(&org)?),
+                    _ => out!("{}", super::table::machine(&[&org], format, &|_| {})),
                 }
                 return Ok(());
             }
-            print!("{}", show(ctx, &org)?);
+            out!("{}", show(ctx, &org)?);
         }
         OrgCmd::List(args) => list(ctx, &args)?,
         OrgCmd::Exit { target, date, reason, kind } => {
@@ -310,11 +310,7 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
             let cmd = crate::ops::orgs::Exit { org: target.into(), date: validate::parse_date(&date)?, reason, kind };
             let day = cmd.date;
             let done = crate::ops::orgs::exit(&mut ctx.env(), cmd)?;
-            println!(
-                "{}「{}」 {day}",
-                ctx.t("组织已退出,记录保留", "Organization exited, record kept:"),
-                done.org.name
-            );
+            outln!("{}「{}」 {day}", ctx.t("组织已退出,记录保留", "Organization exited, record kept:"), done.org.name);
         }
         OrgCmd::Resolve { target, field, value } => {
             let cmd = crate::ops::records::Resolve {
@@ -324,7 +320,7 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
                 value: serde_json::Value::String(value.clone()),
             };
             crate::ops::records::resolve(&mut ctx.env(), cmd)?;
-            println!("{} {field} = {value}", ctx.t("已解决冲突", "Conflict resolved:"));
+            outln!("{} {field} = {value}", ctx.t("已解决冲突", "Conflict resolved:"));
         }
     }
     Ok(())
@@ -463,7 +459,7 @@ pub fn matches(o: &Organization, args: &ListArgs, dispatched: &HashSet<RecordId>
 fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
     let (mut orgs, errors) = ctx.store.all_readable::<Organization>();
     for e in errors {
-        eprintln!("警告 (warning): {e}");
+        errln!("警告 (warning): {e}");
     }
     let dispatched = if args.uncovered {
         let (liaisons, _) = ctx.store.all_readable::<LiaisonAssignment>();
@@ -490,7 +486,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
                 super::table::mask_field(m, "contact_phone");
             }
         };
-        print!("{}", super::table::machine(&kept.iter().collect::<Vec<_>>(), args.format, &mask));
+        out!("{}", super::table::machine(&kept.iter().collect::<Vec<_>>(), args.format, &mask));
         return Ok(());
     }
     let l = ctx.lang;
@@ -519,9 +515,9 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
             o.lifecycle.label(l).into(),
         ]);
     }
-    print!("{}", t.render(args.format));
+    out!("{}", t.render(args.format));
     if args.format == Format::Table {
-        println!("{} {} / {}", ctx.t("共", "total"), kept.len(), total);
+        outln!("{} {} / {}", ctx.t("共", "total"), kept.len(), total);
     }
     Ok(())
 }

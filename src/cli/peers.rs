@@ -1,6 +1,7 @@
 //! `hubsync id`, `peer ...`, `share`, `unshare`, `sync`, `serve`.
 
 use super::table::{Format, Table};
+use crate::control;
 use crate::domain::Lang;
 use crate::ops;
 use crate::store::{Store, StoreHandle};
@@ -8,6 +9,7 @@ use crate::sync::{self, Grant, Identity, Node, NodeId};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Subcommand, Debug)]
 pub enum PeerCmd {
@@ -87,8 +89,8 @@ fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 pub fn id(dir: &Path, lang: Lang) -> Result<()> {
     crate::private_fs::create_dir(dir)?;
     let identity = Identity::load_or_create(dir)?;
-    println!("{}", identity.node_id);
-    eprintln!(
+    outln!("{}", identity.node_id);
+    errln!(
         "{}",
         t(
             lang,
@@ -108,7 +110,7 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
         PeerCmd::Add { node_id, name, addr } => {
             let cmd = ops::peers::AddPeer { node_id: NodeId::parse(&node_id)?, name, addr };
             let done = ops::peers::add(dir, cmd)?;
-            println!("{} {} ({})", t(lang, "已添加对等方", "Added peer"), done.name, done.node_id.short());
+            outln!("{} {} ({})", t(lang, "已添加对等方", "Added peer"), done.name, done.node_id.short());
         }
         PeerCmd::List { format } => {
             let mut table = Table::new(&[
@@ -136,13 +138,13 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                     p.home.unwrap_or_default(),
                 ]);
             }
-            print!("{}", table.render(format));
+            out!("{}", table.render(format));
         }
         PeerCmd::Remove { peer, release_home } => {
             let removed = ops::peers::remove(dir, &peer, release_home)?;
-            println!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
+            outln!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
             if let (Some(home), false) = (&removed.home, release_home) {
-                println!(
+                outln!(
                     "{} {home}",
                     t(
                         lang,
@@ -156,7 +158,8 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
     Ok(())
 }
 
-pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
+/// Shares with a peer; the store holds which collections travel one hop only.
+pub fn share(store: &mut Store, lang: Lang, args: ShareArgs) -> Result<()> {
     if !args.read && !args.write {
         bail!("请指定 --read 或 --write (say --read or --write)");
     }
@@ -171,27 +174,24 @@ pub fn share(dir: &Path, lang: Lang, args: ShareArgs) -> Result<()> {
         if key.contains('/') {
             bail!("--first-hop-only 只用于类型 (--first-hop-only marks a collection, not one document)");
         }
-        let collection = key.rsplit(':').next().unwrap_or_default().to_string();
-        let mut store = Store::open(dir)?;
-        let mut marked = store.home().map(|h| store.first_hop_only(&h.clone()))?;
-        marked.insert(collection);
-        store.set_first_hop_only(&marked)?;
+        let collection = key.rsplit(':').next().unwrap_or_default();
+        ops::peers::mark_first_hop_only(store, collection)?;
     }
     let grant = if args.write { Grant::Write } else { Grant::Read };
-    let name = ops::peers::share(dir, ops::peers::Share { peer: args.peer, key: key.clone(), grant })?;
-    println!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
+    let name = ops::peers::share(store.dir(), ops::peers::Share { peer: args.peer, key: key.clone(), grant })?;
+    outln!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
     Ok(())
 }
 
 pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
     let key = grant_key(doc)?;
     let name = ops::peers::unshare(dir, peer, &key)?;
-    println!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
+    outln!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
     Ok(())
 }
 
 fn print_summary(lang: Lang, s: &sync::Summary) {
-    println!(
+    outln!(
         "{}: {} {}, {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
         s.peer,
         s.synced,
@@ -207,7 +207,7 @@ fn print_summary(lang: Lang, s: &sync::Summary) {
         s.millis
     );
     for e in &s.errors {
-        eprintln!("  {} {e}", t(lang, "错误", "error"));
+        errln!("  {} {e}", t(lang, "错误", "error"));
     }
 }
 
@@ -217,43 +217,63 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Syncs once with the named peers (or all with an address) and exits.
 pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Result<()> {
-    runtime()?.block_on(async {
-        let handle = StoreHandle::spawn(store);
-        let node = Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?;
-        let results = sync::sync_once(&node, &names).await?;
-        if results.is_empty() {
-            bail!(
-                "{}",
-                t(
-                    lang,
-                    "没有带地址的对等方 (hubsync peer add ... --addr HOST:PORT)",
-                    "no peer with an address (hubsync peer add ... --addr HOST:PORT)"
-                )
-            );
-        }
-        let mut failed = 0;
-        for r in results {
-            match r {
-                Ok(s) => {
-                    failed += usize::from(!s.errors.is_empty());
-                    print_summary(lang, &s);
-                }
-                Err(e) => {
-                    failed += 1;
-                    eprintln!("{} {e:#}", t(lang, "同步失败:", "sync failed:"));
-                }
+    let results = runtime()?.block_on(sync_with(StoreHandle::spawn(store), None, dir, &names))?;
+    print_sync(lang, results)
+}
+
+/// One sync round with the named peers through `node`, or through a node
+/// started for it (the CLI on its own, a UI started `--offline`).
+pub(crate) async fn sync_with(
+    handle: StoreHandle,
+    node: Option<Arc<Node>>,
+    dir: &Path,
+    names: &[String],
+) -> Result<Vec<Result<sync::Summary>>> {
+    let (node, own) = match node {
+        Some(node) => (node, false),
+        None => (Arc::new(Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?), true),
+    };
+    let results = sync::sync_once(&node, names).await;
+    if own {
+        node.endpoint.wait_idle().await;
+    }
+    results
+}
+
+/// Prints a sync round; an error when any peer did not sync cleanly.
+pub(crate) fn print_sync(lang: Lang, results: Vec<Result<sync::Summary>>) -> Result<()> {
+    if results.is_empty() {
+        bail!(
+            "{}",
+            t(
+                lang,
+                "没有带地址的对等方 (hubsync peer add ... --addr HOST:PORT)",
+                "no peer with an address (hubsync peer add ... --addr HOST:PORT)"
+            )
+        );
+    }
+    let mut failed = 0;
+    for r in results {
+        match r {
+            Ok(s) => {
+                failed += usize::from(!s.errors.is_empty());
+                print_summary(lang, &s);
+            }
+            Err(e) => {
+                failed += 1;
+                errln!("{} {e:#}", t(lang, "同步失败:", "sync failed:"));
             }
         }
-        node.endpoint.wait_idle().await;
-        if failed > 0 {
-            bail!("{failed} {}", t(lang, "个对等方同步未完成", "peers did not sync cleanly"));
-        }
-        Ok(())
-    })
+    }
+    if failed > 0 {
+        bail!("{failed} {}", t(lang, "个对等方同步未完成", "peers did not sync cleanly"));
+    }
+    Ok(())
 }
 
 /// Runs a node: accepts peers, and syncs with known peers periodically and
-/// shortly after local changes (the same daemon the terminal UI runs).
+/// shortly after local changes (the same daemon the terminal UI runs), and
+/// runs CLI commands for clients on this data directory (`crate::control`).
 pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
@@ -262,8 +282,21 @@ pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) 
         let handle = StoreHandle::spawn(store);
         let mut config = sync::DaemonConfig::new(listen.parse()?);
         config.interval = std::time::Duration::from_secs(interval.max(5));
-        let daemon = sync::Daemon::start(dir.to_path_buf(), handle, config)?;
-        println!("{} {} · {}", t(lang, "节点", "node"), daemon.node.identity.node_id, daemon.node.local_addr()?);
+        let daemon = Arc::new(sync::Daemon::start(dir.to_path_buf(), handle.clone(), config)?);
+        let parts = control::NodeParts { store: handle, daemon: Some(daemon.clone()), dir: dir.to_path_buf() };
+        // Without the control channel the node still syncs; CLI commands then
+        // report the data directory in use.
+        let _control = match control::listen(parts, super::node::handler()) {
+            Ok(listening) => {
+                tracing::info!("control channel: {}", listening.address.display());
+                Some(listening)
+            }
+            Err(e) => {
+                tracing::error!("{e:#}");
+                None
+            }
+        };
+        outln!("{} {} · {}", t(lang, "节点", "node"), daemon.node.identity.node_id, daemon.node.local_addr()?);
         let mut rounds = daemon.rounds();
         loop {
             tokio::select! {
@@ -280,12 +313,35 @@ pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) 
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 },
-                _ = tokio::signal::ctrl_c() => break,
+                _ = shutdown() => break,
             }
         }
         daemon.node.endpoint.close(0u32.into(), b"shutting down");
         Ok(())
     })
+}
+
+/// Ctrl-C, or SIGTERM from a service manager (`systemctl stop`).
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[derive(Args, Debug)]
@@ -309,8 +365,8 @@ pub struct InviteArgs {
 pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
     let cmd = ops::peers::Invite { addr: args.addr, docs: args.docs, write: args.write, hours: args.hours };
     let code = ops::peers::invite(dir, cmd)?;
-    println!("{code}");
-    eprintln!(
+    outln!("{code}");
+    errln!(
         "{}",
         t(
             lang,
@@ -322,28 +378,46 @@ pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
 }
 
 pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Result<()> {
-    runtime()?.block_on(async {
-        let handle = StoreHandle::spawn(store);
-        let node = Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?;
-        let summary = node.join(code, name).await?;
-        print_summary(lang, &summary);
-        node.endpoint.wait_idle().await;
-        if !summary.errors.is_empty() {
-            bail!("{}", t(lang, "加入后同步未完成", "joined, but the sync did not complete"));
-        }
-        Ok(())
-    })
+    let summary = runtime()?.block_on(join_with(StoreHandle::spawn(store), None, dir, code, name))?;
+    print_join(lang, &summary)
 }
 
-pub fn device(mut store: Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
+/// Joins with an invitation code through `node`, or a node started for it.
+pub(crate) async fn join_with(
+    handle: StoreHandle,
+    node: Option<Arc<Node>>,
+    dir: &Path,
+    code: &str,
+    name: &str,
+) -> Result<sync::Summary> {
+    let (node, own) = match node {
+        Some(node) => (node, false),
+        None => (Arc::new(Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?), true),
+    };
+    let summary = node.join(code, name).await;
+    if own {
+        node.endpoint.wait_idle().await;
+    }
+    summary
+}
+
+pub(crate) fn print_join(lang: Lang, summary: &sync::Summary) -> Result<()> {
+    print_summary(lang, summary);
+    if !summary.errors.is_empty() {
+        bail!("{}", t(lang, "加入后同步未完成", "joined, but the sync did not complete"));
+    }
+    Ok(())
+}
+
+pub fn device(store: &mut Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
     use crate::sync::authorship;
     let list = match cmd {
-        DeviceCmd::Add { node_id } => authorship::set_device(&mut store, NodeId::parse(&node_id)?, false)?,
-        DeviceCmd::Revoke { node_id } => authorship::set_device(&mut store, NodeId::parse(&node_id)?, true)?,
+        DeviceCmd::Add { node_id } => authorship::set_device(store, NodeId::parse(&node_id)?, false)?,
+        DeviceCmd::Revoke { node_id } => authorship::set_device(store, NodeId::parse(&node_id)?, true)?,
         DeviceCmd::List => {
             let home = store.home()?.to_string();
             let peers = crate::sync::Peers::load(store.dir())?;
-            authorship::own_list(&mut store, &peers).or_else(|| authorship::load(&store, &home)).ok_or_else(|| {
+            authorship::own_list(store, &peers).or_else(|| authorship::load(store, &home)).ok_or_else(|| {
                 anyhow::anyhow!("尚无本联合会的作者名单 (no authors list yet: sync with the founding device)")
             })?
         }
@@ -351,7 +425,7 @@ pub fn device(mut store: Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
     store.flush()?;
     for (node, role, revoked) in list.members() {
         let state = if revoked { t(lang, "已撤销", "revoked") } else { "" };
-        println!("{node}  {role}  {state}");
+        outln!("{node}  {role}  {state}");
     }
     Ok(())
 }

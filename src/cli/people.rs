@@ -105,7 +105,7 @@ fn apply(ctx: &Ctx, f: &PersonFields, p: &mut Person) -> Result<()> {
         if v.trim().is_empty() {
             p.organization = None;
         } else {
-            match refs::org(&ctx.store, v) {
+            match refs::org(ctx.store, v) {
                 Ok(o) => p.organization = Some(o.id),
                 Err(e) => errors.push(e.to_string()),
             }
@@ -134,21 +134,21 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
             let mut p = Person::new(name);
             apply(ctx, &fields, &mut p)?;
             print_field_warnings(&ops::records::add(&mut ctx.env(), p.clone())?.warnings);
-            println!("{} {} 「{}」", ctx.t("已新增人员", "Added person"), p.id, p.name);
+            outln!("{} {} 「{}」", ctx.t("已新增人员", "Added person"), p.id, p.name);
         }
         PersonCmd::Edit { target, fields } => {
-            let mut p = refs::person(&ctx.store, &target)?;
+            let mut p = refs::person(ctx.store, &target)?;
             apply(ctx, &fields, &mut p)?;
             print_field_warnings(&ops::records::edit(&mut ctx.env(), p.clone())?.warnings);
-            println!("{} {} 「{}」", ctx.t("已保存", "Saved"), p.id, p.name);
+            outln!("{} {} 「{}」", ctx.t("已保存", "Saved"), p.id, p.name);
         }
         PersonCmd::Show { target, format } => {
-            let p = refs::person(&ctx.store, &target)?;
+            let p = refs::person(ctx.store, &target)?;
             if format != Format::Table {
                 // One record: an object in JSON, a one-row table in CSV.
                 match format {
-                    Format::Json => println!("{}", serde_json::to_string_pretty(&p)?),
-                    _ => print!("{}", super::table::machine(&[&p], format, &|_| {})),
+                    Format::Json => outln!("{}", serde_json::to_string_pretty(&p)?),
+                    _ => out!("{}", super::table::machine(&[&p], format, &|_| {})),
                 }
                 return Ok(());
             }
@@ -173,14 +173,14 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                 ),
                 (ctx.t("备注", "notes"), p.notes.clone()),
             ] {
-                println!("{}  {value}", super::table::pad(label, 14));
+                outln!("{}  {value}", super::table::pad(label, 14));
             }
         }
         PersonCmd::List { filter, role, format, show_phones } => {
             let role = role.map(|r| Role::parse(&r)).transpose()?;
             let (people, errors) = ctx.store.all_readable::<Person>();
             for e in errors {
-                eprintln!("警告 (warning): {e}");
+                errln!("警告 (warning): {e}");
             }
             let org_names = org_names(ctx);
             let mut t = Table::new(&[
@@ -209,7 +209,7 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                         super::table::mask_field(m, "phone");
                     }
                 };
-                print!("{}", super::table::machine(&people.iter().collect::<Vec<_>>(), format, &adjust));
+                out!("{}", super::table::machine(&people.iter().collect::<Vec<_>>(), format, &adjust));
                 return Ok(());
             }
             for p in &people {
@@ -221,7 +221,7 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                     p.organization.as_ref().and_then(|id| org_names.get(id).cloned()).unwrap_or_default(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
         PersonCmd::Forget { target, yes } => forget(ctx, &target, yes)?,
     }
@@ -229,18 +229,18 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
 }
 
 fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
-    let person = refs::person(&ctx.store, target)?;
+    let person = refs::person(ctx.store, target)?;
     let plan = if yes { ctx.store.forget_person(&person.id)? } else { ctx.store.forget_plan(&person.id)? };
-    println!(
+    outln!(
         "{} {} → 「{}」",
         ctx.t(if yes { "已删除个人信息" } else { "将删除个人信息" }, if yes { "Forgot" } else { "Would forget" }),
         person.id,
         plan.placeholder
     );
     for c in &plan.cleared {
-        println!("  {}  {}  {}", c.doc, c.record, c.fields.join(", "));
+        outln!("  {}  {}  {}", c.doc, c.record, c.fields.join(", "));
     }
-    println!(
+    outln!(
         "{}",
         ctx.t(
             "说明: 当前数据中已清除;Automerge 的修改历史(本机及已同步的对等方)仍保留旧值,压缩不会移除历史。\n      对等方在下次同步时得到清除后的数据。",
@@ -255,7 +255,7 @@ fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
         .map(|p| p.name)
         .collect();
     if !shared_with.is_empty() {
-        println!("{}: {}", ctx.t("已共享给这些对等方", "Shared with these peers"), shared_with.join(", "));
+        outln!("{}: {}", ctx.t("已共享给这些对等方", "Shared with these peers"), shared_with.join(", "));
     }
     if !yes {
         bail!("{}", ctx.t("未执行: 加 --yes 确认 (nothing changed)", "nothing changed: add --yes to do it"));
@@ -332,25 +332,19 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
             };
             let done = ops::liaisons::assign(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
-            println!(
-                "{} {}: {} → {}",
-                ctx.t("已选派", "Assigned"),
-                done.assignment.id,
-                done.person_name,
-                done.org_name
-            );
+            outln!("{} {}: {} → {}", ctx.t("已选派", "Assigned"), done.assignment.id, done.person_name, done.org_name);
         }
         LiaisonCmd::End { id, to, reason } => {
             let cmd = ops::liaisons::End { assignment: id.into(), to: validate::parse_date(&to)?, reason };
             let done = ops::liaisons::end(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
-            println!("{} {}", ctx.t("选派已结束", "Assignment ended"), done.assignment.id);
+            outln!("{} {}", ctx.t("选派已结束", "Assignment ended"), done.assignment.id);
         }
         LiaisonCmd::List { active, format } => {
             let today = ctx.clock.today();
             let (list, errors) = ctx.store.all_readable::<LiaisonAssignment>();
             for e in errors {
-                eprintln!("警告 (warning): {e}");
+                errln!("警告 (warning): {e}");
             }
             let (orgs, people) = (org_names(ctx), person_names(ctx));
             let mut t = Table::new(&[
@@ -365,7 +359,7 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
             let mut list: Vec<_> = list.into_iter().filter(|a| !active || a.is_active_on(today)).collect();
             list.sort_by_key(|a| std::cmp::Reverse(a.from));
             if format != Format::Table {
-                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                out!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
             for a in &list {
@@ -379,7 +373,7 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
                     a.to.map(|d| d.to_string()).unwrap_or_default(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
     }
     Ok(())

@@ -42,7 +42,7 @@ pub struct ReportArgs {
 pub fn compute(ctx: &Ctx, as_of: chrono::NaiveDate) -> Report {
     let (report, problems) = ctx.store.report(as_of);
     for p in problems {
-        eprintln!("警告 (warning): {p}");
+        errln!("警告 (warning): {p}");
     }
     report
 }
@@ -341,13 +341,15 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             };
             let sheets = crate::io::figures::sheets(&report, fed.as_ref(), ctx.lang);
             let bytes = crate::io::figures::to_xlsx(&sheets)?;
-            std::fs::write(path, bytes).with_context(|| format!("写入 {} (writing)", path.display()))?;
-            println!("{} {}", ctx.t("已写入", "Written"), path.display());
+            std::fs::write(ctx.path(path), bytes).with_context(|| format!("写入 {} (writing)", path.display()))?;
+            outln!("{} {}", ctx.t("已写入", "Written"), path.display());
             return Ok(());
         }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, bytes).with_context(|| format!("写入 {} (writing)", path.display()))?,
+        Some(path) => {
+            std::fs::write(ctx.path(path), bytes).with_context(|| format!("写入 {} (writing)", path.display()))?
+        }
         None => super::write_stdout(&bytes)?,
     }
     Ok(())

@@ -64,11 +64,11 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
                 topics: code_list::parse(&topics)?,
                 audience: code_list::parse(&audience)?,
                 trainer: trainer.trim().into(),
-                venue: venue.map(|v| refs::venue(&ctx.store, &v).map(|v| v.id)).transpose()?,
+                venue: venue.map(|v| refs::venue(ctx.store, &v).map(|v| v.id)).transpose()?,
                 sessions: Default::default(),
             };
             print_field_warnings(&ops::records::add(&mut ctx.env(), t.clone())?.warnings);
-            println!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
+            outln!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
         }
         TrainingCmd::Session { training, date, start, end } => {
             let cmd = ops::trainings::AddSession {
@@ -80,7 +80,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
             let done = ops::trainings::add_session(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
             let s = &done.session;
-            println!(
+            outln!(
                 "{} {} {} {}–{} ({:.1} h)",
                 ctx.t("已增加课次", "Added session"),
                 done.session_id,
@@ -94,7 +94,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
             let (mut list, _) = ctx.store.all_readable::<Training>();
             list.sort_by(|a, b| a.title.cmp(&b.title));
             if format != Format::Table {
-                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                out!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
             let mut t = Table::new(&[
@@ -130,7 +130,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
                     ]);
                 }
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
     }
     Ok(())
@@ -180,7 +180,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
             };
             let done = ops::trainings::sign_in(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);
-            println!(
+            outln!(
                 "{} {} @ {} ({:.1} h)",
                 if correct && done.again {
                     ctx.t("已更正签到", "Sign-in corrected")
@@ -193,7 +193,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
             );
         }
         AttendanceCmd::List { training, format } => {
-            let tid = training.map(|t| refs::training(&ctx.store, &t).map(|t| t.id)).transpose()?;
+            let tid = training.map(|t| refs::training(ctx.store, &t).map(|t| t.id)).transpose()?;
             let (list, _) = ctx.store.all_readable::<Attendance>();
             let people: std::collections::HashMap<RecordId, String> = ctx
                 .store
@@ -220,7 +220,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
             let mut list: Vec<_> = list.into_iter().filter(|a| tid.as_ref().is_none_or(|t| &a.training == t)).collect();
             list.sort_by_key(|a| a.signed_in);
             if format != Format::Table {
-                print!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
+                out!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
             for a in &list {
@@ -234,7 +234,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
                     format!("{:.1}", a.hours),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
     }
     Ok(())

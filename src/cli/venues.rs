@@ -60,13 +60,13 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
                 owner: owner.trim().into(),
             };
             print_field_warnings(&crate::ops::records::add(&mut ctx.env(), v.clone())?.warnings);
-            println!("{} {} 「{}」", ctx.t("已新增场地", "Added venue"), v.id, v.name);
+            outln!("{} {} 「{}」", ctx.t("已新增场地", "Added venue"), v.id, v.name);
         }
         VenueCmd::List { format } => {
             let (mut venues, _) = ctx.store.all_readable::<Venue>();
             venues.sort_by(|a, b| a.name.cmp(&b.name));
             if format != Format::Table {
-                print!("{}", super::table::machine(&venues.iter().collect::<Vec<_>>(), format, &|_| {}));
+                out!("{}", super::table::machine(&venues.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
             let mut t = Table::new(&[
@@ -85,7 +85,7 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
                     v.address.clone(),
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
         }
     }
     Ok(())
@@ -154,18 +154,18 @@ fn set_status(ctx: &mut Ctx, id: &str, status: BookingStatus) -> Result<Booking>
 /// Says which live bookings (requested or confirmed) a saved one overlaps.
 fn warn_overlaps(ctx: &Ctx, overlapping: &[crate::ops::bookings::Overlap]) {
     for o in overlapping {
-        eprintln!("{}: {}", ctx.t("注意: 时间与此预约重叠", "note: overlaps this booking"), o.describe(ctx.lang));
+        errln!("{}: {}", ctx.t("注意: 时间与此预约重叠", "note: overlaps this booking"), o.describe(ctx.lang));
     }
 }
 
 pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
     match cmd {
         BookingCmd::Add { venue, date, start, end, org, purpose, expected, status } => {
-            let v = refs::venue(&ctx.store, &venue)?;
+            let v = refs::venue(ctx.store, &venue)?;
             let b = Booking {
                 id: RecordId::random(),
                 venue: v.id.clone(),
-                organization: org.map(|o| refs::org(&ctx.store, &o).map(|o| o.id)).transpose()?,
+                organization: org.map(|o| refs::org(ctx.store, &o).map(|o| o.id)).transpose()?,
                 date: validate::parse_date(&date)?,
                 start: validate::parse_time(&start)?,
                 end: validate::parse_time(&end)?,
@@ -176,19 +176,19 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
             let done = crate::ops::bookings::save(&mut ctx.env(), b, true)?;
             print_field_warnings(&done.warnings);
             let b = &done.booking;
-            println!("{} {} {} {}–{}", ctx.t("已预约", "Booked"), b.id, v.name, b.start, b.end);
+            outln!("{} {} {} {}–{}", ctx.t("已预约", "Booked"), b.id, v.name, b.start, b.end);
             warn_overlaps(ctx, &done.overlapping);
         }
         BookingCmd::Confirm { id } => {
             let b = set_status(ctx, &id, BookingStatus::Confirmed)?;
-            println!("{} {}", ctx.t("已确认", "Confirmed"), b.id);
+            outln!("{} {}", ctx.t("已确认", "Confirmed"), b.id);
         }
         BookingCmd::Cancel { id } => {
             let b = set_status(ctx, &id, BookingStatus::Cancelled)?;
-            println!("{} {}", ctx.t("已取消", "Cancelled"), b.id);
+            outln!("{} {}", ctx.t("已取消", "Cancelled"), b.id);
         }
         BookingCmd::List { venue, conflicts: only_conflicts, format } => {
-            let venue_id = venue.map(|v| refs::venue(&ctx.store, &v).map(|v| v.id)).transpose()?;
+            let venue_id = venue.map(|v| refs::venue(ctx.store, &v).map(|v| v.id)).transpose()?;
             let (all, _) = ctx.store.all_readable::<Booking>();
             let clashing: std::collections::HashSet<RecordId> =
                 crate::domain::report::booking_conflicts(&all).into_iter().flat_map(|(a, b)| [a, b]).collect();
@@ -206,7 +206,7 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                 .collect();
             list.sort_by(|a, b| (a.date, &a.start).cmp(&(b.date, &b.start)));
             if format != Format::Table {
-                print!("{}", super::table::machine(&list, format, &|_| {}));
+                out!("{}", super::table::machine(&list, format, &|_| {}));
                 return Ok(());
             }
             let mut t = Table::new(&[
@@ -231,9 +231,9 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                     if clashing.contains(&b.id) { ctx.t("⚠ 冲突", "⚠ overlap").into() } else { String::new() },
                 ]);
             }
-            print!("{}", t.render(format));
+            out!("{}", t.render(format));
             if only_conflicts && clashing.is_empty() {
-                println!("{}", ctx.t("没有冲突的预约", "No conflicting bookings"));
+                outln!("{}", ctx.t("没有冲突的预约", "No conflicting bookings"));
             }
         }
     }

@@ -9,6 +9,17 @@ use crate::sync::{self, Grant, Identity, NodeId, Peers};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Marks a collection as travelling one hop only: a peer that receives it
+/// from this federation does not pass it on (docs/SYNC.md). Kept in the
+/// store, beside the documents it governs.
+pub fn mark_first_hop_only(store: &mut crate::store::Store, collection: &str) -> OpResult<()> {
+    let home = store.home()?.clone();
+    let mut marked = store.first_hop_only(&home);
+    marked.insert(collection.to_string());
+    store.set_first_hop_only(&marked)?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddPeer {
     pub node_id: NodeId,

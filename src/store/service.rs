@@ -17,6 +17,9 @@ use tokio::sync::{broadcast, oneshot};
 pub enum Origin {
     Local,
     Peer(String),
+    /// A CLI command a running node ran for a client (`crate::control`):
+    /// local to the node, but news to its UI.
+    Client,
 }
 
 #[derive(Clone, Debug)]
@@ -24,7 +27,7 @@ pub enum StoreEvent {
     Changed { docs: BTreeSet<DocId>, origin: Origin },
 }
 
-type Job = Box<dyn FnOnce(&mut Store) -> Option<String> + Send>;
+type Job = Box<dyn FnOnce(&mut Store) -> Origin + Send>;
 
 #[derive(Clone)]
 pub struct StoreHandle {
@@ -53,8 +56,8 @@ impl StoreHandle {
                 while let Ok(job) = rx.recv() {
                     // The store is not left half-changed: recover_after_panic
                     // puts back from disk what the job may have touched.
-                    let peer = match catch_unwind(AssertUnwindSafe(|| job(&mut store))) {
-                        Ok(peer) => peer,
+                    let origin = match catch_unwind(AssertUnwindSafe(|| job(&mut store))) {
+                        Ok(origin) => origin,
                         Err(payload) => {
                             let text = panic_text(payload.as_ref());
                             match store.recover_after_panic() {
@@ -64,12 +67,11 @@ impl StoreHandle {
                                 ),
                                 Err(e) => tracing::error!("a store job panicked ({text}); reloading failed: {e}"),
                             }
-                            None
+                            Origin::Local
                         }
                     };
                     let docs = store.take_changed();
                     if !docs.is_empty() {
-                        let origin = peer.map_or(Origin::Local, Origin::Peer);
                         let _ = tx.send(StoreEvent::Changed { docs, origin });
                     }
                 }
@@ -104,10 +106,19 @@ impl StoreHandle {
         peer: Option<String>,
         f: impl FnOnce(&mut Store) -> T + Send + 'static,
     ) -> Result<T, StoreError> {
+        self.try_call_from(peer.map_or(Origin::Local, Origin::Peer), f).await
+    }
+
+    /// Like `try_call_as`, with the origin its changes are reported under.
+    pub async fn try_call_from<T: Send + 'static>(
+        &self,
+        origin: Origin,
+        f: impl FnOnce(&mut Store) -> T + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move |store| {
             let _ = tx.send(f(store));
-            peer
+            origin
         });
         self.jobs.send(job).map_err(|_| StoreError::JobFailed("the store thread has stopped".into()))?;
         // The sender is dropped unsent only when the job panicked.
@@ -119,7 +130,7 @@ impl StoreHandle {
         let (tx, rx) = std::sync::mpsc::channel();
         let job: Job = Box::new(move |store| {
             let _ = tx.send(f(store));
-            None
+            Origin::Local
         });
         self.jobs.send(job).expect("the store thread outlives its handles");
         rx.recv().unwrap_or_else(|_| panic!("{}", StoreError::JobFailed("the job panicked".into())))

@@ -107,7 +107,7 @@ impl Daemon {
                 let reply = tokio::select! {
                     _ = tick.tick() => None,
                     change = changes.recv() => match change {
-                        Ok(StoreEvent::Changed { origin: Origin::Local, .. }) => {
+                        Ok(StoreEvent::Changed { origin: Origin::Local | Origin::Client, .. }) => {
                             tokio::time::sleep(config.settle).await;
                             // Everything edited while settling goes in this round.
                             while changes.try_recv().is_ok() {}

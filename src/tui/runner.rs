@@ -22,12 +22,24 @@ pub struct Options {
     pub mouse: bool,
     /// Where the sync node accepts peers; None runs no node (`--offline`).
     pub listen: Option<std::net::SocketAddr>,
+    /// Runs the CLI commands typed in other terminals while the UI holds the
+    /// data directory (`crate::control`); main passes the CLI's.
+    pub control: Option<crate::control::Handler>,
 }
 
 /// Opens the data directory and runs the UI until the user quits.
 pub fn run(dir: &Path, opts: Options) -> Result<()> {
     // Open before touching the terminal, so an error prints normally.
-    let store = Store::open(dir)?;
+    let store = match Store::open(dir) {
+        Err(crate::store::StoreError::InUse(_)) if crate::control::client::is_listening(dir) => {
+            anyhow::bail!(
+                "此数据目录正由运行中的节点 (hubsync serve) 使用: 命令行命令会交给它执行;要打开界面,请先停止该节点 \
+                 (a running node (hubsync serve) holds {}: CLI commands run through it; stop it to open the UI)",
+                dir.display()
+            )
+        }
+        other => other?,
+    };
     let warnings = store.warnings().to_vec();
     let handle = StoreHandle::spawn(store);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -67,6 +79,10 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
         Some(listen) => start_node(&handle, listen, &mut app).await,
         None => None,
     };
+    let _control = match opts.control.clone() {
+        Some(handler) => start_control(&handle, daemon.clone(), handler, &mut app).await,
+        None => None,
+    };
     let mut status = daemon.as_ref().map(|d| d.status());
     for effect in app.start() {
         spawn(effect, &handle, &clock, &tx, &daemon);
@@ -92,7 +108,7 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
                 Err(e) => break Err(e.into()),
             },
             Some(event) = rx.recv() => event,
-            Ok(StoreEvent::Changed { origin: Origin::Peer(_), .. }) = changes.recv() => Event::StoreChanged,
+            Ok(StoreEvent::Changed { origin: Origin::Peer(_) | Origin::Client, .. }) = changes.recv() => Event::StoreChanged,
             node = next_status(&mut status) => Event::SyncStatus(node),
         };
         let effects = app.update(event);
@@ -123,6 +139,24 @@ async fn start_node(handle: &StoreHandle, listen: std::net::SocketAddr, app: &mu
             app.update(Event::SyncStatus(d.status().borrow().clone()));
             Some(Arc::new(d))
         }
+        Err(e) => {
+            app.error(format!("{e:#}"));
+            None
+        }
+    }
+}
+
+/// Lets CLI commands typed in other terminals run here while the UI is open.
+/// Failing to listen is a message: the UI works without it.
+async fn start_control(
+    handle: &StoreHandle,
+    daemon: Option<Arc<Daemon>>,
+    handler: crate::control::Handler,
+    app: &mut App,
+) -> Option<crate::control::Listening> {
+    let dir = handle.call(|s| s.dir().to_path_buf()).await;
+    match crate::control::listen(crate::control::NodeParts { store: handle.clone(), daemon, dir }, handler) {
+        Ok(listening) => Some(listening),
         Err(e) => {
             app.error(format!("{e:#}"));
             None

@@ -1,0 +1,127 @@
+//! The CLI and a running node (`crate::control`): a command line typed
+//! while a node holds the data directory is forwarded to it; a node runs
+//! the command lines its clients send, exactly as the CLI would on its own.
+
+use super::out::{capture, Captured, CAPTURE_LIMIT};
+use super::{execute, peers, Cli, Command};
+use crate::control::{self, Handler, NodeParts, Reply, Request};
+use crate::domain::Lang;
+use crate::store::Origin;
+use anyhow::Result;
+use clap::Parser;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Runs this process's command line in the node that holds `dir`, printing
+/// what it prints; the exit code, or None when no node listens there.
+pub fn forward(dir: &Path, lang: Lang) -> Result<Option<i32>> {
+    // A command line that is not UTF-8 (a path in a legacy encoding) runs
+    // here; if a node holds the store, opening it says so.
+    let Some(argv) = std::env::args_os().map(|a| a.into_string().ok()).collect::<Option<Vec<String>>>() else {
+        return Ok(None);
+    };
+    let request = Request {
+        version: control::version(),
+        argv,
+        lang: match lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+        .into(),
+        cwd: std::env::current_dir()?,
+    };
+    control::client::send(dir, &request, |err, bytes| {
+        if err {
+            let mut stderr = std::io::stderr().lock();
+            stderr.write_all(bytes)?;
+            Ok(stderr.flush()?)
+        } else {
+            super::write_stdout(bytes)
+        }
+    })
+}
+
+/// Like `forward`, for a node that holds the store but may not listen yet
+/// (it opens its store first): tries for a few seconds.
+pub fn forward_when_ready(dir: &Path, lang: Lang) -> Result<i32> {
+    let start = Instant::now();
+    loop {
+        if let Some(code) = forward(dir, lang)? {
+            return Ok(code);
+        }
+        if start.elapsed() > Duration::from_secs(3) {
+            anyhow::bail!("no node answered");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What a node runs for each client (`control::listen`).
+pub fn handler() -> Handler {
+    Arc::new(|request, node| Box::pin(run_request(request, node)))
+}
+
+async fn run_request(request: Request, node: NodeParts) -> Reply {
+    let lang = if request.lang == "en" { Lang::En } else { Lang::Zh };
+    let command = match Cli::try_parse_from(&request.argv) {
+        Ok(Cli { command: Some(command), .. }) => command,
+        Ok(_) => return failed(anyhow::anyhow!("没有命令 (no command)")),
+        // The client parsed this line already; only a node of another build gets here.
+        Err(e) => {
+            return Reply { stdout: Vec::new(), stderr: e.render().to_string().into_bytes(), code: e.exit_code() }
+        }
+    };
+    match command {
+        Command::Serve { .. } => failed(anyhow::anyhow!(
+            "此数据目录 {} 的节点已在运行 (a node already runs on this data directory)",
+            node.dir.display()
+        )),
+        Command::Sync { peers: names } => {
+            let daemon = node.daemon.as_ref().map(|d| d.node.clone());
+            let results = peers::sync_with(node.store.clone(), daemon, &node.dir, &names).await;
+            reply(capture(|| peers::print_sync(lang, results?)))
+        }
+        Command::Join { code, name } => {
+            let daemon = node.daemon.as_ref().map(|d| d.node.clone());
+            let summary = peers::join_with(node.store.clone(), daemon, &node.dir, &code, &name).await;
+            reply(capture(|| peers::print_join(lang, &summary?)))
+        }
+        command => {
+            let cwd = request.cwd;
+            let job = move |store: &mut crate::store::Store| capture(|| execute(store, command, lang, Some(cwd)));
+            match node.store.try_call_from(Origin::Client, job).await {
+                Ok(done) => reply(done),
+                Err(e) => failed(e.into()),
+            }
+        }
+    }
+}
+
+/// A command's result and output, as the client prints them: the same
+/// error line as `cli::main`.
+fn reply((result, captured): (Result<()>, Captured)) -> Reply {
+    let mut reply = Reply { stdout: captured.stdout, stderr: captured.stderr, code: 0 };
+    if captured.overflowed {
+        reply.stdout.clear();
+        reply.stderr.extend_from_slice(
+            format!(
+                "错误 (error): 输出超过 {} MiB,请用 --output 写入文件 (the output exceeds {} MiB: write it to a file with --output)\n",
+                CAPTURE_LIMIT >> 20,
+                CAPTURE_LIMIT >> 20
+            )
+            .as_bytes(),
+        );
+        reply.code = 1;
+    }
+    if let Err(e) = result {
+        reply.stderr.extend_from_slice(format!("错误 (error): {e:#}\n").as_bytes());
+        reply.code = 1;
+    }
+    reply
+}
+
+fn failed(e: anyhow::Error) -> Reply {
+    reply((Err(e), Captured::default()))
+}

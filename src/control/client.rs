@@ -1,0 +1,104 @@
+//! The CLI's side of the control channel: blocking, no runtime needed.
+
+use super::{Reply, Request, EXIT, MAX_CHUNK, MAX_OUTPUT, MAX_REQUEST, STDERR, STDOUT};
+use anyhow::{bail, Context, Result};
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// Sends `request` to the node running on `dir` and returns its reply;
+/// `None` when no node listens there (then the command runs in this
+/// process). `on_output` gets each chunk of output as it arrives (`true`
+/// for standard error), so a long export's text streams to the terminal.
+pub fn send(
+    dir: &Path,
+    request: &Request,
+    mut on_output: impl FnMut(bool, &[u8]) -> Result<()>,
+) -> Result<Option<i32>> {
+    let Some(mut stream) = platform::connect(dir)? else {
+        return Ok(None);
+    };
+    let body = serde_json::to_vec(request)?;
+    if body.len() > MAX_REQUEST as usize {
+        bail!("命令行过长: {} 字节 (command line of {} bytes is too long for the node)", body.len(), body.len());
+    }
+    stream.write_all(&(body.len() as u32).to_be_bytes())?;
+    stream.write_all(&body)?;
+    stream.flush()?;
+    let lost = || "与运行中的节点的连接中断 (the running node closed the control channel before the command finished)";
+    let mut total = 0usize;
+    loop {
+        let mut head = [0u8; 5];
+        stream.read_exact(&mut head).context(lost())?;
+        let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+        if len > MAX_CHUNK || total + len > 2 * MAX_OUTPUT {
+            bail!("节点的回复过大 (the node's reply exceeds the limit)");
+        }
+        total += len;
+        let mut bytes = vec![0; len];
+        stream.read_exact(&mut bytes).context(lost())?;
+        match head[0] {
+            STDOUT => on_output(false, &bytes)?,
+            STDERR => on_output(true, &bytes)?,
+            EXIT if len == 4 => return Ok(Some(i32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))),
+            kind => bail!("节点的回复格式错误: 帧类型 {kind} (malformed reply from the node: frame kind {kind})"),
+        }
+    }
+}
+
+/// True when a node answers on `dir`'s control channel.
+pub fn is_listening(dir: &Path) -> bool {
+    matches!(platform::connect(dir), Ok(Some(_)))
+}
+
+/// Sends `request` and collects the whole reply (tests, scripts).
+pub fn call(dir: &Path, request: &Request) -> Result<Option<Reply>> {
+    let mut reply = Reply::default();
+    let code = send(dir, request, |err, bytes| {
+        if err { &mut reply.stderr } else { &mut reply.stdout }.extend_from_slice(bytes);
+        Ok(())
+    })?;
+    Ok(code.map(|code| Reply { code, ..reply }))
+}
+
+#[cfg(unix)]
+mod platform {
+    use super::*;
+    use std::os::unix::net::UnixStream;
+
+    pub fn connect(dir: &Path) -> Result<Option<UnixStream>> {
+        let path = dir.join(crate::control::SOCKET);
+        match UnixStream::connect(&path) {
+            Ok(s) => Ok(Some(s)),
+            // No socket, or one left by a node that is gone.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused) => {
+                Ok(None)
+            }
+            Err(e) => Err(e).with_context(|| {
+                format!("无法连接运行中的节点 {} (cannot reach the running node's control socket)", path.display())
+            }),
+        }
+    }
+}
+
+#[cfg(windows)]
+mod platform {
+    use super::*;
+
+    pub fn connect(dir: &Path) -> Result<Option<std::fs::File>> {
+        let name = crate::control::pipe_name(dir);
+        for _ in 0..50 {
+            match std::fs::OpenOptions::new().read(true).write(true).open(&name) {
+                Ok(f) => return Ok(Some(f)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                // ERROR_PIPE_BUSY: every instance is serving; the node makes another.
+                Err(e) if e.raw_os_error() == Some(231) => std::thread::sleep(std::time::Duration::from_millis(100)),
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("无法连接运行中的节点 {name} (cannot reach the running node's control pipe)")
+                    })
+                }
+            }
+        }
+        bail!("运行中的节点忙 {name} (the running node's control pipe stayed busy)")
+    }
+}

@@ -1,0 +1,169 @@
+//! The CLI against a running node (`hubsync serve`) and against none: the
+//! same output and exit codes either way (issue 13 point 2).
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hubsync")
+}
+
+/// The binary as a secretary's shell starts it: Chinese, in `cwd`.
+fn hubsync(dir: &Path, cwd: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .current_dir(cwd)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("HUBSYNC_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn ok(dir: &Path, cwd: &Path, args: &[&str]) -> String {
+    let out = hubsync(dir, cwd, args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `hubsync serve`, once its control channel answers.
+fn serve(dir: &Path) -> Node {
+    let child = Command::new(bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["serve", "--listen", "127.0.0.1:0", "--interval", "3600"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let node = Node(child);
+    let start = Instant::now();
+    while !hubsync::control::client::is_listening(dir) {
+        assert!(start.elapsed() < Duration::from_secs(20), "the node never listened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    node
+}
+
+fn federation() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    ok(
+        dir.path(),
+        dir.path(),
+        &["init", "--name", "锦江区社区社会组织联合会", "--level", "县", "--division", "510104"],
+    );
+    ok(
+        dir.path(),
+        dir.path(),
+        &["org", "add", "--name", "玉林社区夕阳红舞蹈队", "--category", "文体娱乐", "--division", "510104001002"],
+    );
+    dir
+}
+
+#[test]
+fn a_read_a_write_and_an_error_print_the_same_with_a_node_running_and_without() {
+    let data = federation();
+    let dir = data.path();
+    let cwd = TempDir::new().unwrap();
+    let read = ["org", "list", "--format", "csv"];
+    let error = ["org", "show", "不存在的组织"];
+    let alone_read = hubsync(dir, cwd.path(), &read);
+    let alone_error = hubsync(dir, cwd.path(), &error);
+    let alone_write = hubsync(dir, cwd.path(), &["person", "add", "--name", "李红", "--phone", "13800138000"]);
+    assert!(alone_read.status.success() && alone_write.status.success());
+    assert_eq!(alone_error.status.code(), Some(1));
+    assert!(text(&alone_error.stderr).contains("不存在的组织"), "{}", text(&alone_error.stderr));
+
+    let node = serve(dir);
+    let read_via_node = hubsync(dir, cwd.path(), &read);
+    assert_eq!(text(&read_via_node.stdout), text(&alone_read.stdout));
+    assert_eq!(read_via_node.status.code(), Some(0));
+    assert_eq!(text(&read_via_node.stderr), text(&alone_read.stderr));
+    let error_via_node = hubsync(dir, cwd.path(), &error);
+    assert_eq!(error_via_node.status.code(), Some(1));
+    assert_eq!(text(&error_via_node.stderr), text(&alone_error.stderr));
+    assert_eq!(text(&error_via_node.stdout), text(&alone_error.stdout));
+    // A write through the node: the same sentence for a namesake, and kept.
+    let write_via_node = hubsync(dir, cwd.path(), &["person", "add", "--name", "李红", "--phone", "13900139000"]);
+    assert_eq!(write_via_node.status.code(), Some(0), "{}", text(&write_via_node.stderr));
+    let shape = |o: &Output| text(&o.stdout).split_whitespace().next().map(str::to_string);
+    assert_eq!(shape(&write_via_node), shape(&alone_write));
+    let people = ok(dir, cwd.path(), &["person", "list", "--format", "csv"]);
+    assert!(people.contains("139****9000") && people.contains("138****8000"), "{people}");
+    // A relative path is the client's, not the node's.
+    ok(dir, cwd.path(), &["export", "orgs", "--format", "csv", "--output", "台账.csv"]);
+    assert!(cwd.path().join("台账.csv").exists(), "the export went to the node's directory");
+    // A second node on the same directory is refused by the first.
+    let twice = hubsync(dir, cwd.path(), &["serve", "--listen", "127.0.0.1:0"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(text(&twice.stderr).contains("已在运行"), "{}", text(&twice.stderr));
+
+    // Killed hard, the node leaves its socket behind: the next command runs
+    // on its own and sees what the node wrote.
+    drop(node);
+    assert!(dir.join(hubsync::control::SOCKET).exists());
+    let after = ok(dir, cwd.path(), &["person", "list", "--format", "csv"]);
+    assert_eq!(after, people);
+}
+
+#[test]
+fn the_control_socket_is_the_owners_only_and_refuses_an_oversized_request() {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let data = federation();
+    let dir = data.path();
+    let _node = serve(dir);
+    let socket = dir.join(hubsync::control::SOCKET);
+    assert_eq!(std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777, 0o600);
+    // A lying client announces 4 GiB: the node hangs up instead of allocating it.
+    let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    s.write_all(&u32::MAX.to_be_bytes()).unwrap();
+    let mut rest = Vec::new();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    assert_eq!(s.read_to_end(&mut rest).unwrap(), 0);
+    // Garbage instead of JSON: the same, and the node keeps serving.
+    let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    s.write_all(&5u32.to_be_bytes()).unwrap();
+    s.write_all(b"hello").unwrap();
+    assert_eq!(s.read_to_end(&mut rest).unwrap(), 0);
+    let list = ok(dir, dir, &["org", "list", "--format", "csv"]);
+    assert!(list.contains("玉林社区夕阳红舞蹈队"), "{list}");
+}
+
+#[test]
+fn a_node_of_another_version_refuses_rather_than_guess() {
+    let data = federation();
+    let dir = data.path();
+    let _node = serve(dir);
+    let request = hubsync::control::Request {
+        version: "0.0.0-old".into(),
+        argv: vec!["hubsync".into(), "org".into(), "list".into()],
+        lang: "zh".into(),
+        cwd: dir.to_path_buf(),
+    };
+    let reply = hubsync::control::client::call(dir, &request).unwrap().expect("a node listens");
+    assert_eq!(reply.code, 1);
+    assert!(text(&reply.stderr).contains("0.0.0-old"), "{}", text(&reply.stderr));
+    assert!(reply.stdout.is_empty());
+}
