@@ -600,6 +600,9 @@ impl Store {
         let result = vacuum::vacuum_locked(&self.dir);
         // Opened again even when the copy failed: vacuum leaves the live database as it was.
         self.disk = Disk::open(&self.dir)?;
+        // Reopening writes a snapshot with the process umask.
+        crate::private_fs::restrict_tree(&self.dir)
+            .map_err(|e| StoreError::Open { dir: self.dir.clone(), detail: e.to_string() })?;
         result
     }
 
