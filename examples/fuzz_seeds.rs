@@ -14,6 +14,10 @@ use hubsync::io::export::{orgs_sheet, to_csv, to_xlsx};
 use hubsync::store::Store;
 use std::path::{Path, PathBuf};
 
+#[path = "../tests/fixtures/store.rs"]
+mod fixture_store;
+use fixture_store::filled_store;
+
 fn main() {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fuzz/corpus".into()));
     let dir = tempfile::TempDir::new().unwrap();
@@ -84,31 +88,6 @@ fn write(out: &Path, target: &str, name: &str, bytes: &[u8]) {
 
 fn gbk(s: &str) -> Vec<u8> {
     encoding_rs::GB18030.encode(s).0.into_owned()
-}
-
-fn filled_store(dir: &Path) -> Store {
-    let mut store = Store::open(dir).unwrap();
-    let fed = Federation {
-        id: RecordId::from("fed0000000000001"),
-        name: "锦江区社区社会组织联合会".into(),
-        level: Level::County,
-        division: "510104".into(),
-        parent: String::new(),
-        contact_name: "王秘书".into(),
-        contact_phone: "13800138000".into(),
-    };
-    store.init_federation(&fed).unwrap();
-    for (i, name) in ["玉林社区夕阳红舞蹈队", "水井坊社区书画社", "望江社区邻里互助会"].iter().enumerate()
-    {
-        let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
-        o.filing_number = format!("JJ-{i}");
-        o.members = Some(10 + i as u32);
-        o.head_name = "李秀英".into();
-        store.insert(&o).unwrap();
-        o.scope = "广场舞、合唱".into();
-        store.update(&o).unwrap();
-    }
-    store
 }
 
 fn ledger_workbook() -> Vec<u8> {

@@ -17,6 +17,10 @@ use std::path::Path;
 use std::sync::OnceLock;
 use tempfile::TempDir;
 
+#[path = "fixtures/store.rs"]
+mod fixture_store;
+use fixture_store::filled_store;
+
 fn cases() -> u32 {
     std::env::var("HUBSYNC_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48)
 }
@@ -49,31 +53,6 @@ fn seeds() -> &'static Seeds {
         let sync_reply = store.sync_generate("peer", &doc_id).unwrap().unwrap();
         Seeds { doc, doc_id, sync_first, sync_reply }
     })
-}
-
-fn filled_store(dir: &Path) -> Store {
-    let mut store = Store::open(dir).unwrap();
-    let fed = Federation {
-        id: RecordId::from("fed0000000000001"),
-        name: "锦江区社区社会组织联合会".into(),
-        level: Level::County,
-        division: "510104".into(),
-        parent: String::new(),
-        contact_name: "王秘书".into(),
-        contact_phone: "13800138000".into(),
-    };
-    store.init_federation(&fed).unwrap();
-    for (i, name) in ["玉林社区夕阳红舞蹈队", "水井坊社区书画社", "望江社区邻里互助会"].iter().enumerate()
-    {
-        let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
-        o.filing_number = format!("JJ-{i}");
-        o.members = Some(10 + i as u32);
-        o.head_name = "李秀英".into();
-        store.insert(&o).unwrap();
-        o.scope = "广场舞、合唱".into();
-        store.update(&o).unwrap();
-    }
-    store
 }
 
 #[derive(Debug, Clone)]

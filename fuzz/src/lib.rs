@@ -9,6 +9,10 @@ use hubsync::store::{DocId, Store};
 use std::path::Path;
 use tempfile::TempDir;
 
+#[path = "../../tests/fixtures/store.rs"]
+mod fixture_store;
+pub use fixture_store::filled_store;
+
 /// A scratch directory, in memory where the system has one: each run opens
 /// a fresh sled database and disk syncs would dominate the execution rate.
 pub fn scratch() -> TempDir {
@@ -21,30 +25,6 @@ pub fn scratch() -> TempDir {
     TempDir::new().expect("a temporary directory")
 }
 
-pub fn filled_store(dir: &Path) -> Store {
-    let mut store = Store::open(dir).expect("a fresh store opens");
-    let fed = Federation {
-        id: RecordId::from("fed0000000000001"),
-        name: "锦江区社区社会组织联合会".into(),
-        level: Level::County,
-        division: "510104".into(),
-        parent: String::new(),
-        contact_name: "王秘书".into(),
-        contact_phone: "13800138000".into(),
-    };
-    store.init_federation(&fed).unwrap();
-    for (i, name) in ["玉林社区夕阳红舞蹈队", "水井坊社区书画社", "望江社区邻里互助会"].iter().enumerate()
-    {
-        let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
-        o.filing_number = format!("JJ-{i}");
-        o.members = Some(10 + i as u32);
-        o.head_name = "李秀英".into();
-        store.insert(&o).unwrap();
-        o.scope = "广场舞、合唱".into();
-        store.update(&o).unwrap();
-    }
-    store
-}
 
 /// The organization document every target aims at (the first one).
 pub fn org_doc(store: &Store) -> DocId {
