@@ -10,15 +10,30 @@ pub struct Limits {
     /// How long one read (or one 64 KiB piece of a frame) may wait; also
     /// how long a connection may sit with no document in flight.
     pub read_timeout: Duration,
-    /// How long a QUIC + TLS handshake may take.
+    /// How long a connection may take to prove who it is: the QUIC + TLS
+    /// handshake and then its Intro (a stranger's carries the invitation).
     pub handshake_timeout: Duration,
-    /// Largest frame accepted: a full province document fits well inside.
+    /// Largest sync-message frame accepted: a full province document fits
+    /// well inside.
     pub max_frame: usize,
+    /// Largest Intro (home, invitation secret and name, a hash): a few
+    /// hundred bytes; it is read before the peer is authenticated.
+    pub max_intro: usize,
+    /// Largest Offers (a digest per document shared, authors lists).
+    pub max_offers: usize,
     /// Bytes one session may receive in all.
     pub session_bytes_in: u64,
     /// Bytes one document stream may receive.
     pub doc_bytes_in: u64,
-    /// Sessions (and handshakes) served at once.
+    /// QUIC + TLS handshakes in progress at once; extra connections are
+    /// refused before any cryptography, and once half are in use a source
+    /// must first prove its address (a stateless QUIC Retry).
+    pub max_handshakes: usize,
+    /// Strangers (admitted to TLS only by an open invitation) waiting to
+    /// present its secret, at once: fresh node ids cost nothing, so they
+    /// share these few places instead of each getting a node's.
+    pub max_strangers: usize,
+    /// Authenticated sessions served at once.
     pub max_sessions: usize,
     /// Sessions served at once for one node.
     pub max_sessions_per_node: usize,
@@ -28,12 +43,17 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             read_timeout: Duration::from_secs(30),
-            handshake_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(5),
             max_frame: super::transport::MAX_FRAME,
+            max_intro: 16 << 10,
+            // 20,000 documents at ~100 bytes each, and the authors lists.
+            max_offers: 16 << 20,
             session_bytes_in: 512 << 20,
             // Twice the largest frame: one whole document plus the rounds
             // that follow it.
             doc_bytes_in: 128 << 20,
+            max_handshakes: 16,
+            max_strangers: 4,
             max_sessions: 32,
             max_sessions_per_node: 4,
         }

@@ -10,13 +10,14 @@ use super::session::{
     begin, gate, list_bodies, lists_in, may_share, offers, receive_lists, record_status, recv_json, recv_msg, reset,
     send_json, send_msg, step, view, Intro, Node, Offers, ERR, MAX_DOCS, MAX_ROUNDS,
 };
-use super::transport::{self, read_frame, write_frame};
+use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 /// Sessions in progress per node; a slot is given back when dropped.
@@ -49,38 +50,70 @@ impl Drop for Slot {
     }
 }
 
+/// A connection that proved who it is: a peer in our list, or a stranger
+/// whose Intro presented an open invitation's secret (now a peer).
+struct Admitted {
+    conn: quinn::Connection,
+    node: NodeId,
+    peer: Peer,
+    peer_home: Option<RecordId>,
+    intro: Intro,
+    send: quinn::SendStream,
+    recv: quinn::RecvStream,
+    budget: Arc<SessionBudget>,
+    control: Budget,
+    _slot: Slot,
+}
+
+/// The places a connection takes on its way in.
+#[derive(Clone)]
+struct Gates {
+    handshakes: Arc<Semaphore>,
+    strangers: Arc<Semaphore>,
+    sessions: Arc<Semaphore>,
+    slots: Arc<NodeSlots>,
+}
+
 impl Node {
-    /// Accepts connections until the endpoint closes. At most
-    /// `max_sessions` handshakes and sessions at once (extra connections are
-    /// refused before any cryptography), at most `max_sessions_per_node`
-    /// for one node, and a handshake must finish within its timeout.
+    /// Accepts connections until the endpoint closes. Before a connection
+    /// is authenticated it holds one of `max_handshakes` places during the
+    /// QUIC + TLS handshake (extra connections are refused before any
+    /// cryptography; once half are taken, a source must first prove its
+    /// address with a stateless Retry), then a per-node place (a known
+    /// peer) or one of `max_strangers` (a stranger let through TLS by an
+    /// open invitation) until its Intro admits it, all within the
+    /// handshake timeout. Only then does it take one of `max_sessions`.
     pub async fn serve(self: Arc<Self>) -> Result<()> {
-        let sessions = Arc::new(tokio::sync::Semaphore::new(self.limits.max_sessions));
-        let slots = Arc::new(NodeSlots::default());
-        while let Some(incoming) = self.endpoint.accept().await {
+        let gates = Gates {
+            handshakes: Arc::new(Semaphore::new(self.limits.max_handshakes)),
+            strangers: Arc::new(Semaphore::new(self.limits.max_strangers)),
+            sessions: Arc::new(Semaphore::new(self.limits.max_sessions)),
+            slots: Arc::new(NodeSlots::default()),
+        };
+        while let Some(mut incoming) = self.endpoint.accept().await {
             let remote = incoming.remote_address();
-            let Ok(permit) = sessions.clone().try_acquire_owned() else {
-                tracing::warn!(%remote, "refused a connection: {} sessions already", self.limits.max_sessions);
+            let loaded = gates.handshakes.available_permits() * 2 <= self.limits.max_handshakes;
+            if loaded && !incoming.remote_address_validated() {
+                // A spoofed source never answers the Retry; a real one
+                // comes back validated, at the cost of one round trip.
+                match incoming.retry() {
+                    Ok(()) => continue,
+                    Err(e) => incoming = e.into_incoming(),
+                }
+            }
+            let Ok(permit) = gates.handshakes.clone().try_acquire_owned() else {
+                tracing::warn!(%remote, "refused a connection: {} handshakes already", self.limits.max_handshakes);
                 incoming.refuse();
                 continue;
             };
-            let node = self.clone();
-            let slots = slots.clone();
+            let (node, gates) = (self.clone(), gates.clone());
             tokio::spawn(async move {
-                let _permit = permit;
-                let conn = match tokio::time::timeout(node.limits.handshake_timeout, incoming).await {
-                    Ok(Ok(conn)) => conn,
-                    Ok(Err(e)) => return tracing::warn!(%remote, "refused a connection: {e}"),
-                    Err(_) => return tracing::warn!(%remote, "refused a connection: handshake timed out"),
+                let Some(admitted) = node.authenticate(incoming, permit, &gates).await else { return };
+                let Ok(_session) = gates.sessions.clone().try_acquire_owned() else {
+                    tracing::warn!(%remote, peer = %admitted.peer.name, "refused a session: {} already", node.limits.max_sessions);
+                    return admitted.conn.close(4u32.into(), b"busy");
                 };
-                let Ok(peer) = transport::peer_node(&conn) else {
-                    return conn.close(2u32.into(), b"no certificate");
-                };
-                let Some(_slot) = slots.take(peer, node.limits.max_sessions_per_node) else {
-                    tracing::warn!(%remote, node = %peer, "refused a connection: too many sessions from this node");
-                    return conn.close(4u32.into(), b"busy");
-                };
-                if let Err(e) = node.handle(conn).await {
+                if let Err(e) = node.serve_session(admitted).await {
                     tracing::warn!(%remote, "sync session ended with an error: {e:#}");
                 }
             });
@@ -88,31 +121,128 @@ impl Node {
         Ok(())
     }
 
-    async fn handle(&self, conn: quinn::Connection) -> Result<()> {
-        let node = transport::peer_node(&conn)?;
+    /// Everything before a connection is authenticated, bounded as a whole
+    /// by the handshake timeout. None when it was refused (logged, and for
+    /// a known peer recorded as its last error).
+    async fn authenticate(
+        &self,
+        incoming: quinn::Incoming,
+        handshake: OwnedSemaphorePermit,
+        gates: &Gates,
+    ) -> Option<Admitted> {
+        let remote = incoming.remote_address();
+        let deadline = tokio::time::Instant::now() + self.limits.handshake_timeout;
+        let conn = match tokio::time::timeout_at(deadline, incoming).await {
+            Ok(Ok(conn)) => conn,
+            Ok(Err(e)) => {
+                tracing::warn!(%remote, "refused a connection: {e}");
+                return None;
+            }
+            Err(_) => {
+                tracing::warn!(%remote, "refused a connection: handshake timed out");
+                return None;
+            }
+        };
+        // The cryptography is done: the handshake place is free again.
+        drop(handshake);
+        let Ok(node) = transport::peer_node(&conn) else {
+            conn.close(2u32.into(), b"no certificate");
+            return None;
+        };
+        let known = Peers::load(&self.dir).ok().and_then(|p| p.get(&node).map(|p| p.name.clone()));
+        // A known peer waits in its own node's places; a stranger in the
+        // few shared by all strangers (a fresh node id costs nothing).
+        let (slot, _stranger) = match &known {
+            Some(_) => match gates.slots.take(node, self.limits.max_sessions_per_node) {
+                Some(slot) => (Some(slot), None),
+                None => {
+                    tracing::warn!(%remote, node = %node, "refused a connection: too many sessions from this node");
+                    conn.close(4u32.into(), b"busy");
+                    return None;
+                }
+            },
+            None => match gates.strangers.clone().try_acquire_owned() {
+                Ok(permit) => (None, Some(permit)),
+                Err(_) => {
+                    tracing::warn!(%remote, node = %node, "refused a stranger: {} already waiting", self.limits.max_strangers);
+                    conn.close(4u32.into(), b"busy");
+                    return None;
+                }
+            },
+        };
+        let budget = SessionBudget::new(&known.clone().unwrap_or_else(|| node.short()), &self.limits);
+        let result = tokio::time::timeout_at(deadline, self.introduce(&conn, node, &budget)).await;
+        let refused = match result {
+            Ok(Ok(Some((peer, peer_home, intro, send, recv, control)))) => {
+                let slot = match slot {
+                    Some(slot) => Some(slot),
+                    // A stranger just admitted: now a peer with its node's places.
+                    None => gates.slots.take(node, self.limits.max_sessions_per_node),
+                };
+                if let Some(slot) = slot {
+                    return Some(Admitted {
+                        conn,
+                        node,
+                        peer,
+                        peer_home,
+                        intro,
+                        send,
+                        recv,
+                        budget,
+                        control,
+                        _slot: slot,
+                    });
+                }
+                conn.close(4u32.into(), b"busy");
+                anyhow!("too many sessions from node {}", node.short())
+            }
+            Ok(Ok(None)) => {
+                conn.close(2u32.into(), b"unknown peer");
+                anyhow!("refused node {} at {remote}: not a peer and no valid invitation", node.short())
+            }
+            Ok(Err(e)) => {
+                conn.close(1u32.into(), b"bad control message");
+                e
+            }
+            Err(_) => {
+                conn.close(3u32.into(), b"no Intro in time");
+                anyhow!("node {} sent no Intro within the handshake timeout", node.short())
+            }
+        };
+        tracing::warn!(%remote, "refused before authentication: {refused:#}");
+        if known.is_some() {
+            let _ = record_status(&self.dir, &node, Some(format!("{refused:#}")));
+        }
+        None
+    }
+
+    /// The control stream and the Intro, read with the Intro's small frame
+    /// limit, and admission.
+    #[allow(clippy::type_complexity)]
+    async fn introduce(
+        &self,
+        conn: &quinn::Connection,
+        node: NodeId,
+        budget: &Arc<SessionBudget>,
+    ) -> Result<Option<(Peer, Option<RecordId>, Intro, quinn::SendStream, quinn::RecvStream, Budget)>> {
+        let mut control = budget.stream();
+        let (send, mut recv) = conn.accept_bi().await?;
+        let (intro, _): (Intro, u64) = recv_json(&mut recv, &self.limits, &mut control, Frame::Intro)
+            .await
+            .with_context(|| format!("Intro from node {}", node.short()))?;
+        let home = self.home().await;
+        Ok(self
+            .admit(node, &intro, home.as_ref())?
+            .map(|(peer, peer_home)| (peer, peer_home, intro, send, recv, control)))
+    }
+
+    /// One authenticated session: offers both ways, then the documents.
+    async fn serve_session(&self, admitted: Admitted) -> Result<()> {
+        let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
         let limits = self.limits.clone();
-        // What we remember of this peer's offers is read while its Intro is
-        // on the way (a stranger's is empty and costs nothing).
         let store = self.store.clone();
         let memory = tokio::spawn(async move { store.call(move |s| remembered::load(s, &node)).await });
-        let known = Peers::load(&self.dir)?.get(&node).map(|p| p.name.clone());
-        let budget = SessionBudget::new(&known.unwrap_or_else(|| node.short()), &limits);
-        let mut control = budget.stream();
-        let (mut send, mut recv) =
-            tokio::time::timeout(limits.read_timeout, conn.accept_bi()).await.map_err(|_| {
-                conn.close(3u32.into(), b"no control stream");
-                anyhow!("node {} opened no control stream in time", node.short())
-            })??;
-        // The Intro as a whole, not only each piece of it, must come in time.
-        let (intro, _): (Intro, u64) =
-            tokio::time::timeout(limits.read_timeout, recv_json(&mut recv, &limits, &mut control))
-                .await
-                .map_err(|_| anyhow!("node {} sent no Intro in time", node.short()))??;
         let home = self.home().await;
-        let Some((peer, peer_home)) = self.admit(node, &intro, home.as_ref())? else {
-            conn.close(2u32.into(), b"unknown peer");
-            bail!("refused node {} at {}: not a peer and no valid invitation", node.short(), conn.remote_address());
-        };
         let view = Arc::new(view(&self.dir, &peer, peer_home, transport::peer_cert(&conn)?)?);
         let v = view.clone();
         let dir = self.dir.clone();
@@ -124,7 +254,7 @@ impl Node {
         let bodies = lists_in(&delta);
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists }).await?;
-        let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
+        let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
         let (v, lists) = (view.clone(), theirs.lists);
         self.store.call(move |s| receive_lists(s, &v, lists)).await;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
@@ -268,7 +398,7 @@ async fn server_doc(
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<()> {
-    let name = read_frame(&mut recv, limits, budget).await?;
+    let name = read_frame_of(&mut recv, limits, budget, Frame::DocName).await?;
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
     let d = doc.clone();
     begin(store, peer, &doc).await;

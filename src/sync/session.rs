@@ -151,8 +151,9 @@ pub(super) async fn recv_json<T: for<'de> Deserialize<'de>>(
     recv: &mut quinn::RecvStream,
     limits: &Limits,
     budget: &mut Budget,
+    kind: transport::Frame,
 ) -> Result<(T, u64)> {
-    let bytes = read_frame(recv, limits, budget).await?;
+    let bytes = transport::read_frame_of(recv, limits, budget, kind).await?;
     let value = serde_json::from_slice(&bytes).context("malformed control message")?;
     Ok((value, bytes.len() as u64 + 4))
 }
@@ -251,7 +252,7 @@ impl Node {
         let holds = Some(remembered::map_hash(&memory.received));
         summary.bytes_out +=
             send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds }).await?;
-        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, &mut control).await?;
+        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, transport::Frame::Offers).await?;
         summary.bytes_in += n;
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
         // Our home after this exchange: a laptop with none that joins takes

@@ -190,14 +190,51 @@ pub async fn write_frame(send: &mut quinn::SendStream, payload: &[u8]) -> Result
     Ok(())
 }
 
-/// Reads one frame; a frame over the limit, over the budget or a silent
-/// peer is an error. The budget is charged before the payload is read.
+/// Longest document id a document stream may open with.
+pub const MAX_DOC_NAME: usize = 1024;
+
+/// What a frame carries, for its size limit: only sync messages may be
+/// large (a whole document); control frames are small, and an Intro is read
+/// before the peer is authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    Intro,
+    Offers,
+    DocName,
+    Sync,
+}
+
+impl Frame {
+    fn limit(self, limits: &Limits) -> usize {
+        match self {
+            Frame::Intro => limits.max_intro,
+            Frame::Offers => limits.max_offers,
+            Frame::DocName => MAX_DOC_NAME,
+            Frame::Sync => limits.max_frame,
+        }
+    }
+}
+
+/// Reads one sync-message frame (`read_frame_of` with `Frame::Sync`).
 pub async fn read_frame(recv: &mut quinn::RecvStream, limits: &Limits, budget: &mut Budget) -> Result<Vec<u8>> {
+    read_frame_of(recv, limits, budget, Frame::Sync).await
+}
+
+/// Reads one frame of `kind`; a frame over its limit (refused on the
+/// header), over the budget, or a silent peer is an error. The budget is
+/// charged before the payload is read.
+pub async fn read_frame_of(
+    recv: &mut quinn::RecvStream,
+    limits: &Limits,
+    budget: &mut Budget,
+    kind: Frame,
+) -> Result<Vec<u8>> {
     let mut len = [0u8; 4];
     tokio::time::timeout(limits.read_timeout, recv.read_exact(&mut len)).await.context("peer stalled (timeout)")??;
     let len = u32::from_be_bytes(len) as usize;
-    if len > limits.max_frame {
-        bail!("peer sent a {len} byte frame; the limit is {}", limits.max_frame);
+    let max = kind.limit(limits);
+    if len > max {
+        bail!("peer sent a {len} byte {kind:?} frame; the limit is {max}");
     }
     budget.charge(len as u64 + 4)?;
     let mut buf = Vec::new();
