@@ -78,21 +78,30 @@ fn exiting_is_a_form_then_a_confirm_popup_naming_the_organization() {
     let row = app.selected_org().unwrap().clone();
     app.update(key(KeyCode::F(8)));
     assert!(matches!(form(&app).kind, FormKind::ExitOrg(_)));
-    assert!(app.update(key(KeyCode::F(2))).is_empty(), "a reason is required");
-    assert!(form(&app).fields[1].error.is_some());
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "a kind and a reason are required");
+    assert!(form(&app).fields[0].error.is_some(), "the exit kind is asked, not assumed");
+    assert!(form(&app).fields[2].error.is_some());
+    app.update(key(KeyCode::Right));
+    assert_eq!(form(&app).value("exit_kind"), "注销");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
     typed(&mut app, "长期不开展活动");
     // Enter moves between fields, it does not exit anything.
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     assert!(app.update(key(KeyCode::F(2))).is_empty(), "saving the form only asks");
     assert!(matches!(app.mode, Mode::ConfirmExit(_)));
     let screen = render(&mut app, 80, 24);
-    assert!(screen.contains(&row.name) && screen.contains("Esc 返回修改"), "{screen}");
+    assert!(screen.contains(&row.name) && screen.contains("Esc 返回修改") && screen.contains("注销"), "{screen}");
     snapshot("exit_confirm", &mut app);
     app.update(key(KeyCode::Esc));
     assert_eq!(form(&app).value("reason"), "长期不开展活动", "cancel goes back to the form as typed");
     app.update(ctrl('s'));
     let effects = app.update(key(KeyCode::Enter));
-    assert_eq!(effects, vec![Effect::ExitOrg { id: row.id, date: today(), reason: "长期不开展活动".into() }]);
+    let exit =
+        Effect::ExitOrg {
+            id: row.id, date: today(), reason: "长期不开展活动".into(), kind: Some(ExitKind::all()[0])
+        };
+    assert_eq!(effects, vec![exit]);
 }
 
 #[test]

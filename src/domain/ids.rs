@@ -25,6 +25,15 @@ impl RecordId {
         RecordId(format!("{}.{}", session.0, person.0))
     }
 
+    /// Someone not on record logged at an activity by name: deriving the new
+    /// person's id from the activity and the name makes two offline laptops
+    /// that log the same walk-in create one person, not two namesakes.
+    pub fn walk_in(activity: &RecordId, name_key: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{}\u{0}{name_key}", activity.0).as_bytes());
+        RecordId(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -127,6 +127,13 @@ fn apply(env: &Env, a: &mut Activity, f: ActivityFields, check: &mut Check) -> O
 /// Logs a new activity. Unless the user decided, the federation's rule
 /// decides whether it is major (and its report due).
 pub fn add(env: &mut Env, f: ActivityFields) -> OpResult<ActivitySaved> {
+    let (a, suggested) = build(env, f)?;
+    let problems = env.store.insert(&a)?;
+    Ok(ActivitySaved { activity: a, suggested, warnings: warnings(problems) })
+}
+
+/// A new activity as `add` would write it, not written yet.
+fn build(env: &mut Env, f: ActivityFields) -> OpResult<(Activity, Vec<MajorReason>)> {
     let mut check = Check::default();
     if f.organizations.is_empty() {
         check.fail("organizations", "请填写组织 (an activity needs an organization)");
@@ -151,8 +158,31 @@ pub fn add(env: &mut Env, f: ActivityFields) -> OpResult<ActivitySaved> {
     if decided.is_none() {
         a.set_major(!suggested.is_empty());
     }
-    let problems = env.store.insert(&a)?;
-    Ok(ActivitySaved { activity: a, suggested, warnings: warnings(problems) })
+    Ok((a, suggested))
+}
+
+/// The quick entry of a trainer in the field: a new activity and its named
+/// participants (unknown names become volunteers of the lead organization)
+/// in one atomic write, so a refused participant leaves no activity behind
+/// to be entered twice.
+pub fn add_with_participants(
+    env: &mut Env,
+    f: ActivityFields,
+    participants: Vec<Participant>,
+) -> OpResult<(ActivitySaved, ParticipantsLogged)> {
+    let (mut a, suggested) = build(env, f)?;
+    let (created, entries) = participants_of(env, &a, &participants, true)?;
+    let pairs: Vec<(RecordId, f64)> = entries.iter().map(|(id, _, h)| (id.clone(), *h)).collect();
+    a.log_participants(&pairs)?;
+    let problems = env.store.atomically(|s| -> crate::store::Result<Vec<crate::domain::Problem>> {
+        for c in &created {
+            s.insert(c)?;
+        }
+        s.insert(&a)
+    })?;
+    let logged =
+        ParticipantsLogged { activity: a.clone(), added: entries, updated: Vec::new(), created_people: created };
+    Ok((ActivitySaved { activity: a, suggested, warnings: warnings(problems) }, logged))
 }
 
 /// Changes the given fields; the others stay as stored (so a peer's edit of
@@ -201,29 +231,7 @@ pub struct ParticipantsLogged {
 /// are written in one atomic write.
 pub fn log_participants(env: &mut Env, cmd: LogParticipants) -> OpResult<ParticipantsLogged> {
     let mut a: Activity = refs::load(env.store, &cmd.activity)?;
-    let default_hours = a.hours().unwrap_or(0.0);
-    let mut created: Vec<Person> = Vec::new();
-    let mut entries: Vec<(RecordId, String, f64)> = Vec::new();
-    for p in &cmd.participants {
-        let hours = p.hours.unwrap_or(default_hours);
-        let person = match refs::person(env.store, &p.person) {
-            Ok(person) => person,
-            Err(OpError::NotFound { .. }) if cmd.create_missing && !p.person.0.trim().is_empty() => {
-                match created.iter().find(|c| validate::name_key(&c.name) == validate::name_key(&p.person.0)) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let mut c = Person::new(&p.person.0);
-                        c.roles = vec![Role::Volunteer];
-                        c.organization = a.lead().cloned();
-                        created.push(c.clone());
-                        c
-                    }
-                }
-            }
-            Err(e) => return Err(e),
-        };
-        entries.push((person.id, person.name, hours));
-    }
+    let (created, entries) = participants_of(env, &a, &cmd.participants, cmd.create_missing)?;
     let pairs: Vec<(RecordId, f64)> = entries.iter().map(|(id, _, h)| (id.clone(), *h)).collect();
     let before = a.participants.clone();
     a.log_participants(&pairs)?;
@@ -237,6 +245,43 @@ pub fn log_participants(env: &mut Env, cmd: LogParticipants) -> OpResult<Partici
     })?;
     let (updated, added): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(id, _, _)| before.contains_key(id));
     Ok(ParticipantsLogged { activity: a, added, updated, created_people: created })
+}
+
+/// People not on record yet (to create) and (person, name, hours) of each
+/// participant of `a`, nothing written.
+type NewAndLogged = (Vec<Person>, Vec<(RecordId, String, f64)>);
+
+fn participants_of(
+    env: &Env,
+    a: &Activity,
+    participants: &[Participant],
+    create_missing: bool,
+) -> OpResult<NewAndLogged> {
+    let default_hours = a.hours().unwrap_or(0.0);
+    let mut created: Vec<Person> = Vec::new();
+    let mut entries: Vec<(RecordId, String, f64)> = Vec::new();
+    for p in participants {
+        let hours = p.hours.unwrap_or(default_hours);
+        let person = match refs::person(env.store, &p.person) {
+            Ok(person) => person,
+            Err(OpError::NotFound { .. }) if create_missing && !p.person.0.trim().is_empty() => {
+                match created.iter().find(|c| validate::name_key(&c.name) == validate::name_key(&p.person.0)) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let mut c = Person::new(&p.person.0);
+                        c.id = RecordId::walk_in(&a.id, &validate::name_key(&p.person.0));
+                        c.roles = vec![Role::Volunteer];
+                        c.organization = a.lead().cloned();
+                        created.push(c.clone());
+                        c
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        entries.push((person.id, person.name, hours));
+    }
+    Ok((created, entries))
 }
 
 /// Removes named participants (logged by mistake).

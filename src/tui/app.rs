@@ -5,9 +5,11 @@
 mod edit;
 mod lists;
 mod pickers;
+mod work;
 
 pub use lists::SORTS;
 pub use pickers::{field_label, SignInMatch};
+pub use work::{ActView, ProjView, Work, WorkEffect};
 
 use super::forms::{Form, FormKind};
 use super::i18n::{self, T};
@@ -22,14 +24,24 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-pub const TABS: [T; 6] =
-    [i18n::TAB_ORGS, i18n::TAB_PEOPLE, i18n::TAB_VENUES, i18n::TAB_TRAININGS, i18n::TAB_SYNC, i18n::TAB_REPORTS];
+pub const TABS: [T; 8] = [
+    i18n::TAB_ORGS,
+    i18n::TAB_PEOPLE,
+    i18n::TAB_VENUES,
+    i18n::TAB_TRAININGS,
+    i18n::TAB_SYNC,
+    i18n::TAB_REPORTS,
+    i18n::TAB_ACTIVITIES,
+    i18n::TAB_PROJECTS,
+];
 pub const ORGS: usize = 0;
 pub const PEOPLE: usize = 1;
 pub const VENUES: usize = 2;
 pub const TRAININGS: usize = 3;
 pub const SYNC: usize = 4;
 pub const REPORTS: usize = 5;
+pub const ACTIVITIES: usize = 6;
+pub const PROJECTS: usize = 7;
 
 /// Everything the screens show, read from the store in one job.
 #[derive(Default, Clone)]
@@ -42,6 +54,11 @@ pub struct Data {
     pub bookings: Vec<Booking>,
     pub trainings: Vec<Training>,
     pub attendance: Vec<Attendance>,
+    /// Activity list rows, newest first.
+    pub activities: Arc<Vec<crate::domain::activity_query::ActivityRow>>,
+    pub work_reports: Vec<WorkReport>,
+    pub major_rule: MajorActivityRule,
+    pub projects: Vec<Project>,
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
     pub peers: Vec<crate::sync::PeerStatus>,
@@ -59,6 +76,10 @@ pub struct Derived {
     pub person_keys: Vec<String>,
     /// Confirmed bookings that overlap another.
     pub clashing: HashSet<RecordId>,
+    /// Organization id -> its activities (indexes into `data.activities`, newest first).
+    pub org_activities: HashMap<RecordId, Vec<usize>>,
+    /// Organization id -> its latest work report.
+    pub last_work_report: HashMap<RecordId, WorkReport>,
 }
 
 /// Where the last draw put what a mouse click can hit.
@@ -83,6 +104,8 @@ pub enum Event {
     /// Conflicts of the selected person, venue or training.
     ConflictsLoaded(RecordId, Vec<FieldConflict>),
     ReportLoaded(Box<Report>),
+    /// The evaluation ranking of a year per township.
+    RankingLoaded(i32, Vec<(String, crate::domain::ledger_report::Ranked)>),
     /// Text to show in a popup (an invitation code).
     ShowText(String),
     /// A store job finished: a message to show, or an error.
@@ -125,6 +148,7 @@ pub enum Effect {
         id: RecordId,
         date: NaiveDate,
         reason: String,
+        kind: Option<ExitKind>,
     },
     Resolve {
         kind: Collection,
@@ -170,6 +194,8 @@ pub enum Effect {
         write: bool,
     },
     SyncNow,
+    /// Activities, work reports, projects and evaluations.
+    Work(Box<WorkEffect>),
     Quit,
 }
 
@@ -228,12 +254,14 @@ pub struct App {
     pub derived: Derived,
     pub loaded: bool,
     /// The filter text of each list tab.
-    pub filters: [TextInput; 4],
+    pub filters: [TextInput; 8],
     pub org_filter: OrgFilter,
     /// Indexes into the tab's data that pass its filter, in display order.
-    pub views: [Vec<usize>; 4],
+    pub views: [Vec<usize>; 8],
     /// Position in the tab's view.
-    pub selected: [usize; 6],
+    pub selected: [usize; 8],
+    /// The activities and projects tabs' own state.
+    pub work: Work,
     pub detail: Option<(Organization, Vec<FieldConflict>)>,
     /// Conflicts of the selected person, venue or training.
     pub record_conflicts: Option<(RecordId, Vec<FieldConflict>)>,
@@ -273,7 +301,8 @@ impl App {
             filters: Default::default(),
             org_filter: OrgFilter::default(),
             views: Default::default(),
-            selected: [0; 6],
+            selected: [0; 8],
+            work: Work::new(today),
             detail: None,
             record_conflicts: None,
             messages: Vec::new(),
@@ -359,6 +388,11 @@ impl App {
             }
             Event::ReportLoaded(report) => {
                 self.data.report = Some(*report);
+                Vec::new()
+            }
+            Event::RankingLoaded(year, ranking) => {
+                self.work.ranking = Some((year, ranking));
+                self.refilter();
                 Vec::new()
             }
             Event::OrgLoaded(org, conflicts) => {
@@ -472,6 +506,7 @@ impl App {
         if self.tab == REPORTS {
             effects.push(Effect::LoadReport(self.lang));
         }
+        effects.extend(self.work_after_load());
         effects
     }
 
@@ -483,7 +518,10 @@ impl App {
                 ORGS => d.orgs.get(*i).is_some_and(|r| &r.id == id),
                 PEOPLE => d.people.get(*i).is_some_and(|p| &p.id == id),
                 VENUES => d.venues.get(*i).is_some_and(|v| &v.id == id),
-                _ => d.trainings.get(*i).is_some_and(|t| &t.id == id),
+                TRAININGS => d.trainings.get(*i).is_some_and(|t| &t.id == id),
+                ACTIVITIES => d.activities.get(*i).is_some_and(|a| &a.id == id),
+                PROJECTS => d.projects.get(*i).is_some_and(|p| &p.id == id),
+                _ => false,
             })
         });
         if let Some(at) = found {
@@ -538,8 +576,19 @@ impl App {
                 }
             }
         }
-        self.derived = Derived { org_index, person_org, person_keys, clashing };
+        let mut org_activities: HashMap<RecordId, Vec<usize>> = HashMap::new();
+        for (i, a) in d.activities.iter().enumerate() {
+            for o in &a.organizations {
+                org_activities.entry(o.clone()).or_default().push(i);
+            }
+        }
+        let last_work_report = crate::domain::activity_query::last_work_reports(&d.work_reports)
+            .into_iter()
+            .map(|(id, r)| (id.clone(), r.clone()))
+            .collect();
+        self.derived = Derived { org_index, person_org, person_keys, clashing, org_activities, last_work_report };
         self.org_filter.dispatched = crate::domain::report::dispatched_orgs(&d.liaisons, self.today);
+        self.derive_work();
     }
 
     pub fn org_name(&self, id: &RecordId) -> Option<&str> {

@@ -37,6 +37,8 @@ pub enum FormKind {
     },
     /// Importing a roster into a collection.
     Import(crate::ops::import::Kind),
+    /// The activities and projects tabs' forms.
+    Work(super::work_forms::WorkForm),
 }
 
 /// A choice in both languages: a vocabulary label or a record's name.
@@ -88,6 +90,9 @@ pub enum PickSource {
     /// Everyone; liaisons and instructors first.
     Liaisons,
     Orgs,
+    /// Everyone, for a list of names: each choice is added to the field.
+    People,
+    Venues,
 }
 
 impl FormField {
@@ -251,12 +256,14 @@ impl Form {
         Form::new(FormKind::NewFederation, i18n::FORM_NEW_FED, fields)
     }
 
+    /// The exit asks its kind (they differ in law), left blank to be chosen.
     pub fn exit_org(id: RecordId, today: chrono::NaiveDate) -> Form {
         let fields = vec![
+            FormField::select("exit_kind", super::work_text::F_EXIT_KIND, "", true, blank_then(vocab::<ExitKind>())),
             FormField::text("date", i18n::FIELD_DATE, &today.to_string(), true),
             FormField::text("reason", i18n::FIELD_REASON, "", true),
         ];
-        Form { focus: 1, ..Form::new(FormKind::ExitOrg(id), i18n::FORM_EXIT, fields) }
+        Form::new(FormKind::ExitOrg(id), i18n::FORM_EXIT, fields)
     }
 
     /// The form naming what it acts on.
@@ -422,10 +429,13 @@ impl Form {
     }
 
     /// (date, reason) of an exit form.
-    pub fn to_exit(&mut self, lang: Lang) -> Option<(chrono::NaiveDate, String)> {
+    /// (date, reason, kind) of an exit.
+    pub fn to_exit(&mut self, lang: Lang) -> Option<(chrono::NaiveDate, String, ExitKind)> {
         self.clear_errors();
         let date = self.parsed("date", |t| validate::parse_date(t).map_err(|e| e.0));
+        let kind = self.parsed("exit_kind", |t| ExitKind::parse(t).map_err(|e| e.to_string()));
         let reason = self.value("reason").trim().to_string();
-        (self.complete(lang) && date.is_some()).then(|| (date.expect("checked"), reason))
+        let ok = self.complete(lang);
+        Some((date?, reason, kind?)).filter(|_| ok)
     }
 }

@@ -22,6 +22,8 @@ pub const TAB_VENUES: T = T("场地", "Venues");
 pub const TAB_TRAININGS: T = T("培训", "Trainings");
 pub const TAB_SYNC: T = T("同步", "Sync");
 pub const TAB_REPORTS: T = T("统计", "Reports");
+pub const TAB_ACTIVITIES: T = T("活动", "Activities");
+pub const TAB_PROJECTS: T = T("项目/考核", "Projects");
 
 pub const NAME: T = T("名称", "Name");
 pub const CATEGORY: T = T("类别", "Category");

@@ -91,16 +91,30 @@ pub enum Action {
     /// In the import preview: write only the valid rows.
     ImportValid,
     Confirm,
+    /// The activities and projects tabs: the next view of the tab's lists.
+    View,
+    /// The activity list's conditions (organization, type, period, major).
+    Conditions,
+    /// Report a major activity, or record that the report was taken note of.
+    MajorReport,
+    /// Log participants of the selected activity.
+    Participants,
 }
 
 /// Tabs a binding applies to, one bit per tab (in the order of `app::TABS`).
-pub const ALL: u8 = 0b11_1111;
+pub const ALL: u8 = 0b1111_1111;
 pub const ORGS: u8 = 1;
 pub const PEOPLE: u8 = 1 << 1;
 pub const VENUES: u8 = 1 << 2;
 pub const TRAININGS: u8 = 1 << 3;
 pub const SYNC: u8 = 1 << 4;
 pub const LISTS: u8 = ORGS | PEOPLE | VENUES | TRAININGS;
+pub const ACTIVITIES: u8 = 1 << 6;
+pub const PROJECTS: u8 = 1 << 7;
+/// The activities and projects tabs.
+pub const WORK: u8 = ACTIVITIES | PROJECTS;
+/// Tabs with a list to move through and filter.
+pub const MOVES: u8 = LISTS | WORK;
 
 pub struct Binding {
     pub keys: &'static [(KeyCode, KeyModifiers)],
@@ -156,21 +170,23 @@ pub const BINDINGS: &[Binding] = &[
         "Shift-Tab previous tab",
         0
     ),
-    b!(List, ALL, Action::GoTab(0), [(KeyCode::Char('1'), NONE)], "1–6 直接切换页面", "1–6 go to a tab", 0),
+    b!(List, ALL, Action::GoTab(0), [(KeyCode::Char('1'), NONE)], "1–8 直接切换页面", "1–8 go to a tab", 0),
     b!(List, ALL, Action::GoTab(1), [(KeyCode::Char('2'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(2), [(KeyCode::Char('3'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(3), [(KeyCode::Char('4'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(4), [(KeyCode::Char('5'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(5), [(KeyCode::Char('6'), NONE)], "", "", 0),
-    b!(List, LISTS, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
-    b!(List, LISTS, Action::Down, [(Down, NONE)], "", "", 0),
-    b!(List, LISTS, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
-    b!(List, LISTS, Action::PageDown, [(PageDown, NONE)], "", "", 0),
-    b!(List, LISTS, Action::Home, [(Home, NONE)], "Home/End 首尾", "Home/End first/last", 0),
-    b!(List, LISTS, Action::End, [(End, NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(6), [(KeyCode::Char('7'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(7), [(KeyCode::Char('8'), NONE)], "", "", 0),
+    b!(List, MOVES, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
+    b!(List, MOVES, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(List, MOVES, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
+    b!(List, MOVES, Action::PageDown, [(PageDown, NONE)], "", "", 0),
+    b!(List, MOVES, Action::Home, [(Home, NONE)], "Home/End 首尾", "Home/End first/last", 0),
+    b!(List, MOVES, Action::End, [(End, NONE)], "", "", 0),
     b!(
         List,
-        LISTS,
+        MOVES,
         Action::Filter,
         [(F(3), NONE), (KeyCode::Char('f'), CTRL), (KeyCode::Char('/'), NONE)],
         "F3 筛选",
@@ -180,7 +196,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, LISTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 修改", "Enter edit", 2),
     b!(
         List,
-        LISTS | SYNC,
+        LISTS | SYNC | WORK,
         Action::Add,
         [(F(4), NONE), (KeyCode::Insert, NONE), (KeyCode::Char('n'), CTRL)],
         "F4 新增",
@@ -217,6 +233,22 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
+    b!(
+        List,
+        ACTIVITIES,
+        Action::Edit,
+        [(Enter, NONE), (F(2), NONE)],
+        "Enter 参与者/报告/评议",
+        "Enter participants/report/review",
+        3
+    ),
+    b!(List, PROJECTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 推进项目/考核", "Enter advance/evaluate", 3),
+    b!(List, WORK, Action::View, [(F(6), NONE)], "F6 切换列表", "F6 next list", 2),
+    b!(List, ACTIVITIES, Action::Conditions, [(F(11), NONE)], "F11 筛选条件", "F11 conditions", 4),
+    b!(List, ACTIVITIES, Action::MajorReport, [(F(8), NONE)], "F8 重大活动报告", "F8 major report", 5),
+    b!(List, ACTIVITIES, Action::Participants, [(F(9), NONE)], "F9 登记参与者", "F9 participants", 4),
+    b!(List, PROJECTS, Action::PrevWeek, [(Left, NONE)], "←→ 上/下一年度(排名)", "←→ year (ranking)", 5),
+    b!(List, PROJECTS, Action::NextWeek, [(Right, NONE)], "", "", 0),
     b!(List, LISTS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
     b!(List, ALL, Action::Refresh, [(F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", 0),
     b!(Filter, ALL, Action::Confirm, [(Enter, NONE), (Down, NONE)], "Enter 完成筛选", "Enter done", 2),
@@ -371,7 +403,7 @@ mod tests {
     fn no_key_means_two_things_in_one_place() {
         for scope in [Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::Confirm, Scope::SignIn, Scope::Help]
         {
-            for tab in 0..6 {
+            for tab in 0..8 {
                 let mut seen = Vec::new();
                 for b in BINDINGS.iter().filter(|b| applies(b, scope, tab)) {
                     for k in b.keys {

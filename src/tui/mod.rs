@@ -12,5 +12,8 @@ pub mod picker;
 pub mod runner;
 pub mod view;
 pub mod widgets;
+pub mod work_exec;
+pub mod work_forms;
+pub mod work_text;
 
 pub use runner::{run, Options};

@@ -348,8 +348,8 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 format!("已保存 (saved): {}", d.record.name)
             })
         }
-        Effect::ExitOrg { id, date, reason } => {
-            let cmd = ops::orgs::Exit { org: (&id).into(), date, reason, kind: None };
+        Effect::ExitOrg { id, date, reason, kind } => {
+            let cmd = ops::orgs::Exit { org: (&id).into(), date, reason, kind };
             done(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
                 format!("组织已退出,记录保留 (exited): {}", d.org.name)
             })
@@ -400,6 +400,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
         Effect::CreateFederation(f) => done(ops::records::create_federation(&mut Env::new(s, clock), *f), |d| {
             format!("已创建联合会 (created): {}", d.record.name)
         }),
+        Effect::Work(w) => Some(super::work_exec::execute(s, clock, *w)),
         Effect::LoadDemo(n) => {
             let cmd = ops::demo::LoadDemo { seed: 2021, orgs: n, today: None };
             done(ops::demo::load(&mut Env::new(s, clock), cmd), |d| {
@@ -420,6 +421,10 @@ pub fn load(s: &mut Store) -> Data {
         bookings: s.all_readable().0,
         trainings: s.all_readable().0,
         attendance: s.all_readable().0,
+        activities: s.activity_rows(),
+        work_reports: s.work_reports(),
+        major_rule: s.major_rule(),
+        projects: s.all_readable().0,
         report: None,
         documents: s.documents(),
         peers: crate::sync::status(s.dir()).unwrap_or_default(),

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use hubsync::domain::activity_query::ActivityRow;
 use hubsync::domain::demo::DemoData;
 use hubsync::domain::query::OrgRow;
 use hubsync::domain::report::{Inputs, Report};
@@ -34,6 +35,8 @@ pub fn data() -> Data {
         evaluation: &Default::default(),
     });
     let mut rows: Vec<OrgRow> = d.orgs.iter().map(OrgRow::from_org).collect();
+    let mut activities: Vec<ActivityRow> = d.activities.iter().map(ActivityRow::from_activity).collect();
+    activities.sort_by(|a, b| (b.date, &b.start, &b.title).cmp(&(a.date, &a.start, &a.title)));
     rows.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
     Data {
         federation: Some(d.federation),
@@ -44,6 +47,10 @@ pub fn data() -> Data {
         bookings: d.bookings,
         trainings: d.trainings,
         attendance: d.attendance,
+        activities: Arc::new(activities),
+        work_reports: d.work_reports,
+        major_rule: MajorActivityRule::standard(),
+        projects: d.projects,
         report: Some(report),
         documents: Vec::new(),
         peers: peers(),

@@ -166,6 +166,21 @@ impl App {
                 return Vec::new();
             }
             Some(Action::Toggle) if multi => form.toggle(lang),
+            Some(Action::Save) if matches!(form.kind, FormKind::Work(_)) => {
+                let FormKind::Work(kind) = form.kind.clone() else { unreachable!("matched above") };
+                return match self.save_work(&mut form, kind) {
+                    Ok(None) => Vec::new(),
+                    Ok(Some(effect)) => {
+                        self.mode = Mode::Form(form);
+                        vec![effect]
+                    }
+                    Err(()) => {
+                        self.log_form_errors(&form);
+                        self.mode = Mode::Form(form);
+                        Vec::new()
+                    }
+                };
+            }
             Some(Action::Save) => {
                 let effect = self.save(&mut form);
                 if effect.is_none() {
@@ -211,7 +226,9 @@ impl App {
                 form.to_person(lang, org).map(|p| Effect::SavePerson { person: Box::new(p), new })
             }
             FormKind::NewFederation => form.to_federation(lang).map(|f| Effect::CreateFederation(Box::new(f))),
-            FormKind::ExitOrg(id) => form.to_exit(lang).map(|(date, reason)| Effect::ExitOrg { id, date, reason }),
+            FormKind::ExitOrg(id) => {
+                form.to_exit(lang).map(|(date, reason, kind)| Effect::ExitOrg { id, date, reason, kind: Some(kind) })
+            }
             FormKind::NewVenue | FormKind::EditVenue(_) => {
                 let new = form.kind == FormKind::NewVenue;
                 form.to_venue(lang).map(|v| Effect::SaveVenue { venue: Box::new(v), new })
@@ -246,6 +263,8 @@ impl App {
                 let active = self.active_assignments(&person);
                 form.to_ended(lang, &active).map(|a| Effect::EndAssignment(Box::new(a)))
             }
+            // Saved by `save_work`.
+            FormKind::Work(_) => None,
         }
     }
 

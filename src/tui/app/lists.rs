@@ -123,13 +123,17 @@ impl App {
         if self.sorts[TRAININGS] == 1 {
             trainings.sort_by(|a, b| self.data.trainings[*a].title.cmp(&self.data.trainings[*b].title));
         }
-        self.views = [orgs, people, venues, trainings];
+        self.views[ORGS] = orgs;
+        self.views[PEOPLE] = people;
+        self.views[VENUES] = venues;
+        self.views[TRAININGS] = trainings;
         for (t, kept) in keep.into_iter().enumerate() {
             let len = self.views[t].len();
             self.selected[t] = kept
                 .and_then(|k| self.views[t].iter().position(|i| *i == k))
                 .unwrap_or(self.selected[t].min(len.saturating_sub(1)));
         }
+        self.refilter_work();
     }
 
     /// Liaison candidates: people with an instructor or liaison role.
@@ -188,6 +192,9 @@ impl App {
         if self.tab == REPORTS && self.data.report.is_none() {
             return vec![Effect::LoadReport(self.lang)];
         }
+        if self.tab == PROJECTS {
+            return self.ranking_needed();
+        }
         self.after_selection_change()
     }
 
@@ -220,6 +227,11 @@ impl App {
             self.dirty = false;
             return Vec::new();
         };
+        if matches!(self.tab, ACTIVITIES | PROJECTS) {
+            if let Some(effects) = self.browse_work(action) {
+                return effects;
+            }
+        }
         match action {
             Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
             Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),

@@ -232,6 +232,30 @@ impl App {
                     PickItem::new(r.id.clone(), &r.name, detail, initials, r.search_key.clone(), u8::from(exited))
                 })
                 .collect(),
+            // Namesakes told apart by organization and phone tail.
+            PickSource::People => self
+                .data
+                .people
+                .iter()
+                .zip(&self.derived.person_keys)
+                .zip(&self.derived.person_org)
+                .map(|((p, key), org)| {
+                    let initials = key.split('\u{1}').nth(1).unwrap_or("").to_string();
+                    let tail = p.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<String>();
+                    let detail =
+                        [org.as_str(), tail.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
+                    PickItem::new(p.id.clone(), &p.name, detail.join(" · "), initials, key.clone(), 0)
+                })
+                .collect(),
+            PickSource::Venues => self
+                .data
+                .venues
+                .iter()
+                .map(|v| {
+                    let initials = crate::domain::query::pinyin_initials(&v.name);
+                    PickItem::new(v.id.clone(), &v.name, v.address.clone(), initials, v.address.to_lowercase(), 0)
+                })
+                .collect(),
         }
     }
 
@@ -249,6 +273,16 @@ impl App {
     }
 
     pub(super) fn pick(&mut self, mut picker: Box<Picker>, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        // A participant nobody has the name of is added as typed (a walk-in).
+        let walk_in = picker.input.text().trim().to_string();
+        let people = matches!(&picker.purpose,
+            PickFor::Field { form, field } if form.fields[*field].pick == Some(PickSource::People));
+        if action == Some(Action::Confirm) && people && !walk_in.is_empty() && picker.matches().is_empty() {
+            let PickFor::Field { mut form, field } = picker.purpose else { unreachable!("matched above") };
+            self.add_participant(&mut form, field, &walk_in, None);
+            self.mode = Mode::Form(form);
+            return Vec::new();
+        }
         let outcome = picker.handle(action, key, self.page);
         match (outcome, picker.purpose) {
             (Picked::Stay, purpose) => {
@@ -269,6 +303,12 @@ impl App {
                 }
             }
             (Picked::Chosen(item), PickFor::CancelBooking) => return vec![Effect::CancelBooking(item.id)],
+            (Picked::Chosen(item), PickFor::Field { mut form, field })
+                if form.fields[field].pick == Some(PickSource::People) =>
+            {
+                self.add_participant(&mut form, field, &item.name, Some(item.id.clone()));
+                self.mode = Mode::Form(form);
+            }
             (Picked::Chosen(item), PickFor::Field { mut form, field }) => {
                 let f = &mut form.fields[field];
                 f.input.set(&item.name);

@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::domain::query::OrgRow;
 use crate::domain::*;
-use crate::tui::app::{App, Mode, ORGS, PEOPLE, TRAININGS, VENUES};
+use crate::tui::app::{App, Mode, ACTIVITIES, ORGS, PEOPLE, PROJECTS, TRAININGS, VENUES};
 use crate::tui::i18n;
 use chrono::Duration;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -21,12 +21,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         VENUES => venues(frame, app, theme, area),
         TRAININGS => trainings(frame, app, theme, area),
         4 => sync(frame, app, theme, area),
+        ACTIVITIES => super::work::activities(frame, app, theme, area),
+        PROJECTS => super::work::projects(frame, app, theme, area),
         _ => reports(frame, app, theme, area),
     }
 }
 
 /// The head of a text that fits `width` display columns (a bar label: no room for an ellipsis).
-fn cut(text: &str, width: usize) -> String {
+pub(super) fn cut(text: &str, width: usize) -> String {
     let mut used = 0;
     text.chars()
         .take_while(|c| {
@@ -45,12 +47,12 @@ fn party_short(p: Option<PartyStatus>, lang: Lang) -> &'static str {
     }
 }
 
-fn label<V: Vocabulary>(v: Option<V>, lang: Lang) -> &'static str {
+pub(super) fn label<V: Vocabulary>(v: Option<V>, lang: Lang) -> &'static str {
     v.map_or("", |v| v.label(lang))
 }
 
 /// Splits into list and detail: side by side when wide, stacked when narrow.
-fn split(area: Rect) -> (Rect, Rect) {
+pub(super) fn split(area: Rect) -> (Rect, Rect) {
     if area.width >= 100 {
         let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
         (a, b)
@@ -60,7 +62,7 @@ fn split(area: Rect) -> (Rect, Rect) {
     }
 }
 
-fn table_state(selected: usize, len: usize) -> TableState {
+pub(super) fn table_state(selected: usize, len: usize) -> TableState {
     let mut s = TableState::default();
     if len > 0 {
         s.select(Some(selected.min(len - 1)));
@@ -70,7 +72,7 @@ fn table_state(selected: usize, len: usize) -> TableState {
 
 /// The list's title: the tab (or coverage view) and its filter. Typing a
 /// filter parks the terminal cursor at the caret inside it.
-fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: String) -> Block<'static> {
+pub(super) fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: String) -> Block<'static> {
     let base = super::list_title(app);
     let title = match app.filter() {
         Some(f) if !f.text().is_empty() || app.mode == Mode::Filter => {
@@ -90,7 +92,7 @@ fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: String) -> Block
 /// Rows of a list that fit `area` under a border (and a header): only
 /// these are built, so a long list costs nothing per frame. Records where
 /// they are for mouse clicks; returns (first index shown, rows shown).
-fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
+pub(super) fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
     let chrome = 2 + u16::from(header);
     let height = area.height.saturating_sub(chrome).max(1) as usize;
     app.page = height;
@@ -102,7 +104,7 @@ fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize)
 }
 
 /// "shown n/m", and the order when F11 changed it.
-fn counts(app: &App, shown: usize, all: usize) -> String {
+pub(super) fn counts(app: &App, shown: usize, all: usize) -> String {
     let sort = app.sorts.get(app.tab).copied().unwrap_or(0);
     let order = if sort == 0 {
         String::new()
@@ -162,28 +164,30 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
     let detail = match &app.detail {
         Some((o, conflicts)) => {
+            // Two facts a line, so the recent activities and the last work
+            // report fit the six lines of an 80x24 screen.
+            let members = o.members.map_or(String::new(), |m| format!(" · {m} 人"));
+            let code = if o.credit_code.is_empty() { o.filing_number.as_str() } else { o.credit_code.as_str() };
             let mut lines = vec![
                 Line::from(Span::styled(o.name.clone(), theme.accent())),
                 Line::from(format!(
-                    "{} · {} · {}",
+                    "{} · {} · {}{members} · {} {}",
                     o.category.label(lang),
                     o.legal_status.label(lang),
-                    o.lifecycle.label(lang)
+                    o.lifecycle.label(lang),
+                    o.township,
+                    o.community
                 )),
-                Line::from(format!("{} {}", o.township, o.community)),
-                Line::from(format!("{}: {} {}", app.t(i18n::PHONE), o.head_name, validate::mask_phone(&o.head_phone))),
-                Line::from(format!("{}: {}", app.t(i18n::PARTY), o.party_status.label(lang))),
+                Line::from(format!(
+                    "{}: {} {} · {}: {} {code}",
+                    app.t(i18n::PHONE),
+                    o.head_name,
+                    validate::mask_phone(&o.head_phone),
+                    app.t(i18n::PARTY),
+                    o.party_status.label(lang)
+                )),
             ];
-            if !o.credit_code.is_empty() || !o.filing_number.is_empty() {
-                lines.push(Line::from(if o.credit_code.is_empty() {
-                    o.filing_number.clone()
-                } else {
-                    o.credit_code.clone()
-                }));
-            }
-            if let Some(m) = o.members {
-                lines.push(Line::from(format!("{m} 人")));
-            }
+            lines.extend(super::work::org_work_lines(app, &o.id, detail_area.width.saturating_sub(2) as usize));
             lines.extend(conflict_line(app, theme, conflicts));
             if o.lifecycle == Lifecycle::Exited {
                 lines.push(Line::from(format!(

@@ -2,6 +2,7 @@
 
 mod bodies;
 mod popups;
+mod work;
 
 pub use popups::list_title;
 
@@ -150,8 +151,16 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     app.dirty = false;
 }
 
+/// Tab titles short enough for 80 columns, used when the full ones do not fit.
+const SHORT_TABS: [&str; 8] = ["Orgs", "People", "Venues", "Trainings", "Sync", "Reports", "Activities", "Projects"];
+
 fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
-    let titles: Vec<String> = TABS.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.get(app.lang))).collect();
+    let mut titles: Vec<String> =
+        TABS.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.get(app.lang))).collect();
+    let width: usize = titles.iter().map(|t| UnicodeWidthStr::width(t.as_str()) + 1).sum();
+    if width > area.width as usize && app.lang == crate::domain::Lang::En {
+        titles = SHORT_TABS.iter().enumerate().map(|(i, t)| format!("{} {t}", i + 1)).collect();
+    }
     // Where each title lands, for mouse clicks: titles are joined by a one-column divider.
     let mut x = area.x;
     app.hits.tabs = titles

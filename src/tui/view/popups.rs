@@ -1,7 +1,7 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::{fit, wrap_columns, Theme};
-use crate::tui::app::{field_label, App, Mode, ORGS, TABS};
+use crate::tui::app::{field_label, App, Mode, ACTIVITIES, ORGS, PROJECTS, TABS};
 use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
 use crate::tui::keymap::{self, help_lines};
@@ -22,6 +22,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn list_title(app: &App) -> String {
     match app.tab {
         ORGS if app.org_filter.uncovered => app.t(i18n::COVERAGE_VIEW).to_string(),
+        ACTIVITIES | PROJECTS => super::work::view_title(app),
         tab => app.t(TABS[tab]).to_string(),
     }
 }
@@ -235,7 +236,7 @@ fn confirm_exit(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
     let lines = vec![
         Line::from(app.t(i18n::CONFIRM_EXIT)),
         Line::from(Span::styled(name.to_string(), theme.accent())),
-        Line::from(format!("{}  {}", form.value("date"), form.value("reason"))),
+        Line::from(format!("{}  {}  {}", form.value("exit_kind"), form.value("date"), form.value("reason"))),
         Line::from(Span::styled(app.t(i18n::CONFIRM_EXIT_KEYS), theme.warn())),
     ];
     frame.render_widget(

@@ -1,0 +1,514 @@
+//! The activities tab (活动: the list with its conditions, major-activity
+//! reports due, work reports to the 两委 and the organizations with none in
+//! the period) and the projects tab (项目 and the evaluation ranking per
+//! township). Every save is a command of src/ops carried by `WorkEffect`.
+
+use super::*;
+use crate::domain::activity_query::{missing_work_reports, reports_due, ActivityFilter, ActivityRow, DueReport};
+use crate::domain::ledger_report::Ranked;
+use crate::ops::activities::{ActivityFields, AddWorkReport, LogParticipants, Participant, ReportMajor, Review};
+use crate::ops::evaluations::Evaluate;
+use crate::ops::projects::{AddProject, Advance};
+use crate::tui::work_forms::{self as wf, WorkForm};
+use chrono::Datelike;
+
+/// The lists of the activities tab, F6 goes through them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ActView {
+    #[default]
+    List,
+    /// Major activities whose report is due or overdue.
+    Due,
+    /// Work reports to the committees, newest first.
+    Reports,
+    /// Active organizations with no work report in the period.
+    Missing,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProjView {
+    #[default]
+    Projects,
+    Ranking,
+}
+
+/// What the activities and projects tabs ask the store to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkEffect {
+    /// A new activity and its participants (unknown names added as volunteers).
+    AddActivity {
+        fields: ActivityFields,
+        participants: Vec<Participant>,
+    },
+    LogParticipants(LogParticipants),
+    ReportMajor(ReportMajor),
+    Acknowledge {
+        activity: RecordId,
+        by: String,
+        on: NaiveDate,
+    },
+    AddWorkReport(AddWorkReport),
+    Review(Review),
+    AddProject(AddProject),
+    Advance(Advance),
+    Evaluate(Evaluate),
+    /// The ranking reads every organization in full: only when it is shown.
+    LoadRanking(i32),
+}
+
+impl From<WorkEffect> for Effect {
+    fn from(w: WorkEffect) -> Effect {
+        Effect::Work(Box::new(w))
+    }
+}
+
+/// The two tabs' state beside the generic filters, views and selections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Work {
+    pub act_view: ActView,
+    /// The activity list's conditions; its text is the tab's filter.
+    pub conditions: ActivityFilter,
+    /// The period the "no work report" list looks at.
+    pub period: Period,
+    pub due: Vec<DueReport>,
+    /// Indexes into `data.orgs` of the organizations with no work report in `period`.
+    pub missing: Vec<usize>,
+    /// Indexes into `data.work_reports`, newest first.
+    pub reports: Vec<usize>,
+    pub proj_view: ProjView,
+    pub rank_year: i32,
+    /// (year, (township, ranked)) as last loaded.
+    pub ranking: Option<(i32, Vec<(String, Ranked)>)>,
+}
+
+impl Work {
+    /// The last finished half-year is the period work reports are chased for.
+    pub fn new(today: NaiveDate) -> Work {
+        let period = if today.month() > 6 { Period::Half(today.year(), 1) } else { Period::Half(today.year() - 1, 2) };
+        Work {
+            act_view: ActView::List,
+            conditions: ActivityFilter::default(),
+            period,
+            due: Vec::new(),
+            missing: Vec::new(),
+            reports: Vec::new(),
+            proj_view: ProjView::Projects,
+            rank_year: today.year() - 1,
+            ranking: None,
+        }
+    }
+
+    pub fn ranking_rows(&self) -> &[(String, Ranked)] {
+        match &self.ranking {
+            Some((year, rows)) if *year == self.rank_year => rows,
+            _ => &[],
+        }
+    }
+}
+
+impl App {
+    /// Lists derived once per load: reports due, work reports newest first,
+    /// organizations with none in the period.
+    pub(super) fn derive_work(&mut self) {
+        let d = &self.data;
+        self.work.due = reports_due(&d.activities, &d.major_rule, self.today);
+        let mut reports: Vec<usize> = (0..d.work_reports.len()).collect();
+        reports.sort_by(|a, b| {
+            let (a, b) = (&d.work_reports[*a], &d.work_reports[*b]);
+            (b.reported_on, b.period.last_day()).cmp(&(a.reported_on, a.period.last_day()))
+        });
+        self.work.reports = reports;
+        self.derive_missing();
+    }
+
+    fn derive_missing(&mut self) {
+        let d = &self.data;
+        self.work.missing = missing_work_reports(&d.orgs, &d.work_reports, self.work.period)
+            .into_iter()
+            .filter_map(|o| self.derived.org_index.get(&o.id).copied())
+            .collect();
+    }
+
+    /// After a load: the ranking is read again when it is shown.
+    pub(super) fn work_after_load(&mut self) -> Vec<Effect> {
+        if self.tab == PROJECTS && self.work.proj_view == ProjView::Ranking {
+            return vec![WorkEffect::LoadRanking(self.work.rank_year).into()];
+        }
+        Vec::new()
+    }
+
+    /// The views of the two tabs under their filters.
+    pub(super) fn refilter_work(&mut self) {
+        let needle = |t: usize| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
+        let d = &self.data;
+        let org_matches = |id: Option<&RecordId>, n: &str| {
+            n.is_empty()
+                || id.and_then(|id| self.derived.org_index.get(id)).is_some_and(|i| {
+                    let o = &d.orgs[*i];
+                    o.name.to_lowercase().contains(n) || crate::domain::query::pinyin_initials(&o.name).contains(n)
+                })
+        };
+        let n = needle(ACTIVITIES);
+        let activities: Vec<usize> = match self.work.act_view {
+            ActView::List => {
+                let c = &self.work.conditions;
+                (0..d.activities.len())
+                    .filter(|i| {
+                        let r: &ActivityRow = &d.activities[*i];
+                        c.matches(r, "") && (r.search_key.contains(&n) || org_matches(r.lead(), &n))
+                    })
+                    .collect()
+            }
+            ActView::Due => (0..self.work.due.len())
+                .filter(|i| {
+                    let r = &self.work.due[*i];
+                    r.title.to_lowercase().contains(&n) || org_matches(r.organization.as_ref(), &n)
+                })
+                .collect(),
+            ActView::Reports => self
+                .work
+                .reports
+                .iter()
+                .copied()
+                .filter(|i| org_matches(Some(&d.work_reports[*i].organization), &n))
+                .collect(),
+            ActView::Missing => (0..self.work.missing.len())
+                .filter(|i| org_matches(Some(&d.orgs[self.work.missing[*i]].id), &n))
+                .collect(),
+        };
+        let n = needle(PROJECTS);
+        let projects: Vec<usize> = match self.work.proj_view {
+            ProjView::Projects => {
+                let mut list: Vec<usize> = (0..d.projects.len())
+                    .filter(|i| {
+                        let p = &d.projects[*i];
+                        let key = format!(
+                            "{}\u{1}{}\u{1}{}\u{1}{}",
+                            p.name.to_lowercase(),
+                            crate::domain::query::pinyin_initials(&p.name),
+                            p.funder.to_lowercase(),
+                            p.lead_name.to_lowercase()
+                        );
+                        n.split_whitespace().all(|w| key.contains(w))
+                    })
+                    .collect();
+                list.sort_by(|a, b| {
+                    let (a, b) = (&d.projects[*a], &d.projects[*b]);
+                    (b.year, &a.name).cmp(&(a.year, &b.name))
+                });
+                list
+            }
+            ProjView::Ranking => {
+                let rows = self.work.ranking_rows();
+                (0..rows.len())
+                    .filter(|i| {
+                        let (town, r) = &rows[*i];
+                        n.is_empty()
+                            || r.entry.name.to_lowercase().contains(&n)
+                            || crate::domain::query::pinyin_initials(&r.entry.name).contains(&n)
+                            || town.contains(&n)
+                    })
+                    .collect()
+            }
+        };
+        self.views[ACTIVITIES] = activities;
+        self.views[PROJECTS] = projects;
+        for t in [ACTIVITIES, PROJECTS] {
+            self.selected[t] = self.selected[t].min(self.views[t].len().saturating_sub(1));
+        }
+    }
+
+    /// The selected activity row of the list view.
+    pub fn selected_activity(&self) -> Option<&ActivityRow> {
+        if self.work.act_view != ActView::List {
+            return None;
+        }
+        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.data.activities.get(*i))
+    }
+
+    pub fn selected_due(&self) -> Option<&DueReport> {
+        if self.work.act_view != ActView::Due {
+            return None;
+        }
+        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.work.due.get(*i))
+    }
+
+    pub fn selected_work_report(&self) -> Option<&WorkReport> {
+        if self.work.act_view != ActView::Reports {
+            return None;
+        }
+        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.data.work_reports.get(*i))
+    }
+
+    pub fn selected_missing(&self) -> Option<&OrgRow> {
+        if self.work.act_view != ActView::Missing {
+            return None;
+        }
+        let at = self.views[ACTIVITIES].get(self.selected[ACTIVITIES])?;
+        self.work.missing.get(*at).and_then(|i| self.data.orgs.get(*i))
+    }
+
+    pub fn selected_project(&self) -> Option<&Project> {
+        if self.work.proj_view != ProjView::Projects {
+            return None;
+        }
+        self.views[PROJECTS].get(self.selected[PROJECTS]).and_then(|i| self.data.projects.get(*i))
+    }
+
+    pub fn selected_ranked(&self) -> Option<&(String, Ranked)> {
+        if self.work.proj_view != ProjView::Ranking {
+            return None;
+        }
+        self.views[PROJECTS].get(self.selected[PROJECTS]).and_then(|i| self.work.ranking_rows().get(*i))
+    }
+
+    /// Keys of the two tabs that are not plain list moves; None: not theirs.
+    pub(super) fn browse_work(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let lang = self.lang;
+        let today = self.today;
+        match (action, self.tab) {
+            (Action::View, ACTIVITIES) => {
+                self.work.act_view = match self.work.act_view {
+                    ActView::List => ActView::Due,
+                    ActView::Due => ActView::Reports,
+                    ActView::Reports => ActView::Missing,
+                    ActView::Missing => ActView::List,
+                };
+                self.selected[ACTIVITIES] = 0;
+                self.refilter_work();
+            }
+            (Action::View, PROJECTS) => {
+                self.work.proj_view = match self.work.proj_view {
+                    ProjView::Projects => ProjView::Ranking,
+                    ProjView::Ranking => ProjView::Projects,
+                };
+                self.selected[PROJECTS] = 0;
+                self.refilter_work();
+                return Some(self.ranking_needed());
+            }
+            (Action::PrevWeek | Action::NextWeek, PROJECTS) if self.work.proj_view == ProjView::Ranking => {
+                self.work.rank_year += if action == Action::NextWeek { 1 } else { -1 };
+                self.selected[PROJECTS] = 0;
+                self.refilter_work();
+                return Some(self.ranking_needed());
+            }
+            (Action::Conditions, ACTIVITIES) => {
+                let org = self.work.conditions.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or("");
+                let mut f = wf::conditions(lang, &self.work.conditions, org, self.work.period);
+                f.fields[0].picked = self.work.conditions.organization.clone();
+                self.mode = Mode::Form(Box::new(f));
+            }
+            (Action::Add, ACTIVITIES) => {
+                let form = match self.work.act_view {
+                    ActView::Reports | ActView::Missing => {
+                        let org = self.selected_missing().map(|o| (o.name.clone(), o.id.clone()));
+                        self.org_form(wf::work_report(lang, "", self.work.period, today), org)
+                    }
+                    _ => {
+                        // The organization the list is narrowed to is the likely one.
+                        let org = self.work.conditions.organization.clone();
+                        let name = org.as_ref().and_then(|id| self.org_name(id)).unwrap_or("").to_string();
+                        self.org_form(wf::activity(lang, today, ""), org.map(|id| (name, id)))
+                    }
+                };
+                self.mode = Mode::Form(Box::new(form));
+            }
+            (Action::Edit, ACTIVITIES) => match self.work.act_view {
+                ActView::List => return Some(self.open_participants()),
+                ActView::Due => {
+                    if let Some(id) = self.selected_due().map(|d| d.activity.clone()) {
+                        self.open_report_flow(id);
+                    }
+                }
+                ActView::Reports => {
+                    if let Some(r) = self.selected_work_report() {
+                        let name = self.org_name(&r.organization).unwrap_or_default().to_string();
+                        let f =
+                            wf::review(lang, r.id.clone(), today).about(&format!("{name} {}", r.period.label(lang)));
+                        self.mode = Mode::Form(Box::new(f));
+                    }
+                }
+                ActView::Missing => {
+                    if let Some(o) = self.selected_missing().map(|o| (o.name.clone(), o.id.clone())) {
+                        let f = self.org_form(wf::work_report(lang, "", self.work.period, today), Some(o));
+                        self.mode = Mode::Form(Box::new(f));
+                    }
+                }
+            },
+            (Action::Participants, ACTIVITIES) => return Some(self.open_participants()),
+            (Action::MajorReport, ACTIVITIES) => {
+                let id =
+                    self.selected_activity().map(|a| a.id.clone()).or(self.selected_due().map(|d| d.activity.clone()));
+                if let Some(id) = id {
+                    self.open_report_flow(id);
+                }
+            }
+            (Action::Add, PROJECTS) => {
+                let form = match self.work.proj_view {
+                    ProjView::Projects => wf::project(lang, today),
+                    ProjView::Ranking => wf::evaluate(lang, "", self.work.rank_year, today, None),
+                };
+                self.mode = Mode::Form(Box::new(form));
+            }
+            (Action::Edit, PROJECTS) => match self.work.proj_view {
+                ProjView::Projects => {
+                    if let Some(p) = self.selected_project() {
+                        match wf::advance(lang, p, today) {
+                            Some(f) => self.mode = Mode::Form(Box::new(f)),
+                            None => self.say(self.t(crate::tui::work_text::PROJECT_DONE)),
+                        }
+                    }
+                }
+                ProjView::Ranking => {
+                    if let Some((_, r)) = self.selected_ranked() {
+                        let (name, id) = (r.entry.name.clone(), r.entry.organization.clone());
+                        let f = wf::evaluate(lang, &name, self.work.rank_year, today, None);
+                        let f = self.org_form(f, Some((name, id)));
+                        self.mode = Mode::Form(Box::new(f));
+                    }
+                }
+            },
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    pub(super) fn ranking_needed(&self) -> Vec<Effect> {
+        let loaded = self.work.ranking.as_ref().is_some_and(|(y, _)| *y == self.work.rank_year);
+        if self.work.proj_view == ProjView::Ranking && !loaded {
+            return vec![WorkEffect::LoadRanking(self.work.rank_year).into()];
+        }
+        Vec::new()
+    }
+
+    /// A form with its organization field filled in and the id kept.
+    fn org_form(&self, mut f: Form, org: Option<(String, RecordId)>) -> Form {
+        if let Some((name, id)) = org {
+            if let Some(field) = f.fields.iter_mut().find(|f| f.key == "organization") {
+                field.input.set(&name);
+                field.picked = Some(id);
+            }
+            if f.focus == 0 {
+                f.focus = 1;
+            }
+        }
+        f
+    }
+
+    fn open_participants(&mut self) -> Vec<Effect> {
+        if let Some(a) = self.selected_activity() {
+            let f = wf::participants(a.id.clone()).about(&format!("{} {}", a.date, a.title));
+            self.mode = Mode::Form(Box::new(f));
+        }
+        Vec::new()
+    }
+
+    /// 应报告 → the report form; 已报告 → the acknowledgement form.
+    fn open_report_flow(&mut self, activity: RecordId) {
+        let Some(row) = self.data.activities.iter().find(|a| a.id == activity) else { return };
+        let about = format!("{} {}", row.date, row.title);
+        let f = match (row.major, row.report_status) {
+            (false, _) => {
+                self.say(self.t(crate::tui::work_text::NOT_MAJOR));
+                return;
+            }
+            (true, Some(ReportStatus::Acknowledged)) => {
+                self.say(self.t(crate::tui::work_text::ALREADY_ACKNOWLEDGED));
+                return;
+            }
+            (true, Some(ReportStatus::Reported)) => wf::acknowledge(activity, self.today),
+            (true, _) => wf::report_major(self.lang, activity, self.today),
+        };
+        self.mode = Mode::Form(Box::new(f.about(&about)));
+    }
+
+    /// The organization field's record: as picked, else the one the text names.
+    fn form_org(&self, form: &Form) -> Result<Option<RecordId>, String> {
+        let field = form.fields.iter().find(|f| f.key == "organization" || f.key == "lead");
+        match field {
+            Some(f) if f.picked.is_some() => Ok(f.picked.clone()),
+            Some(f) => self.resolve_org(f.input.text()),
+            None => Ok(None),
+        }
+    }
+
+    /// The venue the venue field names (picked or exact), else None: a place.
+    fn form_venue(&self, form: &Form) -> Option<RecordId> {
+        let f = form.fields.iter().find(|f| f.key == "venue")?;
+        f.picked.clone().or_else(|| {
+            let name = validate::normalize_name(f.input.text());
+            self.data.venues.iter().find(|v| v.name == name).map(|v| v.id.clone())
+        })
+    }
+
+    /// A work form saved: the effect, None with its errors marked. The
+    /// conditions apply here and close the form (Some(None)).
+    pub(super) fn save_work(&mut self, form: &mut Form, kind: WorkForm) -> Result<Option<Effect>, ()> {
+        let lang = self.lang;
+        let effect = match kind {
+            WorkForm::Activity { .. } => {
+                let org = self.form_org(form);
+                let venue = self.form_venue(form);
+                form.to_activity(lang, org, venue)
+                    .map(|(fields, participants)| WorkEffect::AddActivity { fields, participants })
+            }
+            WorkForm::Conditions => {
+                let org = self.form_org(form);
+                let text = self.filters[ACTIVITIES].text().to_string();
+                let (conditions, period) = form.to_conditions(lang, org, &text).ok_or(())?;
+                self.work.conditions = conditions;
+                if period != self.work.period {
+                    self.work.period = period;
+                    self.derive_missing();
+                }
+                self.selected[ACTIVITIES] = 0;
+                self.refilter_work();
+                return Ok(None);
+            }
+            WorkForm::Participants { .. } => form.to_log_participants(lang).map(WorkEffect::LogParticipants),
+            WorkForm::ReportMajor(_) => form.to_report_major(lang).map(WorkEffect::ReportMajor),
+            WorkForm::Acknowledge(_) => {
+                form.to_acknowledge(lang).map(|(activity, by, on)| WorkEffect::Acknowledge { activity, by, on })
+            }
+            WorkForm::WorkReport => {
+                let org = form.fields[0].picked.clone();
+                form.to_work_report(lang, org).map(WorkEffect::AddWorkReport)
+            }
+            WorkForm::Review(_) => form.to_review(lang).map(WorkEffect::Review),
+            WorkForm::Project => {
+                // A lead not on the roster (an agency) is kept by name.
+                let lead = self.form_org(form).ok().flatten();
+                form.to_project(lang, lead).map(WorkEffect::AddProject)
+            }
+            WorkForm::Advance(_) => form.to_advance(lang).map(WorkEffect::Advance),
+            WorkForm::Evaluate => {
+                let org = form.fields[0].picked.clone();
+                let cmd = form.to_evaluate(lang, org);
+                if let Some(c) = &cmd {
+                    self.work.rank_year = c.year;
+                }
+                cmd.map(WorkEffect::Evaluate)
+            }
+        };
+        effect.map(|e| Some(e.into())).ok_or(())
+    }
+
+    /// A name chosen in a participants picker is added to the list, with
+    /// its id; Enter on a name nobody has adds it as a walk-in.
+    pub(super) fn add_participant(&self, form: &mut Form, field: usize, name: &str, id: Option<RecordId>) {
+        let f = &mut form.fields[field];
+        let mut text = f.input.text().trim().trim_end_matches(['、', ',', '，']).to_string();
+        if !text.is_empty() {
+            text.push('、');
+        }
+        text.push_str(name);
+        f.input.set(&text);
+        f.error = None;
+        form.touched = true;
+        if let (Some(id), FormKind::Work(WorkForm::Activity { people } | WorkForm::Participants { people, .. })) =
+            (id, &mut form.kind)
+        {
+            people.push((name.to_string(), id));
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Issues 11 and 12 in the TUI: the activities tab (quick entry with
+//! participants, conditions, the major-report flow, work reports to the
+//! 两委), the organization detail's recent work, the projects and
+//! evaluation tab, the exit kind; all by F-keys, arrows and Enter, at 80x24.
+
+#[path = "support/tui_app.rs"]
+mod tui_app;
+
+use crossterm::event::KeyCode;
+use hubsync::domain::demo::DemoData;
+use hubsync::domain::ledger_report::ranking_by_township;
+use hubsync::domain::*;
+use hubsync::ops::Ref;
+use hubsync::tui::app::{ActView, App, Effect, Event, Mode, WorkEffect, ACTIVITIES, PROJECTS};
+use hubsync::tui::forms::FormKind;
+use tui_app::*;
+
+fn snapshot(name: &str, app: &mut App) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
+}
+
+fn work(effects: Vec<Effect>) -> WorkEffect {
+    match effects.as_slice() {
+        [Effect::Work(w)] => (**w).clone(),
+        other => panic!("one work effect expected: {other:?}"),
+    }
+}
+
+fn activities_tab() -> App {
+    let mut app = loaded();
+    app.update(key(KeyCode::Char('7')));
+    assert_eq!(app.tab, ACTIVITIES);
+    app
+}
+
+/// Presses F6 until the activities tab shows `view`.
+fn show(app: &mut App, view: ActView) {
+    for _ in 0..4 {
+        if app.work.act_view == view {
+            return;
+        }
+        app.update(key(KeyCode::F(6)));
+    }
+    assert_eq!(app.work.act_view, view);
+}
+
+#[test]
+fn the_activities_tab_lists_newest_first_and_f6_goes_through_its_lists() {
+    let mut app = activities_tab();
+    let shown: Vec<_> = app.views[ACTIVITIES].iter().map(|i| app.data.activities[*i].date).collect();
+    assert!(shown.len() > 20 && shown.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("7 活动") && screen.contains("8 项目/考核"), "{screen}");
+    assert!(screen.contains("F4 新增") && screen.contains("F6 切换列表"), "the footer names the keys:\n{screen}");
+    snapshot("activities", &mut app);
+    app.update(key(KeyCode::F(6)));
+    assert_eq!(app.work.act_view, ActView::Due);
+    assert!(!app.work.due.is_empty() && app.work.due.iter().any(|d| d.overdue), "the demo has overdue reports");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("重大活动待报告") && screen.contains("已逾期"), "{screen}");
+    snapshot("major_reports_due", &mut app);
+    app.update(key(KeyCode::F(6)));
+    assert_eq!(app.work.act_view, ActView::Reports);
+    app.update(key(KeyCode::F(6)));
+    assert_eq!(app.work.act_view, ActView::Missing);
+    assert!(render(&mut app, 80, 24).contains("2025年上半年"), "the period the list looks at is named");
+    app.update(key(KeyCode::F(6)));
+    assert_eq!(app.work.act_view, ActView::List);
+}
+
+#[test]
+fn a_trainer_logs_an_activity_with_participants_in_a_few_keys() {
+    let mut d = data();
+    let org = d.orgs[0].clone();
+    let mut zhu = Person::new("朱桂英");
+    zhu.organization = Some(org.id.clone());
+    d.people.push(zhu.clone());
+    let mut app = App::new(Lang::Zh, today());
+    app.update(Event::Loaded(Box::new(d)));
+    app.update(key(KeyCode::Char('7')));
+    let mut keys = 0;
+    let mut press = |app: &mut App, code: KeyCode| {
+        keys += 1;
+        app.update(key(code))
+    };
+    press(&mut app, KeyCode::F(4));
+    assert!(matches!(&form(&app).kind, FormKind::Work(_)));
+    assert_eq!(form(&app).value("date"), "2025-11-04", "the date defaults to the clock's today");
+    // The organization from its picker, by pinyin initials.
+    press(&mut app, KeyCode::F(6));
+    typed(&mut app, &hubsync::domain::query::pinyin_initials(&org.name));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).value("organization"), org.name);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "垃圾分类入户宣传");
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Right);
+    }
+    assert_eq!(form(&app).value("kind"), "垃圾分类");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "9:00");
+    press(&mut app, KeyCode::Tab);
+    typed(&mut app, "11点");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(form(&app).value("targets"), "全体居民");
+    press(&mut app, KeyCode::Tab);
+    // One participant picked (namesakes need the picker), two typed: one
+    // nobody has the name of, added as a walk-in.
+    press(&mut app, KeyCode::F(6));
+    typed(&mut app, "zgy");
+    press(&mut app, KeyCode::Enter);
+    typed(&mut app, "、张新来");
+    press(&mut app, KeyCode::F(6));
+    typed(&mut app, "王大锤");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).value("participants"), "朱桂英、张新来、王大锤");
+    snapshot("activity_quick_entry", &mut app);
+    let effect = work(press(&mut app, KeyCode::F(2)));
+    assert!(keys < 45, "{keys} keys besides the typing");
+    let WorkEffect::AddActivity { fields, participants } = effect else { panic!("{effect:?}") };
+    assert_eq!(fields.organizations, vec![Ref::from(&org.id)]);
+    assert_eq!((fields.date, fields.kind), (Some(today()), Some(ActivityKind::WasteSorting)));
+    assert_eq!((fields.start.as_deref(), fields.end.as_deref()), (Some("09:00"), Some("11:00")));
+    assert_eq!(fields.targets, Some(vec![TargetGroup::AllResidents]));
+    assert_eq!(fields.major, None, "the federation's rule decides unless chosen");
+    let people: Vec<&str> = participants.iter().map(|p| p.person.0.as_str()).collect();
+    assert_eq!(people, vec![zhu.id.as_str(), "张新来", "王大锤"]);
+}
+
+#[test]
+fn a_refused_activity_keeps_what_was_typed_and_esc_asks_first() {
+    let mut app = activities_tab();
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "不存在的组织");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "25点");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    let f = form(&app);
+    let errors: Vec<&str> = f.fields.iter().filter(|f| f.error.is_some()).map(|f| f.key).collect();
+    assert_eq!(errors, vec!["organization", "title", "start"]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("25点"), "the bad time is named:\n{screen}");
+    assert!(app.messages.iter().any(|(e, m)| *e && m.contains("登记活动")), "the errors went to the history");
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.mode, Mode::ConfirmDiscard(_)));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("start"), "25点");
+}
+
+#[test]
+fn conditions_narrow_the_list_by_type_and_major() {
+    let mut app = activities_tab();
+    app.update(key(KeyCode::F(11)));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Right));
+    assert_eq!(form(&app).value("kind"), "志愿服务");
+    for _ in 0..4 {
+        app.update(key(KeyCode::Tab));
+    }
+    app.update(key(KeyCode::Left));
+    assert_eq!(form(&app).value("major_only"), "是");
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "conditions are applied here, no store job");
+    assert_eq!(app.mode, Mode::Browse);
+    let shown: Vec<_> = app.views[ACTIVITIES].iter().map(|i| &app.data.activities[*i]).collect();
+    assert!(!shown.is_empty());
+    assert!(shown.iter().all(|a| a.major && a.kind == Some(ActivityKind::VolunteerService)));
+    assert!(render(&mut app, 80, 24).contains("条件 F11: 志愿服务 重大"));
+    // The typed filter works with the conditions.
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, "zzzz");
+    assert!(app.views[ACTIVITIES].is_empty());
+}
+
+#[test]
+fn the_major_report_flow_goes_due_reported_acknowledged() {
+    let mut app = activities_tab();
+    show(&mut app, ActView::Due);
+    let due = app.selected_due().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    assert!(render(&mut app, 80, 24).contains("重大活动报告"));
+    assert!(app.update(key(KeyCode::F(2))).is_empty(), "to whom is required");
+    typed(&mut app, "玉林街道办事处");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Right));
+    let WorkEffect::ReportMajor(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!((cmd.activity, cmd.to.as_str(), cmd.on), (due.activity, "玉林街道办事处", Some(today())));
+    assert_eq!(cmd.via, ReportChannel::all()[1]);
+
+    // A reported one asks who took note of it.
+    let mut app = activities_tab();
+    let at = app.views[ACTIVITIES]
+        .iter()
+        .position(|i| app.data.activities[*i].report_status == Some(ReportStatus::Reported))
+        .expect("the demo has reported activities");
+    app.selected[ACTIVITIES] = at;
+    let id = app.selected_activity().unwrap().id.clone();
+    app.update(key(KeyCode::F(8)));
+    typed(&mut app, "社区党委 李书记");
+    let effect = work(app.update(key(KeyCode::F(2))));
+    assert_eq!(effect, WorkEffect::Acknowledge { activity: id, by: "社区党委 李书记".into(), on: today() });
+}
+
+#[test]
+fn work_reports_are_reviewed_and_the_missing_are_reported_for() {
+    let mut app = activities_tab();
+    show(&mut app, ActView::Reports);
+    let report = app.selected_work_report().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "玉林社区两委");
+    let WorkEffect::Review(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!((cmd.report, cmd.result, cmd.by.as_str()), (report.id, ReviewResult::Basically, "玉林社区两委"));
+    assert_eq!(app.update(Event::Done(Ok("已记录评议".into()))), vec![Effect::LoadAll]);
+    assert_eq!(app.mode, Mode::Browse);
+
+    show(&mut app, ActView::Missing);
+    let org = app.selected_missing().expect("the demo has organizations that did not report").clone();
+    snapshot("work_reports_missing", &mut app);
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("organization"), org.name);
+    let WorkEffect::AddWorkReport(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!((cmd.org, cmd.period.as_str()), (Ref::from(&org.id), "2025-H1"));
+    assert_eq!(cmd.committees, Committee::all().to_vec(), "both committees unless unticked");
+}
+
+#[test]
+fn the_organization_detail_shows_recent_activities_and_the_last_work_report() {
+    let mut app = loaded();
+    let id = app.selected_org().unwrap().id.clone();
+    let recent = app.derived.org_activities[&id][0];
+    let title = app.data.activities[recent].title.clone();
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("近期活动") && screen.contains(&title), "{screen}");
+    assert!(screen.contains("工作报告: "), "{screen}");
+    snapshot("org_detail_with_work", &mut app);
+}
+
+fn projects_tab() -> App {
+    let mut app = loaded();
+    let effects = app.update(key(KeyCode::Char('8')));
+    assert_eq!((app.tab, effects), (PROJECTS, Vec::new()), "the project list needs no store job");
+    app
+}
+
+#[test]
+fn projects_are_listed_added_in_yuan_and_advanced() {
+    let mut app = projects_tab();
+    assert!(!app.views[PROJECTS].is_empty());
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("政府购买服务") || screen.contains("公益创投"), "{screen}");
+    snapshot("projects", &mut app);
+    let p = app.selected_project().unwrap().clone();
+    app.update(key(KeyCode::Enter));
+    let WorkEffect::Advance(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!((cmd.project, cmd.to), (Ref::from(&p.id), p.status.next()));
+
+    app.mode = Mode::Browse;
+    app.update(key(KeyCode::F(4)));
+    typed(&mut app, "银龄助餐服务");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Right));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "锦江区民政局");
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "5.5万元");
+    let WorkEffect::AddProject(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!((cmd.amount_fen, cmd.year, cmd.kind), (5_500_000, 2025, ProjectKind::all()[1]));
+    assert_eq!((cmd.lead, cmd.status), (None, Some(ProjectStatus::Applied)));
+}
+
+#[test]
+fn the_ranking_per_township_and_evaluation_entry() {
+    let mut app = projects_tab();
+    let effects = app.update(key(KeyCode::F(6)));
+    assert_eq!(work(effects), WorkEffect::LoadRanking(2024), "the ranking is read when shown");
+    assert!(render(&mut app, 80, 24).contains("正在计算排名"));
+    let orgs = DemoData::generate(2021, 60).orgs;
+    let rows = ranking_by_township(&orgs, &EvaluationSettings::default(), 2024)
+        .into_iter()
+        .flat_map(|(t, l)| l.into_iter().map(move |r| (t.clone(), r)))
+        .collect();
+    app.update(Event::RankingLoaded(2024, rows));
+    assert!(!app.views[PROJECTS].is_empty());
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("考核排名") && screen.contains("名次"), "{screen}");
+    snapshot("evaluation_ranking", &mut app);
+    let (_, first) = app.selected_ranked().unwrap().clone();
+    assert_eq!(first.rank, 1);
+
+    app.update(key(KeyCode::Enter));
+    assert_eq!(form(&app).value("organization"), first.entry.name);
+    app.update(key(KeyCode::Tab));
+    for score in ["20", "18", "15"] {
+        typed(&mut app, score);
+        app.update(key(KeyCode::Tab));
+    }
+    typed(&mut app, "街道评审组");
+    for _ in 0..4 {
+        app.update(key(KeyCode::Tab));
+    }
+    for _ in 0..4 {
+        app.update(key(KeyCode::Right));
+    }
+    assert_eq!(form(&app).value("national_grade"), "4A");
+    snapshot("evaluation_form", &mut app);
+    let WorkEffect::Evaluate(cmd) = work(app.update(key(KeyCode::F(2)))) else { panic!() };
+    assert_eq!(cmd.org, Ref::from(&first.entry.organization));
+    assert_eq!((cmd.year, cmd.basic, cmd.activities, cmd.contribution, cmd.influence), (2024, None, 20, 18, 15));
+    assert_eq!((cmd.national_grade, cmd.evaluator.as_str()), (Some(NationalGrade::A4), "街道评审组"));
+
+    // ←/→ changes the year; a year not loaded is read.
+    app.mode = Mode::Browse;
+    assert_eq!(work(app.update(key(KeyCode::Right))), WorkEffect::LoadRanking(2025));
+}
+
+#[test]
+fn a_score_out_of_range_is_named() {
+    let mut app = projects_tab();
+    app.update(key(KeyCode::F(6)));
+    app.update(key(KeyCode::F(4)));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    app.update(key(KeyCode::Tab));
+    typed(&mut app, "300");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    let error = form(&app).fields.iter().find(|f| f.key == "activities").unwrap().error.clone().unwrap();
+    assert!(error.contains("0–25"), "{error}");
+}
+
+#[test]
+fn english_labels_fit_at_80_columns() {
+    let mut app = activities_tab();
+    app.update(ctrl('l'));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("7 Activities") && screen.contains("8 Projects"), "{screen}");
+    app.update(key(KeyCode::F(4)));
+    let screen = render(&mut app, 80, 24);
+    for label in ["Organization", "Target groups", "Participants", "Hours each", "Venue or place", "Major activity"] {
+        assert!(screen.contains(label), "{label}:\n{screen}");
+    }
+}
+
+#[test]
+fn every_work_key_is_in_the_one_table() {
+    use hubsync::tui::keymap::{footer, help_lines, Scope};
+    let help: Vec<&str> = help_lines().iter().filter_map(|(_, b)| b.map(|b| b.help.0)).collect();
+    for hint in ["F6 切换列表", "F11 筛选条件", "F8 重大活动报告", "F9 登记参与者", "Enter 推进项目/考核"]
+    {
+        assert!(help.contains(&hint), "{hint} in the help");
+    }
+    let on_projects: Vec<&str> = footer(Scope::List, PROJECTS).iter().map(|b| b.help.0).collect();
+    assert!(on_projects.contains(&"F4 新增") && !on_projects.contains(&"F9 登记参与者"));
+}
