@@ -114,6 +114,7 @@ impl Store {
     #[doc(hidden)]
     pub fn put_signature(&mut self, hash: &automerge::ChangeHash, record: &[u8]) -> Result<()> {
         self.disk.sigs.insert(hash.0, record)?;
+        self.unlogged_sigs.push((hash.0, record.to_vec()));
         Ok(())
     }
 }

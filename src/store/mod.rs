@@ -3,10 +3,13 @@
 //! One document per collection per federation (organizations: one per
 //! county). Records are maps at the document root keyed by record id; keys
 //! starting with `_` hold document metadata (schema version, collection).
-//! Every change is committed, saved incrementally under its own sled key and
-//! flushed before the call returns, so an acknowledged write survives a crash.
+//! Every change is committed, saved incrementally, appended to the change
+//! log (changelog.rs) and fdatasynced, then written under its own sled key,
+//! before the call returns: an acknowledged write survives a crash, and the
+//! store rebuilds itself from the log when sled's files are damaged.
 
 mod activities;
+mod changelog;
 mod codec;
 mod contain;
 mod docid;
@@ -17,6 +20,7 @@ mod lock;
 mod persist;
 mod provenance;
 mod records;
+mod recover;
 mod report;
 mod rows;
 pub mod service;
@@ -86,8 +90,25 @@ pub enum StoreError {
     ForgedActor { peer: String, doc: DocId },
     #[error("对等方 {peer} 发来的文档 {doc} 由更新版本的 hubsync 写入 (格式 {version} > {SCHEMA_VERSION}),已拒绝,未作任何修改;请升级 hubsync 后再同步 (document from a newer hubsync refused, nothing changed; upgrade to sync it)")]
     NewerSchema { peer: String, doc: DocId, version: i64 },
+    #[error("读写数据文件失败 ({what}): {detail} (storage I/O error)")]
+    Io { what: String, detail: String },
+    #[error("写入失败,此次修改未保存,之前保存的数据不受影响: {0} (the write was refused and not saved; what was saved before is intact. Free disk space or fix the disk, then try again)")]
+    WriteRefused(String),
     #[error("存储操作中途失败,已从磁盘重新载入受影响的文档 (a store operation failed part-way; the documents it touched were reloaded from disk): {0}")]
     JobFailed(String),
+}
+
+/// An I/O error in words a secretary can act on, Chinese with English.
+pub(crate) fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => format!("磁盘已满 (disk full: {e})"),
+        ErrorKind::FileTooLarge => format!("文件超过允许的大小 (file too large: {e})"),
+        ErrorKind::QuotaExceeded => format!("超出磁盘配额 (disk quota exceeded: {e})"),
+        ErrorKind::PermissionDenied => format!("没有写入权限 (permission denied: {e})"),
+        ErrorKind::ReadOnlyFilesystem => format!("文件系统只读 (read-only file system: {e})"),
+        _ => format!("读写错误 (I/O error: {e})"),
+    }
 }
 
 fn format_problems(problems: &[Problem]) -> String {
@@ -177,6 +198,14 @@ pub struct Store {
     pending_sigs: HashMap<ChangeHash, Vec<u8>>,
     /// Stamps arrivals from peers (store::provenance).
     clock: std::sync::Arc<dyn crate::clock::Clock>,
+    /// The independent copy of every change (changelog.rs).
+    log: changelog::ChangeLog,
+    /// Signatures stored in sled since the last write, to go into the log
+    /// with the next record.
+    unlogged_sigs: Vec<([u8; 32], Vec<u8>)>,
+    /// A write failed in sled: its database is reopened before the next
+    /// one (sled keeps failing after an I/O error until reopened).
+    disk_failed: bool,
     /// The data directory's lock; declared last so it is released after
     /// the database is closed.
     _lock: lock::DirLock,
@@ -191,7 +220,9 @@ impl Store {
         // vacuum deletes directories a running vacuum is writing.
         let lock = lock::DirLock::take(dir)?;
         vacuum::recover(dir)?;
-        let disk = Disk::open(dir)?;
+        let replayed = changelog::replay(&dir.join(changelog::FILE))?;
+        let (disk, rebuilt) = recover::open_disk(dir, &replayed)?;
+        let log = changelog::ChangeLog::open(dir, &replayed)?;
         crate::private_fs::restrict_tree(dir).map_err(open_error)?;
         // A fresh actor for every open: a copied data directory or a
         // restored backup would otherwise write (actor, sequence) pairs the
@@ -233,15 +264,13 @@ impl Store {
             signer,
             pending_sigs: HashMap::new(),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
+            log,
+            unlogged_sigs: Vec::new(),
+            disk_failed: false,
             _lock: lock,
         };
-        for (name, stored) in store.disk.read_all()? {
-            let Ok(doc_id) = DocId::parse(&name) else {
-                store.warnings.push(format!("忽略无法识别的存储键 '{name}' (unrecognized key ignored)"));
-                continue;
-            };
-            store.load_stored(doc_id, stored, 0)?;
-        }
+        store.warnings.extend(rebuilt);
+        store.load_all(replayed)?;
         Ok(store)
     }
 
@@ -322,8 +351,9 @@ impl Store {
     /// Makes a federation this node's own (after `init`, or `join` on a
     /// field laptop that works on another federation's documents).
     pub fn set_home(&mut self, fed: &RecordId) -> Result<()> {
+        self.log.append(&[changelog::Entry::Meta { key: "home", value: fed.as_str().as_bytes() }], true)?;
         self.disk.meta.insert("home", fed.as_str().as_bytes())?;
-        self.disk.db.flush()?;
+        self.disk.flush_durably()?;
         self.home = Some(fed.clone());
         Ok(())
     }
@@ -469,6 +499,7 @@ impl Store {
 
     /// Drops a damaged document (kept in quarantine) so a peer can resend it.
     pub fn repair_doc(&mut self, doc: &DocId) -> Result<usize> {
+        self.log.append(&[changelog::Entry::Drop { doc: doc.as_str() }], true)?;
         let n = self.disk.quarantine_doc(doc)?;
         self.damaged.remove(doc);
         self.docs.remove(doc);
@@ -479,20 +510,21 @@ impl Store {
             }
         }
         self.sync_states.retain(|(_, d), _| d != doc);
-        self.disk.db.flush()?;
+        self.disk.flush_durably()?;
         Ok(n)
     }
 
     /// Commits pending operations of these documents and writes each one's
-    /// incremental save under its own key, all in one atomic sled batch.
+    /// incremental save: first as one record of the change log (fdatasynced),
+    /// then under its own key in one atomic sled batch. A write that fails
+    /// (a full disk, an I/O error) is refused whole: the log is cut back, the
+    /// documents are reloaded from disk without it, and the error says so.
     pub(crate) fn persist(&mut self, docs: &[DocId]) -> Result<()> {
         if let Some(pending) = &mut self.deferred {
             pending.extend(docs.iter().cloned());
             return Ok(());
         }
-        let mut batch = sled::Batch::default();
-        let mut wrote = false;
-        let mut to_compact = Vec::new();
+        let mut staged: Vec<(DocId, u64, Vec<u8>)> = Vec::new();
         for id in docs {
             let Some(state) = self.docs.get_mut(id) else {
                 continue;
@@ -507,29 +539,77 @@ impl Store {
                 for change in state.doc.get_changes(&state.signed_heads) {
                     if change.actor_id() == &self.actor {
                         let hash = change.hash();
-                        self.disk.sigs.insert(hash.0, signer.sign_change(&hash.0))?;
+                        let record = signer.sign_change(&hash.0);
+                        self.disk.sigs.insert(hash.0, record.as_slice())?;
+                        self.unlogged_sigs.push((hash.0, record));
                     }
                 }
                 state.signed_heads = heads;
             }
-            Disk::stage_piece(&mut batch, id, state.next_seq, &bytes);
+            staged.push((id.clone(), state.next_seq, bytes));
+        }
+        if staged.is_empty() {
+            return Ok(());
+        }
+        if let Err(e) = self.write_staged(&staged) {
+            for (id, _, _) in &staged {
+                if let Err(reload) = self.reload_doc(id) {
+                    tracing::error!("reloading {id} after a refused write: {reload}");
+                }
+            }
+            return Err(StoreError::WriteRefused(e.to_string()));
+        }
+        self.unlogged_sigs.clear();
+        let mut to_compact = Vec::new();
+        for (id, _, _) in &staged {
+            let state = self.docs.get_mut(id).expect("staged above");
             state.next_seq += 1;
             state.pieces += 1;
             state.version += 1;
-            wrote = true;
             self.changed.insert(id.clone());
             if state.pieces >= COMPACT_AFTER_PIECES {
                 to_compact.push(id.clone());
             }
         }
-        if wrote {
-            self.disk.docs.apply_batch(batch)?;
-            if self.durability == Durability::Flush {
-                self.disk.db.flush()?;
+        // The write is durable: a compaction that fails now only waits for the next one.
+        for id in to_compact {
+            if let Err(e) = self.compact(&id) {
+                tracing::warn!("compacting {id}: {e}");
             }
         }
-        for id in to_compact {
-            self.compact(&id)?;
+        Ok(())
+    }
+
+    /// The log record, then the sled batch; on a sled failure the log is
+    /// cut back, so neither copy keeps a refused write.
+    fn write_staged(&mut self, staged: &[(DocId, u64, Vec<u8>)]) -> Result<()> {
+        if self.disk_failed {
+            // sled fails every call after an I/O error until reopened.
+            drop(std::mem::replace(&mut self.disk, Disk::temporary()?));
+            self.disk = Disk::open(&self.dir)?;
+            self.disk_failed = false;
+        }
+        let durable = self.durability == Durability::Flush;
+        let mut entries: Vec<changelog::Entry> = staged
+            .iter()
+            .map(|(id, seq, bytes)| changelog::Entry::Piece { doc: id.as_str(), seq: *seq, bytes })
+            .collect();
+        entries.extend(self.unlogged_sigs.iter().map(|(hash, record)| changelog::Entry::Sig { hash: *hash, record }));
+        let before = self.log.len();
+        self.log.append(&entries, durable)?;
+        let mut batch = sled::Batch::default();
+        for (id, seq, bytes) in staged {
+            Disk::stage_piece(&mut batch, id, *seq, bytes);
+        }
+        let written =
+            self.disk
+                .docs
+                .apply_batch(batch)
+                .and_then(|_| if durable { self.disk.db.flush().map(|_| ()) } else { Ok(()) });
+        if let Err(e) = written {
+            self.log.undo_to(before);
+            self.disk_failed = true;
+            return Err(e.into());
         }
         Ok(())
     }
@@ -572,12 +652,14 @@ impl Store {
             return Ok(());
         };
         let base = state.doc.save();
+        let durable = self.durability == Durability::Flush;
+        self.log.append(&[changelog::Entry::Base { doc: doc.as_str(), bytes: &base }], durable)?;
         self.disk.compact(doc, &base)?;
         state.pieces = 0;
-        if self.durability == Durability::Flush {
+        if durable {
             self.disk.db.flush()?;
         }
-        Ok(())
+        self.maybe_rewrite_log()
     }
 
     pub fn compact_all(&mut self) -> Result<()> {
@@ -585,7 +667,9 @@ impl Store {
         for id in ids {
             self.compact(&id)?;
         }
-        self.disk.db.flush()?;
+        // Every document has a new base: the log keeps only those.
+        self.rewrite_log()?;
+        self.disk.flush_durably()?;
         Ok(())
     }
 
@@ -608,7 +692,8 @@ impl Store {
 
     /// Flushes everything to disk (the end of a bulk job).
     pub fn flush(&self) -> Result<()> {
-        self.disk.db.flush()?;
+        self.log.sync()?;
+        self.disk.flush_durably()?;
         Ok(())
     }
 

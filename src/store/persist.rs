@@ -18,10 +18,14 @@ pub(crate) struct Disk {
     pub quarantine: sled::Tree,
     /// Change hash -> signer node id ++ signature (sync::authorship).
     pub sigs: sled::Tree,
+    /// sled's data file, to fsync: sled's own flush ends in
+    /// `sync_file_range` on Linux, which neither flushes the drive's cache
+    /// nor the file's growing size, so it does not survive power loss.
+    file: Option<std::fs::File>,
 }
 
 /// A document as read from disk, before it is loaded.
-#[derive(Default)]
+#[derive(Default, Clone, PartialEq, Eq, Debug)]
 pub(crate) struct StoredDoc {
     pub base: Option<Vec<u8>>,
     pub pieces: Vec<(u64, Vec<u8>)>,
@@ -89,6 +93,7 @@ impl Disk {
             quarantine: db.open_tree("quarantine")?,
             sigs: db.open_tree("sigs")?,
             db,
+            file: None,
         })
     }
 
@@ -109,7 +114,24 @@ impl Disk {
             quarantine: db.open_tree("quarantine")?,
             sigs: db.open_tree("sigs")?,
             db,
+            file: Some(
+                std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(dir.join("db").join("db"))
+                    .map_err(|e| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() })?,
+            ),
         })
+    }
+
+    /// Writes sled's buffers to its file and fsyncs it: after this returns
+    /// the data survives a crash of the process and a loss of power.
+    pub fn flush_durably(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        if let Some(f) = &self.file {
+            f.sync_data().map_err(|e| StoreError::Io { what: "fsync db".into(), detail: e.to_string() })?;
+        }
+        Ok(())
     }
 
     /// Every stored document, grouped from one ordered scan.

@@ -228,7 +228,8 @@ impl Store {
             }
             for (hash, record) in admitted {
                 self.pending_sigs.remove(&hash);
-                self.disk.sigs.insert(hash.0, record)?;
+                self.disk.sigs.insert(hash.0, record.as_slice())?;
+                self.unlogged_sigs.push((hash.0, record));
             }
             self.persist(std::slice::from_ref(doc))?;
             self.note_arrival(peer, doc, changes)?;
