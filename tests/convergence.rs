@@ -348,3 +348,231 @@ proptest! {
         run(ops, replicas);
     }
 }
+
+// Relays: federations in a random network of reporting lines (a county
+// may report to its city and to the province too), each the only writer
+// of its own roster, passing rosters up by forwarding grants over real
+// sessions in random order. At the end (every node having synced with
+// every node it reports to, bottom up, as often as the network is deep)
+// every node holds exactly the rosters of its own federation and those
+// below it, with their owners' heads and values: whichever path and
+// order changes took, and no honest relay's change is ever refused.
+mod relays {
+    use super::cases;
+    use hubsync::domain::*;
+    use hubsync::store::{DocId, Store, StoreHandle};
+    use hubsync::sync::authorship::founded_id;
+    use hubsync::sync::{sync_once, Grant, Limits, Node, Peers};
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Arc;
+    use tempfile::TempDir;
+
+    #[derive(Debug, Clone)]
+    pub enum Step {
+        /// Node edits (or first adds) one of its organizations.
+        Edit(u8, u8, u16),
+        /// Node syncs with one of the nodes it reports to.
+        Sync(u8, u8),
+    }
+
+    pub fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            2 => (any::<u8>(), any::<u8>(), any::<u16>()).prop_map(|(a, b, c)| Step::Edit(a, b, c)),
+            3 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::Sync(a, b)),
+        ]
+    }
+
+    struct Member {
+        _dir: TempDir,
+        node: Arc<Node>,
+        store: StoreHandle,
+        fed: RecordId,
+        /// Indices of the nodes it reports to.
+        up: Vec<usize>,
+    }
+
+    /// Node `i` reports to `parents[i]` (all of them earlier nodes).
+    fn start(i: usize, up: Vec<usize>) -> Member {
+        let dir = TempDir::new().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let fed = RecordId(founded_id(&store.signer().unwrap().node));
+        store
+            .init_federation(&Federation {
+                id: fed.clone(),
+                name: format!("联合会{i}"),
+                level: if i == 0 { Level::Province } else { Level::County },
+                division: if i == 0 { "510000".into() } else { format!("5101{:02}", i) },
+                parent: String::new(),
+                contact_name: String::new(),
+                contact_phone: String::new(),
+            })
+            .unwrap();
+        let store = StoreHandle::spawn(store);
+        let node = Arc::new(
+            Node::start_with_limits(
+                dir.path().to_path_buf(),
+                store.clone(),
+                "127.0.0.1:0".parse().unwrap(),
+                Limits::default(),
+            )
+            .unwrap(),
+        );
+        let serving = node.clone();
+        tokio::spawn(async move { serving.serve().await });
+        Member { _dir: dir, node, store, fed, up }
+    }
+
+    fn below(members: &[Member], i: usize) -> BTreeSet<usize> {
+        (0..members.len())
+            .filter(|j| {
+                let mut stack = vec![*j];
+                let mut seen = BTreeSet::new();
+                while let Some(k) = stack.pop() {
+                    if k == i && *j != i {
+                        return true;
+                    }
+                    if seen.insert(k) {
+                        stack.extend(members[k].up.iter().copied());
+                    }
+                }
+                false
+            })
+            .collect()
+    }
+
+    /// Each node's record of the nodes it reports to: their address, and
+    /// read grants naming its own roster and every roster below it.
+    fn link(members: &[Member]) {
+        for (i, m) in members.iter().enumerate() {
+            let mine = below(members, i);
+            for &p in &m.up {
+                let parent = &members[p];
+                let (c, pid) = (m.node.identity.node_id, parent.node.identity.node_id);
+                Peers::update(&parent.node.dir, |peers| peers.add(c, &format!("n{i}"), None)).unwrap();
+                let addr = parent.node.local_addr().unwrap().to_string();
+                Peers::update(&m.node.dir, |peers| {
+                    peers.add(pid, &format!("n{p}"), Some(addr))?;
+                    let g = &mut peers.find_mut(&pid.to_string())?.grants;
+                    g.insert("orgs".into(), Grant::Read);
+                    for j in &mine {
+                        g.insert(format!("{}:orgs", members[*j].fed), Grant::Read);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            }
+        }
+    }
+
+    async fn sync(members: &[Member], i: usize, p: usize) {
+        for r in sync_once(&members[i].node, &[format!("n{p}")]).await.unwrap() {
+            let s = r.expect("the session runs");
+            assert!(s.errors.is_empty(), "n{i} → n{p}: an honest relay's changes were refused: {:?}", s.errors);
+        }
+    }
+
+    /// Federation -> (heads, organizations by id with head and members) of
+    /// every roster a node holds.
+    async fn rosters(m: &Member) -> BTreeMap<String, (Vec<String>, BTreeMap<String, String>)> {
+        m.store
+            .call(|s: &mut Store| {
+                let mut out: BTreeMap<String, (Vec<String>, BTreeMap<String, String>)> = BTreeMap::new();
+                for d in s.doc_ids(Some(Collection::Orgs)) {
+                    let heads = s.doc_heads(&d).unwrap().iter().map(|h| h.to_string()).collect();
+                    out.entry(d.federation().0).or_default().0 = heads;
+                }
+                for o in s.all::<Organization>().unwrap() {
+                    let fed = s.locate(Collection::Orgs, &o.id).map(|d: DocId| d.federation().0).unwrap();
+                    out.entry(fed).or_default().1.insert(o.id.0.clone(), format!("{}:{:?}", o.head_name, o.members));
+                }
+                out
+            })
+            .await
+    }
+
+    pub fn run(parents: Vec<Vec<u8>>, steps: Vec<Step>) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(async move {
+            let n = parents.len() + 1;
+            let members: Vec<Member> = (0..n)
+                .map(|i| {
+                    let up: BTreeSet<usize> =
+                        if i == 0 { BTreeSet::new() } else { parents[i - 1].iter().map(|p| *p as usize % i).collect() };
+                    start(i, up.into_iter().collect())
+                })
+                .collect();
+            link(&members);
+            for step in steps {
+                match step {
+                    Step::Edit(who, k, v) => {
+                        let m = &members[who as usize % n];
+                        let name = format!("组织{}-{}", who as usize % n, k % 3);
+                        m.store
+                            .call(move |s| {
+                                let existing = s.all::<Organization>().unwrap().into_iter().find(|o| o.name == name);
+                                let mut o = existing.unwrap_or_else(|| {
+                                    let mut o =
+                                        Organization::new(&name, Category::Charity, LegalStatus::Filed, "510104001001");
+                                    o.filing_number = format!("F{v}");
+                                    o
+                                });
+                                let new = s.get::<Organization>(&o.id).unwrap().is_none();
+                                o.members = Some(v as u32);
+                                o.head_name = format!("负责人{v}");
+                                if new {
+                                    s.insert(&o).map(|_| ())
+                                } else {
+                                    s.update(&o).map(|_| ())
+                                }
+                            })
+                            .await
+                            .unwrap();
+                    }
+                    Step::Sync(who, k) => {
+                        let i = who as usize % n;
+                        if let Some(&p) = members[i].up.get(k as usize % members[i].up.len().max(1)) {
+                            sync(&members, i, p).await;
+                        }
+                    }
+                }
+            }
+            // Bottom up, as often as the network is deep.
+            for _ in 0..n {
+                for i in (1..n).rev() {
+                    for &p in &members[i].up {
+                        sync(&members, i, p).await;
+                    }
+                }
+            }
+            let own: Vec<_> = {
+                let mut v = Vec::new();
+                for m in &members {
+                    v.push(rosters(m).await.remove(&m.fed.0));
+                }
+                v
+            };
+            for (i, m) in members.iter().enumerate() {
+                let held = rosters(m).await;
+                let mut expected = BTreeMap::new();
+                for j in below(&members, i).into_iter().chain([i]) {
+                    if let Some(r) = &own[j] {
+                        expected.insert(members[j].fed.0.clone(), r.clone());
+                    }
+                }
+                assert_eq!(held, expected, "node {i} (reports to {:?})", m.up);
+            }
+        });
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+        #[test]
+        fn rosters_converge_through_relays_whatever_the_path_and_order(
+            parents in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..=2), 2..=4),
+            steps in proptest::collection::vec(step(), 4..30),
+        ) {
+            run(parents, steps);
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! A running node: accepts peers, and syncs with every known peer on a timer,
-//! shortly after local edits, and when asked ("sync now"). `hubsync serve`
+//! shortly after local edits, and when asked ("sync now"); changes a peer
+//! brings are passed on at once to the other peers that would receive them
+//! (a hub relays a county's edit up without waiting for its timer). `hubsync serve`
 //! and the terminal UI both run one, so changes from peers arrive while the
 //! UI is open (as store events from the peer) and the status line can say
 //! what the node is doing.
@@ -8,8 +10,10 @@
 //! two rounds at once, and no lock is needed for that.
 
 use super::session::{sync_once, Node, Summary};
-use crate::store::{Origin, StoreEvent, StoreHandle};
+use super::trust::Peers;
+use crate::store::{DocId, Origin, StoreEvent, StoreHandle};
 use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,11 +30,20 @@ pub struct DaemonConfig {
     pub interval: Duration,
     /// Wait after a local edit, so a burst of edits goes out in one round.
     pub settle: Duration,
+    /// Wait after changes arrive from a peer before passing them on, so the
+    /// documents of one session go on in one round.
+    pub relay_settle: Duration,
 }
 
 impl DaemonConfig {
     pub fn new(listen: SocketAddr) -> Self {
-        DaemonConfig { listen, fallback_port: false, interval: Duration::from_secs(30), settle: Duration::from_secs(2) }
+        DaemonConfig {
+            listen,
+            fallback_port: false,
+            interval: Duration::from_secs(30),
+            settle: Duration::from_millis(500),
+            relay_settle: Duration::from_millis(100),
+        }
     }
 }
 
@@ -69,6 +82,38 @@ impl NodeStatus {
     }
 }
 
+/// Changes peers brought since the last round: which documents, from whom.
+#[derive(Default)]
+struct Arrived {
+    from: BTreeMap<DocId, BTreeSet<String>>,
+}
+
+impl Arrived {
+    fn add(&mut self, peer: String, docs: BTreeSet<DocId>) {
+        for doc in docs {
+            self.from.entry(doc).or_default().insert(peer.clone());
+        }
+    }
+
+    /// The peers with an address that would receive one of these documents
+    /// and did not send it: the changes go on to them now. A peer is named
+    /// by its node id (names are the user's and may change).
+    fn onward(&self, store: &mut crate::store::Store, dir: &std::path::Path) -> Vec<String> {
+        let Ok(peers) = Peers::load(dir) else { return Vec::new() };
+        peers
+            .peers
+            .iter()
+            .filter(|p| p.addr.is_some())
+            .filter(|p| {
+                self.from
+                    .iter()
+                    .any(|(doc, senders)| !senders.contains(&p.name) && super::forward::would_send(store, p, doc))
+            })
+            .map(|p| p.node_id.to_string())
+            .collect()
+    }
+}
+
 /// One round's outcome, per peer.
 pub type Round = Vec<Result<Summary>>;
 
@@ -104,6 +149,8 @@ impl Daemon {
             let mut tick = tokio::time::interval(config.interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
+                // Which peers this round goes to: all (empty), or those a relay reaches.
+                let mut peers: Vec<String> = Vec::new();
                 let reply = tokio::select! {
                     _ = tick.tick() => None,
                     change = changes.recv() => match change {
@@ -113,7 +160,28 @@ impl Daemon {
                             while changes.try_recv().is_ok() {}
                             None
                         }
-                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Ok(StoreEvent::Changed { origin: Origin::Peer(from), docs }) => {
+                            tokio::time::sleep(config.relay_settle).await;
+                            let mut arrived = Arrived::default();
+                            arrived.add(from, docs);
+                            let mut local = false;
+                            while let Ok(StoreEvent::Changed { origin, docs }) = changes.try_recv() {
+                                match origin {
+                                    Origin::Local => local = true,
+                                    Origin::Peer(from) => arrived.add(from, docs),
+                                }
+                            }
+                            if !local {
+                                let dir = looping.dir.clone();
+                                peers = store.call(move |s| arrived.onward(s, &dir)).await;
+                                if peers.is_empty() {
+                                    continue;
+                                }
+                            }
+                            None
+                        }
+                        // Events were lost: a full round finds whatever they announced.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => None,
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                     },
                     request = request_rx.recv() => match request {
@@ -122,7 +190,7 @@ impl Daemon {
                     },
                 };
                 let _ = status_tx.send(NodeStatus::Syncing { addr });
-                let round = sync_once(&looping, &[]).await;
+                let round = sync_once(&looping, &peers).await;
                 let next = match &round {
                     Ok(results) if results.is_empty() => NodeStatus::NoPeers { addr },
                     Ok(results) => NodeStatus::Synced {

@@ -209,6 +209,19 @@ impl<'a> Held<'a> {
     }
 }
 
+/// Whether a session with `peer` would carry `doc` to it: the daemon asks
+/// before passing on changes it just received (the peer as pinned, without
+/// the handshake's certificate, which `access` does not read).
+pub fn would_send(store: &Store, peer: &Peer, doc: &DocId) -> bool {
+    let view = PeerView {
+        peer: peer.clone(),
+        home: peer.home.clone().map(RecordId),
+        owned_elsewhere: BTreeSet::new(),
+        cert: Vec::new(),
+    };
+    Held::new(store).access(&view, doc).is_some_and(|a| a.send)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
