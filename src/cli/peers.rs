@@ -360,12 +360,18 @@ pub struct InviteArgs {
     /// 有效小时数 (hours the code stays valid)
     #[arg(long, default_value_t = 24)]
     pub hours: i64,
+    /// 同时在终端显示二维码,供手机或另一台电脑的相机扫描 (also draw the code as a QR code in the terminal, to scan with a camera)
+    #[arg(long)]
+    pub qr: bool,
 }
 
 pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
     let cmd = ops::peers::Invite { addr: args.addr, docs: args.docs, write: args.write, hours: args.hours };
     let code = ops::peers::invite(dir, cmd)?;
     outln!("{code}");
+    if args.qr {
+        outln!("\n{}", sync::invite::qr_text(&code)?);
+    }
     errln!(
         "{}",
         t(

@@ -167,7 +167,7 @@ impl Daemon {
                             let mut local = false;
                             while let Ok(StoreEvent::Changed { origin, docs }) = changes.try_recv() {
                                 match origin {
-                                    Origin::Local => local = true,
+                                    Origin::Local | Origin::Client => local = true,
                                     Origin::Peer(from) => arrived.add(from, docs),
                                 }
                             }

@@ -1,5 +1,15 @@
 //! One-time invitations: `hubsync invite` prints a code (node id, address,
-//! secret, expiry); `hubsync join CODE` on another laptop connects with it.
+//! secret, expiry) and, with `--qr`, the same code as a QR code drawn in the
+//! terminal (the UI shows it too); `hubsync join CODE` on another laptop
+//! connects with it.
+//!
+//! The code is base32 (upper-case letters and digits 2-7, which a QR code
+//! holds in its compact alphanumeric mode) of: a version byte (2), the
+//! inviter's 32-byte node id, the 16-byte secret, the expiry (u32 Unix
+//! seconds, big-endian) and the address as UTF-8: 117 characters for an
+//! IPv4 address, a version 5 QR code (37 modules, 41 with its margin), which
+//! fits an 80x24 terminal. Codes of the first format (base32 of JSON, about
+//! 280 characters) are still read.
 //! While an invitation is pending the handshake admits unknown nodes, but a
 //! session shares nothing until the node presents a valid secret; the secret
 //! is then consumed and the node becomes a peer with the invitation's grants.
@@ -64,14 +74,74 @@ pub fn create(dir: &Path, node: NodeId, addr: &str, grants: BTreeMap<String, Gra
         list.push(Invitation { secret: secret.clone(), expires, grants });
         save(dir, &list)
     })?;
-    let code = Code { node, addr: addr.to_string(), secret, expires };
-    Ok(BASE32_NOPAD.encode(&serde_json::to_vec(&code)?))
+    Ok(encode(&Code { node, addr: addr.to_string(), secret, expires }))
+}
+
+/// Version byte of the compact binary code.
+const COMPACT: u8 = 2;
+
+fn encode(code: &Code) -> String {
+    let mut bytes = vec![COMPACT];
+    bytes.extend_from_slice(&code.node.0);
+    bytes.extend_from_slice(&hex::decode(&code.secret).unwrap_or_default());
+    bytes.extend_from_slice(&(code.expires.clamp(0, u32::MAX as i64) as u32).to_be_bytes());
+    bytes.extend_from_slice(code.addr.as_bytes());
+    BASE32_NOPAD.encode(&bytes)
+}
+
+fn parse(bytes: &[u8]) -> Option<Code> {
+    match bytes.split_first() {
+        Some((&COMPACT, rest)) if rest.len() > 52 => Some(Code {
+            node: NodeId(rest[..32].try_into().ok()?),
+            secret: hex::encode(&rest[32..48]),
+            expires: u32::from_be_bytes(rest[48..52].try_into().ok()?) as i64,
+            addr: String::from_utf8(rest[52..].to_vec()).ok()?,
+        }),
+        // The first format: JSON.
+        Some((b'{', _)) => serde_json::from_slice(bytes).ok(),
+        _ => None,
+    }
+}
+
+/// The code as a QR code in text: two modules per character cell (upper and
+/// lower half blocks), light modules drawn, so it reads on the dark
+/// background terminals usually have, with a two-module margin.
+pub fn qr_text(code: &str) -> Result<String> {
+    use qrcode::{Color, EcLevel, QrCode};
+    let qr = QrCode::with_error_correction_level(code.as_bytes(), EcLevel::L)
+        .context("邀请码过长,无法生成二维码 (the code is too long for a QR code)")?;
+    let width = qr.width();
+    let colors = qr.to_colors();
+    const MARGIN: usize = 2;
+    let full = width + 2 * MARGIN;
+    // Outside the symbol is the light margin.
+    let light = |x: usize, y: usize| {
+        if x < MARGIN || y < MARGIN || x >= width + MARGIN || y >= width + MARGIN {
+            return true;
+        }
+        colors[(y - MARGIN) * width + (x - MARGIN)] == Color::Light
+    };
+    let mut out = String::new();
+    for y in (0..full).step_by(2) {
+        for x in 0..full {
+            let top = light(x, y);
+            let bottom = y + 1 >= full || light(x, y + 1);
+            out.push(match (top, bottom) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            });
+        }
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 pub fn decode(text: &str) -> Result<Code> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     let bytes = BASE32_NOPAD.decode(clean.as_bytes()).context("邀请码无效 (not an invitation code)")?;
-    let code: Code = serde_json::from_slice(&bytes).context("邀请码无效 (not an invitation code)")?;
+    let code = parse(&bytes).context("邀请码无效 (not an invitation code)")?;
     if code.expires < now() {
         bail!("邀请码已过期 (the invitation has expired; ask for a new one)");
     }
@@ -110,5 +180,27 @@ mod tests {
         assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None, "single use");
         assert!(!pending(dir.path()));
         assert!(decode("not a code").is_err());
+    }
+
+    #[test]
+    fn the_code_is_short_reads_the_first_format_and_fits_a_terminal_as_a_qr_code() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let code = create(dir.path(), NodeId([7; 32]), "192.168.100.200:4433", BTreeMap::new(), 24).unwrap();
+        assert!(code.len() <= 120, "{} characters", code.len());
+        assert!(code.chars().all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)), "QR alphanumeric: {code}");
+        let parsed = decode(&code).unwrap();
+        assert_eq!((parsed.node, parsed.addr.as_str()), (NodeId([7; 32]), "192.168.100.200:4433"));
+        // A code of the first format, as one handed out before this version.
+        let old =
+            Code { node: NodeId([9; 32]), addr: "10.0.0.2:4433".into(), secret: "ab".repeat(16), expires: now() + 60 };
+        let old_text = BASE32_NOPAD.encode(&serde_json::to_vec(&old).unwrap());
+        assert_eq!(decode(&old_text).unwrap(), old);
+        // A code cut short (read aloud wrong, pasted in part) is refused, not misread.
+        assert!(decode(&code[..60]).is_err());
+        let qr = qr_text(&code).unwrap();
+        let rows: Vec<&str> = qr.lines().collect();
+        assert!(rows.len() <= 22, "{} rows", rows.len());
+        assert!(rows.iter().all(|r| r.chars().count() <= 45 && r.chars().count() == rows[0].chars().count()));
+        assert!(rows[0].chars().all(|c| c == '█'), "a light margin on top");
     }
 }

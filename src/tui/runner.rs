@@ -317,7 +317,11 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
         Effect::Invite { addr, write } => {
             let cmd = ops::peers::Invite { addr, docs: Vec::new(), write, hours: 24 };
             Some(match ops::peers::invite(s.dir(), cmd) {
-                Ok(code) => Event::ShowText(code),
+                // The code to copy, and as a QR code to scan.
+                Ok(code) => Event::ShowText(match crate::sync::invite::qr_text(&code) {
+                    Ok(qr) => format!("{code}\n\n{qr}"),
+                    Err(_) => code,
+                }),
                 Err(e) => Event::Done(Err(e.to_string())),
             })
         }
