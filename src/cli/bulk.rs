@@ -3,10 +3,9 @@
 use super::Ctx;
 use crate::domain::query;
 use crate::domain::*;
-use crate::io::export::{self, Names, Sheet};
 use crate::io::import::ImportOptions;
 use crate::ops::{self, import::Mode, import::Outcome};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -197,113 +196,49 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
     print_import(ctx, &done)
 }
 
-fn names(ctx: &Ctx) -> Names {
-    let scan = |c: Collection, f: &str| {
-        ctx.store.scan(c, &[f]).into_iter().map(|r| (r.id, r.values[0].clone().unwrap_or_default())).collect()
-    };
-    Names {
-        orgs: scan(Collection::Orgs, "name"),
-        people: scan(Collection::People, "name"),
-        venues: scan(Collection::Venues, "name"),
-        trainings: scan(Collection::Trainings, "title"),
-    }
-}
-
-fn json_of<R: serde::Serialize>(records: &[R]) -> Result<Vec<u8>> {
-    Ok(serde_json::to_vec_pretty(records)?)
-}
-
 pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
-    let lang = ctx.lang;
-    let s = &ctx.store;
-    let n = names(ctx);
+    use ops::export::{self as ex, Kind};
     let selection =
         query::OrgSelection::parse(args.division.as_deref(), args.legal_status.as_deref(), args.lifecycle.as_deref())
             .map_err(anyhow::Error::msg)?;
     let per_org = matches!(args.kind, ExportKind::Activities | ExportKind::WorkReports);
-    if !matches!(args.kind, ExportKind::Orgs) && (args.legal_status.is_some() || args.lifecycle.is_some()) {
-        bail!("--legal-status/--lifecycle 只用于导出组织 (only for `export orgs`)");
+    let cmd = ex::Export {
+        kind: match args.kind {
+            ExportKind::Orgs => Kind::Orgs,
+            ExportKind::People => Kind::People,
+            ExportKind::Liaisons => Kind::Liaisons,
+            ExportKind::Venues => Kind::Venues,
+            ExportKind::Bookings => Kind::Bookings,
+            ExportKind::Trainings => Kind::Trainings,
+            ExportKind::Attendance => Kind::Attendance,
+            ExportKind::Activities => Kind::Activities,
+            ExportKind::WorkReports => Kind::WorkReports,
+        },
+        format: match args.format {
+            ExportFormat::Csv => ex::Format::Csv { gbk: args.gbk },
+            ExportFormat::Json => ex::Format::Json,
+            ExportFormat::Xlsx => ex::Format::Xlsx,
+        },
+        // A division narrows activities by their organization's place instead.
+        selection: if per_org { query::OrgSelection { division: None, ..selection } } else { selection },
+        activities: ops::activities::Selection {
+            org: args.org.as_deref().map(ops::Ref::from),
+            division: if per_org { args.division.clone() } else { None },
+            period: args.period.clone(),
+        },
+        with_party_membership: args.with_party_membership,
+        lang: ctx.lang,
+    };
+    if args.output.is_none() && args.format == ExportFormat::Xlsx {
+        bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)");
     }
-    if !matches!(args.kind, ExportKind::Orgs) && !per_org && args.division.is_some() {
-        bail!("--division 只用于导出组织、活动和工作报告 (only for `export orgs|activities|work-reports`)");
-    }
-    if !per_org && (args.org.is_some() || args.period.is_some()) {
-        bail!("--org/--period 只用于导出活动和工作报告 (only for `export activities|work-reports`)");
-    }
-
-    // JSON is the records themselves; CSV and XLSX are sheets with labels.
-    let (sheet, json): (Sheet, Vec<u8>) = match args.kind {
-        ExportKind::Orgs => {
-            let mut v = s.all::<Organization>()?;
-            v.retain(|o| selection.matches(o));
-            (export::orgs_sheet(&v, &s.evaluation_settings(), lang), json_of(&v)?)
-        }
-        ExportKind::People => {
-            let mut v = s.all::<Person>()?;
-            let sheet = export::people_sheet(&v, &n, lang, args.with_party_membership);
-            if !args.with_party_membership {
-                v.iter_mut().for_each(|p| p.party_member = false);
-            }
-            (sheet, json_of(&v)?)
-        }
-        ExportKind::Liaisons => {
-            let v = s.all::<LiaisonAssignment>()?;
-            (export::liaisons_sheet(&v, &n, lang), json_of(&v)?)
-        }
-        ExportKind::Venues => {
-            let v = s.all::<Venue>()?;
-            (export::venues_sheet(&v, lang), json_of(&v)?)
-        }
-        ExportKind::Bookings => {
-            let v = s.all::<Booking>()?;
-            (export::bookings_sheet(&v, &n, lang), json_of(&v)?)
-        }
-        ExportKind::Trainings => {
-            let v = s.all::<Training>()?;
-            (export::trainings_sheet(&v, &n, lang), json_of(&v)?)
-        }
-        ExportKind::Attendance => {
-            let v = s.all::<Attendance>()?;
-            (export::attendance_sheet(&v, &n, lang), json_of(&v)?)
-        }
-        ExportKind::Activities | ExportKind::WorkReports => return export_activities(ctx, &args),
-    };
-    write_export(ctx, &args, &sheet, json)
-}
-
-/// Activities or work reports of one organization (or division) and period.
-fn export_activities(ctx: &mut Ctx, args: &ExportArgs) -> Result<()> {
-    let selection = ops::activities::Selection {
-        org: args.org.as_deref().map(ops::Ref::from),
-        division: args.division.clone(),
-        period: args.period.clone(),
-    };
-    let n = names(ctx);
-    let lang = ctx.lang;
-    let (sheet, json) = if matches!(args.kind, ExportKind::Activities) {
-        let v = ops::activities::select_activities(&mut ctx.env(), &selection)?;
-        (crate::io::activity_export::activities_sheet(&v, &n, lang), json_of(&v)?)
-    } else {
-        let v = ops::activities::select_work_reports(&mut ctx.env(), &selection)?;
-        (crate::io::activity_export::work_reports_sheet(&v, &n, lang), json_of(&v)?)
-    };
-    write_export(ctx, args, &sheet, json)
-}
-
-fn write_export(ctx: &Ctx, args: &ExportArgs, sheet: &Sheet, json: Vec<u8>) -> Result<()> {
-    let bytes = match args.format {
-        ExportFormat::Csv => export::to_csv(sheet, args.gbk),
-        ExportFormat::Json => json,
-        ExportFormat::Xlsx => export::to_xlsx(sheet).map_err(|e| anyhow::anyhow!("XLSX: {e}"))?,
-    };
+    let done = ex::export(&mut ctx.env(), &cmd)?;
     match &args.output {
         Some(path) => {
-            std::fs::write(ctx.path(path), &bytes)
-                .with_context(|| format!("无法写入 {} (cannot write)", path.display()))?;
-            errln!("{} {} ({} {})", ctx.t("已导出", "Exported"), path.display(), sheet.rows.len(), ctx.t("行", "rows"));
+            ex::write(&ctx.path(path), &done.bytes)?;
+            errln!("{} {} ({} {})", ctx.t("已导出", "Exported"), path.display(), done.rows, ctx.t("行", "rows"));
         }
-        None if args.format == ExportFormat::Xlsx => bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)"),
-        None => super::write_stdout(&bytes)?,
+        None => super::write_stdout(&done.bytes)?,
     }
     Ok(())
 }

@@ -364,7 +364,7 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         Command::Doc(cmd) => docs::run(&mut ctx, cmd),
         Command::Import(args) => bulk::run_import(&mut ctx, args),
         Command::Export(args) => bulk::run_export(&mut ctx, args),
-        Command::Report(args) => report::run(&ctx, args),
+        Command::Report(args) => report::run(&mut ctx, args),
         Command::Network(args) => network::run(&mut ctx, args),
         Command::Demo(args) => bulk::run_demo(&mut ctx, args),
         Command::Device(cmd) => peers::device(ctx.store, lang, cmd),

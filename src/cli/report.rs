@@ -39,8 +39,8 @@ pub struct ReportArgs {
 }
 
 /// The report; records a peer broke are named, not fatal.
-pub fn compute(ctx: &Ctx, as_of: chrono::NaiveDate) -> Report {
-    let (report, problems) = ctx.store.report(as_of);
+pub fn compute(ctx: &mut Ctx, as_of: chrono::NaiveDate) -> Report {
+    let (report, problems) = crate::ops::export::report(&ctx.env(), as_of);
     for p in problems {
         errln!("警告 (warning): {p}");
     }
@@ -324,33 +324,39 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
     out
 }
 
-pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<()> {
+pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
+    use crate::ops::export::{self as ex, Format};
     let as_of = match &args.as_of {
         Some(text) => crate::domain::validate::parse_date(text).with_context(|| format!("--as-of '{text}'"))?,
         None => ctx.clock.today(),
     };
-    let report = compute(ctx, as_of);
-    let fed = ctx.store.federation();
-    let bytes: Vec<u8> = match args.format {
-        ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
-        ReportFormat::Csv => crate::io::figures::to_csv(&report),
-        ReportFormat::Table => render(ctx, &report, args.limit).into_bytes(),
-        ReportFormat::Xlsx => {
-            let Some(path) = &args.output else {
-                anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)");
+    let format = match args.format {
+        ReportFormat::Table => {
+            let report = compute(ctx, as_of);
+            let text = render(ctx, &report, args.limit);
+            return match &args.output {
+                Some(path) => Ok(ex::write(&ctx.path(path), text.as_bytes())?),
+                None => super::write_stdout(text.as_bytes()),
             };
-            let sheets = crate::io::figures::sheets(&report, fed.as_ref(), ctx.lang);
-            let bytes = crate::io::figures::to_xlsx(&sheets)?;
-            std::fs::write(ctx.path(path), bytes).with_context(|| format!("写入 {} (writing)", path.display()))?;
-            outln!("{} {}", ctx.t("已写入", "Written"), path.display());
-            return Ok(());
         }
+        ReportFormat::Csv => Format::Csv { gbk: false },
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Xlsx if args.output.is_none() => anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)"),
+        ReportFormat::Xlsx => Format::Xlsx,
     };
+    let cmd = ex::ReportFile { as_of: Some(as_of), format, lang: ctx.lang };
+    let done = ex::report_bytes(&ctx.env(), &cmd)?;
+    for p in &done.problems {
+        errln!("警告 (warning): {p}");
+    }
     match &args.output {
         Some(path) => {
-            std::fs::write(ctx.path(path), bytes).with_context(|| format!("写入 {} (writing)", path.display()))?
+            ex::write(&ctx.path(path), &done.bytes)?;
+            if args.format == ReportFormat::Xlsx {
+                outln!("{} {}", ctx.t("已写入", "Written"), path.display());
+            }
         }
-        None => super::write_stdout(&bytes)?,
+        None => super::write_stdout(&done.bytes)?,
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ pub mod bookings;
 pub mod demo;
 mod error;
 pub mod evaluations;
+pub mod export;
 pub mod import;
 pub mod liaisons;
 pub mod network;
