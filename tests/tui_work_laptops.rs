@@ -1,0 +1,161 @@
+//! Two offline laptops logging the same activity's participants from the
+//! TUI's quick entry (the effects the forms produce, run as the UI runs
+//! them), then merging: every participant once, a walk-in typed on both
+//! laptops one person.
+
+use chrono::NaiveDate;
+use hubsync::domain::*;
+use hubsync::ops::activities::{ActivityFields, LogParticipants, Participant};
+use hubsync::ops::{FixedClock, Ref};
+use hubsync::store::{DocId, Store, StoreError};
+use hubsync::tui::app::{Effect, Event, WorkEffect};
+use hubsync::tui::runner::execute;
+use tempfile::TempDir;
+
+const FED: &str = "fed0000000000001";
+
+fn federation() -> Federation {
+    Federation {
+        id: RecordId::from(FED),
+        name: "锦江区社区社会组织联合会".into(),
+        level: Level::County,
+        division: "510104".into(),
+        parent: String::new(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+    }
+}
+
+fn run(s: &mut Store, clock: &FixedClock, w: WorkEffect) -> String {
+    match execute(s, clock, Effect::Work(Box::new(w))) {
+        Some(Event::Done(Ok(text))) => text,
+        other => panic!("{:?}", other.map(|e| matches!(e, Event::Done(_)))),
+    }
+}
+
+fn refused(s: &mut Store, clock: &FixedClock, w: WorkEffect) -> String {
+    match execute(s, clock, Effect::Work(Box::new(w))) {
+        Some(Event::Done(Err(text))) => text,
+        _ => panic!("expected a refusal"),
+    }
+}
+
+/// Runs the sync protocol between two stores until both are quiet.
+fn sync_pair(a: &mut Store, b: &mut Store, doc: &DocId) -> Result<(), StoreError> {
+    for _ in 0..20 {
+        let mut quiet = true;
+        if let Some(m) = a.sync_generate("B", doc)? {
+            b.sync_receive("A", doc, &m, true)?;
+            quiet = false;
+        }
+        if let Some(m) = b.sync_generate("A", doc)? {
+            a.sync_receive("B", doc, &m, true)?;
+            quiet = false;
+        }
+        if quiet {
+            return Ok(());
+        }
+    }
+    panic!("sync did not settle");
+}
+
+fn sync_all(a: &mut Store, b: &mut Store) {
+    let mut docs = a.doc_ids(None);
+    for d in b.doc_ids(None) {
+        if !docs.contains(&d) {
+            docs.push(d);
+        }
+    }
+    for d in docs {
+        sync_pair(a, b, &d).unwrap();
+    }
+}
+
+fn people_named(s: &Store, name: &str) -> Vec<Person> {
+    let all: Vec<Person> = s.all_readable().0;
+    all.into_iter().filter(|p| p.name == name).collect()
+}
+
+#[test]
+fn two_offline_laptops_logging_the_same_walk_in_merge_into_one_person() {
+    let clock = FixedClock::on(2025, 11, 4);
+    let (da, db) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let mut a = Store::open(da.path()).unwrap();
+    a.init_federation(&federation()).unwrap();
+    let org = Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
+    a.insert(&org).unwrap();
+    let li = Person::new("李建华");
+    a.insert(&li).unwrap();
+    let fields = ActivityFields {
+        organizations: vec![Ref::from(&org.id)],
+        date: Some(NaiveDate::from_ymd_opt(2025, 11, 4).unwrap()),
+        start: Some("19:00".into()),
+        end: Some("21点".into()),
+        title: Some("夜间治安巡逻".into()),
+        kind: Some(ActivityKind::Patrol),
+        ..Default::default()
+    };
+    let said = run(&mut a, &clock, WorkEffect::AddActivity { fields, participants: Vec::new() });
+    assert!(said.contains("夜间治安巡逻"), "{said}");
+    let activity = a.activity_rows()[0].id.clone();
+
+    // The trainer's laptop takes the documents along; both go offline.
+    let mut b = Store::open(db.path()).unwrap();
+    sync_all(&mut a, &mut b);
+    b.set_home(&RecordId::from(FED)).unwrap();
+
+    let log = |names: &[&str]| {
+        WorkEffect::LogParticipants(LogParticipants {
+            activity: activity.clone(),
+            participants: names.iter().map(|n| Participant { person: Ref::from(*n), hours: None }).collect(),
+            create_missing: true,
+        })
+    };
+    let on_a = run(&mut a, &clock, log(&["李建华", "张新来", "王芳"]));
+    assert!(on_a.contains("新增志愿者") && on_a.contains("张新来"), "{on_a}");
+    run(&mut b, &clock, log(&["李建华", " 张新来", "赵磊"]));
+
+    sync_all(&mut a, &mut b);
+    for s in [&mut a, &mut b] {
+        let merged = s.activity(&activity).unwrap();
+        let names: Vec<String> = merged
+            .participants
+            .keys()
+            .map(|id| s.get::<Person>(id).unwrap().map(|p| p.name).unwrap_or_default())
+            .collect();
+        assert_eq!(merged.participants.len(), 4, "李建华 and 张新来 once each: {names:?}");
+        assert_eq!(merged.volunteer_hours(), 8.0, "two hours each, from the activity's times");
+        let walk_in = people_named(s, "张新来");
+        assert_eq!(walk_in.len(), 1, "one 张新来, not two namesakes");
+        let conflicts = s.conflicts::<Person>(&walk_in[0].id).unwrap();
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        assert_eq!(walk_in[0].organization.as_ref(), Some(&org.id), "a volunteer of the lead organization");
+    }
+}
+
+#[test]
+fn a_refused_participant_leaves_no_activity_to_enter_twice() {
+    let clock = FixedClock::on(2025, 11, 4);
+    let dir = TempDir::new().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.init_federation(&federation()).unwrap();
+    let org = Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
+    s.insert(&org).unwrap();
+    // Two people named 刘娟: a name alone cannot say which one came.
+    s.insert(&Person::new("刘娟")).unwrap();
+    s.insert(&Person::new("刘娟")).unwrap();
+    let fields = ActivityFields {
+        organizations: vec![Ref::from(&org.id)],
+        title: Some("垃圾分类入户宣传".into()),
+        kind: Some(ActivityKind::WasteSorting),
+        ..Default::default()
+    };
+    let participants = vec![
+        Participant { person: Ref::from("新来的志愿者"), hours: Some(2.0) },
+        Participant { person: Ref::from("刘娟"), hours: Some(2.0) },
+    ];
+    let error = refused(&mut s, &clock, WorkEffect::AddActivity { fields, participants });
+    assert!(error.contains("刘娟"), "the namesake is named: {error}");
+    assert!(s.activity_rows().is_empty(), "nothing written");
+    assert!(people_named(&s, "新来的志愿者").is_empty(), "nobody created");
+}
