@@ -8,7 +8,8 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ROOT};
 use hubsync::domain::*;
 use hubsync::sync::transport::{write_frame, MAX_FRAME};
-use hubsync::sync::{sync_once, Grant, Limits, Peers};
+use hubsync::sync::{sync_once, Grant, Identity, Limits, Peers};
+use serde_json::json;
 use support::*;
 
 fn victim(read_ms: u64) -> Side {
@@ -637,5 +638,39 @@ async fn a_document_of_a_newer_schema_arriving_by_sync_is_refused() {
         v.store.call(|s| s.warnings().iter().all(|w| !w.contains("更新版本"))).await,
         "not held to be named at the next open either"
     );
+    honest_sync(&v).await;
+}
+
+/// Authors lists ride along with the documents they vouch for. A list for a
+/// federation that nothing here holds and the peer does not offer is
+/// stored nowhere: a peer cannot fill the node with made-up federations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authors_lists_of_federations_nobody_offers_are_not_stored() {
+    let v = victim(1000);
+    let r = raw(&v);
+    trust(&v, r.id, "R", Some(Grant::Read));
+    let cert = hex::encode(Identity::load_or_create(r.dir.path()).unwrap().cert_der);
+    let made_up: Vec<String> = (0..50).map(|i| format!("{:016x}", 0xfeed_0000_0000u64 + i)).collect();
+    let lists: Vec<serde_json::Value> = made_up
+        .iter()
+        .map(
+            |fed| json!({"fed": fed, "founder": r.id, "entries": {}, "revoked": {}, "certs": {r.id.to_string(): cert}}),
+        )
+        .collect();
+    let conn = r.connect(&v).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    write_frame(&mut send, &serde_json::to_vec(&json!({"home": null, "join": null, "holds": null})).unwrap())
+        .await
+        .unwrap();
+    read(&mut recv).await.unwrap();
+    let ours = json!({"home": null, "docs": {"base": null, "set": {}, "removed": []}, "holds": null, "lists": lists});
+    write_frame(&mut send, &serde_json::to_vec(&ours).unwrap()).await.unwrap();
+    send.finish().unwrap();
+    // A document exchange runs after the lists are taken in.
+    push(&conn, &orgs_doc(&v).await, &mut AutoCommit::new()).await.unwrap();
+    conn.close(0u32.into(), b"done");
+    let stored =
+        v.store.call(move |s| made_up.iter().filter(|f| hubsync::sync::authorship::load(s, f).is_some()).count()).await;
+    assert_eq!(stored, 0, "authors lists of made-up federations were stored");
     honest_sync(&v).await;
 }

@@ -255,9 +255,9 @@ impl Node {
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists }).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
-        let (v, lists) = (view.clone(), theirs.lists);
-        self.store.call(move |s| receive_lists(s, &v, lists)).await;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
+        let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());
+        self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;
         memory.sent = ours;
 
         let result = self.documents(&conn, &peer, view, &budget).await;

@@ -121,11 +121,25 @@ pub(super) fn list_bodies(store: &mut Store, _view: &PeerView, feds: Vec<String>
 
 /// Takes in the lists a peer sent; a list that does not check is logged
 /// and dropped (the documents of its federation then take only what the
-/// list we hold admits).
-pub(super) fn receive_lists(store: &mut Store, view: &PeerView, lists: Vec<authorship::AuthorList>) {
+/// list we hold admits). A list travels with the documents it vouches for:
+/// one for a federation we hold nothing of and `offered` (the peer's full
+/// offers) names no document of is dropped, so that a peer cannot make this
+/// node store lists of made-up federations.
+pub(super) fn receive_lists(
+    store: &mut Store,
+    view: &PeerView,
+    lists: Vec<authorship::AuthorList>,
+    offered: &BTreeMap<String, String>,
+) {
     let home = store.home_id().map(|h| h.0.clone());
+    let mut wanted: BTreeSet<String> = store.doc_ids(None).iter().map(|d| d.federation().0).collect();
+    wanted.extend(offered.keys().filter_map(|d| DocId::parse(d).ok()).map(|d| d.federation().0));
     for list in lists {
         let fed = list.fed.clone();
+        if !wanted.contains(&fed) {
+            tracing::warn!(peer = %view.peer.name, federation = %fed, "authors list of a federation neither held nor offered: dropped");
+            continue;
+        }
         // Its founder is believed, the first time, from the peer pinned as
         // that federation's owner, or from a relay when no direct peer owns it.
         // A device that joined our federation takes its list from the node
@@ -270,12 +284,12 @@ impl Node {
         let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
         let view = Arc::new(view(&self.dir, peer, peer_home, transport::peer_cert(&conn)?)?);
         let v = view.clone();
-        let lists = answer.lists;
+        let (lists, offered) = (answer.lists, theirs_docs.clone());
         let dir = self.dir.clone();
         let ours = self
             .store
             .call(move |s| {
-                receive_lists(s, &v, lists);
+                receive_lists(s, &v, lists, &offered);
                 offers(s, &v, &dir)
             })
             .await;
