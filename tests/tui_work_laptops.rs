@@ -159,3 +159,42 @@ fn a_refused_participant_leaves_no_activity_to_enter_twice() {
     assert!(s.activity_rows().is_empty(), "nothing written");
     assert!(people_named(&s, "新来的志愿者").is_empty(), "nobody created");
 }
+
+#[test]
+fn an_activity_at_a_venue_is_linked_to_the_organizations_booking_that_day() {
+    let clock = FixedClock::on(2025, 11, 4);
+    let dir = TempDir::new().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.init_federation(&federation()).unwrap();
+    let org = Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
+    let other = Organization::new("玉林社区合唱团", Category::CultureSports, LegalStatus::Filed, "510104016001");
+    s.insert(&org).unwrap();
+    s.insert(&other).unwrap();
+    let hall = Venue::new("玉林社区党群服务中心");
+    s.insert(&hall).unwrap();
+    let day = NaiveDate::from_ymd_opt(2025, 11, 4).unwrap();
+    let booking = |o: &Organization, start: &str| Booking {
+        id: RecordId::random(),
+        venue: hall.id.clone(),
+        organization: Some(o.id.clone()),
+        date: day,
+        start: start.into(),
+        end: "12:00".into(),
+        purpose: String::new(),
+        expected: None,
+        status: BookingStatus::Confirmed,
+    };
+    let ours = booking(&org, "09:00");
+    s.insert(&ours).unwrap();
+    s.insert(&booking(&other, "10:00")).unwrap();
+    let fields = |venue: &Venue| ActivityFields {
+        organizations: vec![Ref::from(&org.id)],
+        title: Some("防诈骗宣传".into()),
+        kind: Some(ActivityKind::Lecture),
+        venue: Some(Ref::from(&venue.id)),
+        ..Default::default()
+    };
+    run(&mut s, &clock, WorkEffect::AddActivity { fields: fields(&hall), participants: Vec::new() });
+    let id = s.activity_rows()[0].id.clone();
+    assert_eq!(s.activity(&id).unwrap().booking, Some(ours.id), "its own booking, not the other organization's");
+}

@@ -158,7 +158,26 @@ fn build(env: &mut Env, f: ActivityFields) -> OpResult<(Activity, Vec<MajorReaso
     if decided.is_none() {
         a.set_major(!suggested.is_empty());
     }
+    a.booking = booking_for(env, &a);
     Ok((a, suggested))
+}
+
+/// The booking an activity at a venue was held under: the one live booking
+/// of that venue on its date by one of its organizations (none when there
+/// is none, or several to choose from).
+fn booking_for(env: &Env, a: &Activity) -> Option<RecordId> {
+    let venue = a.venue.as_ref()?;
+    let bookings: Vec<crate::domain::Booking> = env.store.all_readable().0;
+    let mut matching = bookings.into_iter().filter(|b| {
+        &b.venue == venue
+            && b.date == a.date
+            && b.status != crate::domain::BookingStatus::Cancelled
+            && b.organization.as_ref().is_some_and(|o| a.organizations.contains(o))
+    });
+    match (matching.next(), matching.next()) {
+        (Some(one), None) => Some(one.id),
+        _ => None,
+    }
 }
 
 /// The quick entry of a trainer in the field: a new activity and its named
