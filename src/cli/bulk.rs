@@ -248,10 +248,13 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
     }
     let t = std::time::Instant::now();
-    let d = crate::ops::demo::load(
+    let bar = super::progress::Bar::new(ctx.t("生成演示数据", "demo data"));
+    let d = crate::ops::demo::load_with_progress(
         &mut ctx.env(),
         crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs, today: args.today },
+        &mut |i, n| bar.set(i, n),
     )?;
+    bar.finish();
     let fed = d.federation.clone();
     let lang = ctx.lang;
     let summary = format!(

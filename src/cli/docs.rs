@@ -1,9 +1,11 @@
 //! `hubsync doc list|export|import|repair|compact`.
 
+use super::progress::Bar;
 use super::table::{Format, Table};
 use super::Ctx;
+use crate::ops;
 use crate::store::DocId;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Subcommand;
 use std::path::PathBuf;
 
@@ -15,17 +17,22 @@ pub enum DocCmd {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// 导出文档的标准 Automerge 字节 (write a document's standard Automerge bytes)
+    /// 导出文档的标准 Automerge 字节 (write a document's standard Automerge bytes, or every document with --all)
     Export {
         /// 文档编号 (document id)
-        doc: String,
+        #[arg(required_unless_present = "all")]
+        doc: Option<String>,
         /// 写入的文件 (file to write)
-        file: PathBuf,
+        #[arg(required_unless_present = "all")]
+        file: Option<PathBuf>,
+        /// 把全部文档导出到此目录,每个文档一个文件 (write every document into this folder, one file each)
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["doc", "file"])]
+        all: Option<PathBuf>,
     },
-    /// 合并 Automerge 字节 (merge Automerge bytes into the document they name)
+    /// 合并 Automerge 字节 (merge a file, or every .automerge file in a folder, into the documents they name)
     Import {
-        /// Automerge 文件 (an Automerge file)
-        file: PathBuf,
+        /// Automerge 文件或目录 (an Automerge file, or a folder of them)
+        path: PathBuf,
     },
     /// 丢弃损坏的文档以便从对等方重新同步 (drop a damaged document so a peer can resend it)
     Repair {
@@ -70,22 +77,59 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
             }
             out!("{}", t.render(format));
         }
-        DocCmd::Export { doc, file } => {
-            let doc = DocId::parse(&doc).map_err(anyhow::Error::msg)?;
-            let bytes = ctx.store.export_doc(&doc)?;
-            std::fs::write(ctx.path(&file), &bytes)
-                .with_context(|| format!("无法写入 {} (cannot write)", file.display()))?;
-            outln!("{} {doc} → {} ({} bytes)", ctx.t("已导出", "Exported"), file.display(), bytes.len());
+        DocCmd::Export { all: Some(dir), .. } => {
+            let bar = Bar::new(ctx.t("导出文档", "exporting"));
+            let target = ctx.path(&dir);
+            let done = ops::docs::export_all(&mut ctx.env(), &target, &mut |i, n| bar.set(i, n))?;
+            bar.finish();
+            let bytes: usize = done.iter().map(|e| e.bytes).sum();
+            outln!(
+                "{} {} {} → {} ({bytes} bytes)",
+                ctx.t("已导出", "Exported"),
+                done.len(),
+                ctx.t("个文档", "documents"),
+                dir.display()
+            );
         }
-        DocCmd::Import { file } => {
-            let bytes =
-                std::fs::read(ctx.path(&file)).with_context(|| format!("无法读取 {} (cannot read)", file.display()))?;
-            let doc = ctx.store.import_doc(&bytes).with_context(|| format!("{}", file.display()))?;
-            outln!("{} {} → {doc}", ctx.t("已合并", "Merged"), file.display());
+        DocCmd::Export { doc, file, all: None } => {
+            let (Some(doc), Some(file)) = (doc, file) else {
+                anyhow::bail!("请给出文档编号和文件,或 --all 目录 (give a document id and a file, or --all DIR)");
+            };
+            let doc = DocId::parse(&doc).map_err(anyhow::Error::msg)?;
+            let target = ctx.path(&file);
+            let done = ops::docs::export(&mut ctx.env(), &doc, &target)?;
+            outln!("{} {doc} → {} ({} bytes)", ctx.t("已导出", "Exported"), file.display(), done.bytes);
+        }
+        DocCmd::Import { path } if ctx.path(&path).is_dir() => {
+            let bar = Bar::new(ctx.t("合并文档", "merging"));
+            let source = ctx.path(&path);
+            let done = ops::docs::import_dir(&mut ctx.env(), &source, &mut |i, n| bar.set(i, n))?;
+            bar.finish();
+            for m in &done.merged {
+                outln!("{} {} → {}", ctx.t("已合并", "Merged"), shown(&path, &m.file), m.doc);
+            }
+            for (file, why) in &done.failed {
+                errln!("{} {}: {why}", ctx.t("未能合并", "not merged"), shown(&path, file));
+            }
+            if !done.failed.is_empty() {
+                anyhow::bail!(
+                    "{} {} {},{} {} (files not merged; the others are)",
+                    done.failed.len(),
+                    ctx.t("个文件未能合并", "files not merged"),
+                    ctx.t("其余已合并", "the rest merged"),
+                    done.merged.len(),
+                    ctx.t("个", "")
+                );
+            }
+        }
+        DocCmd::Import { path } => {
+            let source = ctx.path(&path);
+            let done = ops::docs::import(&mut ctx.env(), &source)?;
+            outln!("{} {} → {}", ctx.t("已合并", "Merged"), path.display(), done.doc);
         }
         DocCmd::Repair { doc } => {
             let doc = DocId::parse(&doc).map_err(anyhow::Error::msg)?;
-            let moved = ctx.store.repair_doc(&doc)?;
+            let moved = ops::docs::repair(&mut ctx.env(), &doc)?;
             outln!(
                 "{} {doc}: {moved} {}",
                 ctx.t("已移入隔离区,请从对等方重新同步", "moved to quarantine; sync it again from a peer"),
@@ -93,7 +137,7 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
             );
         }
         DocCmd::Compact => {
-            let (before, after) = ctx.store.compact_and_vacuum()?;
+            let (before, after) = ops::docs::compact(&mut ctx.env())?;
             outln!(
                 "{} {} → {} bytes",
                 if ctx.lang == crate::domain::Lang::Zh { "已压缩整理" } else { "Compacted" },
@@ -103,4 +147,12 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A file in a folder, shown under the folder as the user typed it.
+fn shown(typed_dir: &std::path::Path, file: &std::path::Path) -> String {
+    match file.file_name() {
+        Some(name) => typed_dir.join(name).display().to_string(),
+        None => file.display().to_string(),
+    }
 }

@@ -29,6 +29,7 @@ mod org;
 pub mod out;
 mod peers;
 mod people;
+mod progress;
 mod refs;
 pub mod report;
 pub mod table;

@@ -46,6 +46,11 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
     (value, captured)
 }
 
+/// True while this thread's output goes to a client.
+pub fn capturing() -> bool {
+    CAPTURE.with(|c| c.borrow().is_some())
+}
+
 /// Appends to the captured stream; false when nothing is being captured.
 fn append(err: bool, bytes: &[u8]) -> bool {
     CAPTURE.with(|c| match c.borrow_mut().as_mut() {
@@ -85,7 +90,7 @@ pub fn err(args: fmt::Arguments) {
 /// which main turns into a quiet exit.
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    if CAPTURE.with(|c| c.borrow().is_some()) {
+    if capturing() {
         append(false, bytes);
         return Ok(());
     }

@@ -32,6 +32,12 @@ pub struct DemoLoaded {
 /// document and vacuums the database (a bulk load leaves sled several
 /// times the data's size).
 pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
+    load_with_progress(env, cmd, &mut |_, _| {})
+}
+
+/// `load`, telling `progress` (records written, records in all) as it goes;
+/// the compaction at the end is the last step.
+pub fn load_with_progress(env: &mut Env, cmd: LoadDemo, progress: super::docs::Progress) -> OpResult<DemoLoaded> {
     if let Some(existing) = env.store.federation() {
         return Err(OpError::Store(crate::store::StoreError::AlreadyInitialized(existing.name)));
     }
@@ -41,24 +47,57 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
         d.federation.id = id;
     }
     env.store.set_durability(Durability::Deferred);
-    let written = (|| {
+    let rest = d.people.len()
+        + d.liaisons.len()
+        + d.venues.len()
+        + d.bookings.len()
+        + d.trainings.len()
+        + d.attendance.len()
+        + d.activities.len()
+        + d.work_reports.len()
+        + d.projects.len()
+        + d.honours.len()
+        + d.incubations.len();
+    // The compaction counts as one more step.
+    let total = d.orgs.len() + rest + 1;
+    let mut done = 0;
+    let mut step = |n: usize| {
+        done += n;
+        progress(done, total);
+    };
+    let written = (|| -> crate::store::Result<(u64, u64)> {
         env.store.init_federation(&d.federation)?;
-        // Chunks keep a province's load from holding every change at once.
-        for chunk in d.orgs.chunks(5000) {
+        // Chunks keep a province's load from holding every change at once,
+        // and let the bar move.
+        for chunk in d.orgs.chunks(1000) {
             env.store.insert_many(chunk)?;
+            step(chunk.len());
         }
         env.store.insert_many(&d.people)?;
+        step(d.people.len());
         env.store.insert_many(&d.liaisons)?;
+        step(d.liaisons.len());
         env.store.insert_many(&d.venues)?;
+        step(d.venues.len());
         env.store.insert_many(&d.bookings)?;
+        step(d.bookings.len());
         env.store.insert_many(&d.trainings)?;
+        step(d.trainings.len());
         env.store.insert_many(&d.attendance)?;
+        step(d.attendance.len());
         env.store.insert_many(&d.activities)?;
+        step(d.activities.len());
         env.store.insert_many(&d.work_reports)?;
+        step(d.work_reports.len());
         env.store.insert_many(&d.projects)?;
+        step(d.projects.len());
         env.store.insert_many(&d.honours)?;
+        step(d.honours.len());
         env.store.insert_many(&d.incubations)?;
-        env.store.compact_and_vacuum()
+        step(d.incubations.len());
+        let sizes = env.store.compact_and_vacuum()?;
+        step(1);
+        Ok(sizes)
     })();
     env.store.set_durability(Durability::Flush);
     let (bytes_before, bytes_after) = written?;

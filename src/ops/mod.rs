@@ -25,6 +25,7 @@
 pub mod activities;
 pub mod bookings;
 pub mod demo;
+pub mod docs;
 mod error;
 pub mod evaluations;
 pub mod export;
