@@ -281,6 +281,8 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
         counts(l, dist, &mut out);
     }
 
+    work_sections(ctx, r, limit, &mut out);
+
     heading(
         &mut out,
         ctx.t(
@@ -322,6 +324,87 @@ pub fn render(ctx: &Ctx, r: &Report, limit: usize) -> String {
         }
     }
     out
+}
+
+/// Activities, volunteer hours and the ledger (docs/REPORTS.md), in brief;
+/// the workbook has each in full.
+fn work_sections(ctx: &Ctx, r: &Report, limit: usize, out: &mut String) {
+    use crate::domain::report::work::HoursBy;
+    let w = &r.work;
+    let Some(total) = &w.activities_total else { return };
+    let l = ctx.lang;
+    heading(
+        out,
+        &format!("{} ({} {}-01-01 – {})", ctx.t("活动", "Activities"), ctx.t("本年度", "this year"), r.year, r.as_of),
+    );
+    out.push_str(&format!(
+        "  {} {} · {} {} · {} {} · {} {} · {} {:.1} h ({} {:.1} h)\n",
+        ctx.t("活动", "activities"),
+        total.activities,
+        ctx.t("重大", "major"),
+        total.major,
+        ctx.t("参与人次", "participants"),
+        total.participants,
+        ctx.t("受益人次", "beneficiaries"),
+        total.beneficiaries,
+        ctx.t("志愿服务时长", "volunteer hours"),
+        total.volunteer_hours,
+        ctx.t("另有已计为培训学时", "besides, counted as training"),
+        w.hours_counted_as_training
+    ));
+    counts(l, &total.by_kind, out);
+    let overdue = w.reports_due.iter().filter(|d| d.overdue).count();
+    heading(out, ctx.t("重大活动报告 (hubsync activity due)", "Major reports (hubsync activity due)"));
+    out.push_str(&format!(
+        "  {} {overdue} · {} {}\n",
+        ctx.t("逾期", "overdue"),
+        ctx.t("待报告", "due"),
+        w.reports_due.len() - overdue
+    ));
+    for d in w.reports_due.iter().filter(|d| d.overdue).take(limit) {
+        out.push_str(&format!("    {} {} {}  {}\n", d.due, pad(&d.title, 24), pad(&d.organization, 24), d.division));
+    }
+    heading(out, ctx.t("志愿服务时长(按乡镇,前几位)", "Volunteer hours per township (top)"));
+    let towns: Vec<_> = w.hours.iter().filter(|h| h.by == HoursBy::Township).collect();
+    if towns.is_empty() {
+        empty_line(out);
+    }
+    for h in towns.iter().take(limit) {
+        let name = if h.name.is_empty() { &h.key } else { &h.name };
+        out.push_str(&format!("  {} {:>5} {:>8.1} h\n", pad(name, 18), h.activities, h.hours));
+    }
+    out.push_str(&format!(
+        "\n■ {} {} {}: {} (hubsync activity quiet)\n",
+        ctx.t("近", "No activity in"),
+        w.quiet_months,
+        ctx.t("个月无活动的组织(建议标记休眠)", "months (a suggestion to mark dormant)"),
+        w.quiet.len()
+    ));
+    if let Some(f) = &w.funding {
+        heading(out, &format!("{} ({} {})", ctx.t("项目资金", "Project funds"), ctx.t("年度", "year"), r.year));
+        out.push_str(&format!(
+            "  {} {} · {} {} {} · {} {} {} ({})\n",
+            ctx.t("项目", "projects"),
+            f.total.projects,
+            ctx.t("金额", "amount"),
+            crate::domain::projects::yuan(f.total.fen),
+            ctx.t("元", "yuan"),
+            ctx.t("社区社会组织承接", "to community social organizations"),
+            crate::domain::projects::yuan(f.to_community_orgs.fen),
+            ctx.t("元", "yuan"),
+            percent(f.community_share)
+        ));
+    }
+    let flow = w.flows.last();
+    out.push_str(&format!(
+        "\n■ {}: {} · {}: {} · {}: {}\n",
+        ctx.t("荣誉", "Honours"),
+        w.honours.len(),
+        ctx.t("本年新增/退出", "new/exited this year"),
+        flow.map_or_else(|| "—".to_string(), |f| format!("{}/{}", f.new, f.exited)),
+        ctx.t("规范化自查有短板的组织", "organizations with standardization gaps"),
+        w.gaps.iter().map(|g| g.with_gaps.len()).sum::<usize>()
+    ));
 }
 
 pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {

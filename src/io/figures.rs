@@ -5,6 +5,8 @@
 //! To add a figure to the workbook, write a `fn(&Book) -> FigureSheet` and
 //! list it in `SHEETS`.
 
+mod work;
+
 use crate::domain::report::{Area, Counts, Report};
 use crate::domain::{Federation, Lang, Level, Vocabulary};
 use serde::Serialize;
@@ -483,6 +485,16 @@ pub const SHEETS: &[fn(&Book) -> FigureSheet] = &[
     attendance_rates,
     below_density,
     evaluations,
+    work::activity_kinds,
+    work::activity_targets,
+    work::reports_due,
+    work::volunteer_hours,
+    work::quiet,
+    work::funding,
+    work::ranking,
+    work::honours,
+    work::flows,
+    work::gaps,
 ];
 
 pub fn sheets(report: &Report, federation: Option<&Federation>, lang: Lang) -> Vec<FigureSheet> {
@@ -546,7 +558,8 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
     let _ = w.write_record(["as_of", "scope", "code", "name", "figure", "item", "value"]);
     let as_of = r.as_of.to_string();
     let mut emit = |scope: &str, a: &Area| {
-        let figures: [(&str, serde_json::Value); 9] = [
+        let acts = r.work.activities_under(&a.code);
+        let figures: [(&str, serde_json::Value); 12] = [
             ("base", serde_json::to_value(&a.base).unwrap_or_default()),
             ("by_category", serde_json::to_value(&a.by_category).unwrap_or_default()),
             ("by_legal_status", serde_json::to_value(&a.by_legal_status).unwrap_or_default()),
@@ -559,6 +572,9 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
                 "by_lifecycle",
                 serde_json::json!({"active": a.base.active, "dormant": a.base.dormant, "exited": a.base.exited}),
             ),
+            ("activities", serde_json::to_value(&acts).unwrap_or_default()),
+            ("activities_by_kind", serde_json::to_value(&acts.by_kind).unwrap_or_default()),
+            ("activities_by_target", serde_json::to_value(&acts.by_target).unwrap_or_default()),
         ];
         for (figure, value) in figures {
             let Some(map) = value.as_object() else { continue };

@@ -99,6 +99,16 @@ impl Store {
         out
     }
 
+    /// Activity rows read now, without the list cache (for a report over a
+    /// store borrowed read-only; unordered).
+    pub fn activity_rows_uncached(&self) -> Vec<ActivityRow> {
+        self.docs
+            .iter()
+            .filter(|(d, _)| d.collection() == Collection::Activities)
+            .flat_map(|(_, s)| scan_activities(&s.doc))
+            .collect()
+    }
+
     fn settings_doc(&self) -> Result<DocId> {
         Ok(DocId::new(self.home()?, Collection::Settings, None))
     }

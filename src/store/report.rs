@@ -1,7 +1,13 @@
 //! The report over everything this node holds.
 
 use super::{Store, StoreError};
+use crate::domain::report::work::{WorkFigures, WorkInputs};
 use crate::domain::report::{Inputs, Report};
+
+/// Months without an activity after which the report lists an organization
+/// as quiet (a suggestion to mark it dormant; `activity quiet --months N` asks
+/// for another window).
+pub const QUIET_MONTHS: u32 = 6;
 use crate::domain::*;
 
 impl Store {
@@ -35,6 +41,22 @@ impl Store {
             as_of,
             evaluation: &settings,
         };
-        (Report::compute(&inputs), problems)
+        let mut report = Report::compute(&inputs);
+        let projects: Vec<Project> = read(self, &mut problems);
+        let honours: Vec<Honour> = read(self, &mut problems);
+        let activities = self.activity_rows_uncached();
+        report.work = WorkFigures::compute(&WorkInputs {
+            orgs: &orgs,
+            people: &people,
+            activities: &activities,
+            trained: &self.trained_pairs(),
+            projects: &projects,
+            honours: &honours,
+            rule: &self.major_rule(),
+            evaluation: &settings,
+            as_of,
+            quiet_months: QUIET_MONTHS,
+        });
+        (report, problems)
     }
 }

@@ -11,6 +11,7 @@ mod areas;
 mod base;
 mod coverage;
 mod density;
+pub mod work;
 
 pub use activity::{
     booking_conflicts, CeProgress, Hours, LiaisonLoad, TrainingRate, TrainingTotals, VenueTotals, VenueUse,
@@ -138,6 +139,10 @@ pub struct Report {
     pub density: Density,
     /// Communities below their own target (advisory: the target is an average).
     pub below_density: Vec<CommunityDensity>,
+    /// Activities, volunteer hours, funds, evaluation ranking, honours, flows
+    /// and standardization gaps: filled by `Store::report` from the activity
+    /// rows and the ledger (empty, with `computed` false, from `Inputs` alone).
+    pub work: work::WorkFigures,
 }
 
 impl Report {
@@ -215,6 +220,7 @@ impl Report {
             evaluations,
             density,
             below_density,
+            work: work::WorkFigures::default(),
         }
     }
 }

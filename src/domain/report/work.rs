@@ -1,0 +1,398 @@
+//! What organizations do and how they are funded, evaluated and honoured,
+//! for the report and the indicator workbook (issues 11 and 12): activity
+//! counts by type and target group per township, major-activity reports due
+//! and overdue, volunteer hours per organization, community, township and
+//! type (never counting training hours twice), organizations with no
+//! activity in N months, funds, evaluation ranking with the change on the
+//! year before, honours, new and exited per year, standardization gaps.
+//! Each figure's base is defined in docs/REPORTS.md.
+
+use super::Counts;
+use crate::domain::activity::{ActivityKind, MajorActivityRule, TargetGroup};
+use crate::domain::activity_query::{countable_hours, reports_due, ActivityRow, TrainedPairs};
+use crate::domain::enums::Lifecycle;
+use crate::domain::ids::RecordId;
+use crate::domain::ledger_report::{self, Funding, HonourLine, Ranked, TownshipGaps, YearFlow};
+use crate::domain::projects::{Honour, Project};
+use crate::domain::records::{Organization, Person};
+use crate::domain::EvaluationSettings;
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Everything the work figures read, borrowed.
+pub struct WorkInputs<'a> {
+    pub orgs: &'a [Organization],
+    pub people: &'a [Person],
+    pub activities: &'a [ActivityRow],
+    /// (training, person) sign-ins that credited hours.
+    pub trained: &'a TrainedPairs,
+    pub projects: &'a [Project],
+    pub honours: &'a [Honour],
+    pub rule: &'a MajorActivityRule,
+    pub evaluation: &'a EvaluationSettings,
+    pub as_of: NaiveDate,
+    /// Months without an activity after which an organization is listed as quiet.
+    pub quiet_months: u32,
+}
+
+/// Activities of one township (or of everything) in the reporting year.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ActivityTotals {
+    /// The township's 9-digit code; empty for the total.
+    pub code: String,
+    pub activities: usize,
+    pub major: usize,
+    /// Headcounts as recorded (never fewer than the people named).
+    pub participants: u64,
+    pub beneficiaries: u64,
+    /// Volunteer hours not already counted as training hours.
+    pub volunteer_hours: f64,
+    pub by_kind: Counts<ActivityKind>,
+    /// An activity for several groups counts once for each.
+    pub by_target: Counts<TargetGroup>,
+}
+
+impl ActivityTotals {
+    fn new(code: &str) -> Self {
+        ActivityTotals {
+            code: code.to_string(),
+            activities: 0,
+            major: 0,
+            participants: 0,
+            beneficiaries: 0,
+            volunteer_hours: 0.0,
+            by_kind: Counts::zero(),
+            by_target: Counts::zero(),
+        }
+    }
+
+    fn add(&mut self, r: &ActivityRow, hours: f64) {
+        self.activities += 1;
+        self.major += r.major as usize;
+        self.participants += r.headcount as u64;
+        self.beneficiaries += r.beneficiaries as u64;
+        self.volunteer_hours += hours;
+        self.by_kind.add(r.kind.unwrap_or(ActivityKind::Other));
+        for t in &r.targets {
+            self.by_target.add(*t);
+        }
+    }
+
+    /// The sum of several (a county's townships).
+    pub fn sum<'a>(code: &str, parts: impl Iterator<Item = &'a ActivityTotals>) -> ActivityTotals {
+        let mut out = ActivityTotals::new(code);
+        for p in parts {
+            out.activities += p.activities;
+            out.major += p.major;
+            out.participants += p.participants;
+            out.beneficiaries += p.beneficiaries;
+            out.volunteer_hours += p.volunteer_hours;
+            for (k, n) in &p.by_kind.0 {
+                *out.by_kind.0.entry(*k).or_default() += n;
+            }
+            for (k, n) in &p.by_target.0 {
+                *out.by_target.0.entry(*k).or_default() += n;
+            }
+        }
+        out
+    }
+}
+
+/// A major activity whose report is not made, at the as-of date.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DueLine {
+    pub activity: RecordId,
+    pub title: String,
+    pub organization: String,
+    pub division: String,
+    pub date: NaiveDate,
+    /// The day the report is due (the activity's date less the rule's days).
+    pub due: NaiveDate,
+    pub overdue: bool,
+}
+
+/// How volunteer hours are grouped.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum HoursBy {
+    Township,
+    Community,
+    Kind,
+    /// The lead organization (a joint activity's hours are not split).
+    Organization,
+}
+
+/// Volunteer hours of one group.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HoursLine {
+    pub by: HoursBy,
+    /// Division code, activity-type code or organization id.
+    pub key: String,
+    /// The organization's, community's or township's name (a type's label is the front end's).
+    pub name: String,
+    pub activities: usize,
+    pub hours: f64,
+}
+
+/// An active organization with no activity in the window.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuietLine {
+    pub id: RecordId,
+    pub name: String,
+    pub division: String,
+    pub township: String,
+    pub last: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct WorkFigures {
+    /// False when the report was computed without activities and the ledger
+    /// (the figures below are then empty, not zero).
+    pub computed: bool,
+    /// Per township, in code order.
+    pub activities: Vec<ActivityTotals>,
+    pub activities_total: Option<ActivityTotals>,
+    pub reports_due: Vec<DueLine>,
+    /// Volunteer hours of the year by township, community, type and lead organization.
+    pub hours: Vec<HoursLine>,
+    /// Hours logged on activities that are also trainings and already counted as training hours.
+    pub hours_counted_as_training: f64,
+    pub quiet_months: u32,
+    pub quiet: Vec<QuietLine>,
+    /// Funds of the reporting year.
+    pub funding: Option<Funding>,
+    /// The latest year with evaluations, up to the reporting year.
+    pub ranking_year: Option<i32>,
+    /// Per township (9 digits), best first, with the change on the year before.
+    pub ranking: Vec<(String, Vec<Ranked>)>,
+    /// Honours up to the reporting year, newest first.
+    pub honours: Vec<HonourLine>,
+    /// New, upgraded and exited per year, the five years to the reporting year.
+    pub flows: Vec<YearFlow>,
+    /// The latest year with a checklist, up to the reporting year.
+    pub gaps_year: i32,
+    pub gaps: Vec<TownshipGaps>,
+}
+
+impl WorkFigures {
+    pub fn compute(i: &WorkInputs) -> WorkFigures {
+        let as_of = i.as_of;
+        let year = as_of.year();
+        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
+        let in_year: Vec<&ActivityRow> =
+            i.activities.iter().filter(|r| r.date >= year_start && r.date <= as_of).collect();
+        let org_by_id: HashMap<&RecordId, &Organization> = i.orgs.iter().map(|o| (&o.id, o)).collect();
+        let org_name = |id: Option<&RecordId>| {
+            id.map(|id| org_by_id.get(id).map_or_else(|| id.to_string(), |o| o.name.clone())).unwrap_or_default()
+        };
+
+        let mut per_township: BTreeMap<String, ActivityTotals> = BTreeMap::new();
+        let mut hours: BTreeMap<(HoursBy, String), (usize, f64)> = BTreeMap::new();
+        let mut as_training = 0.0;
+        for r in &in_year {
+            let counted = countable_hours(r, i.trained);
+            as_training += r.volunteer_hours() - counted;
+            per_township
+                .entry(r.township().to_string())
+                .or_insert_with(|| ActivityTotals::new(r.township()))
+                .add(r, counted);
+            let kind = r.kind.unwrap_or(ActivityKind::Other);
+            let lead = r.lead().map(|o| o.to_string()).unwrap_or_default();
+            for key in [
+                (HoursBy::Township, r.township().to_string()),
+                (HoursBy::Community, r.community().to_string()),
+                (HoursBy::Kind, crate::domain::Vocabulary::code(kind).to_string()),
+                (HoursBy::Organization, lead),
+            ] {
+                let e = hours.entry(key).or_default();
+                e.0 += 1;
+                e.1 += counted;
+            }
+        }
+        let activities_total = ActivityTotals::sum("", per_township.values());
+        // Community and township names as the organizations there write them.
+        let mut place: HashMap<&str, &str> = HashMap::new();
+        for o in i.orgs {
+            if !o.community.is_empty() {
+                place.entry(o.division.as_str()).or_insert(o.community.as_str());
+            }
+            if !o.township.is_empty() {
+                place.entry(ledger_report::township_of(&o.division)).or_insert(o.township.as_str());
+            }
+        }
+        let mut hours: Vec<HoursLine> = hours
+            .into_iter()
+            .map(|((by, key), (activities, h))| HoursLine {
+                by,
+                name: match by {
+                    HoursBy::Organization => org_name(Some(&RecordId(key.clone()))),
+                    HoursBy::Kind => String::new(),
+                    HoursBy::Township | HoursBy::Community => place.get(key.as_str()).unwrap_or(&"").to_string(),
+                },
+                key,
+                activities,
+                hours: h,
+            })
+            .collect();
+        // Within each grouping, most hours first.
+        hours.sort_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
+
+        // Due and overdue at the as-of date; an activity's report made since is not known here.
+        let reports_due = reports_due(i.activities, i.rule, as_of)
+            .into_iter()
+            .map(|d| {
+                let org = d.organization.as_ref().and_then(|o| org_by_id.get(o));
+                DueLine {
+                    title: d.title,
+                    organization: org_name(d.organization.as_ref()),
+                    division: org.map(|o| o.division.clone()).unwrap_or_default(),
+                    date: d.date,
+                    due: d.due,
+                    overdue: d.overdue,
+                    activity: d.activity,
+                }
+            })
+            .collect();
+
+        let since = as_of.checked_sub_months(Months::new(i.quiet_months)).unwrap_or(as_of);
+        let mut last: HashMap<&RecordId, NaiveDate> = HashMap::new();
+        for r in i.activities.iter().filter(|r| r.date <= as_of) {
+            for o in &r.organizations {
+                let e = last.entry(o).or_insert(r.date);
+                *e = (*e).max(r.date);
+            }
+        }
+        let mut quiet: Vec<QuietLine> = i
+            .orgs
+            .iter()
+            .filter(|o| o.lifecycle == Lifecycle::Active && o.founded.is_none_or(|f| f <= since))
+            .filter_map(|o| {
+                let l = last.get(&o.id).copied();
+                l.is_none_or(|d| d < since).then(|| QuietLine {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    division: o.division.clone(),
+                    township: o.township.clone(),
+                    last: l,
+                })
+            })
+            .collect();
+        quiet.sort_by(|a, b| (&a.division, a.last, &a.name).cmp(&(&b.division, b.last, &b.name)));
+
+        let on_roster: Vec<Organization> =
+            i.orgs.iter().filter(|o| o.founded.is_none_or(|f| f <= as_of)).cloned().collect();
+        let ranking_year = on_roster
+            .iter()
+            .flat_map(|o| o.evaluations.keys())
+            .filter_map(|y| y.parse::<i32>().ok())
+            .filter(|y| *y <= year)
+            .max();
+        let ranking = ranking_year
+            .map(|y| ledger_report::ranking_by_township(&on_roster, i.evaluation, y).into_iter().collect())
+            .unwrap_or_default();
+        let honours = ledger_report::honours_list(i.honours, i.orgs, i.projects, i.people, None)
+            .into_iter()
+            .filter(|h| h.year <= year)
+            .collect();
+        let gaps_year = on_roster
+            .iter()
+            .flat_map(|o| o.standardization.keys())
+            .filter_map(|y| y.parse::<i32>().ok())
+            .filter(|y| *y <= year)
+            .max()
+            .unwrap_or(year);
+        WorkFigures {
+            computed: true,
+            activities: per_township.into_values().collect(),
+            activities_total: Some(activities_total),
+            reports_due,
+            hours,
+            hours_counted_as_training: as_training,
+            quiet_months: i.quiet_months,
+            quiet,
+            funding: Some(ledger_report::funding(i.projects, i.orgs, Some(year))),
+            ranking_year,
+            ranking,
+            honours,
+            flows: ledger_report::flows(i.orgs, year - 4, year),
+            gaps_year,
+            gaps: ledger_report::standardization_gaps(i.orgs, gaps_year, as_of),
+        }
+    }
+
+    /// Activities of the townships under a code prefix (a county), or all.
+    pub fn activities_under(&self, prefix: &str) -> ActivityTotals {
+        ActivityTotals::sum(prefix, self.activities.iter().filter(|t| t.code.starts_with(prefix)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::activity::Activity;
+    use crate::domain::{Category, LegalStatus};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn activities_hours_reports_and_quiet_organizations_at_a_date() {
+        let mut a = Organization::new("玉林巡逻队", Category::Other, LegalStatus::Filed, "510104016001");
+        a.id = "o1".into();
+        let mut b = Organization::new("双楠文体队", Category::Other, LegalStatus::Filed, "510104017002");
+        b.id = "o2".into();
+        b.founded = Some(day(2020, 1, 1));
+        let mut patrol = Activity::new("o1".into(), "510104016001", day(2026, 3, 1), "夜间巡逻", ActivityKind::Patrol);
+        patrol.targets = vec![TargetGroup::AllResidents, TargetGroup::Elderly];
+        patrol.participants = [("p1".into(), 2.0), ("p2".into(), 2.0)].into();
+        patrol.headcount = Some(12);
+        let mut lecture =
+            Activity::new("o1".into(), "510104016001", day(2026, 4, 1), "急救培训", ActivityKind::Lecture);
+        lecture.training = Some("t1".into());
+        lecture.participants = [("p1".into(), 3.0), ("p3".into(), 3.0)].into();
+        let mut major =
+            Activity::new("o2".into(), "510104017002", day(2026, 5, 20), "广场展演", ActivityKind::CultureSports);
+        major.set_major(true);
+        let last_year = Activity::new("o2".into(), "510104017002", day(2025, 5, 1), "旧活动", ActivityKind::Other);
+        let after = Activity::new("o2".into(), "510104017002", day(2026, 7, 1), "以后的", ActivityKind::Other);
+        let rows: Vec<ActivityRow> =
+            [&patrol, &lecture, &major, &last_year, &after].iter().map(|x| ActivityRow::from_activity(x)).collect();
+        let trained: TrainedPairs = [("t1".into(), "p1".into())].into();
+        let mut c = Organization::new("文明劝导队", Category::Other, LegalStatus::Filed, "510104017002");
+        c.founded = Some(day(2019, 6, 1));
+        let mut new = Organization::new("新成立的队", Category::Other, LegalStatus::Filed, "510104017002");
+        new.founded = Some(day(2026, 3, 1));
+        let orgs = vec![a, b, c, new];
+        let w = WorkFigures::compute(&WorkInputs {
+            orgs: &orgs,
+            people: &[],
+            activities: &rows,
+            trained: &trained,
+            projects: &[],
+            honours: &[],
+            rule: &MajorActivityRule::standard(),
+            evaluation: &EvaluationSettings::default(),
+            as_of: day(2026, 6, 30),
+            quiet_months: 6,
+        });
+        let total = w.activities_total.as_ref().unwrap();
+        assert_eq!(total.activities, 3, "this year up to the as-of date only");
+        assert_eq!(total.volunteer_hours, 7.0, "p1's 3 training hours are counted once, as training");
+        assert_eq!(w.hours_counted_as_training, 3.0);
+        assert_eq!(total.by_target.get(TargetGroup::Elderly), 1);
+        assert_eq!(total.by_kind.get(ActivityKind::Lecture), 1);
+        assert_eq!(w.activities.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), vec!["510104016", "510104017"]);
+        assert_eq!(w.activities_under("510104016").major, 0);
+        assert_eq!(w.activities_under("510104").activities, 3);
+        let yulin = w.hours.iter().find(|h| h.by == HoursBy::Township && h.key == "510104016").unwrap();
+        assert_eq!((yulin.activities, yulin.hours), (2, 7.0));
+        let org = w.hours.iter().find(|h| h.by == HoursBy::Organization).unwrap();
+        assert_eq!(org.name, "玉林巡逻队");
+        assert_eq!(w.reports_due.len(), 1);
+        assert!(w.reports_due[0].overdue, "due 2026-05-17, before the as-of date");
+        // No activity since 2025-12-30; one founded within the window is not listed.
+        assert_eq!(w.quiet.iter().map(|q| (q.name.as_str(), q.last)).collect::<Vec<_>>(), vec![("文明劝导队", None)]);
+    }
+}
