@@ -251,3 +251,27 @@ fn the_log_stays_compact_as_the_store_compacts() {
     assert!(store.warnings().is_empty(), "{:?}", store.warnings());
     assert_eq!(store.get::<Organization>(&o.id).unwrap().unwrap().members, Some(1499));
 }
+
+/// Found by the full-disk test: Automerge's `load` starts its incremental
+/// save cursor empty, so the first write of every process saved the whole
+/// document again as its "incremental" piece (each `hubsync org add` on a
+/// 31,000-organization county wrote the county's full history once more).
+#[test]
+fn the_first_write_after_reopening_stores_only_the_new_change() {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.init_federation(&federation()).unwrap();
+    let batch: Vec<Organization> = (0..500).map(|i| org(&format!("重开组织{i}"))).collect();
+    store.insert_many(&batch).unwrap();
+    let doc = DocId::parse(ORGS_DOC).unwrap();
+    let whole = store.export_doc(&doc).unwrap().len() as u64;
+    drop(store);
+    let log = dir.path().join("changes.log");
+    let mut store = Store::open(dir.path()).unwrap();
+    let before = std::fs::metadata(&log).unwrap().len();
+    let mut o = batch[7].clone();
+    o.members = Some(12);
+    store.update(&o).unwrap();
+    let grew = std::fs::metadata(&log).unwrap().len() - before;
+    assert!(grew < 2048, "one edit appended {grew} bytes (the whole document is {whole} bytes)");
+}

@@ -143,6 +143,10 @@ pub(crate) struct DocState {
     /// Heads when this node last signed its changes of the document: what
     /// came after is signed at the next persist.
     pub signed_heads: Vec<ChangeHash>,
+    /// Heads of what is on disk: the next piece holds the changes after
+    /// them. Kept here because Automerge's own cursor starts empty after
+    /// `load`, which made the first piece of every process the whole history.
+    pub saved_heads: Vec<ChangeHash>,
 }
 
 /// What `hubsync doc list` shows.
@@ -290,7 +294,9 @@ impl Store {
                 }
                 let mut doc = doc;
                 let signed_heads = doc.get_heads();
-                self.docs.insert(doc_id.clone(), DocState { doc, next_seq, pieces, version, signed_heads });
+                let saved_heads = signed_heads.clone();
+                self.docs
+                    .insert(doc_id.clone(), DocState { doc, next_seq, pieces, version, signed_heads, saved_heads });
                 if exhausted {
                     self.compact(&doc_id)?;
                     self.warnings.push(format!(
@@ -474,6 +480,7 @@ impl Store {
                 pieces: 0,
                 version: 0,
                 signed_heads: Vec::new(),
+                saved_heads: Vec::new(),
             };
             // A document made anew starts at version 0 again: no digest of
             // an earlier one with this id may be taken for it.
@@ -530,7 +537,7 @@ impl Store {
                 continue;
             };
             state.doc.commit();
-            let bytes = state.doc.save_incremental();
+            let bytes = state.doc.save_after(&state.saved_heads);
             if bytes.is_empty() {
                 continue;
             }
@@ -563,6 +570,7 @@ impl Store {
         let mut to_compact = Vec::new();
         for (id, _, _) in &staged {
             let state = self.docs.get_mut(id).expect("staged above");
+            state.saved_heads = state.doc.get_heads();
             state.next_seq += 1;
             state.pieces += 1;
             state.version += 1;
@@ -652,6 +660,7 @@ impl Store {
             return Ok(());
         };
         let base = state.doc.save();
+        state.saved_heads = state.doc.get_heads();
         let durable = self.durability == Durability::Flush;
         self.log.append(&[changelog::Entry::Base { doc: doc.as_str(), bytes: &base }], durable)?;
         self.disk.compact(doc, &base)?;

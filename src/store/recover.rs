@@ -142,7 +142,11 @@ impl Store {
                 self.damaged.remove(&doc_id);
                 let mut doc = from_log.with_actor(self.actor.clone());
                 let signed_heads = doc.get_heads();
-                self.docs.insert(doc_id.clone(), DocState { doc, next_seq: 0, pieces: 0, version: 0, signed_heads });
+                let saved_heads = signed_heads.clone();
+                self.docs.insert(
+                    doc_id.clone(),
+                    DocState { doc, next_seq: 0, pieces: 0, version: 0, signed_heads, saved_heads },
+                );
                 n
             }
         };
@@ -153,6 +157,7 @@ impl Store {
         }
         let state = self.docs.get_mut(&doc_id).expect("loaded above");
         state.signed_heads = state.doc.get_heads();
+        state.saved_heads = state.signed_heads.clone();
         let base = state.doc.save();
         state.pieces = 0;
         self.disk.compact(&doc_id, &base)?;
