@@ -105,3 +105,81 @@ fn a_missing_file_is_an_error_and_the_form_stays() {
     let (is_error, text) = app.messages.last().unwrap();
     assert!(*is_error && text.contains("台账.xlsx"), "{text}");
 }
+
+fn set(app: &mut App, key: &str, text: &str) {
+    let Mode::Form(f) = &mut app.mode else { panic!("a form is open: {:?}", app.mode) };
+    f.fields.iter_mut().find(|x| x.key == key).unwrap().input.set(text);
+}
+
+/// Issue 9 point 7: the filing ledger (one township's, by its name as the
+/// ledger writes it) and the report's workbook are exported from the UI,
+/// through the same ops action as `hubsync export`/`report`.
+#[test]
+fn the_ledger_and_the_report_are_exported_from_the_ui() {
+    use hubsync::domain::demo::DemoData;
+    use hubsync::ops::export::{Content, Format};
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut s = store(dir.path());
+    let demo = DemoData::generate(2021, 60);
+    s.insert_many(&demo.orgs).unwrap();
+    let township = demo.orgs.iter().map(|o| o.township.clone()).find(|t| !t.is_empty()).unwrap();
+    let in_township = demo.orgs.iter().filter(|o| o.township == township).count();
+
+    let mut app = loaded();
+    app.export_dir = Some(dir.path().to_path_buf());
+    app.update(key(KeyCode::F(12)));
+    let path = form(&app).value("path").to_string();
+    assert_eq!(path, dir.path().join("备案管理台账-2025-11-04.xlsx").display().to_string(), "default beside the data");
+    let screen = render(&mut app, 80, 24);
+    insta::assert_snapshot!("export_ledger_form_80x24", screen.replace(&dir.path().display().to_string(), "DIR"));
+
+    // A file name without a known ending is named at the path field.
+    set(&mut app, "path", "台账.txt");
+    assert!(app.update(ctrl('s')).is_empty());
+    assert!(form(&app).fields[0].error.as_deref().unwrap().contains(".xlsx"), "{:?}", form(&app).fields[0]);
+
+    let file = dir.path().join("春熙.csv");
+    set(&mut app, "path", file.to_str().unwrap());
+    set(&mut app, "township", &township);
+    set(&mut app, "lifecycle", "活跃");
+    let effects = app.update(ctrl('s'));
+    let [export @ Effect::Export(cmd)] = effects.as_slice() else { panic!("{effects:?}") };
+    let Content::Records(e) = &cmd.content else { panic!("{cmd:?}") };
+    assert_eq!((e.format, e.selection.township.as_deref()), (Format::Csv { gbk: false }, Some(township.as_str())));
+    run(&mut app, &mut s, export.clone());
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.messages.last().unwrap().1.contains("春熙.csv"), "{:?}", app.messages.last());
+    let bytes = std::fs::read(&file).unwrap();
+    let plan = hubsync::io::import::plan_orgs(&bytes, &hubsync::io::import::Existing::default()).unwrap();
+    assert!(!plan.records.is_empty() && plan.records.len() <= in_township);
+    assert!(plan.records.iter().all(|(_, o)| o.township == township && o.lifecycle == Lifecycle::Active));
+
+    // A township nobody is in: said at its field, nothing written.
+    app.update(key(KeyCode::F(12)));
+    set(&mut app, "path", dir.path().join("空.xlsx").to_str().unwrap());
+    set(&mut app, "township", "不存在街道");
+    let effects = app.update(ctrl('s'));
+    run(&mut app, &mut s, effects[0].clone());
+    let Mode::Form(f) = &app.mode else { panic!("form kept") };
+    assert!(f.fields[1].error.as_deref().unwrap().contains("不存在街道"));
+    assert!(!dir.path().join("空.xlsx").exists());
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+
+    // The statistics tab writes the indicator workbook.
+    app.update(key(KeyCode::Char('6')));
+    app.update(key(KeyCode::F(12)));
+    assert!(form(&app).value("path").ends_with("统计报表-2025-11-04.xlsx"));
+    assert_eq!(form(&app).value("as_of"), "2025-11-04");
+    let book = dir.path().join("指标.xlsx");
+    set(&mut app, "path", book.to_str().unwrap());
+    set(&mut app, "as_of", "2025年6月30日");
+    let effects = app.update(ctrl('s'));
+    let [export @ Effect::Export(cmd)] = effects.as_slice() else { panic!("{effects:?}") };
+    let Content::Report(r) = &cmd.content else { panic!("{cmd:?}") };
+    assert_eq!(r.as_of, chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+    run(&mut app, &mut s, export.clone());
+    use calamine::Reader;
+    let workbook = calamine::open_workbook_auto(&book).unwrap();
+    assert!(workbook.sheet_names().len() > 3, "{:?}", workbook.sheet_names());
+}

@@ -76,7 +76,7 @@ pub struct ExportArgs {
     /// 导出党员身份 (include Party membership: sensitive personal information)
     #[arg(long)]
     pub with_party_membership: bool,
-    /// 仅组织: 行政区划代码前缀,如乡镇的9位代码 (orgs only: division code prefix, e.g. a township's 9 digits)
+    /// 仅组织: 行政区划代码前缀(如乡镇的9位代码)或乡镇(街道)名称 (orgs only: division code prefix, e.g. a township's 9 digits, or a township's name)
     #[arg(long)]
     pub division: Option<String>,
     /// 仅组织: 法律状态 登记|备案|培育中 (orgs only: legal status)

@@ -163,6 +163,8 @@ pub fn search_rank(needle: &str, name: &str, initials: &str, extra: &str) -> Opt
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrgSelection {
     pub division: Option<String>,
+    /// A township by name as ledgers write it (所属街道/乡镇), when no code is given.
+    pub township: Option<String>,
     pub legal_status: Option<LegalStatus>,
     pub lifecycle: Option<Lifecycle>,
 }
@@ -174,14 +176,19 @@ impl OrgSelection {
         legal_status: Option<&str>,
         lifecycle: Option<&str>,
     ) -> Result<OrgSelection, String> {
-        let division = match division.map(|d| fold_width(d).trim().to_string()) {
+        let (division, township) = match division.map(|d| fold_width(d).trim().to_string()) {
+            // A name (春熙路街道) picks the township as the ledger writes it.
+            Some(d) if !d.is_ascii() => (None, Some(d)),
             Some(d) if d.is_empty() || !d.chars().all(|c| c.is_ascii_digit()) => {
-                return Err(format!("--division '{d}' 应为行政区划代码或其前缀 (must be division digits)"));
+                return Err(format!(
+                    "--division '{d}' 应为行政区划代码或其前缀,或乡镇(街道)名称 (must be division digits or a township's name)"
+                ));
             }
-            other => other,
+            other => (other, None),
         };
         Ok(OrgSelection {
             division,
+            township,
             legal_status: legal_status.map(LegalStatus::parse).transpose().map_err(|e| e.to_string())?,
             lifecycle: lifecycle.map(Lifecycle::parse).transpose().map_err(|e| e.to_string())?,
         })
@@ -193,6 +200,10 @@ impl OrgSelection {
 
     pub fn matches(&self, o: &Organization) -> bool {
         self.division.as_ref().is_none_or(|d| o.division.starts_with(d.as_str()))
+            && self
+                .township
+                .as_ref()
+                .is_none_or(|t| super::validate::name_key(&o.township) == super::validate::name_key(t))
             && self.legal_status.is_none_or(|s| o.legal_status == s)
             && self.lifecycle.is_none_or(|l| o.lifecycle == l)
     }

@@ -125,6 +125,15 @@ pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
         }
         Kind::Orgs => {
             let mut v = env.store.all::<Organization>()?;
+            if let Some(t) = &s.township {
+                let key = crate::domain::validate::name_key(t);
+                if !v.iter().any(|o| crate::domain::validate::name_key(&o.township) == key) {
+                    return Err(OpError::invalid(
+                        "township",
+                        format!("没有组织属于乡镇(街道)「{t}」 (no organization in a township of that name)"),
+                    ));
+                }
+            }
             v.retain(|o| s.matches(o));
             (export::orgs_sheet(&v, &env.store.evaluation_settings(), lang), json_of(&v)?)
         }

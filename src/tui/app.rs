@@ -134,6 +134,8 @@ pub enum Effect {
     ImportApply(Box<crate::ops::import::Import>),
     /// The report reads every record in full: only when its tab is shown.
     LoadReport(Lang),
+    /// Write the filing ledger or the report to a file.
+    Export(Box<crate::ops::export::SaveFile>),
     LoadOrg(RecordId),
     LoadConflicts(Collection, RecordId),
     SaveOrg {
@@ -269,6 +271,8 @@ pub struct App {
     pub messages: Vec<(bool, String)>,
     pub monochrome: bool,
     pub mouse: bool,
+    /// Where export files go by default: the data directory's parent (None: the working directory).
+    pub export_dir: Option<std::path::PathBuf>,
     /// Rows a page holds, set by the last draw.
     pub page: usize,
     /// Each list's order, an index into `lists::SORTS` of its tab (0: as stored).
@@ -308,6 +312,7 @@ impl App {
             messages: Vec::new(),
             monochrome: false,
             mouse: true,
+            export_dir: None,
             page: 10,
             sorts: [0; 4],
             week: 0,

@@ -37,6 +37,8 @@ pub enum FormKind {
     },
     /// Importing a roster into a collection.
     Import(crate::ops::import::Kind),
+    /// Exporting the filing ledger or the report to a file.
+    Export(crate::tui::export::Target),
     /// The activities and projects tabs' forms.
     Work(super::work_forms::WorkForm),
 }

@@ -90,6 +90,8 @@ pub enum Action {
     Import,
     /// In the import preview: write only the valid rows.
     ImportValid,
+    /// Export the tab's ledger or report to a file.
+    Export,
     Confirm,
     /// The activities and projects tabs: the next view of the tab's lists.
     View,
@@ -108,6 +110,7 @@ pub const PEOPLE: u8 = 1 << 1;
 pub const VENUES: u8 = 1 << 2;
 pub const TRAININGS: u8 = 1 << 3;
 pub const SYNC: u8 = 1 << 4;
+pub const REPORTS: u8 = 1 << 5;
 pub const LISTS: u8 = ORGS | PEOPLE | VENUES | TRAININGS;
 pub const ACTIVITIES: u8 = 1 << 6;
 pub const PROJECTS: u8 = 1 << 7;
@@ -233,6 +236,8 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
+    b!(List, ORGS, Action::Export, [(F(12), NONE)], "F12 导出台账", "F12 export ledger", 6),
+    b!(List, REPORTS, Action::Export, [(F(12), NONE)], "F12 导出报表", "F12 export report", 2),
     b!(
         List,
         ACTIVITIES,

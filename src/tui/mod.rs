@@ -3,6 +3,7 @@
 //! string in two languages (`i18n`), and the terminal loop (`runner`).
 
 pub mod app;
+pub mod export;
 pub mod forms;
 pub mod i18n;
 pub mod import;

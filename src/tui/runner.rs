@@ -43,7 +43,9 @@ pub fn run(dir: &Path, opts: Options) -> Result<()> {
     let warnings = store.warnings().to_vec();
     let handle = StoreHandle::spawn(store);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    runtime.block_on(event_loop(handle, opts, warnings))
+    // Exports go beside the data directory by default, not inside it.
+    let export_dir = std::path::absolute(dir).ok().and_then(|d| d.parent().map(Path::to_path_buf));
+    runtime.block_on(event_loop(handle, opts, warnings, export_dir))
 }
 
 fn setup(mouse: bool) -> Result<ratatui::DefaultTerminal> {
@@ -63,7 +65,12 @@ fn restore(mouse: bool) {
     ratatui::restore();
 }
 
-async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -> Result<()> {
+async fn event_loop(
+    handle: StoreHandle,
+    opts: Options,
+    warnings: Vec<String>,
+    export_dir: Option<std::path::PathBuf>,
+) -> Result<()> {
     let mut terminal = setup(opts.mouse)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let mut changes = handle.subscribe();
@@ -72,6 +79,7 @@ async fn event_loop(handle: StoreHandle, opts: Options, warnings: Vec<String>) -
     let mut app = App::new(opts.lang, clock.today());
     app.monochrome = opts.monochrome;
     app.mouse = opts.mouse;
+    app.export_dir = export_dir;
     for w in warnings {
         app.error(w);
     }
@@ -273,6 +281,10 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             let result = ops::import::import(&mut Env::new(s, clock), (*cmd).clone());
             Some(Event::ImportChecked(cmd, result.map(Box::new).map_err(|e| e.to_string())))
         }
+        Effect::Export(cmd) => done(ops::export::save_file(&mut Env::new(s, clock), *cmd), |d| {
+            let rows = if d.rows > 0 { format!(" ({} 行 rows)", d.rows) } else { String::new() };
+            format!("已导出 (exported): {}{rows}", d.path.display())
+        }),
         Effect::ImportApply(cmd) => {
             let result = ops::import::import(&mut Env::new(s, clock), *cmd);
             Some(Event::Done(

@@ -39,6 +39,12 @@ impl App {
             (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
             (Action::Import, ORGS) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),
             (Action::Import, PEOPLE) => self.open(crate::tui::import::form(crate::ops::import::Kind::People)),
+            (Action::Export, ORGS) => {
+                self.open(crate::tui::export::ledger_form(lang, self.export_dir.as_deref(), self.today))
+            }
+            (Action::Export, REPORTS) => {
+                self.open(crate::tui::export::report_form(lang, self.export_dir.as_deref(), self.today))
+            }
             (Action::Import, VENUES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
             (Action::Edit, ORGS) if self.org_filter.uncovered => {
                 let candidates = self.liaison_candidates();
@@ -250,6 +256,7 @@ impl App {
             }
             FormKind::NewInvite => form.to_invite(lang).map(|(addr, write)| Effect::Invite { addr, write }),
             FormKind::Import(kind) => crate::tui::import::check_effect(form, kind, lang),
+            FormKind::Export(target) => crate::tui::export::effect(form, target, lang),
             FormKind::Assign(_) => {
                 let candidates = self.liaison_candidates();
                 form.to_assignment(lang, &candidates).map(|a| Effect::Assign(Box::new(a)))

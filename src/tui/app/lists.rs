@@ -240,7 +240,7 @@ impl App {
                 return self.move_selection(action)
             }
             Action::Filter => self.mode = Mode::Filter,
-            Action::Add | Action::AddChild | Action::Edit | Action::ExitOrg | Action::Import => {
+            Action::Add | Action::AddChild | Action::Edit | Action::ExitOrg | Action::Import | Action::Export => {
                 return self.open_form(action)
             }
             Action::Bookings => {
