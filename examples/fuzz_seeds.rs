@@ -65,6 +65,19 @@ fn main() {
     write(&out, "roster_xlsx", "seed-ledger", &ledger_workbook());
     write(&out, "roster_csv", "seed-ledger-xlsx", &ledger_workbook());
 
+    // Relayed sync: mutation scripts over the genuine relayed message the
+    // target builds itself (a mode byte, then its arguments).
+    for (name, script) in [
+        ("untouched", &[0u8][..]),
+        ("message-flip", &[0, 0, 0x40, 1]),
+        ("signature-flip", &[1, 0, 0, 0x30, 2]),
+        ("signature-dropped", &[2, 0]),
+        ("signed-by-a-stranger", &[3, 1]),
+        ("signature-moved", &[4, 0, 1]),
+    ] {
+        write(&out, "relayed_sync", &format!("seed-{name}"), script);
+    }
+
     // Inputs kept from earlier hostile runs go to every target.
     let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     for entry in std::fs::read_dir(kept).unwrap() {
@@ -77,6 +90,8 @@ fn main() {
         for target in ["stored_state", "sync_message"] {
             write(&out, target, &name, &[&[1u8][..], &bytes].concat());
         }
+        // Mode 5: the bytes are the relayed message itself.
+        write(&out, "relayed_sync", &name, &[&[5u8][..], &bytes].concat());
     }
 }
 

@@ -14,7 +14,7 @@ secs=${1:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/fuzz"
 mkdir -p logs
-targets=${TARGETS:-"roster_csv roster_xlsx doc_import stored_state sync_message"}
+targets=${TARGETS:-"roster_csv roster_xlsx doc_import stored_state sync_message relayed_sync"}
 cargo +nightly fuzz build ${FUZZ_BUILD_FLAGS--s none} || exit 1
 status=0
 for t in $targets; do

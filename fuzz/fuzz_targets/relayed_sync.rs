@@ -166,7 +166,7 @@ fuzz_target!(|input: &[u8]| {
         }
         Err(e) => {
             assert!(e.to_string().contains(fx.doc.as_str()), "the error names the document: {e}");
-            assert!(held.is_none_or(|h| h.is_empty()), "a refused message left changes behind: {e}");
+            assert!(held.as_ref().is_none_or(|h| h.is_empty()), "a refused message left changes behind: {e}");
         }
     }
     if untouched {
