@@ -249,4 +249,25 @@ async fn the_province_sees_the_tree_how_each_federation_arrives_and_which_went_q
     assert!(matches!(jj.arrives, Arrives::Direct { .. }), "{jj:?}");
     assert!(!jj.stale);
     assert_eq!(net.federations.iter().map(|r| r.depth).collect::<Vec<_>>(), vec![0, 1, 1], "city, then its counties");
+
+    // Reports restricted to a subtree, saying what they cover: a county by
+    // its division, the city by its division or id (itself and both its
+    // counties), and a division the province holds nothing of is refused.
+    let under = |what: &str| {
+        let what = what.to_string();
+        province.store.call(move |s| {
+            let peers = Peers::load(s.dir()).unwrap().peers;
+            let now = FixedClock::on(2026, 12, 2).0;
+            hubsync::ops::network::report_under(s, &peers, now, &what, now.date())
+                .map(|r| (r.covers.iter().map(|c| c.name.clone()).collect::<Vec<_>>(), r.report.by_category.total()))
+                .map_err(|e| e.to_string())
+        })
+    };
+    assert_eq!(under("510104").await, Ok((vec!["锦江区联合会".to_string()], 1)));
+    let city_scope = Ok((vec!["成都市联合会".to_string(), "锦江区联合会".into(), "青羊区联合会".into()], 3));
+    assert_eq!(under("510100").await, city_scope);
+    assert_eq!(under(c.as_str()).await, city_scope);
+    assert_eq!(under("510000").await.unwrap().1, 4, "the whole province");
+    let refused = under("510300").await.unwrap_err();
+    assert!(refused.contains("510300") && refused.contains("no federation held"), "{refused}");
 }

@@ -46,7 +46,7 @@ async fn federations_held(n: &net::SimNode) -> BTreeSet<String> {
 async fn a_province_network_rolls_up_holds_only_what_was_given_and_relays_edits_by_events() {
     let network = net::build(plan(), net::Timing::default()).await;
     assert_eq!(network.indices(Tier::City).len(), 2);
-    let (sessions, _) = network.roll_up(SAFETY).await;
+    let (sessions, _, _) = network.roll_up(SAFETY).await;
     assert_eq!(sessions.len(), 4, "one session per county");
     assert_eq!(net::org_count(&network.nodes[0].store).await, 60);
 

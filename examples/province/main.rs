@@ -108,7 +108,7 @@ fn main() {
             built.as_secs_f64()
         );
 
-        let (sessions, rolled) = network.roll_up(SAFETY).await;
+        let (sessions, refused, rolled) = network.roll_up(SAFETY).await;
         let up1: u64 = sessions.iter().map(|s| s.bytes_out + s.bytes_in).sum();
         let up2: u64 = cities.iter().map(|i| {
             let n = &network.nodes[*i];
@@ -135,9 +135,10 @@ fn main() {
         }
         let (direct, direct_bytes) = direct_full_sync(&all).await;
         println!(
-            "initial roll-up to the province: {:.2} s ({} county→city sessions, {} city→province relay sessions); one direct full sync of the same data: {:.2} s; ratio {:.2}",
+            "initial roll-up to the province: {:.2} s ({} county→city sessions, {} refused by a busy hub and retried, {} city→province relay sessions); one direct full sync of the same data: {:.2} s; ratio {:.2}",
             rolled.as_secs_f64(),
             sessions.len(),
+            refused,
             relay_sessions,
             direct.as_secs_f64(),
             rolled.as_secs_f64() / direct.as_secs_f64()

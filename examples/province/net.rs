@@ -182,16 +182,34 @@ impl Network {
     }
 
     /// Every county sends its roster up at once (one `sync now` each);
-    /// the cities pass them on by themselves. Returns the counties'
-    /// sessions (county → city hop) and the time until the province holds
-    /// every organization.
-    pub async fn roll_up(&self, safety: Duration) -> (Vec<Summary>, Duration) {
+    /// the cities pass them on by themselves. A hub serves at most
+    /// `Limits::max_sessions` (32) sessions at once and refuses more: a
+    /// refused county tries again after a moment, as its timer would.
+    /// Returns the counties' sessions (county → city hop), how many were
+    /// refused and retried, and the time until the province holds every
+    /// organization.
+    pub async fn roll_up(&self, safety: Duration) -> (Vec<Summary>, usize, Duration) {
         let started = Instant::now();
         let sends = self.indices(Tier::County).into_iter().map(|i| {
             let node = &self.nodes[i];
-            async move { node.daemon.sync_now().await.expect("round").into_iter().map(|r| r.expect("session")) }
+            async move {
+                let mut refused = 0;
+                loop {
+                    match node.daemon.sync_now().await.expect("round").remove(0) {
+                        Ok(s) => return (s, refused),
+                        Err(e) if refused < 50 && started.elapsed() < safety => {
+                            refused += 1;
+                            tracing::debug!("{}: {e:#}; again", node.fed.name);
+                            tokio::time::sleep(Duration::from_millis(200 + 37 * (refused as u64 % 7))).await;
+                        }
+                        Err(e) => panic!("{}: {e:#}", node.fed.name),
+                    }
+                }
+            }
         });
-        let sessions: Vec<Summary> = futures::future::join_all(sends).await.into_iter().flatten().collect();
+        let results = futures::future::join_all(sends).await;
+        let refused = results.iter().map(|(_, r)| r).sum();
+        let sessions: Vec<Summary> = results.into_iter().map(|(s, _)| s).collect();
         for s in &sessions {
             assert!(s.errors.is_empty(), "{s:?}");
         }
@@ -200,7 +218,7 @@ impl Network {
             assert!(started.elapsed() < safety, "the province did not receive every organization in time");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        (sessions, started.elapsed())
+        (sessions, refused, started.elapsed())
     }
 
     /// Edits one organization of county `i` and waits until the province

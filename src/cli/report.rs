@@ -36,6 +36,25 @@ pub struct ReportArgs {
     /// 输出文件; xlsx 必须指定 (output file; required for xlsx)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// 只统计该联合会(编号或区划代码)及其下级,并说明涵盖哪些联合会、各截至何时
+    /// (only the federation of this id or division code and those below it, saying which it covers and as of when)
+    #[arg(long)]
+    pub under: Option<String>,
+}
+
+/// Which federations' data a restricted report covers, and as of when
+/// changes of each last arrived here.
+fn coverage(ctx: &Ctx, covers: &[crate::ops::network::FedRow]) -> String {
+    let mut out = format!("{} {}:\n", ctx.t("本报表涵盖的联合会", "This report covers"), covers.len());
+    for r in covers {
+        let when = match (&r.arrives, r.last_received) {
+            (crate::ops::network::Arrives::Home, _) => ctx.t("本联合会,数据即时", "ours, current").to_string(),
+            (_, Some(t)) => format!("{} {}", ctx.t("数据截至", "data as of"), t.format("%Y-%m-%d %H:%M")),
+            (_, None) => ctx.t("数据时间未记录", "data time not recorded").to_string(),
+        };
+        out.push_str(&format!("  {}{} ({}) · {when}\n", "  ".repeat(r.depth), r.name, r.division));
+    }
+    out
 }
 
 /// The report; records a peer broke are named, not fatal.
@@ -413,6 +432,9 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         Some(text) => crate::domain::validate::parse_date(text).with_context(|| format!("--as-of '{text}'"))?,
         None => ctx.clock.today(),
     };
+    if let Some(under) = &args.under {
+        return run_under(ctx, &args, under, as_of);
+    }
     let format = match args.format {
         ReportFormat::Table => {
             let report = compute(ctx, as_of);
@@ -440,6 +462,49 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
             }
         }
         None => super::write_stdout(&done.bytes)?,
+    }
+    Ok(())
+}
+
+/// `report --under`: the report over a subtree of the network, saying which
+/// federations it covers (ops::network::report_under).
+fn run_under(ctx: &mut Ctx, args: &ReportArgs, under: &str, as_of: chrono::NaiveDate) -> Result<()> {
+    use crate::ops::export as ex;
+    let peers = crate::sync::Peers::load(ctx.store.dir())?;
+    let scoped = crate::ops::network::report_under(ctx.store, &peers.peers, ctx.clock.now(), under, as_of)?;
+    for p in &scoped.problems {
+        errln!("警告 (warning): {p}");
+    }
+    let (report, covers) = (scoped.report, scoped.covers);
+    let text = coverage(ctx, &covers);
+    let bytes: Vec<u8> = match args.format {
+        ReportFormat::Table => format!("{text}{}", render(ctx, &report, args.limit)).into_bytes(),
+        ReportFormat::Json => {
+            let mut value = serde_json::to_value(&report)?;
+            if let serde_json::Value::Object(map) = &mut value {
+                map.insert("covers".into(), serde_json::to_value(&covers)?);
+            }
+            (serde_json::to_string_pretty(&value)? + "\n").into_bytes()
+        }
+        // Their layout is a contract: the coverage goes to stderr.
+        ReportFormat::Csv => {
+            errln!("{}", text.trim_end());
+            crate::io::figures::to_csv(&report)
+        }
+        ReportFormat::Xlsx => {
+            let Some(_) = &args.output else { anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)") };
+            errln!("{}", text.trim_end());
+            let top = ctx.store.federation_record(&crate::domain::RecordId(covers[0].id.clone()));
+            let sheets = crate::io::figures::sheets(&report, top.as_ref(), ctx.lang);
+            crate::io::figures::to_xlsx(&sheets)?
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            ex::write(&ctx.path(path), &bytes)?;
+            outln!("{} {}", ctx.t("已写入", "Written"), path.display());
+        }
+        None => super::write_stdout(&bytes)?,
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! quiet for longer than the secretary allows (`hubsync network`, the sync
 //! tab; docs/SYNC.md, "Provenance and staleness").
 
-use super::{Env, OpResult};
+use super::{Env, OpError, OpResult};
 use crate::domain::{Collection, Federation, Level, RecordId};
 use crate::store::{DocId, Store};
 use crate::sync::authorship;
@@ -204,4 +204,81 @@ pub fn build(store: &Store, peers: &[Peer], now: NaiveDateTime, stale_days: i64)
 
 fn short(node: &str) -> String {
     node.chars().take(8).collect()
+}
+
+/// The federations a report or export restricted to `under` covers: the
+/// held federation of that id or division and every one below it, or, for
+/// a division no held federation has, every held federation inside its
+/// area (510100: all of Chengdu's). In tree order, with when each last
+/// changed here.
+pub fn subtree(net: &Network, under: &str) -> OpResult<Vec<FedRow>> {
+    let under = under.trim();
+    let tops: BTreeSet<&str> = net
+        .federations
+        .iter()
+        .filter(|r| r.id == under || (!r.division.is_empty() && r.division == under))
+        .map(|r| r.id.as_str())
+        .collect();
+    let area = area_of(under);
+    let covered: Vec<FedRow> = net
+        .federations
+        .iter()
+        .filter(|r| {
+            let mut at: Option<&FedRow> = Some(*r);
+            while let Some(row) = at {
+                if tops.contains(row.id.as_str()) {
+                    return true;
+                }
+                at = row.parent.as_ref().and_then(|p| net.federations.iter().find(|f| &f.id == p));
+            }
+            tops.is_empty() && !area.is_empty() && r.division.starts_with(&area)
+        })
+        .cloned()
+        .collect();
+    if covered.is_empty() {
+        return Err(OpError::invalid(
+            "under",
+            format!("本节点没有「{under}」及其下级联合会的数据 (no federation held at or below {under}: a federation id or a division code)"),
+        ));
+    }
+    Ok(covered)
+}
+
+/// The digits of a division code that name its area: trailing pairs of
+/// zeros off a six-digit code (510000 → 51, 510100 → 5101), longer codes
+/// as they are.
+fn area_of(code: &str) -> String {
+    if !code.chars().all(|c| c.is_ascii_digit()) {
+        return String::new();
+    }
+    let mut area = code.to_string();
+    while area.len() > 2 && area.len() <= 6 && area.ends_with("00") {
+        area.truncate(area.len() - 2);
+    }
+    area
+}
+
+/// A report restricted to the federations at and below `under`, with the
+/// federations it covers (and when each last changed here).
+pub struct ScopedReport {
+    pub report: crate::domain::report::Report,
+    /// Records a peer broke, left out (as the full report does).
+    pub problems: Vec<crate::store::StoreError>,
+    pub covers: Vec<FedRow>,
+}
+
+pub fn report_under(
+    store: &Store,
+    peers: &[Peer],
+    now: NaiveDateTime,
+    under: &str,
+    as_of: chrono::NaiveDate,
+) -> OpResult<ScopedReport> {
+    let net = build(store, peers, now, DEFAULT_STALE_DAYS);
+    let covers = subtree(&net, under)?;
+    let ids: BTreeSet<&str> = covers.iter().map(|r| r.id.as_str()).collect();
+    // Totalled under the top federation covered (the first in tree order).
+    let top = store.federation_record(&RecordId(covers[0].id.clone()));
+    let (report, problems) = store.report_within(as_of, &|d| ids.contains(d.federation().as_str()), top);
+    Ok(ScopedReport { report, problems, covers })
 }

@@ -314,8 +314,12 @@ impl Store {
     /// Every record of a type across all documents held, each decoded or
     /// the error naming it.
     fn decode_all<R: Record>(&self) -> Vec<Result<R>> {
+        self.decode_in(&|_| true)
+    }
+
+    fn decode_in<R: Record>(&self, keep: &dyn Fn(&DocId) -> bool) -> Vec<Result<R>> {
         let mut out = Vec::new();
-        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION) {
+        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION && keep(d)) {
             for item in state.doc.map_range(ROOT, ..) {
                 if !is_record_key(&item.key) {
                     continue;
@@ -340,9 +344,15 @@ impl Store {
     /// value of the wrong type) is left out and reported instead of failing
     /// the whole list: for views and reports, which must keep working.
     pub fn all_readable<R: Record>(&self) -> (Vec<R>, Vec<StoreError>) {
+        self.all_readable_in(&|_| true)
+    }
+
+    /// Like `all_readable`, from the documents `keep` admits (a report
+    /// restricted to some federations).
+    pub fn all_readable_in<R: Record>(&self, keep: &dyn Fn(&DocId) -> bool) -> (Vec<R>, Vec<StoreError>) {
         let mut records = Vec::new();
         let mut errors = Vec::new();
-        for r in self.decode_all() {
+        for r in self.decode_in(keep) {
             match r {
                 Ok(x) => records.push(x),
                 Err(e) => errors.push(e),

@@ -1,6 +1,6 @@
 //! The report over everything this node holds.
 
-use super::{Store, StoreError};
+use super::{DocId, Store, StoreError};
 use crate::domain::report::work::{WorkFigures, WorkInputs};
 use crate::domain::report::{Inputs, Report};
 
@@ -14,20 +14,30 @@ impl Store {
     /// Computes the report as of `as_of` from every record; records a peer
     /// broke are left out and returned alongside, so the report still appears.
     pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
-        fn read<R: Record>(s: &Store, problems: &mut Vec<StoreError>) -> Vec<R> {
-            let (records, errors) = s.all_readable::<R>();
+        self.report_within(as_of, &|_| true, self.federation())
+    }
+
+    /// The report over the documents `keep` admits (the federations of a
+    /// subtree, ops::network::report_under), totalled under `federation`.
+    pub fn report_within(
+        &self,
+        as_of: chrono::NaiveDate,
+        keep: &dyn Fn(&DocId) -> bool,
+        federation: Option<Federation>,
+    ) -> (Report, Vec<StoreError>) {
+        fn read<R: Record>(s: &Store, keep: &dyn Fn(&DocId) -> bool, problems: &mut Vec<StoreError>) -> Vec<R> {
+            let (records, errors) = s.all_readable_in::<R>(keep);
             problems.extend(errors);
             records
         }
         let mut problems = Vec::new();
-        let federation = self.federation();
-        let orgs: Vec<Organization> = read(self, &mut problems);
-        let people: Vec<Person> = read(self, &mut problems);
-        let liaisons: Vec<LiaisonAssignment> = read(self, &mut problems);
-        let venues: Vec<Venue> = read(self, &mut problems);
-        let bookings: Vec<Booking> = read(self, &mut problems);
-        let trainings: Vec<Training> = read(self, &mut problems);
-        let attendance: Vec<Attendance> = read(self, &mut problems);
+        let orgs: Vec<Organization> = read(self, keep, &mut problems);
+        let people: Vec<Person> = read(self, keep, &mut problems);
+        let liaisons: Vec<LiaisonAssignment> = read(self, keep, &mut problems);
+        let venues: Vec<Venue> = read(self, keep, &mut problems);
+        let bookings: Vec<Booking> = read(self, keep, &mut problems);
+        let trainings: Vec<Training> = read(self, keep, &mut problems);
+        let attendance: Vec<Attendance> = read(self, keep, &mut problems);
         let settings = self.evaluation_settings();
         let inputs = Inputs {
             federation: federation.as_ref(),
@@ -42,8 +52,8 @@ impl Store {
             evaluation: &settings,
         };
         let mut report = Report::compute(&inputs);
-        let projects: Vec<Project> = read(self, &mut problems);
-        let honours: Vec<Honour> = read(self, &mut problems);
+        let projects: Vec<Project> = read(self, keep, &mut problems);
+        let honours: Vec<Honour> = read(self, keep, &mut problems);
         let activities = self.activity_rows_uncached();
         report.work = WorkFigures::compute(&WorkInputs {
             orgs: &orgs,
