@@ -235,7 +235,11 @@ fn an_assignment_is_ended_from_the_people_tab() {
 fn conflicts_are_shown_with_labels_and_resolved() {
     let mut app = loaded();
     let org = app.detail.as_ref().unwrap().0.clone();
-    let conflicts = vec![FieldConflict { field: "head_name".into(), values: vec!["张三".into(), "李四".into()] }];
+    let conflicts = vec![FieldConflict {
+        field: "head_name".into(),
+        values: vec!["张三".into(), "李四".into()],
+        origins: Vec::new(),
+    }];
     app.update(Event::OrgLoaded(Box::new(org.clone()), conflicts));
     app.update(key(KeyCode::F(7)));
     app.update(key(KeyCode::Down));
@@ -253,14 +257,22 @@ fn people_conflicts_load_with_the_selection_and_whole_record_ones_are_explained(
     let effects = app.update(key(KeyCode::Char('2')));
     let person = app.selected_person().unwrap().id.clone();
     assert_eq!(effects, vec![Effect::LoadConflicts(Collection::People, person.clone())]);
-    let whole = FieldConflict { field: String::new(), values: vec![serde_json::json!({}), serde_json::json!({})] };
+    let whole = FieldConflict {
+        field: String::new(),
+        values: vec![serde_json::json!({}), serde_json::json!({})],
+        origins: Vec::new(),
+    };
     app.update(Event::ConflictsLoaded(person.clone(), vec![whole]));
     app.update(key(KeyCode::F(7)));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("整条记录") && !screen.contains("此记录没有冲突"), "{screen}");
     snapshot("whole_record_conflict", &mut app);
     app.update(key(KeyCode::Esc));
-    let phone = FieldConflict { field: "phone".into(), values: vec!["13800000000".into(), "13900000000".into()] };
+    let phone = FieldConflict {
+        field: "phone".into(),
+        values: vec!["13800000000".into(), "13900000000".into()],
+        origins: Vec::new(),
+    };
     app.update(Event::ConflictsLoaded(person.clone(), vec![phone]));
     app.update(key(KeyCode::F(7)));
     assert!(render(&mut app, 80, 24).contains("电话: 13800000000"));

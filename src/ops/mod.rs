@@ -24,6 +24,7 @@
 
 pub mod activities;
 pub mod bookings;
+pub mod conflicts;
 pub mod demo;
 pub mod docs;
 mod error;

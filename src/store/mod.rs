@@ -11,6 +11,7 @@
 mod activities;
 mod changelog;
 mod codec;
+mod conflicts;
 mod contain;
 mod docid;
 mod forget;
@@ -28,6 +29,7 @@ mod sync_hooks;
 mod vacuum;
 
 pub use activities::partition_doc;
+pub use conflicts::{Conflicted, ValueOrigin};
 pub use docid::DocId;
 pub use forget::{ClearedRecord, ForgetPlan};
 pub use provenance::Arrival;
@@ -200,7 +202,10 @@ pub struct Store {
     signer: Option<crate::sync::authorship::Signer>,
     /// Signature records received for changes not yet applied.
     pending_sigs: HashMap<ChangeHash, Vec<u8>>,
-    /// Stamps arrivals from peers (store::provenance).
+    /// Conflicted records per document, kept with the heads they were found at.
+    conflict_cache: conflicts::ConflictCache,
+    /// Stamps arrivals from peers (store::provenance) and the time each
+    /// committed change carries (the conflict view's "when").
     clock: std::sync::Arc<dyn crate::clock::Clock>,
     /// The independent copy of every change (changelog.rs).
     log: changelog::ChangeLog,
@@ -267,6 +272,7 @@ impl Store {
             deferred: None,
             signer,
             pending_sigs: HashMap::new(),
+            conflict_cache: Default::default(),
             clock: std::sync::Arc::new(crate::clock::SystemClock),
             log,
             unlogged_sigs: Vec::new(),
@@ -532,11 +538,12 @@ impl Store {
             return Ok(());
         }
         let mut staged: Vec<(DocId, u64, Vec<u8>)> = Vec::new();
+        let time = self.commit_time();
         for id in docs {
             let Some(state) = self.docs.get_mut(id) else {
                 continue;
             };
-            state.doc.commit();
+            state.doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
             let bytes = state.doc.save_after(&state.saved_heads);
             if bytes.is_empty() {
                 continue;

@@ -20,6 +20,10 @@ pub struct FieldConflict {
     /// empty when the record itself was created twice concurrently.
     pub field: String,
     pub values: Vec<Json>,
+    /// Who wrote each value and when, in the order of `values`; empty until
+    /// traced (`Store::trace_conflicts`, named by `ops::conflicts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<super::ValueOrigin>,
 }
 
 /// Selected scalar fields of one record, read without hydrating it.
@@ -220,6 +224,7 @@ impl Store {
             by_doc.entry(doc_id).or_default().push(rec);
         }
         let mut pieces = Vec::new();
+        let time = self.commit_time();
         for (doc_id, group) in &by_doc {
             self.create_doc(doc_id)?;
             for chunk in group.chunks(RECORDS_PER_COMMIT) {
@@ -235,7 +240,7 @@ impl Store {
                         .map_err(am(doc_id))?;
                     privates.push((rec.id().as_str(), private));
                 }
-                state.doc.commit();
+                state.doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
                 for (id, private) in privates {
                     pieces.extend(self.write_private::<R>(doc_id, id, private)?);
                 }
@@ -409,13 +414,13 @@ impl Store {
             // laptops) agree, as equal field values do: nothing to choose.
             let values = codec::read_all(doc, &ROOT, id.as_str());
             if values.windows(2).any(|w| w[0] != w[1]) {
-                out.push(FieldConflict { field: String::new(), values });
+                out.push(FieldConflict { field: String::new(), values, origins: Vec::new() });
             }
         }
         let obj = record_obj(doc, id.as_str()).expect("located above");
         let mut found = Vec::new();
         codec::conflicts_in(doc, &obj, "", &mut found);
-        out.extend(found.into_iter().map(|(field, values)| FieldConflict { field, values }));
+        out.extend(found.into_iter().map(|(field, values)| FieldConflict { field, values, origins: Vec::new() }));
         Ok(out)
     }
 

@@ -8,7 +8,7 @@ mod pickers;
 mod work;
 
 pub use lists::SORTS;
-pub use pickers::{field_label, SignInMatch};
+pub use pickers::{field_label, ConflictChoice, SignInMatch};
 pub use work::{ActView, ProjView, Work, WorkEffect};
 
 use super::forms::{Form, FormKind};
@@ -62,6 +62,8 @@ pub struct Data {
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
     pub peers: Vec<crate::sync::PeerStatus>,
+    /// Every record holding conflicting values after a merge.
+    pub conflicted: Vec<crate::store::Conflicted>,
 }
 
 /// What the screens derive from `Data`, computed once per load rather
@@ -74,12 +76,17 @@ pub struct Derived {
     pub person_org: Vec<String>,
     /// Lower-case name, pinyin initials, role labels and organization of each person.
     pub person_keys: Vec<String>,
-    /// Confirmed bookings that overlap another.
+    /// Live bookings (requested or confirmed) that overlap another.
     pub clashing: HashSet<RecordId>,
     /// Organization id -> its activities (indexes into `data.activities`, newest first).
     pub org_activities: HashMap<RecordId, Vec<usize>>,
     /// Organization id -> its latest work report.
     pub last_work_report: HashMap<RecordId, WorkReport>,
+    /// Conflicted records: id -> fields in conflict.
+    pub conflicts: HashMap<RecordId, usize>,
+    /// Conflicted records each list tab shows (bookings count on the venue
+    /// tab, attendance on the training tab, assignments on the people tab).
+    pub conflict_counts: [usize; 4],
 }
 
 /// Where the last draw put what a mouse click can hit.
@@ -288,6 +295,9 @@ pub struct App {
     pub pending_sign_ins: HashSet<RecordId>,
     /// A record just added: selected when the next load shows it.
     pub select_after_load: Option<RecordId>,
+    /// A record chosen from the list of all conflicts: its conflict view
+    /// opens when its conflicts arrive.
+    pub conflicts_pending: Option<RecordId>,
     /// Needs a redraw.
     pub dirty: bool,
 }
@@ -321,6 +331,7 @@ impl App {
             node_id: None,
             pending_sign_ins: HashSet::new(),
             select_after_load: None,
+            conflicts_pending: None,
             dirty: true,
         }
     }
@@ -402,13 +413,16 @@ impl App {
             }
             Event::OrgLoaded(org, conflicts) => {
                 if self.selected_org().is_some_and(|r| r.id == org.id) {
+                    let id = org.id.clone();
                     self.detail = Some((*org, conflicts));
+                    self.open_pending_conflicts(&id);
                 }
                 Vec::new()
             }
             Event::ConflictsLoaded(id, conflicts) => {
                 if self.selected_record_id().is_some_and(|(_, r)| r == id) {
-                    self.record_conflicts = Some((id, conflicts));
+                    self.record_conflicts = Some((id.clone(), conflicts));
+                    self.open_pending_conflicts(&id);
                 }
                 Vec::new()
             }
@@ -591,7 +605,24 @@ impl App {
             .into_iter()
             .map(|(id, r)| (id.clone(), r.clone()))
             .collect();
-        self.derived = Derived { org_index, person_org, person_keys, clashing, org_activities, last_work_report };
+
+        let mut conflict_counts = [0; 4];
+        for c in &d.conflicted {
+            if let Some(tab) = tab_of(c.kind) {
+                conflict_counts[tab] += 1;
+            }
+        }
+        let conflicts = d.conflicted.iter().map(|c| (c.id.clone(), c.fields)).collect();
+        self.derived = Derived {
+            org_index,
+            person_org,
+            person_keys,
+            clashing,
+            org_activities,
+            last_work_report,
+            conflicts,
+            conflict_counts,
+        };
         self.org_filter.dispatched = crate::domain::report::dispatched_orgs(&d.liaisons, self.today);
         self.derive_work();
     }
@@ -708,6 +739,17 @@ impl App {
             }
             _ => vec![Effect::Quit],
         }
+    }
+}
+
+/// The list tab a collection's conflicts are counted on.
+pub fn tab_of(kind: Collection) -> Option<usize> {
+    match kind {
+        Collection::Orgs => Some(ORGS),
+        Collection::People | Collection::Liaisons => Some(PEOPLE),
+        Collection::Venues | Collection::Bookings => Some(VENUES),
+        Collection::Trainings | Collection::Attendance => Some(TRAININGS),
+        _ => None,
     }
 }
 

@@ -159,6 +159,20 @@ pub const ASSIGN_TITLE: T = T("选派给", "Assign to");
 pub const ASSIGNED: T = T("已选派", "Assigned");
 pub const CONFLICTS: T = T("并发修改冲突", "Conflicting edits");
 pub const NO_CONFLICTS: T = T("此记录没有冲突", "No conflicts on this record");
+pub const NO_CONFLICTS_ANYWHERE: T = T("没有并发修改冲突", "No conflicting edits anywhere");
+pub const ALL_CONFLICTS: T = T("全部并发修改冲突", "All conflicting edits");
+pub const ALL_CONFLICTS_HINT: T = T(
+    "输入名称或拼音首字母筛选 · Enter 转到并解决 · Esc 返回",
+    "Type a name or pinyin initials · Enter go there and resolve · Esc back",
+);
+pub const CONFLICT_FIELDS: T = T("个字段冲突", "fields in conflict");
+pub const CONFLICT_ELSEWHERE: T =
+    T("冲突在所属记录中,请用命令行解决", "the conflict is in a record under this one; resolve it from the CLI");
+pub const CONFLICT_FROM: T = T("来自", "from");
+pub const CONFLICT_CLOCK_NOTE: T =
+    T("时间按写入设备自己的时钟,可能不准", "times are by the writing device's own clock, which may be wrong");
+pub const CONFLICT_NO_TIME: T = T("时间未记录", "time not recorded");
+pub const CONFLICT_TOTAL: T = T("冲突", "conflicts");
 pub const CONFLICT_HINT: T =
     T("↑↓ 选择保留的值  Enter 确认  Esc 返回", "↑↓ choose the value to keep  Enter confirm  Esc back");
 pub const WHOLE_RECORD: T = T("整条记录", "Whole record");

@@ -43,6 +43,8 @@ pub enum PickFor {
     EditBooking,
     /// One of a venue's overlapping bookings, to cancel.
     CancelBooking,
+    /// A conflicted record, to go to and resolve.
+    Conflict,
 }
 
 #[derive(Debug, Clone, PartialEq)]

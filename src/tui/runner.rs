@@ -341,18 +341,13 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
         Effect::LoadReport(lang) => Some(Event::ReportLoaded(Box::new(report(s, clock.today(), lang)))),
         Effect::LoadOrg(id) => {
             let org = s.get::<Organization>(&id).ok().flatten()?;
-            let conflicts = s.conflicts::<Organization>(&id).unwrap_or_default();
+            let conflicts =
+                ops::conflicts::of_record(&mut Env::new(s, clock), Collection::Orgs, &id).unwrap_or_default();
             Some(Event::OrgLoaded(Box::new(org), conflicts))
         }
         Effect::LoadConflicts(kind, id) => {
-            let conflicts = match kind {
-                Collection::People => s.conflicts::<Person>(&id),
-                Collection::Venues => s.conflicts::<Venue>(&id),
-                Collection::Trainings => s.conflicts::<Training>(&id),
-                Collection::Bookings => s.conflicts::<Booking>(&id),
-                _ => s.conflicts::<Organization>(&id),
-            };
-            Some(Event::ConflictsLoaded(id, conflicts.unwrap_or_default()))
+            let conflicts = ops::conflicts::of_record(&mut Env::new(s, clock), kind, &id).unwrap_or_default();
+            Some(Event::ConflictsLoaded(id, conflicts))
         }
         Effect::SaveOrg { org, new } => {
             done(ops::records::save(&mut Env::new(s, clock), Save { record: *org, new }), |d| {
@@ -444,6 +439,7 @@ pub fn load(s: &mut Store) -> Data {
         report: None,
         documents: s.documents(),
         peers: crate::sync::status(s.dir()).unwrap_or_default(),
+        conflicted: s.conflicted(),
     }
 }
 

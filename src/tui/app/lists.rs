@@ -262,11 +262,7 @@ impl App {
                 self.refilter();
                 return self.after_selection_change();
             }
-            Action::Conflicts => {
-                if self.conflict_target().is_some() {
-                    self.mode = Mode::Conflicts { choice: 0 };
-                }
-            }
+            Action::Conflicts => self.open_conflicts(),
             Action::Sort => {
                 if let Some(sort) = self.sorts.get_mut(self.tab) {
                     *sort = (*sort + 1) % SORTS[self.tab].len();

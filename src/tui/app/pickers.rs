@@ -44,17 +44,137 @@ impl App {
         }
     }
 
-    /// Field conflicts of the target flattened as (field, value); whole-record
-    /// conflicts have no field to choose and are shown apart.
-    pub fn conflict_choices(&self) -> Vec<(String, serde_json::Value)> {
+    /// Field conflicts of the target flattened as (field, value, who wrote
+    /// it and when), each field's newest value first; whole-record conflicts
+    /// have no field to choose and are shown apart.
+    pub fn conflict_choices(&self) -> Vec<ConflictChoice> {
         self.conflict_target()
             .map(|(_, _, cs)| {
                 cs.iter()
                     .filter(|c| !c.field.is_empty())
-                    .flat_map(|c| c.values.iter().map(|v| (c.field.clone(), v.clone())))
+                    .flat_map(|c| {
+                        let mut values: Vec<ConflictChoice> = c
+                            .values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| ConflictChoice {
+                                field: c.field.clone(),
+                                value: v.clone(),
+                                origin: c.origins.get(i).cloned(),
+                            })
+                            .collect();
+                        // Newest by the writers' clocks first; Automerge's own order follows random actor ids.
+                        values.sort_by_key(|v| std::cmp::Reverse(v.origin.as_ref().and_then(|o| o.time)));
+                        values
+                    })
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// F7: the selected record's conflicts when it has any, else the list
+    /// of every conflicted record (choosing one goes to it and opens them).
+    pub(super) fn open_conflicts(&mut self) {
+        if self.conflict_target().is_some_and(|(_, _, cs)| !cs.is_empty()) {
+            self.mode = Mode::Conflicts { choice: 0 };
+            return;
+        }
+        let items: Vec<PickItem> = self
+            .data
+            .conflicted
+            .iter()
+            .filter_map(|c| {
+                let tab = super::tab_of(c.kind)?;
+                let name = self.record_name(c.kind, &c.id)?;
+                let detail = format!("{} · {} {}", c.kind.label(self.lang), c.fields, self.t(i18n::CONFLICT_FIELDS));
+                let initials = crate::domain::query::pinyin_initials(&name);
+                let extra = c.kind.label(self.lang).to_lowercase();
+                // This tab's first, then the others in tab order.
+                let group = if tab == self.tab { 0 } else { 1 + tab as u8 };
+                Some(PickItem::new(c.id.clone(), &name, detail, initials, extra, group))
+            })
+            .collect();
+        if items.is_empty() {
+            self.say(self.t(i18n::NO_CONFLICTS_ANYWHERE));
+            return;
+        }
+        let picker = Picker::new(i18n::ALL_CONFLICTS, items, PickFor::Conflict).hint(i18n::ALL_CONFLICTS_HINT);
+        self.mode = Mode::Pick(Box::new(picker));
+    }
+
+    /// The name a conflicted record is listed by: an organization's or
+    /// person's name, a venue's, a training's title; a booking or an
+    /// attendance by what it belongs to.
+    fn record_name(&self, kind: Collection, id: &RecordId) -> Option<String> {
+        let d = &self.data;
+        match kind {
+            Collection::Orgs => self.org_name(id).map(str::to_string),
+            Collection::People => d.people.iter().find(|p| &p.id == id).map(|p| p.name.clone()),
+            Collection::Venues => d.venues.iter().find(|v| &v.id == id).map(|v| v.name.clone()),
+            Collection::Trainings => d.trainings.iter().find(|t| &t.id == id).map(|t| t.title.clone()),
+            Collection::Bookings => d.bookings.iter().find(|b| &b.id == id).map(|b| {
+                let venue = d.venues.iter().find(|v| v.id == b.venue).map_or("", |v| v.name.as_str());
+                format!("{venue} {} {}–{}", b.date, b.start, b.end)
+            }),
+            Collection::Liaisons => d.liaisons.iter().find(|a| &a.id == id).map(|a| {
+                let person = d.people.iter().find(|p| p.id == a.person).map_or("", |p| p.name.as_str());
+                format!("{person} → {}", self.org_name(&a.organization).unwrap_or_default())
+            }),
+            Collection::Attendance => d.attendance.iter().find(|a| &a.id == id).map(|a| {
+                let person = d.people.iter().find(|p| p.id == a.person).map_or("", |p| p.name.as_str());
+                let title = d.trainings.iter().find(|t| t.id == a.training).map_or("", |t| t.title.as_str());
+                format!("{person} @ {title}")
+            }),
+            _ => None,
+        }
+    }
+
+    /// Goes to a conflicted record chosen from the list: its tab, shown
+    /// whatever the filter, selected; its conflicts open once loaded.
+    /// A booking, assignment or attendance goes to what it belongs to.
+    fn go_to_conflict(&mut self, id: RecordId) -> Vec<Effect> {
+        let Some(c) = self.data.conflicted.iter().find(|c| c.id == id).cloned() else { return Vec::new() };
+        let Some(tab) = super::tab_of(c.kind) else { return Vec::new() };
+        let d = &self.data;
+        let target = match c.kind {
+            Collection::Bookings => d.bookings.iter().find(|b| b.id == id).map(|b| b.venue.clone()),
+            Collection::Liaisons => d.liaisons.iter().find(|a| a.id == id).map(|a| a.person.clone()),
+            Collection::Attendance => d.attendance.iter().find(|a| a.id == id).map(|a| a.training.clone()),
+            _ => Some(id.clone()),
+        };
+        let Some(target) = target else { return Vec::new() };
+        self.tab = tab;
+        self.filters[tab].clear();
+        if tab == ORGS {
+            self.org_filter.uncovered = false;
+        }
+        self.refilter();
+        self.select_record(&target);
+        if target == id {
+            self.conflicts_pending = Some(id.clone());
+            let effects = self.after_selection_change();
+            // Already loaded: open at once.
+            self.open_pending_conflicts(&id);
+            effects
+        } else {
+            // The record's own conflicts are resolved from the CLI (hubsync … resolve);
+            // here the secretary sees where it is.
+            self.say(format!("{}: {} ({})", self.t(i18n::CONFLICT_ELSEWHERE), c.kind.label(self.lang), c.id));
+            self.after_selection_change()
+        }
+    }
+
+    /// Opens the conflict view of a record chosen from the list, once its conflicts are here.
+    pub(super) fn open_pending_conflicts(&mut self, id: &RecordId) {
+        if self.conflicts_pending.as_ref() != Some(id) {
+            return;
+        }
+        if self.conflict_target().is_some_and(|(_, rid, cs)| &rid == id && !cs.is_empty()) {
+            self.conflicts_pending = None;
+            if self.mode == Mode::Browse {
+                self.mode = Mode::Conflicts { choice: 0 };
+            }
+        }
     }
 
     /// How many versions a whole-record conflict holds (0: none).
@@ -87,8 +207,8 @@ impl App {
             }
             Some(Action::Confirm) => {
                 self.mode = Mode::Conflicts { choice };
-                if let (Some((field, value)), Some((kind, id, _))) = (choices.get(choice), self.conflict_target()) {
-                    return vec![Effect::Resolve { kind, id, field: field.clone(), value: value.clone() }];
+                if let (Some(c), Some((kind, id, _))) = (choices.get(choice), self.conflict_target()) {
+                    return vec![Effect::Resolve { kind, id, field: c.field.clone(), value: c.value.clone() }];
                 }
             }
             Some(Action::Cancel) => {}
@@ -309,6 +429,7 @@ impl App {
                 self.add_participant(&mut form, field, &item.name, Some(item.id.clone()));
                 self.mode = Mode::Form(form);
             }
+            (Picked::Chosen(item), PickFor::Conflict) => return self.go_to_conflict(item.id),
             (Picked::Chosen(item), PickFor::Field { mut form, field }) => {
                 let f = &mut form.fields[field];
                 f.input.set(&item.name);
@@ -506,6 +627,14 @@ impl App {
         self.mode = Mode::SignIn { training, session, input, choice: choice.min(n.saturating_sub(1)) };
         effects
     }
+}
+
+/// One value of a conflicted field, with who wrote it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictChoice {
+    pub field: String,
+    pub value: serde_json::Value,
+    pub origin: Option<crate::store::ValueOrigin>,
 }
 
 /// A person offered at sign-in, with what tells namesakes apart.

@@ -38,6 +38,15 @@ pub(super) fn cut(text: &str, width: usize) -> String {
         .collect()
 }
 
+/// A list row's name, marked "⚠" when the record holds conflicting edits.
+fn marked(app: &App, id: &RecordId, name: &str) -> String {
+    if app.derived.conflicts.contains_key(id) {
+        format!("⚠{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// Party status in a list column: the dispatch label is too long for one.
 fn party_short(p: Option<PartyStatus>, lang: Lang) -> &'static str {
     match (p, lang) {
@@ -135,7 +144,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             let covered = r.is_work_covered(&app.org_filter.dispatched);
             let party_style = if covered { Style::default() } else { theme.warn() };
             Row::new(vec![
-                Cell::from(r.name.clone()),
+                Cell::from(marked(app, &r.id, &r.name)),
                 Cell::from(label(r.category, lang)),
                 Cell::from(if r.community.is_empty() { r.division.clone() } else { r.community.clone() }),
                 Cell::from(Span::styled(party_short(r.party_status, lang), party_style)),
@@ -219,7 +228,7 @@ fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         .map(|i| {
             let p = &app.data.people[*i];
             Row::new(vec![
-                p.name.clone(),
+                marked(app, &p.id, &p.name),
                 validate::mask_phone(&p.phone),
                 code_list::labels(&p.roles, lang),
                 app.derived.person_org[*i].clone(),
@@ -262,7 +271,10 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (start, shown) = window(app, list_area, false, app.views[VENUES].len());
     let rows: Vec<Row> = app.views[VENUES][start..start + shown]
         .iter()
-        .map(|i| Row::new(vec![app.data.venues[*i].name.clone()]))
+        .map(|i| {
+            let v = &app.data.venues[*i];
+            Row::new(vec![marked(app, &v.id, &v.name)])
+        })
         .collect();
     let table = Table::new(rows, [Constraint::Min(10)]).block(block).row_highlight_style(theme.selected());
     let mut state = table_state(app.selected[VENUES].saturating_sub(start), shown);
@@ -287,7 +299,8 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             );
             let mut spans = vec![head];
             for b in day_bookings {
-                let text = format!("  {}–{} {} [{}]", b.start, b.end, b.purpose, b.status.label(app.lang));
+                let edited = if app.derived.conflicts.contains_key(&b.id) { " ⚠" } else { "" };
+                let text = format!("  {}–{} {} [{}]{edited}", b.start, b.end, b.purpose, b.status.label(app.lang));
                 let style = if clashing.contains(&b.id) {
                     theme.error().add_modifier(Modifier::BOLD)
                 } else if b.status == BookingStatus::Cancelled {
@@ -318,7 +331,7 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         .iter()
         .map(|i| {
             let t = &app.data.trainings[*i];
-            Row::new(vec![t.title.clone(), t.format.label(app.lang).to_string()])
+            Row::new(vec![marked(app, &t.id, &t.title), t.format.label(app.lang).to_string()])
         })
         .collect();
     let table = Table::new(rows, [Constraint::Min(16), Constraint::Length(10)])

@@ -155,11 +155,15 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 const SHORT_TABS: [&str; 8] = ["Orgs", "People", "Venues", "Trainings", "Sync", "Reports", "Activities", "Projects"];
 
 fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
-    let mut titles: Vec<String> =
-        TABS.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.get(app.lang))).collect();
+    // A list tab holding conflicted records says how many.
+    let title = |i: usize, name: &str| match app.derived.conflict_counts.get(i) {
+        Some(n) if *n > 0 => format!("{} {name} ⚠{n}", i + 1),
+        _ => format!("{} {name}", i + 1),
+    };
+    let mut titles: Vec<String> = TABS.iter().enumerate().map(|(i, t)| title(i, t.get(app.lang))).collect();
     let width: usize = titles.iter().map(|t| UnicodeWidthStr::width(t.as_str()) + 1).sum();
     if width > area.width as usize && app.lang == crate::domain::Lang::En {
-        titles = SHORT_TABS.iter().enumerate().map(|(i, t)| format!("{} {t}", i + 1)).collect();
+        titles = SHORT_TABS.iter().enumerate().map(|(i, t)| title(i, t)).collect();
     }
     // Where each title lands, for mouse clicks: titles are joined by a one-column divider.
     let mut x = area.x;
@@ -182,11 +186,23 @@ fn federation_name(app: &App) -> String {
 
 /// What precedes the last message on the status line.
 fn status_prefix(app: &App) -> String {
-    format!(" {}  {}  ", federation_name(app), sync_status_text(app).0)
+    format!(" {}  {}{}  ", federation_name(app), conflict_count_text(app), sync_status_text(app).0)
+}
+
+/// "⚠ 冲突 3 (F7) " when any record holds conflicting edits, else nothing.
+pub fn conflict_count_text(app: &App) -> String {
+    match app.data.conflicted.len() {
+        0 => String::new(),
+        n => format!("⚠ {} {n} (F7)  ", app.t(i18n::CONFLICT_TOTAL)),
+    }
 }
 
 fn draw_status(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut spans = vec![Span::styled(format!(" {} ", federation_name(app)), theme.selected()), Span::raw(" ")];
+    let conflicts = conflict_count_text(app);
+    if !conflicts.is_empty() {
+        spans.push(Span::styled(conflicts, theme.warn()));
+    }
     let (text, failed) = sync_status_text(app);
     spans.push(Span::styled(text, if failed { theme.error() } else { theme.dim() }));
     match app.messages.last() {

@@ -201,31 +201,61 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
     frame.render_stateful_widget(widget, list, &mut state);
 }
 
+/// The conflict view: each value of each conflicted field on one line,
+/// and under it who wrote it and when (by the writer's clock, said so).
 fn conflicts(frame: &mut Frame, app: &App, theme: &Theme, choice: usize) {
     let kind = app.conflict_target().map_or(crate::domain::Collection::Orgs, |(k, _, _)| k);
-    let items: Vec<String> = app
-        .conflict_choices()
-        .iter()
-        .map(|(field, value)| {
-            let label = field_label(kind, field, app.lang);
-            format!("{label}: {}", value.as_str().map_or(value.to_string(), str::to_string))
-        })
-        .collect();
+    let choices = app.conflict_choices();
     let whole = app.whole_record_versions();
     let note = format!("{} ({whole}): {}", app.t(i18n::WHOLE_RECORD), app.t(i18n::WHOLE_RECORD_NOTE));
-    match (items.is_empty(), whole > 0) {
-        (true, false) => message_box(frame, theme, app.t(i18n::CONFLICTS), app.t(i18n::NO_CONFLICTS)),
-        (true, true) => message_box(frame, theme, app.t(i18n::CONFLICTS), &note),
-        (false, _) => {
-            let hint = app.t(i18n::CONFLICT_HINT);
-            let title = if whole > 0 {
-                format!("{}  ⚠ {}", app.t(i18n::CONFLICTS), note)
-            } else {
-                app.t(i18n::CONFLICTS).into()
-            };
-            picker(frame, theme, &title, hint, &items, choice);
-        }
+    if choices.is_empty() {
+        let text = if whole > 0 { note.as_str() } else { app.t(i18n::NO_CONFLICTS) };
+        message_box(frame, theme, app.t(i18n::CONFLICTS), text);
+        return;
     }
+    let area = frame.area();
+    let width = 76.min(area.width);
+    let height = (choices.len() as u16 * 2 + 4).min(area.height.saturating_sub(2)).max(6);
+    let popup = centered(area, width, height);
+    frame.render_widget(Clear, popup);
+    let mut title = app.t(i18n::CONFLICTS).to_string();
+    if whole > 0 {
+        title.push_str(&format!("  ⚠ {note}"));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(title, theme.accent()))
+        .title_bottom(app.t(i18n::CONFLICT_HINT));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [list, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let text_width = list.width.saturating_sub(2) as usize;
+    let items: Vec<ListItem> = choices
+        .iter()
+        .map(|c| {
+            let label = field_label(kind, &c.field, app.lang);
+            let value = c.value.as_str().map_or(c.value.to_string(), str::to_string);
+            let origin = match &c.origin {
+                Some(o) => {
+                    let when = o.time.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map_or_else(
+                        || app.t(i18n::CONFLICT_NO_TIME).to_string(),
+                        |t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string(),
+                    );
+                    format!("  {} {} · {when}", app.t(i18n::CONFLICT_FROM), o.by)
+                }
+                None => String::new(),
+            };
+            ListItem::new(vec![
+                Line::from(fit(&format!("{label}: {value}"), text_width)),
+                Line::from(Span::styled(fit(&origin, text_width), theme.dim())),
+            ])
+        })
+        .collect();
+    let mut state = ListState::default();
+    state.select(Some(choice.min(items.len() - 1)));
+    let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
+    frame.render_stateful_widget(widget, list, &mut state);
+    frame.render_widget(Paragraph::new(Span::styled(app.t(i18n::CONFLICT_CLOCK_NOTE), theme.dim())), foot);
 }
 
 fn confirm_exit(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {

@@ -1,0 +1,89 @@
+//! Conflicts to show a secretary: every conflicted record, and for one
+//! record each value with the node or federation that wrote it and when
+//! the writer's clock said. Resolving one goes through `records::resolve`.
+
+use super::{Env, OpResult};
+use crate::domain::{Collection, RecordId};
+use crate::store::{FieldConflict, Store};
+use crate::sync::authorship;
+use crate::sync::NodeId;
+
+/// One record's conflicts, each value named by its writer (`origins[i].by`).
+pub fn of_record(env: &mut Env, kind: Collection, id: &RecordId) -> OpResult<Vec<FieldConflict>> {
+    let store = &mut *env.store;
+    let mut conflicts = match kind {
+        Collection::People => store.conflicts::<crate::domain::Person>(id)?,
+        Collection::Venues => store.conflicts::<crate::domain::Venue>(id)?,
+        Collection::Trainings => store.conflicts::<crate::domain::Training>(id)?,
+        Collection::Bookings => store.conflicts::<crate::domain::Booking>(id)?,
+        Collection::Liaisons => store.conflicts::<crate::domain::LiaisonAssignment>(id)?,
+        Collection::Attendance => store.conflicts::<crate::domain::Attendance>(id)?,
+        _ => store.conflicts::<crate::domain::Organization>(id)?,
+    };
+    if conflicts.is_empty() {
+        return Ok(conflicts);
+    }
+    store.trace_conflicts(kind, id, &mut conflicts)?;
+    let names = Writers::known_to(store);
+    for o in conflicts.iter_mut().flat_map(|c| c.origins.iter_mut()) {
+        o.by = names.name(&o.actor);
+    }
+    Ok(conflicts)
+}
+
+/// The nodes this node can name: itself, its peers, and the devices and
+/// writers of every federation whose authors list it holds.
+struct Writers {
+    me: Option<NodeId>,
+    /// (node, name as the peers list has it).
+    peers: Vec<(NodeId, String, Option<String>)>,
+    /// (node, federation id) from the authors lists.
+    authors: Vec<(NodeId, String)>,
+    /// Our federation's id and name.
+    home: Option<(String, String)>,
+}
+
+impl Writers {
+    fn known_to(store: &Store) -> Writers {
+        let peers = crate::sync::trust::Peers::load(store.dir())
+            .map(|p| p.peers.into_iter().map(|p| (p.node_id, p.name, p.home)).collect())
+            .unwrap_or_default();
+        let mut feds: Vec<String> = store.doc_ids(None).iter().map(|d| d.federation().to_string()).collect();
+        feds.sort();
+        feds.dedup();
+        let authors = feds
+            .iter()
+            .filter_map(|fed| authorship::load(store, fed))
+            .flat_map(|list| {
+                let fed = list.fed.clone();
+                list.members().into_iter().map(move |(node, _, _)| (node, fed.clone()))
+            })
+            .collect();
+        let home = store.federation().map(|f| (f.id.to_string(), f.name));
+        Writers { me: store.node_id(), peers, authors, home }
+    }
+
+    /// "本机", a peer's name, "<federation>的设备 abc1234", or "未知节点 abc1234".
+    fn name(&self, actor_hex: &str) -> String {
+        let is = |node: &NodeId| actor_hex.starts_with(&hex::encode(&node.0[..16]));
+        if self.me.as_ref().is_some_and(is) {
+            return "本机 (this device)".into();
+        }
+        if let Some((_, name, _)) = self.peers.iter().find(|(n, _, _)| is(n)) {
+            return name.clone();
+        }
+        if let Some((node, fed)) = self.authors.iter().find(|(n, _)| is(n)) {
+            let fed_name = match &self.home {
+                Some((id, name)) if id == fed => name.clone(),
+                _ => self
+                    .peers
+                    .iter()
+                    .find(|(_, _, home)| home.as_deref() == Some(fed))
+                    .map_or_else(|| format!("联合会 {fed}"), |(_, name, _)| name.clone()),
+            };
+            return format!("{fed_name} 的设备 {} (a device of it)", node.short());
+        }
+        let short: String = actor_hex.chars().take(7).collect();
+        format!("未知节点 {short} (unknown node)")
+    }
+}

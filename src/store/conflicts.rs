@@ -1,0 +1,175 @@
+//! Conflicts across the store: which records hold concurrent values after a
+//! merge (the marks and counts of the terminal UI), and who wrote each value
+//! and when (the conflict view). The per-document list is kept with the heads
+//! it was computed at, so a load after a local edit rescans one document.
+
+use super::{codec, DocId, Store};
+use crate::domain::{Collection, RecordId};
+use automerge::{ChangeHash, ObjType, ReadDoc, Value, ROOT};
+use std::collections::HashMap;
+
+/// Who wrote one of a conflict's values, and when the writer's clock said.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueOrigin {
+    /// The writing Automerge actor, hex. A node's actors start with the
+    /// first 16 bytes of its node id (sync::authorship), which names it.
+    pub actor: String,
+    /// The change's timestamp: the writer's local wall-clock time, in
+    /// seconds, as its (possibly wrong) clock said; None when not recorded
+    /// (changes written before timestamps were kept).
+    pub time: Option<i64>,
+    /// The node or federation the actor belongs to, as this node knows it;
+    /// filled by ops (which reads the peers and the authors lists).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub by: String,
+}
+
+/// One record with conflicts: its collection, id, and how many fields (a
+/// record created twice concurrently counts as one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflicted {
+    pub kind: Collection,
+    pub id: RecordId,
+    pub fields: usize,
+}
+
+/// A document's conflicted records (id, fields in conflict).
+type Found = Vec<(RecordId, usize)>;
+
+/// Each document's conflicted records, with the heads they were found at.
+#[derive(Default)]
+pub(crate) struct ConflictCache {
+    per_doc: HashMap<DocId, (Vec<ChangeHash>, Found)>,
+}
+
+/// Collections whose documents hold records a secretary can resolve.
+fn scanned(c: Collection) -> bool {
+    !matches!(c, Collection::Meta | Collection::Settings | Collection::Private)
+}
+
+impl Store {
+    /// Every record holding conflicting values, in document then record order.
+    pub fn conflicted(&mut self) -> Vec<Conflicted> {
+        let ids: Vec<DocId> = self.docs.keys().filter(|d| scanned(d.collection())).cloned().collect();
+        let mut out = Vec::new();
+        for doc_id in ids {
+            let state = self.docs.get_mut(&doc_id).expect("listed above");
+            let heads = state.doc.get_heads();
+            let cached = self.conflict_cache.per_doc.get(&doc_id).filter(|(h, _)| *h == heads);
+            let records = match cached {
+                Some((_, list)) => list.clone(),
+                None => {
+                    let list = scan(&state.doc);
+                    self.conflict_cache.per_doc.insert(doc_id.clone(), (heads, list.clone()));
+                    list
+                }
+            };
+            let kind = doc_id.collection();
+            out.extend(records.into_iter().map(|(id, fields)| Conflicted { kind, id, fields }));
+        }
+        out
+    }
+
+    /// Fills in who wrote each value of `conflicts` (of record `id` in
+    /// `kind`) and when their clock said, from the values' operation ids
+    /// and the changes that made them.
+    pub fn trace_conflicts(
+        &mut self,
+        kind: Collection,
+        id: &RecordId,
+        conflicts: &mut [super::FieldConflict],
+    ) -> super::Result<()> {
+        if conflicts.is_empty() {
+            return Ok(());
+        }
+        let Some(doc_id) = self.locate(kind, id) else { return Ok(()) };
+        let doc = &mut self.docs.get_mut(&doc_id).expect("located").doc;
+        // (actor, counter) of each value's operation.
+        let mut wanted: Vec<Vec<(automerge::ActorId, u64)>> = Vec::new();
+        for c in conflicts.iter() {
+            let (obj, key) = match c.field.rsplit_once('.') {
+                _ if c.field.is_empty() => (ROOT.into(), id.as_str().to_string()),
+                Some((parents, last)) => (path_obj(doc, id, parents), last.to_string()),
+                None => (super::records::record_obj(doc, id.as_str()), c.field.clone()),
+            };
+            let ops = obj
+                .map(|obj| {
+                    doc.get_all(&obj, key.as_str())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|(_, op)| match op {
+                            automerge::ObjId::Id(counter, actor, _) => Some((actor, counter)),
+                            automerge::ObjId::Root => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            wanted.push(ops);
+        }
+        // The change holding an operation: same actor, counter within its ops.
+        let mut spans: HashMap<automerge::ActorId, Vec<(u64, u64, i64)>> = HashMap::new();
+        for m in doc.get_changes_meta(&[]) {
+            spans.entry(m.actor.into_owned()).or_default().push((m.start_op, m.max_op, m.timestamp));
+        }
+        for (c, ops) in conflicts.iter_mut().zip(wanted) {
+            c.origins = ops
+                .into_iter()
+                .map(|(actor, counter)| {
+                    let time = spans
+                        .get(&actor)
+                        .and_then(|s| s.iter().find(|(start, max, _)| (*start..=*max).contains(&counter)))
+                        .map(|(_, _, t)| *t)
+                        .filter(|t| *t != 0);
+                    ValueOrigin { actor: actor.to_hex_string(), time, by: String::new() }
+                })
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// This node's id, when it has an identity.
+    pub fn node_id(&self) -> Option<crate::sync::NodeId> {
+        self.signer.as_ref().map(|s| s.node)
+    }
+
+    /// The timestamp a change committed now carries: the wall-clock time
+    /// (local, in seconds) by this store's clock.
+    pub(crate) fn commit_time(&self) -> i64 {
+        self.clock.now().and_utc().timestamp()
+    }
+}
+
+/// The map at a dotted path inside a record.
+fn path_obj(doc: &automerge::AutoCommit, id: &RecordId, path: &str) -> Option<automerge::ObjId> {
+    let mut obj = super::records::record_obj(doc, id.as_str())?;
+    for key in path.split('.') {
+        obj = match doc.get(&obj, key).ok()?? {
+            (Value::Object(_), child) => child,
+            _ => return None,
+        };
+    }
+    Some(obj)
+}
+
+/// The records of one document with conflicts, and how many fields each.
+fn scan(doc: &automerge::AutoCommit) -> Found {
+    let mut out = Vec::new();
+    for item in doc.map_range(ROOT, ..) {
+        if item.key.starts_with('_') {
+            continue;
+        }
+        let automerge::ValueRef::Object(ObjType::Map) = item.value else { continue };
+        let mut found = Vec::new();
+        codec::conflicts_in(doc, &item.id(), "", &mut found);
+        // A record created twice alike (a walk-in logged on two laptops) is no conflict.
+        let twice = item.conflict && {
+            let versions = codec::read_all(doc, &ROOT, &item.key);
+            versions.windows(2).any(|w| w[0] != w[1])
+        };
+        let fields = found.len() + usize::from(twice);
+        if fields > 0 {
+            out.push((RecordId(item.key.to_string()), fields));
+        }
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! Issue 15 point 5: conflicts you can find. Two laptops edit one
+//! organization's head at once (one with a clock a year behind); after the
+//! merge the row is marked, the tab and the status line count it, F7 on
+//! another row lists every conflict, and the conflict view says which node
+//! wrote each value and when its (possibly wrong) clock said.
+
+#[path = "support/tui_app.rs"]
+mod tui_app;
+
+use crossterm::event::KeyCode;
+use hubsync::domain::*;
+use hubsync::ops::FixedClock;
+use hubsync::store::{DocId, Store};
+use hubsync::tui::app::{App, Effect, Mode};
+use hubsync::tui::runner::{execute, load};
+use std::sync::Arc;
+use tempfile::TempDir;
+use tui_app::*;
+
+fn sync_pair(a: &mut Store, a_name: &str, b: &mut Store, b_name: &str, doc: &DocId) {
+    for _ in 0..20 {
+        let mut quiet = true;
+        if let Some(m) = a.sync_generate(b_name, doc).unwrap() {
+            b.sync_receive(a_name, doc, &m, true).unwrap();
+            quiet = false;
+        }
+        if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
+            a.sync_receive(b_name, doc, &m, true).unwrap();
+            quiet = false;
+        }
+        if quiet {
+            return;
+        }
+    }
+    panic!("sync did not settle");
+}
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+}
+
+/// The office PC (a) and a field laptop (b) whose clock is a year behind,
+/// each editing the head of 玉林社区夕阳红舞蹈队; b is a peer of a.
+fn merged() -> (TempDir, Store, TempDir, Store, Organization) {
+    let da = TempDir::new().unwrap();
+    let mut a = Store::open(da.path()).unwrap();
+    a.set_clock(Arc::new(FixedClock(at(2025, 11, 4, 9, 30))));
+    let d = demo::DemoData::generate(2021, 12);
+    a.init_federation(&d.federation).unwrap();
+    a.insert_many(&d.orgs).unwrap();
+    let mut dance =
+        Organization::new("玉林社区夕阳红舞蹈队", Category::CultureSports, LegalStatus::Filed, "510104001002");
+    dance.filing_number = "JJ-1".into();
+    dance.head_name = "王秀英".into();
+    a.insert(&dance).unwrap();
+    let db = TempDir::new().unwrap();
+    let mut b = Store::open(db.path()).unwrap();
+    b.set_clock(Arc::new(FixedClock(at(2024, 11, 4, 10, 5))));
+    let doc = a.locate(Collection::Orgs, &dance.id).unwrap();
+    let meta = DocId::parse(&format!("{}/meta", doc.federation())).unwrap();
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &meta);
+    let cmd = hubsync::ops::peers::AddPeer {
+        node_id: b.node_id().unwrap(), name: "城北街道笔记本".into(), addr: None
+    };
+    hubsync::ops::peers::add(da.path(), cmd).unwrap();
+
+    let on_a = Organization { head_name: "李桂兰".into(), ..dance.clone() };
+    a.update(&on_a).unwrap();
+    let on_b = Organization { head_name: "李贵兰".into(), ..dance.clone() };
+    b.update(&on_b).unwrap();
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
+    (da, a, db, b, dance)
+}
+
+/// Runs effects on the store and feeds the answers back to the app.
+fn run(app: &mut App, s: &mut Store, effects: Vec<Effect>) {
+    let clock = FixedClock(at(2025, 11, 4, 9, 40));
+    let mut queue = effects;
+    while let Some(effect) = queue.pop() {
+        if let Some(event) = execute(s, &clock, effect) {
+            queue.extend(app.update(event));
+        }
+    }
+}
+
+#[test]
+fn a_merged_conflict_is_marked_counted_listed_and_traced_to_its_writers() {
+    let (_da, mut a, _db, _b, dance) = merged();
+    let mut app = App::new(Lang::Zh, today());
+    let effects = app.update(hubsync::tui::app::Event::Loaded(Box::new(load(&mut a))));
+    run(&mut app, &mut a, effects);
+    assert_eq!(app.data.conflicted.len(), 1, "{:?}", app.data.conflicted);
+    assert_eq!(app.derived.conflict_counts, [1, 0, 0, 0]);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("1 组织 ⚠1"), "the tab counts it:\n{screen}");
+    assert!(screen.contains("⚠ 冲突 1 (F7)"), "the status line counts it:\n{screen}");
+    assert!(screen.contains("⚠玉林社区夕阳红舞蹈队") || app.selected_org().unwrap().id != dance.id, "{screen}");
+
+    // F7 on a row without conflicts: the list of all of them.
+    assert_ne!(app.selected_org().unwrap().id, dance.id, "the dance group sorts after the demo's first row");
+    let effects = app.update(key(KeyCode::F(7)));
+    run(&mut app, &mut a, effects);
+    assert!(matches!(&app.mode, Mode::Pick(_)), "{:?}", app.mode);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("全部并发修改冲突") && screen.contains("玉林社区夕阳红舞蹈队"), "{screen}");
+    // Enter goes to it, loads its conflicts and opens them.
+    let effects = app.update(key(KeyCode::Enter));
+    run(&mut app, &mut a, effects);
+    assert_eq!(app.selected_org().unwrap().id, dance.id);
+    assert!(matches!(app.mode, Mode::Conflicts { .. }), "{:?}", app.mode);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("李桂兰") && screen.contains("李贵兰"), "{screen}");
+    assert!(screen.contains("来自 本机 (this device) · 2025-11-04 09:30"), "{screen}");
+    assert!(
+        screen.contains("来自 城北街道笔记本 · 2024-11-04 10:05"),
+        "the laptop's wrong clock, as it said:\n{screen}"
+    );
+    assert!(screen.contains("可能不准"), "the view says the times may be wrong:\n{screen}");
+    // Newest (by the writers' clocks) first; which value Automerge shows meanwhile depends on random actor ids.
+    let order: Vec<String> = app.conflict_choices().iter().map(|c| c.value.to_string()).collect();
+    assert_eq!(order, ["\"李桂兰\"", "\"李贵兰\""]);
+
+    // Resolving goes through ops::resolve; afterwards nothing is marked.
+    let choices = app.conflict_choices();
+    let keep = choices.iter().position(|c| c.value == "李桂兰").unwrap();
+    for _ in 0..keep {
+        app.update(key(KeyCode::Down));
+    }
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::Resolve { field, .. }] if field == "head_name"), "{effects:?}");
+    run(&mut app, &mut a, effects);
+    assert!(app.data.conflicted.is_empty(), "{:?}", app.data.conflicted);
+    assert_eq!(a.get::<Organization>(&dance.id).unwrap().unwrap().head_name, "李桂兰");
+    assert!(!render(&mut app, 80, 24).contains('⚠'));
+}
+
+#[test]
+fn with_no_conflict_anywhere_f7_says_so() {
+    let mut app = loaded();
+    app.update(key(KeyCode::F(7)));
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.messages.last().unwrap().1.contains("没有并发修改冲突"));
+}
