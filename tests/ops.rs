@@ -59,6 +59,7 @@ fn world() -> World {
             date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             start: "14:00".into(),
             end: "16:30".into(),
+            venue: None,
         },
     );
     store.insert(&training).unwrap();
@@ -208,6 +209,7 @@ fn sessions_and_sign_in_use_the_clock_and_check_hours() {
         date: chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
         start: "9:00".into(),
         end: "25:00".into(),
+        venue: None,
     };
     let err = ops::trainings::add_session(&mut Env::new(&mut w.store, &clock), cmd.clone()).unwrap_err();
     assert_eq!(err.fields(), vec!["end"], "{err}");

@@ -42,6 +42,9 @@ pub enum TrainingCmd {
         /// 开始时间 HH:MM (start time)
         #[arg(long)]
         start: String,
+        /// 本课次场地,编号或名称;默认为培训的场地 (this session's venue: id or name; default: the training's)
+        #[arg(long)]
+        venue: Option<String>,
         /// 结束时间 HH:MM (end time)
         #[arg(long)]
         end: String,
@@ -70,12 +73,13 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
             print_field_warnings(&ops::records::add(&mut ctx.env(), t.clone())?.warnings);
             outln!("{} {} 「{}」", ctx.t("已新增培训", "Added training"), t.id, t.title);
         }
-        TrainingCmd::Session { training, date, start, end } => {
+        TrainingCmd::Session { training, date, start, end, venue } => {
             let cmd = ops::trainings::AddSession {
                 training: training.into(),
                 date: validate::parse_date(&date)?,
                 start,
                 end,
+                venue: venue.map(Into::into),
             };
             let done = ops::trainings::add_session(&mut ctx.env(), cmd)?;
             print_field_warnings(&done.warnings);

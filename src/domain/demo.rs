@@ -565,6 +565,7 @@ impl DemoData {
                     date: (today - Duration::days(60 - 7 * s - 14 * k as i64)).max(year_start),
                     start: "09:00".into(),
                     end: "12:00".into(),
+                    venue: None,
                 };
                 for p in people.iter().skip(k).step_by(3).take(25) {
                     let status = match rng.random_range(0..10) {

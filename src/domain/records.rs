@@ -693,6 +693,9 @@ pub struct Session {
     pub date: NaiveDate,
     pub start: String,
     pub end: String,
+    /// Where this session is held, when not at the training's venue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<RecordId>,
 }
 
 impl Session {

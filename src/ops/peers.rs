@@ -123,6 +123,61 @@ pub fn unshare(dir: &Path, peer: &str, key: &str) -> OpResult<String> {
     Ok(name)
 }
 
+/// A peer's grants as a sharing screen edits them: each key named is set
+/// to a grant or removed (None); keys not named are left alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetGrants {
+    pub peer: String,
+    pub grants: Vec<(String, Option<Grant>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GrantsSet {
+    pub name: String,
+    /// Keys granted or changed, with the grant.
+    pub granted: Vec<(String, Grant)>,
+    /// Keys no longer shared.
+    pub removed: Vec<String>,
+}
+
+/// Applies a sharing screen's choices through `share` and `unshare`, only
+/// where they differ from what the peer holds. The private document is
+/// shared only when its own key is named with a grant ("*" never covers it).
+pub fn set_grants(dir: &Path, cmd: SetGrants) -> OpResult<GrantsSet> {
+    let peers = Peers::load(dir)?;
+    let held = peers
+        .peers
+        .iter()
+        .find(|p| p.node_id.to_string() == cmd.peer || p.name == cmd.peer)
+        .map(|p| p.grants.clone())
+        .ok_or_else(|| OpError::invalid("peer", format!("找不到对等方 '{}' (no such peer)", cmd.peer)))?;
+    let mut done = GrantsSet { name: String::new(), granted: Vec::new(), removed: Vec::new() };
+    for (key, want) in cmd.grants {
+        let key = grant_key(&key)?;
+        match (held.get(&key), want) {
+            (Some(h), Some(w)) if *h == w => {}
+            (_, Some(w)) => {
+                done.name = share(dir, Share { peer: cmd.peer.clone(), key: key.clone(), grant: w })?;
+                done.granted.push((key, w));
+            }
+            (Some(_), None) => {
+                done.name = unshare(dir, &cmd.peer, &key)?;
+                done.removed.push(key);
+            }
+            (None, None) => {}
+        }
+    }
+    if done.name.is_empty() {
+        done.name = peers
+            .peers
+            .iter()
+            .find(|p| p.node_id.to_string() == cmd.peer || p.name == cmd.peer)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+    }
+    Ok(done)
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invite {
     /// HOST:PORT where this node can be reached by the joiner.

@@ -11,6 +11,9 @@ pub struct AddSession {
     /// HH:MM, as typed (normalized here).
     pub start: String,
     pub end: String,
+    /// Where the session is held (id or name); none: the training's venue.
+    #[serde(default)]
+    pub venue: Option<Ref>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -28,7 +31,8 @@ pub fn add_session(env: &mut Env, cmd: AddSession) -> OpResult<SessionAdded> {
     let start = check.take("start", validate::parse_time(&cmd.start));
     let end = check.take("end", validate::parse_time(&cmd.end));
     check.done()?;
-    let session = Session { date: cmd.date, start: start.unwrap_or_default(), end: end.unwrap_or_default() };
+    let venue = cmd.venue.as_ref().map(|v| refs::venue(env.store, v)).transpose()?.map(|v| v.id);
+    let session = Session { date: cmd.date, start: start.unwrap_or_default(), end: end.unwrap_or_default(), venue };
     let session_id = RecordId::random();
     training.sessions.insert(session_id.clone(), session.clone());
     let problems = env.store.update(&training)?;

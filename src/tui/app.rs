@@ -202,6 +202,11 @@ pub enum Effect {
         addr: String,
         write: bool,
     },
+    /// A peer's grants as the sharing form set them (key, grant or none).
+    SetGrants {
+        peer: String,
+        grants: Vec<(String, Option<crate::sync::Grant>)>,
+    },
     SyncNow,
     /// Activities, work reports, projects and evaluations.
     Work(Box<WorkEffect>),

@@ -26,6 +26,10 @@ pub enum FormKind {
     NewSession(RecordId),
     NewPeer,
     NewInvite,
+    /// The venue view's week: the week of the date typed.
+    GoToDate,
+    /// What is shared with a peer (its node id).
+    Grants(String),
     /// Dispatching an instructor or liaison to an organization.
     Assign(RecordId),
     /// Ending one of a person's assignments.

@@ -159,6 +159,13 @@ pub const ASSIGN_TITLE: T = T("选派给", "Assign to");
 pub const ASSIGNED: T = T("已选派", "Assigned");
 pub const CONFLICTS: T = T("并发修改冲突", "Conflicting edits");
 pub const NO_CONFLICTS: T = T("此记录没有冲突", "No conflicts on this record");
+pub const FIELD_VENUE: T = T("场地", "Venue");
+pub const NO_VENUE_NAMED: T =
+    T("没有这个名称的场地 (按 F6 从列表选择)", "No venue of that name (F6 picks from the list)");
+pub const MANY_VENUES_NAMED: T =
+    T("有多个场地与此名称相符,请按 F6 从列表选择", "Several venues match; F6 picks one from the list");
+pub const FORM_GO_TO_DATE: T = T("转到日期所在的一周", "Go to the week of a date");
+pub const FORM_GRANTS: T = T("共享给对等方", "Share with a peer");
 pub const NO_CONFLICTS_ANYWHERE: T = T("没有并发修改冲突", "No conflicting edits anywhere");
 pub const ALL_CONFLICTS: T = T("全部并发修改冲突", "All conflicting edits");
 pub const ALL_CONFLICTS_HINT: T = T(

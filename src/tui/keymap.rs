@@ -70,6 +70,10 @@ pub enum Action {
     SyncNow,
     PrevWeek,
     NextWeek,
+    /// The venue view back to this week.
+    ThisWeek,
+    /// The venue view to the week of a typed date.
+    GoToDate,
     Refresh,
     ToggleLang,
     Messages,
@@ -181,8 +185,8 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, ALL, Action::GoTab(5), [(KeyCode::Char('6'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(6), [(KeyCode::Char('7'), NONE)], "", "", 0),
     b!(List, ALL, Action::GoTab(7), [(KeyCode::Char('8'), NONE)], "", "", 0),
-    b!(List, MOVES, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
-    b!(List, MOVES, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(List, MOVES | SYNC, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
+    b!(List, MOVES | SYNC, Action::Down, [(Down, NONE)], "", "", 0),
     b!(List, MOVES, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
     b!(List, MOVES, Action::PageDown, [(PageDown, NONE)], "", "", 0),
     b!(List, MOVES, Action::Home, [(Home, NONE)], "Home/End 首尾", "Home/End first/last", 0),
@@ -197,6 +201,15 @@ pub const BINDINGS: &[Binding] = &[
         3
     ),
     b!(List, LISTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 修改", "Enter edit", 2),
+    b!(
+        List,
+        SYNC,
+        Action::Edit,
+        [(Enter, NONE), (F(2), NONE)],
+        "Enter 修改共享(文档、只读/读写、含下级)",
+        "Enter edit sharing (documents, read/write, below)",
+        2
+    ),
     b!(
         List,
         LISTS | SYNC | WORK,
@@ -232,6 +245,16 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, VENUES, Action::Bookings, [(F(6), NONE)], "F6 修改预约", "F6 edit a booking", 4),
     b!(List, VENUES, Action::PrevWeek, [(Left, NONE), (PageUp, SHIFT)], "←→ 上/下一周", "←→ previous/next week", 4),
     b!(List, VENUES, Action::NextWeek, [(Right, NONE), (PageDown, SHIFT)], "", "", 0),
+    b!(List, VENUES, Action::ThisWeek, [(KeyCode::Char('t'), CTRL)], "Ctrl-T 回到本周", "Ctrl-T this week", 9),
+    b!(
+        List,
+        VENUES,
+        Action::GoToDate,
+        [(KeyCode::Char('g'), CTRL)],
+        "Ctrl-G 转到某日所在周",
+        "Ctrl-G go to a date's week",
+        9
+    ),
     b!(List, ORGS | PEOPLE | VENUES | TRAININGS, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),

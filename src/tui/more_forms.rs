@@ -2,7 +2,7 @@
 //! liaison assignments.
 
 use super::forms::{vocab, yes_no, yes_no_choices, Choice, Form, FormField, FormKind, PickSource};
-use super::i18n;
+use super::i18n::{self, T};
 use crate::domain::input;
 use crate::domain::*;
 use chrono::NaiveDate;
@@ -96,11 +96,22 @@ fn training(lang: Lang, t: &Training, kind: FormKind) -> Form {
     Form::new(kind, title, fields)
 }
 
-pub fn new_session(training: RecordId, today: NaiveDate) -> Form {
+/// The date whose week the venue view shows (a form of one field).
+pub fn go_to_date(shown: NaiveDate) -> Form {
+    let fields = vec![FormField::text("date", i18n::FIELD_DATE, &shown.to_string(), true)];
+    Form::new(FormKind::GoToDate, i18n::FORM_GO_TO_DATE, fields)
+}
+
+/// `venue`: the training's venue (id and name), the session's by default.
+pub fn new_session(training: RecordId, today: NaiveDate, venue: Option<(RecordId, String)>) -> Form {
+    let mut place = FormField::text("venue", i18n::FIELD_VENUE, venue.as_ref().map_or("", |v| v.1.as_str()), false)
+        .with_pick(PickSource::Venues);
+    place.picked = venue.map(|v| v.0);
     let fields = vec![
         FormField::text("date", i18n::FIELD_DATE, &today.to_string(), true),
         FormField::text("start", i18n::FIELD_START, "09:00", true),
         FormField::text("end", i18n::FIELD_END, "12:00", true),
+        place,
     ];
     Form::new(FormKind::NewSession(training), i18n::FORM_NEW_SESSION, fields)
 }
@@ -120,6 +131,68 @@ pub fn new_invite(lang: Lang) -> Form {
         FormField::select("write", i18n::FIELD_WRITE, yes_no(true, lang), true, yes_no_choices()),
     ];
     Form::new(FormKind::NewInvite, i18n::FORM_NEW_INVITE, fields)
+}
+
+/// How a collection is shared with a peer, as the sharing form offers it.
+const SHARE: [T; 5] = [
+    T("不共享", "not shared"),
+    T("只读", "read"),
+    T("读写", "read/write"),
+    T("只读·含下级联合会", "read, and federations below"),
+    T("读写·含下级联合会", "read/write, and federations below"),
+];
+
+/// The private document (party membership, sensitive personal data) is
+/// shared only by choosing it here: "all" never covers it.
+const SHARE_PRIVATE: [T; 3] = [
+    T("不共享", "not shared"),
+    T("只读·含党员敏感信息", "read: sensitive party data"),
+    T("读写·含党员敏感信息", "read/write: sensitive party data"),
+];
+
+/// The collections the sharing form lists, after "all".
+fn shared_collections() -> impl Iterator<Item = Collection> {
+    Collection::ALL.into_iter().filter(|c| !matches!(c, Collection::Meta | Collection::Private))
+}
+
+/// The sharing form of a peer: all (except the private document), each
+/// collection (ours, or with the federations below: `tree:`), and the
+/// private document by its own explicit choice.
+pub fn grants(lang: Lang, peer: &crate::sync::PeerStatus) -> Form {
+    use crate::sync::Grant;
+    let held = |key: &str| peer.grants.get(key).copied();
+    let choice = |key: &str| match (held(&format!("tree:{key}")), held(key)) {
+        (Some(Grant::Write), _) => 4,
+        (Some(Grant::Read), _) => 3,
+        (None, Some(Grant::Write)) => 2,
+        (None, Some(Grant::Read)) => 1,
+        (None, None) => 0,
+    };
+    let options: Vec<Choice> = SHARE.iter().map(|t| (*t).into()).collect();
+    let mut fields = vec![FormField::select(
+        "*",
+        T("全部(党员信息除外)", "All (not party data)"),
+        SHARE[choice("*")].get(lang),
+        true,
+        options.clone(),
+    )];
+    for c in shared_collections() {
+        let label = T(c.label(Lang::Zh), c.label(Lang::En));
+        fields.push(FormField::select(c.code(), label, SHARE[choice(c.code())].get(lang), true, options.clone()));
+    }
+    let private = match held("private") {
+        Some(Grant::Write) => 2,
+        Some(Grant::Read) => 1,
+        None => 0,
+    };
+    fields.push(FormField::select(
+        "private",
+        T("党员信息(敏感)", "Party data (sensitive)"),
+        SHARE_PRIVATE[private].get(lang),
+        true,
+        SHARE_PRIVATE.iter().map(|t| (*t).into()).collect(),
+    ));
+    Form::new(FormKind::Grants(peer.node_id.to_string()), i18n::FORM_GRANTS, fields)
 }
 
 /// `candidates`: names of people who hold an instructor or liaison role.
@@ -174,6 +247,31 @@ fn date(t: &str) -> Result<NaiveDate, String> {
 }
 
 impl Form {
+    /// The grants a sharing form sets: for each collection both its own key
+    /// and its `tree:` key (one of them at most granted).
+    pub fn to_grants(&self, lang: Lang) -> Vec<(String, Option<crate::sync::Grant>)> {
+        use crate::sync::Grant;
+        let mut out = Vec::new();
+        for f in &self.fields {
+            if f.key == "private" {
+                let at = SHARE_PRIVATE.iter().position(|t| t.get(lang) == f.input.text()).unwrap_or(0);
+                out.push(("private".to_string(), [None, Some(Grant::Read), Some(Grant::Write)][at]));
+                continue;
+            }
+            let at = SHARE.iter().position(|t| t.get(lang) == f.input.text()).unwrap_or(0);
+            let (own, tree) = match at {
+                1 => (Some(Grant::Read), None),
+                2 => (Some(Grant::Write), None),
+                3 => (None, Some(Grant::Read)),
+                4 => (None, Some(Grant::Write)),
+                _ => (None, None),
+            };
+            out.push((f.key.to_string(), own));
+            out.push((format!("tree:{}", f.key), tree));
+        }
+        out
+    }
+
     pub fn to_venue(&mut self, lang: Lang) -> Option<Venue> {
         self.clear_errors();
         let mut v = match &self.kind {
@@ -261,12 +359,20 @@ impl Form {
         self.complete(lang).then_some(t)
     }
 
-    pub fn to_session(&mut self, lang: Lang) -> Option<Session> {
+    /// `venue`: the venue field resolved by the caller (who holds the list).
+    pub fn to_session(&mut self, lang: Lang, venue: Result<Option<RecordId>, String>) -> Option<Session> {
         self.clear_errors();
+        let venue = match venue {
+            Ok(v) => v,
+            Err(m) => {
+                self.mark("venue", m);
+                None
+            }
+        };
         let d = self.parsed("date", date);
         let start = self.parsed("start", time);
         let end = self.parsed("end", time);
-        let s = Session { date: d?, start: start?, end: end? };
+        let s = Session { date: d?, start: start?, end: end?, venue };
         if s.hours() <= 0.0 {
             self.mark("end", i18n::END_AFTER_START.get(lang).into());
         }

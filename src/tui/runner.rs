@@ -317,6 +317,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 date: session.date,
                 start: session.start.clone(),
                 end: session.end.clone(),
+                venue: session.venue.as_ref().map(Into::into),
             };
             done(ops::trainings::add_session(&mut Env::new(s, clock), cmd), |d| {
                 format!("已增加课次 (session added): {} {}", d.title, d.session.date)
@@ -335,6 +336,21 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                     Err(_) => code,
                 }),
                 Err(e) => Event::Done(Err(e.to_string())),
+            })
+        }
+        Effect::SetGrants { peer, grants } => {
+            done(ops::peers::set_grants(s.dir(), ops::peers::SetGrants { peer, grants }), |d| {
+                let mut changes: Vec<String> = d
+                    .granted
+                    .iter()
+                    .map(|(k, g)| format!("+{k}:{}", if *g == crate::sync::Grant::Write { "rw" } else { "r" }))
+                    .collect();
+                changes.extend(d.removed.iter().map(|k| format!("-{k}")));
+                if changes.is_empty() {
+                    format!("共享未变 (sharing unchanged): {}", d.name)
+                } else {
+                    format!("已更新共享 (sharing updated): {} {}", d.name, changes.join(" "))
+                }
             })
         }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),

@@ -4,6 +4,7 @@
 use super::*;
 use crate::tui::forms::FormKind;
 use crate::tui::more_forms as more;
+use chrono::Datelike;
 
 impl App {
     fn open(&mut self, form: Form) {
@@ -32,11 +33,20 @@ impl App {
             }
             (Action::AddChild, TRAININGS) => {
                 if let Some(t) = self.selected_training() {
-                    let f = more::new_session(t.id.clone(), self.today).about(&t.title);
+                    let venue = t.venue.as_ref().and_then(|id| {
+                        self.data.venues.iter().find(|v| &v.id == id).map(|v| (v.id.clone(), v.name.clone()))
+                    });
+                    let f = more::new_session(t.id.clone(), self.today, venue).about(&t.title);
                     self.open(f);
                 }
             }
             (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
+            (Action::Edit, SYNC) => {
+                if let Some(p) = self.data.peers.get(self.selected[SYNC]) {
+                    let f = more::grants(lang, p).about(&p.name);
+                    self.open(f);
+                }
+            }
             (Action::Import, ORGS) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),
             (Action::Import, PEOPLE) => self.open(crate::tui::import::form(crate::ops::import::Kind::People)),
             (Action::Export, ORGS) => {
@@ -141,6 +151,24 @@ impl App {
         }
     }
 
+    /// The venue typed into a form: empty is none; otherwise the exact
+    /// name, or the one venue whose name contains it.
+    pub fn resolve_venue(&self, text: &str) -> Result<Option<RecordId>, String> {
+        let name = validate::normalize_name(text);
+        if name.is_empty() {
+            return Ok(None);
+        }
+        if let Some(v) = self.data.venues.iter().find(|v| v.name == name) {
+            return Ok(Some(v.id.clone()));
+        }
+        let found: Vec<&Venue> = self.data.venues.iter().filter(|v| v.name.contains(name.as_str())).collect();
+        match found.as_slice() {
+            [one] => Ok(Some(one.id.clone())),
+            [] => Err(self.t(i18n::NO_VENUE_NAMED).into()),
+            _ => Err(self.t(i18n::MANY_VENUES_NAMED).into()),
+        }
+    }
+
     pub(super) fn form(&mut self, mut form: Box<Form>, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
         let lang = self.lang;
         let has_choices = !form.fields[form.focus].choices.is_empty();
@@ -186,6 +214,19 @@ impl App {
                         Vec::new()
                     }
                 };
+            }
+            // Going to a date's week writes nothing: the view moves.
+            Some(Action::Save) if form.kind == FormKind::GoToDate => {
+                form.clear_errors();
+                let date = form.parsed("date", |t| validate::parse_date(t).map_err(|e| e.0));
+                if let Some(d) = date {
+                    let this = self.today - chrono::Duration::days(self.today.weekday().num_days_from_monday() as i64);
+                    let that = d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64);
+                    self.week = (that - this).num_weeks();
+                    self.mode = Mode::Browse;
+                    return Vec::new();
+                }
+                self.log_form_errors(&form);
             }
             Some(Action::Save) => {
                 let effect = self.save(&mut form);
@@ -249,12 +290,18 @@ impl App {
                 form.to_training(lang).map(|t| Effect::SaveTraining { training: Box::new(t), new })
             }
             FormKind::NewSession(training) => {
-                form.to_session(lang).map(|s| Effect::AddSession { training, session: Box::new(s) })
+                let venue = match form.fields.iter().find(|f| f.key == "venue") {
+                    Some(f) if f.picked.is_some() => Ok(f.picked.clone()),
+                    _ => self.resolve_venue(form.value("venue")),
+                };
+                form.to_session(lang, venue).map(|s| Effect::AddSession { training, session: Box::new(s) })
             }
             FormKind::NewPeer => {
                 form.to_peer(lang).map(|(id, name, addr)| Effect::AddPeer { node_id: Box::new(id), name, addr })
             }
             FormKind::NewInvite => form.to_invite(lang).map(|(addr, write)| Effect::Invite { addr, write }),
+            FormKind::GoToDate => None,
+            FormKind::Grants(peer) => Some(Effect::SetGrants { peer, grants: form.to_grants(lang) }),
             FormKind::Import(kind) => crate::tui::import::check_effect(form, kind, lang),
             FormKind::Export(target) => crate::tui::export::effect(form, target, lang),
             FormKind::Assign(_) => {

@@ -14,6 +14,9 @@ pub const SORTS: [&[T]; 4] = [
 impl App {
     /// The list length of the current tab.
     pub(super) fn list_len(&self) -> usize {
+        if self.tab == SYNC {
+            return self.data.peers.len();
+        }
         self.views.get(self.tab).map_or(0, Vec::len)
     }
 
@@ -252,6 +255,11 @@ impl App {
             }
             Action::PrevWeek => self.week -= 1,
             Action::NextWeek => self.week += 1,
+            Action::ThisWeek => self.week = 0,
+            Action::GoToDate => {
+                let form = crate::tui::more_forms::go_to_date(self.week_monday());
+                self.mode = Mode::Form(Box::new(form));
+            }
             Action::SyncNow => {
                 self.say(self.t(i18n::SYNCING));
                 return vec![Effect::SyncNow];

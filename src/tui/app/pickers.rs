@@ -341,6 +341,17 @@ impl App {
                     })
                     .collect()
             }
+            PickSource::Venues => self
+                .data
+                .venues
+                .iter()
+                .map(|v| {
+                    let initials = crate::domain::query::pinyin_initials(&v.name);
+                    let detail = format!("{} · {}", v.kind.label(self.lang), v.address);
+                    let extra = format!("{} {}", v.address, v.kind.label(self.lang)).to_lowercase();
+                    PickItem::new(v.id.clone(), &v.name, detail, initials, extra, 0)
+                })
+                .collect(),
             PickSource::Orgs => self
                 .data
                 .orgs
@@ -365,15 +376,6 @@ impl App {
                     let detail =
                         [org.as_str(), tail.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
                     PickItem::new(p.id.clone(), &p.name, detail.join(" · "), initials, key.clone(), 0)
-                })
-                .collect(),
-            PickSource::Venues => self
-                .data
-                .venues
-                .iter()
-                .map(|v| {
-                    let initials = crate::domain::query::pinyin_initials(&v.name);
-                    PickItem::new(v.id.clone(), &v.name, v.address.clone(), initials, v.address.to_lowercase(), 0)
                 })
                 .collect(),
         }

@@ -47,13 +47,21 @@ fn marked(app: &App, id: &RecordId, name: &str) -> String {
     }
 }
 
-/// Party status in a list column: the dispatch label is too long for one.
+/// Party status in a list column: the long labels shortened whole, never cut.
 fn party_short(p: Option<PartyStatus>, lang: Lang) -> &'static str {
     match (p, lang) {
         (Some(PartyStatus::Dispatched), Lang::Zh) => "选派",
-        (Some(PartyStatus::Dispatched), Lang::En) => "dispatched",
+        (Some(PartyStatus::Dispatched), Lang::En) => "Dispatched",
+        (Some(PartyStatus::Own), Lang::En) => "Own",
+        (Some(PartyStatus::Joint), Lang::En) => "Joint",
         (other, _) => label(other, lang),
     }
+}
+
+/// The display width of a column: its header or its widest label, so no
+/// label is cut (CJK counts two columns).
+fn label_width<'a>(header: &str, labels: impl Iterator<Item = &'a str>) -> u16 {
+    labels.map(UnicodeWidthStr::width).chain([UnicodeWidthStr::width(header)]).max().unwrap_or(4) as u16
 }
 
 pub(super) fn label<V: Vocabulary>(v: Option<V>, lang: Lang) -> &'static str {
@@ -134,6 +142,8 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
     let view = &app.views[ORGS];
+    // Narrower than 72 columns the community and status columns give way to the name.
+    let wide = list_area.width >= 72;
     let block = list_block(frame, app, list_area, counts(app, view.len(), app.data.orgs.len()));
     let (start, shown) = window(app, list_area, true, app.views[ORGS].len());
     let sel = app.selected[ORGS];
@@ -143,30 +153,35 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             let r: &OrgRow = &app.data.orgs[*i];
             let covered = r.is_work_covered(&app.org_filter.dispatched);
             let party_style = if covered { Style::default() } else { theme.warn() };
-            Row::new(vec![
-                Cell::from(marked(app, &r.id, &r.name)),
-                Cell::from(label(r.category, lang)),
-                Cell::from(if r.community.is_empty() { r.division.clone() } else { r.community.clone() }),
-                Cell::from(Span::styled(party_short(r.party_status, lang), party_style)),
-                Cell::from(label(r.lifecycle, lang)),
-            ])
+            let mut cells = vec![Cell::from(marked(app, &r.id, &r.name)), Cell::from(label(r.category, lang))];
+            if wide {
+                cells.push(Cell::from(if r.community.is_empty() { r.division.clone() } else { r.community.clone() }));
+            }
+            cells.push(Cell::from(Span::styled(party_short(r.party_status, lang), party_style)));
+            if wide {
+                cells.push(Cell::from(label(r.lifecycle, lang)));
+            }
+            Row::new(cells)
         })
         .collect();
-    let widths = [
-        Constraint::Min(16),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Length(6),
-    ];
-    let header = Row::new(vec![
-        app.t(i18n::NAME),
-        app.t(i18n::CATEGORY),
-        app.t(i18n::COMMUNITY),
-        app.t(i18n::PARTY),
-        app.t(i18n::STATUS),
-    ])
-    .style(theme.accent());
+    // Label columns as wide as their widest label; the name takes the rest.
+    // Narrower than 72 columns the community and status columns give way.
+    let category = label_width(app.t(i18n::CATEGORY), Category::all().iter().map(|c| c.label(lang))).min(16);
+    let party = label_width(app.t(i18n::PARTY), PartyStatus::all().iter().map(|p| party_short(Some(*p), lang)));
+    let status = label_width(app.t(i18n::STATUS), Lifecycle::all().iter().map(|l| l.label(lang)));
+    let mut widths = vec![Constraint::Min(12), Constraint::Length(category)];
+    let mut heads = vec![app.t(i18n::NAME), app.t(i18n::CATEGORY)];
+    if wide {
+        widths.push(Constraint::Length(10));
+        heads.push(app.t(i18n::COMMUNITY));
+    }
+    widths.push(Constraint::Length(party));
+    heads.push(app.t(i18n::PARTY));
+    if wide {
+        widths.push(Constraint::Length(status));
+        heads.push(app.t(i18n::STATUS));
+    }
+    let header = Row::new(heads).style(theme.accent());
     let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
     let mut state = table_state(sel.saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
@@ -179,6 +194,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             let code = if o.credit_code.is_empty() { o.filing_number.as_str() } else { o.credit_code.as_str() };
             let mut lines = vec![
                 Line::from(Span::styled(o.name.clone(), theme.accent())),
+                // The member count goes on this line: at 80x24 the pane shows six.
                 Line::from(format!(
                     "{} · {} · {}{members} · {} {}",
                     o.category.label(lang),
@@ -352,7 +368,10 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 .iter()
                 .filter(|a| &a.session == sid && a.status == AttendanceStatus::Attended)
                 .count();
-            lines.push(Line::from(format!("{} {}–{}  {:.1}h  ✓{signed}", s.date, s.start, s.end, s.hours())));
+            let place =
+                s.venue.as_ref().or(t.venue.as_ref()).and_then(|id| app.data.venues.iter().find(|v| &v.id == id));
+            let place = place.map_or(String::new(), |v| format!("  @{}", v.name));
+            lines.push(Line::from(format!("{} {}–{}  {:.1}h  ✓{signed}{place}", s.date, s.start, s.end, s.hours())));
         }
     }
     frame.render_widget(
@@ -374,7 +393,9 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     if app.data.peers.is_empty() {
         lines.push(Line::from(app.t(i18n::NO_PEERS)));
     }
-    for p in &app.data.peers {
+    // The chosen peer (↑↓) is the one Enter edits the sharing of.
+    let chosen = app.selected[crate::tui::app::SYNC].min(app.data.peers.len().saturating_sub(1));
+    for (i, p) in app.data.peers.iter().enumerate() {
         let shared: Vec<String> = p
             .grants
             .iter()
@@ -382,7 +403,7 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             .collect();
         // Two lines a peer, so an error is not cut off at 80 columns.
         lines.push(Line::from(vec![
-            Span::styled(p.name.clone(), theme.accent()),
+            Span::styled(p.name.clone(), if i == chosen { theme.selected() } else { theme.accent() }),
             Span::raw(format!("  {}  {}  {}", p.node_id.short(), p.addr.clone().unwrap_or_default(), shared.join(" "))),
         ]));
         let mut spans = vec![Span::raw(format!(
