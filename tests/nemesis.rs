@@ -4,9 +4,10 @@
 //! of its own). Every child shares `tree:orgs` read-only with its parent, so
 //! rosters roll up through every hop. For N rounds a seeded nemesis:
 //!
-//! - kills a node (SIGKILL), writes an organization there while it is down
-//!   (a field trainer offline; acknowledged when the CLI exits 0) and starts
-//!   it again;
+//! - writes an organization at a node: either through the running node (the
+//!   CLI's control channel; acknowledged when the CLI exits 0), or killed
+//!   first (SIGKILL), written while it is down (a field trainer offline) and
+//!   started again;
 //! - kills a relay at a random moment, likely mid-forward, and leaves it
 //!   down for a few rounds (its children's connections fail meanwhile);
 //! - restarts a node with its clock hours off (libfaketime preloaded, where
@@ -143,6 +144,7 @@ fn org_names(node: &Node) -> BTreeSet<String> {
 #[derive(Default, Debug)]
 struct Faults {
     offline_writes: usize,
+    writes_through_node: usize,
     relay_kills: usize,
     clock_skews: usize,
     pauses: usize,
@@ -224,17 +226,27 @@ fn the_hub_network_converges_under_a_nemesis() {
                 if nodes[i].down_until.is_some() {
                     continue;
                 }
-                nodes[i].kill();
+                // Half the writes go to the running node through its control
+                // channel (acknowledged by the node), half to a node killed
+                // first and written offline.
+                let through_node = nodes[i].is_up() && rng.below(2) == 0;
+                if !through_node {
+                    nodes[i].kill();
+                }
                 let name = format!("第{round}轮{}的组织", nodes[i].name);
                 let division = nodes[i].org_division;
                 let filing = format!("NM-{round}");
                 let add = ["org", "add", "--name", &name, "--division", division, "--filing-number", &filing];
                 match run(&nodes[i].dir, &add) {
                     Ok(_) => acknowledged.push((i, name)),
-                    Err(e) => panic!("seed {seed}: an offline write failed: {e}"),
+                    Err(e) => panic!("seed {seed}: a write failed: {e}"),
                 }
-                faults.offline_writes += 1;
-                nodes[i].start(faketime.as_deref());
+                if through_node {
+                    faults.writes_through_node += 1;
+                } else {
+                    faults.offline_writes += 1;
+                    nodes[i].start(faketime.as_deref());
+                }
             }
             50..=69 => {
                 let i = relays[rng.below(relays.len())];
