@@ -160,7 +160,8 @@ pub async fn build(counties: Vec<County>, timing: Timing) -> Network {
         if cities.contains_key(&code) {
             continue;
         }
-        let (city, _) = start(&format!("{code}市社区社会组织联合会"), Level::City, &code, &[], timing);
+        let city_name = divisions::prefecture_name(&code).map_or_else(|| format!("{code}市"), str::to_string);
+        let (city, _) = start(&format!("{city_name}社区社会组织联合会"), Level::City, &code, &[], timing);
         link(&city, &nodes[0]);
         cities.insert(code, nodes.len());
         nodes.push(SimNode { tier: Tier::City, above: Some(0), ..city });

@@ -4,6 +4,7 @@
 //! attendance. Same seed, same data.
 
 use super::activity::{Activity, WorkReport};
+use super::divisions::SICHUAN_COUNTIES;
 use super::enums::*;
 use super::evaluation::Evaluation;
 use super::ids::RecordId;
@@ -15,145 +16,6 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashSet};
 
-/// Real county-level units of Sichuan (a selection of the 183); codes
-/// beyond the list are generated in the same shape.
-pub(crate) const COUNTIES: &[(&str, &str)] = &[
-    ("510104", "锦江区"),
-    ("510105", "青羊区"),
-    ("510106", "金牛区"),
-    ("510107", "武侯区"),
-    ("510108", "成华区"),
-    ("510112", "龙泉驿区"),
-    ("510113", "青白江区"),
-    ("510114", "新都区"),
-    ("510115", "温江区"),
-    ("510116", "双流区"),
-    ("510117", "郫都区"),
-    ("510118", "新津区"),
-    ("510121", "金堂县"),
-    ("510129", "大邑县"),
-    ("510131", "蒲江县"),
-    ("510181", "都江堰市"),
-    ("510182", "彭州市"),
-    ("510183", "邛崃市"),
-    ("510184", "崇州市"),
-    ("510185", "简阳市"),
-    ("510302", "自流井区"),
-    ("510303", "贡井区"),
-    ("510304", "大安区"),
-    ("510311", "沿滩区"),
-    ("510321", "荣县"),
-    ("510322", "富顺县"),
-    ("510402", "东区"),
-    ("510403", "西区"),
-    ("510411", "仁和区"),
-    ("510421", "米易县"),
-    ("510422", "盐边县"),
-    ("510502", "江阳区"),
-    ("510503", "纳溪区"),
-    ("510504", "龙马潭区"),
-    ("510521", "泸县"),
-    ("510522", "合江县"),
-    ("510524", "叙永县"),
-    ("510525", "古蔺县"),
-    ("510603", "旌阳区"),
-    ("510604", "罗江区"),
-    ("510623", "中江县"),
-    ("510681", "广汉市"),
-    ("510682", "什邡市"),
-    ("510683", "绵竹市"),
-    ("510703", "涪城区"),
-    ("510704", "游仙区"),
-    ("510705", "安州区"),
-    ("510722", "三台县"),
-    ("510723", "盐亭县"),
-    ("510725", "梓潼县"),
-    ("510726", "北川羌族自治县"),
-    ("510727", "平武县"),
-    ("510781", "江油市"),
-    ("510802", "利州区"),
-    ("510811", "昭化区"),
-    ("510812", "朝天区"),
-    ("510821", "旺苍县"),
-    ("510822", "青川县"),
-    ("510823", "剑阁县"),
-    ("510824", "苍溪县"),
-    ("510903", "船山区"),
-    ("510904", "安居区"),
-    ("510921", "蓬溪县"),
-    ("510923", "大英县"),
-    ("510981", "射洪市"),
-    ("511002", "市中区"),
-    ("511011", "东兴区"),
-    ("511024", "威远县"),
-    ("511025", "资中县"),
-    ("511083", "隆昌市"),
-    ("511102", "市中区"),
-    ("511111", "沙湾区"),
-    ("511112", "五通桥区"),
-    ("511113", "金口河区"),
-    ("511123", "犍为县"),
-    ("511124", "井研县"),
-    ("511126", "夹江县"),
-    ("511129", "沐川县"),
-    ("511181", "峨眉山市"),
-    ("511302", "顺庆区"),
-    ("511303", "高坪区"),
-    ("511304", "嘉陵区"),
-    ("511321", "南部县"),
-    ("511322", "营山县"),
-    ("511323", "蓬安县"),
-    ("511324", "仪陇县"),
-    ("511325", "西充县"),
-    ("511381", "阆中市"),
-    ("511402", "东坡区"),
-    ("511403", "彭山区"),
-    ("511421", "仁寿县"),
-    ("511423", "洪雅县"),
-    ("511424", "丹棱县"),
-    ("511425", "青神县"),
-    ("511502", "翠屏区"),
-    ("511503", "南溪区"),
-    ("511504", "叙州区"),
-    ("511523", "江安县"),
-    ("511524", "长宁县"),
-    ("511525", "高县"),
-    ("511602", "广安区"),
-    ("511603", "前锋区"),
-    ("511621", "岳池县"),
-    ("511622", "武胜县"),
-    ("511623", "邻水县"),
-    ("511681", "华蓥市"),
-    ("511702", "通川区"),
-    ("511703", "达川区"),
-    ("511722", "宣汉县"),
-    ("511723", "开江县"),
-    ("511724", "大竹县"),
-    ("511725", "渠县"),
-    ("511781", "万源市"),
-    ("511802", "雨城区"),
-    ("511803", "名山区"),
-    ("511822", "荥经县"),
-    ("511823", "汉源县"),
-    ("511902", "巴州区"),
-    ("511903", "恩阳区"),
-    ("511921", "通江县"),
-    ("511922", "南江县"),
-    ("511923", "平昌县"),
-    ("512002", "雁江区"),
-    ("512021", "安岳县"),
-    ("512022", "乐至县"),
-    ("513201", "马尔康市"),
-    ("513221", "汶川县"),
-    ("513222", "理县"),
-    ("513223", "茂县"),
-    ("513301", "康定市"),
-    ("513322", "泸定县"),
-    ("513401", "西昌市"),
-    ("513402", "会理市"),
-    ("513422", "木里藏族自治县"),
-    ("513423", "盐源县"),
-];
 
 const STREETS: &[&str] = &[
     "春熙",
@@ -273,15 +135,17 @@ fn mobile(rng: &mut ChaCha8Rng) -> String {
     )
 }
 
-fn county_list(n: usize) -> Vec<(String, String)> {
-    (0..n)
-        .map(|i| match COUNTIES.get(i) {
-            Some((c, name)) => (c.to_string(), name.to_string()),
-            // Beyond the table: further codes in Liangshan/Ganzi shape.
-            None => (format!("5134{:02}", 24 + (i - COUNTIES.len()) % 70), format!("示例县{}", i + 1)),
-        })
-        .collect()
+/// The counties the demo fills, in code order, with how many organizations
+/// each gets: ~170 (DOMAIN.md) while Sichuan's 183 county-level units
+/// suffice, more per county beyond 31,110 organizations, so every code the
+/// demo writes is a real county with its name.
+fn county_list(org_count: usize) -> (Vec<(&'static str, &'static str)>, usize) {
+    let counties = SICHUAN_COUNTIES.len();
+    let per_county = ORGS_PER_COUNTY.max(org_count.div_ceil(counties));
+    (SICHUAN_COUNTIES[..org_count.div_ceil(per_county).clamp(1, counties)].to_vec(), per_county)
 }
+
+const ORGS_PER_COUNTY: usize = 170;
 
 /// The day `generate` takes as today, so tests and benchmarks see the same data.
 pub const DEMO_TODAY: (i32, u32, u32) = (2025, 11, 1);
@@ -302,9 +166,9 @@ impl DemoData {
         // with it every name and code) stays what it was for a seed.
         let mut extra = ChaCha8Rng::seed_from_u64(seed ^ 0x00de_0a55_1a95);
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-        let counties = county_list(org_count.div_ceil(170).max(1));
+        let (counties, per_county) = county_list(org_count);
         let (level, division, name) = if counties.len() == 1 {
-            (Level::County, counties[0].0.clone(), format!("{}社区社会组织联合会", counties[0].1))
+            (Level::County, counties[0].0.to_string(), format!("{}社区社会组织联合会", counties[0].1))
         } else {
             (Level::Province, "510000".to_string(), "四川省社区社会组织联合会".to_string())
         };
@@ -321,22 +185,24 @@ impl DemoData {
         let mut names = HashSet::new();
         let mut communities: Vec<(String, String, String)> = Vec::new();
         for i in 0..org_count {
-            let (county, _) = &counties[(i / 170).min(counties.len() - 1)];
-            let within = i % 170;
+            let (county, _) = &counties[(i / per_county).min(counties.len() - 1)];
+            let within = i % per_county;
             let township_no = within / 50;
             let community_no = within / 10;
             let urban = community_no % 3 != 2;
-            let township_code = if urban { 1 + township_no } else { 100 + township_no };
-            let village_code = if urban { 1 + community_no } else { 200 + community_no };
+            // Kept inside the standard's ranges (街道 001–099, 镇 100–199; 社区
+            // 001–199, 村 200–399) however many organizations a county gets.
+            let township_code = if urban { 1 + township_no % 99 } else { 100 + township_no % 100 };
+            let village_code = if urban { 1 + community_no % 199 } else { 200 + community_no % 200 };
             let division = format!("{county}{township_code:03}{village_code:03}");
             let township = if urban {
-                format!("{}街道", STREETS[(township_no + i / 170) % STREETS.len()])
+                format!("{}街道", STREETS[(township_no + i / per_county) % STREETS.len()])
             } else {
-                format!("{}镇", TOWNS[(township_no + i / 170) % TOWNS.len()])
+                format!("{}镇", TOWNS[(township_no + i / per_county) % TOWNS.len()])
             };
             let community = format!(
                 "{}{}",
-                COMMUNITY_WORDS[(community_no * 7 + i / 170) % COMMUNITY_WORDS.len()],
+                COMMUNITY_WORDS[(community_no * 7 + i / per_county) % COMMUNITY_WORDS.len()],
                 if urban { "社区" } else { "村" }
             );
             if within % 10 == 0 {
@@ -617,10 +483,18 @@ mod tests {
 
     #[test]
     fn deterministic_and_valid() {
-        // Large enough that rare combinations (an exit soon after founding) occur.
-        for o in DemoData::generate(11, 20_000).orgs {
+        // Large enough that rare combinations (an exit soon after founding)
+        // occur, and beyond 183 × 170 so counties take more than 170 each.
+        let big = DemoData::generate(11, 32_000).orgs;
+        for o in &big {
             assert!(!has_errors(&o.validate()), "{}: {:?}", o.name, o.validate());
+            // Every county the demo writes is named in reports (issue 9).
+            let county = &o.division[..6];
+            assert!(crate::domain::divisions::county_name(county).is_some(), "{county} has no name");
+            assert!(crate::domain::divisions::CommunityKind::of(&o.division).is_some(), "{}", o.division);
         }
+        let counties: HashSet<&str> = big.iter().map(|o| &o.division[..6]).collect();
+        assert_eq!(counties.len(), 183, "all of Sichuan's county-level units");
         let a = DemoData::generate(7, 400);
         let b = DemoData::generate(7, 400);
         assert_eq!(a.orgs, b.orgs);
@@ -647,6 +521,20 @@ mod tests {
         let names: HashSet<String> = a.orgs.iter().map(|o| name_key(&o.name)).collect();
         assert_eq!(names.len(), a.orgs.len(), "names unique");
         assert!(!crate::domain::report::booking_conflicts(&a.bookings).is_empty(), "a conflict to resolve");
+    }
+
+    #[test]
+    fn every_county_the_demo_can_generate_has_a_name() {
+        for orgs in [1, 169, 170, 171, 23_000, 23_200, 31_000, 31_110, 31_111, 100_000, 1_000_000] {
+            let (counties, per_county) = county_list(orgs);
+            assert!(per_county * counties.len() >= orgs, "{orgs}: every organization has a county");
+            assert_eq!(counties.len(), orgs.div_ceil(per_county), "{orgs}: no county left empty");
+            assert!(counties.len() <= 183 && (orgs <= 31_110) == (per_county == 170), "{orgs}");
+            for (code, name) in &counties {
+                assert_eq!(crate::domain::divisions::county_name(code), Some(*name), "{orgs}: {code}");
+            }
+        }
+        assert_eq!(county_list(31_000).1, 170, "~170 per county up to the province's size");
     }
 
     #[test]
