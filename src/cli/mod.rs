@@ -21,6 +21,7 @@ macro_rules! errln {
 
 mod activities;
 mod bulk;
+mod cultivation;
 mod docs;
 mod ledger;
 mod network;
@@ -119,6 +120,11 @@ pub enum Command {
     /// 荣誉与品牌 (honours and brand titles)
     #[command(subcommand)]
     Honour(ledger::HonourCmd),
+    /// 孵化:入壳、孵化服务、出壳 (incubation: enter, services received, leave, list)
+    #[command(subcommand)]
+    Incubation(cultivation::IncubationCmd),
+    /// 联合会会员状态与枢纽型/平台型/品牌型标识 (federation membership and type flags: show or set)
+    Member(cultivation::MemberArgs),
     /// 资金、考核与培育统计及法律状态变更 (funding, evaluation and cultivation figures; legal-status change)
     #[command(subcommand)]
     Ledger(ledger::LedgerCmd),
@@ -356,6 +362,8 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         Command::Eval(cmd) => ledger::run_eval(&mut ctx, cmd),
         Command::Honour(cmd) => ledger::run_honour(&mut ctx, cmd),
         Command::Ledger(cmd) => ledger::run_ledger(&mut ctx, cmd),
+        Command::Incubation(cmd) => cultivation::run_incubation(&mut ctx, cmd),
+        Command::Member(args) => cultivation::run_member(&mut ctx, args),
         Command::Venue(cmd) => venues::run_venue(&mut ctx, cmd),
         Command::Booking(cmd) => venues::run_booking(&mut ctx, cmd),
         Command::Training(cmd) => trainings::run_training(&mut ctx, cmd),

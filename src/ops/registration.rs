@@ -123,7 +123,7 @@ pub fn incubate(env: &mut Env, cmd: Incubate) -> OpResult<Incubated> {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddService {
-    /// The incubation record's id.
+    /// The incubation record's id, or an organization with one open stay.
     pub incubation: Ref,
     pub service: IncubationService,
     pub date: Option<NaiveDate>,
@@ -131,7 +131,7 @@ pub struct AddService {
 }
 
 pub fn add_service(env: &mut Env, cmd: AddService) -> OpResult<Incubation> {
-    let mut inc: Incubation = refs::by_id(env.store, &cmd.incubation)?;
+    let mut inc = incubation(env, &cmd.incubation)?;
     let date = cmd.date.unwrap_or_else(|| env.today());
     inc.services.insert(
         RecordId::random(),
@@ -143,7 +143,7 @@ pub fn add_service(env: &mut Env, cmd: AddService) -> OpResult<Incubation> {
 
 /// 出壳: the organization leaves the platform.
 pub fn leave(env: &mut Env, incubation: &Ref, left: Option<NaiveDate>) -> OpResult<Incubation> {
-    let mut inc: Incubation = refs::by_id(env.store, incubation)?;
+    let mut inc = self::incubation(env, incubation)?;
     let left = left.unwrap_or_else(|| env.today());
     if left < inc.entered {
         return Err(OpError::invalid("left", format!("出壳日期早于入壳日期 {} (leaves before entering)", inc.entered)));
@@ -151,4 +151,31 @@ pub fn leave(env: &mut Env, incubation: &Ref, left: Option<NaiveDate>) -> OpResu
     inc.left = Some(left);
     env.store.update(&inc)?;
     Ok(inc)
+}
+
+/// The incubation record named: its id, else an organization (id or exact
+/// name) with exactly one stay still open. A secretary knows the
+/// organization, rarely the record's id.
+pub fn incubation(env: &Env, r: &Ref) -> OpResult<Incubation> {
+    if let Ok(found) = refs::by_id::<Incubation>(env.store, r) {
+        return Ok(found);
+    }
+    let org = refs::org(env.store, r).map_err(|e| match e {
+        OpError::NotFound { .. } => OpError::NotFound { kind: Collection::Incubations, query: r.0.trim().to_string() },
+        other => other,
+    })?;
+    let (held, _) = env.store.all_readable::<Incubation>();
+    let mut open: Vec<Incubation> = held.into_iter().filter(|i| i.organization == org.id && i.left.is_none()).collect();
+    match open.len() {
+        1 => Ok(open.remove(0)),
+        0 => Err(OpError::invalid(
+            "incubation",
+            format!("「{}」没有在孵记录 (no open incubation stay for this organization)", org.name),
+        )),
+        _ => Err(OpError::Ambiguous {
+            kind: Collection::Incubations,
+            query: org.name,
+            ids: open.into_iter().map(|i| i.id).collect(),
+        }),
+    }
 }

@@ -1,0 +1,123 @@
+//! Issue 12 through the `hubsync` binary: incubation and membership
+//! commands, and the evaluation and project ledgers imported from
+//! spreadsheets as offices write them.
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+fn hubsync(dir: &TempDir) -> Command {
+    let mut c = Command::cargo_bin("hubsync").unwrap();
+    c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> String {
+    let out = hubsync(dir).args(args).assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn fails(dir: &TempDir, args: &[&str]) -> String {
+    let out = hubsync(dir).args(args).assert().failure().get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn federation() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    run(&dir, &["init", "--name", "锦江区社区社会组织联合会", "--level", "县", "--division", "510104"]);
+    for (name, division) in [("玉林社区为老服务队", "510104001002"), ("芳草社区邻里互助会", "510104002001")]
+    {
+        run(
+            &dir,
+            &["org", "add", "--name", name, "--category", "为民服务", "--legal-status", "备案", "--division", division],
+        );
+    }
+    dir
+}
+
+/// Point 5 through the command line: 入壳, services with dates and
+/// provider, 出壳; named by the organization when it has one open stay.
+#[test]
+fn incubation_enter_services_leave_and_list() {
+    let dir = federation();
+    let out = run(
+        &dir,
+        &[
+            "incubation",
+            "enter",
+            "玉林社区为老服务队",
+            "--platform",
+            "锦江区社会组织孵化基地",
+            "--level",
+            "县",
+            "--date",
+            "2025年3月1日",
+        ],
+    );
+    assert!(out.contains("已入壳") && out.contains("锦江区社会组织孵化基地") && out.contains("2025-03-01"), "{out}");
+    // A second open stay at the same platform is refused.
+    let err = fails(
+        &dir,
+        &["incubation", "enter", "玉林社区为老服务队", "--platform", "锦江区社会组织孵化基地", "--level", "县"],
+    );
+    assert!(err.contains("孵化中"), "{err}");
+    // Services by organization name (its only open stay).
+    run(
+        &dir,
+        &[
+            "incubation",
+            "service",
+            "玉林社区为老服务队",
+            "--service",
+            "培训",
+            "--date",
+            "2025-04-10",
+            "--provider",
+            "锦江区社工中心",
+        ],
+    );
+    let out = run(&dir, &["incubation", "service", "玉林社区为老服务队", "--service", "场地", "--date", "2025-03-20"]);
+    assert!(out.contains("2025-03-20 场地, 2025-04-10 培训"), "services in date order: {out}");
+    // An organization with no stay is named in the error.
+    let err = fails(&dir, &["incubation", "service", "芳草社区邻里互助会", "--service", "场地"]);
+    assert!(err.contains("没有在孵记录"), "{err}");
+    let err = fails(&dir, &["incubation", "service", "玉林社区为老服务队", "--service", "送温暖"]);
+    assert!(err.contains("送温暖"), "{err}");
+    // 出壳 before 入壳 is refused; then left properly.
+    let err = fails(&dir, &["incubation", "leave", "玉林社区为老服务队", "--date", "2025-02-01"]);
+    assert!(err.contains("出壳日期早于入壳日期"), "{err}");
+    let out = run(&dir, &["incubation", "leave", "玉林社区为老服务队", "--date", "2025-12-31"]);
+    assert!(out.contains("已出壳") && out.contains("2025-12-31"), "{out}");
+    assert!(run(&dir, &["incubation", "list", "--current", "--format", "csv"]).lines().count() == 1, "none current");
+    let csv = run(&dir, &["incubation", "list", "--format", "csv"]);
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains("玉林社区为老服务队,锦江区社会组织孵化基地,county,2025-03-01,2025-12-31"), "{csv}");
+    assert!(row.contains("2025-04-10 training (锦江区社工中心)"), "{csv}");
+    // The table follows the language: labels, not codes.
+    let table = run(&dir, &["incubation", "list", "--org", "玉林社区为老服务队"]);
+    assert!(table.contains("县") && table.contains("培训"), "{table}");
+}
+
+/// Point 5: membership 在册/暂停/退会 with the date joined, and the
+/// 枢纽型/平台型/品牌型 flags; shown when nothing is asked to change.
+#[test]
+fn membership_status_and_type_flags() {
+    let dir = federation();
+    let out = run(
+        &dir,
+        &["member", "玉林社区为老服务队", "--status", "在册", "--since", "2024-05-01", "--types", "枢纽型、品牌型"],
+    );
+    assert!(out.contains("在册") && out.contains("2024-05-01") && out.contains("枢纽型、品牌型"), "{out}");
+    run(&dir, &["member", "玉林社区为老服务队", "--status", "暂停"]);
+    let shown = run(&dir, &["member", "玉林社区为老服务队"]);
+    assert!(shown.contains("暂停") && shown.contains("2024-05-01") && shown.contains("品牌型"), "kept: {shown}");
+    run(&dir, &["member", "玉林社区为老服务队", "--types", "无"]);
+    let json = run(&dir, &["org", "show", "玉林社区为老服务队", "--format", "json"]);
+    assert!(json.contains("\"membership\": \"suspended\"") || json.contains("\"membership\":\"suspended\""), "{json}");
+    assert!(!json.contains("\"org_types\": \"hub"), "flags cleared: {json}");
+    let en = run(&dir, &["--lang", "en", "member", "玉林社区为老服务队"]);
+    assert!(en.contains("Suspended"), "{en}");
+    let err = fails(&dir, &["member", "玉林社区为老服务队", "--status", "开除"]);
+    assert!(err.contains("开除"), "{err}");
+    let err = fails(&dir, &["member", "不存在的组织", "--status", "在册"]);
+    assert!(err.contains("不存在的组织"), "{err}");
+}
