@@ -91,7 +91,7 @@ fn a_merged_conflict_is_marked_counted_listed_and_traced_to_its_writers() {
     let effects = app.update(hubsync::tui::app::Event::Loaded(Box::new(load(&mut a))));
     run(&mut app, &mut a, effects);
     assert_eq!(app.data.conflicted.len(), 1, "{:?}", app.data.conflicted);
-    assert_eq!(app.derived.conflict_counts, [1, 0, 0, 0]);
+    assert_eq!(app.derived.conflict_counts, [1, 0, 0, 0, 0, 0, 0, 0]);
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("1 组织 ⚠1"), "the tab counts it:\n{screen}");
     assert!(screen.contains("⚠ 冲突 1 (F7)"), "the status line counts it:\n{screen}");

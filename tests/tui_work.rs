@@ -8,8 +8,10 @@ mod tui_app;
 
 use crossterm::event::KeyCode;
 use hubsync::domain::demo::DemoData;
+use hubsync::domain::activity_query::quiet_orgs;
 use hubsync::domain::ledger_report::ranking_by_township;
 use hubsync::domain::*;
+use hubsync::ops::activities::ActivityFields;
 use hubsync::ops::Ref;
 use hubsync::tui::app::{ActView, App, Effect, Event, Mode, WorkEffect, ACTIVITIES, PROJECTS};
 use hubsync::tui::forms::FormKind;
@@ -35,7 +37,7 @@ fn activities_tab() -> App {
 
 /// Presses F6 until the activities tab shows `view`.
 fn show(app: &mut App, view: ActView) {
-    for _ in 0..4 {
+    for _ in 0..5 {
         if app.work.act_view == view {
             return;
         }
@@ -64,6 +66,8 @@ fn the_activities_tab_lists_newest_first_and_f6_goes_through_its_lists() {
     app.update(key(KeyCode::F(6)));
     assert_eq!(app.work.act_view, ActView::Missing);
     assert!(render(&mut app, 80, 24).contains("2025年上半年"), "the period the list looks at is named");
+    app.update(key(KeyCode::F(6)));
+    assert_eq!(app.work.act_view, ActView::Quiet);
     app.update(key(KeyCode::F(6)));
     assert_eq!(app.work.act_view, ActView::List);
 }
@@ -366,4 +370,150 @@ fn every_work_key_is_in_the_one_table() {
     }
     let on_projects: Vec<&str> = footer(Scope::List, PROJECTS).iter().map(|b| b.help.0).collect();
     assert!(on_projects.contains(&"F4 新增") && !on_projects.contains(&"F9 登记参与者"));
+}
+
+#[test]
+fn quiet_organizations_are_the_cli_list_and_enter_goes_to_the_organization() {
+    let mut app = activities_tab();
+    show(&mut app, ActView::Quiet);
+    let expected = quiet_orgs(&app.data.orgs, &app.data.activities, today(), 6);
+    assert!(!expected.is_empty(), "the demo leaves about one active organization in ten without activities");
+    assert_eq!(app.work.quiet, expected, "the same domain query as `hubsync activity quiet`");
+    assert_eq!(app.views[ACTIVITIES].len(), expected.len());
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("长期无活动的组织") && screen.contains("6 个月"), "{screen}");
+    assert!(screen.contains("仅为建议"), "a suggestion, never applied:\n{screen}");
+    snapshot("quiet_organizations", &mut app);
+
+    // A longer span (F11, the last field) lists fewer or the same, never more.
+    app.update(key(KeyCode::F(11)));
+    for _ in 0..7 {
+        app.update(key(KeyCode::Tab));
+    }
+    assert_eq!(form(&app).fields[form(&app).focus].key, "quiet_months");
+    clear_field(&mut app);
+    typed(&mut app, "0");
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    assert!(form(&app).fields[7].error.as_deref().unwrap_or("").contains("至少"), "zero months is refused");
+    clear_field(&mut app);
+    typed(&mut app, "12");
+    app.update(key(KeyCode::F(2)));
+    assert_eq!((app.mode.clone(), app.work.quiet_months), (Mode::Browse, 12));
+    assert_eq!(app.work.quiet, quiet_orgs(&app.data.orgs, &app.data.activities, today(), 12));
+    assert!(app.work.quiet.len() <= expected.len());
+    assert!(render(&mut app, 80, 24).contains("12 个月"));
+
+    // The typed filter narrows it by name; Enter goes to the organization.
+    let first = app.work.quiet[0].clone();
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, &first.name);
+    app.update(key(KeyCode::Enter));
+    assert_eq!(app.selected_quiet().map(|q| q.id.clone()), Some(first.id.clone()));
+    let effects = app.update(key(KeyCode::Enter));
+    assert_eq!(app.tab, hubsync::tui::app::ORGS);
+    assert_eq!(app.selected_org().map(|o| o.id.clone()), Some(first.id.clone()));
+    assert_eq!(effects, vec![Effect::LoadOrg(first.id)], "its detail (and Enter there edits the lifecycle)");
+}
+
+/// The activities tab with the selected activity read in full, as the store sends it.
+fn with_activity_loaded() -> (App, Activity) {
+    let mut app = loaded();
+    let effects = app.update(key(KeyCode::Char('7')));
+    let id = app.selected_activity().unwrap().id.clone();
+    assert_eq!(work(effects), WorkEffect::LoadActivity(id.clone()), "the selected activity is read in full");
+    let a = DemoData::generate(2021, 60).activities.into_iter().find(|a| a.id == id).unwrap();
+    app.update(Event::ActivityLoaded(Box::new(a.clone()), Vec::new()));
+    (app, a)
+}
+
+#[test]
+fn enter_edits_an_activity_with_its_form_and_sends_only_what_changed() {
+    let (mut app, a) = with_activity_loaded();
+    app.update(key(KeyCode::Enter));
+    let f = form(&app);
+    assert!(matches!(&f.kind, FormKind::Work(hubsync::tui::work_forms::WorkForm::EditActivity(_))));
+    assert_eq!((f.value("title"), f.value("date")), (a.title.as_str(), a.date.to_string().as_str()));
+    assert_eq!(f.focus, 1, "the title first: the organization is rarely what changes");
+    snapshot("activity_edit", &mut app);
+
+    // Nothing changed: nothing to save, said so.
+    assert!(app.update(key(KeyCode::F(2))).is_empty());
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.messages.last().unwrap().1.contains("没有修改"));
+
+    // A new title and headcount: only those go to ops.
+    app.update(key(KeyCode::Enter));
+    clear_field(&mut app);
+    typed(&mut app, "夜间治安巡逻(第二组)");
+    for _ in 0..6 {
+        app.update(key(KeyCode::Tab));
+    }
+    assert_eq!(form(&app).fields[form(&app).focus].key, "headcount");
+    clear_field(&mut app);
+    typed(&mut app, "３０人");
+    let effect = work(app.update(key(KeyCode::F(2))));
+    let expected = ActivityFields {
+        title: Some("夜间治安巡逻(第二组)".into()),
+        headcount: Some(30),
+        ..ActivityFields::default()
+    };
+    assert_eq!(effect, WorkEffect::EditActivity { id: a.id.clone(), fields: expected });
+
+    // Esc over typed data asks first; a refusal keeps the form.
+    app.update(key(KeyCode::Esc));
+    assert!(matches!(app.mode, Mode::ConfirmDiscard(_)));
+    app.update(key(KeyCode::Esc));
+    assert_eq!(form(&app).value("title"), "夜间治安巡逻(第二组)");
+    app.update(Event::Done(Err("活动「x」已被删除 (not found)".into())));
+    assert_eq!(form(&app).value("title"), "夜间治安巡逻(第二组)", "a refused save keeps what was typed");
+}
+
+#[test]
+fn enter_before_the_activity_arrives_opens_its_form_when_it_does() {
+    let (mut app, _) = with_activity_loaded();
+    let effects = app.update(key(KeyCode::Down));
+    let next = app.selected_activity().unwrap().id.clone();
+    assert_eq!(work(effects), WorkEffect::LoadActivity(next.clone()));
+    assert_eq!(work(app.update(key(KeyCode::Enter))), WorkEffect::LoadActivity(next.clone()));
+    assert_eq!(app.mode, Mode::Browse, "no form over the wrong record");
+    let a = DemoData::generate(2021, 60).activities.into_iter().find(|a| a.id == next).unwrap();
+    app.update(Event::ActivityLoaded(Box::new(a.clone()), Vec::new()));
+    assert_eq!(form(&app).value("title"), a.title);
+}
+
+#[test]
+fn a_conflicted_activity_is_marked_and_f7_offers_its_values() {
+    let mut d = data();
+    let mut app = App::new(Lang::Zh, today());
+    app.update(Event::Loaded(Box::new(d.clone())));
+    app.update(key(KeyCode::Char('7')));
+    let id = app.selected_activity().unwrap().id.clone();
+    d.conflicted = vec![hubsync::store::Conflicted { kind: Collection::Activities, id: id.clone(), fields: 1 }];
+    app.update(Event::Loaded(Box::new(d)));
+    assert_eq!(app.derived.conflict_counts[ACTIVITIES], 1, "counted on the activities tab");
+    let a = DemoData::generate(2021, 60).activities.into_iter().find(|a| a.id == id).unwrap();
+    let conflict = hubsync::store::FieldConflict {
+        field: "title".into(),
+        values: vec!["夜间巡逻".into(), "夜间治安巡逻".into()],
+        origins: Vec::new(),
+    };
+    app.update(Event::ActivityLoaded(Box::new(a), vec![conflict]));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("7 活动 ⚠1"), "the tab counts it:\n{screen}");
+    assert!(screen.contains(&format!("⚠{}", app.selected_activity().unwrap().title)), "the row:\n{screen}");
+    assert!(screen.contains("冲突 (1) — F7"), "the detail:\n{screen}");
+    app.update(key(KeyCode::F(7)));
+    assert!(matches!(app.mode, Mode::Conflicts { .. }));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("活动名称") && screen.contains("夜间巡逻"), "{screen}");
+    let effects = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::Resolve {
+            kind: Collection::Activities,
+            id,
+            field: "title".into(),
+            value: "夜间巡逻".into()
+        }]
+    );
 }

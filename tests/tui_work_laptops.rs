@@ -198,3 +198,122 @@ fn an_activity_at_a_venue_is_linked_to_the_organizations_booking_that_day() {
     let id = s.activity_rows()[0].id.clone();
     assert_eq!(s.activity(&id).unwrap().booking, Some(ours.id), "its own booking, not the other organization's");
 }
+
+/// Runs effects as the UI's runner does, feeding the answers back.
+fn drive(app: &mut hubsync::tui::app::App, s: &mut Store, clock: &FixedClock, effects: Vec<Effect>) {
+    let mut queue = effects;
+    while let Some(effect) = queue.pop() {
+        if let Some(event) = execute(s, clock, effect) {
+            queue.extend(app.update(event));
+        }
+    }
+}
+
+fn press(app: &mut hubsync::tui::app::App, code: crossterm::event::KeyCode) -> Vec<Effect> {
+    app.update(Event::Key(crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)))
+}
+
+fn type_text(app: &mut hubsync::tui::app::App, text: &str) {
+    for c in text.chars() {
+        press(app, crossterm::event::KeyCode::Char(c));
+    }
+}
+
+#[test]
+fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_conflict_resolved() {
+    use crossterm::event::KeyCode;
+    use hubsync::tui::app::{App, Mode, ACTIVITIES};
+    let clock = FixedClock::on(2026, 4, 1);
+    let (da, db) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let mut a = Store::open(da.path()).unwrap();
+    a.init_federation(&federation()).unwrap();
+    let patrol = Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
+    a.insert(&patrol).unwrap();
+
+    // A township's ledger from Excel: GBK, CRLF, a title row, 序号; line 5 names nobody on the roster.
+    let ledger = "玉林街道社区社会组织活动台账(2026年第一季度),,,,,\r\n\
+                  序号,组织名称,活动时间,活动名称,活动类型,参与人数\r\n\
+                  1,玉林社区平安巡逻队,2026年3月7日 19:00-21:00,夜间治安巡逻,治安巡逻,12\r\n\
+                  2,玉林社区平安巡逻队,2026/3/14 9:00,垃圾分类入户宣传,垃圾分类,8人\r\n\
+                  3,不存在的舞蹈队,2026/3/21,广场舞展演,文体活动,40\r\n";
+    let file = da.path().join("活动台账.csv");
+    std::fs::write(&file, encoding_rs::GBK.encode(ledger).0).unwrap();
+
+    let mut app = App::new(Lang::Zh, chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+    let start = app.start();
+    drive(&mut app, &mut a, &clock, start);
+    press(&mut app, KeyCode::Char('7'));
+    assert_eq!(app.tab, ACTIVITIES);
+    press(&mut app, KeyCode::F(12));
+    assert!(matches!(&app.mode, Mode::Form(f) if f.title.0 == "导入活动台账(CSV/XLSX)"), "F12 imports activities");
+    type_text(&mut app, file.to_str().unwrap());
+    let check = press(&mut app, KeyCode::F(2));
+    drive(&mut app, &mut a, &clock, check);
+    let Mode::ImportPreview(preview) = &app.mode else { panic!("the dry run's preview: {:?}", app.mode) };
+    assert_eq!((preview.checked.report.valid, preview.checked.report.invalid_lines.clone()), (2, vec![5]));
+    assert!(a.activity_rows().is_empty(), "a dry run writes nothing");
+    // Import all is refused while a line is wrong; F4 takes the valid ones.
+    let all = press(&mut app, KeyCode::Enter);
+    drive(&mut app, &mut a, &clock, all);
+    assert!(a.activity_rows().is_empty(), "all or nothing");
+    assert!(app.messages.last().is_some_and(|(error, _)| *error), "the refusal is said: {:?}", app.messages);
+    // Checked again, then only the valid rows.
+    press(&mut app, KeyCode::F(12));
+    type_text(&mut app, file.to_str().unwrap());
+    let check = press(&mut app, KeyCode::F(2));
+    drive(&mut app, &mut a, &clock, check);
+    let valid = press(&mut app, KeyCode::F(4));
+    drive(&mut app, &mut a, &clock, valid);
+    assert_eq!(a.activity_rows().len(), 2, "{:?}", app.messages);
+
+    // The office PC and a field laptop edit the same activity offline.
+    let mut b = Store::open(db.path()).unwrap();
+    sync_all(&mut a, &mut b);
+    b.set_home(&RecordId::from(FED)).unwrap();
+    let patrol_night = a.activity_rows().iter().find(|r| r.title == "夜间治安巡逻").unwrap().id.clone();
+    let edit = |title: &str| WorkEffect::EditActivity {
+        id: patrol_night.clone(),
+        fields: ActivityFields { title: Some(title.into()), ..Default::default() },
+    };
+    // On the PC through the edit form.
+    drive(&mut app, &mut a, &clock, vec![Effect::LoadAll]);
+    let at = app.views[ACTIVITIES].iter().position(|i| app.data.activities[*i].id == patrol_night).unwrap();
+    while app.selected[ACTIVITIES] < at {
+        let load = press(&mut app, KeyCode::Down);
+        drive(&mut app, &mut a, &clock, load);
+    }
+    let open = press(&mut app, KeyCode::Enter);
+    drive(&mut app, &mut a, &clock, open);
+    assert_eq!(
+        match &app.mode {
+            Mode::Form(f) => f.value("title").to_string(),
+            other => panic!("{other:?}"),
+        },
+        "夜间治安巡逻"
+    );
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "夜间巡逻");
+    let save = press(&mut app, KeyCode::F(2));
+    assert_eq!(save, vec![Effect::Work(Box::new(edit("夜间巡逻")))], "only the title is sent");
+    drive(&mut app, &mut a, &clock, save);
+    assert_eq!(a.activity(&patrol_night).unwrap().title, "夜间巡逻");
+    run(&mut b, &clock, edit("夜间治安巡逻(一组)"));
+
+    sync_all(&mut a, &mut b);
+    drive(&mut app, &mut a, &clock, vec![Effect::LoadAll]);
+    assert_eq!(app.derived.conflict_counts[ACTIVITIES], 1, "{:?}", app.data.conflicted);
+    let (_, conflicts) = app.activity_detail().expect("the selected activity read again");
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].field, "title");
+    press(&mut app, KeyCode::F(7));
+    assert!(matches!(app.mode, Mode::Conflicts { .. }));
+    let choice = app.conflict_choices()[0].value.clone();
+    let resolve = press(&mut app, KeyCode::Enter);
+    drive(&mut app, &mut a, &clock, resolve);
+    let kept = a.activity(&patrol_night).unwrap().title;
+    assert_eq!(serde_json::Value::from(kept.clone()), choice);
+    assert!(a.conflicts::<Activity>(&patrol_night).unwrap().is_empty(), "resolved: {kept}");
+    assert!(app.data.conflicted.is_empty());
+}

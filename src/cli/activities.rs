@@ -170,7 +170,7 @@ pub enum ActivityCmd {
     /// 长期无活动的组织 (active organizations with no activity in N months: a suggestion to mark dormant)
     Quiet {
         /// 月数 (months without activity)
-        #[arg(long, default_value_t = 6)]
+        #[arg(long, default_value_t = crate::domain::activity_query::QUIET_MONTHS)]
         months: u32,
         /// 输出格式 (table, csv or json)
         #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -182,10 +182,11 @@ pub fn reports_due(rows: &[ActivityRow], rule: &MajorActivityRule, today: NaiveD
     out
 }
 
-/// Latest activity date per organization (any organization of a joint activity).
-pub fn last_activity(rows: &[ActivityRow]) -> HashMap<&RecordId, NaiveDate> {
+/// Latest activity date up to `today` per organization (any organization
+/// of a joint activity).
+pub fn last_activity(rows: &[ActivityRow], today: NaiveDate) -> HashMap<&RecordId, NaiveDate> {
     let mut out: HashMap<&RecordId, NaiveDate> = HashMap::new();
-    for r in rows {
+    for r in rows.iter().filter(|r| r.date <= today) {
         for o in &r.organizations {
             let e = out.entry(o).or_insert(r.date);
             if r.date > *e {
@@ -206,10 +207,16 @@ pub struct QuietOrg {
     pub last: Option<NaiveDate>,
 }
 
-/// Active organizations with no activity since `months` months before `today`.
+/// Months without an activity after which an organization is listed as
+/// quiet, unless the user asks for another span.
+pub const QUIET_MONTHS: u32 = 6;
+
+/// Active organizations with no activity since `months` months before
+/// `today`, in roster order. Planned activities (after `today`) are not
+/// evidence of activity: the report's quiet list counts the same way.
 pub fn quiet_orgs(orgs: &[OrgRow], rows: &[ActivityRow], today: NaiveDate, months: u32) -> Vec<QuietOrg> {
     let since = today.checked_sub_months(Months::new(months)).unwrap_or(today);
-    let last = last_activity(rows);
+    let last = last_activity(rows, today);
     orgs.iter()
         .filter(|o| o.lifecycle == Some(Lifecycle::Active))
         .filter_map(|o| {
@@ -436,6 +443,14 @@ mod tests {
         let quiet = quiet_orgs(&orgs, &rows, day(2025, 9, 1), 6);
         assert_eq!(quiet.len(), 1, "dormant ones are not suggested again");
         assert_eq!((quiet[0].id.as_str(), quiet[0].last), ("o2", Some(day(2025, 2, 1))));
+        // Only planned (after today) is not evidence of activity.
+        let mut planned = act("o2", "510104001002", day(2025, 10, 1), ActivityKind::Other);
+        planned.title = "计划中的活动".into();
+        let with_plan: Vec<ActivityRow> =
+            [&joint, &recent, &planned].iter().map(|x| ActivityRow::from_activity(x)).collect();
+        let quiet = quiet_orgs(&orgs, &with_plan, day(2025, 9, 1), 6);
+        assert_eq!(quiet.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), vec!["o2"]);
+        assert_eq!(quiet[0].last, Some(day(2025, 2, 1)), "the last activity held, not the planned one");
         let q = per_org_quarter(&rows, 2025);
         assert_eq!(q[&RecordId::from("o1")], [1, 0, 1, 0]);
         assert_eq!(q[&RecordId::from("o2")], [1, 0, 0, 0]);

@@ -18,6 +18,7 @@ pub fn of_record(env: &mut Env, kind: Collection, id: &RecordId) -> OpResult<Vec
         Collection::Bookings => store.conflicts::<crate::domain::Booking>(id)?,
         Collection::Liaisons => store.conflicts::<crate::domain::LiaisonAssignment>(id)?,
         Collection::Attendance => store.conflicts::<crate::domain::Attendance>(id)?,
+        Collection::Activities => store.conflicts::<crate::domain::Activity>(id)?,
         _ => store.conflicts::<crate::domain::Organization>(id)?,
     };
     if conflicts.is_empty() {

@@ -5,7 +5,7 @@
 
 use super::{refs, warnings, Env, FieldError, OpError, OpResult, Ref};
 use crate::domain::{
-    Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training, Venue,
+    Activity, Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training, Venue,
 };
 use serde_json::Value as Json;
 
@@ -81,6 +81,7 @@ pub fn resolve(env: &mut Env, cmd: Resolve) -> OpResult<Resolved> {
         Collection::Bookings => env.store.conflicts::<Booking>(&id)?,
         Collection::Liaisons => env.store.conflicts::<LiaisonAssignment>(&id)?,
         Collection::Attendance => env.store.conflicts::<Attendance>(&id)?,
+        Collection::Activities => env.store.conflicts::<Activity>(&id)?,
         _ => env.store.conflicts::<Organization>(&id)?,
     };
     let Some(conflict) = conflicts.iter().find(|c| c.field == cmd.field) else {
@@ -106,6 +107,7 @@ pub fn resolve(env: &mut Env, cmd: Resolve) -> OpResult<Resolved> {
         Collection::Bookings => env.store.resolve_conflict::<Booking>(&id, &cmd.field, value.clone())?,
         Collection::Liaisons => env.store.resolve_conflict::<LiaisonAssignment>(&id, &cmd.field, value.clone())?,
         Collection::Attendance => env.store.resolve_conflict::<Attendance>(&id, &cmd.field, value.clone())?,
+        Collection::Activities => env.store.resolve_conflict::<Activity>(&id, &cmd.field, value.clone())?,
         _ => env.store.resolve_conflict::<Organization>(&id, &cmd.field, value.clone())?,
     }
     Ok(Resolved { record: id, field: cmd.field, value })

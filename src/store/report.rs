@@ -7,7 +7,7 @@ use crate::domain::report::{Inputs, Report};
 /// Months without an activity after which the report lists an organization
 /// as quiet (a suggestion to mark it dormant; `activity quiet --months N` asks
 /// for another window).
-pub const QUIET_MONTHS: u32 = 6;
+pub use crate::domain::activity_query::QUIET_MONTHS;
 use crate::domain::*;
 
 impl Store {

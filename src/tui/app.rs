@@ -84,9 +84,9 @@ pub struct Derived {
     pub last_work_report: HashMap<RecordId, WorkReport>,
     /// Conflicted records: id -> fields in conflict.
     pub conflicts: HashMap<RecordId, usize>,
-    /// Conflicted records each list tab shows (bookings count on the venue
+    /// Conflicted records each tab shows (bookings count on the venue
     /// tab, attendance on the training tab, assignments on the people tab).
-    pub conflict_counts: [usize; 4],
+    pub conflict_counts: [usize; 8],
 }
 
 /// Where the last draw put what a mouse click can hit.
@@ -110,6 +110,8 @@ pub enum Event {
     OrgLoaded(Box<Organization>, Vec<FieldConflict>),
     /// Conflicts of the selected person, venue or training.
     ConflictsLoaded(RecordId, Vec<FieldConflict>),
+    /// The selected activity in full, with its conflicts.
+    ActivityLoaded(Box<Activity>, Vec<FieldConflict>),
     ReportLoaded(Box<Report>),
     /// The evaluation ranking of a year per township.
     RankingLoaded(i32, Vec<(String, crate::domain::ledger_report::Ranked)>),
@@ -424,6 +426,10 @@ impl App {
                 }
                 Vec::new()
             }
+            Event::ActivityLoaded(a, conflicts) => {
+                self.activity_loaded(*a, conflicts);
+                Vec::new()
+            }
             Event::ConflictsLoaded(id, conflicts) => {
                 if self.selected_record_id().is_some_and(|(_, r)| r == id) {
                     self.record_conflicts = Some((id.clone(), conflicts));
@@ -526,6 +532,7 @@ impl App {
         }
         self.detail = None;
         self.record_conflicts = None;
+        self.work.detail = None;
         let mut effects = self.after_selection_change();
         if self.tab == REPORTS {
             effects.push(Effect::LoadReport(self.lang));
@@ -611,7 +618,7 @@ impl App {
             .map(|(id, r)| (id.clone(), r.clone()))
             .collect();
 
-        let mut conflict_counts = [0; 4];
+        let mut conflict_counts = [0; 8];
         for c in &d.conflicted {
             if let Some(tab) = tab_of(c.kind) {
                 conflict_counts[tab] += 1;
@@ -754,6 +761,7 @@ pub fn tab_of(kind: Collection) -> Option<usize> {
         Collection::People | Collection::Liaisons => Some(PEOPLE),
         Collection::Venues | Collection::Bookings => Some(VENUES),
         Collection::Trainings | Collection::Attendance => Some(TRAININGS),
+        Collection::Activities => Some(ACTIVITIES),
         _ => None,
     }
 }

@@ -1,5 +1,6 @@
 //! Importing a roster from the UI: F9 on the organizations, people or venues
-//! tab asks for a path (and optionally a sheet and columns to leave out),
+//! tab, F12 on the activities tab (an activity ledger: organizations by name
+//! or credit code, volunteers by name) asks for a path (and optionally a sheet and columns to leave out),
 //! checks the file with `ops::import` (a dry run), and shows every bad line in
 //! a scrollable preview; then Enter imports all (refused while any row is
 //! bad), F4 only the valid rows, Esc cancels. The CLI's `import` calls the same action.
@@ -18,6 +19,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub const FORM_TITLE: T = T("导入名册(CSV/XLSX)", "Import a roster (CSV/XLSX)");
+pub const FORM_TITLE_ACTIVITIES: T = T("导入活动台账(CSV/XLSX)", "Import activities (CSV/XLSX)");
 const FIELD_PATH: T = T("文件路径", "File path");
 const FIELD_SHEET: T = T("工作表(可空)", "Sheet (optional)");
 const FIELD_IGNORE: T = T("不导入的列(逗号分隔)", "Columns to leave out (comma-separated)");
@@ -42,7 +44,8 @@ pub fn form(kind: Kind) -> Form {
         FormField::text("sheet", FIELD_SHEET, "", false),
         FormField::text("ignore", FIELD_IGNORE, "", false),
     ];
-    Form::new(FormKind::Import(kind), FORM_TITLE, fields)
+    let title = if kind == Kind::Activities { FORM_TITLE_ACTIVITIES } else { FORM_TITLE };
+    Form::new(FormKind::Import(kind), title, fields)
 }
 
 /// The dry run a filled-in form asks for, or None with the path marked.
@@ -87,6 +90,14 @@ pub fn lines(checked: &Imported, lang: Lang) -> Vec<String> {
             t("示例", "sample"),
             c.sample,
             t("填入“不导入的列”后重新检查", "list it under columns to leave out and check again"),
+        ));
+    }
+    if r.new_people > 0 {
+        out.push(format!(
+            "{} {} {}",
+            t("+ 新增志愿者", "+ new volunteers:"),
+            r.new_people,
+            t("人(名册中没有的参与者)", "(participants not on record)"),
         ));
     }
     out.extend(r.errors.iter().map(|e| format!("✗ {e}")));

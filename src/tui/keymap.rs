@@ -255,9 +255,26 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-G go to a date's week",
         9
     ),
-    b!(List, ORGS | PEOPLE | VENUES | TRAININGS, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
+    b!(
+        List,
+        ORGS | PEOPLE | VENUES | TRAININGS | ACTIVITIES,
+        Action::Conflicts,
+        [(F(7), NONE)],
+        "F7 冲突",
+        "F7 conflicts",
+        6
+    ),
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),
+    b!(
+        List,
+        ACTIVITIES,
+        Action::Import,
+        [(F(12), NONE)],
+        "F12 导入活动台账(CSV/XLSX)",
+        "F12 import activities (CSV/XLSX)",
+        0
+    ),
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
     b!(List, ORGS, Action::Export, [(F(12), NONE)], "F12 导出台账", "F12 export ledger", 6),
     b!(List, REPORTS, Action::Export, [(F(12), NONE)], "F12 导出报表", "F12 export report", 2),
@@ -266,8 +283,8 @@ pub const BINDINGS: &[Binding] = &[
         ACTIVITIES,
         Action::Edit,
         [(Enter, NONE), (F(2), NONE)],
-        "Enter 参与者/报告/评议",
-        "Enter participants/report/review",
+        "Enter 修改/报告/评议",
+        "Enter edit/report/review",
         3
     ),
     b!(List, PROJECTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 推进项目/考核", "Enter advance/evaluate", 3),

@@ -32,6 +32,31 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: WorkEffect) -> Event {
                 text
             })
         }
+        WorkEffect::EditActivity { id, fields } => match ops::activities::edit(&mut env, &id, fields) {
+            Ok(saved) => {
+                let a = &saved.activity;
+                let mut text = format!("已修改活动 (activity changed): {} {}", a.date, a.title);
+                if !a.major && !saved.suggested.is_empty() {
+                    text.push_str(" · 按规则应为重大活动,可改为「是」 (the rule suggests major)");
+                }
+                let warnings: Vec<String> = saved.warnings.iter().map(|w| format!("⚠ {}: {}", w.field, w.message)).collect();
+                if warnings.is_empty() {
+                    Event::Done(Ok(text))
+                } else {
+                    Event::Warned(text, warnings)
+                }
+            }
+            Err(crate::ops::OpError::Invalid(fields)) => Event::Invalid(fields),
+            Err(e) => Event::Done(Err(e.to_string())),
+        },
+        WorkEffect::LoadActivity(id) => {
+            let Ok(a) = env.store.activity(&id) else {
+                return Event::Done(Err(format!("找不到活动 {id} (activity not found)")));
+            };
+            let conflicts = ops::conflicts::of_record(&mut env, crate::domain::Collection::Activities, &id)
+                .unwrap_or_default();
+            Event::ActivityLoaded(Box::new(a), conflicts)
+        }
         WorkEffect::LogParticipants(cmd) => done(ops::activities::log_participants(&mut env, cmd), |l| {
             let mut text = format!(
                 "已登记参与者 (participants logged): {} · 新增 {} 人,更新 {} 人 (added, updated)",

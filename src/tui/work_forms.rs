@@ -20,6 +20,8 @@ pub enum WorkForm {
     Activity {
         people: Vec<(String, RecordId)>,
     },
+    /// A logged activity as it was read: the save sends what changed.
+    EditActivity(Box<Activity>),
     /// The activity list's conditions (organization, type, target, period,
     /// major only) and the work-report period; applied without a store job.
     Conditions,
@@ -74,6 +76,36 @@ pub fn activity(lang: Lang, today: NaiveDate, org: &str) -> Form {
     f
 }
 
+/// A logged activity, every field as stored (participants are logged with
+/// F9); the organization field is the lead, joint organizers are kept.
+pub fn edit_activity(lang: Lang, a: &Activity, org: &str, venue: Option<&str>) -> Form {
+    let major = super::forms::yes_no(a.major, lang);
+    let num = |v: Option<u32>| v.map_or(String::new(), |v| v.to_string());
+    let fields = vec![
+        text("organization", w::F_ORG, org, true).with_pick(PickSource::Orgs),
+        text("title", w::F_TITLE, &a.title, true),
+        FormField::select("kind", w::F_KIND, a.kind.label(lang), true, vocab::<ActivityKind>()),
+        text("date", w::F_DATE, &a.date.to_string(), true),
+        text("start", w::F_START, a.start.as_deref().unwrap_or(""), false),
+        text("end", w::F_END, a.end.as_deref().unwrap_or(""), false),
+        FormField::multi("targets", w::F_TARGETS, &code_list::labels(&a.targets, lang), vocab::<TargetGroup>()),
+        text("headcount", w::F_HEADCOUNT, &num(a.headcount), false),
+        text("beneficiaries", w::F_BENEFICIARIES, &num(a.beneficiaries), false),
+        text("venue", w::F_VENUE, venue.unwrap_or(&a.place), false).with_pick(PickSource::Venues),
+        FormField::select("major", w::F_MAJOR, major, true, super::forms::yes_no_choices()),
+        text("notes", w::F_NOTES, &a.notes, false),
+    ];
+    let mut f = form(WorkForm::EditActivity(Box::new(a.clone())), w::FORM_EDIT_ACTIVITY, fields);
+    if let Some(id) = a.venue.as_ref().filter(|_| venue.is_some()) {
+        f.fields[9].picked = Some(id.clone());
+    }
+    if let Some(id) = a.lead().filter(|_| !org.is_empty()) {
+        f.fields[0].picked = Some(id.clone());
+    }
+    f.focus = 1;
+    f.about(&format!("{} {}", a.date, a.title))
+}
+
 fn participants_field() -> FormField {
     text("participants", w::F_PARTICIPANTS, "", false).with_pick(PickSource::People)
 }
@@ -85,7 +117,7 @@ pub fn participants(activity: RecordId) -> Form {
 }
 
 /// The conditions as they stand; `org`: the name of the organization condition.
-pub fn conditions(lang: Lang, f: &ActivityFilter, org: &str, work_period: Period) -> Form {
+pub fn conditions(lang: Lang, f: &ActivityFilter, org: &str, work_period: Period, quiet_months: u32) -> Form {
     let opt = |v: Option<&'static str>| v.unwrap_or("").to_string();
     let fields = vec![
         text("organization", w::F_ORG, org, false).with_pick(PickSource::Orgs),
@@ -113,6 +145,7 @@ pub fn conditions(lang: Lang, f: &ActivityFilter, org: &str, work_period: Period
             super::forms::yes_no_choices(),
         ),
         text("work_period", w::F_WORK_PERIOD, &work_period.to_string(), true),
+        text("quiet_months", w::F_QUIET_MONTHS, &quiet_months.to_string(), true),
     ];
     form(WorkForm::Conditions, w::FORM_CONDITIONS, fields)
 }
@@ -348,6 +381,52 @@ impl Form {
         ok.then_some((fields, participants?))
     }
 
+    /// What the edit form changed against the activity as it was read: only
+    /// those fields, so a peer's edit of another field is kept.
+    pub fn to_activity_edit(
+        &mut self,
+        lang: Lang,
+        org: Result<Option<RecordId>, String>,
+        venue: Option<RecordId>,
+        was: &Activity,
+    ) -> Option<ActivityFields> {
+        let (new, _) = self.to_activity(lang, org, venue)?;
+        let changed = |a: &Option<String>, b: &Option<String>| (a != b).then(|| a.clone().unwrap_or_default());
+        let lead = new.organizations.first().map(|r| RecordId::from(r.0.as_str()));
+        let organizations = match lead {
+            Some(lead) if Some(&lead) != was.lead() => {
+                // A new lead; the joint organizers stay.
+                let rest = was.organizations.iter().skip(1).filter(|o| **o != lead).map(Ref::from);
+                std::iter::once(Ref::from(&lead)).chain(rest).collect()
+            }
+            _ => Vec::new(),
+        };
+        let (venue, place) = match (&new.venue, new.place.as_deref().unwrap_or("")) {
+            (Some(v), _) if Some(v.0.as_str()) != was.venue.as_ref().map(|v| v.as_str()) => {
+                (Some(v.clone()), Some(String::new()))
+            }
+            (None, place) if was.venue.is_some() => (Some(Ref(String::new())), Some(place.to_string())),
+            (None, place) if place != was.place => (None, Some(place.to_string())),
+            _ => (None, None),
+        };
+        Some(ActivityFields {
+            organizations,
+            date: new.date.filter(|d| *d != was.date),
+            start: changed(&new.start, &was.start),
+            end: changed(&new.end, &was.end),
+            title: new.title.filter(|t| *t != was.title),
+            kind: new.kind.filter(|k| *k != was.kind),
+            targets: new.targets.filter(|t| *t != was.targets),
+            venue,
+            place,
+            headcount: new.headcount.filter(|h| Some(*h) != was.headcount),
+            beneficiaries: new.beneficiaries.filter(|b| Some(*b) != was.beneficiaries),
+            major: new.major.filter(|m| *m != was.major),
+            notes: new.notes.filter(|n| *n != was.notes),
+            ..ActivityFields::default()
+        })
+    }
+
     pub fn to_log_participants(&mut self, lang: Lang) -> Option<LogParticipants> {
         self.clear_errors();
         let FormKind::Work(WorkForm::Participants { activity, .. }) = self.kind.clone() else { return None };
@@ -365,13 +444,17 @@ impl Form {
         lang: Lang,
         org: Result<Option<RecordId>, String>,
         text: &str,
-    ) -> Option<(ActivityFilter, Period)> {
+    ) -> Option<(ActivityFilter, Period, u32)> {
         self.clear_errors();
         let kind = self.parsed("kind", vocab_value::<ActivityKind>);
         let target = self.parsed("target", vocab_value::<TargetGroup>);
         let from = self.parsed("from", |t| optional(t, date));
         let to = self.parsed("to", |t| optional(t, date));
         let period = self.parsed("work_period", |t| Period::parse(t).map_err(|e| e.to_string()));
+        let months = self.parsed("quiet_months", |t| match count(t)? {
+            0 => Err(w::BAD_MONTHS.get(lang).to_string()),
+            n => Ok(n),
+        });
         let organization = match org {
             Ok(o) => o,
             Err(m) => {
@@ -391,7 +474,7 @@ impl Form {
             to: to?,
             major_only,
         };
-        ok.then_some((filter, period?))
+        ok.then_some((filter, period?, months?))
     }
 
     pub fn to_report_major(&mut self, lang: Lang) -> Option<ReportMajor> {

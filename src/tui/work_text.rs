@@ -6,6 +6,7 @@ pub const VIEW_ACTIVITIES: T = T("活动", "Activities");
 pub const VIEW_DUE: T = T("重大活动待报告", "Major reports due");
 pub const VIEW_REPORTS: T = T("向两委报告工作", "Work reports");
 pub const VIEW_MISSING: T = T("未报告工作的组织", "No work report");
+pub const VIEW_QUIET: T = T("长期无活动的组织", "Quiet organizations");
 pub const VIEW_PROJECTS: T = T("项目", "Projects");
 pub const VIEW_RANKING: T = T("考核排名", "Evaluation ranking");
 
@@ -48,6 +49,7 @@ pub const DETAIL_RECENT: T = T("近期活动", "Recent activities");
 pub const DETAIL_WORK_REPORT: T = T("工作报告", "Work report");
 
 pub const FORM_ACTIVITY: T = T("登记活动", "Log an activity");
+pub const FORM_EDIT_ACTIVITY: T = T("修改活动", "Edit an activity");
 pub const FORM_CONDITIONS: T = T("活动筛选条件", "Activity filter");
 pub const FORM_PARTICIPANTS: T = T("登记参与者", "Log participants");
 pub const FORM_REPORT_MAJOR: T = T("重大活动报告", "Report a major activity");
@@ -78,6 +80,9 @@ pub const F_TO: T = T("截止日期", "To");
 pub const F_TARGET: T = T("服务对象", "Target group");
 pub const F_MAJOR_ONLY: T = T("只看重大活动", "Major only");
 pub const F_WORK_PERIOD: T = T("工作报告期间", "Work-report period");
+pub const F_QUIET_MONTHS: T = T("无活动月数", "Months without activity");
+pub const F_PLACE: T = T("地点", "Place");
+pub const F_PARTNERS: T = T("联合主办", "Joint organizers");
 pub const F_REPORTED_TO: T = T("报告对象", "Reported to");
 pub const F_VIA: T = T("报告方式", "How");
 pub const F_BY: T = T("知悉人", "Acknowledged by");
@@ -108,6 +113,7 @@ pub const MAJOR_BY_RULE: T = T("按规则判断", "by the rule");
 pub const NOT_MAJOR: T = T("不是重大活动", "not major");
 pub const ALREADY_ACKNOWLEDGED: T = T("该活动的报告已知悉", "This report is already acknowledged");
 pub const PROJECT_DONE: T = T("项目已到最后一步「评估」", "The project is already evaluated");
+pub const BAD_MONTHS: T = T("月数至少为 1 (at least one month)", "at least one month");
 pub const BAD_NUMBER: T = T("请填写整数 (a whole number)", "a whole number");
 pub const FLOW_HINT: T = T(
     "Enter/F8: 应报告 → 已报告(报告对象、日期、方式)→ 已知悉",
@@ -117,3 +123,32 @@ pub const MISSING_HINT: T = T(
     "本期未向两委报告工作的在册组织。Enter 为所选组织记录报告,F11 换期间",
     "Active organizations with no work report in the period. Enter records one, F11 changes the period",
 );
+pub const QUIET_HINT: T = T(
+    "在册组织在此期间没有任何活动记录(计划中的活动不算)。仅为建议:是否标记休眠由您决定。Enter 转到该组织修改状态,F11 改月数",
+    "Active organizations with no activity logged in the span (planned ones do not count). A suggestion only: marking dormant is your decision. Enter goes to the organization, F11 changes the months",
+);
+pub const MONTHS: T = T("个月", "months");
+pub const NOTHING_CHANGED: T = T("没有修改,未保存 (nothing changed)", "Nothing changed: not saved");
+pub const PLANNED: T = T("计划中", "planned");
+
+/// The label of an activity's stored field (conflict views).
+pub fn activity_field(key: &str) -> Option<T> {
+    Some(match key {
+        "organizations" => F_ORG,
+        "title" => F_TITLE,
+        "kind" => F_KIND,
+        "date" => F_DATE,
+        "start" => F_START,
+        "end" => F_END,
+        "targets" => F_TARGETS,
+        "participants" => F_PARTICIPANTS,
+        "headcount" => F_HEADCOUNT,
+        "beneficiaries" => F_BENEFICIARIES,
+        "venue" => F_VENUE,
+        "place" => F_PLACE,
+        "major" => F_MAJOR,
+        "notes" => F_NOTES,
+        "reported_to" => F_REPORTED_TO,
+        _ => return None,
+    })
+}

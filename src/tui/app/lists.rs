@@ -169,6 +169,7 @@ impl App {
                 }
                 None => self.record_conflicts = None,
             },
+            ACTIVITIES => return self.activity_needed(),
             _ => {}
         }
         Vec::new()

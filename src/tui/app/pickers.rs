@@ -15,6 +15,9 @@ pub fn field_label(kind: Collection, key: &str, lang: Lang) -> String {
         Collection::Venues => VENUE_FIELDS,
         _ => &[],
     };
+    if kind == Collection::Activities {
+        return crate::tui::work_text::activity_field(key).map_or_else(|| key.to_string(), |t| t.get(lang).to_string());
+    }
     let own = match key {
         "title" => Some(i18n::NAME),
         "format" => Some(i18n::FIELD_FORMAT),
@@ -36,6 +39,7 @@ impl App {
     pub fn conflict_target(&self) -> Option<(Collection, RecordId, &[FieldConflict])> {
         match self.tab {
             ORGS => self.detail.as_ref().map(|(o, cs)| (Collection::Orgs, o.id.clone(), cs.as_slice())),
+            ACTIVITIES => self.activity_detail().map(|(a, cs)| (Collection::Activities, a.id.clone(), cs.as_slice())),
             _ => {
                 let (kind, id) = self.selected_record_id()?;
                 let (rid, cs) = self.record_conflicts.as_ref()?;
@@ -125,6 +129,7 @@ impl App {
                 let title = d.trainings.iter().find(|t| t.id == a.training).map_or("", |t| t.title.as_str());
                 format!("{person} @ {title}")
             }),
+            Collection::Activities => d.activities.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.date, a.title)),
             _ => None,
         }
     }
@@ -147,6 +152,11 @@ impl App {
         self.filters[tab].clear();
         if tab == ORGS {
             self.org_filter.uncovered = false;
+        }
+        if tab == ACTIVITIES {
+            // The list view, without conditions that could hide the record.
+            self.work.act_view = ActView::List;
+            self.work.conditions = crate::domain::activity_query::ActivityFilter::default();
         }
         self.refilter();
         self.select_record(&target);

@@ -4,7 +4,9 @@
 //! township). Every save is a command of src/ops carried by `WorkEffect`.
 
 use super::*;
-use crate::domain::activity_query::{missing_work_reports, reports_due, ActivityFilter, ActivityRow, DueReport};
+use crate::domain::activity_query::{
+    missing_work_reports, quiet_orgs, reports_due, ActivityFilter, ActivityRow, DueReport, QuietOrg, QUIET_MONTHS,
+};
 use crate::domain::ledger_report::Ranked;
 use crate::ops::activities::{ActivityFields, AddWorkReport, LogParticipants, Participant, ReportMajor, Review};
 use crate::ops::evaluations::Evaluate;
@@ -23,6 +25,9 @@ pub enum ActView {
     Reports,
     /// Active organizations with no work report in the period.
     Missing,
+    /// Active organizations with no activity in `Work::quiet_months`: a
+    /// suggestion to mark them dormant, never applied.
+    Quiet,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -40,6 +45,13 @@ pub enum WorkEffect {
         fields: ActivityFields,
         participants: Vec<Participant>,
     },
+    /// Changed fields of a logged activity (the others stay as stored).
+    EditActivity {
+        id: RecordId,
+        fields: ActivityFields,
+    },
+    /// The selected activity in full, with its conflicts.
+    LoadActivity(RecordId),
     LogParticipants(LogParticipants),
     ReportMajor(ReportMajor),
     Acknowledge {
@@ -75,6 +87,13 @@ pub struct Work {
     pub missing: Vec<usize>,
     /// Indexes into `data.work_reports`, newest first.
     pub reports: Vec<usize>,
+    /// Months without an activity after which an organization is quiet.
+    pub quiet_months: u32,
+    pub quiet: Vec<QuietOrg>,
+    /// The selected activity in full and its conflicts, as last loaded.
+    pub detail: Option<(Activity, Vec<FieldConflict>)>,
+    /// Enter was pressed before the activity arrived: its form opens then.
+    pub edit_pending: Option<RecordId>,
     pub proj_view: ProjView,
     pub rank_year: i32,
     /// (year, (township, ranked)) as last loaded.
@@ -92,6 +111,10 @@ impl Work {
             due: Vec::new(),
             missing: Vec::new(),
             reports: Vec::new(),
+            quiet_months: QUIET_MONTHS,
+            quiet: Vec::new(),
+            detail: None,
+            edit_pending: None,
             proj_view: ProjView::Projects,
             rank_year: today.year() - 1,
             ranking: None,
@@ -108,7 +131,7 @@ impl Work {
 
 impl App {
     /// Lists derived once per load: reports due, work reports newest first,
-    /// organizations with none in the period.
+    /// organizations with none in the period, quiet organizations.
     pub(super) fn derive_work(&mut self) {
         let d = &self.data;
         self.work.due = reports_due(&d.activities, &d.major_rule, self.today);
@@ -119,6 +142,12 @@ impl App {
         });
         self.work.reports = reports;
         self.derive_missing();
+        self.derive_quiet();
+    }
+
+    /// The CLI's `activity quiet` list: the same domain query.
+    fn derive_quiet(&mut self) {
+        self.work.quiet = quiet_orgs(&self.data.orgs, &self.data.activities, self.today, self.work.quiet_months);
     }
 
     fn derive_missing(&mut self) {
@@ -175,6 +204,9 @@ impl App {
             ActView::Missing => (0..self.work.missing.len())
                 .filter(|i| org_matches(Some(&d.orgs[self.work.missing[*i]].id), &n))
                 .collect(),
+            ActView::Quiet => {
+                (0..self.work.quiet.len()).filter(|i| org_matches(Some(&self.work.quiet[*i].id), &n)).collect()
+            }
         };
         let n = needle(PROJECTS);
         let projects: Vec<usize> = match self.work.proj_view {
@@ -248,6 +280,67 @@ impl App {
         self.work.missing.get(*at).and_then(|i| self.data.orgs.get(*i))
     }
 
+    pub fn selected_quiet(&self) -> Option<&QuietOrg> {
+        if self.work.act_view != ActView::Quiet {
+            return None;
+        }
+        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.work.quiet.get(*i))
+    }
+
+    /// The selected activity in full, when it has arrived.
+    pub fn activity_detail(&self) -> Option<&(Activity, Vec<FieldConflict>)> {
+        let id = &self.selected_activity()?.id;
+        self.work.detail.as_ref().filter(|(a, _)| &a.id == id)
+    }
+
+    /// The selected activity is read in full (its form, its conflicts) once
+    /// it is selected, like an organization's detail.
+    pub(super) fn activity_needed(&mut self) -> Vec<Effect> {
+        match self.selected_activity().map(|a| a.id.clone()) {
+            Some(id) if self.work.detail.as_ref().is_none_or(|(a, _)| a.id != id) => {
+                vec![WorkEffect::LoadActivity(id).into()]
+            }
+            Some(_) => Vec::new(),
+            None => {
+                self.work.detail = None;
+                Vec::new()
+            }
+        }
+    }
+
+    /// An activity read in full: kept if still selected; a pending edit opens.
+    pub(super) fn activity_loaded(&mut self, a: Activity, conflicts: Vec<FieldConflict>) {
+        if self.selected_activity().is_none_or(|r| r.id != a.id) {
+            return;
+        }
+        let id = a.id.clone();
+        self.work.detail = Some((a, conflicts));
+        if self.work.edit_pending.take().is_some_and(|p| p == id) && self.mode == Mode::Browse {
+            self.open_activity_edit();
+        }
+        self.open_pending_conflicts(&id);
+    }
+
+    /// The activity form filled in from the record; conflicts stay on F7.
+    fn open_activity_edit(&mut self) {
+        let Some((a, _)) = self.activity_detail() else { return };
+        let org = a.lead().and_then(|id| self.org_name(id)).unwrap_or("").to_string();
+        let venue = a.venue.as_ref().and_then(|id| self.data.venues.iter().find(|v| &v.id == id)).map(|v| v.name.clone());
+        let f = wf::edit_activity(self.lang, a, &org, venue.as_deref());
+        self.mode = Mode::Form(Box::new(f));
+    }
+
+    /// Enter on a quiet organization: its row on the organizations tab,
+    /// where Enter edits it (the lifecycle is the secretary's decision).
+    fn go_to_org(&mut self, id: RecordId) -> Vec<Effect> {
+        self.tab = ORGS;
+        self.filters[ORGS].clear();
+        self.org_filter.uncovered = false;
+        self.refilter();
+        self.select_record(&id);
+        self.after_selection_change()
+    }
+
     pub fn selected_project(&self) -> Option<&Project> {
         if self.work.proj_view != ProjView::Projects {
             return None;
@@ -272,10 +365,12 @@ impl App {
                     ActView::List => ActView::Due,
                     ActView::Due => ActView::Reports,
                     ActView::Reports => ActView::Missing,
-                    ActView::Missing => ActView::List,
+                    ActView::Missing => ActView::Quiet,
+                    ActView::Quiet => ActView::List,
                 };
                 self.selected[ACTIVITIES] = 0;
                 self.refilter_work();
+                return Some(self.activity_needed());
             }
             (Action::View, PROJECTS) => {
                 self.work.proj_view = match self.work.proj_view {
@@ -294,7 +389,7 @@ impl App {
             }
             (Action::Conditions, ACTIVITIES) => {
                 let org = self.work.conditions.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or("");
-                let mut f = wf::conditions(lang, &self.work.conditions, org, self.work.period);
+                let mut f = wf::conditions(lang, &self.work.conditions, org, self.work.period, self.work.quiet_months);
                 f.fields[0].picked = self.work.conditions.organization.clone();
                 self.mode = Mode::Form(Box::new(f));
             }
@@ -314,7 +409,20 @@ impl App {
                 self.mode = Mode::Form(Box::new(form));
             }
             (Action::Edit, ACTIVITIES) => match self.work.act_view {
-                ActView::List => return Some(self.open_participants()),
+                ActView::List => {
+                    if self.activity_detail().is_some() {
+                        self.open_activity_edit();
+                    } else if let Some(id) = self.selected_activity().map(|a| a.id.clone()) {
+                        // Not read yet: the form opens when it arrives.
+                        self.work.edit_pending = Some(id.clone());
+                        return Some(vec![WorkEffect::LoadActivity(id).into()]);
+                    }
+                }
+                ActView::Quiet => {
+                    if let Some(id) = self.selected_quiet().map(|q| q.id.clone()) {
+                        return Some(self.go_to_org(id));
+                    }
+                }
                 ActView::Due => {
                     if let Some(id) = self.selected_due().map(|d| d.activity.clone()) {
                         self.open_report_flow(id);
@@ -452,14 +560,30 @@ impl App {
                 form.to_activity(lang, org, venue)
                     .map(|(fields, participants)| WorkEffect::AddActivity { fields, participants })
             }
+            WorkForm::EditActivity(original) => {
+                let org = self.form_org(form);
+                let venue = self.form_venue(form);
+                match form.to_activity_edit(lang, org, venue, &original) {
+                    Some(fields) if fields == ActivityFields::default() => {
+                        self.say(self.t(crate::tui::work_text::NOTHING_CHANGED));
+                        self.mode = Mode::Browse;
+                        return Ok(None);
+                    }
+                    other => other.map(|fields| WorkEffect::EditActivity { id: original.id.clone(), fields }),
+                }
+            }
             WorkForm::Conditions => {
                 let org = self.form_org(form);
                 let text = self.filters[ACTIVITIES].text().to_string();
-                let (conditions, period) = form.to_conditions(lang, org, &text).ok_or(())?;
+                let (conditions, period, months) = form.to_conditions(lang, org, &text).ok_or(())?;
                 self.work.conditions = conditions;
                 if period != self.work.period {
                     self.work.period = period;
                     self.derive_missing();
+                }
+                if months != self.work.quiet_months {
+                    self.work.quiet_months = months;
+                    self.derive_quiet();
                 }
                 self.selected[ACTIVITIES] = 0;
                 self.refilter_work();

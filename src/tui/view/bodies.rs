@@ -39,7 +39,7 @@ pub(super) fn cut(text: &str, width: usize) -> String {
 }
 
 /// A list row's name, marked "⚠" when the record holds conflicting edits.
-fn marked(app: &App, id: &RecordId, name: &str) -> String {
+pub(super) fn marked(app: &App, id: &RecordId, name: &str) -> String {
     if app.derived.conflicts.contains_key(id) {
         format!("⚠{name}")
     } else {
@@ -132,7 +132,7 @@ pub(super) fn counts(app: &App, shown: usize, all: usize) -> String {
 }
 
 /// The conflict line of a detail pane, whole-record conflicts included.
-fn conflict_line(app: &App, theme: &Theme, conflicts: &[crate::store::FieldConflict]) -> Option<Line<'static>> {
+pub(super) fn conflict_line(app: &App, theme: &Theme, conflicts: &[crate::store::FieldConflict]) -> Option<Line<'static>> {
     (!conflicts.is_empty()).then(|| {
         Line::from(Span::styled(format!("⚠ {} ({}) — F7", app.t(i18n::CONFLICTS), conflicts.len()), theme.error()))
     })

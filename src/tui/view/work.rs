@@ -1,7 +1,7 @@
 //! The activities and projects tabs: a list (by the tab's current view,
 //! F6) over a detail pane of the selected line.
 
-use super::bodies::{counts, label, list_block, split, table_state, window};
+use super::bodies::{conflict_line, counts, label, list_block, marked, split, table_state, window};
 use super::Theme;
 use crate::domain::projects::yuan;
 use crate::domain::*;
@@ -19,6 +19,7 @@ pub fn view_title(app: &App) -> String {
         (ACTIVITIES, ActView::Due, _) => w::VIEW_DUE,
         (ACTIVITIES, ActView::Reports, _) => w::VIEW_REPORTS,
         (ACTIVITIES, ActView::Missing, _) => w::VIEW_MISSING,
+        (ACTIVITIES, ActView::Quiet, _) => w::VIEW_QUIET,
         (_, _, ProjView::Projects) => w::VIEW_PROJECTS,
         (_, _, ProjView::Ranking) => w::VIEW_RANKING,
     };
@@ -44,6 +45,9 @@ pub fn view_title(app: &App) -> String {
     }
     if app.tab == ACTIVITIES && matches!(app.work.act_view, ActView::Missing | ActView::Reports) {
         title.push_str(&format!(" · {}", app.work.period.label(app.lang)));
+    }
+    if app.tab == ACTIVITIES && app.work.act_view == ActView::Quiet {
+        title.push_str(&format!(" · {} {}", app.work.quiet_months, app.t(w::MONTHS)));
     }
     if app.tab == PROJECTS && app.work.proj_view == ProjView::Ranking {
         title.push_str(&format!(" · {} ←→", app.work.rank_year));
@@ -115,7 +119,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 let a = &app.data.activities[i];
                 Row::new(vec![
                     a.date.to_string(),
-                    a.title.clone(),
+                    marked(app, &a.id, &a.title),
                     label(a.kind, lang).to_string(),
                     org(app, a.lead()).to_string(),
                     a.headcount.to_string(),
@@ -148,6 +152,20 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                         format!("{} · {}", t(w::MAJOR_MARK), report_label(app, a.major, a.report_status)),
                         theme.warn(),
                     )));
+                }
+                // What only the whole record holds: times, place, notes, conflicts.
+                if let Some((full, conflicts)) = app.activity_detail() {
+                    let venue = full.venue.as_ref().and_then(|id| app.data.venues.iter().find(|v| &v.id == id));
+                    let place = venue.map_or(full.place.as_str(), |v| v.name.as_str());
+                    let mut more: Vec<String> = Vec::new();
+                    if let (Some(s), Some(e)) = (&full.start, &full.end) {
+                        more.push(format!("{s}–{e}"));
+                    }
+                    more.extend([place.to_string(), full.notes.clone()].into_iter().filter(|x| !x.is_empty()));
+                    if !more.is_empty() {
+                        lines.push(Line::from(more.join(" · ")));
+                    }
+                    lines.extend(conflict_line(app, theme, conflicts));
                 }
             }
             detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
@@ -250,6 +268,36 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Row::new(vec![o.name.clone(), o.township.clone(), o.community.clone(), last])
             });
             let lines = vec![Line::from(t(crate::tui::work_text::MISSING_HINT))];
+            detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
+        }
+        ActView::Quiet => {
+            let header = vec![t(w::LEAD), t(w::TOWNSHIP), t(crate::tui::i18n::COMMUNITY), t(w::LAST_ACTIVITY)];
+            let widths =
+                vec![Constraint::Min(16), Constraint::Length(12), Constraint::Length(12), Constraint::Length(10)];
+            let all = app.work.quiet.len();
+            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+                let q = &app.work.quiet[i];
+                let community = app.derived.org_index.get(&q.id).map_or("", |i| app.data.orgs[*i].community.as_str());
+                let last = q.last.map_or(w::NONE_YET.get(app.lang).to_string(), |d| d.to_string());
+                Row::new(vec![q.name.clone(), q.township.clone(), community.to_string(), last])
+            });
+            let mut lines = Vec::new();
+            if let Some(q) = app.selected_quiet() {
+                // A planned activity is named: it is why the organization may not be quiet for long.
+                let planned = app
+                    .derived
+                    .org_activities
+                    .get(&q.id)
+                    .and_then(|l| l.first())
+                    .map(|i| &app.data.activities[*i])
+                    .filter(|a| a.date > app.today);
+                let mut text = q.name.clone();
+                if let Some(p) = planned {
+                    text.push_str(&format!(" · {} {} {}", t(w::PLANNED), p.date, p.title));
+                }
+                lines.push(Line::from(Span::styled(text, theme.accent())));
+            }
+            lines.push(Line::from(t(w::QUIET_HINT)));
             detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
         }
     }
