@@ -7,8 +7,8 @@
 mod tui_app;
 
 use crossterm::event::KeyCode;
-use hubsync::domain::demo::DemoData;
 use hubsync::domain::activity_query::quiet_orgs;
+use hubsync::domain::demo::DemoData;
 use hubsync::domain::ledger_report::ranking_by_township;
 use hubsync::domain::*;
 use hubsync::ops::activities::ActivityFields;
@@ -452,11 +452,10 @@ fn enter_edits_an_activity_with_its_form_and_sends_only_what_changed() {
     clear_field(&mut app);
     typed(&mut app, "３０人");
     let effect = work(app.update(key(KeyCode::F(2))));
-    let expected = ActivityFields {
-        title: Some("夜间治安巡逻(第二组)".into()),
-        headcount: Some(30),
-        ..ActivityFields::default()
-    };
+    let expected =
+        ActivityFields {
+            title: Some("夜间治安巡逻(第二组)".into()), headcount: Some(30), ..ActivityFields::default()
+        };
     assert_eq!(effect, WorkEffect::EditActivity { id: a.id.clone(), fields: expected });
 
     // Esc over typed data asks first; a refusal keeps the form.
@@ -509,11 +508,6 @@ fn a_conflicted_activity_is_marked_and_f7_offers_its_values() {
     let effects = app.update(key(KeyCode::Enter));
     assert_eq!(
         effects,
-        vec![Effect::Resolve {
-            kind: Collection::Activities,
-            id,
-            field: "title".into(),
-            value: "夜间巡逻".into()
-        }]
+        vec![Effect::Resolve { kind: Collection::Activities, id, field: "title".into(), value: "夜间巡逻".into() }]
     );
 }

@@ -227,7 +227,8 @@ fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_co
     let (da, db) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let mut a = Store::open(da.path()).unwrap();
     a.init_federation(&federation()).unwrap();
-    let patrol = Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
+    let patrol =
+        Organization::new("玉林社区平安巡逻队", Category::ResidentServices, LegalStatus::Filed, "510104016001");
     a.insert(&patrol).unwrap();
 
     // A township's ledger from Excel: GBK, CRLF, a title row, 序号; line 5 names nobody on the roster.

@@ -5,7 +5,8 @@
 
 use super::{refs, warnings, Env, FieldError, OpError, OpResult, Ref};
 use crate::domain::{
-    Activity, Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training, Venue,
+    Activity, Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training,
+    Venue,
 };
 use serde_json::Value as Json;
 

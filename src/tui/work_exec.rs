@@ -39,7 +39,8 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: WorkEffect) -> Event {
                 if !a.major && !saved.suggested.is_empty() {
                     text.push_str(" · 按规则应为重大活动,可改为「是」 (the rule suggests major)");
                 }
-                let warnings: Vec<String> = saved.warnings.iter().map(|w| format!("⚠ {}: {}", w.field, w.message)).collect();
+                let warnings: Vec<String> =
+                    saved.warnings.iter().map(|w| format!("⚠ {}: {}", w.field, w.message)).collect();
                 if warnings.is_empty() {
                     Event::Done(Ok(text))
                 } else {
@@ -53,8 +54,8 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: WorkEffect) -> Event {
             let Ok(a) = env.store.activity(&id) else {
                 return Event::Done(Err(format!("找不到活动 {id} (activity not found)")));
             };
-            let conflicts = ops::conflicts::of_record(&mut env, crate::domain::Collection::Activities, &id)
-                .unwrap_or_default();
+            let conflicts =
+                ops::conflicts::of_record(&mut env, crate::domain::Collection::Activities, &id).unwrap_or_default();
             Event::ActivityLoaded(Box::new(a), conflicts)
         }
         WorkEffect::LogParticipants(cmd) => done(ops::activities::log_participants(&mut env, cmd), |l| {

@@ -56,9 +56,7 @@ impl App {
                 self.open(crate::tui::export::report_form(lang, self.export_dir.as_deref(), self.today))
             }
             (Action::Import, VENUES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
-            (Action::Import, ACTIVITIES) => {
-                self.open(crate::tui::import::form(crate::ops::import::Kind::Activities))
-            }
+            (Action::Import, ACTIVITIES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Activities)),
             (Action::Edit, ORGS) if self.org_filter.uncovered => {
                 let candidates = self.liaison_candidates();
                 if candidates.is_empty() {

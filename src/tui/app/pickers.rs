@@ -129,7 +129,9 @@ impl App {
                 let title = d.trainings.iter().find(|t| t.id == a.training).map_or("", |t| t.title.as_str());
                 format!("{person} @ {title}")
             }),
-            Collection::Activities => d.activities.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.date, a.title)),
+            Collection::Activities => {
+                d.activities.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.date, a.title))
+            }
             _ => None,
         }
     }

@@ -325,7 +325,8 @@ impl App {
     fn open_activity_edit(&mut self) {
         let Some((a, _)) = self.activity_detail() else { return };
         let org = a.lead().and_then(|id| self.org_name(id)).unwrap_or("").to_string();
-        let venue = a.venue.as_ref().and_then(|id| self.data.venues.iter().find(|v| &v.id == id)).map(|v| v.name.clone());
+        let venue =
+            a.venue.as_ref().and_then(|id| self.data.venues.iter().find(|v| &v.id == id)).map(|v| v.name.clone());
         let f = wf::edit_activity(self.lang, a, &org, venue.as_deref());
         self.mode = Mode::Form(Box::new(f));
     }

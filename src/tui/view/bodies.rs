@@ -132,7 +132,11 @@ pub(super) fn counts(app: &App, shown: usize, all: usize) -> String {
 }
 
 /// The conflict line of a detail pane, whole-record conflicts included.
-pub(super) fn conflict_line(app: &App, theme: &Theme, conflicts: &[crate::store::FieldConflict]) -> Option<Line<'static>> {
+pub(super) fn conflict_line(
+    app: &App,
+    theme: &Theme,
+    conflicts: &[crate::store::FieldConflict],
+) -> Option<Line<'static>> {
     (!conflicts.is_empty()).then(|| {
         Line::from(Span::styled(format!("⚠ {} ({}) — F7", app.t(i18n::CONFLICTS), conflicts.len()), theme.error()))
     })
