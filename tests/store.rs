@@ -171,6 +171,63 @@ fn two_stores_converge_and_keep_concurrent_values_as_conflicts() {
     assert_eq!(a.get::<Organization>(&o.id).unwrap().unwrap().head_name, "乙");
 }
 
+/// A hub holds newer changes of a relayed roster than the relay that
+/// brings it, and may not send them back (`withhold`). Automerge answers
+/// every message while the heads differ, so the exchange used to ping-pong
+/// until the session gave up ("did not settle after 200 rounds").
+#[test]
+fn an_exchange_that_withholds_changes_goes_quiet() {
+    let (_da, mut hub) = new_store();
+    let db = TempDir::new().unwrap();
+    let mut relay = Store::open(db.path()).unwrap();
+    let o = org("双流区邻里守望队", "510104001001");
+    hub.insert(&o).unwrap();
+    let doc = hub.locate(Collection::Orgs, &o.id).unwrap();
+    sync_pair(&mut hub, "hub", &mut relay, "relay", &doc);
+    let mut newer = o.clone();
+    newer.members = Some(42);
+    hub.update(&newer).unwrap();
+
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        assert!(rounds < 10, "the withholding exchange never goes quiet");
+        let from_hub = hub.sync_generate_counted("relay", &doc, true).unwrap();
+        if let Some((m, changes)) = &from_hub {
+            assert_eq!(*changes, 0, "a withheld message carries no changes");
+            relay.sync_receive("hub", &doc, m, true).unwrap();
+        }
+        let from_relay = relay.sync_generate("hub", &doc).unwrap();
+        if let Some(m) = &from_relay {
+            hub.sync_receive("relay", &doc, m, true).unwrap();
+        }
+        if from_hub.is_none() && from_relay.is_none() {
+            break;
+        }
+    }
+    assert_eq!(relay.get::<Organization>(&o.id).unwrap().unwrap().members, o.members, "nothing withheld leaked");
+    assert_ne!(hub.doc_heads(&doc), relay.doc_heads(&doc));
+    // The relay's own later change still reaches the hub.
+    let mut on_relay = o.clone();
+    on_relay.address = "东升街道1号".into();
+    relay.update(&on_relay).unwrap();
+    for _ in 0..10 {
+        let from_hub = hub.sync_generate_counted("relay", &doc, true).unwrap();
+        if let Some((m, _)) = &from_hub {
+            relay.sync_receive("hub", &doc, m, true).unwrap();
+        }
+        let from_relay = relay.sync_generate("hub", &doc).unwrap();
+        if let Some(m) = &from_relay {
+            hub.sync_receive("relay", &doc, m, true).unwrap();
+        }
+        if from_hub.is_none() && from_relay.is_none() {
+            break;
+        }
+    }
+    let merged = hub.get::<Organization>(&o.id).unwrap().unwrap();
+    assert_eq!((merged.members, merged.address.as_str()), (Some(42), "东升街道1号"));
+}
+
 #[test]
 fn read_only_peer_changes_are_refused() {
     let (_da, mut a) = new_store();

@@ -23,6 +23,7 @@ impl Store {
             }
             None => {
                 self.sync_states.clear();
+                self.last_withheld.clear();
                 let mut all: Vec<DocId> = self.docs.keys().cloned().collect();
                 all.extend(self.damaged.keys().cloned());
                 all

@@ -180,6 +180,9 @@ pub struct Store {
     damaged: BTreeMap<DocId, String>,
     warnings: Vec<String>,
     sync_states: HashMap<(String, DocId), automerge::sync::State>,
+    /// The last withheld message sent to a peer about a document in this
+    /// session (sync_hooks: repeating it would tell the peer nothing new).
+    last_withheld: HashMap<(String, DocId), Vec<u8>>,
     changed: BTreeSet<DocId>,
     /// name_key -> organization id, built on first use.
     name_index: Option<HashMap<String, RecordId>>,
@@ -261,6 +264,7 @@ impl Store {
             damaged: BTreeMap::new(),
             warnings: Vec::new(),
             sync_states: HashMap::new(),
+            last_withheld: HashMap::new(),
             changed: BTreeSet::new(),
             name_index: None,
             durability: Durability::Flush,
@@ -523,6 +527,7 @@ impl Store {
             }
         }
         self.sync_states.retain(|(_, d), _| d != doc);
+        self.last_withheld.retain(|(_, d), _| d != doc);
         self.disk.flush_durably()?;
         Ok(n)
     }

@@ -115,10 +115,26 @@ impl Store {
             _ => {}
         }
         *self.sync_state(peer, doc) = state;
-        Ok(msg.map(|m| {
+        let out = msg.map(|m| {
             let changes = m.changes.len();
             Outgoing { bytes: m.encode(), changes, signatures }
-        }))
+        });
+        if !withhold {
+            return Ok(out);
+        }
+        // Automerge answers every message while the heads differ, and they
+        // always will when we hold changes we may not send: a withheld
+        // message the same as the last one tells the peer nothing new, and
+        // repeating it would keep the exchange from ever going quiet.
+        let key = (peer.to_string(), doc.clone());
+        Ok(match out {
+            Some(o) if self.last_withheld.get(&key) == Some(&o.bytes) => None,
+            Some(o) => {
+                self.last_withheld.insert(key, o.bytes.clone());
+                Some(o)
+            }
+            None => None,
+        })
     }
 
     /// The signature record stored with a change, if any.
@@ -256,11 +272,13 @@ impl Store {
     /// new connection must not trust what the last one believed it sent.
     pub fn begin_sync(&mut self, peer: &str, doc: &DocId) {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));
+        self.last_withheld.remove(&(peer.to_string(), doc.clone()));
     }
 
     /// Forgets what we believed `peer` has of `doc` (after an error).
     pub fn reset_sync_state(&mut self, peer: &str, doc: &DocId) {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));
+        self.last_withheld.remove(&(peer.to_string(), doc.clone()));
         let _ = self.disk.sync.remove(state_key(peer, doc));
     }
 }
