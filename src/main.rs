@@ -29,6 +29,7 @@ fn ui(args: Cli) -> i32 {
             mouse: !args.no_mouse,
             listen,
             control: Some(cli::node::handler()),
+            keep_backups: args.keep_backups,
         };
         hubsync::tui::run(&dir, opts)
     };

@@ -64,7 +64,11 @@ pub fn options() -> std::fs::OpenOptions {
 /// directory after it, so a crash leaves the old or the new content, and an
 /// acknowledged save stays.
 pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // A bare file name's parent is "", which cannot be opened to sync.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp = dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>()));
     let written = (|| {

@@ -20,6 +20,7 @@ macro_rules! errln {
 }
 
 mod activities;
+mod backup;
 mod bulk;
 mod cultivation;
 mod docs;
@@ -69,6 +70,9 @@ pub struct Cli {
     /// 界面接受对等方连接的地址 (UI only: where the sync node accepts peers; a taken port falls back to a free one)
     #[arg(long, env = "HUBSYNC_LISTEN", default_value = "0.0.0.0:4433")]
     pub listen: String,
+    /// 界面运行时每天自动备份到数据目录的 backups/,保留天数;0 为不备份 (UI only: daily backups into backups/ in the data directory, kept this many days; 0 turns them off)
+    #[arg(long, env = "HUBSYNC_KEEP_BACKUPS", default_value_t = crate::ops::backup::DEFAULT_KEEP_DAYS)]
+    pub keep_backups: usize,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -179,10 +183,25 @@ pub enum Command {
         /// 定期同步间隔秒数 (seconds between periodic syncs)
         #[arg(long, default_value_t = 30)]
         interval: u64,
+        /// 每天自动备份到数据目录的 backups/,保留天数;0 为不备份 (daily backups into backups/ in the data directory, kept this many days; 0 turns them off)
+        #[arg(long, env = "HUBSYNC_KEEP_BACKUPS", default_value_t = crate::ops::backup::DEFAULT_KEEP_DAYS)]
+        keep_backups: usize,
     },
     /// Automerge 文档 (documents: list, export, import, repair, compact)
     #[command(subcommand)]
     Doc(docs::DocCmd),
+    /// 备份整个节点到一个文件: 全部文档、签名、对等方名单与身份密钥;节点运行时经由节点 (back up the whole node to one file: every document, signatures, peers and the identity key; through the running node if one runs)
+    Backup {
+        /// 备份文件 (the backup file to write; owner-only, keep it safe)
+        file: PathBuf,
+    },
+    /// 从备份文件恢复到新的数据目录,沿用原节点身份 (restore a backup into a new, empty data directory, as the same node)
+    Restore {
+        /// 备份文件 (the backup file)
+        file: PathBuf,
+        /// 新的数据目录,须不存在或为空;不填为 --data-dir (a new or empty data directory; default: --data-dir)
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -299,6 +318,11 @@ fn run(cli: Cli) -> Result<i32> {
     let lang = resolve_lang(cli.lang);
     let dir = data_dir(cli.data_dir)?;
     let command = cli.command.context("没有命令 (no command)")?;
+    // A restore writes a new directory: no store, no node to go through.
+    if let Command::Restore { file, dir: target } = command {
+        backup::run_restore(lang, &file, target.unwrap_or(dir))?;
+        return Ok(0);
+    }
     if let Some(code) = node::forward(&dir, lang)? {
         return Ok(code);
     }
@@ -319,7 +343,9 @@ fn run(cli: Cli) -> Result<i32> {
     match command {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
         Command::Join { code, name } => peers::join(store, &dir, lang, &code, &name)?,
-        Command::Serve { listen, interval } => peers::serve(store, &dir, lang, &listen, interval)?,
+        Command::Serve { listen, interval, keep_backups } => {
+            peers::serve(store, &dir, lang, &listen, interval, keep_backups)?
+        }
         other => execute(&mut store, other, lang, None)?,
     }
     Ok(0)
@@ -376,6 +402,10 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Network(args) => network::run(&mut ctx, args),
         Command::Demo(args) => bulk::run_demo(&mut ctx, args),
+        Command::Backup { file } => backup::run_backup(&mut ctx, &file),
+        Command::Restore { .. } => {
+            anyhow::bail!("恢复不经由运行中的节点,请直接运行 hubsync restore (restore runs on its own, not in a node)")
+        }
         Command::Device(cmd) => peers::device(ctx.store, lang, cmd),
         Command::Share(args) => peers::share(ctx.store, lang, args),
         Command::Id

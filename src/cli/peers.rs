@@ -274,12 +274,13 @@ pub(crate) fn print_sync(lang: Lang, results: Vec<Result<sync::Summary>>) -> Res
 /// Runs a node: accepts peers, and syncs with known peers periodically and
 /// shortly after local changes (the same daemon the terminal UI runs), and
 /// runs CLI commands for clients on this data directory (`crate::control`).
-pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64) -> Result<()> {
+pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64, keep_backups: usize) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     runtime()?.block_on(async {
         let handle = StoreHandle::spawn(store);
+        let _daily = crate::ops::backup::spawn_daily(handle.clone(), keep_backups);
         let mut config = sync::DaemonConfig::new(listen.parse()?);
         config.interval = std::time::Duration::from_secs(interval.max(5));
         let daemon = Arc::new(sync::Daemon::start(dir.to_path_buf(), handle.clone(), config)?);

@@ -32,6 +32,9 @@ pub enum OpError {
     Ambiguous { kind: Collection, query: String, ids: Vec<RecordId> },
     #[error(transparent)]
     Store(StoreError),
+    /// A backup file that cannot be used, or a restore target that is not new.
+    #[error(transparent)]
+    Backup(#[from] super::backup::BackupError),
     /// The node's files (peer list, identity, invitations), a file to read
     /// or write, or the network.
     #[error("{0:#}")]

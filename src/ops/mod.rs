@@ -23,6 +23,7 @@
 //!   `FieldError`s.
 
 pub mod activities;
+pub mod backup;
 pub mod bookings;
 pub mod conflicts;
 pub mod demo;

@@ -25,6 +25,7 @@ mod recover;
 mod report;
 mod rows;
 pub mod service;
+mod snapshot;
 mod sync_hooks;
 mod vacuum;
 
@@ -35,6 +36,7 @@ pub use forget::{ClearedRecord, ForgetPlan};
 pub use provenance::Arrival;
 pub use records::{FieldConflict, ScanRow};
 pub use service::{Origin, StoreEvent, StoreHandle};
+pub use snapshot::{RestoredDoc, StoreSnapshot};
 pub use sync_hooks::SyncReceipt;
 pub use vacuum::{dir_size, vacuum};
 

@@ -25,6 +25,8 @@ pub struct Options {
     /// Runs the CLI commands typed in other terminals while the UI holds the
     /// data directory (`crate::control`); main passes the CLI's.
     pub control: Option<crate::control::Handler>,
+    /// Days of daily backups kept in the data directory (0: none).
+    pub keep_backups: usize,
 }
 
 /// Opens the data directory and runs the UI until the user quits.
@@ -74,6 +76,7 @@ async fn event_loop(
     let mut terminal = setup(opts.mouse)?;
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     let mut changes = handle.subscribe();
+    let _daily = crate::ops::backup::spawn_daily(handle.clone(), opts.keep_backups);
     let mut input = EventStream::new();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut app = App::new(opts.lang, clock.today());
