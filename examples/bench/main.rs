@@ -2,6 +2,7 @@
 //!
 //!     cargo run --release --example bench            # 31,000 and 1,000 organizations
 //!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
+//!     cargo run --release --example bench -- --only backup,edit  # those rows only
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
 //! peer exists (bare Automerge load, in-memory sync) it is measured in the same
@@ -24,7 +25,28 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let runs = if quick { 3 } else { 5 };
     let scales: Vec<usize> = if quick { vec![1_000] } else { vec![31_000, 1_000] };
+    // `--only backup,edit`: the fixture and those sections alone.
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(str::to_string).collect());
     let mut table = Table::default();
+    if let Some(only) = only {
+        for &orgs in &scales {
+            eprintln!("== {orgs} organizations");
+            let fixture = sections::Fixture::build(orgs, &mut table);
+            for section in &only {
+                match section.as_str() {
+                    "backup" => sections::backup_restore(&fixture, runs, &mut table),
+                    "edit" => sections::edit(&fixture, runs, &mut table),
+                    other => panic!("--only: no section {other} (backup, edit)"),
+                }
+            }
+        }
+        table.print();
+        return;
+    }
     for &orgs in &scales {
         eprintln!("== {orgs} organizations");
         let fixture = sections::Fixture::build(orgs, &mut table);
@@ -33,6 +55,7 @@ fn main() {
         sections::open_store(&fixture, runs, &mut table);
         sections::edit(&fixture, runs, &mut table);
         sections::bulk_insert(&fixture, runs, &mut table);
+        sections::backup_restore(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
