@@ -19,6 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 const CHILD_DIR: &str = "HUBSYNC_FULL_DISK_DIR";
+const SWITCH_CHILD_DIR: &str = "HUBSYNC_FULL_DISK_SWITCH_DIR";
 const ORGS_DOC: &str = "fed0000000000001/orgs/510104";
 
 fn federation() -> Federation {
@@ -135,4 +136,67 @@ fn a_full_disk_refuses_writes_keeps_everything_and_recovers() {
     assert!(have.contains(&"有空间后组织".to_string()));
     assert!(!have.iter().any(|n| n.starts_with("满盘时")), "a refused write came back");
     assert_eq!(have.len(), 101);
+}
+
+/// The hidden mode of the switched disk: the store was opened with
+/// `HUBSYNC_FAULT_DISK_FULL` naming a switch file; the disk fills at sled,
+/// after the change log took the record (the path a file-size limit cannot
+/// aim at: sled preallocates its file), then at the log, then empties.
+#[test]
+fn switched_disk_child() {
+    let Ok(dir) = std::env::var(SWITCH_CHILD_DIR) else {
+        return; // an ordinary test run
+    };
+    let dir = Path::new(&dir);
+    let switch = std::env::var_os(hubsync::store::DISK_FULL_SWITCH_VAR).expect("the switch");
+    let mut store = Store::open(dir).expect("open");
+    for at in ["sled", "log"] {
+        std::fs::write(&switch, at).unwrap();
+        for i in 0..2 {
+            match store.insert(&org(&format!("满盘时{at}组织{i}"))) {
+                Ok(_) => println!("ACCEPTED {at} {i}"),
+                Err(e) => println!("REFUSED {e}"),
+            }
+        }
+        println!("READ {}", store.all::<Organization>().unwrap().len());
+    }
+    std::fs::remove_file(&switch).unwrap();
+    store.insert(&org("有空间后组织")).expect("a write once there is room");
+    println!("ACK 有空间后组织");
+}
+
+#[test]
+fn a_disk_full_at_sled_after_the_log_is_refused_with_the_reason_and_recovers() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let switches = tempfile::TempDir::new().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        store.init_federation(&federation()).unwrap();
+        let batch: Vec<Organization> = (0..100).map(|i| org(&format!("已保存组织{i}"))).collect();
+        store.insert_many(&batch).unwrap();
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["switched_disk_child", "--exact", "--nocapture", "--test-threads=1"])
+        .env(SWITCH_CHILD_DIR, dir.path())
+        .env(hubsync::store::DISK_FULL_SWITCH_VAR, switches.path().join("full"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "child failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let refused: Vec<&str> = stdout.lines().filter_map(|l| l.split_once("REFUSED ").map(|(_, e)| e)).collect();
+    assert_eq!(refused.len(), 4, "every write on the full disk refused, at sled and at the log:\n{stdout}");
+    for e in &refused {
+        assert!(e.contains("写入失败") && e.contains("write was refused"), "says what: {e}");
+        assert!(e.contains("磁盘已满") && e.contains("disk full"), "says why, in Chinese and English: {e}");
+    }
+    assert_eq!(stdout.matches("READ 100\n").count(), 2, "reads go on, nothing refused is read:\n{stdout}");
+    assert!(stdout.contains("ACK 有空间后组织"), "sled reopened after its failure takes the next write:\n{stdout}");
+    // Reopened: both copies agree (no repair), everything acknowledged is
+    // there, nothing refused came back.
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.damaged().is_empty() && store.warnings().is_empty(), "{:?}", store.warnings());
+    let have: Vec<String> = store.all::<Organization>().unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(have.len(), 101);
+    assert!(have.contains(&"有空间后组织".to_string()));
+    assert!(!have.iter().any(|n| n.starts_with("满盘时")), "a refused write came back");
 }

@@ -77,6 +77,8 @@ pub(crate) struct ChangeLog {
     len: u64,
     doc_bytes: HashMap<String, u64>,
     dead: u64,
+    /// A full disk on demand (fault.rs; off unless asked for).
+    full: super::fault::DiskFull,
 }
 
 fn io_err(path: &Path, what: &str, e: std::io::Error) -> super::StoreError {
@@ -305,7 +307,8 @@ impl ChangeLog {
         sync_dir(dir);
         let live: u64 = replayed.doc_bytes.values().sum();
         let dead = len.saturating_sub(live + MAGIC.len() as u64);
-        let mut log = ChangeLog { path, file, len, doc_bytes: replayed.doc_bytes.clone(), dead };
+        let full = super::fault::DiskFull::from_env();
+        let mut log = ChangeLog { path, file, len, doc_bytes: replayed.doc_bytes.clone(), dead, full };
         log.seek_end()?;
         Ok(log)
     }
@@ -324,7 +327,9 @@ impl ChangeLog {
             return Ok(());
         }
         let (record, sizes) = encode(entries);
-        let written = self.file.write_all(&record).and_then(|_| if durable { self.file.sync_data() } else { Ok(()) });
+        let written = (self.full.check(super::fault::At::Log))
+            .and_then(|_| self.file.write_all(&record))
+            .and_then(|_| if durable { self.file.sync_data() } else { Ok(()) });
         if let Err(e) = written {
             self.undo_to(self.len);
             return Err(io_err(&self.path, "append", e));
@@ -388,7 +393,9 @@ impl ChangeLog {
         for chunk in sigs_and_meta.chunks(4096) {
             bytes.extend_from_slice(&encode(chunk).0);
         }
-        crate::private_fs::write_atomic(&self.path, &bytes, true).map_err(|e| io_err(&self.path, "rewrite", e))?;
+        (self.full.check(super::fault::At::Log))
+            .and_then(|_| crate::private_fs::write_atomic(&self.path, &bytes, true))
+            .map_err(|e| io_err(&self.path, "rewrite", e))?;
         self.file =
             OpenOptions::new().read(true).write(true).open(&self.path).map_err(|e| io_err(&self.path, "open", e))?;
         self.len = bytes.len() as u64;

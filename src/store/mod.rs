@@ -14,6 +14,7 @@ mod codec;
 mod conflicts;
 mod contain;
 mod docid;
+mod fault;
 mod forget;
 mod hub;
 mod ledger;
@@ -32,6 +33,7 @@ mod vacuum;
 pub use activities::partition_doc;
 pub use conflicts::{Conflicted, ValueOrigin};
 pub use docid::DocId;
+pub use fault::SWITCH_VAR as DISK_FULL_SWITCH_VAR;
 pub use forget::{ClearedRecord, ForgetPlan};
 pub use provenance::Arrival;
 pub use records::{FieldConflict, ScanRow};
@@ -220,6 +222,8 @@ pub struct Store {
     /// A write failed in sled: its database is reopened before the next
     /// one (sled keeps failing after an I/O error until reopened).
     disk_failed: bool,
+    /// A full disk on demand (fault.rs; off unless asked for).
+    disk_full: fault::DiskFull,
     /// The data directory's lock; declared last so it is released after
     /// the database is closed.
     _lock: lock::DirLock,
@@ -279,10 +283,11 @@ impl Store {
             signer,
             pending_sigs: HashMap::new(),
             conflict_cache: Default::default(),
-            clock: std::sync::Arc::new(crate::clock::SystemClock),
+            clock: crate::clock::machine(),
             log,
             unlogged_sigs: Vec::new(),
             disk_failed: false,
+            disk_full: fault::DiskFull::from_env(),
             _lock: lock,
         };
         store.warnings.extend(rebuilt);
@@ -623,15 +628,20 @@ impl Store {
         for (id, seq, bytes) in staged {
             Disk::stage_piece(&mut batch, id, *seq, bytes);
         }
-        let written =
-            self.disk
-                .docs
-                .apply_batch(batch)
-                .and_then(|_| if durable { self.disk.db.flush().map(|_| ()) } else { Ok(()) });
+        let written = (self.disk_full.check(fault::At::Sled).map_err(sled::Error::Io))
+            .and_then(|_| self.disk.docs.apply_batch(batch))
+            .and_then(|_| if durable { self.disk.db.flush().map(|_| ()) } else { Ok(()) });
         if let Err(e) = written {
             self.log.undo_to(before);
             self.disk_failed = true;
-            return Err(e.into());
+            // The reason in words (磁盘已满…), as the log's failure gives it.
+            return Err(match e {
+                sled::Error::Io(io) => StoreError::Io {
+                    what: format!("write {}", self.dir.join("db").display()),
+                    detail: describe_io(&io),
+                },
+                other => other.into(),
+            });
         }
         Ok(())
     }
