@@ -41,3 +41,45 @@ impl Clock for FixedClock {
         self.0
     }
 }
+
+/// The machine's clock moved by a fixed number of hours: a laptop whose
+/// clock is wrong, as the nemesis run (tests/nemesis.rs) makes one node's.
+#[derive(Clone, Copy, Debug)]
+pub struct SkewedClock {
+    pub hours: i64,
+}
+
+impl Clock for SkewedClock {
+    fn now(&self) -> NaiveDateTime {
+        SystemClock.now() + chrono::Duration::hours(self.hours)
+    }
+}
+
+/// Set to a whole number of hours (`-26`, `+30`), every clock of the
+/// process is that far off: what the store stamps changes and arrivals
+/// with, and what commands take as today. Unset or unreadable: the
+/// machine's clock as it is. A fault for tests of real processes; the
+/// wall-clock reads outside the `Clock` (TLS, the log's timestamps) are
+/// not moved by it (libfaketime moves those too).
+pub const SKEW_VAR: &str = "HUBSYNC_FAULT_CLOCK_SKEW_HOURS";
+
+/// The clock a process runs on: the machine's, skewed if `SKEW_VAR` says so.
+pub fn machine() -> std::sync::Arc<dyn Clock> {
+    match std::env::var(SKEW_VAR).ok().and_then(|h| h.trim().trim_start_matches('+').parse::<i64>().ok()) {
+        Some(hours) if hours != 0 => std::sync::Arc::new(SkewedClock { hours }),
+        _ => std::sync::Arc::new(SystemClock),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_skewed_clock_is_that_many_hours_off_the_machines() {
+        let skewed = SkewedClock { hours: -26 };
+        let gap = SystemClock.now() - skewed.now();
+        // The two reads are a moment apart; the gap is 26 hours and that moment.
+        assert!(gap >= chrono::Duration::hours(26) && gap < chrono::Duration::hours(26) + chrono::Duration::minutes(1));
+    }
+}

@@ -378,7 +378,7 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         let dir = store.dir().to_path_buf();
         return execute_without_store(command, &dir, lang);
     }
-    let mut ctx = Ctx { store, lang, clock: std::sync::Arc::new(crate::ops::SystemClock), cwd };
+    let mut ctx = Ctx { store, lang, clock: crate::clock::machine(), cwd };
     match command {
         Command::Init(args) => init(&mut ctx, args),
         Command::Org(cmd) => org::run(&mut ctx, cmd),

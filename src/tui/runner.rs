@@ -6,7 +6,7 @@ use super::app::{App, Data, Effect, Event};
 use super::view;
 use crate::domain::report::Report;
 use crate::domain::*;
-use crate::ops::{self, records::Save, Clock, Env, OpResult, SystemClock};
+use crate::ops::{self, records::Save, Clock, Env, OpResult};
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
 use crate::sync::{Daemon, DaemonConfig, NodeStatus};
 use anyhow::Result;
@@ -78,7 +78,7 @@ async fn event_loop(
     let mut changes = handle.subscribe();
     let _daily = crate::ops::backup::spawn_daily(handle.clone(), opts.keep_backups);
     let mut input = EventStream::new();
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let clock: Arc<dyn Clock> = crate::clock::machine();
     let mut app = App::new(opts.lang, clock.today());
     app.monochrome = opts.monochrome;
     app.mouse = opts.mouse;
