@@ -392,8 +392,9 @@ mod relays {
         up: Vec<usize>,
     }
 
-    /// Node `i` reports to `parents[i]` (all of them earlier nodes).
-    fn start(i: usize, up: Vec<usize>) -> Member {
+    /// Node `i` reports to the nodes `up` (earlier ones); its federation
+    /// names the first of them as its parent, as real hubs do.
+    fn start(i: usize, up: Vec<usize>, parent: String) -> Member {
         let dir = TempDir::new().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         let fed = RecordId(founded_id(&store.signer().unwrap().node));
@@ -403,7 +404,7 @@ mod relays {
                 name: format!("联合会{i}"),
                 level: if i == 0 { Level::Province } else { Level::County },
                 division: if i == 0 { "510000".into() } else { format!("5101{:02}", i) },
-                parent: String::new(),
+                parent,
                 contact_name: String::new(),
                 contact_phone: String::new(),
             })
@@ -442,10 +443,9 @@ mod relays {
     }
 
     /// Each node's record of the nodes it reports to: their address, and
-    /// read grants naming its own roster and every roster below it.
+    /// a read grant on its own roster and every roster below it (`tree:`).
     fn link(members: &[Member]) {
         for (i, m) in members.iter().enumerate() {
-            let mine = below(members, i);
             for &p in &m.up {
                 let parent = &members[p];
                 let (c, pid) = (m.node.identity.node_id, parent.node.identity.node_id);
@@ -454,10 +454,7 @@ mod relays {
                 Peers::update(&m.node.dir, |peers| {
                     peers.add(pid, &format!("n{p}"), Some(addr))?;
                     let g = &mut peers.find_mut(&pid.to_string())?.grants;
-                    g.insert("orgs".into(), Grant::Read);
-                    for j in &mine {
-                        g.insert(format!("{}:orgs", members[*j].fed), Grant::Read);
-                    }
+                    g.insert("tree:orgs".into(), Grant::Read);
                     Ok(())
                 })
                 .unwrap();
@@ -495,13 +492,30 @@ mod relays {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let n = parents.len() + 1;
-            let members: Vec<Member> = (0..n)
-                .map(|i| {
-                    let up: BTreeSet<usize> =
-                        if i == 0 { BTreeSet::new() } else { parents[i - 1].iter().map(|p| *p as usize % i).collect() };
-                    start(i, up.into_iter().collect())
-                })
-                .collect();
+            // Node i reports to its hub and, maybe, to one of that hub's own
+            // hubs further up (a county to its city and to the province): a
+            // relay passes on only federations below its own.
+            let mut members: Vec<Member> = Vec::new();
+            for i in 0..n {
+                let mut up = Vec::new();
+                if i > 0 {
+                    let choice = &parents[i - 1];
+                    let hub = choice[0] as usize % i;
+                    up.push(hub);
+                    let mut above: Vec<usize> = Vec::new();
+                    let mut k = hub;
+                    while let Some(&next) = members[k].up.first() {
+                        above.push(next);
+                        k = next;
+                    }
+                    if let (Some(c), false) = (choice.get(1), above.is_empty()) {
+                        up.push(above[*c as usize % above.len()]);
+                    }
+                }
+                let parent = up.first().map(|&p| members[p].fed.0.clone()).unwrap_or_default();
+                members.push(start(i, up, parent));
+            }
+            let members = members;
             link(&members);
             for step in steps {
                 match step {

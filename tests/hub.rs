@@ -271,3 +271,49 @@ async fn the_province_sees_the_tree_how_each_federation_arrives_and_which_went_q
     let refused = under("510300").await.unwrap_err();
     assert!(refused.contains("510300") && refused.contains("no federation held"), "{refused}");
 }
+
+/// A relay vouches only for its own subtree: a county that passes on a
+/// federation of another city (one it made up, or merely holds) finds it
+/// refused at the city, with the reason named, and nothing of it stored;
+/// its own township's roster still arrives in the same session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_brings_new_federations_only_from_below_its_own() {
+    let (city, c) = node("成都市联合会", Level::City, "510100", "");
+    let (county, k) = node("锦江区联合会", Level::County, "510104", "");
+    let (town, t) = node("春熙路街道联合会", Level::Township, "510104001", "");
+    let (stranger, x) = node("自流井区联合会", Level::County, "510302", "");
+    link(&town, &county, &[("orgs", Grant::Read)]);
+    link(&stranger, &county, &[("orgs", Grant::Read)]);
+    sync(&town).await;
+    sync(&stranger).await;
+    assert!(holds(&county, "orgs").await.contains(&x.0), "the county holds the stranger's roster");
+    let named = format!("{x}:orgs");
+    link(&county, &city, &[("tree:orgs", Grant::Read), (named.as_str(), Grant::Read)]);
+
+    let summary = sync_once(&county.node, &[]).await.unwrap().remove(0).expect("the session runs");
+    assert_eq!(holds(&city, "orgs").await, set(&[&c, &k, &t]), "the township came through, the stranger did not");
+    assert!(!holds(&city, "meta").await.contains(&x.0), "nothing of the stranger is stored");
+    let refused = summary.errors.join("\n");
+    assert!(refused.contains(&format!("{x}/meta")) && refused.contains("自流井区联合会"), "named: {refused}");
+}
+
+/// "Last synced" in the peer list comes from the node's clock, not the
+/// machine's: a field laptop whose clock is wrong shows its own time, and a
+/// test can fix it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_peer_list_stamps_a_sync_with_the_nodes_clock() {
+    let (city, _) = node("成都市联合会", Level::City, "510100", "");
+    let (county, _) = node("锦江区联合会", Level::County, "510104", "");
+    link(&county, &city, &[("orgs", Grant::Read)]);
+    let dir = county.node.dir.clone();
+    let store = county.store.clone();
+    let clock = hubsync::ops::FixedClock::on(2031, 3, 1);
+    let laptop =
+        hubsync::sync::Node::start_with_limits(dir.clone(), store, "127.0.0.1:0".parse().unwrap(), Limits::default())
+            .unwrap()
+            .with_clock(std::sync::Arc::new(clock));
+    let summary = sync_once(&laptop, &[]).await.unwrap().remove(0).expect("the session runs");
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    let status = hubsync::sync::status(&dir).unwrap();
+    assert_eq!(status[0].last_sync.as_deref(), Some("2031-03-01 09:00:00"));
+}

@@ -86,6 +86,8 @@ pub enum StoreError {
     ReadOnlyPeer { peer: String, doc: DocId },
     #[error("经 {peer} 传来的文档 {doc} 的修改 {change} 被拒绝: {reason} (change refused: not by an author the federation admits, or altered)")]
     Unauthorized { peer: String, doc: DocId, change: String, reason: String },
+    #[error("经 {peer} 传来的文档 {doc} 未被接收: {reason} (document refused)")]
+    NotAdmitted { peer: String, doc: DocId, reason: String },
     #[error("来自 {peer} 的文档 {doc} 同步消息无效: {detail} (malformed sync message)")]
     BadSyncMessage { peer: String, doc: DocId, detail: String },
     #[error("不是有效的 hubsync Automerge 文档: {0} (not a hubsync document)")]

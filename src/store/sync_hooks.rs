@@ -171,6 +171,20 @@ impl Store {
         signatures: &HashMap<ChangeHash, Vec<u8>>,
         gate: Gate,
     ) -> Result<SyncReceipt> {
+        self.sync_receive_admitted(peer, doc, bytes, signatures, gate, &|_| Ok(()))
+    }
+
+    /// The same, and the document as the message leaves it must pass
+    /// `admit` (what it says, not only who wrote it) before it is stored.
+    pub fn sync_receive_admitted(
+        &mut self,
+        peer: &str,
+        doc: &DocId,
+        bytes: &[u8],
+        signatures: &HashMap<ChangeHash, Vec<u8>>,
+        gate: Gate,
+        admit: &dyn Fn(&Store) -> std::result::Result<(), String>,
+    ) -> Result<SyncReceipt> {
         let bad = |detail: String| StoreError::BadSyncMessage { peer: peer.to_string(), doc: doc.clone(), detail };
         let msg = Message::decode(bytes).map_err(|e| bad(e.to_string()))?;
         let changes = msg.changes.len();
@@ -241,6 +255,11 @@ impl Store {
                 if let Some(r) = record {
                     admitted.push((hash, r));
                 }
+            }
+            if let Err(reason) = admit(self) {
+                self.reload_doc(doc)?;
+                self.reset_sync_state(peer, doc);
+                return Err(StoreError::NotAdmitted { peer: peer.to_string(), doc: doc.clone(), reason });
             }
             for (hash, record) in admitted {
                 self.pending_sigs.remove(&hash);

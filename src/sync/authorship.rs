@@ -363,9 +363,44 @@ pub struct Gate {
     /// For our own documents: nodes our grants let write this one.
     pub granted: std::collections::BTreeSet<NodeId>,
     pub our_actor: ActorId,
+    /// A federation new to us, brought by a relay whose own federation this
+    /// is: what arrives must place it below that one (`admit`).
+    pub vouched_by: Option<crate::domain::RecordId>,
 }
 
 impl Gate {
+    /// Whether the document, with a message applied in memory, may be
+    /// kept: a federation new to us must lie below the federation of the
+    /// relay that brought it (forward::Held::access).
+    pub fn admit(&self, store: &crate::store::Store) -> Result<(), String> {
+        use crate::domain::RecordId;
+        let Some(top_id) = &self.vouched_by else { return Ok(()) };
+        let fed = self.doc.federation();
+        let Some(new) = store.federation_record(&fed) else {
+            return Err(format!(
+                "中转方带来的新联合会 {fed} 没有联合会记录 (a new federation arrived through a relay without its record)"
+            ));
+        };
+        let Some(top) = store.federation_record(top_id) else {
+            return Err(format!(
+                "不了解中转方所属的联合会 {top_id},无法接收它带来的新联合会 (the relay's own federation is unknown here)"
+            ));
+        };
+        let lookup = |key: &str| {
+            store
+                .federation_record(&RecordId(key.to_string()))
+                .or_else(|| store.federations().into_iter().find(|f| f.name == key))
+        };
+        if super::forward::is_below(&new, &top, &lookup) {
+            Ok(())
+        } else {
+            Err(format!(
+                "「{}」({}) 不在中转方所属的「{}」({}) 之下,中转方不能为它担保 (a relay brings new federations only from below its own)",
+                new.name, new.division, top.name, top.division
+            ))
+        }
+    }
+
     /// Whether one change may enter the document; why not, if not.
     pub fn check(&self, hash: &automerge::ChangeHash, actor: &ActorId, record: Option<&[u8]>) -> Result<(), String> {
         let Some(record) = record else {

@@ -195,7 +195,7 @@ impl Daemon {
                     Ok(results) if results.is_empty() => NodeStatus::NoPeers { addr },
                     Ok(results) => NodeStatus::Synced {
                         addr,
-                        at: chrono::Local::now().format("%H:%M").to_string(),
+                        at: looping.clock.now().format("%H:%M").to_string(),
                         peers_ok: results.iter().filter(|r| r.as_ref().is_ok_and(|s| s.errors.is_empty())).count(),
                         peers_failed: results.iter().filter(|r| !r.as_ref().is_ok_and(|s| s.errors.is_empty())).count(),
                         changes_in: results.iter().filter_map(|r| r.as_ref().ok()).map(|s| s.changes_in).sum(),
@@ -204,7 +204,7 @@ impl Daemon {
                         tracing::warn!("sync round failed: {e:#}");
                         NodeStatus::Synced {
                             addr,
-                            at: chrono::Local::now().format("%H:%M").to_string(),
+                            at: looping.clock.now().format("%H:%M").to_string(),
                             peers_ok: 0,
                             peers_failed: 1,
                             changes_in: 0,

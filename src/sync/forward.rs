@@ -30,7 +30,16 @@ pub struct Access {
     pub send: bool,
     /// We apply the peer's changes (subject to authorship checks).
     pub write: bool,
+    /// A federation we hold nothing of, brought by a relay: admitted only
+    /// if its record places it below the relay's own federation
+    /// (`authorship::Gate::admit`, checked before anything is stored).
+    pub new_federation: bool,
 }
+
+/// Federations a single session may bring that this node held nothing of:
+/// a county relays its townships and communities, a city its counties and
+/// theirs; more than this is a flood, and the rest waits for the next session.
+pub const MAX_NEW_FEDERATIONS_PER_SESSION: usize = 2_000;
 
 /// The peer as a session sees it.
 #[derive(Clone, Debug)]
@@ -43,6 +52,8 @@ pub struct PeerView {
     pub owned_elsewhere: BTreeSet<String>,
     /// Its certificate, from the handshake (checks its signatures).
     pub cert: Vec<u8>,
+    /// Federations new to us this session has admitted so far.
+    pub new_federations: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// Digits of the division code that identify the area of a level
@@ -90,6 +101,30 @@ pub fn is_below(fed: &Federation, top: &Federation, lookup: &dyn Fn(&str) -> Opt
         }
     }
     false
+}
+
+/// How many parents up `fed`'s chain reaches, as far as this node knows
+/// (its own record's `parent`, by id or name); `None` if we hold no record
+/// of it. Sessions send meta documents in this order, so a hub checking a
+/// new federation's place already holds the federations between.
+pub fn depth(store: &Store, fed: &RecordId) -> Option<usize> {
+    let lookup = |key: &str| {
+        store
+            .federation_record(&RecordId(key.to_string()))
+            .or_else(|| store.federations().into_iter().find(|f| f.name == key))
+    };
+    let mut current = store.federation_record(fed)?;
+    let mut depth = 0;
+    while depth < 8 {
+        match lookup(current.parent.trim()) {
+            Some(p) if !current.parent.trim().is_empty() && p.id != current.id => {
+                current = p;
+                depth += 1;
+            }
+            _ => break,
+        }
+    }
+    Some(depth)
 }
 
 /// Facts about the federations held, read once per decision batch.
@@ -181,7 +216,7 @@ impl<'a> Held<'a> {
         let fed = doc.federation();
         if view.home.as_ref() == Some(&fed) {
             // The peer's own federation: it is the owner.
-            return Some(Access { send: true, write: true });
+            return Some(Access { send: true, write: true, new_federation: false });
         }
         if self.is_home(&fed)
             && self
@@ -190,14 +225,26 @@ impl<'a> Held<'a> {
                 .is_some_and(|l| l.is_owner(&view.peer.node_id, 0) && !l.is_revoked(&view.peer.node_id))
         {
             // Another device of our own federation (docs/SYNC.md, authors list).
-            return Some(Access { send: true, write: true });
+            return Some(Access { send: true, write: true, new_federation: false });
         }
         let mut grant = self.grant(&view.peer, doc);
         if grant.is_none() && doc.collection() == Collection::Meta && self.any_granted(&view.peer, &fed) {
             grant = Some(Grant::Read);
         }
         if self.is_home(&fed) {
-            return grant.map(|g| Access { send: true, write: g == Grant::Write });
+            return grant.map(|g| Access { send: true, write: g == Grant::Write, new_federation: false });
+        }
+        if !self.store.has_doc(&DocId::new(&fed, Collection::Meta, None)) {
+            // A federation we hold nothing of comes only through a hub it
+            // lies below, meta document first (its record says where it
+            // lies); otherwise any admitted peer could make this node store,
+            // and pass up, federations it made up.
+            let first = doc.collection() == Collection::Meta && view.home.is_some();
+            let room = || {
+                view.new_federations.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    < MAX_NEW_FEDERATIONS_PER_SESSION
+            };
+            return (first && room()).then_some(Access { send: false, write: true, new_federation: true });
         }
         // Another federation's document: a hub passes it on when granted
         // and its owner allows more than one hop.
@@ -205,7 +252,7 @@ impl<'a> Held<'a> {
         // Any peer may relay it to us: every change it brings must be signed
         // by an author the federation's list admits (sync::authorship), or,
         // unsigned, come from the federation itself.
-        Some(Access { send, write: true })
+        Some(Access { send, write: true, new_federation: false })
     }
 }
 
@@ -218,6 +265,7 @@ pub fn would_send(store: &Store, peer: &Peer, doc: &DocId) -> bool {
         home: peer.home.clone().map(RecordId),
         owned_elsewhere: BTreeSet::new(),
         cert: Vec::new(),
+        new_federations: Default::default(),
     };
     Held::new(store).access(&view, doc).is_some_and(|a| a.send)
 }

@@ -211,7 +211,7 @@ impl Node {
         };
         tracing::warn!(%remote, "refused before authentication: {refused:#}");
         if known.is_some() {
-            let _ = record_status(&self.dir, &node, Some(format!("{refused:#}")));
+            let _ = record_status(&self.dir, &node, Some(format!("{refused:#}")), self.clock.now());
         }
         None
     }
@@ -264,7 +264,7 @@ impl Node {
         // Saved after the documents, off their path (lost, it costs one full exchange).
         self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
         // Only now, with every document task finished, is the outcome known.
-        record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")))?;
+        record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), self.clock.now())?;
         result
     }
 

@@ -81,7 +81,7 @@ pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<A
 /// the federations other direct peers own.
 pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>, cert: Vec<u8>) -> Result<PeerView> {
     let owned_elsewhere = Peers::load(dir)?.homes_except(&peer.node_id);
-    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere, cert })
+    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere, cert, new_federations: Default::default() })
 }
 
 /// Offer keys of authors lists: `~authors/<fed>` -> digest of the list.
@@ -185,6 +185,8 @@ pub struct Node {
     pub store: StoreHandle,
     pub endpoint: quinn::Endpoint,
     pub limits: Limits,
+    /// Stamps the peer list's "last synced" and the daemon's status.
+    pub clock: Arc<dyn crate::clock::Clock>,
 }
 
 impl Node {
@@ -201,7 +203,13 @@ impl Node {
     ) -> Result<Node> {
         let identity = Identity::load_or_create(&dir)?;
         let endpoint = transport::endpoint(&identity, dir.clone(), listen)?;
-        Ok(Node { dir, identity, store, endpoint, limits })
+        Ok(Node { dir, identity, store, endpoint, limits, clock: Arc::new(crate::clock::SystemClock) })
+    }
+
+    /// The same node reading another clock (tests; a laptop whose clock is wrong).
+    pub fn with_clock(mut self, clock: Arc<dyn crate::clock::Clock>) -> Node {
+        self.clock = clock;
+        self
     }
 
     pub fn local_addr(&self) -> Result<std::net::SocketAddr> {
@@ -316,51 +324,76 @@ impl Node {
             bail!("too many documents ({})", todo.len());
         }
         let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_DOCS));
-        // A JoinSet: if this session is dropped, its document tasks end too.
-        let mut tasks = tokio::task::JoinSet::new();
-        for doc in todo {
-            let Ok(doc_id) = DocId::parse(&doc) else {
-                summary.errors.push(format!("ignored malformed document id from peer: {doc}"));
-                continue;
-            };
-            if budget.exceeded() {
-                break;
+        // Meta documents first, the two sides' own before the rest: a
+        // federation new to a side is admitted by what its meta document
+        // says about it and about the relay's own (forward::Held::access).
+        let is_meta = |d: &String| DocId::parse(d).is_ok_and(|d| d.collection() == crate::domain::Collection::Meta);
+        let homes: Vec<String> =
+            [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
+        let is_home = |d: &String| homes.iter().any(|h| d.starts_with(&format!("{h}/")));
+        let (metas, rest): (Vec<String>, Vec<String>) = todo.into_iter().partition(is_meta);
+        let (home_metas, other_metas): (Vec<String>, Vec<String>) = metas.into_iter().partition(is_home);
+        // The others by depth, parents first (what we do not hold, last).
+        let by_depth: BTreeMap<usize, Vec<String>> = self
+            .store
+            .call(move |s| {
+                let mut by_depth: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+                for d in other_metas {
+                    let depth = DocId::parse(&d).ok().and_then(|id| super::forward::depth(s, &id.federation()));
+                    by_depth.entry(depth.unwrap_or(usize::MAX)).or_default().push(d);
+                }
+                by_depth
+            })
+            .await;
+        let phases = std::iter::once(home_metas).chain(by_depth.into_values()).chain(std::iter::once(rest));
+        for phase in phases {
+            // A JoinSet: if this session is dropped, its document tasks end too.
+            let mut tasks = tokio::task::JoinSet::new();
+            for doc in phase {
+                let Ok(doc_id) = DocId::parse(&doc) else {
+                    summary.errors.push(format!("ignored malformed document id from peer: {doc}"));
+                    continue;
+                };
+                if budget.exceeded() {
+                    break;
+                }
+                let conn = conn.clone();
+                let store = self.store.clone();
+                let peer = peer.clone();
+                let view = view.clone();
+                let limits = limits.clone();
+                let mut doc_budget = budget.stream();
+                let permit = limit.clone().acquire_owned().await?;
+                tasks.spawn(async move {
+                    let _permit = permit;
+                    let decided = {
+                        let d = doc_id.clone();
+                        store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await
+                    };
+                    let Some((access, gate)) = decided else {
+                        return (doc_id, Ok(DocTally::default()));
+                    };
+                    let result =
+                        client_doc(&conn, &store, &peer, &doc_id, (access, gate), &limits, &mut doc_budget).await;
+                    if result.is_err() {
+                        // Start the next session on this document from scratch.
+                        reset(&store, &peer, &doc_id).await;
+                    }
+                    (doc_id, result)
+                });
             }
-            let conn = conn.clone();
-            let store = self.store.clone();
-            let peer = peer.clone();
-            let view = view.clone();
-            let limits = limits.clone();
-            let mut doc_budget = budget.stream();
-            let permit = limit.clone().acquire_owned().await?;
-            tasks.spawn(async move {
-                let _permit = permit;
-                let decided = {
-                    let d = doc_id.clone();
-                    store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await
-                };
-                let Some((access, gate)) = decided else {
-                    return (doc_id, Ok(DocTally::default()));
-                };
-                let result = client_doc(&conn, &store, &peer, &doc_id, (access, gate), &limits, &mut doc_budget).await;
-                if result.is_err() {
-                    // Start the next session on this document from scratch.
-                    reset(&store, &peer, &doc_id).await;
+            while let Some(t) = tasks.join_next().await {
+                match t {
+                    Ok((_, Ok(tally))) => {
+                        summary.synced += 1;
+                        summary.changes_in += tally.changes_in;
+                        summary.changes_out += tally.changes_out;
+                        summary.bytes_in += tally.bytes_in;
+                        summary.bytes_out += tally.bytes_out;
+                    }
+                    Ok((doc, Err(e))) => summary.errors.push(format!("{doc}: {e:#}")),
+                    Err(e) => summary.errors.push(e.to_string()),
                 }
-                (doc_id, result)
-            });
-        }
-        while let Some(t) = tasks.join_next().await {
-            match t {
-                Ok((_, Ok(tally))) => {
-                    summary.synced += 1;
-                    summary.changes_in += tally.changes_in;
-                    summary.changes_out += tally.changes_out;
-                    summary.bytes_in += tally.bytes_in;
-                    summary.bytes_out += tally.bytes_out;
-                }
-                Ok((doc, Err(e))) => summary.errors.push(format!("{doc}: {e:#}")),
-                Err(e) => summary.errors.push(e.to_string()),
             }
         }
         // Saved after the documents, off their path: a memory lost in a
@@ -467,6 +500,7 @@ pub(super) fn gate(store: &mut Store, view: &PeerView, doc: &DocId, access: Acce
     };
     let direct_writer = access.write && (ours || view.home.as_ref() == Some(&fed));
     Gate {
+        vouched_by: view.home.clone().filter(|_| access.new_federation),
         doc: doc.clone(),
         list: authorship::load(store, fed.as_str()),
         peer: view.peer.node_id,
@@ -526,7 +560,8 @@ pub(super) async fn step(
                     let sigs = sigs.into_iter().collect();
                     let check =
                         |h: &automerge::ChangeHash, a: &automerge::ActorId, r: Option<&[u8]>| gate.check(h, a, r);
-                    s.sync_receive_checked(&name, &d, &msg, &sigs, &check)?.changes
+                    let admit = |s: &crate::store::Store| gate.admit(s);
+                    s.sync_receive_admitted(&name, &d, &msg, &sigs, &check, &admit)?.changes
                 }
                 None => 0,
             };
@@ -610,12 +645,17 @@ pub fn status(dir: &std::path::Path) -> Result<Vec<PeerStatus>> {
 }
 
 /// Records a session's outcome in the peer list (under its lock).
-pub(super) fn record_status(dir: &std::path::Path, node: &NodeId, error: Option<String>) -> Result<()> {
+pub(super) fn record_status(
+    dir: &std::path::Path,
+    node: &NodeId,
+    error: Option<String>,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
     Peers::update_status(dir, |peers| {
         if let Some(p) = peers.peers.iter_mut().find(|p| p.node_id == *node) {
             match error {
                 None => {
-                    p.last_sync = Some(chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string());
+                    p.last_sync = Some(now.format("%Y-%m-%d %H:%M:%S").to_string());
                     p.last_error = None;
                 }
                 Some(e) => p.last_error = Some(super::text::clean(&e, super::text::ERROR_CHARS)),
@@ -649,7 +689,7 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
                 Ok(s) => s.errors.first().cloned(),
                 Err(e) => Some(format!("{e:#}")),
             };
-            if let Err(e) = record_status(&node.dir, &peer.node_id, error) {
+            if let Err(e) = record_status(&node.dir, &peer.node_id, error, node.clock.now()) {
                 tracing::warn!(peer = %peer.name, "could not record the sync status: {e:#}");
             }
             result
