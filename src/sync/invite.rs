@@ -16,7 +16,7 @@
 
 use super::identity::NodeId;
 use super::trust::Grant;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use data_encoding::BASE32_NOPAD;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -141,11 +141,10 @@ pub fn qr_text(code: &str) -> Result<String> {
 pub fn decode(text: &str) -> Result<Code> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     let bytes = BASE32_NOPAD.decode(clean.as_bytes()).context("邀请码无效 (not an invitation code)")?;
-    let code = parse(&bytes).context("邀请码无效 (not an invitation code)")?;
-    if code.expires < now() {
-        bail!("邀请码已过期 (the invitation has expired; ask for a new one)");
-    }
-    Ok(code)
+    // Expiry is the inviter's to judge, by its own clock, when the secret is
+    // presented (`consume`): a joining laptop whose clock is wrong must not
+    // refuse a code that is still open.
+    parse(&bytes).context("邀请码无效 (not an invitation code)")
 }
 
 /// Whether any invitation is still open (the handshake then admits strangers).
@@ -180,6 +179,23 @@ mod tests {
         assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None, "single use");
         assert!(!pending(dir.path()));
         assert!(decode("not a code").is_err());
+    }
+
+    /// A field laptop whose clock runs a day ahead reads a code that is
+    /// still open as expired; only the inviter's clock decides.
+    #[test]
+    fn expiry_is_the_inviters_to_judge_not_the_joining_laptops() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let code = create(dir.path(), NodeId([4; 32]), "10.0.0.2:4433", BTreeMap::new(), 1).unwrap();
+        let mut parsed = decode(&code).unwrap();
+        parsed.expires = now() - 86_400;
+        assert_eq!(decode(&encode(&parsed)).unwrap(), parsed, "read despite the joiner's clock");
+        // The inviter refuses a secret whose invitation it holds as expired.
+        let mut list = load(dir.path()).unwrap();
+        list[0].expires = now() - 1;
+        save(dir.path(), &list).unwrap();
+        assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None);
+        assert!(!pending(dir.path()));
     }
 
     #[test]
