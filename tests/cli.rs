@@ -414,3 +414,142 @@ fn org_add_and_edit_refuse_a_credit_code_or_filing_number_already_held() {
     let list = run(&dir, &["org", "list", "--format", "json"]);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&list).unwrap().as_array().unwrap().len(), 3);
 }
+
+/// Machine output of one listing under both languages: (JSON rows, CSV text).
+fn machine_listing(dir: &TempDir, args: &[&str]) -> (Vec<serde_json::Map<String, serde_json::Value>>, String) {
+    let mut outputs = Vec::new();
+    for format in ["json", "csv"] {
+        let zh = run(dir, &[&["--lang", "zh"], args, &["--format", format]].concat());
+        let en = run(dir, &[&["--lang", "en"], args, &["--format", format]].concat());
+        assert_eq!(zh, en, "{args:?} --format {format} follows --lang");
+        outputs.push(zh);
+    }
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&outputs[0])
+        .unwrap_or_else(|e| panic!("{args:?}: not a JSON list of rows ({e}): {}", outputs[0]));
+    let csv = outputs.pop().unwrap();
+    let header: Vec<String> =
+        csv::Reader::from_reader(csv.as_bytes()).headers().unwrap().iter().map(String::from).collect();
+    for key in &header {
+        assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{args:?}: key {key:?} is not a field code");
+    }
+    if let Some(first) = rows.first() {
+        let json_keys: Vec<&String> = first.keys().collect();
+        let mut csv_keys: Vec<&String> = header.iter().collect();
+        let mut sorted = json_keys.clone();
+        sorted.sort();
+        csv_keys.sort();
+        assert_eq!(sorted, csv_keys, "{args:?}: JSON and CSV have the same keys");
+    }
+    (rows, csv)
+}
+
+#[test]
+fn listings_give_scripts_codes_and_numbers_whatever_the_language() {
+    let dir = TempDir::new().unwrap();
+    run(&dir, &["demo", "--orgs", "400", "--seed", "7", "--today", "2026-12-01"]);
+    let number = |rows: &[serde_json::Map<String, serde_json::Value>], key: &str| {
+        assert!(!rows.is_empty(), "{key}: rows to look at");
+        for r in rows {
+            assert!(r[key].is_number(), "{key} is a number: {r:?}");
+        }
+    };
+    let code = |rows: &[serde_json::Map<String, serde_json::Value>], key: &str| {
+        assert!(rows.iter().any(|r| r[key].is_string()), "{key}: some rows have one");
+        for r in rows {
+            let v = &r[key];
+            assert!(v.is_null() || v.as_str().unwrap().bytes().all(|b| b.is_ascii()), "{key} is a code: {v}");
+        }
+    };
+
+    let (docs, _) = machine_listing(&dir, &["doc", "list"]);
+    number(&docs, "records");
+    number(&docs, "bytes_on_disk");
+    assert!(docs.iter().any(|d| d["collection"] == "orgs"), "{docs:?}");
+
+    let (acts, csv) = machine_listing(&dir, &["activity", "list", "--limit", "30"]);
+    assert_eq!(acts.len(), 30);
+    number(&acts, "headcount");
+    number(&acts, "volunteer_hours");
+    code(&acts, "kind");
+    assert!(acts.iter().all(|a| a["major"].is_boolean() && a["organizations"].is_array()), "{acts:?}");
+    assert!(csv.starts_with("id,date,title,kind,organizations,"), "{csv}");
+
+    let (due, _) = machine_listing(&dir, &["activity", "due"]);
+    assert!(due.iter().all(|d| d["overdue"].is_boolean()), "{due:?}");
+    let (quiet, _) = machine_listing(&dir, &["activity", "quiet", "--months", "1"]);
+    assert!(quiet.iter().all(|q| q["last_activity"].is_null() || q["last_activity"].is_string()));
+
+    let (reports, _) = machine_listing(&dir, &["work-report", "list"]);
+    assert!(reports.iter().all(|r| r["period"].as_str().is_some_and(|p| p.starts_with("20"))), "{reports:?}");
+    code(&reports, "review");
+    machine_listing(&dir, &["work-report", "missing", "--period", "2026"]);
+
+    let (projects, _) = machine_listing(&dir, &["project", "list"]);
+    number(&projects, "amount_fen");
+    number(&projects, "year");
+    code(&projects, "kind");
+    code(&projects, "status");
+    let (candidates, _) = machine_listing(&dir, &["ledger", "candidates"]);
+    number(&candidates, "score");
+    code(&candidates, "result");
+    let (ranking, _) = machine_listing(&dir, &["ledger", "ranking", "--year", "2024"]);
+    number(&ranking, "rank");
+    let (honours, _) = machine_listing(&dir, &["ledger", "honours"]);
+    number(&honours, "year");
+    code(&honours, "level");
+    code(&honours, "kind");
+
+    // `network --format json` is an object (as of, stale days, federations);
+    // its CSV is the federations' rows with the same keys and values.
+    let csv = run(&dir, &["--lang", "zh", "network", "--format", "csv"]);
+    assert_eq!(csv, run(&dir, &["--lang", "en", "network", "--format", "csv"]), "network csv follows --lang");
+    let without_clock = |lang: &str| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&run(&dir, &["--lang", lang, "network", "--format", "json"])).unwrap();
+        v.as_object_mut().unwrap().remove("as_of");
+        v
+    };
+    assert_eq!(without_clock("zh"), without_clock("en"));
+    let json = without_clock("en");
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let fed = &json["federations"][0];
+    for (key, value) in header.iter().zip(row.iter()) {
+        let expected = match &fed[key] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(value, expected, "network CSV {key} = JSON {key}");
+    }
+
+    // No peers: the header alone, in codes.
+    let peers = run(&dir, &["--lang", "en", "peer", "list", "--format", "csv"]);
+    assert_eq!(peers.trim_end(), "name,node_id,addr,grants,last_sync,last_error,home");
+    assert_eq!(run(&dir, &["peer", "list", "--format", "json"]).trim_end(), "[]");
+}
+
+#[test]
+fn an_empty_list_in_csv_is_its_header() {
+    let dir = federation();
+    for (args, fields) in [
+        (&["org", "list"][..], &["id", "name", "category", "legal_status", "credit_code", "division"][..]),
+        (&["person", "list"], &["id", "name", "phone", "roles"]),
+        (&["venue", "list"], &["id", "name", "kind", "capacity"]),
+    ] {
+        let csv = run(&dir, &[args, &["--format", "csv"]].concat());
+        assert_eq!(csv.lines().count(), 1, "{args:?}: {csv}");
+        let header: Vec<&str> = csv.trim_end().split(',').collect();
+        assert_eq!(header[0], "id", "{args:?}: {csv}");
+        for f in fields {
+            assert!(header.contains(f), "{args:?}: {f} in {csv}");
+        }
+        assert!(!header.contains(&"party_member"), "Party membership stays out of lists: {csv}");
+    }
+    // The header is the same with records as without.
+    let empty = run(&dir, &["org", "list", "--format", "csv"]);
+    run(&dir, &["org", "add", "--name", "甲", "--division", "510104001001"]);
+    let one = run(&dir, &["--lang", "en", "org", "list", "--format", "csv"]);
+    assert_eq!(one.lines().next(), empty.lines().next());
+}

@@ -3,12 +3,14 @@
 //!     cargo run --release --example bench            # 31,000 and 1,000 organizations
 //!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
 //!     cargo run --release --example bench -- --only backup,edit  # those rows only
+//!     cargo run --release --example bench -- --only report       # the report and the workbook
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
 //! peer exists (bare Automerge load, in-memory sync) it is measured in the same
 //! run and reported as a ratio, because machines are noisy.
 
 mod measure;
+mod report;
 mod sections;
 mod sync_mem;
 mod sync_quic;
@@ -40,7 +42,12 @@ fn main() {
                 match section.as_str() {
                     "backup" => sections::backup_restore(&fixture, runs, &mut table),
                     "edit" => sections::edit(&fixture, runs, &mut table),
-                    other => panic!("--only: no section {other} (backup, edit)"),
+                    // With the store's opening, which the CLI command adds.
+                    "report" => {
+                        sections::open_store(&fixture, runs, &mut table);
+                        report::report(&fixture, runs, &mut table);
+                    }
+                    other => panic!("--only: no section {other} (backup, edit, report)"),
                 }
             }
         }
@@ -57,6 +64,7 @@ fn main() {
         sections::bulk_insert(&fixture, runs, &mut table);
         sections::backup_restore(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
+        report::report(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
         sections::disk_after_edits(&fixture, &mut table);

@@ -2,7 +2,7 @@
 //! `ops::activities`; lists and signals read the domain queries.
 
 use super::people::org_names;
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use super::{print_field_warnings, Ctx};
 use crate::domain::activity_query::{missing_work_reports, quiet_orgs, reports_due, ActivityFilter};
 use crate::domain::*;
@@ -371,27 +371,35 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
             let found = filter.apply(&rows);
             let names = org_names(ctx);
             let mut t = Table::new(&[
-                ctx.t("编号", "id"),
-                ctx.t("日期", "date"),
-                ctx.t("活动", "activity"),
-                ctx.t("类型", "type"),
-                ctx.t("组织", "organization"),
-                ctx.t("人数", "people"),
-                ctx.t("志愿时长", "volunteer h"),
-                ctx.t("重大", "major"),
+                ("id", ctx.t("编号", "id")),
+                ("date", ctx.t("日期", "date")),
+                ("title", ctx.t("活动", "activity")),
+                ("kind", ctx.t("类型", "type")),
+                ("organizations", ctx.t("组织", "organization")),
+                ("organization_names", ""),
+                ("headcount", ctx.t("人数", "people")),
+                ("volunteer_hours", ctx.t("志愿时长", "volunteer h")),
+                ("major", ""),
+                ("report_status", ctx.t("重大", "major")),
             ]);
             for r in found.iter().take(limit) {
+                let org_names: Vec<String> = r.organizations.iter().filter_map(|o| names.get(o).cloned()).collect();
                 t.push(vec![
-                    r.id.to_string(),
-                    r.date.to_string(),
-                    r.title.clone(),
-                    r.kind.map(|k| k.label(ctx.lang).to_string()).unwrap_or_default(),
-                    r.organizations.iter().filter_map(|o| names.get(o).cloned()).collect::<Vec<_>>().join("、"),
-                    r.headcount.to_string(),
-                    format!("{:.1}", r.volunteer_hours()),
+                    Cell::text(r.id.to_string()),
+                    Cell::date(r.date),
+                    Cell::text(r.title.as_str()),
+                    r.kind.map_or_else(Cell::none, |k| Cell::code(k.code(), k.label(ctx.lang))),
+                    Cell::list(&r.organizations, org_names.join("、")),
+                    Cell::list(&org_names, ""),
+                    Cell::int(r.headcount),
+                    Cell::decimal(r.volunteer_hours(), 1),
+                    Cell::flag(r.major, ""),
                     match (r.major, r.report_status) {
-                        (false, _) => String::new(),
-                        (true, s) => s.unwrap_or(ReportStatus::Due).label(ctx.lang).to_string(),
+                        (false, _) => Cell::none(),
+                        (true, s) => {
+                            let s = s.unwrap_or(ReportStatus::Due);
+                            Cell::code(s.code(), s.label(ctx.lang))
+                        }
                     },
                 ]);
             }
@@ -460,21 +468,24 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
             let due = reports_due(&rows, &ctx.store.major_rule(), today);
             let names = org_names(ctx);
             let mut t = Table::new(&[
-                ctx.t("编号", "id"),
-                ctx.t("活动日期", "date"),
-                ctx.t("应报告日期", "due"),
-                ctx.t("状态", "status"),
-                ctx.t("活动", "activity"),
-                ctx.t("组织", "organization"),
+                ("activity", ctx.t("编号", "id")),
+                ("date", ctx.t("活动日期", "date")),
+                ("due", ctx.t("应报告日期", "due")),
+                ("overdue", ctx.t("状态", "status")),
+                ("title", ctx.t("活动", "activity")),
+                ("organization", ""),
+                ("organization_name", ctx.t("组织", "organization")),
             ]);
             for d in &due {
+                let status = if d.overdue { ctx.t("逾期", "overdue") } else { ctx.t("待报告", "due") };
                 t.push(vec![
-                    d.activity.to_string(),
-                    d.date.to_string(),
-                    d.due.to_string(),
-                    if d.overdue { ctx.t("逾期", "overdue") } else { ctx.t("待报告", "due") }.into(),
-                    d.title.clone(),
-                    d.organization.as_ref().and_then(|o| names.get(o).cloned()).unwrap_or_default(),
+                    Cell::text(d.activity.to_string()),
+                    Cell::date(d.date),
+                    Cell::date(d.due),
+                    Cell::flag(d.overdue, status),
+                    Cell::text(d.title.as_str()),
+                    d.organization.as_ref().map_or_else(Cell::none, |o| Cell::text(o.to_string())),
+                    Cell::text(d.organization.as_ref().and_then(|o| names.get(o).cloned()).unwrap_or_default()),
                 ]);
             }
             out!("{}", t.render(format));
@@ -485,17 +496,17 @@ pub fn run(ctx: &mut Ctx, cmd: ActivityCmd) -> Result<()> {
             let rows = ctx.store.activity_rows();
             let quiet = quiet_orgs(&orgs, &rows, today, months);
             let mut t = Table::new(&[
-                ctx.t("编号", "id"),
-                ctx.t("组织", "organization"),
-                ctx.t("街道/乡镇", "township"),
-                ctx.t("最近活动", "last activity"),
+                ("id", ctx.t("编号", "id")),
+                ("name", ctx.t("组织", "organization")),
+                ("township", ctx.t("街道/乡镇", "township")),
+                ("last_activity", ctx.t("最近活动", "last activity")),
             ]);
             for q in &quiet {
                 t.push(vec![
-                    q.id.to_string(),
-                    q.name.clone(),
-                    q.township.clone(),
-                    q.last.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("无", "none").into()),
+                    Cell::text(q.id.to_string()),
+                    Cell::text(q.name.as_str()),
+                    Cell::text(q.township.as_str()),
+                    q.last.map_or_else(|| Cell::none_shown(ctx.t("无", "none")), Cell::date),
                 ]);
             }
             out!("{}", t.render(format));
@@ -655,21 +666,24 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
             reports.sort_by(|a, b| (b.reported_on, &a.id).cmp(&(a.reported_on, &b.id)));
             let names = org_names(ctx);
             let mut t = Table::new(&[
-                ctx.t("编号", "id"),
-                ctx.t("组织", "organization"),
-                ctx.t("期间", "period"),
-                ctx.t("报告日期", "reported"),
-                ctx.t("报告对象", "to"),
-                ctx.t("评议", "review"),
+                ("id", ctx.t("编号", "id")),
+                ("organization", ""),
+                ("organization_name", ctx.t("组织", "organization")),
+                ("period", ctx.t("期间", "period")),
+                ("reported_on", ctx.t("报告日期", "reported")),
+                ("committees", ctx.t("报告对象", "to")),
+                ("review", ctx.t("评议", "review")),
             ]);
             for r in &reports {
+                let committees: Vec<&str> = r.committees.iter().map(|c| c.code()).collect();
                 t.push(vec![
-                    r.id.to_string(),
-                    names.get(&r.organization).cloned().unwrap_or_default(),
-                    r.period.label(ctx.lang),
-                    r.reported_on.to_string(),
-                    code_list::labels(&r.committees, ctx.lang),
-                    r.review.map(|x| x.label(ctx.lang).to_string()).unwrap_or_default(),
+                    Cell::text(r.id.to_string()),
+                    Cell::text(r.organization.to_string()),
+                    Cell::text(names.get(&r.organization).cloned().unwrap_or_default()),
+                    Cell::new(r.period.label(ctx.lang), r.period.to_string()),
+                    Cell::date(r.reported_on),
+                    Cell::list(&committees, code_list::labels(&r.committees, ctx.lang)),
+                    r.review.map_or_else(Cell::none, |x| Cell::code(x.code(), x.label(ctx.lang))),
                 ]);
             }
             out!("{}", t.render(format));
@@ -680,10 +694,10 @@ pub fn run_work_report(ctx: &mut Ctx, cmd: WorkReportCmd) -> Result<()> {
             let reports = ctx.store.work_reports();
             let missing = missing_work_reports(&orgs, &reports, period);
             let mut t = Table::new(&[
-                ctx.t("编号", "id"),
-                ctx.t("组织", "organization"),
-                ctx.t("街道/乡镇", "township"),
-                ctx.t("社区/村", "community"),
+                ("id", ctx.t("编号", "id")),
+                ("name", ctx.t("组织", "organization")),
+                ("township", ctx.t("街道/乡镇", "township")),
+                ("community", ctx.t("社区/村", "community")),
             ]);
             for o in &missing {
                 t.push(vec![o.id.to_string(), o.name.clone(), o.township.clone(), o.community.clone()]);

@@ -1,7 +1,7 @@
 //! `hubsync doc list|export|import|repair|compact`.
 
 use super::progress::Bar;
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use super::Ctx;
 use crate::ops;
 use crate::store::DocId;
@@ -47,32 +47,36 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
     match cmd {
         DocCmd::List { format } => {
             let mut t = Table::new(&[
-                ctx.t("文档", "document"),
-                ctx.t("类型", "collection"),
-                ctx.t("记录", "records"),
-                ctx.t("磁盘字节", "bytes"),
-                ctx.t("增量", "pieces"),
-                ctx.t("头", "heads"),
+                ("document", ctx.t("文档", "document")),
+                ("collection", ctx.t("类型", "collection")),
+                ("records", ctx.t("记录", "records")),
+                ("bytes_on_disk", ctx.t("磁盘字节", "bytes")),
+                ("pieces", ctx.t("增量", "pieces")),
+                // Heads in full for scripts (space-separated), their first 12 digits for people.
+                ("heads", ctx.t("头", "heads")),
+                ("damaged", ""),
             ]);
             for d in ctx.store.documents() {
-                let heads = d.heads.iter().map(|h| h[..12.min(h.len())].to_string()).collect::<Vec<_>>().join(" ");
+                let short = d.heads.iter().map(|h| h[..12.min(h.len())].to_string()).collect::<Vec<_>>().join(" ");
                 t.push(vec![
-                    d.id.to_string(),
-                    d.collection.into(),
-                    d.records.to_string(),
-                    d.bytes_on_disk.to_string(),
-                    d.pieces.to_string(),
-                    heads,
+                    Cell::text(d.id.to_string()),
+                    Cell::text(d.collection),
+                    Cell::int(d.records),
+                    Cell::int(d.bytes_on_disk),
+                    Cell::int(d.pieces),
+                    Cell::new(short, d.heads.join(" ")),
+                    Cell::none(),
                 ]);
             }
             for (doc, why) in ctx.store.damaged() {
                 t.push(vec![
-                    doc.to_string(),
-                    doc.collection().code().into(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    format!("{}: {why}", ctx.t("已损坏", "damaged")),
+                    Cell::text(doc.to_string()),
+                    Cell::text(doc.collection().code()),
+                    Cell::none_shown("—"),
+                    Cell::none_shown("—"),
+                    Cell::none_shown("—"),
+                    Cell::new(format!("{}: {why}", ctx.t("已损坏", "damaged")), serde_json::Value::Null),
+                    Cell::text(why.to_string()),
                 ]);
             }
             out!("{}", t.render(format));

@@ -2,7 +2,7 @@
 //! (issue 12). Parse, call src/ops, print; the figures come from
 //! domain::ledger_report.
 
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use super::{print_field_warnings, Ctx};
 use crate::domain::ledger_report as figures;
 use crate::domain::projects::{parse_yuan, yuan};
@@ -317,26 +317,24 @@ pub fn run_project(ctx: &mut Ctx, cmd: ProjectCmd) -> Result<()> {
             list.retain(|p| year.is_none_or(|y| p.year == y));
             list.sort_by(|a, b| (b.year, &a.name).cmp(&(a.year, &b.name)));
             let mut t = Table::new(&[
-                "id",
-                ctx.t("项目", "project"),
-                ctx.t("类型", "kind"),
-                ctx.t("年度", "year"),
-                ctx.t("金额(元)", "amount (yuan)"),
-                ctx.t("承接组织", "lead"),
-                ctx.t("状态", "status"),
+                ("id", "id"),
+                ("name", ctx.t("项目", "project")),
+                ("kind", ctx.t("类型", "kind")),
+                ("year", ctx.t("年度", "year")),
+                // Fen for scripts (exact), yuan for people.
+                ("amount_fen", ctx.t("金额(元)", "amount (yuan)")),
+                ("lead_name", ctx.t("承接组织", "lead")),
+                ("status", ctx.t("状态", "status")),
             ]);
             for p in &list {
-                let kind = if format == Format::Table { p.kind.label(l) } else { p.kind.code() };
-                let status = if format == Format::Table { p.status.label(l) } else { p.status.code() };
-                let amount = if format == Format::Table { yuan(p.amount_fen) } else { p.amount_fen.to_string() };
                 t.push(vec![
-                    p.id.to_string(),
-                    p.name.clone(),
-                    kind.into(),
-                    p.year.to_string(),
-                    amount,
-                    p.lead_name.clone(),
-                    status.into(),
+                    Cell::text(p.id.to_string()),
+                    Cell::text(p.name.as_str()),
+                    Cell::code(p.kind.code(), p.kind.label(l)),
+                    Cell::int(p.year),
+                    Cell::new(yuan(p.amount_fen), p.amount_fen),
+                    Cell::text(p.lead_name.as_str()),
+                    Cell::code(p.status.code(), p.status.label(l)),
                 ]);
             }
             out!("{}", t.render(format));
@@ -487,8 +485,11 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                 yuan(f.to_community_orgs.fen),
                 percent(f.community_share)
             );
-            let mut t =
-                Table::new(&[ctx.t("分组", "group"), ctx.t("金额(元)", "amount (yuan)"), ctx.t("项目数", "projects")]);
+            let mut t = Table::for_people(&[
+                ctx.t("分组", "group"),
+                ctx.t("金额(元)", "amount (yuan)"),
+                ctx.t("项目数", "projects"),
+            ]);
             for (d, x) in &f.by_domain {
                 t.push(vec![d.label(l).into(), yuan(x.fen), x.projects.to_string()]);
             }
@@ -501,45 +502,56 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             for o in f.by_organization.iter().take(20) {
                 t.push(vec![o.name.clone(), yuan(o.funds.fen), o.funds.projects.to_string()]);
             }
-            out!("{}", t.render(Format::Table));
+            out!("{}", t.render_text());
         }
         LedgerCmd::Candidates { limit, format } => {
             let mut t = Table::new(&[
-                "id",
-                ctx.t("组织", "organization"),
-                ctx.t("年度", "year"),
-                ctx.t("得分", "score"),
-                ctx.t("结果", "result"),
-                ctx.t("等级评估", "grade"),
+                ("organization", "id"),
+                ("name", ctx.t("组织", "organization")),
+                ("year", ctx.t("年度", "year")),
+                ("score", ctx.t("得分", "score")),
+                ("result", ctx.t("结果", "result")),
+                ("national_grade", ctx.t("等级评估", "grade")),
             ]);
             for c in figures::candidates(&orgs, &settings, today).into_iter().take(limit) {
-                let (r, g) = if format == Format::Table {
-                    (c.result.label(l), c.national_grade.map_or("—", |g| g.label(l)))
-                } else {
-                    (c.result.code(), c.national_grade.map_or("", |g| g.code()))
-                };
-                t.push(vec![c.organization.to_string(), c.name, c.year, format!("{:.1}", c.score), r.into(), g.into()]);
+                t.push(vec![
+                    Cell::text(c.organization.to_string()),
+                    Cell::text(c.name),
+                    year_cell(&c.year),
+                    Cell::decimal(c.score, 1),
+                    Cell::code(c.result.code(), c.result.label(l)),
+                    c.national_grade.map_or_else(|| Cell::none_shown("—"), |g| Cell::code(g.code(), g.label(l))),
+                ]);
             }
             out!("{}", t.render(format));
         }
         LedgerCmd::Ranking { year, format } => {
             let mut t = Table::new(&[
-                ctx.t("乡镇", "township"),
-                ctx.t("名次", "rank"),
-                ctx.t("组织", "organization"),
-                ctx.t("得分", "score"),
-                ctx.t("上年", "last year"),
-                ctx.t("变化", "change"),
+                ("township", ctx.t("乡镇", "township")),
+                ("rank", ctx.t("名次", "rank")),
+                ("organization", ""),
+                ("name", ctx.t("组织", "organization")),
+                ("score", ctx.t("得分", "score")),
+                ("previous", ctx.t("上年", "last year")),
+                ("change", ctx.t("变化", "change")),
             ]);
             for (township, list) in figures::ranking_by_township(&orgs, &settings, year) {
                 for r in list {
+                    let change = r.change.map_or_else(
+                        || Cell::none_shown("—"),
+                        |c| {
+                            let typed = Cell::decimal(c, 1);
+                            Cell::new(format!("{c:+.1}"), typed.value().clone())
+                        },
+                    );
                     t.push(vec![
-                        township.clone(),
-                        r.rank.to_string(),
-                        r.entry.name,
-                        format!("{:.1}", r.entry.score),
-                        r.previous.map_or("—".into(), |p| format!("{p:.1}")),
-                        r.change.map_or("—".into(), |c| format!("{c:+.1}")),
+                        Cell::text(township.as_str()),
+                        Cell::int(r.rank),
+                        Cell::text(r.entry.organization.to_string()),
+                        Cell::text(r.entry.name),
+                        Cell::decimal(r.entry.score, 1),
+                        r.previous.map_or_else(|| Cell::none_shown("—"), |p| Cell::decimal(p, 1)),
+                        change,
                     ]);
                 }
             }
@@ -550,26 +562,27 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             let projects: Vec<Project> = ctx.store.all_readable().0;
             let people: Vec<Person> = ctx.store.all_readable().0;
             let mut t = Table::new(&[
-                ctx.t("年度", "year"),
-                ctx.t("级别", "level"),
-                ctx.t("荣誉", "honour"),
-                ctx.t("获得者", "recipient"),
-                ctx.t("所属组织", "organization"),
-                ctx.t("授予单位", "awarded by"),
+                ("year", ctx.t("年度", "year")),
+                ("level", ctx.t("级别", "level")),
+                ("kind", ""),
+                ("title", ctx.t("荣誉", "honour")),
+                ("recipient", ctx.t("获得者", "recipient")),
+                ("organization", ctx.t("所属组织", "organization")),
+                ("awarded_by", ctx.t("授予单位", "awarded by")),
+                ("date", ""),
             ]);
             for h in figures::honours_list(&honours, &orgs, &projects, &people, year) {
-                let (lv, k) = if format == Format::Table {
-                    (h.level.label(l), h.kind.label(l))
-                } else {
-                    (h.level.code(), h.kind.code())
-                };
+                // People read the kind where the honour has no title of its own.
+                let title = if h.title.is_empty() { h.kind.label(l).to_string() } else { h.title.clone() };
                 t.push(vec![
-                    h.year.to_string(),
-                    lv.into(),
-                    if h.title.is_empty() { k.into() } else { h.title },
-                    h.recipient,
-                    h.organization,
-                    h.awarded_by,
+                    Cell::int(h.year),
+                    Cell::code(h.level.code(), h.level.label(l)),
+                    Cell::code(h.kind.code(), ""),
+                    Cell::new(title, h.title),
+                    Cell::text(h.recipient),
+                    Cell::text(h.organization),
+                    Cell::text(h.awarded_by),
+                    Cell::opt_date(h.date),
                 ]);
             }
             out!("{}", t.render(format));
@@ -578,7 +591,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             if to < from {
                 bail!("--to 早于 --from (--to before --from)");
             }
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("年度", "year"),
                 ctx.t("新增", "new"),
                 ctx.t("备案转登记", "filed→registered"),
@@ -599,11 +612,11 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     kinds.join(", "),
                 ]);
             }
-            out!("{}", t.render(Format::Table));
+            out!("{}", t.render_text());
         }
         LedgerCmd::Gaps { year } => {
             let as_of = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today);
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("乡镇", "township"),
                 ctx.t("组织", "organizations"),
                 ctx.t("已自查", "checked"),
@@ -621,7 +634,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                     missing.join(", "),
                 ]);
             }
-            out!("{}", t.render(Format::Table));
+            out!("{}", t.render_text());
         }
         LedgerCmd::Status { org, to, number, authority, date: d } => {
             let cmd = registration::ChangeStatus {
@@ -643,4 +656,9 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An evaluation year (the key "2024" of the evaluations map): a number for scripts.
+fn year_cell(year: &str) -> Cell {
+    year.parse::<i64>().map_or_else(|_| Cell::text(year), |y| Cell::new(year, y))
 }

@@ -2,7 +2,7 @@
 //! each arrives, when it last changed here, its record counts, and the
 //! ones quiet for longer than `--stale-days`.
 
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use super::Ctx;
 use crate::domain::{Lang, Vocabulary};
 use crate::ops::network::{self, Arrives, FedRow, NetworkQuery};
@@ -54,34 +54,51 @@ pub fn run(ctx: &mut Ctx, args: NetworkArgs) -> Result<()> {
         return Ok(());
     }
     let lang = ctx.lang;
-    let machine = args.format == Format::Csv;
+    // The CSV has the keys and values of the JSON's `federations` rows (nested
+    // `arrives` as JSON text); the table words them.
     let mut table = Table::new(&[
-        ctx.t("联合会", "federation"),
-        ctx.t("层级", "level"),
-        ctx.t("区划", "division"),
-        ctx.t("来源", "arrives"),
-        ctx.t("最近收到修改", "last change received"),
-        ctx.t("组织数", "orgs"),
-        ctx.t("记录数", "records"),
-        ctx.t("状态", "state"),
+        ("id", ""),
+        ("name", ctx.t("联合会", "federation")),
+        ("level", ctx.t("层级", "level")),
+        ("division", ctx.t("区划", "division")),
+        ("depth", ""),
+        ("parent", ""),
+        ("arrives", ctx.t("来源", "arrives")),
+        ("last_received", ctx.t("最近收到修改", "last change received")),
+        ("days_quiet", ""),
+        ("stale", ""),
+        ("documents", ""),
+        ("orgs", ctx.t("组织数", "orgs")),
+        ("records", ctx.t("记录数", "records")),
+        ("", ctx.t("状态", "state")),
+        ("last_session", ""),
     ]);
     for r in &rows {
         let state = match (r.stale, r.days_quiet) {
             (false, _) => String::new(),
-            (true, Some(d)) if machine => format!("stale:{d}"),
-            (true, None) if machine => "stale".into(),
             (true, Some(d)) => format!("{} {d} {}", ctx.t("久未同步", "stale,"), ctx.t("天", "days")),
             (true, None) => ctx.t("久未同步 (从未记录)", "stale (never recorded)").into(),
         };
+        let opt_text = |t: &Option<String>| t.as_ref().map_or_else(Cell::none, |t| Cell::text(t.as_str()));
         table.push(vec![
-            if machine { r.name.clone() } else { tree_name(r) },
-            r.level.map(|l| if machine { l.code().to_string() } else { l.label(lang).to_string() }).unwrap_or_default(),
-            r.division.clone(),
-            if machine { machine_arrives(&r.arrives) } else { arrives_text(lang, &r.arrives) },
-            r.last_received.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
-            r.orgs.to_string(),
-            r.records.to_string(),
-            state,
+            Cell::text(r.id.as_str()),
+            Cell::new(tree_name(r), r.name.as_str()),
+            r.level.map_or_else(Cell::none, |l| Cell::code(l.code(), l.label(lang))),
+            Cell::text(r.division.as_str()),
+            Cell::int(r.depth),
+            opt_text(&r.parent),
+            Cell::new(arrives_text(lang, &r.arrives), serde_json::to_value(&r.arrives)?),
+            Cell::new(
+                r.last_received.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+                serde_json::to_value(r.last_received)?,
+            ),
+            Cell::opt_int(r.days_quiet),
+            Cell::flag(r.stale, ""),
+            Cell::int(r.documents),
+            Cell::int(r.orgs),
+            Cell::int(r.records),
+            Cell::text(state),
+            opt_text(&r.last_session),
         ]);
     }
     out!("{}", table.render(args.format));
@@ -97,13 +114,4 @@ pub fn run(ctx: &mut Ctx, args: NetworkArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn machine_arrives(a: &Arrives) -> String {
-    match a {
-        Arrives::Home => "home".into(),
-        Arrives::Direct { peer } => format!("direct:{peer}"),
-        Arrives::Via { peer } => format!("via:{peer}"),
-        Arrives::NotRecorded => "not_recorded".into(),
-    }
 }

@@ -490,7 +490,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         return Ok(());
     }
     let l = ctx.lang;
-    let mut t = Table::new(&[
+    let mut t = Table::for_people(&[
         ctx.t("编号", "id"),
         ctx.t("组织名称", "name"),
         ctx.t("类别", "category"),
@@ -515,7 +515,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
             o.lifecycle.label(l).into(),
         ]);
     }
-    out!("{}", t.render(args.format));
+    out!("{}", t.render_text());
     if args.format == Format::Table {
         outln!("{} {} / {}", ctx.t("共", "total"), kept.len(), total);
     }

@@ -1,6 +1,6 @@
 //! `hubsync id`, `peer ...`, `share`, `unshare`, `sync`, `serve`.
 
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use crate::control;
 use crate::domain::Lang;
 use crate::ops;
@@ -114,28 +114,31 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
         }
         PeerCmd::List { format } => {
             let mut table = Table::new(&[
-                t(lang, "名称", "name"),
-                t(lang, "节点编号", "node id"),
-                t(lang, "地址", "address"),
-                t(lang, "共享", "shared"),
-                t(lang, "上次同步", "last sync"),
-                t(lang, "上次错误", "last error"),
-                t(lang, "所属联合会(已固定)", "pinned home"),
+                ("name", t(lang, "名称", "name")),
+                ("node_id", t(lang, "节点编号", "node id")),
+                ("addr", t(lang, "地址", "address")),
+                ("grants", t(lang, "共享", "shared")),
+                ("last_sync", t(lang, "上次同步", "last sync")),
+                ("last_error", t(lang, "上次错误", "last error")),
+                ("home", t(lang, "所属联合会(已固定)", "pinned home")),
             ]);
+            let opt = |v: Option<String>| v.map_or_else(Cell::none, Cell::text);
             for p in sync::status(dir)? {
-                let grants: Vec<String> = p
+                let shown: Vec<String> = p
                     .grants
                     .iter()
                     .map(|(k, g)| format!("{k}:{}", if *g == Grant::Write { "rw" } else { "r" }))
                     .collect();
+                // Scripts get {"orgs": "write", …}.
+                let grants = serde_json::to_value(&p.grants)?;
                 table.push(vec![
-                    p.name,
-                    p.node_id.to_string(),
-                    p.addr.unwrap_or_default(),
-                    grants.join(" "),
-                    p.last_sync.unwrap_or_default(),
-                    p.last_error.unwrap_or_default(),
-                    p.home.unwrap_or_default(),
+                    Cell::text(p.name),
+                    Cell::text(p.node_id.to_string()),
+                    opt(p.addr),
+                    Cell::new(shown.join(" "), grants),
+                    opt(p.last_sync),
+                    opt(p.last_error),
+                    opt(p.home),
                 ]);
             }
             out!("{}", table.render(format));

@@ -183,7 +183,7 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                 errln!("警告 (warning): {e}");
             }
             let org_names = org_names(ctx);
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("编号", "id"),
                 ctx.t("姓名", "name"),
                 ctx.t("电话", "phone"),
@@ -221,7 +221,7 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
                     p.organization.as_ref().and_then(|id| org_names.get(id).cloned()).unwrap_or_default(),
                 ]);
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
         }
         PersonCmd::Forget { target, yes } => forget(ctx, &target, yes)?,
     }
@@ -347,7 +347,7 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
                 errln!("警告 (warning): {e}");
             }
             let (orgs, people) = (org_names(ctx), person_names(ctx));
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("编号", "id"),
                 ctx.t("人员", "person"),
                 ctx.t("组织", "organization"),
@@ -373,7 +373,7 @@ pub fn run_liaison(ctx: &mut Ctx, cmd: LiaisonCmd) -> Result<()> {
                     a.to.map(|d| d.to_string()).unwrap_or_default(),
                 ]);
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
         }
     }
     Ok(())

@@ -101,7 +101,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
                 out!("{}", super::table::machine(&list.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("编号", "id"),
                 ctx.t("培训", "training"),
                 ctx.t("形式", "format"),
@@ -134,7 +134,7 @@ pub fn run_training(ctx: &mut Ctx, cmd: TrainingCmd) -> Result<()> {
                     ]);
                 }
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
         }
     }
     Ok(())
@@ -212,7 +212,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
                 .map(|r| (r.id, r.values[0].clone().unwrap_or_default()))
                 .collect();
             let orgs = org_names(ctx);
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("培训", "training"),
                 ctx.t("课次", "session"),
                 ctx.t("人员", "person"),
@@ -238,7 +238,7 @@ pub fn run_attendance(ctx: &mut Ctx, cmd: AttendanceCmd) -> Result<()> {
                     format!("{:.1}", a.hours),
                 ]);
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
         }
     }
     Ok(())

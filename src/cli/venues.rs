@@ -69,7 +69,7 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
                 out!("{}", super::table::machine(&venues.iter().collect::<Vec<_>>(), format, &|_| {}));
                 return Ok(());
             }
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("编号", "id"),
                 ctx.t("名称", "name"),
                 ctx.t("类型", "kind"),
@@ -85,7 +85,7 @@ pub fn run_venue(ctx: &mut Ctx, cmd: VenueCmd) -> Result<()> {
                     v.address.clone(),
                 ]);
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
         }
     }
     Ok(())
@@ -209,7 +209,7 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                 out!("{}", super::table::machine(&list, format, &|_| {}));
                 return Ok(());
             }
-            let mut t = Table::new(&[
+            let mut t = Table::for_people(&[
                 ctx.t("编号", "id"),
                 ctx.t("场地", "venue"),
                 ctx.t("日期", "date"),
@@ -231,7 +231,7 @@ pub fn run_booking(ctx: &mut Ctx, cmd: BookingCmd) -> Result<()> {
                     if clashing.contains(&b.id) { ctx.t("⚠ 冲突", "⚠ overlap").into() } else { String::new() },
                 ]);
             }
-            out!("{}", t.render(format));
+            out!("{}", t.render_text());
             if only_conflicts && clashing.is_empty() {
                 outln!("{}", ctx.t("没有冲突的预约", "No conflicting bookings"));
             }

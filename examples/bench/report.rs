@@ -1,0 +1,58 @@
+//! The report and the bureau's indicator workbook (`hubsync report`,
+//! `hubsync report --format xlsx`) on the benchmark's store.
+
+use crate::measure::{stats, timed, Table};
+use crate::sections::Fixture;
+use hubsync::domain::Lang;
+use hubsync::ops::export::{self, Format, ReportFile};
+use hubsync::ops::{Env, FixedClock};
+use hubsync::store::Store;
+
+/// Each run opens the store afresh (not timed), then: the figures computed
+/// the first time (reading every list row), the same again (rows cached),
+/// the JSON, and the workbook, each computing the figures anew as the CLI does.
+pub fn report(f: &Fixture, runs: usize, table: &mut Table) {
+    let (y, m, d) = hubsync::domain::demo::DEMO_TODAY;
+    let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let clock = FixedClock(today.and_hms_opt(12, 0, 0).expect("time"));
+    let (mut first, mut again, mut json, mut xlsx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sheets_bytes, mut surviving) = (0, 0);
+    for _ in 0..runs {
+        let mut store = Store::open(f.dir.path()).expect("open");
+        let env = Env::new(&mut store, &clock);
+        let ((r, _), t) = timed(|| export::report(&env, today));
+        surviving = r.base.surviving;
+        first.push(t);
+        again.push(timed(|| export::report(&env, today)).1);
+        let file = |format| ReportFile { as_of: Some(today), format, lang: Lang::Zh };
+        json.push(timed(|| export::report_bytes(&env, &file(Format::Json)).expect("json")).1);
+        let (done, t) = timed(|| export::report_bytes(&env, &file(Format::Xlsx)).expect("xlsx"));
+        sheets_bytes = done.bytes.len();
+        xlsx.push(t);
+    }
+    let base = stats(&again).0.as_secs_f64();
+    let ratio = |s: &[std::time::Duration]| stats(s).0.as_secs_f64() / base;
+    table.time(
+        f.orgs,
+        "report: the figures, first computation after open (reads every list row)",
+        &first,
+        format!("{surviving} surviving organizations; {:.2}x the figures from cached rows", ratio(&first)),
+    );
+    table.time(f.orgs, "report: the figures again (rows cached)", &again, String::new());
+    table.time(
+        f.orgs,
+        "report --format json (figures + serialization)",
+        &json,
+        format!("{:.2}x the figures from cached rows", ratio(&json)),
+    );
+    table.time(
+        f.orgs,
+        "report --format xlsx: the indicator workbook (figures + every sheet)",
+        &xlsx,
+        format!(
+            "{:.2}x the figures from cached rows; {:.1} KiB; the CLI command adds opening the store (above)",
+            ratio(&xlsx),
+            sheets_bytes as f64 / 1024.0
+        ),
+    );
+}
