@@ -494,6 +494,9 @@ fn listings_give_scripts_codes_and_numbers_whatever_the_language() {
     code(&candidates, "result");
     let (ranking, _) = machine_listing(&dir, &["ledger", "ranking", "--year", "2024"]);
     number(&ranking, "rank");
+    let (stays, _) = machine_listing(&dir, &["incubation", "list"]);
+    code(&stays, "level");
+    assert!(stays.iter().all(|s| s["services"].is_array()), "{stays:?}");
     let (honours, _) = machine_listing(&dir, &["ledger", "honours"]);
     number(&honours, "year");
     code(&honours, "level");

@@ -91,7 +91,12 @@ fn incubation_enter_services_leave_and_list() {
     let csv = run(&dir, &["incubation", "list", "--format", "csv"]);
     let row = csv.lines().nth(1).unwrap();
     assert!(row.contains("玉林社区为老服务队,锦江区社会组织孵化基地,county,2025-03-01,2025-12-31"), "{csv}");
-    assert!(row.contains("2025-04-10 training (锦江区社工中心)"), "{csv}");
+    // Services as data for scripts: code, date, provider.
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let at = rows.headers().unwrap().iter().position(|h| h == "services").unwrap();
+    let services: serde_json::Value = serde_json::from_str(&rows.records().next().unwrap().unwrap()[at]).unwrap();
+    let training = serde_json::json!({"service": "training", "date": "2025-04-10", "provider": "锦江区社工中心"});
+    assert!(services.as_array().unwrap().contains(&training), "{csv}");
     // The table follows the language: labels, not codes.
     let table = run(&dir, &["incubation", "list", "--org", "玉林社区为老服务队"]);
     assert!(table.contains("县") && table.contains("培训"), "{table}");

@@ -2,7 +2,7 @@
 //! network (入壳, services, 出壳) and federation membership with the
 //! 枢纽型/平台型/品牌型 flags (issue 12.5). Parse, call src/ops, print.
 
-use super::table::{Format, Table};
+use super::table::{Cell, Format, Table};
 use super::{print_field_warnings, Ctx};
 use crate::domain::*;
 use crate::ops::{refs, registration};
@@ -130,35 +130,43 @@ pub fn run_incubation(ctx: &mut Ctx, cmd: IncubationCmd) -> Result<()> {
             list.retain(|i| only.as_ref().is_none_or(|o| &i.organization == o) && (!current || i.left.is_none()));
             list.sort_by(|a, b| (b.entered, &a.platform).cmp(&(a.entered, &b.platform)));
             let mut t = Table::new(&[
-                "id",
-                ctx.t("组织", "organization"),
-                ctx.t("孵化平台", "platform"),
-                ctx.t("层级", "level"),
-                ctx.t("入壳", "entered"),
-                ctx.t("出壳", "left"),
-                ctx.t("服务", "services"),
+                ("id", "id"),
+                ("organization", ""),
+                ("organization_name", ctx.t("组织", "organization")),
+                ("platform", ctx.t("孵化平台", "platform")),
+                ("level", ctx.t("层级", "level")),
+                ("entered", ctx.t("入壳", "entered")),
+                ("left", ctx.t("出壳", "left")),
+                ("services", ctx.t("服务", "services")),
             ]);
             for i in &list {
-                let level = if format == Format::Table { i.level.label(l) } else { i.level.code() };
-                let services: Vec<String> = i
-                    .services_in_order()
+                let services = i.services_in_order();
+                let shown: Vec<String> = services
                     .iter()
                     .map(|s| {
-                        let kind = if format == Format::Table { s.service.label(l) } else { s.service.code() };
+                        let kind = s.service.label(l);
                         match s.provider.is_empty() {
                             true => format!("{} {kind}", s.date),
                             false => format!("{} {kind} ({})", s.date, s.provider),
                         }
                     })
                     .collect();
+                // Scripts get [{"service": code, "date", "provider"}, …].
+                let typed: Vec<serde_json::Value> = services
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({"service": s.service.code(), "date": s.date.to_string(), "provider": s.provider})
+                    })
+                    .collect();
                 t.push(vec![
-                    i.id.to_string(),
-                    org_name(ctx, &i.organization),
-                    i.platform.clone(),
-                    level.into(),
-                    i.entered.to_string(),
-                    i.left.map(|d| d.to_string()).unwrap_or_default(),
-                    services.join("; "),
+                    Cell::text(i.id.to_string()),
+                    Cell::text(i.organization.to_string()),
+                    Cell::text(org_name(ctx, &i.organization)),
+                    Cell::text(i.platform.as_str()),
+                    Cell::code(i.level.code(), i.level.label(l)),
+                    Cell::date(i.entered),
+                    Cell::opt_date(i.left),
+                    Cell::new(shown.join("; "), typed),
                 ]);
             }
             out!("{}", t.render(format));
