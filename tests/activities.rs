@@ -287,3 +287,31 @@ async fn a_read_only_peer_receives_activities_but_cannot_rewrite_them() {
     let id = activity.id.clone();
     assert_eq!(a.store.call(move |s| s.activity(&id).unwrap()).await.title, "夜间治安巡逻");
 }
+
+#[test]
+fn the_reports_activity_rows_reuse_the_list_cache_and_keep_to_the_documents_asked_for() {
+    let (_dir, mut store) = new_store();
+    let o = org("玉林社区平安巡逻队");
+    store.insert(&o).unwrap();
+    let this_year = patrol(&o);
+    let mut last_year = patrol(&o);
+    last_year.id = RecordId::random();
+    last_year.date = day(2024, 6, 1);
+    store.insert_many(&[this_year.clone(), last_year.clone()]).unwrap();
+    let all = store.activity_rows();
+    assert_eq!(store.activity_rows_within(&|_| true).len(), all.len());
+    let doc_2024 = store.locate(Collection::Activities, &last_year.id).unwrap();
+    let only: Vec<RecordId> = store.activity_rows_within(&|d| *d == doc_2024).into_iter().map(|r| r.id).collect();
+    assert_eq!(only, vec![last_year.id.clone()], "a report over some documents counts only their activities");
+    assert!(store.activity_rows_within(&|_| false).is_empty());
+    // A change after the rows were cached is read, not the cached row.
+    let renamed = Activity { title: "夜间治安巡逻(二组)".into(), ..this_year.clone() };
+    store.update(&renamed).unwrap();
+    let rows = store.activity_rows_within(&|_| true);
+    assert_eq!(rows.iter().find(|r| r.id == this_year.id).unwrap().title, "夜间治安巡逻(二组)");
+    let mut fresh = store.activity_rows_uncached();
+    let mut within = rows;
+    fresh.sort_by(|a, b| a.id.cmp(&b.id));
+    within.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(within, fresh, "the same rows as rescanning every document");
+}

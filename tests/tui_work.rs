@@ -309,6 +309,12 @@ fn the_ranking_per_township_and_evaluation_entry() {
 
     app.update(key(KeyCode::Enter));
     assert_eq!(form(&app).value("organization"), first.entry.name);
+    // The evidence for 活动情况: the organization's activities that year by quarter.
+    let q = hubsync::domain::activity_query::per_org_quarter(&app.data.activities, 2024)
+        .remove(&first.entry.organization)
+        .unwrap_or_default();
+    let evidence = format!("2024年各季度活动 {}/{}/{}/{},共 {} 次", q[0], q[1], q[2], q[3], q.iter().sum::<u32>());
+    assert_eq!(form(&app).subject.as_deref(), Some(evidence.as_str()));
     app.update(key(KeyCode::Tab));
     for score in ["20", "18", "15"] {
         typed(&mut app, score);

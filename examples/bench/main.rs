@@ -4,11 +4,13 @@
 //!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
 //!     cargo run --release --example bench -- --only backup,edit  # those rows only
 //!     cargo run --release --example bench -- --only report       # the report and the workbook
+//!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
 //! peer exists (bare Automerge load, in-memory sync) it is measured in the same
 //! run and reported as a ratio, because machines are noisy.
 
+mod activities;
 mod measure;
 mod report;
 mod sections;
@@ -26,7 +28,10 @@ fn main() {
     }
     let quick = args.iter().any(|a| a == "--quick");
     let runs = if quick { 3 } else { 5 };
-    let scales: Vec<usize> = if quick { vec![1_000] } else { vec![31_000, 1_000] };
+    let mut scales: Vec<usize> = if quick { vec![1_000] } else { vec![31_000, 1_000] };
+    if let Some(n) = args.iter().position(|a| a == "--orgs").and_then(|i| args.get(i + 1)?.parse().ok()) {
+        scales = vec![n];
+    }
     // `--only backup,edit`: the fixture and those sections alone.
     let only: Option<Vec<String>> = args
         .iter()
@@ -47,7 +52,8 @@ fn main() {
                         sections::open_store(&fixture, runs, &mut table);
                         report::report(&fixture, runs, &mut table);
                     }
-                    other => panic!("--only: no section {other} (backup, edit, report)"),
+                    "activities" => activities::activities(&fixture, runs, &mut table),
+                    other => panic!("--only: no section {other} (backup, edit, report, activities)"),
                 }
             }
         }
@@ -68,6 +74,8 @@ fn main() {
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
         sections::disk_after_edits(&fixture, &mut table);
+        // Last: it adds a year of activities to the fixture.
+        activities::activities(&fixture, runs, &mut table);
     }
     table.print();
 }

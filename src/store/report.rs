@@ -54,7 +54,8 @@ impl Store {
         let mut report = Report::compute(&inputs);
         let projects: Vec<Project> = read(self, keep, &mut problems);
         let honours: Vec<Honour> = read(self, keep, &mut problems);
-        let activities = self.activity_rows_uncached();
+        // The subtree's activities only, as every other collection above.
+        let activities = self.activity_rows_within(keep);
         report.work = WorkFigures::compute(&WorkInputs {
             orgs: &orgs,
             people: &people,

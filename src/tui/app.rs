@@ -80,6 +80,12 @@ pub struct Derived {
     pub clashing: HashSet<RecordId>,
     /// Organization id -> its activities (indexes into `data.activities`, newest first).
     pub org_activities: HashMap<RecordId, Vec<usize>>,
+    /// The lead organization of each activity (index into `data.orgs`), in
+    /// `data.activities` order: the activity filter matches organizations
+    /// without a lookup per row.
+    pub activity_lead: Vec<Option<usize>>,
+    /// Lower-case name and pinyin initials of each organization, in `data.orgs` order.
+    pub org_name_keys: Vec<String>,
     /// Organization id -> its latest work report.
     pub last_work_report: HashMap<RecordId, WorkReport>,
     /// Conflicted records: id -> fields in conflict.
@@ -613,6 +619,12 @@ impl App {
                 org_activities.entry(o.clone()).or_default().push(i);
             }
         }
+        let activity_lead = d.activities.iter().map(|a| a.lead().and_then(|o| org_index.get(o).copied())).collect();
+        let org_name_keys = d
+            .orgs
+            .iter()
+            .map(|o| format!("{}\u{1}{}", o.name.to_lowercase(), crate::domain::query::pinyin_initials(&o.name)))
+            .collect();
         let last_work_report = crate::domain::activity_query::last_work_reports(&d.work_reports)
             .into_iter()
             .map(|(id, r)| (id.clone(), r.clone()))
@@ -631,6 +643,8 @@ impl App {
             person_keys,
             clashing,
             org_activities,
+            activity_lead,
+            org_name_keys,
             last_work_report,
             conflicts,
             conflict_counts,

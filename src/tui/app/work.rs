@@ -5,7 +5,8 @@
 
 use super::*;
 use crate::domain::activity_query::{
-    missing_work_reports, quiet_orgs, reports_due, ActivityFilter, ActivityRow, DueReport, QuietOrg, QUIET_MONTHS,
+    missing_work_reports, per_org_quarter, quiet_orgs, reports_due, ActivityFilter, ActivityRow, DueReport, QuietOrg,
+    QUIET_MONTHS,
 };
 use crate::domain::ledger_report::Ranked;
 use crate::ops::activities::{ActivityFields, AddWorkReport, LogParticipants, Participant, ReportMajor, Review};
@@ -170,21 +171,24 @@ impl App {
     pub(super) fn refilter_work(&mut self) {
         let needle = |t: usize| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
         let d = &self.data;
-        let org_matches = |id: Option<&RecordId>, n: &str| {
-            n.is_empty()
-                || id.and_then(|id| self.derived.org_index.get(id)).is_some_and(|i| {
-                    let o = &d.orgs[*i];
-                    o.name.to_lowercase().contains(n) || crate::domain::query::pinyin_initials(&o.name).contains(n)
-                })
-        };
         let n = needle(ACTIVITIES);
+        // Which organizations' names hold the text: once per keystroke, not once per activity.
+        let org_hit: Vec<bool> = if n.is_empty() {
+            Vec::new()
+        } else {
+            self.derived.org_name_keys.iter().map(|k| k.contains(n.as_str())).collect()
+        };
+        let hit = |i: Option<usize>| n.is_empty() || i.is_some_and(|i| org_hit.get(i).copied().unwrap_or(false));
+        let org_matches =
+            |id: Option<&RecordId>, _: &str| hit(id.and_then(|id| self.derived.org_index.get(id)).copied());
         let activities: Vec<usize> = match self.work.act_view {
             ActView::List => {
                 let c = &self.work.conditions;
                 (0..d.activities.len())
                     .filter(|i| {
                         let r: &ActivityRow = &d.activities[*i];
-                        c.matches(r, "") && (r.search_key.contains(&n) || org_matches(r.lead(), &n))
+                        c.matches(r, "")
+                            && (r.search_key.contains(&n) || hit(self.derived.activity_lead.get(*i).copied().flatten()))
                     })
                     .collect()
             }
@@ -472,7 +476,8 @@ impl App {
                     if let Some((_, r)) = self.selected_ranked() {
                         let (name, id) = (r.entry.name.clone(), r.entry.organization.clone());
                         let f = wf::evaluate(lang, &name, self.work.rank_year, today, None);
-                        let f = self.org_form(f, Some((name, id)));
+                        // Evaluation's 活动情况 is scored on the year's activities: their count by quarter.
+                        let f = self.org_form(f, Some((name, id.clone()))).about(&self.quarters_text(&id));
                         self.mode = Mode::Form(Box::new(f));
                     }
                 }
@@ -480,6 +485,20 @@ impl App {
             _ => return None,
         }
         Some(Vec::new())
+    }
+
+    /// An organization's activities in each quarter of the ranking year.
+    fn quarters_text(&self, org: &RecordId) -> String {
+        let year = self.work.rank_year;
+        let held = self.derived.org_activities.get(org).map_or(&[][..], |l| l.as_slice());
+        let rows: Vec<ActivityRow> = held.iter().map(|i| self.data.activities[*i].clone()).collect();
+        let q = per_org_quarter(&rows, year).remove(org).unwrap_or_default();
+        let total: u32 = q.iter().sum();
+        let each = q.map(|n| n.to_string()).join("/");
+        match self.lang {
+            Lang::Zh => format!("{year}年各季度活动 {each},共 {total} 次"),
+            Lang::En => format!("{year} activities by quarter {each}, {total} in all"),
+        }
     }
 
     pub(super) fn ranking_needed(&self) -> Vec<Effect> {
