@@ -556,3 +556,47 @@ fn an_empty_list_in_csv_is_its_header() {
     let one = run(&dir, &["--lang", "en", "org", "list", "--format", "csv"]);
     assert_eq!(one.lines().next(), empty.lines().next());
 }
+
+/// A city hub holds its own roster and a county's (brought on a USB stick
+/// here; by forwarding in the field): `org list` says whose roster each
+/// organization is on, as a column and as stable field codes (issue 10 point 3).
+#[test]
+fn a_hubs_organization_list_names_each_records_federation() {
+    let city = TempDir::new().unwrap();
+    run(&city, &["init", "--name", "成都市社区社会组织联合会", "--level", "市", "--division", "510100"]);
+    run(&city, &["org", "add", "--name", "成都市志愿者协会服务队", "--division", "510100"]);
+    let alone = run(&city, &["org", "list"]);
+    assert!(!alone.contains("所属联合会"), "one roster needs no federation column: {alone}");
+    let county = federation();
+    run(&county, &["org", "add", "--name", "玉林社区夕阳红舞蹈队", "--division", "510104001002"]);
+    let stick = TempDir::new().unwrap();
+    let folder = stick.path().join("锦江区");
+    run(&county, &["doc", "export", "--all", folder.to_str().unwrap()]);
+    run(&city, &["doc", "import", folder.to_str().unwrap()]);
+
+    let table = run(&city, &["org", "list"]);
+    assert!(table.contains("所属联合会"), "{table}");
+    let line = |name: &str| table.lines().find(|l| l.contains(name)).unwrap_or_else(|| panic!("{name} in {table}"));
+    assert!(line("玉林社区夕阳红舞蹈队").contains("锦江区"), "{table}");
+    assert!(line("成都市志愿者协会服务队").contains("成都市"), "{table}");
+    let en = run(&city, &["--lang", "en", "org", "list"]);
+    assert!(en.lines().next().unwrap().contains("federation"), "{en}");
+
+    let json: serde_json::Value = serde_json::from_str(&run(&city, &["org", "list", "--format", "json"])).unwrap();
+    let net: serde_json::Value = serde_json::from_str(&run(&county, &["network", "--format", "json"])).unwrap();
+    let county_id = net["federations"][0]["id"].as_str().unwrap().to_string();
+    let dancer = json.as_array().unwrap().iter().find(|o| o["name"] == "玉林社区夕阳红舞蹈队").unwrap();
+    assert_eq!(dancer["federation_name"], "锦江区社区社会组织联合会");
+    assert_eq!(dancer["federation"], county_id.as_str());
+    let own = json.as_array().unwrap().iter().find(|o| o["name"] == "成都市志愿者协会服务队").unwrap();
+    assert_eq!(own["federation_name"], "成都市社区社会组织联合会");
+    assert_ne!(own["federation"], dancer["federation"]);
+    let csv = run(&city, &["org", "list", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let at = headers.iter().position(|h| h == "federation_name").expect("a federation_name column");
+    assert!(headers.iter().any(|h| h == "federation"), "{headers:?}");
+    let named: Vec<String> = reader.records().map(|r| r.unwrap()[at].to_string()).collect();
+    assert_eq!(named.len(), 2);
+    assert!(named.contains(&"锦江区社区社会组织联合会".to_string()), "{named:?}");
+}

@@ -156,7 +156,8 @@ fn footer_offers_only_what_works_on_the_tab_and_fits() {
     app.update(key(KeyCode::Char('5')));
     let sync = view::footer_text(&app, 200);
     assert!(sync.contains("F9 立即同步") && sync.contains("F12 邀请码"), "{sync}");
-    assert!(!sync.contains("F3") && !sync.contains("F8") && !sync.contains("F6"), "{sync}");
+    assert!(!sync.contains("F3") && !sync.contains("F8"), "{sync}");
+    assert!(sync.contains("F6 对等方/联合会网络"), "the network view is a key away: {sync}");
     app.update(key(KeyCode::Char('6')));
     let reports = view::footer_text(&app, 200);
     assert!(!reports.contains("F4") && !reports.contains("F3"), "{reports}");

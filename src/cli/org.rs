@@ -3,6 +3,7 @@
 use super::table::{Format, Table};
 use super::{refs, Ctx};
 use crate::domain::input;
+use crate::domain::query::short_federation_name;
 use crate::domain::report::{dispatched_orgs, CoverageStatus};
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
@@ -456,11 +457,32 @@ pub fn matches(o: &Organization, args: &ListArgs, dispatched: &HashSet<RecordId>
     Ok(true)
 }
 
-fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let (mut orgs, errors) = ctx.store.all_readable::<Organization>();
-    for e in errors {
-        errln!("警告 (warning): {e}");
+/// Every readable organization with the id of the federation whose roster
+/// holds it, and each such federation's name (its id when its meta
+/// document is not held).
+fn orgs_by_federation(ctx: &Ctx) -> (Vec<(Organization, String)>, std::collections::BTreeMap<String, String>) {
+    let feds: std::collections::BTreeSet<RecordId> =
+        ctx.store.doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()).collect();
+    let mut orgs = Vec::new();
+    let mut names = std::collections::BTreeMap::new();
+    for fed in feds {
+        let (found, errors) = ctx.store.all_readable_in::<Organization>(&|d| d.federation() == fed);
+        for e in errors {
+            errln!("警告 (warning): {e}");
+        }
+        let name = ctx.store.federation_record(&fed).map_or_else(|| fed.to_string(), |f| f.name);
+        names.insert(fed.to_string(), name);
+        orgs.extend(found.into_iter().map(|o| (o, fed.to_string())));
     }
+    (orgs, names)
+}
+
+fn name_of<'a>(names: &'a std::collections::BTreeMap<String, String>, fed: &'a str) -> &'a str {
+    names.get(fed).map_or(fed, String::as_str)
+}
+
+fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
+    let (mut orgs, names) = orgs_by_federation(ctx);
     let dispatched = if args.uncovered {
         let (liaisons, _) = ctx.store.all_readable::<LiaisonAssignment>();
         dispatched_orgs(&liaisons, ctx.clock.today())
@@ -468,12 +490,12 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         HashSet::new()
     };
     let mut kept = Vec::new();
-    for o in orgs.drain(..) {
+    for (o, fed) in orgs.drain(..) {
         if matches(&o, args, &dispatched)? {
-            kept.push(o);
+            kept.push((o, fed));
         }
     }
-    kept.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
+    kept.sort_by(|(a, _), (b, _)| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
     let total = kept.len();
     if let Some(n) = args.limit {
         kept.truncate(n);
@@ -486,13 +508,30 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
                 super::table::mask_field(m, "contact_phone");
             }
         };
-        out!("{}", super::table::machine(&kept.iter().collect::<Vec<_>>(), args.format, &mask));
+        // Whose roster each organization is on, as the field codes
+        // `federation` (its id) and `federation_name`; in the header of an
+        // empty list too.
+        let whose: std::collections::HashMap<String, (String, String)> =
+            kept.iter().map(|(o, fed)| (o.id.to_string(), (fed.clone(), name_of(&names, fed).to_string()))).collect();
+        let with_federation = |m: &mut serde_json::Map<String, serde_json::Value>| {
+            mask(m);
+            let found = m.get("id").and_then(|v| v.as_str()).and_then(|id| whose.get(id));
+            let text = |t: Option<&String>| t.map_or(serde_json::Value::Null, |t| serde_json::Value::String(t.clone()));
+            m.insert("federation".into(), text(found.map(|f| &f.0)));
+            m.insert("federation_name".into(), text(found.map(|f| &f.1)));
+        };
+        let refs: Vec<&Organization> = kept.iter().map(|(o, _)| o).collect();
+        out!("{}", super::table::machine(&refs, args.format, &with_federation));
         return Ok(());
     }
+    // A hub holds several federations' rosters: then each row says whose.
+    let several = names.len() > 1;
     let l = ctx.lang;
-    let mut t = Table::for_people(&[
-        ctx.t("编号", "id"),
-        ctx.t("组织名称", "name"),
+    let mut headers = vec![ctx.t("编号", "id"), ctx.t("组织名称", "name")];
+    if several {
+        headers.push(ctx.t("所属联合会", "federation"));
+    }
+    headers.extend([
         ctx.t("类别", "category"),
         ctx.t("法律状态", "legal status"),
         ctx.t("所属社区", "community"),
@@ -501,11 +540,14 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         ctx.t("党组织", "party"),
         ctx.t("状态", "status"),
     ]);
-    for o in &kept {
+    let mut t = Table::for_people(&headers);
+    for (o, fed) in &kept {
         let phone = if args.show_phones { o.head_phone.clone() } else { mask_phone(&o.head_phone) };
-        t.push(vec![
-            o.id.to_string(),
-            o.name.clone(),
+        let mut row = vec![o.id.to_string(), o.name.clone()];
+        if several {
+            row.push(short_federation_name(name_of(&names, fed)).to_string());
+        }
+        row.extend([
             o.category.label(l).into(),
             o.legal_status.label(l).into(),
             if o.community.is_empty() { o.division.clone() } else { o.community.clone() },
@@ -514,6 +556,7 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
             o.party_status.label(l).into(),
             o.lifecycle.label(l).into(),
         ]);
+        t.push(row);
     }
     out!("{}", t.render_text());
     if args.format == Format::Table {

@@ -24,6 +24,9 @@ pub struct OrgRow {
     pub code: String,
     /// Lower-case name, places, head, codes and the name's pinyin initials.
     pub search_key: String,
+    /// The federation whose roster holds it (a hub holds several); empty
+    /// when the row was not read from a store.
+    pub federation: RecordId,
 }
 
 /// The fields `OrgRow::from_fields` expects, in order (for `Store::scan`).
@@ -75,6 +78,7 @@ impl OrgRow {
             code,
             name,
             search_key,
+            federation: RecordId::default(),
         }
     }
 
@@ -93,6 +97,21 @@ impl OrgRow {
         let status = self.party_status.unwrap_or(PartyStatus::Uncovered);
         super::report::CoverageStatus::of_status(status, dispatched.contains(&self.id)).work
     }
+}
+
+/// A federation's name without the suffix every federation shares
+/// ("成都市锦江区社区社会组织联合会" -> "成都市锦江区"): a list column at a
+/// hub names whose roster a record is on. The name itself when nothing
+/// would remain.
+pub fn short_federation_name(name: &str) -> &str {
+    for suffix in ["社区社会组织联合会", "社会组织联合会", "联合会", " Federation", " federation"] {
+        if let Some(head) = name.strip_suffix(suffix) {
+            if !head.trim().is_empty() {
+                return head.trim_end();
+            }
+        }
+    }
+    name
 }
 
 /// What a list is narrowed to.
@@ -219,6 +238,14 @@ mod tests {
         o.party_status = status;
         o.filing_number = "JJ-0042".into();
         OrgRow::from_org(&o)
+    }
+
+    #[test]
+    fn a_federation_is_named_without_the_shared_suffix() {
+        assert_eq!(short_federation_name("成都市锦江区社区社会组织联合会"), "成都市锦江区");
+        assert_eq!(short_federation_name("青羊区社会组织联合会"), "青羊区");
+        assert_eq!(short_federation_name("联合会"), "联合会", "nothing would remain");
+        assert_eq!(short_federation_name("3fa4c2d19b0e7a65"), "3fa4c2d19b0e7a65", "an id stays an id");
     }
 
     #[test]

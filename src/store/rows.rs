@@ -32,7 +32,11 @@ impl Store {
             }
             let mut scanned = Vec::new();
             self.scan_doc(doc_id, &self.docs[doc_id].doc, &ORG_ROW_FIELDS, &mut scanned);
-            let rows: Vec<OrgRow> = scanned.into_iter().map(|r| OrgRow::from_fields(r.id, &r.values)).collect();
+            let federation = doc_id.federation();
+            let rows: Vec<OrgRow> = scanned
+                .into_iter()
+                .map(|r| OrgRow { federation: federation.clone(), ..OrgRow::from_fields(r.id, &r.values) })
+                .collect();
             cache.per_doc.insert(doc_id.clone(), (*version, Arc::new(rows)));
             stale = true;
         }

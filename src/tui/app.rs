@@ -4,10 +4,12 @@
 
 mod edit;
 mod lists;
+mod network;
 mod pickers;
 mod work;
 
 pub use lists::SORTS;
+pub use network::SyncView;
 pub use pickers::{field_label, ConflictChoice, SignInMatch};
 pub use work::{ActView, ProjView, Work, WorkEffect};
 
@@ -62,6 +64,9 @@ pub struct Data {
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
     pub peers: Vec<crate::sync::PeerStatus>,
+    /// Every federation this node holds, as a tree (the sync tab's
+    /// network view, the federation column of a hub's lists).
+    pub network: Option<Arc<crate::ops::network::Network>>,
     /// Every record holding conflicting values after a merge.
     pub conflicted: Vec<crate::store::Conflicted>,
 }
@@ -93,6 +98,9 @@ pub struct Derived {
     /// Conflicted records each tab shows (bookings count on the venue
     /// tab, attendance on the training tab, assignments on the people tab).
     pub conflict_counts: [usize; 8],
+    /// The short name of each federation whose roster is held, when there
+    /// is more than one (a hub): the organization list names each row's.
+    pub roster_federations: HashMap<RecordId, String>,
 }
 
 /// Where the last draw put what a mouse click can hit.
@@ -302,6 +310,8 @@ pub struct App {
     pub hits: Hits,
     /// The sync node's state; None when no node runs (`--offline`).
     pub sync: Option<crate::sync::NodeStatus>,
+    /// The sync tab shows the peers or the network (F6).
+    pub sync_view: SyncView,
     pub node_id: Option<String>,
     /// Attendance ids signed in from this screen that the last load may not
     /// show yet: a second Enter must not sign the same person in twice.
@@ -341,6 +351,7 @@ impl App {
             week: 0,
             hits: Hits::default(),
             sync: None,
+            sync_view: SyncView::Peers,
             node_id: None,
             pending_sign_ins: HashSet::new(),
             select_after_load: None,
@@ -637,6 +648,7 @@ impl App {
             }
         }
         let conflicts = d.conflicted.iter().map(|c| (c.id.clone(), c.fields)).collect();
+        let roster_federations = network::roster_federations(d);
         self.derived = Derived {
             org_index,
             person_org,
@@ -648,6 +660,7 @@ impl App {
             last_work_report,
             conflicts,
             conflict_counts,
+            roster_federations,
         };
         self.org_filter.dispatched = crate::domain::report::dispatched_orgs(&d.liaisons, self.today);
         self.derive_work();

@@ -200,14 +200,35 @@ pub const SIGNED_IN: T = T("已签到", "Signed in");
 pub const NO_SESSION: T = T("此培训还没有课次", "This training has no sessions");
 
 pub const SYNC_NOTE: T = T(
-    "F4 添加对等方 · F12 生成邀请码 · F9 立即同步;对等方的修改会自动出现。",
-    "F4 adds a peer · F12 makes an invitation code · F9 syncs now; peers' changes appear by themselves.",
+    "F4 添加对等方 · F12 邀请码 · F9 立即同步 · F6 联合会网络;对方的修改自动出现。",
+    "F4 adds a peer · F12 makes an invitation code · F9 syncs now · F6 the network; peers' changes appear by themselves.",
 );
 pub const PEERS: T = T("对等方", "Peers");
 pub const NO_PEERS: T = T("尚未添加对等方", "No peers yet");
 pub const LAST_SYNC: T = T("上次同步", "last sync");
 pub const DOCUMENTS: T = T("文档", "Documents");
 pub const RECORDS: T = T("记录", "records");
+pub const NETWORK: T = T("联合会网络", "Network");
+pub const NETWORK_NOTE: T = T("F6 返回对等方 · ↑↓ 选择联合会", "F6 back to peers · ↑↓ choose a federation");
+pub const NO_NETWORK: T = T("本节点尚未持有任何联合会的数据", "This node holds no federation's data yet");
+pub const FEDERATION: T = T("联合会", "Federation");
+pub const FEDERATION_SHORT: T = T("所属联合会", "Federation");
+pub const LEVEL: T = T("层级", "Level");
+pub const ARRIVES: T = T("来源", "Arrives");
+pub const LAST_RECEIVED: T = T("最近收到", "Last change");
+pub const ORGS_COUNT: T = T("组织", "Orgs");
+pub const RECORDS_COUNT: T = T("记录", "Records");
+pub const ARRIVES_HOME: T = T("本联合会", "ours");
+pub const ARRIVES_DIRECT: T = T("直接", "direct");
+pub const ARRIVES_VIA: T = T("经", "via");
+pub const ARRIVES_VIA_TAIL: T = T("转发", "");
+pub const NOT_RECORDED: T = T("未记录", "not recorded");
+pub const STALE: T = T("久未同步", "stale");
+pub const DAYS: T = T("天", "days");
+pub const DAYS_AGO: T = T("天前", "days ago");
+pub const FEDERATIONS_HELD: T = T("个联合会", "federations");
+pub const STALE_OVER: T = T("超过 {n} 天未收到修改", "quiet over {n} days");
+pub const LAST_SESSION: T = T("上次会话", "last session");
 
 pub const TOTAL: T = T("存续组织", "Surviving organizations");
 pub const COVERAGE: T = T("党建覆盖", "Party-building coverage");

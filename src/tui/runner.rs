@@ -458,6 +458,7 @@ pub fn load(s: &mut Store) -> Data {
         report: None,
         documents: s.documents(),
         peers: crate::sync::status(s.dir()).unwrap_or_default(),
+        network: Some(Arc::new(network(s))),
         conflicted: s.conflicted(),
     }
 }
@@ -465,4 +466,11 @@ pub fn load(s: &mut Store) -> Data {
 /// The report as of today; its labels follow the UI's language when drawn.
 pub fn report(s: &mut Store, today: chrono::NaiveDate, _lang: Lang) -> Report {
     s.report(today).0
+}
+
+/// The network as `hubsync network` shows it, by the store's clock, for
+/// the sync tab and a hub's lists.
+fn network(s: &Store) -> ops::network::Network {
+    let peers = crate::sync::Peers::load(s.dir()).map(|p| p.peers).unwrap_or_default();
+    ops::network::build(s, &peers, s.clock().now(), ops::network::DEFAULT_STALE_DAYS)
 }

@@ -54,6 +54,7 @@ pub fn data() -> Data {
         report: Some(report),
         documents: Vec::new(),
         peers: peers(),
+        network: None,
         conflicted: Vec::new(),
     }
 }

@@ -41,6 +41,8 @@ impl App {
                 }
             }
             (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
+            // The network view lists federations, not peers: nothing to share there.
+            (Action::Edit, SYNC) if self.sync_view == SyncView::Network => self.dirty = false,
             (Action::Edit, SYNC) => {
                 if let Some(p) = self.data.peers.get(self.selected[SYNC]) {
                     let f = more::grants(lang, p).about(&p.name);

@@ -15,7 +15,10 @@ impl App {
     /// The list length of the current tab.
     pub(super) fn list_len(&self) -> usize {
         if self.tab == SYNC {
-            return self.data.peers.len();
+            return match self.sync_view {
+                SyncView::Peers => self.data.peers.len(),
+                SyncView::Network => self.data.network.as_ref().map_or(0, |n| n.federations.len()),
+            };
         }
         self.views.get(self.tab).map_or(0, Vec::len)
     }
@@ -261,6 +264,7 @@ impl App {
                 let form = crate::tui::more_forms::go_to_date(self.week_monday());
                 self.mode = Mode::Form(Box::new(form));
             }
+            Action::View if self.tab == SYNC => self.toggle_sync_view(),
             Action::SyncNow => {
                 self.say(self.t(i18n::SYNCING));
                 return vec![Effect::SyncNow];

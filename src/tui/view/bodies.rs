@@ -79,7 +79,7 @@ pub(super) fn split(area: Rect) -> (Rect, Rect) {
     }
 }
 
-pub(super) fn table_state(selected: usize, len: usize) -> TableState {
+pub(crate) fn table_state(selected: usize, len: usize) -> TableState {
     let mut s = TableState::default();
     if len > 0 {
         s.select(Some(selected.min(len - 1)));
@@ -109,7 +109,7 @@ pub(super) fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: Strin
 /// Rows of a list that fit `area` under a border (and a header): only
 /// these are built, so a long list costs nothing per frame. Records where
 /// they are for mouse clicks; returns (first index shown, rows shown).
-pub(super) fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
+pub(crate) fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
     let chrome = 2 + u16::from(header);
     let height = area.height.saturating_sub(chrome).max(1) as usize;
     app.page = height;
@@ -151,13 +151,22 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let block = list_block(frame, app, list_area, counts(app, view.len(), app.data.orgs.len()));
     let (start, shown) = window(app, list_area, true, app.views[ORGS].len());
     let sel = app.selected[ORGS];
+    // A hub holds several federations' rosters: a column says whose each is.
+    let feds = &app.derived.roster_federations;
+    let fed_w =
+        feds.values().map(|n| n.width()).chain([app.t(i18n::FEDERATION_SHORT).width()]).max().unwrap_or(8).min(12);
     let rows: Vec<Row> = app.views[ORGS][start..start + shown]
         .iter()
         .map(|i| {
             let r: &OrgRow = &app.data.orgs[*i];
             let covered = r.is_work_covered(&app.org_filter.dispatched);
             let party_style = if covered { Style::default() } else { theme.warn() };
-            let mut cells = vec![Cell::from(marked(app, &r.id, &r.name)), Cell::from(label(r.category, lang))];
+            let mut cells = vec![Cell::from(marked(app, &r.id, &r.name))];
+            if !feds.is_empty() {
+                let name = feds.get(&r.federation).map_or("", String::as_str);
+                cells.push(Cell::from(super::network::fit(name, fed_w)));
+            }
+            cells.push(Cell::from(label(r.category, lang)));
             if wide {
                 cells.push(Cell::from(if r.community.is_empty() { r.division.clone() } else { r.community.clone() }));
             }
@@ -173,8 +182,14 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let category = label_width(app.t(i18n::CATEGORY), Category::all().iter().map(|c| c.label(lang))).min(16);
     let party = label_width(app.t(i18n::PARTY), PartyStatus::all().iter().map(|p| party_short(Some(*p), lang)));
     let status = label_width(app.t(i18n::STATUS), Lifecycle::all().iter().map(|l| l.label(lang)));
-    let mut widths = vec![Constraint::Min(12), Constraint::Length(category)];
-    let mut heads = vec![app.t(i18n::NAME), app.t(i18n::CATEGORY)];
+    let mut widths = vec![Constraint::Min(12)];
+    let mut heads = vec![app.t(i18n::NAME)];
+    if !feds.is_empty() {
+        widths.push(Constraint::Length(fed_w as u16));
+        heads.push(app.t(i18n::FEDERATION_SHORT));
+    }
+    widths.push(Constraint::Length(category));
+    heads.push(app.t(i18n::CATEGORY));
     if wide {
         widths.push(Constraint::Length(10));
         heads.push(app.t(i18n::COMMUNITY));
@@ -385,6 +400,9 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 }
 
 fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+    if app.sync_view == crate::tui::app::SyncView::Network {
+        return super::network::draw(frame, app, theme, area);
+    }
     let mut lines = vec![Line::from(app.t(i18n::SYNC_NOTE))];
     if let (Some(id), Some(status)) = (&app.node_id, &app.sync) {
         lines.push(Line::from(Span::styled(
