@@ -28,6 +28,7 @@ fn ui(args: Cli) -> i32 {
             monochrome: args.mono,
             mouse: !args.no_mouse,
             listen,
+            discovery: !args.no_discovery,
             control: Some(cli::node::handler()),
             keep_backups: args.keep_backups,
         };

@@ -73,6 +73,9 @@ pub struct Cli {
     /// 界面运行时每天自动备份到数据目录的 backups/,保留天数;0 为不备份 (UI only: daily backups into backups/ in the data directory, kept this many days; 0 turns them off)
     #[arg(long, env = "HUBSYNC_KEEP_BACKUPS", default_value_t = crate::ops::backup::DEFAULT_KEEP_DAYS)]
     pub keep_backups: usize,
+    /// 界面不在局域网中公告本节点、不查找对等方 (UI only: no LAN discovery)
+    #[arg(long, env = "HUBSYNC_NO_DISCOVERY")]
+    pub no_discovery: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -186,6 +189,9 @@ pub enum Command {
         /// 每天自动备份到数据目录的 backups/,保留天数;0 为不备份 (daily backups into backups/ in the data directory, kept this many days; 0 turns them off)
         #[arg(long, env = "HUBSYNC_KEEP_BACKUPS", default_value_t = crate::ops::backup::DEFAULT_KEEP_DAYS)]
         keep_backups: usize,
+        /// 不在局域网中公告本节点、不查找对等方 (no LAN discovery: do not announce this node or look for peers)
+        #[arg(long, env = "HUBSYNC_NO_DISCOVERY")]
+        no_discovery: bool,
     },
     /// Automerge 文档 (documents: list, export, import, repair, compact)
     #[command(subcommand)]
@@ -343,8 +349,8 @@ fn run(cli: Cli) -> Result<i32> {
     match command {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
         Command::Join { code, name } => peers::join(store, &dir, lang, &code, &name)?,
-        Command::Serve { listen, interval, keep_backups } => {
-            peers::serve(store, &dir, lang, &listen, interval, keep_backups)?
+        Command::Serve { listen, interval, keep_backups, no_discovery } => {
+            peers::serve(store, &dir, lang, &listen, interval, keep_backups, !no_discovery)?
         }
         other => execute(&mut store, other, lang, None)?,
     }

@@ -30,6 +30,13 @@ pub enum PeerCmd {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// 在局域网中查找 hubsync 节点(mDNS):已知对等方的地址自动更新,未知节点只列出、不信任
+    /// (find hubsync nodes on the LAN: known peers' addresses are updated; unknown nodes are listed, never trusted)
+    Discover {
+        /// 查找几秒 (seconds to listen)
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+    },
     /// 删除对等方,之后其连接会被拒绝 (remove a peer; its connections are refused from then on)
     Remove {
         /// 对等方名称或节点编号 (peer name or node id)
@@ -143,6 +150,7 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
             }
             out!("{}", table.render(format));
         }
+        PeerCmd::Discover { seconds } => discover(dir, lang, seconds)?,
         PeerCmd::Remove { peer, release_home } => {
             let removed = ops::peers::remove(dir, &peer, release_home)?;
             outln!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
@@ -157,6 +165,47 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                 );
             }
         }
+    }
+    Ok(())
+}
+
+/// `peer discover`: listens on the LAN, updates known peers' addresses and
+/// lists the others with the command that would trust one.
+fn discover(dir: &Path, lang: Lang, seconds: u64) -> Result<()> {
+    use crate::sync::discovery::{self, Lan};
+    crate::private_fs::create_dir(dir)?;
+    let own = Identity::load_or_create(dir)?.node_id;
+    let mut lan = discovery::Mdns::start()?;
+    std::thread::sleep(std::time::Duration::from_secs(seconds.clamp(1, 60)));
+    let heard = lan.heard();
+    let found = discovery::apply(dir, &heard, &own)?;
+    for (name, old, new) in &found.updated {
+        let old = old.clone().unwrap_or_else(|| "—".into());
+        outln!("{} {name}: {old} → {new}", t(lang, "已更新地址", "Address updated"));
+    }
+    let mut table =
+        Table::new(&[t(lang, "节点编号", "node id"), t(lang, "地址", "addresses"), t(lang, "对等方", "peer")]);
+    let addrs = |s: &discovery::Sighting| s.addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+    for (name, s) in &found.known {
+        table.push(vec![s.node_id.to_string(), addrs(s), name.clone()]);
+    }
+    for s in &found.unknown {
+        table.push(vec![s.node_id.to_string(), addrs(s), t(lang, "未知(未信任)", "unknown (not trusted)").into()]);
+    }
+    if found.known.is_empty() && found.unknown.is_empty() {
+        outln!("{}", t(lang, "局域网中未发现 hubsync 节点", "No hubsync node found on the LAN"));
+        return Ok(());
+    }
+    out!("{}", table.render(Format::Table));
+    if !found.unknown.is_empty() {
+        outln!(
+            "{}",
+            t(
+                lang,
+                "未知节点不会自动信任:核实对方身份后用 hubsync peer add <节点编号> --name … 添加,或用邀请码。",
+                "Unknown nodes are never trusted by themselves: check who it is, then hubsync peer add <NODE_ID> --name …, or use an invitation."
+            )
+        );
     }
     Ok(())
 }
@@ -277,7 +326,15 @@ pub(crate) fn print_sync(lang: Lang, results: Vec<Result<sync::Summary>>) -> Res
 /// Runs a node: accepts peers, and syncs with known peers periodically and
 /// shortly after local changes (the same daemon the terminal UI runs), and
 /// runs CLI commands for clients on this data directory (`crate::control`).
-pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64, keep_backups: usize) -> Result<()> {
+pub fn serve(
+    store: Store,
+    dir: &Path,
+    lang: Lang,
+    listen: &str,
+    interval: u64,
+    keep_backups: usize,
+    discovery: bool,
+) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
@@ -286,6 +343,7 @@ pub fn serve(store: Store, dir: &Path, lang: Lang, listen: &str, interval: u64, 
         let _daily = crate::ops::backup::spawn_daily(handle.clone(), keep_backups);
         let mut config = sync::DaemonConfig::new(listen.parse()?);
         config.interval = std::time::Duration::from_secs(interval.max(5));
+        config.discovery = discovery;
         let daemon = Arc::new(sync::Daemon::start(dir.to_path_buf(), handle.clone(), config)?);
         let parts = control::NodeParts { store: handle, daemon: Some(daemon.clone()), dir: dir.to_path_buf() };
         // Without the control channel the node still syncs; CLI commands then

@@ -33,6 +33,10 @@ pub struct DaemonConfig {
     /// Wait after changes arrive from a peer before passing them on, so the
     /// documents of one session go on in one round.
     pub relay_settle: Duration,
+    /// Announce this node on the LAN and find peers there (mDNS). Off by
+    /// default here (tests and simulations); `serve` and the UI turn it on
+    /// unless `--no-discovery`.
+    pub discovery: bool,
 }
 
 impl DaemonConfig {
@@ -43,6 +47,7 @@ impl DaemonConfig {
             interval: Duration::from_secs(30),
             settle: Duration::from_millis(500),
             relay_settle: Duration::from_millis(100),
+            discovery: false,
         }
     }
 }
@@ -142,6 +147,17 @@ impl Daemon {
         let (requests, mut request_rx) = mpsc::channel::<oneshot::Sender<Result<Round>>>(8);
         let (rounds, _) = tokio::sync::broadcast::channel(16);
         tokio::spawn(node.clone().serve());
+        // A node listening on loopback only cannot be reached from the LAN: nothing to announce.
+        if config.discovery && !addr.ip().is_loopback() {
+            match super::discovery::Mdns::start() {
+                Ok(lan) => {
+                    let (dir, own) = (node.dir.clone(), node.identity.node_id);
+                    let every = Duration::from_secs(2);
+                    tokio::spawn(super::discovery::run(Box::new(lan), dir, own, addr.port(), every));
+                }
+                Err(e) => tracing::warn!("LAN discovery off: {e:#}"),
+            }
+        }
         let looping = node.clone();
         let announce = rounds.clone();
         let mut changes = store.subscribe();

@@ -3,6 +3,7 @@
 
 pub mod authorship;
 pub mod daemon;
+pub mod discovery;
 pub mod forward;
 pub mod identity;
 pub mod invite;

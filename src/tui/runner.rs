@@ -22,6 +22,8 @@ pub struct Options {
     pub mouse: bool,
     /// Where the sync node accepts peers; None runs no node (`--offline`).
     pub listen: Option<std::net::SocketAddr>,
+    /// Announce the node on the LAN and find peers there (`--no-discovery` turns it off).
+    pub discovery: bool,
     /// Runs the CLI commands typed in other terminals while the UI holds the
     /// data directory (`crate::control`); main passes the CLI's.
     pub control: Option<crate::control::Handler>,
@@ -87,7 +89,7 @@ async fn event_loop(
         app.error(w);
     }
     let daemon = match opts.listen {
-        Some(listen) => start_node(&handle, listen, &mut app).await,
+        Some(listen) => start_node(&handle, listen, opts.discovery, &mut app).await,
         None => None,
     };
     let _control = match opts.control.clone() {
@@ -140,10 +142,16 @@ async fn event_loop(
 /// Starts the sync node, so peers' changes arrive while the UI is open. A
 /// taken port falls back to a free one; a node that cannot start at all is
 /// an error message, not a reason to refuse the UI.
-async fn start_node(handle: &StoreHandle, listen: std::net::SocketAddr, app: &mut App) -> Option<Arc<Daemon>> {
+async fn start_node(
+    handle: &StoreHandle,
+    listen: std::net::SocketAddr,
+    discovery: bool,
+    app: &mut App,
+) -> Option<Arc<Daemon>> {
     let dir = handle.call(|s| s.dir().to_path_buf()).await;
     let mut config = DaemonConfig::new(listen);
     config.fallback_port = true;
+    config.discovery = discovery;
     match Daemon::start(dir, handle.clone(), config) {
         Ok(d) => {
             app.update(Event::NodeStarted(d.node.identity.node_id.to_string()));
