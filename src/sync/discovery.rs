@@ -115,16 +115,18 @@ pub fn reconcile(peers: &mut Peers, heard: &[Sighting], own: &NodeId) -> Found {
 pub fn apply(dir: &Path, heard: &[Sighting], own: &NodeId) -> Result<Found> {
     let found =
         if heard.is_empty() { Found::default() } else { Peers::update(dir, |peers| Ok(reconcile(peers, heard, own)))? };
-    let mut seen = load_seen(dir);
+    let before = load_seen(dir);
+    let mut seen = before.clone();
     for s in heard.iter().filter(|s| s.node_id != *own) {
         seen.retain(|x| x.node_id != s.node_id);
         seen.push(s.clone());
     }
-    let bytes = serde_json::to_vec_pretty(&seen)?;
-    let path = dir.join(SEEN_FILE);
-    let tmp = dir.join(format!("{SEEN_FILE}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("写入 (writing) {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("写入 (writing) {}", path.display()))?;
+    if seen != before {
+        // A hint for `peer discover` and the UI: atomic, owner-only, not fsynced.
+        let path = dir.join(SEEN_FILE);
+        crate::private_fs::write_atomic(&path, &serde_json::to_vec_pretty(&seen)?, false)
+            .with_context(|| format!("写入 (writing) {}", path.display()))?;
+    }
     Ok(found)
 }
 
