@@ -184,7 +184,7 @@ fn discover(dir: &Path, lang: Lang, seconds: u64) -> Result<()> {
         outln!("{} {name}: {old} → {new}", t(lang, "已更新地址", "Address updated"));
     }
     let mut table =
-        Table::new(&[t(lang, "节点编号", "node id"), t(lang, "地址", "addresses"), t(lang, "对等方", "peer")]);
+        Table::for_people(&[t(lang, "节点编号", "node id"), t(lang, "地址", "addresses"), t(lang, "对等方", "peer")]);
     let addrs = |s: &discovery::Sighting| s.addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
     for (name, s) in &found.known {
         table.push(vec![s.node_id.to_string(), addrs(s), name.clone()]);
