@@ -126,3 +126,39 @@ fn membership_status_and_type_flags() {
     let err = fails(&dir, &["member", "不存在的组织", "--status", "在册"]);
     assert!(err.contains("不存在的组织"), "{err}");
 }
+
+/// Issue 12.1 and 12.2 through the command line: `import projects` and
+/// `import evaluations` check first (--dry-run), then write; a GBK file
+/// with a title row naming the year.
+#[test]
+fn import_projects_and_evaluations_from_ledgers() {
+    let dir = federation();
+    let gbk = |text: &str| encoding_rs::GBK.encode(&text.replace('\n', "\r\n")).0.into_owned();
+    let projects = dir.path().join("项目台账.csv");
+    std::fs::write(
+        &projects,
+        gbk("锦江区2025年度社区公益项目台账,,,,\n序号,项目名称,项目类型,承接组织,资助金额(万元),立项日期\n1,长者助餐服务,政府购买服务,玉林社区为老服务队,6.5,2025年3月\n"),
+    )
+    .unwrap();
+    let path = projects.to_str().unwrap();
+    let out = run(&dir, &["import", "projects", path, "--dry-run"]);
+    assert!(out.contains("1 行有效") && out.contains("未写入"), "{out}");
+    assert!(run(&dir, &["project", "list", "--format", "csv"]).lines().count() == 1, "a dry run writes nothing");
+    run(&dir, &["import", "projects", path]);
+    let csv = run(&dir, &["project", "list", "--format", "csv"]);
+    assert!(csv.contains("长者助餐服务,purchase,2025,6500000,玉林社区为老服务队,approved"), "{csv}");
+
+    let summary = dir.path().join("考核.csv");
+    std::fs::write(
+        &summary,
+        gbk("2025年度考核评价结果汇总表\n序号,组织名称,基本条件,活动情况,社会贡献,社区影响力,等级评估\n1,玉林社区为老服务队,22,20,18,20,4A\n2,芳草社区邻里互助会,20,30,18,20,\n"),
+    )
+    .unwrap();
+    let path = summary.to_str().unwrap();
+    let err = fails(&dir, &["import", "evaluations", path]);
+    assert!(err.contains("第4行 (line 4) [活动情况]: 得分 '30' 应为0–25"), "{err}");
+    let out = run(&dir, &["import", "evaluations", path, "--skip-invalid"]);
+    assert!(out.contains("已导入 1"), "{out}");
+    let ranking = run(&dir, &["ledger", "ranking", "--year", "2025", "--format", "csv"]);
+    assert!(ranking.contains("玉林社区为老服务队,80.0"), "{ranking}");
+}

@@ -5,12 +5,14 @@
 //!     cargo run --release --example bench -- --only backup,edit  # those rows only
 //!     cargo run --release --example bench -- --only report       # the report and the workbook
 //!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
+//!     cargo run --release --example bench -- --only ledger       # the funding and cultivation ledger
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
 //! peer exists (bare Automerge load, in-memory sync) it is measured in the same
 //! run and reported as a ratio, because machines are noisy.
 
 mod activities;
+mod ledger;
 mod measure;
 mod report;
 mod sections;
@@ -53,7 +55,8 @@ fn main() {
                         report::report(&fixture, runs, &mut table);
                     }
                     "activities" => activities::activities(&fixture, runs, &mut table),
-                    other => panic!("--only: no section {other} (backup, edit, report, activities)"),
+                    "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
+                    other => panic!("--only: no section {other} (backup, edit, report, activities, ledger)"),
                 }
             }
         }
@@ -73,6 +76,7 @@ fn main() {
         report::report(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
+        ledger::ledger_figures(&fixture, runs, &mut table);
         sections::disk_after_edits(&fixture, &mut table);
         // Last: it adds a year of activities to the fixture.
         activities::activities(&fixture, runs, &mut table);

@@ -31,6 +31,9 @@ impl Fixture {
             store.insert_many(&d.attendance).expect("attendance");
             store.insert_many(&d.activities).expect("activities");
             store.insert_many(&d.work_reports).expect("work reports");
+            store.insert_many(&d.projects).expect("projects");
+            store.insert_many(&d.honours).expect("honours");
+            store.insert_many(&d.incubations).expect("incubations");
             store.compact_all().expect("compact");
             drop(store);
             hubsync::store::vacuum(dir.path()).expect("vacuum");

@@ -16,6 +16,10 @@ pub enum ImportKind {
     Venues,
     /// 活动台账 (activity ledger)
     Activities,
+    /// 考核评价结果汇总表 (yearly evaluation summary)
+    Evaluations,
+    /// 项目台账 (project and funding ledger)
+    Projects,
 }
 
 #[derive(Args, Debug)]
@@ -187,6 +191,8 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
             ImportKind::People => ops::import::Kind::People,
             ImportKind::Venues => ops::import::Kind::Venues,
             ImportKind::Activities => ops::import::Kind::Activities,
+            ImportKind::Evaluations => ops::import::Kind::Evaluations,
+            ImportKind::Projects => ops::import::Kind::Projects,
         },
         file: ctx.path(&args.file),
         options: ImportOptions { sheet: args.sheet, ignore_columns: args.ignore_columns },

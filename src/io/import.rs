@@ -124,6 +124,8 @@ struct ReadFile {
     mapping: Vec<Option<usize>>,
     headers: Vec<String>,
     rows: Vec<TableRow>,
+    /// The text of the title rows above the header ("2025年度…考核结果").
+    title: String,
 }
 
 /// Picks the table (the CSV, or the sheet asked for or the first whose header
@@ -171,6 +173,8 @@ fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<Re
     let mut rows = rows;
     let data = rows.split_off(h + 1);
     let header_row = rows.pop().expect("header row exists");
+    let title: Vec<&str> = rows.iter().flat_map(|r| &r.cells).map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let title = title.join(" ");
     let headers: Vec<String> = header_row.cells.iter().map(|h| h.trim().to_string()).collect();
     let mut mapping: Vec<Option<usize>> = headers
         .iter()
@@ -179,7 +183,7 @@ fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<Re
         })
         .collect();
     phone_follows_contact(specs, &headers, &mut mapping);
-    Ok(ReadFile { sheet, source, header_line: header_row.line, mapping, headers, rows: data })
+    Ok(ReadFile { sheet, source, header_line: header_row.line, mapping, headers, rows: data, title })
 }
 
 /// "联系人" with "联系电话" and no "负责人": the phone is the contact's, not the head's.
@@ -242,6 +246,8 @@ pub(crate) struct RowContext<'a> {
     pub values: &'a HashMap<&'static str, String>,
     /// Field key -> the header as written, for messages.
     pub columns: &'a HashMap<&'static str, String>,
+    /// The title rows' text, for a year written only there.
+    pub title: &'a str,
 }
 
 impl RowContext<'_> {
@@ -255,8 +261,21 @@ impl RowContext<'_> {
     }
 }
 
+/// What the row loop asks of a planned row: the rules on it alone. A
+/// record's are its `validate`; an evaluation row (kept inside its
+/// organization) has its own.
+pub(crate) trait Planned {
+    fn problems(&self) -> Vec<Problem>;
+}
+
+impl<R: Record> Planned for R {
+    fn problems(&self) -> Vec<Problem> {
+        self.validate()
+    }
+}
+
 /// Shared row loop: sets every mapped cell, collects errors per line.
-pub(crate) fn plan<R: Record>(
+pub(crate) fn plan<R: Planned>(
     bytes: &[u8],
     options: &ImportOptions,
     (specs, optional_required): (&'static [FieldSpec], &[&str]),
@@ -265,7 +284,7 @@ pub(crate) fn plan<R: Record>(
     warn: impl Fn(&str, &str) -> Option<String>,
     mut finish: impl FnMut(&mut R, &RowContext, &mut Vec<RowError>, &mut Vec<RowError>),
 ) -> Result<ImportPlan<R>, ImportError> {
-    let ReadFile { sheet, source, header_line, mapping, headers, rows } = read(bytes, specs, options)?;
+    let ReadFile { sheet, source, header_line, mapping, headers, rows, title } = read(bytes, specs, options)?;
     check_required(specs, &mapping, optional_required)?;
     let mut out = ImportPlan {
         encoding: source,
@@ -332,10 +351,10 @@ pub(crate) fn plan<R: Record>(
                 warnings.push(at(row.line, headers[i].clone(), w));
             }
         }
-        let context = RowContext { line: row.line, sheet: &sheet, values: &values, columns: &columns };
+        let context = RowContext { line: row.line, sheet: &sheet, values: &values, columns: &columns, title: &title };
         finish(&mut rec, &context, &mut errors, &mut warnings);
         if errors.is_empty() {
-            for p in rec.validate() {
+            for p in rec.problems() {
                 let target = if p.severity == Severity::Error { &mut errors } else { &mut warnings };
                 let column = columns.get(p.field).cloned().unwrap_or_else(|| p.field.to_string());
                 target.push(at(row.line, column, p.message));

@@ -6,6 +6,7 @@ pub mod activity_import;
 pub mod export;
 pub mod figures;
 pub mod import;
+pub mod ledger_import;
 pub mod table;
 pub mod workbook;
 

@@ -1,4 +1,5 @@
-//! Importing a roster or activity ledger (CSV or workbook): checked first, written in one
+//! Importing a roster, an activity ledger, an evaluation summary or a
+//! project ledger (CSV or workbook): checked first, written in one
 //! atomic batch only when allowed. The CLI's `import` and the TUI's import
 //! screen both call `import` here.
 
@@ -7,6 +8,7 @@ use crate::domain::validate::name_key;
 use crate::domain::*;
 use crate::io::activity_import::{self, ActivityContext, OrgEntry, PersonEntry};
 use crate::io::import::{self, Existing, ImportOptions, ImportPlan, RowError, UnmappedColumn};
+use crate::io::ledger_import::{self, EvaluationContext, EvaluationRow, OrgIndex, ProjectContext};
 use anyhow::Context;
 use std::path::PathBuf;
 
@@ -17,6 +19,10 @@ pub enum Kind {
     Venues,
     /// An activity ledger: organizations by name or credit code, volunteers by name and phone.
     Activities,
+    /// A yearly evaluation summary (考核评价结果): stored in each organization's evaluations.
+    Evaluations,
+    /// A project ledger (项目台账): projects and funding.
+    Projects,
 }
 
 /// What to do once the file is checked.
@@ -88,7 +94,57 @@ pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
             let planned = activity_import::plan_activities(&bytes, &context, &cmd.options).map_err(read)?;
             apply_activities(env, planned, cmd.mode)
         }
+        Kind::Evaluations => {
+            let store: &crate::store::Store = env.store;
+            let stored = |id: &RecordId| store.get::<Organization>(id).ok().flatten();
+            let context = EvaluationContext {
+                orgs: OrgIndex::new(org_entries(store)),
+                stored: &stored,
+                settings: store.evaluation_settings(),
+            };
+            let planned = ledger_import::plan_evaluations(&bytes, &context, &cmd.options).map_err(read)?;
+            apply_evaluations(env, planned, cmd.mode)
+        }
+        Kind::Projects => {
+            let existing = env
+                .store
+                .scan(Collection::Projects, &["name", "year"])
+                .into_iter()
+                .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.values[1].as_deref()?.parse().ok()?)))
+                .collect();
+            let context = ProjectContext { orgs: OrgIndex::new(org_entries(env.store)), existing };
+            apply(env, ledger_import::plan_projects(&bytes, &context, &cmd.options).map_err(read)?, cmd.mode)
+        }
     }
+}
+
+/// Evaluations go into their organizations, each organization written once,
+/// all in one atomic write; an evaluation stored already alike is left alone.
+fn apply_evaluations(env: &mut Env, plan: ImportPlan<EvaluationRow>, mode: Mode) -> OpResult<Imported> {
+    let report = report_of(&plan);
+    let outcome = match outcome_of(&plan, mode) {
+        Some(o) => o,
+        None => {
+            let mut by_org: std::collections::BTreeMap<RecordId, Vec<EvaluationRow>> = Default::default();
+            for (_, row) in plan.records.into_iter().filter(|(_, r)| !r.unchanged) {
+                by_org.entry(row.organization.clone()).or_default().push(row);
+            }
+            let written = env.store.atomically(|s| -> OpResult<usize> {
+                let mut n = 0;
+                for (id, rows) in by_org {
+                    let mut org: Organization = super::refs::load(s, &id)?;
+                    for row in rows {
+                        org.evaluations.insert(row.year.to_string(), row.evaluation);
+                        n += 1;
+                    }
+                    s.update(&org)?;
+                }
+                Ok(n)
+            })?;
+            Outcome::Written(written)
+        }
+    };
+    Ok(Imported { report, outcome })
 }
 
 fn report_of<R>(plan: &ImportPlan<R>) -> Report {
@@ -140,17 +196,7 @@ fn apply_activities(env: &mut Env, planned: activity_import::ActivityPlan, mode:
 /// people with phones, venues, the activities already stored, the rule.
 pub fn activity_context(store: &mut crate::store::Store) -> ActivityContext {
     let text = |v: &mut Vec<Option<String>>, i: usize| v.get_mut(i).and_then(Option::take).unwrap_or_default();
-    let orgs = store
-        .scan(Collection::Orgs, &["name", "division", "township", "credit_code"])
-        .into_iter()
-        .map(|mut r| OrgEntry {
-            name: text(&mut r.values, 0),
-            division: text(&mut r.values, 1),
-            township: text(&mut r.values, 2),
-            credit_code: text(&mut r.values, 3),
-            id: r.id,
-        })
-        .collect();
+    let orgs = org_entries(store);
     let people = store
         .scan(Collection::People, &["name", "phone", "organization"])
         .into_iter()
@@ -169,6 +215,22 @@ pub fn activity_context(store: &mut crate::store::Store) -> ActivityContext {
     let existing =
         store.activity_rows().iter().filter_map(|r| Some((r.lead()?.clone(), r.date, name_key(&r.title)))).collect();
     ActivityContext { orgs, people, venues, existing, rule: store.major_rule() }
+}
+
+/// Every organization as the imports match them: name, place, credit code.
+pub fn org_entries(store: &crate::store::Store) -> Vec<OrgEntry> {
+    let text = |v: &mut Vec<Option<String>>, i: usize| v.get_mut(i).and_then(Option::take).unwrap_or_default();
+    store
+        .scan(Collection::Orgs, &["name", "division", "township", "credit_code"])
+        .into_iter()
+        .map(|mut r| OrgEntry {
+            name: text(&mut r.values, 0),
+            division: text(&mut r.values, 1),
+            township: text(&mut r.values, 2),
+            credit_code: text(&mut r.values, 3),
+            id: r.id,
+        })
+        .collect()
 }
 
 fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<Imported> {

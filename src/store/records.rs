@@ -137,7 +137,15 @@ impl Store {
 
     fn check_unique_name(&mut self, org: &Organization) -> Result<()> {
         if let Some(existing) = self.org_name_exists(&org.name) {
-            if existing != org.id {
+            // A namesake that arrived by sync (another township's roster)
+            // leaves both editable; only taking a name already held is refused.
+            let keeps_its_name = || {
+                self.get::<Organization>(&org.id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|stored| name_key(&stored.name) == name_key(&org.name))
+            };
+            if existing != org.id && !keeps_its_name() {
                 return Err(StoreError::DuplicateName { name: org.name.clone(), existing });
             }
         }
