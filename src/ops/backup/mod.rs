@@ -34,7 +34,11 @@ use std::path::{Path, PathBuf};
 /// Restore writes no other path (a crafted file cannot write elsewhere).
 const KEY: &str = "identity/key.der";
 const CERT: &str = "identity/cert.der";
-const NODE_FILES: &[&str] = &[KEY, CERT, "peers.json", "invites.json"];
+const NODE_FILES: &[&str] = &[KEY, CERT, "peers.json", INVITES];
+/// Read from a backup file, never written back: an invitation open at backup
+/// time may have been used since, and restored its secret would admit a
+/// second laptop with the same code. (Backups no longer carry it.)
+const INVITES: &str = "invites.json";
 
 /// What is wrong with a backup file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,7 +116,7 @@ fn encode_node(env: &mut Env) -> OpResult<(Vec<u8>, BackedUp)> {
     // Under the peer list's lock: no read-modify-write of peers.json is
     // half done (each write is a whole-file rename anyway).
     crate::sync::trust::with_lock(&dir, || {
-        for name in NODE_FILES {
+        for name in NODE_FILES.iter().filter(|n| **n != INVITES) {
             match std::fs::read(dir.join(name)) {
                 Ok(bytes) => files.push((name.to_string(), bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !name.starts_with("identity/") => {}
@@ -287,7 +291,7 @@ fn build(staging: &Path, checked: Checked) -> Result<(Manifest, usize, usize), B
     crate::private_fs::create_dir(staging).map_err(|e| BackupError::io(staging, e))?;
     crate::private_fs::create_dir(&staging.join("identity")).map_err(|e| BackupError::io(staging, e))?;
     // The identity first: the store signs with it and takes its actor prefix from it.
-    for (name, bytes) in &contents.files {
+    for (name, bytes) in contents.files.iter().filter(|(n, _)| n != INVITES) {
         let path = staging.join(name);
         crate::private_fs::write_atomic(&path, bytes, true).map_err(|e| BackupError::io(&path, e))?;
     }
