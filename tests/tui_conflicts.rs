@@ -2,7 +2,8 @@
 //! organization's head at once (one with a clock a year behind); after the
 //! merge the row is marked, the tab and the status line count it, F7 on
 //! another row lists every conflict, and the conflict view says which node
-//! wrote each value and when its (possibly wrong) clock said.
+//! wrote each value and when its (possibly wrong) clock said. Activities and
+//! projects are counted, listed and resolved the same way.
 
 #[path = "support/tui_app.rs"]
 mod tui_app;
@@ -141,4 +142,94 @@ fn with_no_conflict_anywhere_f7_says_so() {
     app.update(key(KeyCode::F(7)));
     assert_eq!(app.mode, Mode::Browse);
     assert!(app.messages.last().unwrap().1.contains("没有并发修改冲突"));
+}
+
+/// The office PC and the field laptop each rename the same activity and the
+/// same project while apart; the merge leaves both in conflict.
+fn merged_work() -> (TempDir, Store, TempDir, Store, Activity, Project) {
+    let da = TempDir::new().unwrap();
+    let mut a = Store::open(da.path()).unwrap();
+    a.set_clock(Arc::new(FixedClock(at(2025, 11, 4, 9, 30))));
+    let d = demo::DemoData::generate(2021, 12);
+    a.init_federation(&d.federation).unwrap();
+    a.insert_many(&d.orgs).unwrap();
+    a.insert_many(&d.activities).unwrap();
+    a.insert_many(&d.projects).unwrap();
+    let db = TempDir::new().unwrap();
+    let mut b = Store::open(db.path()).unwrap();
+    b.set_clock(Arc::new(FixedClock(at(2024, 11, 4, 10, 5))));
+    // The oldest: the list shows it last, so F7 on the first row lists the conflicts.
+    let activity = d.activities.iter().min_by_key(|x| (x.date, x.title.clone())).unwrap().clone();
+    let project = d.projects[0].clone();
+    let docs =
+        [a.locate(Collection::Activities, &activity.id).unwrap(), a.locate(Collection::Projects, &project.id).unwrap()];
+    let meta = DocId::parse(&format!("{}/meta", docs[0].federation())).unwrap();
+    for doc in docs.iter().chain([&meta]) {
+        sync_pair(&mut a, "A", &mut b, "B", doc);
+    }
+    a.update(&Activity { title: "邻里守望(改期)".into(), ..activity.clone() }).unwrap();
+    b.update(&Activity { title: "邻里守望(延期)".into(), ..activity.clone() }).unwrap();
+    a.update(&Project { name: "四点半课堂(一期)".into(), ..project.clone() }).unwrap();
+    b.update(&Project { name: "四点半课堂(第一期)".into(), ..project.clone() }).unwrap();
+    for doc in &docs {
+        sync_pair(&mut a, "A", &mut b, "B", doc);
+    }
+    (da, a, db, b, activity, project)
+}
+
+#[test]
+fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
+    let (_da, mut a, _db, _b, activity, project) = merged_work();
+    let mut app = App::new(Lang::Zh, today());
+    let effects = app.update(hubsync::tui::app::Event::Loaded(Box::new(load(&mut a))));
+    run(&mut app, &mut a, effects);
+    assert_eq!(app.data.conflicted.len(), 2, "{:?}", app.data.conflicted);
+    assert_eq!(app.derived.conflict_counts, [0, 0, 0, 0, 0, 0, 1, 1], "on the activities and projects tabs");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("⚠ 冲突 2 (F7)"), "the status line counts both:\n{screen}");
+    assert!(screen.contains("7 活动 ⚠1") && screen.contains("⚠1"), "the tabs count them:\n{screen}");
+
+    // F7 on the organizations tab lists both, named by what they are.
+    let effects = app.update(key(KeyCode::F(7)));
+    run(&mut app, &mut a, effects);
+    let screen = render(&mut app, 80, 24);
+    assert!(matches!(&app.mode, Mode::Pick(_)), "{:?}", app.mode);
+    assert!(screen.contains("全部并发修改冲突"), "{screen}");
+    assert!(screen.contains(&format!("{} 邻里守望(", activity.date)), "the activity by date and title:\n{screen}");
+    assert!(screen.contains("四点半课堂(") && screen.contains("项目"), "the project:\n{screen}");
+
+    // Typing narrows the list (pinyin initials of 四点半课堂: sdbkt); Enter goes to the projects tab.
+    typed(&mut app, "sdbkt");
+    let effects = app.update(key(KeyCode::Enter));
+    run(&mut app, &mut a, effects);
+    assert_eq!(app.tab, hubsync::tui::app::PROJECTS);
+    assert_eq!(app.selected_project().map(|p| &p.id), Some(&project.id));
+    assert!(matches!(app.mode, Mode::Conflicts { .. }), "the conflict view opens: {:?}", app.mode);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("四点半课堂(一期)") && screen.contains("四点半课堂(第一期)"), "{screen}");
+    assert!(screen.contains("来自 本机 (this device) · 2025-11-04 09:30"), "{screen}");
+    let keep = app.conflict_choices().iter().position(|c| c.value == "四点半课堂(第一期)").unwrap();
+    for _ in 0..keep {
+        app.update(key(KeyCode::Down));
+    }
+    let effects = app.update(key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::Resolve { field, .. }] if field == "name"), "{effects:?}");
+    run(&mut app, &mut a, effects);
+    assert_eq!(a.get::<Project>(&project.id).unwrap().unwrap().name, "四点半课堂(第一期)");
+    assert_eq!(app.derived.conflict_counts, [0, 0, 0, 0, 0, 0, 1, 0]);
+
+    // On the activities tab the row is marked and F7 there lists it first.
+    app.update(key(KeyCode::Char('7')));
+    let effects = app.update(key(KeyCode::F(7)));
+    run(&mut app, &mut a, effects);
+    let effects = app.update(key(KeyCode::Enter));
+    run(&mut app, &mut a, effects);
+    assert_eq!(app.selected_activity().map(|x| &x.id), Some(&activity.id));
+    assert!(matches!(app.mode, Mode::Conflicts { .. }), "{:?}", app.mode);
+    let effects = app.update(key(KeyCode::Enter));
+    run(&mut app, &mut a, effects);
+    assert!(app.data.conflicted.is_empty(), "{:?}", app.data.conflicted);
+    let title = a.get::<Activity>(&activity.id).unwrap().unwrap().title;
+    assert!(title == "邻里守望(改期)" || title == "邻里守望(延期)", "one of the two values: {title}");
+    assert!(!render(&mut app, 80, 24).contains('⚠'));
 }

@@ -3,7 +3,7 @@
 //!     cargo run --release --example bench            # 31,000 and 1,000 organizations
 //!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
 //!     cargo run --release --example bench -- --only backup,edit  # those rows only
-//!     cargo run --release --example bench -- --only report       # the report and the workbook
+//!     cargo run --release --example bench -- --only report       # the report and the workbook (also: conflicts)
 //!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
 //!     cargo run --release --example bench -- --only ledger       # the funding and cultivation ledger
 //!
@@ -12,6 +12,7 @@
 //! run and reported as a ratio, because machines are noisy.
 
 mod activities;
+mod conflicts;
 mod ledger;
 mod measure;
 mod report;
@@ -56,7 +57,8 @@ fn main() {
                     }
                     "activities" => activities::activities(&fixture, runs, &mut table),
                     "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
-                    other => panic!("--only: no section {other} (backup, edit, report, activities, ledger)"),
+                    "conflicts" => conflicts::conflicted(&fixture, runs, &mut table),
+                    other => panic!("--only: no section {other} (backup, edit, report, activities, ledger, conflicts)"),
                 }
             }
         }
@@ -74,6 +76,7 @@ fn main() {
         sections::backup_restore(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
         report::report(&fixture, runs, &mut table);
+        conflicts::conflicted(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);
         ledger::ledger_figures(&fixture, runs, &mut table);

@@ -8,19 +8,71 @@ use crate::store::{FieldConflict, Store};
 use crate::sync::authorship;
 use crate::sync::NodeId;
 
+/// Runs `$body` with `$t` the record type of collection `$kind`: every
+/// collection a secretary can see conflicts in (registry, activities, work
+/// reports, projects, honours, incubations). Organizations also hold each
+/// year's evaluation, so an evaluation's conflict is an organization's field.
+macro_rules! per_kind {
+    ($kind:expr, |$t:ident| $body:expr) => {{
+        use crate::domain::*;
+        match $kind {
+            Collection::People => {
+                type $t = Person;
+                $body
+            }
+            Collection::Venues => {
+                type $t = Venue;
+                $body
+            }
+            Collection::Trainings => {
+                type $t = Training;
+                $body
+            }
+            Collection::Bookings => {
+                type $t = Booking;
+                $body
+            }
+            Collection::Liaisons => {
+                type $t = LiaisonAssignment;
+                $body
+            }
+            Collection::Attendance => {
+                type $t = Attendance;
+                $body
+            }
+            Collection::Activities => {
+                type $t = Activity;
+                $body
+            }
+            Collection::WorkReports => {
+                type $t = WorkReport;
+                $body
+            }
+            Collection::Projects => {
+                type $t = Project;
+                $body
+            }
+            Collection::Honours => {
+                type $t = Honour;
+                $body
+            }
+            Collection::Incubations => {
+                type $t = Incubation;
+                $body
+            }
+            _ => {
+                type $t = Organization;
+                $body
+            }
+        }
+    }};
+}
+pub(crate) use per_kind;
+
 /// One record's conflicts, each value named by its writer (`origins[i].by`).
 pub fn of_record(env: &mut Env, kind: Collection, id: &RecordId) -> OpResult<Vec<FieldConflict>> {
     let store = &mut *env.store;
-    let mut conflicts = match kind {
-        Collection::People => store.conflicts::<crate::domain::Person>(id)?,
-        Collection::Venues => store.conflicts::<crate::domain::Venue>(id)?,
-        Collection::Trainings => store.conflicts::<crate::domain::Training>(id)?,
-        Collection::Bookings => store.conflicts::<crate::domain::Booking>(id)?,
-        Collection::Liaisons => store.conflicts::<crate::domain::LiaisonAssignment>(id)?,
-        Collection::Attendance => store.conflicts::<crate::domain::Attendance>(id)?,
-        Collection::Activities => store.conflicts::<crate::domain::Activity>(id)?,
-        _ => store.conflicts::<crate::domain::Organization>(id)?,
-    };
+    let mut conflicts = per_kind!(kind, |R| store.conflicts::<R>(id)?);
     if conflicts.is_empty() {
         return Ok(conflicts);
     }

@@ -4,10 +4,7 @@
 //! fields written) are the store's.
 
 use super::{refs, warnings, Env, FieldError, OpError, OpResult, Ref};
-use crate::domain::{
-    Activity, Attendance, Booking, Collection, Federation, LiaisonAssignment, Organization, Person, Record, Training,
-    Venue,
-};
+use crate::domain::{Collection, Federation, Organization, Record};
 use serde_json::Value as Json;
 
 /// A new record (`new`) or an edited one (only fields that changed are written).
@@ -75,16 +72,7 @@ pub struct Resolved {
 /// Keeps one of the values two peers wrote to a field at once.
 pub fn resolve(env: &mut Env, cmd: Resolve) -> OpResult<Resolved> {
     let id = refs::resolve(env.store, cmd.kind, &cmd.record)?;
-    let conflicts = match cmd.kind {
-        Collection::People => env.store.conflicts::<Person>(&id)?,
-        Collection::Venues => env.store.conflicts::<Venue>(&id)?,
-        Collection::Trainings => env.store.conflicts::<Training>(&id)?,
-        Collection::Bookings => env.store.conflicts::<Booking>(&id)?,
-        Collection::Liaisons => env.store.conflicts::<LiaisonAssignment>(&id)?,
-        Collection::Attendance => env.store.conflicts::<Attendance>(&id)?,
-        Collection::Activities => env.store.conflicts::<Activity>(&id)?,
-        _ => env.store.conflicts::<Organization>(&id)?,
-    };
+    let conflicts = super::conflicts::per_kind!(cmd.kind, |R| env.store.conflicts::<R>(&id)?);
     let Some(conflict) = conflicts.iter().find(|c| c.field == cmd.field) else {
         return Err(OpError::invalid(&cmd.field, "此字段没有冲突 (no conflict on that field)"));
     };
@@ -101,15 +89,6 @@ pub fn resolve(env: &mut Env, cmd: Resolve) -> OpResult<Resolved> {
         ));
     };
     let value = value.clone();
-    match cmd.kind {
-        Collection::People => env.store.resolve_conflict::<Person>(&id, &cmd.field, value.clone())?,
-        Collection::Venues => env.store.resolve_conflict::<Venue>(&id, &cmd.field, value.clone())?,
-        Collection::Trainings => env.store.resolve_conflict::<Training>(&id, &cmd.field, value.clone())?,
-        Collection::Bookings => env.store.resolve_conflict::<Booking>(&id, &cmd.field, value.clone())?,
-        Collection::Liaisons => env.store.resolve_conflict::<LiaisonAssignment>(&id, &cmd.field, value.clone())?,
-        Collection::Attendance => env.store.resolve_conflict::<Attendance>(&id, &cmd.field, value.clone())?,
-        Collection::Activities => env.store.resolve_conflict::<Activity>(&id, &cmd.field, value.clone())?,
-        _ => env.store.resolve_conflict::<Organization>(&id, &cmd.field, value.clone())?,
-    }
+    super::conflicts::per_kind!(cmd.kind, |R| env.store.resolve_conflict::<R>(&id, &cmd.field, value.clone())?);
     Ok(Resolved { record: id, field: cmd.field, value })
 }

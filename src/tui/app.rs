@@ -95,8 +95,10 @@ pub struct Derived {
     pub last_work_report: HashMap<RecordId, WorkReport>,
     /// Conflicted records: id -> fields in conflict.
     pub conflicts: HashMap<RecordId, usize>,
-    /// Conflicted records each tab shows (bookings count on the venue
-    /// tab, attendance on the training tab, assignments on the people tab).
+    /// Conflicted records each tab shows, by tab (bookings count on the venue
+    /// tab, attendance on the training tab, assignments on the people tab,
+    /// work reports on the activities tab, honours and incubations on the
+    /// projects tab).
     pub conflict_counts: [usize; 8],
     /// The short name of each federation whose roster is held, when there
     /// is more than one (a hub): the organization list names each row's.
@@ -567,8 +569,16 @@ impl App {
                 PEOPLE => d.people.get(*i).is_some_and(|p| &p.id == id),
                 VENUES => d.venues.get(*i).is_some_and(|v| &v.id == id),
                 TRAININGS => d.trainings.get(*i).is_some_and(|t| &t.id == id),
-                ACTIVITIES => d.activities.get(*i).is_some_and(|a| &a.id == id),
-                PROJECTS => d.projects.get(*i).is_some_and(|p| &p.id == id),
+                // Each view of the activities tab indexes its own list.
+                ACTIVITIES => match self.work.act_view {
+                    ActView::List => d.activities.get(*i).is_some_and(|a| &a.id == id),
+                    ActView::Due => self.work.due.get(*i).is_some_and(|r| &r.activity == id),
+                    ActView::Reports => d.work_reports.get(*i).is_some_and(|r| &r.id == id),
+                    ActView::Missing => self.work.missing.get(*i).is_some_and(|o| &d.orgs[*o].id == id),
+                },
+                PROJECTS => {
+                    self.work.proj_view == ProjView::Projects && d.projects.get(*i).is_some_and(|p| &p.id == id)
+                }
                 _ => false,
             })
         });
@@ -781,15 +791,17 @@ impl App {
     }
 }
 
-/// The list tab a collection's conflicts are counted on.
+/// The tab a collection's conflicts are counted on (an evaluation is part
+/// of its organization's record, so it counts on the organizations tab).
 pub fn tab_of(kind: Collection) -> Option<usize> {
     match kind {
         Collection::Orgs => Some(ORGS),
         Collection::People | Collection::Liaisons => Some(PEOPLE),
         Collection::Venues | Collection::Bookings => Some(VENUES),
         Collection::Trainings | Collection::Attendance => Some(TRAININGS),
-        Collection::Activities => Some(ACTIVITIES),
-        _ => None,
+        Collection::Activities | Collection::WorkReports => Some(ACTIVITIES),
+        Collection::Projects | Collection::Honours | Collection::Incubations => Some(PROJECTS),
+        Collection::Meta | Collection::Private | Collection::Settings => None,
     }
 }
 

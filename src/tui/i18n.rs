@@ -173,6 +173,10 @@ pub const ALL_CONFLICTS_HINT: T = T(
     "Type a name or pinyin initials · Enter go there and resolve · Esc back",
 );
 pub const CONFLICT_FIELDS: T = T("个字段冲突", "fields in conflict");
+pub const CONFLICT_NOT_LISTED: T = T(
+    "界面中没有此类记录的列表;两个值都已保留,未丢失",
+    "no list here shows this kind of record; both values are kept, nothing is lost",
+);
 pub const CONFLICT_ELSEWHERE: T =
     T("冲突在所属记录中,请用命令行解决", "the conflict is in a record under this one; resolve it from the CLI");
 pub const CONFLICT_FROM: T = T("来自", "from");

@@ -255,15 +255,7 @@ pub const BINDINGS: &[Binding] = &[
         "Ctrl-G go to a date's week",
         9
     ),
-    b!(
-        List,
-        ORGS | PEOPLE | VENUES | TRAININGS | ACTIVITIES,
-        Action::Conflicts,
-        [(F(7), NONE)],
-        "F7 冲突",
-        "F7 conflicts",
-        6
-    ),
+    b!(List, LISTS | WORK, Action::Conflicts, [(F(7), NONE)], "F7 冲突", "F7 conflicts", 6),
     b!(List, TRAININGS, Action::SignIn, [(F(9), NONE)], "F9 签到", "F9 sign-in", 3),
     b!(List, ORGS | PEOPLE | VENUES, Action::Import, [(F(9), NONE)], "F9 导入名册", "F9 import a roster", 0),
     b!(

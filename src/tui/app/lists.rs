@@ -51,6 +51,11 @@ impl App {
             PEOPLE => self.selected_person().map(|p| (Collection::People, p.id.clone())),
             VENUES => self.selected_venue().map(|v| (Collection::Venues, v.id.clone())),
             TRAININGS => self.selected_training().map(|t| (Collection::Trainings, t.id.clone())),
+            ACTIVITIES => self
+                .selected_activity()
+                .map(|a| (Collection::Activities, a.id.clone()))
+                .or_else(|| self.selected_work_report().map(|r| (Collection::WorkReports, r.id.clone()))),
+            PROJECTS => self.selected_project().map(|p| (Collection::Projects, p.id.clone())),
             _ => None,
         }
     }
@@ -172,7 +177,17 @@ impl App {
                 }
                 None => self.record_conflicts = None,
             },
-            ACTIVITIES => return self.activity_needed(),
+            ACTIVITIES if self.work.act_view == ActView::List => return self.activity_needed(),
+            // Most activities and projects hold no conflict: ask only for a marked one.
+            ACTIVITIES | PROJECTS => match self.selected_record_id() {
+                Some((kind, id)) if self.derived.conflicts.contains_key(&id) => {
+                    if self.record_conflicts.as_ref().is_none_or(|(r, _)| *r != id) {
+                        self.record_conflicts = None;
+                        return vec![Effect::LoadConflicts(kind, id)];
+                    }
+                }
+                _ => self.record_conflicts = None,
+            },
             _ => {}
         }
         Vec::new()

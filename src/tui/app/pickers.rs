@@ -39,7 +39,9 @@ impl App {
     pub fn conflict_target(&self) -> Option<(Collection, RecordId, &[FieldConflict])> {
         match self.tab {
             ORGS => self.detail.as_ref().map(|(o, cs)| (Collection::Orgs, o.id.clone(), cs.as_slice())),
-            ACTIVITIES => self.activity_detail().map(|(a, cs)| (Collection::Activities, a.id.clone(), cs.as_slice())),
+            ACTIVITIES if self.work.act_view == ActView::List => {
+                self.activity_detail().map(|(a, cs)| (Collection::Activities, a.id.clone(), cs.as_slice()))
+            }
             _ => {
                 let (kind, id) = self.selected_record_id()?;
                 let (rid, cs) = self.record_conflicts.as_ref()?;
@@ -87,15 +89,19 @@ impl App {
             .data
             .conflicted
             .iter()
-            .filter_map(|c| {
-                let tab = super::tab_of(c.kind)?;
-                let name = self.record_name(c.kind, &c.id)?;
+            .map(|c| {
+                // A record this screen holds no list of (an honour) is listed by its id.
+                let name = self.record_name(c.kind, &c.id).unwrap_or_else(|| c.id.to_string());
                 let detail = format!("{} · {} {}", c.kind.label(self.lang), c.fields, self.t(i18n::CONFLICT_FIELDS));
                 let initials = crate::domain::query::pinyin_initials(&name);
                 let extra = c.kind.label(self.lang).to_lowercase();
                 // This tab's first, then the others in tab order.
-                let group = if tab == self.tab { 0 } else { 1 + tab as u8 };
-                Some(PickItem::new(c.id.clone(), &name, detail, initials, extra, group))
+                let group = match super::tab_of(c.kind) {
+                    Some(tab) if tab == self.tab => 0,
+                    Some(tab) => 1 + tab as u8,
+                    None => u8::MAX,
+                };
+                PickItem::new(c.id.clone(), &name, detail, initials, extra, group)
             })
             .collect();
         if items.is_empty() {
@@ -132,6 +138,10 @@ impl App {
             Collection::Activities => {
                 d.activities.iter().find(|a| &a.id == id).map(|a| format!("{} {}", a.date, a.title))
             }
+            Collection::WorkReports => d.work_reports.iter().find(|r| &r.id == id).map(|r| {
+                format!("{} {}", self.org_name(&r.organization).unwrap_or_default(), r.period.label(self.lang))
+            }),
+            Collection::Projects => d.projects.iter().find(|p| &p.id == id).map(|p| format!("{} {}", p.year, p.name)),
             _ => None,
         }
     }
@@ -141,24 +151,31 @@ impl App {
     /// A booking, assignment or attendance goes to what it belongs to.
     fn go_to_conflict(&mut self, id: RecordId) -> Vec<Effect> {
         let Some(c) = self.data.conflicted.iter().find(|c| c.id == id).cloned() else { return Vec::new() };
-        let Some(tab) = super::tab_of(c.kind) else { return Vec::new() };
         let d = &self.data;
         let target = match c.kind {
             Collection::Bookings => d.bookings.iter().find(|b| b.id == id).map(|b| b.venue.clone()),
             Collection::Liaisons => d.liaisons.iter().find(|a| a.id == id).map(|a| a.person.clone()),
             Collection::Attendance => d.attendance.iter().find(|a| a.id == id).map(|a| a.training.clone()),
+            Collection::Honours | Collection::Incubations => None,
             _ => Some(id.clone()),
         };
-        let Some(target) = target else { return Vec::new() };
+        let (Some(tab), Some(target)) = (super::tab_of(c.kind), target) else {
+            // No list shows it here: say what and where.
+            self.say(format!("{}: {} {}", self.t(i18n::CONFLICT_NOT_LISTED), c.kind.label(self.lang), c.id));
+            return Vec::new();
+        };
         self.tab = tab;
         self.filters[tab].clear();
-        if tab == ORGS {
-            self.org_filter.uncovered = false;
-        }
-        if tab == ACTIVITIES {
-            // The list view, without conditions that could hide the record.
-            self.work.act_view = ActView::List;
-            self.work.conditions = crate::domain::activity_query::ActivityFilter::default();
+        match c.kind {
+            Collection::Orgs => self.org_filter.uncovered = false,
+            // The list that holds it, with nothing narrowing it.
+            Collection::Activities => {
+                self.work.act_view = ActView::List;
+                self.work.conditions = Default::default();
+            }
+            Collection::WorkReports => self.work.act_view = ActView::Reports,
+            Collection::Projects => self.work.proj_view = ProjView::Projects,
+            _ => {}
         }
         self.refilter();
         self.select_record(&target);

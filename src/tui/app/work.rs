@@ -375,7 +375,7 @@ impl App {
                 };
                 self.selected[ACTIVITIES] = 0;
                 self.refilter_work();
-                return Some(self.activity_needed());
+                return Some(self.after_selection_change());
             }
             (Action::View, PROJECTS) => {
                 self.work.proj_view = match self.work.proj_view {
@@ -384,7 +384,9 @@ impl App {
                 };
                 self.selected[PROJECTS] = 0;
                 self.refilter_work();
-                return Some(self.ranking_needed());
+                let mut effects = self.ranking_needed();
+                effects.extend(self.after_selection_change());
+                return Some(effects);
             }
             (Action::PrevWeek | Action::NextWeek, PROJECTS) if self.work.proj_view == ProjView::Ranking => {
                 self.work.rank_year += if action == Action::NextWeek { 1 } else { -1 };

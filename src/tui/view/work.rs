@@ -94,6 +94,12 @@ fn list(
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// The conflict line of the selected record, once its conflicts are loaded.
+fn record_conflicts(app: &App, theme: &Theme, id: &RecordId) -> Option<Line<'static>> {
+    let (_, cs) = app.record_conflicts.as_ref().filter(|(r, _)| r == id)?;
+    conflict_line(app, theme, cs)
+}
+
 fn detail(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
     let block = Block::default().borders(Borders::ALL).title(title.to_string());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
@@ -221,7 +227,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 let r = &app.data.work_reports[i];
                 Row::new(vec![
                     r.period.label(app.lang),
-                    org(app, Some(&r.organization)).to_string(),
+                    marked(app, &r.id, org(app, Some(&r.organization))),
                     r.reported_on.to_string(),
                     r.reported_to.clone(),
                     r.review.map_or(w::NOT_REVIEWED.get(app.lang), |v| v.label(app.lang)).to_string(),
@@ -249,6 +255,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                         r.review_notes
                     )));
                 }
+                lines.extend(record_conflicts(app, theme, &r.id));
             }
             detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
         }
@@ -323,7 +330,7 @@ pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             list(frame, app, theme, list_area, all, (header, widths), |app, i| {
                 let p = &app.data.projects[i];
                 Row::new(vec![
-                    p.name.clone(),
+                    marked(app, &p.id, &p.name),
                     p.kind.label(app.lang).to_string(),
                     p.funder.clone(),
                     p.year.to_string(),
@@ -350,6 +357,7 @@ pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 if let Some(b) = p.beneficiaries {
                     lines.push(Line::from(format!("{} {b} {}", t(w::F_BENEFICIARIES), p.beneficiary_groups)));
                 }
+                lines.extend(record_conflicts(app, theme, &p.id));
             }
             detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
         }
