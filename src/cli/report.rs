@@ -449,7 +449,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         ReportFormat::Xlsx if args.output.is_none() => anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)"),
         ReportFormat::Xlsx => Format::Xlsx,
     };
-    let cmd = ex::ReportFile { as_of: Some(as_of), format, lang: ctx.lang };
+    let cmd = ex::ReportFile { as_of: Some(as_of), format, lang: ctx.lang, part: ex::ReportPart::All };
     let done = ex::report_bytes(&ctx.env(), &cmd)?;
     for p in &done.problems {
         errln!("警告 (warning): {p}");

@@ -374,20 +374,129 @@ fn dispatched_unrecorded(b: &Book) -> FigureSheet {
     )
 }
 
-fn liaison_load(b: &Book) -> FigureSheet {
+/// Each instructor and liaison, the most loaded first, with the organizations
+/// assigned (the statistics tab's liaison view exports this sheet).
+pub fn liaison_load(b: &Book) -> FigureSheet {
     let rows = b
         .report
         .liaison_load
         .iter()
-        .map(|x| vec![Cell::Text(x.name.clone()), Cell::Text(x.role.label(b.lang).into()), Cell::Int(x.organizations)])
+        .map(|x| {
+            let names: Vec<&str> = x.assigned.iter().map(|o| o.name.as_str()).collect();
+            vec![
+                Cell::Text(x.name.clone()),
+                Cell::Text(x.role.label(b.lang).into()),
+                Cell::Int(x.organizations),
+                Cell::Text(names.join("、")),
+            ]
+        })
         .collect();
     list_sheet(
         b,
         ("联络员负荷", "Liaison load"),
-        b.t("截至日在岗的选派", "assignments in force at the as-of date"),
-        &[("姓名", "Name"), ("类型", "Role"), ("负责组织数", "Organizations")],
+        b.t(
+            "截至日在岗的选派;有指导员/联络员角色而无在岗选派的人员计 0",
+            "assignments in force at the as-of date; people holding the role with none in force count 0",
+        ),
+        &[("姓名", "Name"), ("类型", "Role"), ("负责组织数", "Organizations"), ("负责组织", "Organizations assigned")],
         rows,
     )
+}
+
+/// One line per township with the figures the statistics tab's township
+/// view shows: standing, category, legal status, both coverages, the
+/// assignments in force and density against the 10/5 target.
+pub fn townships(b: &Book) -> FigureSheet {
+    let r = b.report;
+    let county_name =
+        |code: &str| r.counties.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_default();
+    let mut headers: Vec<(&str, &str)> = vec![
+        ("县(市、区)", "County"),
+        ("乡镇(街道)", "Township"),
+        ("区划代码", "Division code"),
+        ("存续", "Surviving"),
+        ("活跃", "Active"),
+        ("休眠", "Dormant"),
+        ("已退出(累计)", "Exited (to date)"),
+    ];
+    headers.extend(vocab_columns::<crate::domain::Category>());
+    headers.extend(vocab_columns::<crate::domain::LegalStatus>());
+    headers.extend([
+        ("党组织覆盖率", "Organization coverage rate"),
+        ("党的工作覆盖率", "Work coverage rate"),
+        ("在岗选派", "Assignments in force"),
+        ("社区/村数", "Communities"),
+        ("平均每社区", "Average"),
+        ("目标(平均)", "Target (average)"),
+        ("是否达标", "Meets target"),
+    ]);
+    let rows = r
+        .townships
+        .iter()
+        .map(|a| {
+            let mut row =
+                vec![Cell::Text(county_name(&a.county)), Cell::Text(a.name.clone()), Cell::Text(a.code.clone())];
+            row.extend([a.base.surviving, a.base.active, a.base.dormant, a.base.exited].map(Cell::Int));
+            row.extend(count_cells(&a.by_category));
+            row.extend(count_cells(&a.by_legal_status));
+            let d = &a.density;
+            row.extend([
+                Cell::Rate(a.coverage.organization_rate),
+                Cell::Rate(a.coverage.work_rate),
+                Cell::Int(a.assignments),
+                Cell::Int(d.communities),
+                Cell::Maybe(d.average),
+                Cell::Maybe(d.target),
+                Cell::Text(match d.meets_target {
+                    Some(true) => b.t("是", "yes"),
+                    Some(false) => b.t("否", "no"),
+                    None => "—".into(),
+                }),
+            ]);
+            row
+        })
+        .collect();
+    list_sheet(
+        b,
+        ("各乡镇概况", "Townships"),
+        format!(
+            "{}; {}",
+            b.surviving(),
+            b.t(
+                "密度目标为平均值:城市社区10个、农村5个",
+                "the density target is an average: 10 per urban and 5 per rural community"
+            )
+        ),
+        &headers,
+        rows,
+    )
+}
+
+/// One sheet as CSV for a spreadsheet (UTF-8 with a BOM): its title and
+/// base line, a blank line, then the header and rows as the workbook shows
+/// them (rates as percentages, `—` where there is no base).
+pub fn sheet_csv(sheet: &FigureSheet) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let _ = w.write_record([&sheet.title]);
+    let _ = w.write_record([&sheet.base]);
+    let _ = w.write_record([""]);
+    let _ = w.write_record(&sheet.headers);
+    for row in &sheet.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => s.clone(),
+                Cell::Int(n) => n.to_string(),
+                Cell::Num(x) => crate::domain::report::decimal(Some(*x)),
+                Cell::Rate(r) => crate::domain::report::percent(*r),
+                Cell::Maybe(x) => crate::domain::report::decimal(*x),
+            })
+            .collect();
+        let _ = w.write_record(&cells);
+    }
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    out.extend(w.into_inner().unwrap_or_default());
+    out
 }
 
 fn attendance_rates(b: &Book) -> FigureSheet {

@@ -181,14 +181,29 @@ pub fn report(env: &Env, as_of: NaiveDate) -> (Report, Vec<String>) {
     (report, problems.iter().map(ToString::to_string).collect())
 }
 
+/// How much of the report a file holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReportPart {
+    /// Everything: the indicator workbook, the long CSV, the whole JSON.
+    #[default]
+    All,
+    /// One line per township (the statistics tab's township view).
+    Townships,
+    /// Each instructor and liaison with the organizations assigned (the liaison view).
+    LiaisonLoad,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFile {
     /// The reporting date; None: the clock's today.
     pub as_of: Option<NaiveDate>,
-    /// CSV: the long table of stable codes; JSON: the whole report; XLSX: the indicator workbook.
+    /// All: CSV the long table of stable codes, JSON the whole report, XLSX
+    /// the indicator workbook. A part: its one sheet (XLSX, or CSV as the
+    /// sheet shows it), or its records (JSON).
     pub format: Format,
-    /// The workbook's sheet names and headers (CSV and JSON keep codes).
+    /// The workbook's sheet names and headers (the long CSV and JSON keep codes).
     pub lang: Lang,
+    pub part: ReportPart,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +218,25 @@ pub struct ReportBytes {
 pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
     let as_of = cmd.as_of.unwrap_or_else(|| env.today());
     let (report, problems) = report(env, as_of);
+    if cmd.part != ReportPart::All {
+        let federation = env.store.federation();
+        let book = crate::io::figures::Book { report: &report, federation: federation.as_ref(), lang: cmd.lang };
+        let (sheet, json) = match cmd.part {
+            ReportPart::Townships => (crate::io::figures::townships(&book), serde_json::to_value(&report.townships)),
+            _ => (crate::io::figures::liaison_load(&book), serde_json::to_value(&report.liaison_load)),
+        };
+        let bytes = match cmd.format {
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&json.map_err(|e| OpError::Io(e.into()))?)
+                    .map_err(|e| OpError::Io(e.into()))?;
+                text.push('\n');
+                text.into_bytes()
+            }
+            Format::Csv { .. } => crate::io::figures::sheet_csv(&sheet),
+            Format::Xlsx => crate::io::figures::to_xlsx(std::slice::from_ref(&sheet)).map_err(xlsx)?,
+        };
+        return Ok(ReportBytes { bytes, as_of, problems });
+    }
     let bytes = match cmd.format {
         Format::Json => {
             let mut text = serde_json::to_string_pretty(&report).map_err(|e| OpError::Io(e.into()))?;

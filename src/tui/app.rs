@@ -6,11 +6,13 @@ mod edit;
 mod lists;
 mod network;
 mod pickers;
+mod stats;
 mod work;
 
 pub use lists::SORTS;
 pub use network::SyncView;
 pub use pickers::{field_label, ConflictChoice, SignInMatch};
+pub use stats::StatsView;
 pub use work::{ActView, ProjView, Work, WorkEffect};
 
 use super::forms::{Form, FormKind};
@@ -294,6 +296,8 @@ pub struct App {
     pub selected: [usize; 8],
     /// The activities and projects tabs' own state.
     pub work: Work,
+    /// The statistics tab's view (F6).
+    pub stats: StatsView,
     pub detail: Option<(Organization, Vec<FieldConflict>)>,
     /// Conflicts of the selected person, venue or training.
     pub record_conflicts: Option<(RecordId, Vec<FieldConflict>)>,
@@ -342,6 +346,7 @@ impl App {
             views: Default::default(),
             selected: [0; 8],
             work: Work::new(today),
+            stats: StatsView::Overview,
             detail: None,
             record_conflicts: None,
             messages: Vec::new(),
@@ -430,6 +435,7 @@ impl App {
             }
             Event::ReportLoaded(report) => {
                 self.data.report = Some(*report);
+                self.refilter_stats();
                 Vec::new()
             }
             Event::RankingLoaded(year, ranking) => {

@@ -10,12 +10,14 @@ use super::forms::{vocab, Choice, Form, FormField, FormKind};
 use super::i18n::T;
 use crate::domain::query::OrgSelection;
 use crate::domain::{validate, Lang, LegalStatus, Lifecycle};
-use crate::ops::export::{Content, Export, Format, Kind, ReportFile, SaveFile};
+use crate::ops::export::{Content, Export, Format, Kind, ReportFile, ReportPart, SaveFile};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 pub const LEDGER_TITLE: T = T("导出备案台账", "Export the filing ledger");
 pub const REPORT_TITLE: T = T("导出统计报表", "Export the report");
+pub const TOWNSHIPS_TITLE: T = T("导出各乡镇统计", "Export the township figures");
+pub const LIAISONS_TITLE: T = T("导出联络员负荷", "Export the liaison load");
 const FIELD_PATH: T = T("文件(.xlsx/.csv)", "File (.xlsx/.csv)");
 const FIELD_REPORT_PATH: T = T("文件(.xlsx/.csv/.json)", "File (.xlsx/.csv/.json)");
 const FIELD_TOWNSHIP: T = T("乡镇(街道)代码或名称", "Township code or name");
@@ -28,7 +30,8 @@ const ALL_CHOICE: T = T("全部", "all");
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Ledger,
-    Report,
+    /// The whole report, or the part the statistics tab shows.
+    Report(ReportPart),
 }
 
 /// A file name beside the data directory (its parent), else in the working
@@ -57,13 +60,19 @@ pub fn ledger_form(lang: Lang, dir: Option<&Path>, today: NaiveDate) -> Form {
     Form::new(FormKind::Export(Target::Ledger), LEDGER_TITLE, fields)
 }
 
-pub fn report_form(lang: Lang, dir: Option<&Path>, today: NaiveDate) -> Form {
-    let stem = T("统计报表", "report").get(lang);
+/// The report, or the part of it the statistics tab shows (its township or
+/// liaison view): the same figures, one sheet.
+pub fn report_form(lang: Lang, dir: Option<&Path>, today: NaiveDate, part: ReportPart) -> Form {
+    let (stem, title) = match part {
+        ReportPart::All => (T("统计报表", "report"), REPORT_TITLE),
+        ReportPart::Townships => (T("各乡镇统计", "townships"), TOWNSHIPS_TITLE),
+        ReportPart::LiaisonLoad => (T("联络员负荷", "liaison-load"), LIAISONS_TITLE),
+    };
     let fields = vec![
-        FormField::text("path", FIELD_REPORT_PATH, &default_path(dir, stem, today), true),
+        FormField::text("path", FIELD_REPORT_PATH, &default_path(dir, stem.get(lang), today), true),
         FormField::text("as_of", FIELD_AS_OF, &today.to_string(), true),
     ];
-    Form::new(FormKind::Export(Target::Report), REPORT_TITLE, fields)
+    Form::new(FormKind::Export(Target::Report(part)), title, fields)
 }
 
 /// A choice field's value, None for "all".
@@ -107,10 +116,13 @@ pub fn effect(form: &mut Form, target: Target, lang: Lang) -> Option<Effect> {
                 }
             }
         }
-        Target::Report => match validate::parse_date(form.value("as_of")) {
-            Ok(day) => {
-                Some(Content::Report(ReportFile { as_of: Some(day), format: format.unwrap_or(Format::Xlsx), lang }))
-            }
+        Target::Report(part) => match validate::parse_date(form.value("as_of")) {
+            Ok(day) => Some(Content::Report(ReportFile {
+                as_of: Some(day),
+                format: format.unwrap_or(Format::Xlsx),
+                lang,
+                part,
+            })),
             Err(e) => {
                 form.mark("as_of", e.0);
                 None

@@ -120,8 +120,9 @@ pub const ACTIVITIES: u8 = 1 << 6;
 pub const PROJECTS: u8 = 1 << 7;
 /// The activities and projects tabs.
 pub const WORK: u8 = ACTIVITIES | PROJECTS;
-/// Tabs with a list to move through and filter.
-pub const MOVES: u8 = LISTS | WORK;
+/// Tabs with a list to move through and filter (the statistics tab's
+/// township and liaison views are lists).
+pub const MOVES: u8 = LISTS | WORK | REPORTS;
 
 pub struct Binding {
     pub keys: &'static [(KeyCode, KeyModifiers)],
@@ -270,6 +271,7 @@ pub const BINDINGS: &[Binding] = &[
     b!(List, SYNC, Action::SyncNow, [(F(9), NONE)], "F9 立即同步", "F9 sync now", 2),
     b!(List, ORGS, Action::Export, [(F(12), NONE)], "F12 导出台账", "F12 export ledger", 6),
     b!(List, REPORTS, Action::Export, [(F(12), NONE)], "F12 导出报表", "F12 export report", 2),
+    b!(List, REPORTS, Action::View, [(F(6), NONE)], "F6 概况/乡镇/联络员", "F6 overview/townships/liaisons", 1),
     b!(
         List,
         ACTIVITIES,

@@ -13,8 +13,11 @@ pub struct LiaisonLoad {
     pub person: RecordId,
     pub name: String,
     pub role: AssignmentRole,
-    /// Organizations this person is assigned to at the as-of date.
+    /// Organizations this person is assigned to at the as-of date (0: a
+    /// person holding the role with no assignment in force).
     pub organizations: usize,
+    /// Those organizations, by division then name.
+    pub assigned: Vec<super::OrgRef>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -131,13 +134,34 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
     for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of)) {
         load.entry((&a.person, a.role)).or_default().insert(&a.organization);
     }
+    // Someone holding the role with nothing assigned is the first to ask.
+    for p in i.people {
+        for (role, held) in [(AssignmentRole::Instructor, Role::Instructor), (AssignmentRole::Liaison, Role::Liaison)] {
+            if p.roles.contains(&held) {
+                load.entry((&p.id, role)).or_default();
+            }
+        }
+    }
+    let org_by_id: HashMap<&RecordId, &Organization> = i.orgs.iter().map(|o| (&o.id, o)).collect();
     let mut liaison_load: Vec<LiaisonLoad> = load
         .into_iter()
-        .map(|((p, role), set)| LiaisonLoad {
-            person: p.clone(),
-            name: name_of(&person_name, p),
-            role,
-            organizations: set.len(),
+        .map(|((p, role), set)| {
+            let mut assigned: Vec<super::OrgRef> = set
+                .iter()
+                .map(|id| match org_by_id.get(id) {
+                    Some(o) => super::OrgRef::of(o),
+                    // An organization this federation does not hold: named by its id.
+                    None => super::OrgRef {
+                        id: (*id).clone(),
+                        name: id.to_string(),
+                        division: String::new(),
+                        township: String::new(),
+                        community: String::new(),
+                    },
+                })
+                .collect();
+            assigned.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
+            LiaisonLoad { person: p.clone(), name: name_of(&person_name, p), role, organizations: set.len(), assigned }
         })
         .collect();
     liaison_load.sort_by(|a, b| b.organizations.cmp(&a.organizations).then(a.name.cmp(&b.name)));

@@ -55,7 +55,8 @@ impl App {
                 self.open(crate::tui::export::ledger_form(lang, self.export_dir.as_deref(), self.today))
             }
             (Action::Export, REPORTS) => {
-                self.open(crate::tui::export::report_form(lang, self.export_dir.as_deref(), self.today))
+                let part = self.stats.part();
+                self.open(crate::tui::export::report_form(lang, self.export_dir.as_deref(), self.today, part))
             }
             (Action::Import, VENUES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
             (Action::Import, ACTIVITIES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Activities)),

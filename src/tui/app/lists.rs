@@ -145,6 +145,7 @@ impl App {
                 .unwrap_or(self.selected[t].min(len.saturating_sub(1)));
         }
         self.refilter_work();
+        self.refilter_stats();
     }
 
     /// Liaison candidates: people with an instructor or liaison role.
@@ -251,6 +252,11 @@ impl App {
         };
         if matches!(self.tab, ACTIVITIES | PROJECTS) {
             if let Some(effects) = self.browse_work(action) {
+                return effects;
+            }
+        }
+        if self.tab == REPORTS {
+            if let Some(effects) = self.browse_stats(action) {
                 return effects;
             }
         }

@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         4 => sync(frame, app, theme, area),
         ACTIVITIES => super::work::activities(frame, app, theme, area),
         PROJECTS => super::work::projects(frame, app, theme, area),
-        _ => reports(frame, app, theme, area),
+        _ => super::stats::draw(frame, app, theme, area),
     }
 }
 
@@ -457,7 +457,8 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     );
 }
 
-fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+/// The statistics tab's overview.
+pub(super) fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let Some(r) = &app.data.report else {
         frame.render_widget(Paragraph::new(app.t(i18n::LOADING)), area);
         return;

@@ -3,6 +3,7 @@
 mod bodies;
 pub mod network;
 mod popups;
+mod stats;
 mod work;
 
 pub use popups::list_title;

@@ -1,7 +1,7 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::{fit, wrap_columns, Theme};
-use crate::tui::app::{field_label, App, Mode, ACTIVITIES, ORGS, PROJECTS, TABS};
+use crate::tui::app::{field_label, App, Mode, ACTIVITIES, ORGS, PROJECTS, REPORTS, TABS};
 use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
 use crate::tui::keymap::{self, help_lines};
@@ -23,6 +23,7 @@ pub fn list_title(app: &App) -> String {
     match app.tab {
         ORGS if app.org_filter.uncovered => app.t(i18n::COVERAGE_VIEW).to_string(),
         ACTIVITIES | PROJECTS => super::work::view_title(app),
+        REPORTS => super::stats::view_title(app),
         tab => app.t(TABS[tab]).to_string(),
     }
 }
