@@ -581,6 +581,7 @@ impl App {
                     ActView::Due => self.work.due.get(*i).is_some_and(|r| &r.activity == id),
                     ActView::Reports => d.work_reports.get(*i).is_some_and(|r| &r.id == id),
                     ActView::Missing => self.work.missing.get(*i).is_some_and(|o| &d.orgs[*o].id == id),
+                    ActView::Quiet => self.work.quiet.get(*i).is_some_and(|q| &q.id == id),
                 },
                 PROJECTS => {
                     self.work.proj_view == ProjView::Projects && d.projects.get(*i).is_some_and(|p| &p.id == id)
