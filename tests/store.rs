@@ -171,6 +171,26 @@ fn two_stores_converge_and_keep_concurrent_values_as_conflicts() {
     assert_eq!(a.get::<Organization>(&o.id).unwrap().unwrap().head_name, "乙");
 }
 
+/// Runs the protocol between a hub that withholds its changes of `doc` from
+/// the relay and the relay, until both are quiet; the rounds it took.
+fn exchange_withholding(hub: &mut Store, relay: &mut Store, doc: &DocId) -> usize {
+    for round in 1..10 {
+        let from_hub = hub.sync_generate_counted("relay", doc, true).unwrap();
+        if let Some((m, changes)) = &from_hub {
+            assert_eq!(*changes, 0, "a withheld message carries no changes");
+            relay.sync_receive("hub", doc, m, true).unwrap();
+        }
+        let from_relay = relay.sync_generate("hub", doc).unwrap();
+        if let Some(m) = &from_relay {
+            hub.sync_receive("relay", doc, m, true).unwrap();
+        }
+        if from_hub.is_none() && from_relay.is_none() {
+            return round;
+        }
+    }
+    panic!("the withholding exchange never goes quiet");
+}
+
 /// A hub holds newer changes of a relayed roster than the relay that
 /// brings it, and may not send them back (`withhold`). Automerge answers
 /// every message while the heads differ, so the exchange used to ping-pong
@@ -188,42 +208,14 @@ fn an_exchange_that_withholds_changes_goes_quiet() {
     newer.members = Some(42);
     hub.update(&newer).unwrap();
 
-    let mut rounds = 0;
-    loop {
-        rounds += 1;
-        assert!(rounds < 10, "the withholding exchange never goes quiet");
-        let from_hub = hub.sync_generate_counted("relay", &doc, true).unwrap();
-        if let Some((m, changes)) = &from_hub {
-            assert_eq!(*changes, 0, "a withheld message carries no changes");
-            relay.sync_receive("hub", &doc, m, true).unwrap();
-        }
-        let from_relay = relay.sync_generate("hub", &doc).unwrap();
-        if let Some(m) = &from_relay {
-            hub.sync_receive("relay", &doc, m, true).unwrap();
-        }
-        if from_hub.is_none() && from_relay.is_none() {
-            break;
-        }
-    }
+    exchange_withholding(&mut hub, &mut relay, &doc);
     assert_eq!(relay.get::<Organization>(&o.id).unwrap().unwrap().members, o.members, "nothing withheld leaked");
     assert_ne!(hub.doc_heads(&doc), relay.doc_heads(&doc));
     // The relay's own later change still reaches the hub.
     let mut on_relay = o.clone();
     on_relay.address = "东升街道1号".into();
     relay.update(&on_relay).unwrap();
-    for _ in 0..10 {
-        let from_hub = hub.sync_generate_counted("relay", &doc, true).unwrap();
-        if let Some((m, _)) = &from_hub {
-            relay.sync_receive("hub", &doc, m, true).unwrap();
-        }
-        let from_relay = relay.sync_generate("hub", &doc).unwrap();
-        if let Some(m) = &from_relay {
-            hub.sync_receive("relay", &doc, m, true).unwrap();
-        }
-        if from_hub.is_none() && from_relay.is_none() {
-            break;
-        }
-    }
+    exchange_withholding(&mut hub, &mut relay, &doc);
     let merged = hub.get::<Organization>(&o.id).unwrap().unwrap();
     assert_eq!((merged.members, merged.address.as_str()), (Some(42), "东升街道1号"));
 }
