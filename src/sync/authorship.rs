@@ -373,7 +373,6 @@ impl Gate {
     /// kept: a federation new to us must lie below the federation of the
     /// relay that brought it (forward::Held::access).
     pub fn admit(&self, store: &crate::store::Store) -> Result<(), String> {
-        use crate::domain::RecordId;
         let Some(top_id) = &self.vouched_by else { return Ok(()) };
         let fed = self.doc.federation();
         let Some(new) = store.federation_record(&fed) else {
@@ -386,11 +385,7 @@ impl Gate {
                 "不了解中转方所属的联合会 {top_id},无法接收它带来的新联合会 (the relay's own federation is unknown here)"
             ));
         };
-        let lookup = |key: &str| {
-            store
-                .federation_record(&RecordId(key.to_string()))
-                .or_else(|| store.federations().into_iter().find(|f| f.name == key))
-        };
+        let lookup = |key: &str| super::forward::federation_by_key(store, key);
         if super::forward::is_below(&new, &top, &lookup) {
             Ok(())
         } else {

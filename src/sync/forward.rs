@@ -103,16 +103,20 @@ pub fn is_below(fed: &Federation, top: &Federation, lookup: &dyn Fn(&str) -> Opt
     false
 }
 
+/// A federation this node holds a record of, named by its id or its name
+/// (a record's `parent` may hold either).
+pub fn federation_by_key(store: &Store, key: &str) -> Option<Federation> {
+    store
+        .federation_record(&RecordId(key.to_string()))
+        .or_else(|| store.federations().into_iter().find(|f| f.name == key))
+}
+
 /// How many parents up `fed`'s chain reaches, as far as this node knows
 /// (its own record's `parent`, by id or name); `None` if we hold no record
 /// of it. Sessions send meta documents in this order, so a hub checking a
 /// new federation's place already holds the federations between.
 pub fn depth(store: &Store, fed: &RecordId) -> Option<usize> {
-    let lookup = |key: &str| {
-        store
-            .federation_record(&RecordId(key.to_string()))
-            .or_else(|| store.federations().into_iter().find(|f| f.name == key))
-    };
+    let lookup = |key: &str| federation_by_key(store, key);
     let mut current = store.federation_record(fed)?;
     let mut depth = 0;
     while depth < 8 {
@@ -164,11 +168,7 @@ impl<'a> Held<'a> {
         let store = self.store;
         let b = match (&self.home_fed, store.federation_record(fed)) {
             (Some(top), Some(f)) => {
-                let lookup = |key: &str| {
-                    store
-                        .federation_record(&RecordId(key.to_string()))
-                        .or_else(|| store.federations().into_iter().find(|f| f.name == key))
-                };
+                let lookup = |key: &str| federation_by_key(store, key);
                 is_below(&f, top, &lookup)
             }
             _ => false,
