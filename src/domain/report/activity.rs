@@ -130,8 +130,12 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
         names.get(id).map_or_else(|| id.to_string(), |n| n.to_string())
     };
 
+    // An exit does not end an organization's assignments by itself; an
+    // exited organization is no work for its liaison.
+    let exited: HashSet<&RecordId> =
+        i.orgs.iter().filter(|o| !crate::domain::ledger_report::survives_on(o, as_of)).map(|o| &o.id).collect();
     let mut load: HashMap<(&RecordId, AssignmentRole), HashSet<&RecordId>> = HashMap::new();
-    for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of)) {
+    for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of) && !exited.contains(&a.organization)) {
         load.entry((&a.person, a.role)).or_default().insert(&a.organization);
     }
     // Someone holding the role with nothing assigned is the first to ask.

@@ -215,3 +215,23 @@ fn json_uses_codes_and_numbers() {
     assert_eq!(v["density"]["average"], 1.0);
     assert_eq!(v["below_density"][0]["kind"], "urban");
 }
+
+#[test]
+fn a_liaisons_load_leaves_out_organizations_that_exited() {
+    // Reported: the load counted assignments to organizations that had exited
+    // (an exit does not end its assignments by itself).
+    let mut exited = org("已注销队", "510104001002", PartyStatus::Uncovered);
+    exited.lifecycle = Lifecycle::Exited;
+    exited.exit_date = Some(day(2025, 3, 1));
+    let kept = org("在册队", "510104001002", PartyStatus::Uncovered);
+    let mut w = World::new(vec![exited.clone(), kept.clone()]);
+    w.liaisons.push(assignment(&exited, day(2024, 1, 1), None));
+    w.liaisons.push(assignment(&kept, day(2024, 1, 1), None));
+    let load = |r: &Report| {
+        let x = r.liaison_load.iter().find(|x| x.person == RecordId::from("p1")).expect("listed");
+        (x.organizations, x.assigned.iter().map(|o| o.name.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(load(&w.report(day(2025, 12, 31))), (1, vec!["在册队".to_string()]));
+    // Before the exit it was part of the load.
+    assert_eq!(load(&w.report(day(2024, 12, 31))).0, 2);
+}
