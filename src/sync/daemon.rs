@@ -9,7 +9,8 @@
 //! One loop owns the sync rounds: a "sync now" and a timer tick never run
 //! two rounds at once, and no lock is needed for that.
 
-use super::session::{sync_once, Node, Summary};
+use super::client::sync_once;
+use super::session::{Node, Summary};
 use super::trust::Peers;
 use crate::store::{DocId, Origin, StoreEvent, StoreHandle};
 use anyhow::Result;

@@ -2,6 +2,7 @@
 //! and the sync sessions. No central server.
 
 pub mod authorship;
+mod client;
 pub mod daemon;
 pub mod discovery;
 pub mod forward;
@@ -10,14 +11,17 @@ pub mod invite;
 pub mod limits;
 pub mod offers;
 pub mod pin;
+mod policy;
 mod serve;
 pub mod session;
 pub mod text;
 pub mod transport;
 pub mod trust;
+mod wire;
 
+pub use client::sync_once;
 pub use daemon::{Daemon, DaemonConfig, NodeStatus};
 pub use identity::{Identity, NodeId};
 pub use limits::Limits;
-pub use session::{status, sync_once, Node, PeerStatus, Summary};
+pub use session::{status, Node, PeerStatus, Summary};
 pub use trust::{Grant, Peer, Peers};

@@ -6,12 +6,11 @@ use super::identity::NodeId;
 use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
-use super::session::{
-    begin, gate, list_bodies, lists_in, may_share, offers, receive_lists, record_status, recv_json, recv_msg, reset,
-    send_json, send_msg, step, view, Intro, Node, Offers, ERR, MAX_DOCS, MAX_ROUNDS,
-};
+use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view};
+use super::session::{begin, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
+use super::wire::{recv_json, recv_msg, send_json, send_msg, Intro, Offers, ERR};
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{anyhow, bail, Context, Result};

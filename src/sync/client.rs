@@ -1,0 +1,297 @@
+//! The connecting side of a session: connect, Intro and offers on the
+//! control stream, then one stream per document that differs, meta
+//! documents first; and `sync_once`, a round with several peers.
+
+use super::authorship::Gate;
+use super::forward::Access;
+use super::limits::{Budget, Limits, SessionBudget};
+use super::offers as remembered;
+use super::pin;
+use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view, LIST_KEY};
+use super::session::{begin, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
+use super::transport::{self, write_frame};
+use super::trust::{Grant, Peer, Peers};
+use super::wire::{recv_json, recv_msg, send_json, send_msg, Intro, Offers};
+use crate::domain::RecordId;
+use crate::store::{DocId, StoreHandle};
+use anyhow::{bail, Context, Result};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Documents synced at once over one connection.
+const PARALLEL_DOCS: usize = 16;
+
+impl Node {
+    /// Connects to a peer and syncs everything shared both ways, once.
+    pub async fn sync_with(&self, peer: &Peer) -> Result<Summary> {
+        self.session(peer, None).await
+    }
+
+    /// Joins with an invitation code: trusts the inviter, presents the
+    /// secret, and syncs what the invitation grants. A node without a
+    /// federation of its own takes the inviter's as its home.
+    pub async fn join(&self, code: &str, name: &str) -> Result<Summary> {
+        let code = super::invite::decode(code)?;
+        let inviter = "邀请方";
+        let has_home = self.home().await.is_some();
+        let peer = Peers::update(&self.dir, |peers| {
+            peers.add(code.node, inviter, Some(code.addr.clone()))?;
+            if !has_home {
+                peers.find_mut(inviter)?.grants.insert("*".into(), Grant::Write);
+            }
+            Ok(peers.find(inviter)?.clone())
+        })?;
+        self.session(&peer, Some((code.secret, name.to_string()))).await
+    }
+
+    async fn session(&self, peer: &Peer, join: Option<(String, String)>) -> Result<Summary> {
+        let started = Instant::now();
+        let limits = self.limits.clone();
+        let addr = peer
+            .addr
+            .as_deref()
+            .with_context(|| format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name))?;
+        let sock = tokio::net::lookup_host(addr)
+            .await?
+            .next()
+            .with_context(|| format!("无法解析地址 {addr} (cannot resolve)"))?;
+        let connecting = self.endpoint.connect(sock, "hubsync")?;
+        // What we remember of this peer's offers is read while the handshake
+        // runs: the store thread is idle then.
+        let node_id = peer.node_id;
+        let memory = self.store.call(move |s| remembered::load(s, &node_id));
+        let (handshake, mut memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
+        let conn = handshake
+            .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
+            .with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
+        if transport::peer_node(&conn)? != peer.node_id {
+            bail!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
+        }
+        let budget = SessionBudget::new(&peer.name, &limits);
+        let mut control = budget.stream();
+        let mut summary = Summary { peer: peer.name.clone(), ..Default::default() };
+        let (mut send, mut recv) = conn.open_bi().await?;
+        let home = self.home().await;
+        let joining = join.is_some();
+        let holds = Some(remembered::map_hash(&memory.received));
+        summary.bytes_out +=
+            send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds }).await?;
+        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, transport::Frame::Offers).await?;
+        summary.bytes_in += n;
+        let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
+        // Our home after this exchange: a laptop with none that joins takes
+        // the inviter's.
+        let mut home_now = home.clone();
+        if joining {
+            // The inviter is who we chose to trust: its claim is its home.
+            pin::pin(&self.dir, &node_id, answer.home.as_deref())?;
+            if let (None, Some(h)) = (&home, answer.home.clone()) {
+                let h = RecordId(h);
+                home_now = Some(h.clone());
+                self.store.call(move |s| s.set_home(&h)).await?;
+            }
+        }
+        let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
+        let view = Arc::new(view(&self.dir, peer, peer_home, transport::peer_cert(&conn)?)?);
+        let v = view.clone();
+        let (lists, offered) = (answer.lists, theirs_docs.clone());
+        let dir = self.dir.clone();
+        let ours = self
+            .store
+            .call(move |s| {
+                receive_lists(s, &v, lists, &offered);
+                offers(s, &v, &dir)
+            })
+            .await;
+        let delta = remembered::encode(&ours, &memory.sent, answer.holds.as_deref());
+        let v = view.clone();
+        let bodies = lists_in(&delta);
+        let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
+        summary.bytes_out +=
+            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None, lists })
+                .await?;
+        let _ = send.finish();
+
+        // Documents to sync: offered by either side, unless both offered the same heads.
+        let mut todo = BTreeSet::new();
+        for doc in ours.keys().chain(theirs_docs.keys()).filter(|d| !d.starts_with(LIST_KEY)) {
+            if ours.get(doc) != theirs_docs.get(doc) {
+                todo.insert(doc.clone());
+            }
+        }
+        summary.documents = ours.len().max(theirs_docs.len());
+        memory.sent = ours;
+        memory.received = theirs_docs;
+        if todo.len() > MAX_DOCS {
+            bail!("too many documents ({})", todo.len());
+        }
+        let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_DOCS));
+        // Meta documents first, the two sides' own before the rest: a
+        // federation new to a side is admitted by what its meta document
+        // says about it and about the relay's own (forward::Held::access).
+        let is_meta = |d: &String| DocId::parse(d).is_ok_and(|d| d.collection() == crate::domain::Collection::Meta);
+        let homes: Vec<String> =
+            [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
+        let is_home = |d: &String| homes.iter().any(|h| d.starts_with(&format!("{h}/")));
+        let (metas, rest): (Vec<String>, Vec<String>) = todo.into_iter().partition(is_meta);
+        let (home_metas, other_metas): (Vec<String>, Vec<String>) = metas.into_iter().partition(is_home);
+        // The others by depth, parents first (what we do not hold, last).
+        let by_depth: BTreeMap<usize, Vec<String>> = self
+            .store
+            .call(move |s| {
+                let mut by_depth: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+                for d in other_metas {
+                    let depth = DocId::parse(&d).ok().and_then(|id| super::forward::depth(s, &id.federation()));
+                    by_depth.entry(depth.unwrap_or(usize::MAX)).or_default().push(d);
+                }
+                by_depth
+            })
+            .await;
+        let phases = std::iter::once(home_metas).chain(by_depth.into_values()).chain(std::iter::once(rest));
+        for phase in phases {
+            // A JoinSet: if this session is dropped, its document tasks end too.
+            let mut tasks = tokio::task::JoinSet::new();
+            for doc in phase {
+                let Ok(doc_id) = DocId::parse(&doc) else {
+                    summary.errors.push(format!("ignored malformed document id from peer: {doc}"));
+                    continue;
+                };
+                if budget.exceeded() {
+                    break;
+                }
+                let conn = conn.clone();
+                let store = self.store.clone();
+                let peer = peer.clone();
+                let view = view.clone();
+                let limits = limits.clone();
+                let mut doc_budget = budget.stream();
+                let permit = limit.clone().acquire_owned().await?;
+                tasks.spawn(async move {
+                    let _permit = permit;
+                    let decided = {
+                        let d = doc_id.clone();
+                        store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await
+                    };
+                    let Some((access, gate)) = decided else {
+                        return (doc_id, Ok(DocTally::default()));
+                    };
+                    let result =
+                        client_doc(&conn, &store, &peer, &doc_id, (access, gate), &limits, &mut doc_budget).await;
+                    if result.is_err() {
+                        // Start the next session on this document from scratch.
+                        reset(&store, &peer, &doc_id).await;
+                    }
+                    (doc_id, result)
+                });
+            }
+            while let Some(t) = tasks.join_next().await {
+                match t {
+                    Ok((_, Ok(tally))) => {
+                        summary.synced += 1;
+                        summary.changes_in += tally.changes_in;
+                        summary.changes_out += tally.changes_out;
+                        summary.bytes_in += tally.bytes_in;
+                        summary.bytes_out += tally.bytes_out;
+                    }
+                    Ok((doc, Err(e))) => summary.errors.push(format!("{doc}: {e:#}")),
+                    Err(e) => summary.errors.push(e.to_string()),
+                }
+            }
+        }
+        // Saved after the documents, off their path: a memory lost in a
+        // crash costs one full exchange of offers, nothing more.
+        self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
+        if budget.exceeded() {
+            conn.close(5u32.into(), b"over budget");
+            bail!(
+                "对等方「{}」超出了本次同步的数据上限 (peer {} went over the session's byte budget)",
+                peer.name,
+                peer.name
+            );
+        }
+        conn.close(0u32.into(), b"done");
+        summary.millis = started.elapsed().as_millis();
+        Ok(summary)
+    }
+}
+
+/// What syncing one document moved, each way.
+#[derive(Default)]
+struct DocTally {
+    changes_in: usize,
+    changes_out: usize,
+    bytes_in: u64,
+    bytes_out: u64,
+}
+
+/// The connecting side of one document: send, then read, until both are quiet.
+async fn client_doc(
+    conn: &quinn::Connection,
+    store: &StoreHandle,
+    peer: &Peer,
+    doc: &DocId,
+    (access, gate): (Access, Arc<Gate>),
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<DocTally> {
+    // Like the accepting side: a new connection must not trust what an
+    // aborted one believed it had sent.
+    begin(store, peer, doc).await;
+    let (mut send, mut recv) = conn.open_bi().await?;
+    let mut tally = DocTally::default();
+    write_frame(&mut send, doc.as_str().as_bytes()).await?;
+    // The peer's message of one round is applied in the same store trip
+    // that makes our message of the next.
+    let mut pending = None;
+    for _ in 0..MAX_ROUNDS {
+        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), access, gate.clone()).await?;
+        tally.changes_in += applied;
+        tally.changes_out += sent;
+        let sent_none = ours.is_none();
+        tally.bytes_out += send_msg(&mut send, ours.as_ref()).await?;
+        let (theirs, n) = recv_msg(&mut recv, limits, budget).await?;
+        tally.bytes_in += n;
+        if sent_none && theirs.is_none() {
+            let _ = send.finish();
+            return Ok(tally);
+        }
+        pending = theirs;
+    }
+    bail!("document did not settle after {MAX_ROUNDS} rounds")
+}
+
+/// Peers synced at once by `sync_once`.
+const PARALLEL_PEERS: usize = 4;
+
+/// Syncs once with each of these peers (all known ones when empty), a few
+/// at a time, recording the outcome in the peer list. Results come in the
+/// order of the peers.
+pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summary>>> {
+    use futures::StreamExt;
+    let peers = Peers::load(&node.dir)?;
+    let chosen: Vec<Peer> = if names.is_empty() {
+        peers.peers.iter().filter(|p| p.addr.is_some()).cloned().collect()
+    } else {
+        names.iter().map(|n| peers.find(n).cloned()).collect::<Result<_>>()?
+    };
+    let results = futures::stream::iter(chosen)
+        .map(|peer| async move {
+            // A safety net: every read inside already has its own timeout.
+            let result = tokio::time::timeout(Duration::from_secs(600), node.sync_with(&peer))
+                .await
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));
+            let error = match &result {
+                Ok(s) => s.errors.first().cloned(),
+                Err(e) => Some(format!("{e:#}")),
+            };
+            if let Err(e) = record_status(&node.dir, &peer.node_id, error, node.clock.now()) {
+                tracing::warn!(peer = %peer.name, "could not record the sync status: {e:#}");
+            }
+            result
+        })
+        .buffered(PARALLEL_PEERS)
+        .collect()
+        .await;
+    Ok(results)
+}
