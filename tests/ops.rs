@@ -352,3 +352,34 @@ fn a_credit_code_or_a_townships_filing_number_held_by_another_organization_is_re
     let err = ops::records::edit(&mut Env::new(&mut w.store, &clock), moved).unwrap_err();
     assert_eq!(err.fields(), vec!["filing_number"], "moving into the township that uses the number: {err}");
 }
+
+#[test]
+fn forgetting_a_person_plans_first_then_clears_and_names_the_peers_holding_them() {
+    let mut w = world();
+    let clock = clock();
+    let peer_dir = TempDir::new().unwrap();
+    let peer = hubsync::sync::Identity::load_or_create(peer_dir.path()).unwrap().node_id;
+    let dir = w.store.dir().to_path_buf();
+    ops::peers::add(&dir, ops::peers::AddPeer { node_id: peer, name: "成都市联合会".into(), addr: None }).unwrap();
+    let grant = ops::peers::Share { peer: "成都市联合会".into(), key: "*".into(), grant: hubsync::sync::Grant::Read };
+    ops::peers::share(&dir, grant).unwrap();
+
+    let cmd = ops::people::Forget { person: "陈洋".into(), confirmed: false };
+    let plan = ops::people::forget(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert!(!plan.done);
+    assert_eq!(plan.person, w.person.id);
+    assert!(plan.plan.cleared[0].fields.contains(&"name"), "{:?}", plan.plan);
+    assert_eq!(plan.shared_with, ["成都市联合会"]);
+    assert_eq!(w.store.get::<Person>(&w.person.id).unwrap().unwrap().name, "陈洋", "unconfirmed: nothing changed");
+
+    let cmd = ops::people::Forget { person: (&w.person.id).into(), confirmed: true };
+    let done = ops::people::forget(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert!(done.done);
+    let kept = w.store.get::<Person>(&w.person.id).unwrap().unwrap();
+    assert_eq!(kept.name, done.plan.placeholder, "the record stays under a placeholder");
+    let again = ops::people::forget(&mut Env::new(&mut w.store, &clock), ops::people::Forget {
+        person: "陈洋".into(),
+        confirmed: true,
+    });
+    assert!(matches!(again, Err(OpError::NotFound { .. })), "the name is gone: {:?}", again.map(|d| d.plan));
+}

@@ -259,3 +259,38 @@ async fn a_connection_cut_mid_sync_recovers_on_the_next_sync() {
     assert_eq!(orgs(&b).await.len(), 3000);
     assert_eq!(heads(&a).await, heads(&b).await);
 }
+
+/// The sync and join actions (ops::node) as the CLI runs them without a
+/// node (one is started for the action) and as a running node runs them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
+    use hubsync::ops::{node::*, OpError};
+    let county = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
+    let laptop = start(None, &[]);
+    let env = NodeEnv { store: laptop.store.clone(), daemon: None, dir: laptop.node.dir.clone() };
+    assert!(matches!(sync(&env, SyncNow::default()).await, Err(OpError::NoPeers)), "no peer: a typed error");
+    let nameless = join(&env, Join { code: "x".into(), name: "  ".into() }).await.unwrap_err();
+    assert_eq!(nameless.fields(), ["name"]);
+
+    let addr = county.node.local_addr().unwrap().to_string();
+    let grants = [("*".to_string(), Grant::Write)].into();
+    let code =
+        hubsync::sync::invite::create(&county.node.dir, county.node.identity.node_id, &addr, grants, 24).unwrap();
+    let joined = join(&env, Join { code, name: "培训笔记本".into() }).await.unwrap();
+    assert!(joined.complete(), "{:?}", joined.summary);
+    assert_eq!(orgs(&laptop).await, orgs(&county).await);
+
+    let named = sync(&env, SyncNow { peers: vec!["邀请方".into()] }).await.unwrap();
+    assert_eq!((named.peers.len(), named.failed()), (1, 0), "{named:?}");
+    assert!(sync(&env, SyncNow { peers: vec!["无此对等方".into()] }).await.is_err());
+
+    let bad = Serve { listen: "nowhere".into(), interval: None, discovery: false, fallback_port: false };
+    assert_eq!(serve(&env, bad).err().map(|e| e.fields().iter().map(|f| f.to_string()).collect::<Vec<_>>()), Some(vec!["listen".to_string()]));
+    let cmd = Serve { listen: "127.0.0.1:0".into(), interval: None, discovery: false, fallback_port: false };
+    let serving = serve(&env, cmd).unwrap();
+    assert_eq!(serving.node_id, laptop.node.identity.node_id, "the node keeps its identity");
+    let running = NodeEnv { daemon: Some(serving.daemon.clone()), ..env };
+    let round = sync(&running, SyncNow::default()).await.unwrap();
+    assert_eq!((round.peers.len(), round.failed()), (1, 0), "{round:?}");
+    serving.daemon.node.endpoint.close(0u32.into(), b"done");
+}

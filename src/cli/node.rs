@@ -6,6 +6,7 @@ use super::out::{capture, Captured, CAPTURE_LIMIT};
 use super::{execute, peers, Cli, Command};
 use crate::control::{self, Handler, NodeParts, Reply, Request};
 use crate::domain::Lang;
+use crate::ops;
 use crate::store::Origin;
 use anyhow::Result;
 use clap::Parser;
@@ -79,14 +80,14 @@ async fn run_request(request: Request, node: NodeParts) -> Reply {
             node.dir.display()
         )),
         Command::Sync { peers: names } => {
-            let daemon = node.daemon.as_ref().map(|d| d.node.clone());
-            let results = peers::sync_with(node.store.clone(), daemon, &node.dir, &names).await;
-            reply(capture(|| peers::print_sync(lang, results?)))
+            let env = ops::node::NodeEnv { store: node.store.clone(), daemon: node.daemon.clone(), dir: node.dir.clone() };
+            let synced = ops::node::sync(&env, ops::node::SyncNow { peers: names }).await;
+            reply(capture(|| peers::print_sync(lang, synced?)))
         }
         Command::Join { code, name } => {
-            let daemon = node.daemon.as_ref().map(|d| d.node.clone());
-            let summary = peers::join_with(node.store.clone(), daemon, &node.dir, &code, &name).await;
-            reply(capture(|| peers::print_join(lang, &summary?)))
+            let env = ops::node::NodeEnv { store: node.store.clone(), daemon: node.daemon.clone(), dir: node.dir.clone() };
+            let joined = ops::node::join(&env, ops::node::Join { code, name }).await;
+            reply(capture(|| peers::print_join(lang, &joined?)))
         }
         command => {
             let cwd = request.cwd;

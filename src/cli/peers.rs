@@ -269,52 +269,18 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Syncs once with the named peers (or all with an address) and exits.
 pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Result<()> {
-    let results = runtime()?.block_on(sync_with(StoreHandle::spawn(store), None, dir, &names))?;
-    print_sync(lang, results)
-}
-
-/// One sync round with the named peers through `node`, or through a node
-/// started for it (the CLI on its own, a UI started `--offline`).
-pub(crate) async fn sync_with(
-    handle: StoreHandle,
-    node: Option<Arc<Node>>,
-    dir: &Path,
-    names: &[String],
-) -> Result<Vec<Result<sync::Summary>>> {
-    let (node, own) = match node {
-        Some(node) => (node, false),
-        None => (Arc::new(Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?), true),
-    };
-    let results = sync::sync_once(&node, names).await;
-    if own {
-        node.endpoint.wait_idle().await;
-    }
-    results
+    let env = ops::node::NodeEnv { store: StoreHandle::spawn(store), daemon: None, dir: dir.to_path_buf() };
+    let synced = runtime()?.block_on(ops::node::sync(&env, ops::node::SyncNow { peers: names }));
+    print_sync(lang, synced?)
 }
 
 /// Prints a sync round; an error when any peer did not sync cleanly.
-pub(crate) fn print_sync(lang: Lang, results: Vec<Result<sync::Summary>>) -> Result<()> {
-    if results.is_empty() {
-        bail!(
-            "{}",
-            t(
-                lang,
-                "没有带地址的对等方 (hubsync peer add ... --addr HOST:PORT)",
-                "no peer with an address (hubsync peer add ... --addr HOST:PORT)"
-            )
-        );
-    }
-    let mut failed = 0;
-    for r in results {
+pub(crate) fn print_sync(lang: Lang, synced: ops::node::Synced) -> Result<()> {
+    let failed = synced.failed();
+    for r in synced.peers {
         match r {
-            Ok(s) => {
-                failed += usize::from(!s.errors.is_empty());
-                print_summary(lang, &s);
-            }
-            Err(e) => {
-                failed += 1;
-                errln!("{} {e:#}", t(lang, "同步失败:", "sync failed:"));
-            }
+            Ok(s) => print_summary(lang, &s),
+            Err(e) => errln!("{} {e}", t(lang, "同步失败:", "sync failed:")),
         }
     }
     if failed > 0 {
@@ -341,10 +307,15 @@ pub fn serve(
     runtime()?.block_on(async {
         let handle = StoreHandle::spawn(store);
         let _daily = crate::ops::backup::spawn_daily(handle.clone(), keep_backups);
-        let mut config = sync::DaemonConfig::new(listen.parse()?);
-        config.interval = std::time::Duration::from_secs(interval.max(5));
-        config.discovery = discovery;
-        let daemon = Arc::new(sync::Daemon::start(dir.to_path_buf(), handle.clone(), config)?);
+        let env = ops::node::NodeEnv { store: handle.clone(), daemon: None, dir: dir.to_path_buf() };
+        let cmd = ops::node::Serve {
+            listen: listen.to_string(),
+            interval: Some(std::time::Duration::from_secs(interval)),
+            discovery,
+            fallback_port: false,
+        };
+        let serving = ops::node::serve(&env, cmd)?;
+        let daemon = serving.daemon;
         let parts = control::NodeParts { store: handle, daemon: Some(daemon.clone()), dir: dir.to_path_buf() };
         // Without the control channel the node still syncs; CLI commands then
         // report the data directory in use.
@@ -358,7 +329,7 @@ pub fn serve(
                 None
             }
         };
-        outln!("{} {} · {}", t(lang, "节点", "node"), daemon.node.identity.node_id, daemon.node.local_addr()?);
+        outln!("{} {} · {}", t(lang, "节点", "node"), serving.node_id, serving.addr);
         let mut rounds = daemon.rounds();
         loop {
             tokio::select! {
@@ -446,32 +417,15 @@ pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
 }
 
 pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Result<()> {
-    let summary = runtime()?.block_on(join_with(StoreHandle::spawn(store), None, dir, code, name))?;
-    print_join(lang, &summary)
+    let env = ops::node::NodeEnv { store: StoreHandle::spawn(store), daemon: None, dir: dir.to_path_buf() };
+    let cmd = ops::node::Join { code: code.to_string(), name: name.to_string() };
+    let joined = runtime()?.block_on(ops::node::join(&env, cmd));
+    print_join(lang, &joined?)
 }
 
-/// Joins with an invitation code through `node`, or a node started for it.
-pub(crate) async fn join_with(
-    handle: StoreHandle,
-    node: Option<Arc<Node>>,
-    dir: &Path,
-    code: &str,
-    name: &str,
-) -> Result<sync::Summary> {
-    let (node, own) = match node {
-        Some(node) => (node, false),
-        None => (Arc::new(Node::start(dir.to_path_buf(), handle, "0.0.0.0:0".parse()?)?), true),
-    };
-    let summary = node.join(code, name).await;
-    if own {
-        node.endpoint.wait_idle().await;
-    }
-    summary
-}
-
-pub(crate) fn print_join(lang: Lang, summary: &sync::Summary) -> Result<()> {
-    print_summary(lang, summary);
-    if !summary.errors.is_empty() {
+pub(crate) fn print_join(lang: Lang, joined: &ops::node::Joined) -> Result<()> {
+    print_summary(lang, &joined.summary);
+    if !joined.complete() {
         bail!("{}", t(lang, "加入后同步未完成", "joined, but the sync did not complete"));
     }
     Ok(())

@@ -229,12 +229,15 @@ pub fn run_person(ctx: &mut Ctx, cmd: PersonCmd) -> Result<()> {
 }
 
 fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
-    let person = refs::person(ctx.store, target)?;
-    let plan = if yes { ctx.store.forget_person(&person.id)? } else { ctx.store.forget_plan(&person.id)? };
+    let done = crate::ops::people::forget(
+        &mut ctx.env(),
+        crate::ops::people::Forget { person: crate::ops::Ref::from(target), confirmed: yes },
+    )?;
+    let plan = &done.plan;
     outln!(
         "{} {} → 「{}」",
-        ctx.t(if yes { "已删除个人信息" } else { "将删除个人信息" }, if yes { "Forgot" } else { "Would forget" }),
-        person.id,
+        ctx.t(if done.done { "已删除个人信息" } else { "将删除个人信息" }, if done.done { "Forgot" } else { "Would forget" }),
+        done.person,
         plan.placeholder
     );
     for c in &plan.cleared {
@@ -247,17 +250,10 @@ fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
             "Note: cleared from the current data; Automerge's change history (here and on peers that synced)\n      still holds the old values, and compaction keeps history. Peers get the cleared data at their next sync."
         )
     );
-    let shared_with: Vec<String> = crate::sync::Peers::load(ctx.store.dir())
-        .map(|p| p.peers)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|p| plan.cleared.iter().any(|c| p.grant_for(&c.doc).is_some()))
-        .map(|p| p.name)
-        .collect();
-    if !shared_with.is_empty() {
-        outln!("{}: {}", ctx.t("已共享给这些对等方", "Shared with these peers"), shared_with.join(", "));
+    if !done.shared_with.is_empty() {
+        outln!("{}: {}", ctx.t("已共享给这些对等方", "Shared with these peers"), done.shared_with.join(", "));
     }
-    if !yes {
+    if !done.done {
         bail!("{}", ctx.t("未执行: 加 --yes 确认 (nothing changed)", "nothing changed: add --yes to do it"));
     }
     Ok(())

@@ -32,6 +32,9 @@ pub enum OpError {
     Ambiguous { kind: Collection, query: String, ids: Vec<RecordId> },
     #[error(transparent)]
     Store(StoreError),
+    /// A sync with every peer, and no peer has an address to call.
+    #[error("没有带地址的对等方 (no peer with an address: hubsync peer add ... --addr HOST:PORT)")]
+    NoPeers,
     /// A backup file that cannot be used, or a restore target that is not new.
     #[error(transparent)]
     Backup(#[from] super::backup::BackupError),

@@ -8,7 +8,7 @@ use crate::domain::report::Report;
 use crate::domain::*;
 use crate::ops::{self, records::Save, Clock, Env, OpResult};
 use crate::store::{Origin, Store, StoreEvent, StoreHandle};
-use crate::sync::{Daemon, DaemonConfig, NodeStatus};
+use crate::sync::{Daemon, NodeStatus};
 use anyhow::Result;
 use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use futures::StreamExt;
@@ -149,17 +149,16 @@ async fn start_node(
     app: &mut App,
 ) -> Option<Arc<Daemon>> {
     let dir = handle.call(|s| s.dir().to_path_buf()).await;
-    let mut config = DaemonConfig::new(listen);
-    config.fallback_port = true;
-    config.discovery = discovery;
-    match Daemon::start(dir, handle.clone(), config) {
-        Ok(d) => {
-            app.update(Event::NodeStarted(d.node.identity.node_id.to_string()));
-            app.update(Event::SyncStatus(d.status().borrow().clone()));
-            Some(Arc::new(d))
+    let env = ops::node::NodeEnv { store: handle.clone(), daemon: None, dir };
+    let cmd = ops::node::Serve { listen: listen.to_string(), interval: None, discovery, fallback_port: true };
+    match ops::node::serve(&env, cmd) {
+        Ok(serving) => {
+            app.update(Event::NodeStarted(serving.node_id.to_string()));
+            app.update(Event::SyncStatus(serving.daemon.status().borrow().clone()));
+            Some(serving.daemon)
         }
         Err(e) => {
-            app.error(format!("{e:#}"));
+            app.error(e.to_string());
             None
         }
     }
@@ -193,35 +192,27 @@ async fn next_status(status: &mut Option<watch::Receiver<NodeStatus>>) -> NodeSt
     std::future::pending().await
 }
 
-async fn sync_now(daemon: Option<Arc<Daemon>>) -> Event {
+async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>) -> Event {
     let Some(daemon) = daemon else { return Event::Done(Err("同步未启动 (sync is off: --offline)".into())) };
-    match daemon.sync_now().await {
-        Ok(results) if results.is_empty() => Event::Done(Err("没有带地址的对等方 (no peer with an address)".into())),
-        Ok(results) => {
-            let mut lines = Vec::new();
-            let mut failed = false;
-            for r in results {
-                match r {
-                    Ok(s) => {
-                        failed |= !s.errors.is_empty();
-                        lines.push(format!(
-                            "{}: {} 文档, 收 {} 发 {} 修改 (docs, changes in/out)",
-                            s.peer, s.synced, s.changes_in, s.changes_out
-                        ));
-                    }
-                    Err(e) => {
-                        failed = true;
-                        lines.push(format!("{e:#}"));
-                    }
-                }
-            }
-            if failed {
-                Event::Done(Err(lines.join("; ")))
-            } else {
-                Event::Done(Ok(lines.join("; ")))
-            }
+    let dir = daemon.node.dir.clone();
+    let env = ops::node::NodeEnv { store: handle, daemon: Some(daemon), dir };
+    match ops::node::sync(&env, ops::node::SyncNow::default()).await {
+        Ok(synced) => {
+            let failed = synced.failed() > 0;
+            let lines: Vec<String> = synced
+                .peers
+                .into_iter()
+                .map(|r| match r {
+                    Ok(s) => format!(
+                        "{}: {} 文档, 收 {} 发 {} 修改 (docs, changes in/out)",
+                        s.peer, s.synced, s.changes_in, s.changes_out
+                    ),
+                    Err(e) => e,
+                })
+                .collect();
+            Event::Done(if failed { Err(lines.join("; ")) } else { Ok(lines.join("; ")) })
         }
-        Err(e) => Event::Done(Err(format!("{e:#}"))),
+        Err(e) => Event::Done(Err(e.to_string())),
     }
 }
 
@@ -239,7 +230,7 @@ fn spawn(
     if effect == Effect::SyncNow {
         let daemon = daemon.clone();
         tokio::spawn(async move {
-            let _ = tx.send(sync_now(daemon).await);
+            let _ = tx.send(sync_now(handle, daemon).await);
         });
         return;
     }
