@@ -361,7 +361,8 @@ fn forgetting_a_person_plans_first_then_clears_and_names_the_peers_holding_them(
     let peer = hubsync::sync::Identity::load_or_create(peer_dir.path()).unwrap().node_id;
     let dir = w.store.dir().to_path_buf();
     ops::peers::add(&dir, ops::peers::AddPeer { node_id: peer, name: "成都市联合会".into(), addr: None }).unwrap();
-    let grant = ops::peers::Share { peer: "成都市联合会".into(), key: "*".into(), grant: hubsync::sync::Grant::Read };
+    let grant =
+        ops::peers::Share { peer: "成都市联合会".into(), key: "*".into(), grant: hubsync::sync::Grant::Read };
     ops::peers::share(&dir, grant).unwrap();
 
     let cmd = ops::people::Forget { person: "陈洋".into(), confirmed: false };
@@ -377,9 +378,9 @@ fn forgetting_a_person_plans_first_then_clears_and_names_the_peers_holding_them(
     assert!(done.done);
     let kept = w.store.get::<Person>(&w.person.id).unwrap().unwrap();
     assert_eq!(kept.name, done.plan.placeholder, "the record stays under a placeholder");
-    let again = ops::people::forget(&mut Env::new(&mut w.store, &clock), ops::people::Forget {
-        person: "陈洋".into(),
-        confirmed: true,
-    });
+    let again = ops::people::forget(
+        &mut Env::new(&mut w.store, &clock),
+        ops::people::Forget { person: "陈洋".into(), confirmed: true },
+    );
     assert!(matches!(again, Err(OpError::NotFound { .. })), "the name is gone: {:?}", again.map(|d| d.plan));
 }

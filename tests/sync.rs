@@ -285,7 +285,10 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
     assert!(sync(&env, SyncNow { peers: vec!["无此对等方".into()] }).await.is_err());
 
     let bad = Serve { listen: "nowhere".into(), interval: None, discovery: false, fallback_port: false };
-    assert_eq!(serve(&env, bad).err().map(|e| e.fields().iter().map(|f| f.to_string()).collect::<Vec<_>>()), Some(vec!["listen".to_string()]));
+    assert_eq!(
+        serve(&env, bad).err().map(|e| e.fields().iter().map(|f| f.to_string()).collect::<Vec<_>>()),
+        Some(vec!["listen".to_string()])
+    );
     let cmd = Serve { listen: "127.0.0.1:0".into(), interval: None, discovery: false, fallback_port: false };
     let serving = serve(&env, cmd).unwrap();
     assert_eq!(serving.node_id, laptop.node.identity.node_id, "the node keeps its identity");

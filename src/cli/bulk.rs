@@ -2,7 +2,6 @@
 
 use super::Ctx;
 use crate::domain::query;
-use crate::domain::*;
 use crate::io::import::ImportOptions;
 use crate::ops::{self, import::Mode, import::Outcome};
 use anyhow::{bail, Result};
@@ -265,21 +264,21 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
     let lang = ctx.lang;
     let summary = format!(
         "{}「{fed}」: {} {}, {} {}, {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
-        if lang == Lang::Zh { "已生成演示数据" } else { "Demo data created for" },
+        lang.pick("已生成演示数据", "Demo data created for"),
         d.orgs,
-        if lang == Lang::Zh { "个组织" } else { "organizations" },
+        lang.pick("个组织", "organizations"),
         d.people,
-        if lang == Lang::Zh { "名人员" } else { "people" },
+        lang.pick("名人员", "people"),
         d.venues,
-        if lang == Lang::Zh { "处场地" } else { "venues" },
+        lang.pick("处场地", "venues"),
         d.trainings,
-        if lang == Lang::Zh { "项培训" } else { "trainings" },
+        lang.pick("项培训", "trainings"),
         d.attendance,
-        if lang == Lang::Zh { "条签到" } else { "sign-ins" },
+        lang.pick("条签到", "sign-ins"),
         d.activities,
-        if lang == Lang::Zh { "次活动" } else { "activities" },
+        lang.pick("次活动", "activities"),
         d.work_reports,
-        if lang == Lang::Zh { "份工作报告" } else { "work reports" },
+        lang.pick("份工作报告", "work reports"),
         t.elapsed().as_secs_f64()
     );
     outln!("{summary}");

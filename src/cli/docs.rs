@@ -142,12 +142,7 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
         }
         DocCmd::Compact => {
             let (before, after) = ops::docs::compact(&mut ctx.env())?;
-            outln!(
-                "{} {} → {} bytes",
-                if ctx.lang == crate::domain::Lang::Zh { "已压缩整理" } else { "Compacted" },
-                before,
-                after
-            );
+            outln!("{} {} → {} bytes", ctx.lang.pick("已压缩整理", "Compacted"), before, after);
         }
     }
     Ok(())

@@ -260,10 +260,7 @@ impl Ctx<'_> {
 
     /// Chinese or English, by the language in force.
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        self.lang.pick(zh, en)
     }
 }
 

@@ -5,11 +5,10 @@ use crate::control;
 use crate::domain::Lang;
 use crate::ops;
 use crate::store::{Store, StoreHandle};
-use crate::sync::{self, Grant, Identity, Node, NodeId};
+use crate::sync::{self, Grant, Identity, NodeId};
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use std::path::Path;
-use std::sync::Arc;
 
 #[derive(Subcommand, Debug)]
 pub enum PeerCmd {
@@ -85,22 +84,13 @@ pub struct ShareArgs {
     pub first_hop_only: bool,
 }
 
-fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    if lang == Lang::Zh {
-        zh
-    } else {
-        en
-    }
-}
-
 pub fn id(dir: &Path, lang: Lang) -> Result<()> {
     crate::private_fs::create_dir(dir)?;
     let identity = Identity::load_or_create(dir)?;
     outln!("{}", identity.node_id);
     errln!(
         "{}",
-        t(
-            lang,
+        lang.pick(
             "把此节点编号读给或发给对方,对方用 hubsync peer add 添加。",
             "Read or send this node id to the other side; they add it with `hubsync peer add`."
         )
@@ -117,17 +107,17 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
         PeerCmd::Add { node_id, name, addr } => {
             let cmd = ops::peers::AddPeer { node_id: NodeId::parse(&node_id)?, name, addr };
             let done = ops::peers::add(dir, cmd)?;
-            outln!("{} {} ({})", t(lang, "已添加对等方", "Added peer"), done.name, done.node_id.short());
+            outln!("{} {} ({})", lang.pick("已添加对等方", "Added peer"), done.name, done.node_id.short());
         }
         PeerCmd::List { format } => {
             let mut table = Table::new(&[
-                ("name", t(lang, "名称", "name")),
-                ("node_id", t(lang, "节点编号", "node id")),
-                ("addr", t(lang, "地址", "address")),
-                ("grants", t(lang, "共享", "shared")),
-                ("last_sync", t(lang, "上次同步", "last sync")),
-                ("last_error", t(lang, "上次错误", "last error")),
-                ("home", t(lang, "所属联合会(已固定)", "pinned home")),
+                ("name", lang.pick("名称", "name")),
+                ("node_id", lang.pick("节点编号", "node id")),
+                ("addr", lang.pick("地址", "address")),
+                ("grants", lang.pick("共享", "shared")),
+                ("last_sync", lang.pick("上次同步", "last sync")),
+                ("last_error", lang.pick("上次错误", "last error")),
+                ("home", lang.pick("所属联合会(已固定)", "pinned home")),
             ]);
             let opt = |v: Option<String>| v.map_or_else(Cell::none, Cell::text);
             for p in sync::status(dir)? {
@@ -153,12 +143,11 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
         PeerCmd::Discover { seconds } => discover(dir, lang, seconds)?,
         PeerCmd::Remove { peer, release_home } => {
             let removed = ops::peers::remove(dir, &peer, release_home)?;
-            outln!("{} {}", t(lang, "已删除对等方", "Removed peer"), removed.name);
+            outln!("{} {}", lang.pick("已删除对等方", "Removed peer"), removed.name);
             if let (Some(home), false) = (&removed.home, release_home) {
                 outln!(
                     "{} {home}",
-                    t(
-                        lang,
+                    lang.pick(
                         "其所属联合会仍保留,其他对等方不能声明 (用 --release-home 释放):",
                         "Its home federation stays reserved; no other peer can claim it (free it with --release-home):"
                     )
@@ -181,28 +170,29 @@ fn discover(dir: &Path, lang: Lang, seconds: u64) -> Result<()> {
     let found = discovery::apply(dir, &heard, &own)?;
     for (name, old, new) in &found.updated {
         let old = old.clone().unwrap_or_else(|| "—".into());
-        outln!("{} {name}: {old} → {new}", t(lang, "已更新地址", "Address updated"));
+        outln!("{} {name}: {old} → {new}", lang.pick("已更新地址", "Address updated"));
     }
-    let mut table =
-        Table::for_people(&[t(lang, "节点编号", "node id"), t(lang, "地址", "addresses"), t(lang, "对等方", "peer")]);
+    let mut table = Table::for_people(&[
+        lang.pick("节点编号", "node id"),
+        lang.pick("地址", "addresses"),
+        lang.pick("对等方", "peer"),
+    ]);
     let addrs = |s: &discovery::Sighting| s.addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
     for (name, s) in &found.known {
         table.push(vec![s.node_id.to_string(), addrs(s), name.clone()]);
     }
     for s in &found.unknown {
-        table.push(vec![s.node_id.to_string(), addrs(s), t(lang, "未知(未信任)", "unknown (not trusted)").into()]);
+        table.push(vec![s.node_id.to_string(), addrs(s), lang.pick("未知(未信任)", "unknown (not trusted)").into()]);
     }
     if found.known.is_empty() && found.unknown.is_empty() {
-        outln!("{}", t(lang, "局域网中未发现 hubsync 节点", "No hubsync node found on the LAN"));
+        outln!("{}", lang.pick("局域网中未发现 hubsync 节点", "No hubsync node found on the LAN"));
         return Ok(());
     }
     out!("{}", table.render(Format::Table));
     if !found.unknown.is_empty() {
         outln!(
             "{}",
-            t(
-                lang,
-                "未知节点不会自动信任:核实对方身份后用 hubsync peer add <节点编号> --name … 添加,或用邀请码。",
+            lang.pick("未知节点不会自动信任:核实对方身份后用 hubsync peer add <节点编号> --name … 添加,或用邀请码。",
                 "Unknown nodes are never trusted by themselves: check who it is, then hubsync peer add <NODE_ID> --name …, or use an invitation."
             )
         );
@@ -231,14 +221,14 @@ pub fn share(store: &mut Store, lang: Lang, args: ShareArgs) -> Result<()> {
     }
     let grant = if args.write { Grant::Write } else { Grant::Read };
     let name = ops::peers::share(store.dir(), ops::peers::Share { peer: args.peer, key: key.clone(), grant })?;
-    outln!("{} {key} → {name} ({})", t(lang, "已共享", "Shared"), if args.write { "rw" } else { "r" });
+    outln!("{} {key} → {name} ({})", lang.pick("已共享", "Shared"), if args.write { "rw" } else { "r" });
     Ok(())
 }
 
 pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
     let key = grant_key(doc)?;
     let name = ops::peers::unshare(dir, peer, &key)?;
-    outln!("{} {key} → {name}", t(lang, "已取消共享", "Unshared"));
+    outln!("{} {key} → {name}", lang.pick("已取消共享", "Unshared"));
     Ok(())
 }
 
@@ -247,19 +237,19 @@ fn print_summary(lang: Lang, s: &sync::Summary) {
         "{}: {} {}, {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
         s.peer,
         s.synced,
-        t(lang, "个文档已同步", "documents synced"),
+        lang.pick("个文档已同步", "documents synced"),
         s.documents,
-        t(lang, "个共享文档", "shared"),
+        lang.pick("个共享文档", "shared"),
         s.changes_in,
-        t(lang, "项修改收到", "changes in"),
+        lang.pick("项修改收到", "changes in"),
         s.changes_out,
-        t(lang, "项修改发出", "changes out"),
+        lang.pick("项修改发出", "changes out"),
         s.bytes_in,
         s.bytes_out,
         s.millis
     );
     for e in &s.errors {
-        errln!("  {} {e}", t(lang, "错误", "error"));
+        errln!("  {} {e}", lang.pick("错误", "error"));
     }
 }
 
@@ -280,11 +270,11 @@ pub(crate) fn print_sync(lang: Lang, synced: ops::node::Synced) -> Result<()> {
     for r in synced.peers {
         match r {
             Ok(s) => print_summary(lang, &s),
-            Err(e) => errln!("{} {e}", t(lang, "同步失败:", "sync failed:")),
+            Err(e) => errln!("{} {e}", lang.pick("同步失败:", "sync failed:")),
         }
     }
     if failed > 0 {
-        bail!("{failed} {}", t(lang, "个对等方同步未完成", "peers did not sync cleanly"));
+        bail!("{failed} {}", lang.pick("个对等方同步未完成", "peers did not sync cleanly"));
     }
     Ok(())
 }
@@ -329,7 +319,7 @@ pub fn serve(
                 None
             }
         };
-        outln!("{} {} · {}", t(lang, "节点", "node"), serving.node_id, serving.addr);
+        outln!("{} {} · {}", lang.pick("节点", "node"), serving.node_id, serving.addr);
         let mut rounds = daemon.rounds();
         loop {
             tokio::select! {
@@ -407,9 +397,7 @@ pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
     }
     errln!(
         "{}",
-        t(
-            lang,
-            "把邀请码发给对方,对方运行 hubsync join 邀请码;此节点需在运行 hubsync serve。邀请码只能用一次。",
+        lang.pick("把邀请码发给对方,对方运行 hubsync join 邀请码;此节点需在运行 hubsync serve。邀请码只能用一次。",
             "Give this code to the other laptop: `hubsync join CODE` there, while this node runs `hubsync serve`. It works once."
         )
     );
@@ -426,7 +414,7 @@ pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Res
 pub(crate) fn print_join(lang: Lang, joined: &ops::node::Joined) -> Result<()> {
     print_summary(lang, &joined.summary);
     if !joined.complete() {
-        bail!("{}", t(lang, "加入后同步未完成", "joined, but the sync did not complete"));
+        bail!("{}", lang.pick("加入后同步未完成", "joined, but the sync did not complete"));
     }
     Ok(())
 }
@@ -446,7 +434,7 @@ pub fn device(store: &mut Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
     };
     store.flush()?;
     for (node, role, revoked) in list.members() {
-        let state = if revoked { t(lang, "已撤销", "revoked") } else { "" };
+        let state = if revoked { lang.pick("已撤销", "revoked") } else { "" };
         outln!("{node}  {role}  {state}");
     }
     Ok(())

@@ -236,7 +236,10 @@ fn forget(ctx: &mut Ctx, target: &str, yes: bool) -> Result<()> {
     let plan = &done.plan;
     outln!(
         "{} {} → 「{}」",
-        ctx.t(if done.done { "已删除个人信息" } else { "将删除个人信息" }, if done.done { "Forgot" } else { "Would forget" }),
+        ctx.t(
+            if done.done { "已删除个人信息" } else { "将删除个人信息" },
+            if done.done { "Forgot" } else { "Would forget" }
+        ),
         done.person,
         plan.placeholder
     );

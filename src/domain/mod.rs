@@ -19,6 +19,7 @@ pub mod projects;
 pub mod query;
 pub mod records;
 pub mod report;
+pub mod text;
 pub mod validate;
 
 pub use activity::{

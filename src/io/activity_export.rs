@@ -7,7 +7,7 @@ use crate::ops::activities::Certificate;
 use std::path::Path;
 
 fn headers(lang: Lang, cols: &[(&str, &str)]) -> Vec<String> {
-    cols.iter().map(|(zh, en)| if lang == Lang::Zh { zh.to_string() } else { en.to_string() }).collect()
+    cols.iter().map(|(zh, en)| lang.pick(*zh, *en).to_string()).collect()
 }
 
 fn name(map: &std::collections::HashMap<RecordId, String>, id: &RecordId) -> String {
@@ -74,7 +74,7 @@ pub fn activities_sheet(list: &[Activity], names: &Names, lang: Lang) -> Sheet {
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "活动台账" } else { "Activities" }.into(),
+        name: lang.pick("活动台账", "Activities").into(),
         headers: headers(
             lang,
             &[
@@ -127,7 +127,7 @@ pub fn work_reports_sheet(list: &[WorkReport], names: &Names, lang: Lang) -> She
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "工作报告" } else { "Work reports" }.into(),
+        name: lang.pick("工作报告", "Work reports").into(),
         headers: headers(
             lang,
             &[
@@ -168,13 +168,13 @@ pub fn certificate_sheet(c: &Certificate, lang: Lang) -> Sheet {
     rows.push(vec![
         String::new(),
         String::new(),
-        if lang == Lang::Zh { "合计" } else { "Total" }.into(),
+        lang.pick("合计", "Total").into(),
         String::new(),
         String::new(),
         format!("{:.1}", c.total_hours),
     ]);
     Sheet {
-        name: if lang == Lang::Zh { "志愿服务证明" } else { "Volunteer service" }.into(),
+        name: lang.pick("志愿服务证明", "Volunteer service").into(),
         headers: headers(
             lang,
             &[

@@ -39,7 +39,7 @@ fn yes(b: bool, lang: Lang) -> String {
 }
 
 fn headers(lang: Lang, cols: &[(&str, &str)]) -> Vec<String> {
-    cols.iter().map(|(zh, en)| if lang == Lang::Zh { zh.to_string() } else { en.to_string() }).collect()
+    cols.iter().map(|(zh, en)| lang.pick(*zh, *en).to_string()).collect()
 }
 
 /// The filing ledger: one row per organization, exited ones included.
@@ -92,7 +92,7 @@ pub fn orgs_sheet(orgs: &[Organization], settings: &EvaluationSettings, lang: La
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "备案管理台账".into() } else { "Filing ledger".into() },
+        name: lang.pick("备案管理台账".into(), "Filing ledger".into()),
         headers: headers(
             lang,
             &[
@@ -163,9 +163,7 @@ pub fn people_sheet(people: &[Person], names: &Names, lang: Lang, with_party: bo
             row
         })
         .collect();
-    Sheet {
-        name: if lang == Lang::Zh { "人员".into() } else { "People".into() }, headers: headers(lang, &cols), rows
-    }
+    Sheet { name: lang.pick("人员".into(), "People".into()), headers: headers(lang, &cols), rows }
 }
 
 pub fn liaisons_sheet(list: &[LiaisonAssignment], names: &Names, lang: Lang) -> Sheet {
@@ -184,7 +182,7 @@ pub fn liaisons_sheet(list: &[LiaisonAssignment], names: &Names, lang: Lang) -> 
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "指导员联络员".into() } else { "Liaisons".into() },
+        name: lang.pick("指导员联络员".into(), "Liaisons".into()),
         headers: headers(
             lang,
             &[
@@ -218,7 +216,7 @@ pub fn venues_sheet(list: &[Venue], lang: Lang) -> Sheet {
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "场地".into() } else { "Venues".into() },
+        name: lang.pick("场地".into(), "Venues".into()),
         headers: headers(
             lang,
             &[
@@ -253,7 +251,7 @@ pub fn bookings_sheet(list: &[Booking], names: &Names, lang: Lang) -> Sheet {
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "场地预约".into() } else { "Bookings".into() },
+        name: lang.pick("场地预约".into(), "Bookings".into()),
         headers: headers(
             lang,
             &[
@@ -290,7 +288,7 @@ pub fn trainings_sheet(list: &[Training], names: &Names, lang: Lang) -> Sheet {
         }
     }
     Sheet {
-        name: if lang == Lang::Zh { "培训".into() } else { "Trainings".into() },
+        name: lang.pick("培训".into(), "Trainings".into()),
         headers: headers(
             lang,
             &[
@@ -326,7 +324,7 @@ pub fn attendance_sheet(list: &[Attendance], names: &Names, lang: Lang) -> Sheet
         })
         .collect();
     Sheet {
-        name: if lang == Lang::Zh { "签到".into() } else { "Attendance".into() },
+        name: lang.pick("签到".into(), "Attendance".into()),
         headers: headers(
             lang,
             &[

@@ -42,10 +42,7 @@ pub struct Book<'a> {
 
 impl Book<'_> {
     pub fn t(&self, zh: &str, en: &str) -> String {
-        match self.lang {
-            Lang::Zh => zh.to_string(),
-            Lang::En => en.to_string(),
-        }
+        self.lang.pick(zh, en).to_string()
     }
 
     /// The line under every title: as-of date, reporting year, federation.

@@ -1,19 +1,7 @@
 //! Every UI string, Chinese (default) and English, in one place.
 
-use crate::domain::Lang;
-
-/// A string in both languages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct T(pub &'static str, pub &'static str);
-
-impl T {
-    pub fn get(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.0,
-            Lang::En => self.1,
-        }
-    }
-}
+/// The UI's strings are `domain::Text`s; `T` is its short name in these tables.
+pub use crate::domain::text::Text as T;
 
 pub const APP: T = T("hubsync 联合会台账", "hubsync federation records");
 pub const TAB_ORGS: T = T("组织", "Organizations");

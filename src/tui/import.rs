@@ -70,7 +70,7 @@ pub fn check_effect(form: &mut Form, kind: Kind, lang: Lang) -> Option<Effect> {
 
 /// Every line the preview shows: the summary, blocking columns, errors, warnings.
 pub fn lines(checked: &Imported, lang: Lang) -> Vec<String> {
-    let t = |zh: &str, en: &str| if lang == Lang::Zh { zh.to_string() } else { en.to_string() };
+    let t = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     let r = &checked.report;
     let mut out = vec![format!(
         "{}: {}{} · {} {} · {} {}",
