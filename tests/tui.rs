@@ -9,6 +9,7 @@ use crossterm::event::KeyCode;
 use hubsync::domain::demo::DemoData;
 use hubsync::domain::*;
 use hubsync::store::FieldConflict;
+use hubsync::tui::app::Tab;
 use hubsync::tui::app::{App, Effect, Event, Mode};
 use hubsync::tui::forms::FormKind;
 use hubsync::tui::view;
@@ -174,14 +175,14 @@ fn footer_offers_only_what_works_on_the_tab_and_fits() {
 #[test]
 fn filter_narrows_as_you_type_and_esc_clears() {
     let mut app = loaded();
-    let all = app.views[0].len();
+    let all = app.views[Tab::Orgs].len();
     app.update(key(KeyCode::F(3)));
     let name = app.data.orgs[5].name.clone();
     typed(&mut app, &name);
-    assert_eq!(app.views[0].len(), 1);
+    assert_eq!(app.views[Tab::Orgs].len(), 1);
     assert_eq!(app.selected_org().unwrap().name, name);
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.views[0].len(), all);
+    assert_eq!(app.views[Tab::Orgs].len(), all);
 }
 
 #[test]
@@ -189,7 +190,7 @@ fn coverage_view_assigns_a_liaison_from_a_form() {
     let mut app = loaded();
     app.update(key(KeyCode::F(6)));
     assert!(app.org_filter.uncovered);
-    assert!(app.views[0].iter().all(|i| !app.data.orgs[*i].is_work_covered(&app.org_filter.dispatched)));
+    assert!(app.views[Tab::Orgs].iter().all(|i| !app.data.orgs[*i].is_work_covered(&app.org_filter.dispatched)));
     let org = app.selected_org().unwrap().id.clone();
     app.update(key(KeyCode::Enter));
     assert!(matches!(form(&app).kind, FormKind::Assign(_)));
@@ -216,13 +217,13 @@ fn coverage_view_assigns_a_liaison_from_a_form() {
 fn an_assignment_is_ended_from_the_people_tab() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('2')));
-    let (at, person) = app.views[1]
+    let (at, person) = app.views[Tab::People]
         .iter()
         .map(|i| app.data.people[*i].clone())
         .enumerate()
         .find(|(_, p)| app.data.liaisons.iter().any(|a| a.person == p.id))
         .unwrap();
-    app.selected[1] = at;
+    app.selected[Tab::People] = at;
     app.update(key(KeyCode::F(8)));
     assert!(matches!(form(&app).kind, FormKind::EndAssignment(_)));
     app.update(key(KeyCode::Tab));
@@ -381,12 +382,12 @@ fn english_and_monochrome() {
 fn sorting_cycles_through_name_category_and_party_status() {
     let mut app = loaded();
     app.update(key(KeyCode::F(11)));
-    let names: Vec<&str> = app.views[0].iter().map(|i| app.data.orgs[*i].name.as_str()).collect();
+    let names: Vec<&str> = app.views[Tab::Orgs].iter().map(|i| app.data.orgs[*i].name.as_str()).collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "by name");
     app.update(key(KeyCode::F(11)));
-    let cats: Vec<_> = app.views[0].iter().map(|i| app.data.orgs[*i].category).collect();
+    let cats: Vec<_> = app.views[Tab::Orgs].iter().map(|i| app.data.orgs[*i].category).collect();
     assert!(cats.windows(2).all(|w| w[0] <= w[1]), "by category");
 }
 
@@ -395,10 +396,10 @@ fn people_sort_by_name_then_organization() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('2')));
     app.update(key(KeyCode::F(11)));
-    let names: Vec<&str> = app.views[1].iter().map(|i| app.data.people[*i].name.as_str()).collect();
+    let names: Vec<&str> = app.views[Tab::People].iter().map(|i| app.data.people[*i].name.as_str()).collect();
     assert!(names.windows(2).all(|w| w[0] <= w[1]), "by name");
     app.update(key(KeyCode::F(11)));
-    let orgs: Vec<&str> = app.views[1].iter().map(|i| app.derived.person_org[*i].as_str()).collect();
+    let orgs: Vec<&str> = app.views[Tab::People].iter().map(|i| app.derived.person_org[*i].as_str()).collect();
     assert!(orgs.windows(2).all(|w| w[0] <= w[1]), "by organization");
     assert!(render(&mut app, 80, 24).contains("排序 F11: 组织"));
 }
@@ -485,8 +486,8 @@ fn peers_are_added_invitations_shown_and_sync_started_from_the_sync_tab() {
 fn people_are_edited_with_roles_ticked_and_the_organization_named() {
     let mut app = loaded();
     app.update(key(KeyCode::Char('2')));
-    let at = app.views[1].iter().position(|i| app.data.people[*i].organization.is_some()).unwrap();
-    app.selected[1] = at;
+    let at = app.views[Tab::People].iter().position(|i| app.data.people[*i].organization.is_some()).unwrap();
+    app.selected[Tab::People] = at;
     let before = app.selected_person().unwrap().clone();
     app.update(key(KeyCode::Enter));
     let org_name = app.org_name(before.organization.as_ref().unwrap()).unwrap().to_string();
@@ -573,32 +574,32 @@ fn people_venues_and_trainings_filter_as_you_type() {
     let initials = hubsync::domain::query::pinyin_initials(&p.name);
     app.update(key(KeyCode::F(3)));
     typed(&mut app, &initials);
-    assert!(app.views[1]
+    assert!(app.views[Tab::People]
         .iter()
         .all(|i| hubsync::domain::query::pinyin_initials(&app.data.people[*i].name).contains(&initials)));
-    assert!(app.views[1].iter().any(|i| app.data.people[*i].id == p.id));
+    assert!(app.views[Tab::People].iter().any(|i| app.data.people[*i].id == p.id));
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "联络员");
-    assert!(!app.views[1].is_empty());
-    assert!(app.views[1].iter().all(|i| app.data.people[*i].roles.contains(&Role::Liaison)));
+    assert!(!app.views[Tab::People].is_empty());
+    assert!(app.views[Tab::People].iter().all(|i| app.data.people[*i].roles.contains(&Role::Liaison)));
     app.update(key(KeyCode::Esc));
     let org = app.org_name(p.organization.as_ref().unwrap()).unwrap().to_string();
     app.update(Event::Paste(org.clone()));
-    assert!(app.views[1].is_empty() || app.mode == Mode::Browse, "paste types only into a filter");
+    assert!(app.views[Tab::People].is_empty() || app.mode == Mode::Browse, "paste types only into a filter");
     app.update(key(KeyCode::F(3)));
     app.update(Event::Paste(org));
-    assert!(app.views[1].iter().any(|i| app.data.people[*i].id == p.id));
+    assert!(app.views[Tab::People].iter().any(|i| app.data.people[*i].id == p.id));
     app.update(key(KeyCode::Enter));
     app.update(key(KeyCode::Char('4')));
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "网上");
-    assert_eq!(app.views[3].len(), 1);
+    assert_eq!(app.views[Tab::Trainings].len(), 1);
     app.update(key(KeyCode::Enter));
     app.update(key(KeyCode::Char('3')));
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "zzzz");
-    assert!(app.views[2].is_empty());
+    assert!(app.views[Tab::Venues].is_empty());
 }
 
 #[test]
@@ -641,12 +642,12 @@ fn a_click_selects_a_tab_or_a_row() {
     render(&mut app, 120, 40);
     let (x, _) = app.hits.tabs[2];
     app.update(Event::Click(x + 1, 0));
-    assert_eq!(app.tab, 2);
+    assert_eq!(app.tab, hubsync::tui::app::Tab::Venues);
     app.update(key(KeyCode::Char('1')));
     render(&mut app, 120, 40);
     let (x0, _, top, _, first) = app.hits.rows.unwrap();
     let effects = app.update(Event::Click(x0 + 2, top + 4));
-    assert_eq!(app.selected[0], first + 4);
+    assert_eq!(app.selected[Tab::Orgs], first + 4);
     assert_eq!(effects, vec![Effect::LoadOrg(app.selected_org().unwrap().id.clone())]);
     let screen = render(&mut app, 120, 40);
     let row = screen.lines().nth(usize::from(top + 4)).unwrap();
@@ -790,7 +791,8 @@ fn the_uncovered_view_follows_assignments_in_force_as_the_report_does() {
     let mut app = App::new(Lang::Zh, today());
     app.update(Event::Loaded(Box::new(data.clone())));
     app.update(key(KeyCode::F(6)));
-    let listed = |app: &App| -> Vec<RecordId> { app.views[0].iter().map(|i| app.data.orgs[*i].id.clone()).collect() };
+    let listed =
+        |app: &App| -> Vec<RecordId> { app.views[Tab::Orgs].iter().map(|i| app.data.orgs[*i].id.clone()).collect() };
     assert!(!listed(&app).contains(&covered_by_liaison), "a liaison in force covers the work");
     assert!(listed(&app).contains(&dispatched_in_name), "a dispatched status alone covers nothing (dormant counts)");
 

@@ -92,7 +92,7 @@ fn a_merged_conflict_is_marked_counted_listed_and_traced_to_its_writers() {
     let effects = app.update(hubsync::tui::app::Event::Loaded(Box::new(load(&mut a))));
     run(&mut app, &mut a, effects);
     assert_eq!(app.data.conflicted.len(), 1, "{:?}", app.data.conflicted);
-    assert_eq!(app.derived.conflict_counts, [1, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(app.derived.conflict_counts.0, [1, 0, 0, 0, 0, 0, 0, 0]);
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("1 组织 ⚠1"), "the tab counts it:\n{screen}");
     assert!(screen.contains("⚠ 冲突 1 (F7)"), "the status line counts it:\n{screen}");
@@ -184,7 +184,7 @@ fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
     let effects = app.update(hubsync::tui::app::Event::Loaded(Box::new(load(&mut a))));
     run(&mut app, &mut a, effects);
     assert_eq!(app.data.conflicted.len(), 2, "{:?}", app.data.conflicted);
-    assert_eq!(app.derived.conflict_counts, [0, 0, 0, 0, 0, 0, 1, 1], "on the activities and projects tabs");
+    assert_eq!(app.derived.conflict_counts.0, [0, 0, 0, 0, 0, 0, 1, 1], "on the activities and projects tabs");
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("⚠ 冲突 2 (F7)"), "the status line counts both:\n{screen}");
     assert!(screen.contains("7 活动 ⚠1") && screen.contains("⚠1"), "the tabs count them:\n{screen}");
@@ -202,7 +202,7 @@ fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
     typed(&mut app, "sdbkt");
     let effects = app.update(key(KeyCode::Enter));
     run(&mut app, &mut a, effects);
-    assert_eq!(app.tab, hubsync::tui::app::PROJECTS);
+    assert_eq!(app.tab, hubsync::tui::app::Tab::Projects);
     assert_eq!(app.selected_project().map(|p| &p.id), Some(&project.id));
     assert!(matches!(app.mode, Mode::Conflicts { .. }), "the conflict view opens: {:?}", app.mode);
     let screen = render(&mut app, 80, 24);
@@ -216,7 +216,7 @@ fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
     assert!(matches!(effects.as_slice(), [Effect::Resolve { field, .. }] if field == "name"), "{effects:?}");
     run(&mut app, &mut a, effects);
     assert_eq!(a.get::<Project>(&project.id).unwrap().unwrap().name, "四点半课堂(第一期)");
-    assert_eq!(app.derived.conflict_counts, [0, 0, 0, 0, 0, 0, 1, 0]);
+    assert_eq!(app.derived.conflict_counts.0, [0, 0, 0, 0, 0, 0, 1, 0]);
 
     // On the activities tab the row is marked and F7 there lists it first.
     app.update(key(KeyCode::Char('7')));

@@ -6,6 +6,7 @@ mod tui_app;
 
 use crossterm::event::KeyCode;
 use hubsync::domain::*;
+use hubsync::tui::app::Tab;
 use hubsync::tui::app::{App, Effect, Event, Mode};
 use tui_app::*;
 
@@ -248,7 +249,7 @@ fn a_filter_with_no_match_clears_the_detail_and_enter_does_nothing() {
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "没有这个组织");
     app.update(key(KeyCode::Enter));
-    assert!(app.views[0].is_empty());
+    assert!(app.views[Tab::Orgs].is_empty());
     assert!(app.detail.is_none(), "no stale detail");
     app.update(key(KeyCode::Enter));
     assert_eq!(app.mode, Mode::Browse, "Enter on an empty list opens nothing");
@@ -268,8 +269,8 @@ fn a_filter_with_no_match_clears_the_detail_and_enter_does_nothing() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "团结 巾帼");
-    assert!(!app.views[0].is_empty());
-    assert!(app.views[0].iter().all(|i| {
+    assert!(!app.views[Tab::Orgs].is_empty());
+    assert!(app.views[Tab::Orgs].iter().all(|i| {
         let n = &app.data.orgs[*i].name;
         n.contains("团结") && n.contains("巾帼")
     }));

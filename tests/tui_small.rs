@@ -8,6 +8,7 @@ mod tui_app;
 
 use crossterm::event::KeyCode;
 use hubsync::domain::*;
+use hubsync::tui::app::Tab;
 use hubsync::tui::app::{Effect, Event, Mode};
 use tui_app::*;
 
@@ -16,7 +17,7 @@ fn english_labels_are_whole_at_80_columns() {
     let mut app = loaded();
     app.update(ctrl('l'));
     let screen = render(&mut app, 80, 24);
-    let rows: Vec<&OrgRow> = app.views[0].iter().take(10).map(|i| &app.data.orgs[*i]).collect();
+    let rows: Vec<&OrgRow> = app.views[Tab::Orgs].iter().take(10).map(|i| &app.data.orgs[*i]).collect();
     for r in rows {
         if let Some(l) = r.lifecycle {
             assert!(screen.contains(l.label(Lang::En)), "{} cut:\n{screen}", l.label(Lang::En));
@@ -33,9 +34,10 @@ use hubsync::domain::query::OrgRow;
 #[test]
 fn at_60_columns_the_name_takes_the_slack() {
     let mut app = loaded();
-    let long = app.views[0].iter().map(|i| app.data.orgs[*i].name.clone()).find(|n| n.chars().count() >= 11).unwrap();
-    let at = app.views[0].iter().position(|i| app.data.orgs[*i].name == long).unwrap();
-    app.selected[0] = at;
+    let long =
+        app.views[Tab::Orgs].iter().map(|i| app.data.orgs[*i].name.clone()).find(|n| n.chars().count() >= 11).unwrap();
+    let at = app.views[Tab::Orgs].iter().position(|i| app.data.orgs[*i].name == long).unwrap();
+    app.selected[Tab::Orgs] = at;
     let screen = render(&mut app, 60, 24);
     let head: String = long.chars().take(11).collect();
     assert!(screen.contains(&head), "{head} cut at 60 columns:\n{screen}");

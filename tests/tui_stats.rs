@@ -14,7 +14,7 @@ use hubsync::domain::*;
 use hubsync::ops::export::{Content, Format, ReportPart};
 use hubsync::ops::FixedClock;
 use hubsync::store::Store;
-use hubsync::tui::app::{App, Effect, Mode, StatsView, REPORTS};
+use hubsync::tui::app::{App, Effect, Mode, StatsView, Tab};
 use hubsync::tui::keymap::{self, Scope};
 use hubsync::tui::runner::execute;
 use hubsync::tui::view;
@@ -27,7 +27,7 @@ fn snapshot(name: &str, app: &mut App) {
 fn stats_tab() -> App {
     let mut app = loaded();
     app.update(key(KeyCode::Char('6')));
-    assert_eq!(app.tab, REPORTS);
+    assert_eq!(app.tab, Tab::Reports);
     app
 }
 
@@ -46,7 +46,7 @@ fn f6_goes_from_the_overview_to_the_townships_and_the_liaison_load() {
     assert_eq!(app.stats, StatsView::Townships);
     let report = app.data.report.clone().unwrap();
     assert!(report.townships.len() > 1, "the demo spans several townships");
-    assert_eq!(app.views[REPORTS].len(), report.townships.len());
+    assert_eq!(app.views[Tab::Reports].len(), report.townships.len());
     let first = app.selected_township().unwrap().clone();
     assert_eq!(first.name, report.townships[0].name);
     let screen = render(&mut app, 80, 24);
@@ -66,11 +66,11 @@ fn f6_goes_from_the_overview_to_the_townships_and_the_liaison_load() {
     app.update(key(KeyCode::F(3)));
     typed(&mut app, &report.townships[1].name);
     app.update(key(KeyCode::Enter));
-    assert_eq!(app.views[REPORTS].len(), 1);
+    assert_eq!(app.views[Tab::Reports].len(), 1);
     assert_eq!(app.selected_township().unwrap().code, report.townships[1].code);
     app.update(key(KeyCode::F(3)));
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.views[REPORTS].len(), report.townships.len());
+    assert_eq!(app.views[Tab::Reports].len(), report.townships.len());
 
     app.update(key(KeyCode::F(6)));
     assert_eq!(app.stats, StatsView::Liaisons);
@@ -97,7 +97,7 @@ fn f3_on_the_overview_filters_the_townships_and_the_help_lists_the_views() {
     assert_eq!((app.stats, &app.mode), (StatsView::Townships, &Mode::Filter));
     let help: Vec<&str> = keymap::help_lines().iter().filter_map(|(_, b)| b.map(|b| b.help.0)).collect();
     assert!(help.contains(&"F6 概况/乡镇/联络员"), "{help:?}");
-    assert!(keymap::footer(Scope::List, REPORTS).iter().any(|b| b.help.0.starts_with("F6")));
+    assert!(keymap::footer(Scope::List, Tab::Reports).iter().any(|b| b.help.0.starts_with("F6")));
 }
 
 /// The liaison load lists people holding the role with nothing assigned

@@ -13,7 +13,7 @@ use hubsync::domain::ledger_report::ranking_by_township;
 use hubsync::domain::*;
 use hubsync::ops::activities::ActivityFields;
 use hubsync::ops::Ref;
-use hubsync::tui::app::{ActView, App, Effect, Event, Mode, WorkEffect, ACTIVITIES, PROJECTS};
+use hubsync::tui::app::{ActView, App, Effect, Event, Mode, Tab, WorkEffect};
 use hubsync::tui::forms::FormKind;
 use tui_app::*;
 
@@ -31,7 +31,7 @@ fn work(effects: Vec<Effect>) -> WorkEffect {
 fn activities_tab() -> App {
     let mut app = loaded();
     app.update(key(KeyCode::Char('7')));
-    assert_eq!(app.tab, ACTIVITIES);
+    assert_eq!(app.tab, Tab::Activities);
     app
 }
 
@@ -49,7 +49,7 @@ fn show(app: &mut App, view: ActView) {
 #[test]
 fn the_activities_tab_lists_newest_first_and_f6_goes_through_its_lists() {
     let mut app = activities_tab();
-    let shown: Vec<_> = app.views[ACTIVITIES].iter().map(|i| app.data.activities[*i].date).collect();
+    let shown: Vec<_> = app.views[Tab::Activities].iter().map(|i| app.data.activities[*i].date).collect();
     assert!(shown.len() > 20 && shown.windows(2).all(|w| w[0] >= w[1]), "newest first");
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("7 活动") && screen.contains("8 项目/考核"), "{screen}");
@@ -177,14 +177,14 @@ fn conditions_narrow_the_list_by_type_and_major() {
     assert_eq!(form(&app).value("major_only"), "是");
     assert!(app.update(key(KeyCode::F(2))).is_empty(), "conditions are applied here, no store job");
     assert_eq!(app.mode, Mode::Browse);
-    let shown: Vec<_> = app.views[ACTIVITIES].iter().map(|i| &app.data.activities[*i]).collect();
+    let shown: Vec<_> = app.views[Tab::Activities].iter().map(|i| &app.data.activities[*i]).collect();
     assert!(!shown.is_empty());
     assert!(shown.iter().all(|a| a.major && a.kind == Some(ActivityKind::VolunteerService)));
     assert!(render(&mut app, 80, 24).contains("条件 F11: 志愿服务 重大"));
     // The typed filter works with the conditions.
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "zzzz");
-    assert!(app.views[ACTIVITIES].is_empty());
+    assert!(app.views[Tab::Activities].is_empty());
 }
 
 #[test]
@@ -205,11 +205,11 @@ fn the_major_report_flow_goes_due_reported_acknowledged() {
 
     // A reported one asks who took note of it.
     let mut app = activities_tab();
-    let at = app.views[ACTIVITIES]
+    let at = app.views[Tab::Activities]
         .iter()
         .position(|i| app.data.activities[*i].report_status == Some(ReportStatus::Reported))
         .expect("the demo has reported activities");
-    app.selected[ACTIVITIES] = at;
+    app.selected[Tab::Activities] = at;
     let id = app.selected_activity().unwrap().id.clone();
     app.update(key(KeyCode::F(8)));
     typed(&mut app, "社区党委 李书记");
@@ -257,14 +257,14 @@ fn the_organization_detail_shows_recent_activities_and_the_last_work_report() {
 fn projects_tab() -> App {
     let mut app = loaded();
     let effects = app.update(key(KeyCode::Char('8')));
-    assert_eq!((app.tab, effects), (PROJECTS, Vec::new()), "the project list needs no store job");
+    assert_eq!((app.tab, effects), (Tab::Projects, Vec::new()), "the project list needs no store job");
     app
 }
 
 #[test]
 fn projects_are_listed_added_in_yuan_and_advanced() {
     let mut app = projects_tab();
-    assert!(!app.views[PROJECTS].is_empty());
+    assert!(!app.views[Tab::Projects].is_empty());
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("政府购买服务") || screen.contains("公益创投"), "{screen}");
     snapshot("projects", &mut app);
@@ -300,7 +300,7 @@ fn the_ranking_per_township_and_evaluation_entry() {
         .flat_map(|(t, l)| l.into_iter().map(move |r| (t.clone(), r)))
         .collect();
     app.update(Event::RankingLoaded(2024, rows));
-    assert!(!app.views[PROJECTS].is_empty());
+    assert!(!app.views[Tab::Projects].is_empty());
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("考核排名") && screen.contains("名次"), "{screen}");
     snapshot("evaluation_ranking", &mut app);
@@ -374,7 +374,7 @@ fn every_work_key_is_in_the_one_table() {
     {
         assert!(help.contains(&hint), "{hint} in the help");
     }
-    let on_projects: Vec<&str> = footer(Scope::List, PROJECTS).iter().map(|b| b.help.0).collect();
+    let on_projects: Vec<&str> = footer(Scope::List, Tab::Projects).iter().map(|b| b.help.0).collect();
     assert!(on_projects.contains(&"F4 新增") && !on_projects.contains(&"F9 登记参与者"));
 }
 
@@ -385,7 +385,7 @@ fn quiet_organizations_are_the_cli_list_and_enter_goes_to_the_organization() {
     let expected = quiet_orgs(&app.data.orgs, &app.data.activities, today(), 6);
     assert!(!expected.is_empty(), "the demo leaves about one active organization in ten without activities");
     assert_eq!(app.work.quiet, expected, "the same domain query as `hubsync activity quiet`");
-    assert_eq!(app.views[ACTIVITIES].len(), expected.len());
+    assert_eq!(app.views[Tab::Activities].len(), expected.len());
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("长期无活动的组织") && screen.contains("6 个月"), "{screen}");
     assert!(screen.contains("仅为建议"), "a suggestion, never applied:\n{screen}");
@@ -416,7 +416,7 @@ fn quiet_organizations_are_the_cli_list_and_enter_goes_to_the_organization() {
     app.update(key(KeyCode::Enter));
     assert_eq!(app.selected_quiet().map(|q| q.id.clone()), Some(first.id.clone()));
     let effects = app.update(key(KeyCode::Enter));
-    assert_eq!(app.tab, hubsync::tui::app::ORGS);
+    assert_eq!(app.tab, hubsync::tui::app::Tab::Orgs);
     assert_eq!(app.selected_org().map(|o| o.id.clone()), Some(first.id.clone()));
     assert_eq!(effects, vec![Effect::LoadOrg(first.id)], "its detail (and Enter there edits the lifecycle)");
 }
@@ -495,7 +495,7 @@ fn a_conflicted_activity_is_marked_and_f7_offers_its_values() {
     let id = app.selected_activity().unwrap().id.clone();
     d.conflicted = vec![hubsync::store::Conflicted { kind: Collection::Activities, id: id.clone(), fields: 1 }];
     app.update(Event::Loaded(Box::new(d)));
-    assert_eq!(app.derived.conflict_counts[ACTIVITIES], 1, "counted on the activities tab");
+    assert_eq!(app.derived.conflict_counts[Tab::Activities], 1, "counted on the activities tab");
     let a = DemoData::generate(2021, 60).activities.into_iter().find(|a| a.id == id).unwrap();
     let conflict = hubsync::store::FieldConflict {
         field: "title".into(),

@@ -222,7 +222,7 @@ fn type_text(app: &mut hubsync::tui::app::App, text: &str) {
 #[test]
 fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_conflict_resolved() {
     use crossterm::event::KeyCode;
-    use hubsync::tui::app::{App, Mode, ACTIVITIES};
+    use hubsync::tui::app::{App, Mode, Tab};
     let clock = FixedClock::on(2026, 4, 1);
     let (da, db) = (TempDir::new().unwrap(), TempDir::new().unwrap());
     let mut a = Store::open(da.path()).unwrap();
@@ -244,7 +244,7 @@ fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_co
     let start = app.start();
     drive(&mut app, &mut a, &clock, start);
     press(&mut app, KeyCode::Char('7'));
-    assert_eq!(app.tab, ACTIVITIES);
+    assert_eq!(app.tab, Tab::Activities);
     press(&mut app, KeyCode::F(12));
     assert!(matches!(&app.mode, Mode::Form(f) if f.title.0 == "导入活动台账(CSV/XLSX)"), "F12 imports activities");
     type_text(&mut app, file.to_str().unwrap());
@@ -278,8 +278,8 @@ fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_co
     };
     // On the PC through the edit form.
     drive(&mut app, &mut a, &clock, vec![Effect::LoadAll]);
-    let at = app.views[ACTIVITIES].iter().position(|i| app.data.activities[*i].id == patrol_night).unwrap();
-    while app.selected[ACTIVITIES] < at {
+    let at = app.views[Tab::Activities].iter().position(|i| app.data.activities[*i].id == patrol_night).unwrap();
+    while app.selected[Tab::Activities] < at {
         let load = press(&mut app, KeyCode::Down);
         drive(&mut app, &mut a, &clock, load);
     }
@@ -304,7 +304,7 @@ fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_co
 
     sync_all(&mut a, &mut b);
     drive(&mut app, &mut a, &clock, vec![Effect::LoadAll]);
-    assert_eq!(app.derived.conflict_counts[ACTIVITIES], 1, "{:?}", app.data.conflicted);
+    assert_eq!(app.derived.conflict_counts[Tab::Activities], 1, "{:?}", app.data.conflicted);
     let (_, conflicts) = app.activity_detail().expect("the selected activity read again");
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].field, "title");

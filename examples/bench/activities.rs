@@ -19,7 +19,7 @@ use hubsync::domain::activity_query::{
 };
 use hubsync::domain::*;
 use hubsync::store::{Durability, Store};
-use hubsync::tui::app::{App, Event, ACTIVITIES};
+use hubsync::tui::app::{App, Event, Tab};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::Duration as Elapsed;
@@ -179,7 +179,7 @@ pub fn activities(f: &Fixture, runs: usize, table: &mut Table) {
     let (_, update) = timed(|| app.update(Event::Loaded(Box::new(data.expect("loaded")))));
     table.time(scale, "TUI applies the load (lookups, due, missing, quiet lists)", &[update], String::new());
     app.update(Event::Key(key(crossterm::event::KeyCode::Char('7'))));
-    assert_eq!(app.tab, ACTIVITIES);
+    assert_eq!(app.tab, Tab::Activities);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     terminal.draw(|frame| hubsync::tui::view::draw(frame, &mut app)).expect("draw");
     let mut redraws = Vec::new();

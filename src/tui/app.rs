@@ -28,24 +28,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-pub const TABS: [T; 8] = [
-    i18n::TAB_ORGS,
-    i18n::TAB_PEOPLE,
-    i18n::TAB_VENUES,
-    i18n::TAB_TRAININGS,
-    i18n::TAB_SYNC,
-    i18n::TAB_REPORTS,
-    i18n::TAB_ACTIVITIES,
-    i18n::TAB_PROJECTS,
-];
-pub const ORGS: usize = 0;
-pub const PEOPLE: usize = 1;
-pub const VENUES: usize = 2;
-pub const TRAININGS: usize = 3;
-pub const SYNC: usize = 4;
-pub const REPORTS: usize = 5;
-pub const ACTIVITIES: usize = 6;
-pub const PROJECTS: usize = 7;
+pub use super::tab::{PerTab, Tab};
 
 /// Everything the screens show, read from the store in one job.
 #[derive(Default, Clone)]
@@ -101,7 +84,7 @@ pub struct Derived {
     /// tab, attendance on the training tab, assignments on the people tab,
     /// work reports on the activities tab, honours and incubations on the
     /// projects tab).
-    pub conflict_counts: [usize; 8],
+    pub conflict_counts: PerTab<usize>,
     /// The short name of each federation whose roster is held, when there
     /// is more than one (a hub): the organization list names each row's.
     pub roster_federations: HashMap<RecordId, String>,
@@ -282,18 +265,18 @@ impl Mode {
 pub struct App {
     pub lang: Lang,
     pub today: NaiveDate,
-    pub tab: usize,
+    pub tab: Tab,
     pub mode: Mode,
     pub data: Data,
     pub derived: Derived,
     pub loaded: bool,
     /// The filter text of each list tab.
-    pub filters: [TextInput; 8],
+    pub filters: PerTab<TextInput>,
     pub org_filter: OrgFilter,
     /// Indexes into the tab's data that pass its filter, in display order.
-    pub views: [Vec<usize>; 8],
+    pub views: PerTab<Vec<usize>>,
     /// Position in the tab's view.
-    pub selected: [usize; 8],
+    pub selected: PerTab<usize>,
     /// The activities and projects tabs' own state.
     pub work: Work,
     /// The statistics tab's view (F6).
@@ -336,7 +319,7 @@ impl App {
         App {
             lang,
             today,
-            tab: 0,
+            tab: Tab::Orgs,
             mode: Mode::Browse,
             data: Data::default(),
             derived: Derived::default(),
@@ -344,7 +327,7 @@ impl App {
             filters: Default::default(),
             org_filter: OrgFilter::default(),
             views: Default::default(),
-            selected: [0; 8],
+            selected: Default::default(),
             work: Work::new(today),
             stats: StatsView::Overview,
             detail: None,
@@ -516,9 +499,7 @@ impl App {
                         f.touched = true;
                     }
                     Mode::Filter => {
-                        if let Some(f) = self.filters.get_mut(self.tab) {
-                            f.insert_str(&text);
-                        }
+                        self.filters[self.tab].insert_str(&text);
                         self.refilter();
                         return self.after_selection_change();
                     }
@@ -559,7 +540,7 @@ impl App {
         self.record_conflicts = None;
         self.work.detail = None;
         let mut effects = self.after_selection_change();
-        if self.tab == REPORTS {
+        if self.tab == Tab::Reports {
             effects.push(Effect::LoadReport(self.lang));
         }
         effects.extend(self.work_after_load());
@@ -569,21 +550,21 @@ impl App {
     /// Selects a record on the current tab's list, if it is shown there.
     fn select_record(&mut self, id: &RecordId) {
         let d = &self.data;
-        let found = self.views.get(self.tab).and_then(|view| {
+        let found = Some(&self.views[self.tab]).and_then(|view| {
             view.iter().position(|i| match self.tab {
-                ORGS => d.orgs.get(*i).is_some_and(|r| &r.id == id),
-                PEOPLE => d.people.get(*i).is_some_and(|p| &p.id == id),
-                VENUES => d.venues.get(*i).is_some_and(|v| &v.id == id),
-                TRAININGS => d.trainings.get(*i).is_some_and(|t| &t.id == id),
+                Tab::Orgs => d.orgs.get(*i).is_some_and(|r| &r.id == id),
+                Tab::People => d.people.get(*i).is_some_and(|p| &p.id == id),
+                Tab::Venues => d.venues.get(*i).is_some_and(|v| &v.id == id),
+                Tab::Trainings => d.trainings.get(*i).is_some_and(|t| &t.id == id),
                 // Each view of the activities tab indexes its own list.
-                ACTIVITIES => match self.work.act_view {
+                Tab::Activities => match self.work.act_view {
                     ActView::List => d.activities.get(*i).is_some_and(|a| &a.id == id),
                     ActView::Due => self.work.due.get(*i).is_some_and(|r| &r.activity == id),
                     ActView::Reports => d.work_reports.get(*i).is_some_and(|r| &r.id == id),
                     ActView::Missing => self.work.missing.get(*i).is_some_and(|o| &d.orgs[*o].id == id),
                     ActView::Quiet => self.work.quiet.get(*i).is_some_and(|q| &q.id == id),
                 },
-                PROJECTS => {
+                Tab::Projects => {
                     self.work.proj_view == ProjView::Projects && d.projects.get(*i).is_some_and(|p| &p.id == id)
                 }
                 _ => false,
@@ -658,7 +639,7 @@ impl App {
             .map(|(id, r)| (id.clone(), r.clone()))
             .collect();
 
-        let mut conflict_counts = [0; 8];
+        let mut conflict_counts = PerTab::<usize>::default();
         for c in &d.conflicted {
             if let Some(tab) = tab_of(c.kind) {
                 conflict_counts[tab] += 1;
@@ -780,7 +761,7 @@ impl App {
                 _ => break,
             }
         }
-        if self.data.report.is_some() || self.tab == REPORTS {
+        if self.data.report.is_some() || self.tab == Tab::Reports {
             return vec![Effect::LoadReport(self.lang)];
         }
         Vec::new()
@@ -800,14 +781,14 @@ impl App {
 
 /// The tab a collection's conflicts are counted on (an evaluation is part
 /// of its organization's record, so it counts on the organizations tab).
-pub fn tab_of(kind: Collection) -> Option<usize> {
+pub fn tab_of(kind: Collection) -> Option<Tab> {
     match kind {
-        Collection::Orgs => Some(ORGS),
-        Collection::People | Collection::Liaisons => Some(PEOPLE),
-        Collection::Venues | Collection::Bookings => Some(VENUES),
-        Collection::Trainings | Collection::Attendance => Some(TRAININGS),
-        Collection::Activities | Collection::WorkReports => Some(ACTIVITIES),
-        Collection::Projects | Collection::Honours | Collection::Incubations => Some(PROJECTS),
+        Collection::Orgs => Some(Tab::Orgs),
+        Collection::People | Collection::Liaisons => Some(Tab::People),
+        Collection::Venues | Collection::Bookings => Some(Tab::Venues),
+        Collection::Trainings | Collection::Attendance => Some(Tab::Trainings),
+        Collection::Activities | Collection::WorkReports => Some(Tab::Activities),
+        Collection::Projects | Collection::Honours | Collection::Incubations => Some(Tab::Projects),
         Collection::Meta | Collection::Private | Collection::Settings => None,
     }
 }

@@ -4,6 +4,7 @@
 //! swallows letters; letter keys are extras.
 
 use super::i18n::{self, T};
+use super::tab::Tab;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where a binding applies.
@@ -48,7 +49,7 @@ pub enum Action {
     Help,
     NextTab,
     PrevTab,
-    GoTab(usize),
+    GoTab(Tab),
     Up,
     Down,
     PageUp,
@@ -107,17 +108,17 @@ pub enum Action {
     Participants,
 }
 
-/// Tabs a binding applies to, one bit per tab (in the order of `app::TABS`).
+/// Tabs a binding applies to, one bit per tab (`Tab::bit`).
 pub const ALL: u8 = 0b1111_1111;
-pub const ORGS: u8 = 1;
-pub const PEOPLE: u8 = 1 << 1;
-pub const VENUES: u8 = 1 << 2;
-pub const TRAININGS: u8 = 1 << 3;
-pub const SYNC: u8 = 1 << 4;
-pub const REPORTS: u8 = 1 << 5;
+pub const ORGS: u8 = Tab::Orgs.bit();
+pub const PEOPLE: u8 = Tab::People.bit();
+pub const VENUES: u8 = Tab::Venues.bit();
+pub const TRAININGS: u8 = Tab::Trainings.bit();
+pub const SYNC: u8 = Tab::Sync.bit();
+pub const REPORTS: u8 = Tab::Reports.bit();
 pub const LISTS: u8 = ORGS | PEOPLE | VENUES | TRAININGS;
-pub const ACTIVITIES: u8 = 1 << 6;
-pub const PROJECTS: u8 = 1 << 7;
+pub const ACTIVITIES: u8 = Tab::Activities.bit();
+pub const PROJECTS: u8 = Tab::Projects.bit();
 /// The activities and projects tabs.
 pub const WORK: u8 = ACTIVITIES | PROJECTS;
 /// Tabs with a list to move through and filter (the statistics tab's
@@ -178,14 +179,14 @@ pub const BINDINGS: &[Binding] = &[
         "Shift-Tab previous tab",
         0
     ),
-    b!(List, ALL, Action::GoTab(0), [(KeyCode::Char('1'), NONE)], "1–8 直接切换页面", "1–8 go to a tab", 0),
-    b!(List, ALL, Action::GoTab(1), [(KeyCode::Char('2'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(2), [(KeyCode::Char('3'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(3), [(KeyCode::Char('4'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(4), [(KeyCode::Char('5'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(5), [(KeyCode::Char('6'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(6), [(KeyCode::Char('7'), NONE)], "", "", 0),
-    b!(List, ALL, Action::GoTab(7), [(KeyCode::Char('8'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Orgs), [(KeyCode::Char('1'), NONE)], "1–8 直接切换页面", "1–8 go to a tab", 0),
+    b!(List, ALL, Action::GoTab(Tab::People), [(KeyCode::Char('2'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Venues), [(KeyCode::Char('3'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Trainings), [(KeyCode::Char('4'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Sync), [(KeyCode::Char('5'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Reports), [(KeyCode::Char('6'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Activities), [(KeyCode::Char('7'), NONE)], "", "", 0),
+    b!(List, ALL, Action::GoTab(Tab::Projects), [(KeyCode::Char('8'), NONE)], "", "", 0),
     b!(List, MOVES | SYNC, Action::Up, [(Up, NONE)], "↑↓ 移动", "↑↓ move", 0),
     b!(List, MOVES | SYNC, Action::Down, [(Down, NONE)], "", "", 0),
     b!(List, MOVES | SYNC, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
@@ -363,12 +364,12 @@ pub const BINDINGS: &[Binding] = &[
     b!(Help, ALL, Action::Messages, [(KeyCode::Tab, NONE), (F(3), NONE)], "Tab 帮助/消息记录", "Tab help/messages", 4),
 ];
 
-fn applies(b: &Binding, scope: Scope, tab: usize) -> bool {
-    b.scope == Scope::Global || (b.scope == scope && b.tabs & (1 << tab) != 0)
+fn applies(b: &Binding, scope: Scope, tab: Tab) -> bool {
+    b.scope == Scope::Global || (b.scope == scope && b.tabs & tab.bit() != 0)
 }
 
 /// The action bound to a key in a scope on a tab (global bindings apply everywhere).
-pub fn lookup(scope: Scope, tab: usize, key: &KeyEvent) -> Option<Action> {
+pub fn lookup(scope: Scope, tab: Tab, key: &KeyEvent) -> Option<Action> {
     // Terminals report '?' and Shift-Tab with or without SHIFT: ignore it for characters.
     let mods = match key.code {
         KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
@@ -401,7 +402,7 @@ pub fn help_lines() -> Vec<(Scope, Option<&'static Binding>)> {
 }
 
 /// Footer hints for a scope on a tab, most important first.
-pub fn footer(scope: Scope, tab: usize) -> Vec<&'static Binding> {
+pub fn footer(scope: Scope, tab: Tab) -> Vec<&'static Binding> {
     let mut list: Vec<&Binding> = BINDINGS.iter().filter(|b| b.footer > 0 && applies(b, scope, tab)).collect();
     list.sort_by_key(|b| b.footer);
     list
@@ -426,28 +427,28 @@ mod tests {
     #[test]
     fn dispatch_uses_scope_tab_then_global() {
         let f4 = KeyEvent::new(KeyCode::F(4), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::List, 0, &f4), Some(Action::Add));
-        assert_eq!(lookup(Scope::List, 5, &f4), None, "nothing to add on the reports tab");
-        assert_eq!(lookup(Scope::Form, 0, &f4), None);
+        assert_eq!(lookup(Scope::List, Tab::Orgs, &f4), Some(Action::Add));
+        assert_eq!(lookup(Scope::List, Tab::Reports, &f4), None, "nothing to add on the reports tab");
+        assert_eq!(lookup(Scope::Form, Tab::Orgs, &f4), None);
         let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::Form, 0, &f1), Some(Action::Help));
+        assert_eq!(lookup(Scope::Form, Tab::Orgs, &f1), Some(Action::Help));
         let q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Scope::List, 0, &q), Some(Action::Help));
-        assert_eq!(lookup(Scope::Form, 0, &q), None, "typing '?' in a form types it");
+        assert_eq!(lookup(Scope::List, Tab::Orgs, &q), Some(Action::Help));
+        assert_eq!(lookup(Scope::Form, Tab::Orgs, &q), None, "typing '?' in a form types it");
         let f9 = KeyEvent::new(KeyCode::F(9), KeyModifiers::NONE);
-        assert_eq!(lookup(Scope::List, 3, &f9), Some(Action::SignIn));
-        assert_eq!(lookup(Scope::List, 4, &f9), Some(Action::SyncNow));
+        assert_eq!(lookup(Scope::List, Tab::Trainings, &f9), Some(Action::SignIn));
+        assert_eq!(lookup(Scope::List, Tab::Sync, &f9), Some(Action::SyncNow));
     }
 
     #[test]
     fn no_key_means_two_things_in_one_place() {
         for scope in [Scope::List, Scope::Filter, Scope::Form, Scope::Popup, Scope::Confirm, Scope::SignIn, Scope::Help]
         {
-            for tab in 0..8 {
+            for tab in Tab::ALL {
                 let mut seen = Vec::new();
                 for b in BINDINGS.iter().filter(|b| applies(b, scope, tab)) {
                     for k in b.keys {
-                        assert!(!seen.contains(k), "{k:?} twice in {scope:?} on tab {tab}");
+                        assert!(!seen.contains(k), "{k:?} twice in {scope:?} on tab {tab:?}");
                         seen.push(*k);
                     }
                 }

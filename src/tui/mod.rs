@@ -3,14 +3,17 @@
 //! string in two languages (`i18n`), and the terminal loop (`runner`).
 
 pub mod app;
+pub mod assignment_forms;
 pub mod export;
 pub mod forms;
 pub mod i18n;
 pub mod import;
 pub mod keymap;
-pub mod more_forms;
 pub mod picker;
 pub mod runner;
+pub mod sync_forms;
+pub mod tab;
+pub mod venue_training_forms;
 pub mod view;
 pub mod widgets;
 pub mod work_exec;

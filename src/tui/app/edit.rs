@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::tui::forms::FormKind;
-use crate::tui::more_forms as more;
+use crate::tui::{assignment_forms, sync_forms, venue_training_forms as venues_trainings};
 use chrono::Datelike;
 
 impl App {
@@ -15,106 +15,108 @@ impl App {
     pub(super) fn open_form(&mut self, action: Action) -> Vec<Effect> {
         let lang = self.lang;
         match (action, self.tab) {
-            (Action::Add, ORGS) => {
+            (Action::Add, Tab::Orgs) => {
                 let division = self.data.federation.as_ref().map(|f| f.division.clone()).unwrap_or_default();
                 self.open(Form::new_org(lang, &division));
             }
-            (Action::Add, PEOPLE) => self.open(Form::new_person(lang)),
-            (Action::Add, VENUES) => self.open(more::new_venue(lang)),
-            (Action::Add, TRAININGS) => self.open(more::new_training(lang)),
-            (Action::Add, SYNC) => self.open(more::new_peer()),
-            (Action::AddChild, VENUES) => {
+            (Action::Add, Tab::People) => self.open(Form::new_person(lang)),
+            (Action::Add, Tab::Venues) => self.open(venues_trainings::new_venue(lang)),
+            (Action::Add, Tab::Trainings) => self.open(venues_trainings::new_training(lang)),
+            (Action::Add, Tab::Sync) => self.open(sync_forms::new_peer()),
+            (Action::AddChild, Tab::Venues) => {
                 if let Some(v) = self.selected_venue() {
                     // The same weekday of the week shown, not always today.
                     let day = self.today + chrono::Duration::weeks(self.week);
-                    let f = more::new_booking(lang, v.id.clone(), day).about(&v.name);
+                    let f = venues_trainings::new_booking(lang, v.id.clone(), day).about(&v.name);
                     self.open(f);
                 }
             }
-            (Action::AddChild, TRAININGS) => {
+            (Action::AddChild, Tab::Trainings) => {
                 if let Some(t) = self.selected_training() {
                     let venue = t.venue.as_ref().and_then(|id| {
                         self.data.venues.iter().find(|v| &v.id == id).map(|v| (v.id.clone(), v.name.clone()))
                     });
-                    let f = more::new_session(t.id.clone(), self.today, venue).about(&t.title);
+                    let f = venues_trainings::new_session(t.id.clone(), self.today, venue).about(&t.title);
                     self.open(f);
                 }
             }
-            (Action::AddChild, SYNC) => self.open(more::new_invite(lang)),
+            (Action::AddChild, Tab::Sync) => self.open(sync_forms::new_invite(lang)),
             // The network view lists federations, not peers: nothing to share there.
-            (Action::Edit, SYNC) if self.sync_view == SyncView::Network => self.dirty = false,
-            (Action::Edit, SYNC) => {
-                if let Some(p) = self.data.peers.get(self.selected[SYNC]) {
-                    let f = more::grants(lang, p).about(&p.name);
+            (Action::Edit, Tab::Sync) if self.sync_view == SyncView::Network => self.dirty = false,
+            (Action::Edit, Tab::Sync) => {
+                if let Some(p) = self.data.peers.get(self.selected[Tab::Sync]) {
+                    let f = sync_forms::grants(lang, p).about(&p.name);
                     self.open(f);
                 }
             }
-            (Action::Import, ORGS) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),
-            (Action::Import, PEOPLE) => self.open(crate::tui::import::form(crate::ops::import::Kind::People)),
-            (Action::Export, ORGS) => {
+            (Action::Import, Tab::Orgs) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),
+            (Action::Import, Tab::People) => self.open(crate::tui::import::form(crate::ops::import::Kind::People)),
+            (Action::Export, Tab::Orgs) => {
                 self.open(crate::tui::export::ledger_form(lang, self.export_dir.as_deref(), self.today))
             }
-            (Action::Export, REPORTS) => {
+            (Action::Export, Tab::Reports) => {
                 let part = self.stats.part();
                 self.open(crate::tui::export::report_form(lang, self.export_dir.as_deref(), self.today, part))
             }
-            (Action::Import, VENUES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
-            (Action::Import, ACTIVITIES) => self.open(crate::tui::import::form(crate::ops::import::Kind::Activities)),
-            (Action::Edit, ORGS) if self.org_filter.uncovered => {
+            (Action::Import, Tab::Venues) => self.open(crate::tui::import::form(crate::ops::import::Kind::Venues)),
+            (Action::Import, Tab::Activities) => {
+                self.open(crate::tui::import::form(crate::ops::import::Kind::Activities))
+            }
+            (Action::Edit, Tab::Orgs) if self.org_filter.uncovered => {
                 let candidates = self.liaison_candidates();
                 if candidates.is_empty() {
                     self.error(self.t(i18n::NO_CANDIDATES));
                 } else if let Some(row) = self.selected_org() {
-                    let f = more::assign(lang, row.id.clone(), &candidates, self.today).about(&row.name);
+                    let f = assignment_forms::assign(lang, row.id.clone(), &candidates, self.today).about(&row.name);
                     self.open(f);
                 }
             }
-            (Action::Edit, ORGS) => {
+            (Action::Edit, Tab::Orgs) => {
                 let shown = self.selected_org().map(|r| r.id.clone());
                 if let Some((org, _)) = self.detail.as_ref().filter(|(o, _)| Some(&o.id) == shown.as_ref()) {
                     let f = Form::edit_org(lang, org);
                     self.open(f);
                 }
             }
-            (Action::Edit, PEOPLE) => {
+            (Action::Edit, Tab::People) => {
                 if let Some(p) = self.selected_person() {
                     let org = p.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
                     let f = Form::edit_person(lang, p, org);
                     self.open(f);
                 }
             }
-            (Action::Edit, VENUES) => {
+            (Action::Edit, Tab::Venues) => {
                 if let Some(v) = self.selected_venue() {
-                    let f = more::edit_venue(lang, v);
+                    let f = venues_trainings::edit_venue(lang, v);
                     self.open(f);
                 }
             }
-            (Action::Edit, TRAININGS) => {
+            (Action::Edit, Tab::Trainings) => {
                 if let Some(t) = self.selected_training() {
-                    let f = more::edit_training(lang, t);
+                    let f = venues_trainings::edit_training(lang, t);
                     self.open(f);
                 }
             }
-            (Action::ExitOrg, ORGS) => {
+            (Action::ExitOrg, Tab::Orgs) => {
                 if let Some(row) = self.selected_org().filter(|r| r.lifecycle != Some(Lifecycle::Exited)) {
                     let f = Form::exit_org(row.id.clone(), self.today).about(&row.name);
                     self.open(f);
                 }
             }
-            (Action::ExitOrg, VENUES) => {
+            (Action::ExitOrg, Tab::Venues) => {
                 if self.venue_conflicts().is_empty() {
                     self.say(self.t(i18n::NO_CONFLICT_HERE));
                 } else {
                     self.open_booking_picker(true);
                 }
             }
-            (Action::ExitOrg, PEOPLE) => {
+            (Action::ExitOrg, Tab::People) => {
                 if let Some(p) = self.selected_person() {
                     let active = self.active_assignments(&p.id);
                     if active.is_empty() {
                         self.say(self.t(i18n::NO_ACTIVE_ASSIGNMENT));
                     } else {
-                        let f = more::end_assignment(p.id.clone(), &active, self.today).about(&p.name);
+                        let f = assignment_forms::end_assignment(p.id.clone(), &active, self.today).about(&p.name);
                         self.open(f);
                     }
                 }

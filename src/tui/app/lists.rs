@@ -14,83 +14,83 @@ pub const SORTS: [&[T]; 4] = [
 impl App {
     /// The list length of the current tab.
     pub(super) fn list_len(&self) -> usize {
-        if self.tab == SYNC {
+        if self.tab == Tab::Sync {
             return match self.sync_view {
                 SyncView::Peers => self.data.peers.len(),
                 SyncView::Network => self.data.network.as_ref().map_or(0, |n| n.federations.len()),
             };
         }
-        self.views.get(self.tab).map_or(0, Vec::len)
+        self.views[self.tab].len()
     }
 
     /// The data index of the selected row of a list tab.
-    fn picked(&self, tab: usize) -> Option<usize> {
-        self.views.get(tab).and_then(|v| v.get(self.selected[tab])).copied()
+    fn picked(&self, tab: Tab) -> Option<usize> {
+        self.views[tab].get(self.selected[tab]).copied()
     }
 
     pub fn selected_org(&self) -> Option<&OrgRow> {
-        self.picked(ORGS).and_then(|i| self.data.orgs.get(i))
+        self.picked(Tab::Orgs).and_then(|i| self.data.orgs.get(i))
     }
 
     pub fn selected_person(&self) -> Option<&Person> {
-        self.picked(PEOPLE).and_then(|i| self.data.people.get(i))
+        self.picked(Tab::People).and_then(|i| self.data.people.get(i))
     }
 
     pub fn selected_venue(&self) -> Option<&Venue> {
-        self.picked(VENUES).and_then(|i| self.data.venues.get(i))
+        self.picked(Tab::Venues).and_then(|i| self.data.venues.get(i))
     }
 
     pub fn selected_training(&self) -> Option<&Training> {
-        self.picked(TRAININGS).and_then(|i| self.data.trainings.get(i))
+        self.picked(Tab::Trainings).and_then(|i| self.data.trainings.get(i))
     }
 
     /// The selected record of the current tab, with its collection.
     pub fn selected_record_id(&self) -> Option<(Collection, RecordId)> {
         match self.tab {
-            ORGS => self.selected_org().map(|r| (Collection::Orgs, r.id.clone())),
-            PEOPLE => self.selected_person().map(|p| (Collection::People, p.id.clone())),
-            VENUES => self.selected_venue().map(|v| (Collection::Venues, v.id.clone())),
-            TRAININGS => self.selected_training().map(|t| (Collection::Trainings, t.id.clone())),
-            ACTIVITIES => self
+            Tab::Orgs => self.selected_org().map(|r| (Collection::Orgs, r.id.clone())),
+            Tab::People => self.selected_person().map(|p| (Collection::People, p.id.clone())),
+            Tab::Venues => self.selected_venue().map(|v| (Collection::Venues, v.id.clone())),
+            Tab::Trainings => self.selected_training().map(|t| (Collection::Trainings, t.id.clone())),
+            Tab::Activities => self
                 .selected_activity()
                 .map(|a| (Collection::Activities, a.id.clone()))
                 .or_else(|| self.selected_work_report().map(|r| (Collection::WorkReports, r.id.clone()))),
-            PROJECTS => self.selected_project().map(|p| (Collection::Projects, p.id.clone())),
+            Tab::Projects => self.selected_project().map(|p| (Collection::Projects, p.id.clone())),
             _ => None,
         }
     }
 
     /// The filter of the current tab, when it has one.
     pub fn filter(&self) -> Option<&TextInput> {
-        self.filters.get(self.tab)
+        Some(&self.filters[self.tab])
     }
 
     /// Recomputes every tab's view from its filter, keeping each selection
     /// on the same record where it is still shown.
     pub fn refilter(&mut self) {
-        let keep: Vec<Option<usize>> = (0..4).map(|t| self.picked(t)).collect();
-        let needle = |t: usize| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
-        self.org_filter.text = self.filters[ORGS].text().to_string();
+        let keep: Vec<(Tab, Option<usize>)> = Tab::ALL[..4].iter().map(|t| (*t, self.picked(*t))).collect();
+        let needle = |t: Tab| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
+        self.org_filter.text = self.filters[Tab::Orgs].text().to_string();
         let mut orgs = self.org_filter.apply(&self.data.orgs);
         let rows = &self.data.orgs;
-        match self.sorts[ORGS] {
+        match self.sorts[Tab::Orgs.index()] {
             1 => orgs.sort_by(|a, b| rows[*a].name.cmp(&rows[*b].name)),
             2 => orgs.sort_by_key(|i| (rows[*i].category, rows[*i].division.clone())),
             3 => orgs.sort_by_key(|i| (rows[*i].party_status, rows[*i].division.clone())),
             _ => {}
         }
-        let n = needle(PEOPLE);
+        let n = needle(Tab::People);
         let mut people: Vec<usize> = (0..self.data.people.len())
             .filter(|i| n.split_whitespace().all(|w| self.derived.person_keys[*i].contains(w)))
             .collect();
         let ps = &self.data.people;
-        match self.sorts[PEOPLE] {
+        match self.sorts[Tab::People.index()] {
             1 => people.sort_by(|a, b| ps[*a].name.cmp(&ps[*b].name)),
             2 => people.sort_by(|a, b| self.derived.person_org[*a].cmp(&self.derived.person_org[*b])),
             3 => people.sort_by_key(|i| ps[*i].roles.first().map(|r| r.code())),
             _ => {}
         }
-        let n = needle(VENUES);
+        let n = needle(Tab::Venues);
         let mut venues: Vec<usize> = self
             .data
             .venues
@@ -109,7 +109,7 @@ impl App {
             })
             .map(|(i, _)| i)
             .collect();
-        let n = needle(TRAININGS);
+        let n = needle(Tab::Trainings);
         let mut trainings: Vec<usize> = self
             .data
             .trainings
@@ -128,17 +128,17 @@ impl App {
             })
             .map(|(i, _)| i)
             .collect();
-        if self.sorts[VENUES] == 1 {
+        if self.sorts[Tab::Venues.index()] == 1 {
             venues.sort_by(|a, b| self.data.venues[*a].name.cmp(&self.data.venues[*b].name));
         }
-        if self.sorts[TRAININGS] == 1 {
+        if self.sorts[Tab::Trainings.index()] == 1 {
             trainings.sort_by(|a, b| self.data.trainings[*a].title.cmp(&self.data.trainings[*b].title));
         }
-        self.views[ORGS] = orgs;
-        self.views[PEOPLE] = people;
-        self.views[VENUES] = venues;
-        self.views[TRAININGS] = trainings;
-        for (t, kept) in keep.into_iter().enumerate() {
+        self.views[Tab::Orgs] = orgs;
+        self.views[Tab::People] = people;
+        self.views[Tab::Venues] = venues;
+        self.views[Tab::Trainings] = trainings;
+        for (t, kept) in keep {
             let len = self.views[t].len();
             self.selected[t] = kept
                 .and_then(|k| self.views[t].iter().position(|i| *i == k))
@@ -160,7 +160,7 @@ impl App {
     /// Details the selected record needs from the store.
     pub(super) fn after_selection_change(&mut self) -> Vec<Effect> {
         match self.tab {
-            ORGS => match self.selected_org() {
+            Tab::Orgs => match self.selected_org() {
                 Some(row) => {
                     if self.detail.as_ref().is_none_or(|(o, _)| o.id != row.id) {
                         return vec![Effect::LoadOrg(row.id.clone())];
@@ -169,7 +169,7 @@ impl App {
                 // Nothing shown is nothing to edit: no stale detail.
                 None => self.detail = None,
             },
-            PEOPLE | VENUES | TRAININGS => match self.selected_record_id() {
+            Tab::People | Tab::Venues | Tab::Trainings => match self.selected_record_id() {
                 Some((kind, id)) => {
                     if self.record_conflicts.as_ref().is_none_or(|(r, _)| *r != id) {
                         self.record_conflicts = None;
@@ -178,9 +178,9 @@ impl App {
                 }
                 None => self.record_conflicts = None,
             },
-            ACTIVITIES if self.work.act_view == ActView::List => return self.activity_needed(),
+            Tab::Activities if self.work.act_view == ActView::List => return self.activity_needed(),
             // Most activities and projects hold no conflict: ask only for a marked one.
-            ACTIVITIES | PROJECTS => match self.selected_record_id() {
+            Tab::Activities | Tab::Projects => match self.selected_record_id() {
                 Some((kind, id)) if self.derived.conflicts.contains_key(&id) => {
                     if self.record_conflicts.as_ref().is_none_or(|(r, _)| *r != id) {
                         self.record_conflicts = None;
@@ -210,12 +210,12 @@ impl App {
         self.after_selection_change()
     }
 
-    fn go_tab(&mut self, tab: usize) -> Vec<Effect> {
-        self.tab = tab.min(TABS.len() - 1);
-        if self.tab == REPORTS && self.data.report.is_none() {
+    fn go_tab(&mut self, tab: Tab) -> Vec<Effect> {
+        self.tab = tab;
+        if self.tab == Tab::Reports && self.data.report.is_none() {
             return vec![Effect::LoadReport(self.lang)];
         }
-        if self.tab == PROJECTS {
+        if self.tab == Tab::Projects {
             return self.ranking_needed();
         }
         self.after_selection_change()
@@ -228,8 +228,8 @@ impl App {
             return Vec::new();
         }
         if y == 0 {
-            if let Some(tab) = self.hits.tabs.iter().position(|(a, b)| (*a..*b).contains(&x)) {
-                return self.go_tab(tab);
+            if let Some(at) = self.hits.tabs.iter().position(|(a, b)| (*a..*b).contains(&x)) {
+                return self.go_tab(Tab::ALL[at]);
             }
         }
         if let Some((x0, x1, top, rows, first)) = self.hits.rows {
@@ -250,19 +250,19 @@ impl App {
             self.dirty = false;
             return Vec::new();
         };
-        if matches!(self.tab, ACTIVITIES | PROJECTS) {
+        if matches!(self.tab, Tab::Activities | Tab::Projects) {
             if let Some(effects) = self.browse_work(action) {
                 return effects;
             }
         }
-        if self.tab == REPORTS {
+        if self.tab == Tab::Reports {
             if let Some(effects) = self.browse_stats(action) {
                 return effects;
             }
         }
         match action {
-            Action::NextTab => return self.go_tab((self.tab + 1) % TABS.len()),
-            Action::PrevTab => return self.go_tab((self.tab + TABS.len() - 1) % TABS.len()),
+            Action::NextTab => return self.go_tab(self.tab.next()),
+            Action::PrevTab => return self.go_tab(self.tab.prev()),
             Action::GoTab(i) => return self.go_tab(i),
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
                 return self.move_selection(action)
@@ -282,10 +282,10 @@ impl App {
             Action::NextWeek => self.week += 1,
             Action::ThisWeek => self.week = 0,
             Action::GoToDate => {
-                let form = crate::tui::more_forms::go_to_date(self.week_monday());
+                let form = crate::tui::venue_training_forms::go_to_date(self.week_monday());
                 self.mode = Mode::Form(Box::new(form));
             }
-            Action::View if self.tab == SYNC => self.toggle_sync_view(),
+            Action::View if self.tab == Tab::Sync => self.toggle_sync_view(),
             Action::SyncNow => {
                 self.say(self.t(i18n::SYNCING));
                 return vec![Effect::SyncNow];
@@ -298,8 +298,8 @@ impl App {
             }
             Action::Conflicts => self.open_conflicts(),
             Action::Sort => {
-                if let Some(sort) = self.sorts.get_mut(self.tab) {
-                    *sort = (*sort + 1) % SORTS[self.tab].len();
+                if let Some(sort) = self.sorts.get_mut(self.tab.index()) {
+                    *sort = (*sort + 1) % SORTS[self.tab.index()].len();
                     self.refilter();
                 }
             }
@@ -314,15 +314,13 @@ impl App {
         match action {
             Some(Action::Confirm) => {}
             Some(Action::Cancel) => {
-                if let Some(f) = self.filters.get_mut(tab) {
-                    f.clear();
-                }
+                self.filters[tab].clear();
                 self.refilter();
                 return self.after_selection_change();
             }
             _ => {
                 self.mode = Mode::Filter;
-                if self.filters.get_mut(tab).is_some_and(|f| edit_text(f, key)) {
+                if edit_text(&mut self.filters[tab], key) {
                     self.refilter();
                     return self.after_selection_change();
                 }

@@ -18,12 +18,12 @@ impl App {
             SyncView::Network => SyncView::Peers,
         };
         // Each view is its own list: start at its top.
-        self.selected[SYNC] = 0;
+        self.selected[Tab::Sync] = 0;
     }
 
     /// The federation row selected in the network view.
     pub fn selected_federation(&self) -> Option<&crate::ops::network::FedRow> {
-        self.data.network.as_ref()?.federations.get(self.selected[SYNC])
+        self.data.network.as_ref()?.federations.get(self.selected[Tab::Sync])
     }
 }
 

@@ -38,8 +38,8 @@ impl App {
     /// The record whose conflicts F7 shows on this tab, with them.
     pub fn conflict_target(&self) -> Option<(Collection, RecordId, &[FieldConflict])> {
         match self.tab {
-            ORGS => self.detail.as_ref().map(|(o, cs)| (Collection::Orgs, o.id.clone(), cs.as_slice())),
-            ACTIVITIES if self.work.act_view == ActView::List => {
+            Tab::Orgs => self.detail.as_ref().map(|(o, cs)| (Collection::Orgs, o.id.clone(), cs.as_slice())),
+            Tab::Activities if self.work.act_view == ActView::List => {
                 self.activity_detail().map(|(a, cs)| (Collection::Activities, a.id.clone(), cs.as_slice()))
             }
             _ => {
@@ -98,7 +98,7 @@ impl App {
                 // This tab's first, then the others in tab order.
                 let group = match super::tab_of(c.kind) {
                     Some(tab) if tab == self.tab => 0,
-                    Some(tab) => 1 + tab as u8,
+                    Some(tab) => 1 + tab.index() as u8,
                     None => u8::MAX,
                 };
                 PickItem::new(c.id.clone(), &name, detail, initials, extra, group)
@@ -446,7 +446,7 @@ impl App {
                 if let Some(b) = self.data.bookings.iter().find(|b| b.id == item.id) {
                     let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
                     let venue = self.data.venues.iter().find(|v| v.id == b.venue).map(|v| v.name.clone());
-                    let mut form = crate::tui::more_forms::edit_booking(self.lang, b, org);
+                    let mut form = crate::tui::venue_training_forms::edit_booking(self.lang, b, org);
                     if let Some(v) = venue {
                         form = form.about(&v);
                     }
@@ -628,7 +628,8 @@ impl App {
                 match picked {
                     None => {
                         let name = validate::normalize_name(input.text());
-                        self.mode = Mode::Form(Box::new(crate::tui::more_forms::walk_in(training, session, &name)));
+                        self.mode =
+                            Mode::Form(Box::new(crate::tui::venue_training_forms::walk_in(training, session, &name)));
                         return Vec::new();
                     }
                     Some(m) if m.signed => {

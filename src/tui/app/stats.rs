@@ -32,7 +32,7 @@ impl App {
     /// The rows of the township or liaison view under the tab's filter
     /// (words combined; names, pinyin initials, county, role).
     pub(super) fn refilter_stats(&mut self) {
-        let needle = validate::fold_width(self.filters[REPORTS].text().trim()).to_lowercase();
+        let needle = validate::fold_width(self.filters[Tab::Reports].text().trim()).to_lowercase();
         let words: Vec<&str> = needle.split_whitespace().collect();
         let matches = |key: String| words.iter().all(|w| key.contains(w));
         let rows: Vec<usize> = match (&self.data.report, self.stats) {
@@ -65,18 +65,18 @@ impl App {
                 .collect(),
             _ => Vec::new(),
         };
-        self.views[REPORTS] = rows;
-        self.selected[REPORTS] = self.selected[REPORTS].min(self.views[REPORTS].len().saturating_sub(1));
+        self.views[Tab::Reports] = rows;
+        self.selected[Tab::Reports] = self.selected[Tab::Reports].min(self.views[Tab::Reports].len().saturating_sub(1));
     }
 
     pub fn selected_township(&self) -> Option<&Area> {
         let r = self.data.report.as_ref().filter(|_| self.stats == StatsView::Townships)?;
-        self.views[REPORTS].get(self.selected[REPORTS]).and_then(|i| r.townships.get(*i))
+        self.views[Tab::Reports].get(self.selected[Tab::Reports]).and_then(|i| r.townships.get(*i))
     }
 
     pub fn selected_load(&self) -> Option<&LiaisonLoad> {
         let r = self.data.report.as_ref().filter(|_| self.stats == StatsView::Liaisons)?;
-        self.views[REPORTS].get(self.selected[REPORTS]).and_then(|i| r.liaison_load.get(*i))
+        self.views[Tab::Reports].get(self.selected[Tab::Reports]).and_then(|i| r.liaison_load.get(*i))
     }
 
     /// Organizations per person over the people listed (those holding the
@@ -97,12 +97,12 @@ impl App {
                     StatsView::Townships => StatsView::Liaisons,
                     StatsView::Liaisons => StatsView::Overview,
                 };
-                self.selected[REPORTS] = 0;
+                self.selected[Tab::Reports] = 0;
                 self.refilter_stats();
             }
             Action::Filter if self.stats == StatsView::Overview => {
                 self.stats = StatsView::Townships;
-                self.selected[REPORTS] = 0;
+                self.selected[Tab::Reports] = 0;
                 self.refilter_stats();
                 self.mode = Mode::Filter;
             }

@@ -161,7 +161,7 @@ impl App {
 
     /// After a load: the ranking is read again when it is shown.
     pub(super) fn work_after_load(&mut self) -> Vec<Effect> {
-        if self.tab == PROJECTS && self.work.proj_view == ProjView::Ranking {
+        if self.tab == Tab::Projects && self.work.proj_view == ProjView::Ranking {
             return vec![WorkEffect::LoadRanking(self.work.rank_year).into()];
         }
         Vec::new()
@@ -169,9 +169,9 @@ impl App {
 
     /// The views of the two tabs under their filters.
     pub(super) fn refilter_work(&mut self) {
-        let needle = |t: usize| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
+        let needle = |t: Tab| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
         let d = &self.data;
-        let n = needle(ACTIVITIES);
+        let n = needle(Tab::Activities);
         // Which organizations' names hold the text: once per keystroke, not once per activity.
         let org_hit: Vec<bool> = if n.is_empty() {
             Vec::new()
@@ -212,7 +212,7 @@ impl App {
                 (0..self.work.quiet.len()).filter(|i| org_matches(Some(&self.work.quiet[*i].id), &n)).collect()
             }
         };
-        let n = needle(PROJECTS);
+        let n = needle(Tab::Projects);
         let projects: Vec<usize> = match self.work.proj_view {
             ProjView::Projects => {
                 let mut list: Vec<usize> = (0..d.projects.len())
@@ -247,9 +247,9 @@ impl App {
                     .collect()
             }
         };
-        self.views[ACTIVITIES] = activities;
-        self.views[PROJECTS] = projects;
-        for t in [ACTIVITIES, PROJECTS] {
+        self.views[Tab::Activities] = activities;
+        self.views[Tab::Projects] = projects;
+        for t in [Tab::Activities, Tab::Projects] {
             self.selected[t] = self.selected[t].min(self.views[t].len().saturating_sub(1));
         }
     }
@@ -259,28 +259,28 @@ impl App {
         if self.work.act_view != ActView::List {
             return None;
         }
-        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.data.activities.get(*i))
+        self.views[Tab::Activities].get(self.selected[Tab::Activities]).and_then(|i| self.data.activities.get(*i))
     }
 
     pub fn selected_due(&self) -> Option<&DueReport> {
         if self.work.act_view != ActView::Due {
             return None;
         }
-        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.work.due.get(*i))
+        self.views[Tab::Activities].get(self.selected[Tab::Activities]).and_then(|i| self.work.due.get(*i))
     }
 
     pub fn selected_work_report(&self) -> Option<&WorkReport> {
         if self.work.act_view != ActView::Reports {
             return None;
         }
-        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.data.work_reports.get(*i))
+        self.views[Tab::Activities].get(self.selected[Tab::Activities]).and_then(|i| self.data.work_reports.get(*i))
     }
 
     pub fn selected_missing(&self) -> Option<&OrgRow> {
         if self.work.act_view != ActView::Missing {
             return None;
         }
-        let at = self.views[ACTIVITIES].get(self.selected[ACTIVITIES])?;
+        let at = self.views[Tab::Activities].get(self.selected[Tab::Activities])?;
         self.work.missing.get(*at).and_then(|i| self.data.orgs.get(*i))
     }
 
@@ -288,7 +288,7 @@ impl App {
         if self.work.act_view != ActView::Quiet {
             return None;
         }
-        self.views[ACTIVITIES].get(self.selected[ACTIVITIES]).and_then(|i| self.work.quiet.get(*i))
+        self.views[Tab::Activities].get(self.selected[Tab::Activities]).and_then(|i| self.work.quiet.get(*i))
     }
 
     /// The selected activity in full, when it has arrived.
@@ -338,8 +338,8 @@ impl App {
     /// Enter on a quiet organization: its row on the organizations tab,
     /// where Enter edits it (the lifecycle is the secretary's decision).
     fn go_to_org(&mut self, id: RecordId) -> Vec<Effect> {
-        self.tab = ORGS;
-        self.filters[ORGS].clear();
+        self.tab = Tab::Orgs;
+        self.filters[Tab::Orgs].clear();
         self.org_filter.uncovered = false;
         self.refilter();
         self.select_record(&id);
@@ -350,14 +350,14 @@ impl App {
         if self.work.proj_view != ProjView::Projects {
             return None;
         }
-        self.views[PROJECTS].get(self.selected[PROJECTS]).and_then(|i| self.data.projects.get(*i))
+        self.views[Tab::Projects].get(self.selected[Tab::Projects]).and_then(|i| self.data.projects.get(*i))
     }
 
     pub fn selected_ranked(&self) -> Option<&(String, Ranked)> {
         if self.work.proj_view != ProjView::Ranking {
             return None;
         }
-        self.views[PROJECTS].get(self.selected[PROJECTS]).and_then(|i| self.work.ranking_rows().get(*i))
+        self.views[Tab::Projects].get(self.selected[Tab::Projects]).and_then(|i| self.work.ranking_rows().get(*i))
     }
 
     /// Keys of the two tabs that are not plain list moves; None: not theirs.
@@ -365,7 +365,7 @@ impl App {
         let lang = self.lang;
         let today = self.today;
         match (action, self.tab) {
-            (Action::View, ACTIVITIES) => {
+            (Action::View, Tab::Activities) => {
                 self.work.act_view = match self.work.act_view {
                     ActView::List => ActView::Due,
                     ActView::Due => ActView::Reports,
@@ -373,34 +373,34 @@ impl App {
                     ActView::Missing => ActView::Quiet,
                     ActView::Quiet => ActView::List,
                 };
-                self.selected[ACTIVITIES] = 0;
+                self.selected[Tab::Activities] = 0;
                 self.refilter_work();
                 return Some(self.after_selection_change());
             }
-            (Action::View, PROJECTS) => {
+            (Action::View, Tab::Projects) => {
                 self.work.proj_view = match self.work.proj_view {
                     ProjView::Projects => ProjView::Ranking,
                     ProjView::Ranking => ProjView::Projects,
                 };
-                self.selected[PROJECTS] = 0;
+                self.selected[Tab::Projects] = 0;
                 self.refilter_work();
                 let mut effects = self.ranking_needed();
                 effects.extend(self.after_selection_change());
                 return Some(effects);
             }
-            (Action::PrevWeek | Action::NextWeek, PROJECTS) if self.work.proj_view == ProjView::Ranking => {
+            (Action::PrevWeek | Action::NextWeek, Tab::Projects) if self.work.proj_view == ProjView::Ranking => {
                 self.work.rank_year += if action == Action::NextWeek { 1 } else { -1 };
-                self.selected[PROJECTS] = 0;
+                self.selected[Tab::Projects] = 0;
                 self.refilter_work();
                 return Some(self.ranking_needed());
             }
-            (Action::Conditions, ACTIVITIES) => {
+            (Action::Conditions, Tab::Activities) => {
                 let org = self.work.conditions.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or("");
                 let mut f = wf::conditions(lang, &self.work.conditions, org, self.work.period, self.work.quiet_months);
                 f.fields[0].picked = self.work.conditions.organization.clone();
                 self.mode = Mode::Form(Box::new(f));
             }
-            (Action::Add, ACTIVITIES) => {
+            (Action::Add, Tab::Activities) => {
                 let form = match self.work.act_view {
                     ActView::Reports | ActView::Missing => {
                         let org = self.selected_missing().map(|o| (o.name.clone(), o.id.clone()));
@@ -415,7 +415,7 @@ impl App {
                 };
                 self.mode = Mode::Form(Box::new(form));
             }
-            (Action::Edit, ACTIVITIES) => match self.work.act_view {
+            (Action::Edit, Tab::Activities) => match self.work.act_view {
                 ActView::List => {
                     if self.activity_detail().is_some() {
                         self.open_activity_edit();
@@ -450,22 +450,22 @@ impl App {
                     }
                 }
             },
-            (Action::Participants, ACTIVITIES) => return Some(self.open_participants()),
-            (Action::MajorReport, ACTIVITIES) => {
+            (Action::Participants, Tab::Activities) => return Some(self.open_participants()),
+            (Action::MajorReport, Tab::Activities) => {
                 let id =
                     self.selected_activity().map(|a| a.id.clone()).or(self.selected_due().map(|d| d.activity.clone()));
                 if let Some(id) = id {
                     self.open_report_flow(id);
                 }
             }
-            (Action::Add, PROJECTS) => {
+            (Action::Add, Tab::Projects) => {
                 let form = match self.work.proj_view {
                     ProjView::Projects => wf::project(lang, today),
                     ProjView::Ranking => wf::evaluate(lang, "", self.work.rank_year, today, None),
                 };
                 self.mode = Mode::Form(Box::new(form));
             }
-            (Action::Edit, PROJECTS) => match self.work.proj_view {
+            (Action::Edit, Tab::Projects) => match self.work.proj_view {
                 ProjView::Projects => {
                     if let Some(p) = self.selected_project() {
                         match wf::advance(lang, p, today) {
@@ -596,7 +596,7 @@ impl App {
             }
             WorkForm::Conditions => {
                 let org = self.form_org(form);
-                let text = self.filters[ACTIVITIES].text().to_string();
+                let text = self.filters[Tab::Activities].text().to_string();
                 let (conditions, period, months) = form.to_conditions(lang, org, &text).ok_or(())?;
                 self.work.conditions = conditions;
                 if period != self.work.period {
@@ -607,7 +607,7 @@ impl App {
                     self.work.quiet_months = months;
                     self.derive_quiet();
                 }
-                self.selected[ACTIVITIES] = 0;
+                self.selected[Tab::Activities] = 0;
                 self.refilter_work();
                 return Ok(None);
             }

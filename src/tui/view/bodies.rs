@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::domain::query::OrgRow;
 use crate::domain::*;
-use crate::tui::app::{App, Mode, ACTIVITIES, ORGS, PEOPLE, PROJECTS, TRAININGS, VENUES};
+use crate::tui::app::{App, Mode, Tab};
 use crate::tui::i18n;
 use chrono::Duration;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -16,14 +16,14 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     app.hits.rows = None;
     match app.tab {
-        ORGS => orgs(frame, app, theme, area),
-        PEOPLE => people(frame, app, theme, area),
-        VENUES => venues(frame, app, theme, area),
-        TRAININGS => trainings(frame, app, theme, area),
-        4 => sync(frame, app, theme, area),
-        ACTIVITIES => super::work::activities(frame, app, theme, area),
-        PROJECTS => super::work::projects(frame, app, theme, area),
-        _ => super::stats::draw(frame, app, theme, area),
+        Tab::Orgs => orgs(frame, app, theme, area),
+        Tab::People => people(frame, app, theme, area),
+        Tab::Venues => venues(frame, app, theme, area),
+        Tab::Trainings => trainings(frame, app, theme, area),
+        Tab::Sync => sync(frame, app, theme, area),
+        Tab::Activities => super::work::activities(frame, app, theme, area),
+        Tab::Projects => super::work::projects(frame, app, theme, area),
+        Tab::Reports => super::stats::draw(frame, app, theme, area),
     }
 }
 
@@ -122,11 +122,11 @@ pub(crate) fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (us
 
 /// "shown n/m", and the order when F11 changed it.
 pub(super) fn counts(app: &App, shown: usize, all: usize) -> String {
-    let sort = app.sorts.get(app.tab).copied().unwrap_or(0);
+    let sort = app.sorts.get(app.tab.index()).copied().unwrap_or(0);
     let order = if sort == 0 {
         String::new()
     } else {
-        format!("· {} F11: {} ", app.t(i18n::SORTED), app.t(crate::tui::app::SORTS[app.tab][sort]))
+        format!("· {} F11: {} ", app.t(i18n::SORTED), app.t(crate::tui::app::SORTS[app.tab.index()][sort]))
     };
     format!(" {} {shown}/{all} {order}", app.t(i18n::SHOWN))
 }
@@ -145,17 +145,17 @@ pub(super) fn conflict_line(
 fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
-    let view = &app.views[ORGS];
+    let view = &app.views[Tab::Orgs];
     // Narrower than 72 columns the community and status columns give way to the name.
     let wide = list_area.width >= 72;
     let block = list_block(frame, app, list_area, counts(app, view.len(), app.data.orgs.len()));
-    let (start, shown) = window(app, list_area, true, app.views[ORGS].len());
-    let sel = app.selected[ORGS];
+    let (start, shown) = window(app, list_area, true, app.views[Tab::Orgs].len());
+    let sel = app.selected[Tab::Orgs];
     // A hub holds several federations' rosters: a column says whose each is.
     let feds = &app.derived.roster_federations;
     let fed_w =
         feds.values().map(|n| n.width()).chain([app.t(i18n::FEDERATION_SHORT).width()]).max().unwrap_or(8).min(12);
-    let rows: Vec<Row> = app.views[ORGS][start..start + shown]
+    let rows: Vec<Row> = app.views[Tab::Orgs][start..start + shown]
         .iter()
         .map(|i| {
             let r: &OrgRow = &app.data.orgs[*i];
@@ -242,7 +242,7 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             }
             lines
         }
-        None => vec![Line::from(if app.views[ORGS].is_empty() { "" } else { app.t(i18n::LOADING) })],
+        None => vec![Line::from(if app.views[Tab::Orgs].is_empty() { "" } else { app.t(i18n::LOADING) })],
     };
     let hint = if app.org_filter.uncovered { app.t(i18n::ASSIGN_HINT) } else { "" };
     frame.render_widget(
@@ -256,9 +256,9 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
-    let block = list_block(frame, app, list_area, counts(app, app.views[PEOPLE].len(), app.data.people.len()));
-    let (start, shown) = window(app, list_area, true, app.views[PEOPLE].len());
-    let rows: Vec<Row> = app.views[PEOPLE][start..start + shown]
+    let block = list_block(frame, app, list_area, counts(app, app.views[Tab::People].len(), app.data.people.len()));
+    let (start, shown) = window(app, list_area, true, app.views[Tab::People].len());
+    let rows: Vec<Row> = app.views[Tab::People][start..start + shown]
         .iter()
         .map(|i| {
             let p = &app.data.people[*i];
@@ -274,7 +274,7 @@ fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         .style(theme.accent());
     let widths = [Constraint::Length(10), Constraint::Length(12), Constraint::Min(14), Constraint::Min(14)];
     let table = Table::new(rows, widths).header(header).block(block).row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[PEOPLE].saturating_sub(start), shown);
+    let mut state = table_state(app.selected[Tab::People].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
 
     let mut lines = Vec::new();
@@ -302,9 +302,9 @@ fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let [list_area, week_area] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
-    let block = list_block(frame, app, list_area, counts(app, app.views[VENUES].len(), app.data.venues.len()));
-    let (start, shown) = window(app, list_area, false, app.views[VENUES].len());
-    let rows: Vec<Row> = app.views[VENUES][start..start + shown]
+    let block = list_block(frame, app, list_area, counts(app, app.views[Tab::Venues].len(), app.data.venues.len()));
+    let (start, shown) = window(app, list_area, false, app.views[Tab::Venues].len());
+    let rows: Vec<Row> = app.views[Tab::Venues][start..start + shown]
         .iter()
         .map(|i| {
             let v = &app.data.venues[*i];
@@ -312,7 +312,7 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         })
         .collect();
     let table = Table::new(rows, [Constraint::Min(10)]).block(block).row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[VENUES].saturating_sub(start), shown);
+    let mut state = table_state(app.selected[Tab::Venues].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
 
     // The shown week (Monday to Sunday), bookings per day.
@@ -360,9 +360,10 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 
 fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
-    let block = list_block(frame, app, list_area, counts(app, app.views[TRAININGS].len(), app.data.trainings.len()));
-    let (start, shown) = window(app, list_area, false, app.views[TRAININGS].len());
-    let rows: Vec<Row> = app.views[TRAININGS][start..start + shown]
+    let block =
+        list_block(frame, app, list_area, counts(app, app.views[Tab::Trainings].len(), app.data.trainings.len()));
+    let (start, shown) = window(app, list_area, false, app.views[Tab::Trainings].len());
+    let rows: Vec<Row> = app.views[Tab::Trainings][start..start + shown]
         .iter()
         .map(|i| {
             let t = &app.data.trainings[*i];
@@ -372,7 +373,7 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let table = Table::new(rows, [Constraint::Min(16), Constraint::Length(10)])
         .block(block)
         .row_highlight_style(theme.selected());
-    let mut state = table_state(app.selected[TRAININGS].saturating_sub(start), shown);
+    let mut state = table_state(app.selected[Tab::Trainings].saturating_sub(start), shown);
     frame.render_stateful_widget(table, list_area, &mut state);
     let mut lines = Vec::new();
     if let Some(t) = app.selected_training() {
@@ -416,7 +417,7 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         lines.push(Line::from(app.t(i18n::NO_PEERS)));
     }
     // The chosen peer (↑↓) is the one Enter edits the sharing of.
-    let chosen = app.selected[crate::tui::app::SYNC].min(app.data.peers.len().saturating_sub(1));
+    let chosen = app.selected[Tab::Sync].min(app.data.peers.len().saturating_sub(1));
     for (i, p) in app.data.peers.iter().enumerate() {
         let shared: Vec<String> = p
             .grants

@@ -8,7 +8,7 @@ mod work;
 
 pub use popups::list_title;
 
-use super::app::{App, TABS};
+use super::app::{App, Tab};
 use super::i18n;
 use super::keymap;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -153,19 +153,16 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     app.dirty = false;
 }
 
-/// Tab titles short enough for 80 columns, used when the full ones do not fit.
-const SHORT_TABS: [&str; 8] = ["Orgs", "People", "Venues", "Trainings", "Sync", "Reports", "Activities", "Projects"];
-
 fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     // A list tab holding conflicted records says how many.
-    let title = |i: usize, name: &str| match app.derived.conflict_counts.get(i) {
-        Some(n) if *n > 0 => format!("{} {name} ⚠{n}", i + 1),
-        _ => format!("{} {name}", i + 1),
+    let title = |tab: Tab, name: &str| match app.derived.conflict_counts[tab] {
+        n if n > 0 => format!("{} {name} ⚠{n}", tab.index() + 1),
+        _ => format!("{} {name}", tab.index() + 1),
     };
-    let mut titles: Vec<String> = TABS.iter().enumerate().map(|(i, t)| title(i, t.get(app.lang))).collect();
+    let mut titles: Vec<String> = Tab::ALL.iter().map(|t| title(*t, t.title().get(app.lang))).collect();
     let width: usize = titles.iter().map(|t| UnicodeWidthStr::width(t.as_str()) + 1).sum();
     if width > area.width as usize && app.lang == crate::domain::Lang::En {
-        titles = SHORT_TABS.iter().enumerate().map(|(i, t)| title(i, t)).collect();
+        titles = Tab::ALL.iter().map(|t| title(*t, t.short_title())).collect();
     }
     // Where each title lands, for mouse clicks: titles are joined by a one-column divider.
     let mut x = area.x;
@@ -178,7 +175,7 @@ fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             range
         })
         .collect();
-    let tabs = Tabs::new(titles).select(app.tab).highlight_style(theme.selected()).divider("│").padding("", "");
+    let tabs = Tabs::new(titles).select(app.tab.index()).highlight_style(theme.selected()).divider("│").padding("", "");
     frame.render_widget(tabs, area);
 }
 

@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::domain::{Lang, Level, Vocabulary};
 use crate::ops::network::{Arrives, FedRow};
-use crate::tui::app::App;
+use crate::tui::app::{App, Tab};
 use crate::tui::i18n;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -110,7 +110,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         return;
     }
     let (start, shown) = super::bodies::window(app, list_area, true, net.federations.len());
-    let sel = app.selected[crate::tui::app::SYNC].min(net.federations.len() - 1);
+    let sel = app.selected[Tab::Sync].min(net.federations.len() - 1);
     let level_w =
         Level::all().iter().map(|l| l.label(lang).width()).chain([app.t(i18n::LEVEL).width()]).max().unwrap_or(4);
     let (arrives_w, last_w, count_w, stale_w) = (18, 11, 6, 6);

@@ -1,7 +1,7 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::{fit, wrap_columns, Theme};
-use crate::tui::app::{field_label, App, Mode, ACTIVITIES, ORGS, PROJECTS, REPORTS, TABS};
+use crate::tui::app::{field_label, App, Mode, Tab};
 use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
 use crate::tui::keymap::{self, help_lines};
@@ -21,10 +21,10 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 /// The list title of the current tab (the coverage view names itself).
 pub fn list_title(app: &App) -> String {
     match app.tab {
-        ORGS if app.org_filter.uncovered => app.t(i18n::COVERAGE_VIEW).to_string(),
-        ACTIVITIES | PROJECTS => super::work::view_title(app),
-        REPORTS => super::stats::view_title(app),
-        tab => app.t(TABS[tab]).to_string(),
+        Tab::Orgs if app.org_filter.uncovered => app.t(i18n::COVERAGE_VIEW).to_string(),
+        Tab::Activities | Tab::Projects => super::work::view_title(app),
+        Tab::Reports => super::stats::view_title(app),
+        tab => app.t(tab.title()).to_string(),
     }
 }
 
@@ -433,7 +433,7 @@ fn tab_names(app: &App, tabs: u8) -> String {
     if tabs == keymap::ALL || tabs == keymap::LISTS {
         return String::new();
     }
-    TABS.iter().enumerate().filter(|(i, _)| tabs & (1 << i) != 0).map(|(_, t)| app.t(*t)).collect::<Vec<_>>().join("/")
+    Tab::ALL.iter().filter(|t| tabs & t.bit() != 0).map(|t| app.t(t.title())).collect::<Vec<_>>().join("/")
 }
 
 fn messages(frame: &mut Frame, app: &App, theme: &Theme, scroll: usize) {

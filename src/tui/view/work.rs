@@ -5,7 +5,7 @@ use super::bodies::{conflict_line, counts, label, list_block, marked, split, tab
 use super::Theme;
 use crate::domain::projects::yuan;
 use crate::domain::*;
-use crate::tui::app::{ActView, App, ProjView, ACTIVITIES, PROJECTS};
+use crate::tui::app::{ActView, App, ProjView, Tab};
 use crate::tui::work_text as w;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -15,16 +15,16 @@ use ratatui::Frame;
 /// The tab and the list it shows, with the conditions that narrow it.
 pub fn view_title(app: &App) -> String {
     let view = match (app.tab, app.work.act_view, app.work.proj_view) {
-        (ACTIVITIES, ActView::List, _) => w::VIEW_ACTIVITIES,
-        (ACTIVITIES, ActView::Due, _) => w::VIEW_DUE,
-        (ACTIVITIES, ActView::Reports, _) => w::VIEW_REPORTS,
-        (ACTIVITIES, ActView::Missing, _) => w::VIEW_MISSING,
-        (ACTIVITIES, ActView::Quiet, _) => w::VIEW_QUIET,
+        (Tab::Activities, ActView::List, _) => w::VIEW_ACTIVITIES,
+        (Tab::Activities, ActView::Due, _) => w::VIEW_DUE,
+        (Tab::Activities, ActView::Reports, _) => w::VIEW_REPORTS,
+        (Tab::Activities, ActView::Missing, _) => w::VIEW_MISSING,
+        (Tab::Activities, ActView::Quiet, _) => w::VIEW_QUIET,
         (_, _, ProjView::Projects) => w::VIEW_PROJECTS,
         (_, _, ProjView::Ranking) => w::VIEW_RANKING,
     };
     let mut title = format!("{} (F6)", app.t(view));
-    if app.tab == ACTIVITIES && app.work.act_view == ActView::List {
+    if app.tab == Tab::Activities && app.work.act_view == ActView::List {
         let c = &app.work.conditions;
         let mut parts: Vec<String> = Vec::new();
         if let Some(o) = c.organization.as_ref().and_then(|id| app.org_name(id)) {
@@ -43,13 +43,13 @@ pub fn view_title(app: &App) -> String {
             title.push_str(&format!(" · {} F11: {}", app.t(w::CONDITIONS), parts.join(" ")));
         }
     }
-    if app.tab == ACTIVITIES && matches!(app.work.act_view, ActView::Missing | ActView::Reports) {
+    if app.tab == Tab::Activities && matches!(app.work.act_view, ActView::Missing | ActView::Reports) {
         title.push_str(&format!(" · {}", app.work.period.label(app.lang)));
     }
-    if app.tab == ACTIVITIES && app.work.act_view == ActView::Quiet {
+    if app.tab == Tab::Activities && app.work.act_view == ActView::Quiet {
         title.push_str(&format!(" · {} {}", app.work.quiet_months, app.t(w::MONTHS)));
     }
-    if app.tab == PROJECTS && app.work.proj_view == ProjView::Ranking {
+    if app.tab == Tab::Projects && app.work.proj_view == ProjView::Ranking {
         title.push_str(&format!(" · {} ←→", app.work.rank_year));
     }
     title
