@@ -22,6 +22,7 @@ macro_rules! errln {
 mod activities;
 mod backup;
 mod bulk;
+mod conflicts;
 mod cultivation;
 mod docs;
 mod ledger;
@@ -141,6 +142,10 @@ pub enum Command {
     Export(bulk::ExportArgs),
     /// 统计报表,截至某日 (the report at a date: counts, both Party coverages, liaison load, trainings, venues, density; xlsx workbook for the bureau)
     Report(report::ReportArgs),
+    /// 列出各类记录中的并发修改冲突及解决命令 (every record of every kind holding values two devices wrote at once, with who wrote each and the command to settle it)
+    Conflicts(conflicts::ConflictsArgs),
+    /// 解决任一类记录的冲突字段,保留其中一个值 (settle a conflicted field of any kind of record, keeping one of its values)
+    Resolve(conflicts::ResolveArgs),
     /// 生成演示数据 (fill an empty data directory with realistic demo data)
     Demo(bulk::DemoArgs),
     /// 本机节点编号 (this device's node id, to read aloud or send to a peer)
@@ -404,6 +409,8 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         Command::Export(args) => bulk::run_export(&mut ctx, args),
         Command::Report(args) => report::run(&mut ctx, args),
         Command::Network(args) => network::run(&mut ctx, args),
+        Command::Conflicts(args) => conflicts::list(&mut ctx, &args),
+        Command::Resolve(args) => conflicts::resolve(&mut ctx, args),
         Command::Demo(args) => bulk::run_demo(&mut ctx, args),
         Command::Backup { file } => backup::run_backup(&mut ctx, &file),
         Command::Restore { .. } => {

@@ -69,6 +69,30 @@ macro_rules! per_kind {
 }
 pub(crate) use per_kind;
 
+/// A record holding values two devices wrote at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordConflicts {
+    pub kind: Collection,
+    pub id: RecordId,
+    /// The record's name as lists show it (empty if it cannot be read).
+    pub title: String,
+    /// Each field in conflict, each value named by its writer.
+    pub conflicts: Vec<FieldConflict>,
+}
+
+/// Every record of every kind holding conflicting values, in document then
+/// record order, each value named by its writer and its clock's time.
+pub fn all(env: &mut Env) -> OpResult<Vec<RecordConflicts>> {
+    let found = env.store.conflicted();
+    let mut out = Vec::with_capacity(found.len());
+    for c in found {
+        let title = per_kind!(c.kind, |R| env.store.get::<R>(&c.id)?.map(|r| r.title())).unwrap_or_default();
+        let conflicts = of_record(env, c.kind, &c.id)?;
+        out.push(RecordConflicts { kind: c.kind, id: c.id, title, conflicts });
+    }
+    Ok(out)
+}
+
 /// One record's conflicts, each value named by its writer (`origins[i].by`).
 pub fn of_record(env: &mut Env, kind: Collection, id: &RecordId) -> OpResult<Vec<FieldConflict>> {
     let store = &mut *env.store;

@@ -186,7 +186,7 @@ impl App {
             self.open_pending_conflicts(&id);
             effects
         } else {
-            // The record's own conflicts are resolved from the CLI (hubsync … resolve);
+            // The record's own conflicts are resolved from the CLI (hubsync resolve);
             // here the secretary sees where it is.
             self.say(format!("{}: {} ({})", self.t(i18n::CONFLICT_ELSEWHERE), c.kind.label(self.lang), c.id));
             self.after_selection_change()
