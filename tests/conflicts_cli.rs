@@ -130,4 +130,3 @@ fn conflicts_in_json_give_scripts_kinds_fields_and_values() {
     let values: Vec<&str> = row["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert!(values.contains(&"党员学习日") && values.contains(&"舞蹈排练"), "{values:?}");
 }
-

@@ -73,9 +73,20 @@ pub fn list(ctx: &mut Ctx, args: &ConflictsArgs) -> Result<()> {
             for (i, v) in c.values.iter().enumerate() {
                 let origin = c.origins.get(i);
                 let by = origin.map_or("", |o| o.by.as_str());
-                outln!("    {}  ({} {by} · {})", value_text(v), ctx.t("来自", "by"), when(origin.and_then(|o| o.time), ctx.lang));
+                outln!(
+                    "    {}  ({} {by} · {})",
+                    value_text(v),
+                    ctx.t("来自", "by"),
+                    when(origin.and_then(|o| o.time), ctx.lang)
+                );
             }
-            outln!("    {} hubsync resolve {} {} {} VALUE", ctx.t("保留一个值:", "keep one:"), r.kind.code(), r.id, c.field);
+            outln!(
+                "    {} hubsync resolve {} {} {} VALUE",
+                ctx.t("保留一个值:", "keep one:"),
+                r.kind.code(),
+                r.id,
+                c.field
+            );
         }
     }
     Ok(())

@@ -165,11 +165,10 @@ pub const CONFLICT_NOT_LISTED: T = T(
     "界面中没有此类记录的列表;两个值都已保留,未丢失",
     "no list here shows this kind of record; both values are kept, nothing is lost",
 );
-pub const CONFLICT_ELSEWHERE: T =
-    T(
-        "冲突在所属记录中: 在命令行运行 hubsync conflicts 查看,hubsync resolve 解决",
-        "the conflict is in a record under this one: `hubsync conflicts` lists it, `hubsync resolve` settles it",
-    );
+pub const CONFLICT_ELSEWHERE: T = T(
+    "冲突在所属记录中: 在命令行运行 hubsync conflicts 查看,hubsync resolve 解决",
+    "the conflict is in a record under this one: `hubsync conflicts` lists it, `hubsync resolve` settles it",
+);
 pub const CONFLICT_FROM: T = T("来自", "from");
 pub const CONFLICT_CLOCK_NOTE: T =
     T("时间按写入设备自己的时钟,可能不准", "times are by the writing device's own clock, which may be wrong");
