@@ -267,7 +267,12 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
     use hubsync::ops::{node::*, OpError};
     let county = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
     let laptop = start(None, &[]);
-    let env = NodeEnv { store: laptop.store.clone(), daemon: None, dir: laptop.node.dir.clone() };
+    // What a terminal's bar is told: (peer, documents done, documents to sync).
+    let told = Arc::new(std::sync::Mutex::new(Vec::<(String, usize, usize)>::new()));
+    let tell = told.clone();
+    let progress: hubsync::sync::Progress =
+        Arc::new(move |peer: &str, done, total| tell.lock().unwrap().push((peer.to_string(), done, total)));
+    let env = NodeEnv::new(laptop.store.clone(), None, laptop.node.dir.clone()).with_progress(Some(progress));
     assert!(matches!(sync(&env, SyncNow::default()).await, Err(OpError::NoPeers)), "no peer: a typed error");
     let nameless = join(&env, Join { code: "x".into(), name: "  ".into() }).await.unwrap_err();
     assert_eq!(nameless.fields(), ["name"]);
@@ -279,6 +284,12 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
     let joined = join(&env, Join { code, name: "培训笔记本".into() }).await.unwrap();
     assert!(joined.complete(), "{:?}", joined.summary);
     assert_eq!(orgs(&laptop).await, orgs(&county).await);
+    let told = std::mem::take(&mut *told.lock().unwrap());
+    let total = joined.summary.synced;
+    assert!(total > 1, "{:?}", joined.summary);
+    assert_eq!(told.first(), Some(&("邀请方".to_string(), 0, total)), "{told:?}");
+    assert_eq!(told.last(), Some(&("邀请方".to_string(), total, total)), "{told:?}");
+    assert!(told.windows(2).all(|w| w[0].1 < w[1].1), "one step per document: {told:?}");
 
     let named = sync(&env, SyncNow { peers: vec!["邀请方".into()] }).await.unwrap();
     assert_eq!((named.peers.len(), named.failed()), (1, 0), "{named:?}");

@@ -80,14 +80,12 @@ async fn run_request(request: Request, node: NodeParts) -> Reply {
             node.dir.display()
         )),
         Command::Sync { peers: names } => {
-            let env =
-                ops::node::NodeEnv { store: node.store.clone(), daemon: node.daemon.clone(), dir: node.dir.clone() };
+            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone());
             let synced = ops::node::sync(&env, ops::node::SyncNow { peers: names }).await;
             reply(capture(|| peers::print_sync(lang, synced?)))
         }
         Command::Join { code, name } => {
-            let env =
-                ops::node::NodeEnv { store: node.store.clone(), daemon: node.daemon.clone(), dir: node.dir.clone() };
+            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone());
             let joined = ops::node::join(&env, ops::node::Join { code, name }).await;
             reply(capture(|| peers::print_join(lang, &joined?)))
         }

@@ -1,5 +1,6 @@
 //! `hubsync id`, `peer ...`, `share`, `unshare`, `sync`, `serve`.
 
+use super::progress::Bar;
 use super::table::{Cell, Format, Table};
 use crate::control;
 use crate::domain::Lang;
@@ -259,9 +260,27 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// Syncs once with the named peers (or all with an address) and exits.
 pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Result<()> {
-    let env = ops::node::NodeEnv { store: StoreHandle::spawn(store), daemon: None, dir: dir.to_path_buf() };
+    let bar = Bar::new(lang.pick("同步文档", "syncing documents"));
+    let env = ops::node::NodeEnv::new(StoreHandle::spawn(store), None, dir.to_path_buf())
+        .with_progress(sessions_progress(&bar));
     let synced = runtime()?.block_on(ops::node::sync(&env, ops::node::SyncNow { peers: names }));
+    bar.finish();
     print_sync(lang, synced?)
+}
+
+/// One bar for every peer of a round: documents done of all to sync.
+fn sessions_progress(bar: &Bar) -> Option<sync::Progress> {
+    if !bar.shown() {
+        return None;
+    }
+    let bar = bar.clone();
+    let peers = std::sync::Mutex::new(std::collections::BTreeMap::<String, (usize, usize)>::new());
+    Some(std::sync::Arc::new(move |peer: &str, done: usize, total: usize| {
+        let mut peers = peers.lock().unwrap_or_else(|e| e.into_inner());
+        peers.insert(peer.to_string(), (done, total));
+        let (done, total) = peers.values().fold((0, 0), |(d, t), (pd, pt)| (d + pd, t + pt));
+        bar.set(done, total);
+    }))
 }
 
 /// Prints a sync round; an error when any peer did not sync cleanly.
@@ -297,7 +316,7 @@ pub fn serve(
     runtime()?.block_on(async {
         let handle = StoreHandle::spawn(store);
         let _daily = crate::ops::backup::spawn_daily(handle.clone(), keep_backups);
-        let env = ops::node::NodeEnv { store: handle.clone(), daemon: None, dir: dir.to_path_buf() };
+        let env = ops::node::NodeEnv::new(handle.clone(), None, dir.to_path_buf());
         let cmd = ops::node::Serve {
             listen: listen.to_string(),
             interval: Some(std::time::Duration::from_secs(interval)),
@@ -405,9 +424,12 @@ pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
 }
 
 pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Result<()> {
-    let env = ops::node::NodeEnv { store: StoreHandle::spawn(store), daemon: None, dir: dir.to_path_buf() };
+    let bar = Bar::new(lang.pick("同步文档", "syncing documents"));
+    let env = ops::node::NodeEnv::new(StoreHandle::spawn(store), None, dir.to_path_buf())
+        .with_progress(sessions_progress(&bar));
     let cmd = ops::node::Join { code: code.to_string(), name: name.to_string() };
     let joined = runtime()?.block_on(ops::node::join(&env, cmd));
+    bar.finish();
     print_join(lang, &joined?)
 }
 

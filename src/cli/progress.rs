@@ -7,6 +7,7 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
+#[derive(Clone)]
 pub struct Bar(Option<ProgressBar>);
 
 impl Bar {
@@ -22,6 +23,11 @@ impl Bar {
         bar.set_style(style);
         bar.set_message(what.to_string());
         Bar(Some(bar))
+    }
+
+    /// Drawn: a person watches this terminal.
+    pub fn shown(&self) -> bool {
+        self.0.is_some()
     }
 
     /// `done` of `total` finished.

@@ -19,16 +19,32 @@ pub struct NodeEnv {
     pub daemon: Option<Arc<Daemon>>,
     /// The data directory (identity, peers.json).
     pub dir: PathBuf,
+    /// Told how the sessions of a node started for the action go (a
+    /// running node's sessions are its own: no one watches them here).
+    pub progress: Option<sync::Progress>,
 }
 
 impl NodeEnv {
+    pub fn new(store: StoreHandle, daemon: Option<Arc<Daemon>>, dir: PathBuf) -> NodeEnv {
+        NodeEnv { store, daemon, dir, progress: None }
+    }
+
+    pub fn with_progress(self, progress: Option<sync::Progress>) -> NodeEnv {
+        NodeEnv { progress, ..self }
+    }
+
     /// The running node, or one started for this action (`true`: close it after).
     fn node(&self) -> OpResult<(Arc<Node>, bool)> {
         match &self.daemon {
             Some(d) => Ok((d.node.clone(), false)),
             None => {
                 let any: SocketAddr = "0.0.0.0:0".parse().expect("a valid address");
-                Ok((Arc::new(Node::start(self.dir.clone(), self.store.clone(), any)?), true))
+                let node = Node::start(self.dir.clone(), self.store.clone(), any)?;
+                let node = match &self.progress {
+                    Some(p) => node.with_progress(p.clone()),
+                    None => node,
+                };
+                Ok((Arc::new(node), true))
             }
         }
     }

@@ -126,6 +126,8 @@ impl Node {
         if todo.len() > MAX_DOCS {
             bail!("too many documents ({})", todo.len());
         }
+        let (total, mut done) = (todo.len(), 0);
+        self.tell(&peer.name, done, total);
         let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_DOCS));
         // Meta documents first, the two sides' own before the rest: a
         // federation new to a side is admitted by what its meta document
@@ -186,6 +188,8 @@ impl Node {
                 });
             }
             while let Some(t) = tasks.join_next().await {
+                done += 1;
+                self.tell(&peer.name, done, total);
                 match t {
                     Ok((_, Ok(tally))) => {
                         summary.synced += 1;

@@ -48,6 +48,10 @@ pub struct Summary {
     pub errors: Vec<String>,
 }
 
+/// Told as a session goes: (peer's name, documents done, documents to
+/// sync with it). A terminal draws a bar from it (`hubsync sync`).
+pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
+
 pub struct Node {
     pub dir: PathBuf,
     pub identity: Identity,
@@ -56,6 +60,8 @@ pub struct Node {
     pub limits: Limits,
     /// Stamps the peer list's "last synced" and the daemon's status.
     pub clock: Arc<dyn crate::clock::Clock>,
+    /// Told how far each session has got; None for a node no one watches.
+    pub progress: Option<Progress>,
 }
 
 impl Node {
@@ -72,13 +78,25 @@ impl Node {
     ) -> Result<Node> {
         let identity = Identity::load_or_create(&dir)?;
         let endpoint = transport::endpoint(&identity, dir.clone(), listen)?;
-        Ok(Node { dir, identity, store, endpoint, limits, clock: Arc::new(crate::clock::SystemClock) })
+        Ok(Node { dir, identity, store, endpoint, limits, clock: Arc::new(crate::clock::SystemClock), progress: None })
     }
 
     /// The same node reading another clock (tests; a laptop whose clock is wrong).
     pub fn with_clock(mut self, clock: Arc<dyn crate::clock::Clock>) -> Node {
         self.clock = clock;
         self
+    }
+
+    /// The same node telling `progress` how its sessions go.
+    pub fn with_progress(mut self, progress: Progress) -> Node {
+        self.progress = Some(progress);
+        self
+    }
+
+    pub(super) fn tell(&self, peer: &str, done: usize, total: usize) {
+        if let Some(p) = &self.progress {
+            p(peer, done, total);
+        }
     }
 
     pub fn local_addr(&self) -> Result<std::net::SocketAddr> {

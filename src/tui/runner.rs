@@ -149,7 +149,7 @@ async fn start_node(
     app: &mut App,
 ) -> Option<Arc<Daemon>> {
     let dir = handle.call(|s| s.dir().to_path_buf()).await;
-    let env = ops::node::NodeEnv { store: handle.clone(), daemon: None, dir };
+    let env = ops::node::NodeEnv::new(handle.clone(), None, dir);
     let cmd = ops::node::Serve { listen: listen.to_string(), interval: None, discovery, fallback_port: true };
     match ops::node::serve(&env, cmd) {
         Ok(serving) => {
@@ -195,7 +195,7 @@ async fn next_status(status: &mut Option<watch::Receiver<NodeStatus>>) -> NodeSt
 async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>) -> Event {
     let Some(daemon) = daemon else { return Event::Done(Err("同步未启动 (sync is off: --offline)".into())) };
     let dir = daemon.node.dir.clone();
-    let env = ops::node::NodeEnv { store: handle, daemon: Some(daemon), dir };
+    let env = ops::node::NodeEnv::new(handle, Some(daemon), dir);
     match ops::node::sync(&env, ops::node::SyncNow::default()).await {
         Ok(synced) => {
             let failed = synced.failed() > 0;
