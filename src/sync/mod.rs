@@ -23,5 +23,5 @@ pub use client::sync_once;
 pub use daemon::{Daemon, DaemonConfig, NodeStatus};
 pub use identity::{Identity, NodeId};
 pub use limits::Limits;
-pub use session::{status, Node, PeerStatus, Progress, Summary};
+pub use session::{status, Node, Progress, Summary};
 pub use trust::{Grant, Peer, Peers};

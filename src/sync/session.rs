@@ -19,13 +19,12 @@ use super::forward::Access;
 use super::identity::{Identity, NodeId};
 use super::limits::Limits;
 use super::transport;
-use super::trust::{Grant, Peer, Peers};
+use super::trust::{Peer, Peers};
 use super::wire::Signed;
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -164,34 +163,21 @@ pub(super) async fn step(
         .await??)
 }
 
-/// Peers' status for the UI and `peer list`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PeerStatus {
-    pub name: String,
-    pub node_id: NodeId,
-    pub addr: Option<String>,
-    pub grants: BTreeMap<String, Grant>,
-    pub last_sync: Option<String>,
-    pub last_error: Option<String>,
-    /// The federation pinned as this peer's own (docs/SYNC.md).
-    pub home: Option<String>,
-}
-
-pub fn status(dir: &std::path::Path) -> Result<Vec<PeerStatus>> {
+/// The peer list as a screen shows it (`peer list`, the UI's sync tab):
+/// each peer's record, its name, address, error and home cleaned again
+/// for a terminal (a peers.json written before they were cleaned on the
+/// way in may still hold escapes).
+pub fn status(dir: &std::path::Path) -> Result<Vec<Peer>> {
     use super::text::{clean, ERROR_CHARS, NAME_CHARS};
     Ok(Peers::load(dir)?
         .peers
         .into_iter()
-        // Cleaned again for display: a peers.json written before names and
-        // errors were cleaned on the way in may still hold escapes.
-        .map(|p| PeerStatus {
+        .map(|p| Peer {
             name: clean(&p.name, NAME_CHARS),
-            node_id: p.node_id,
             addr: p.addr.map(|a| clean(&a, NAME_CHARS)),
-            grants: p.grants,
-            last_sync: p.last_sync,
             last_error: p.last_error.map(|e| clean(&e, ERROR_CHARS)),
             home: p.home.map(|h| clean(&h, NAME_CHARS)),
+            ..p
         })
         .collect())
 }

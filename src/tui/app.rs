@@ -48,7 +48,7 @@ pub struct Data {
     pub projects: Vec<Project>,
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
-    pub peers: Vec<crate::sync::PeerStatus>,
+    pub peers: Vec<crate::sync::Peer>,
     /// Every federation this node holds, as a tree (the sync tab's
     /// network view, the federation column of a hub's lists).
     pub network: Option<Arc<crate::ops::network::Network>>,

@@ -46,7 +46,7 @@ fn shared_collections() -> impl Iterator<Item = Collection> {
 /// The sharing form of a peer: all (except the private document), each
 /// collection (ours, or with the federations below: `tree:`), and the
 /// private document by its own explicit choice.
-pub fn grants(lang: Lang, peer: &crate::sync::PeerStatus) -> Form {
+pub fn grants(lang: Lang, peer: &crate::sync::Peer) -> Form {
     use crate::sync::Grant;
     let held = |key: &str| peer.grants.get(key).copied();
     let choice = |key: &str| match (held(&format!("tree:{key}")), held(key)) {

@@ -9,7 +9,7 @@ use hubsync::domain::demo::DemoData;
 use hubsync::domain::query::OrgRow;
 use hubsync::domain::report::{Inputs, Report};
 use hubsync::domain::*;
-use hubsync::sync::{Grant, NodeId, PeerStatus};
+use hubsync::sync::{Grant, NodeId, Peer};
 use hubsync::tui::app::{App, Data, Effect, Event, Mode};
 use hubsync::tui::view;
 use ratatui::backend::TestBackend;
@@ -60,9 +60,9 @@ pub fn data() -> Data {
 }
 
 /// A city federation synced an hour ago and a township whose last try failed.
-pub fn peers() -> Vec<PeerStatus> {
+pub fn peers() -> Vec<Peer> {
     vec![
-        PeerStatus {
+        Peer {
             name: "成都市社区社会组织联合会".into(),
             node_id: NodeId([7; 32]),
             addr: Some("10.0.0.2:4433".into()),
@@ -71,7 +71,7 @@ pub fn peers() -> Vec<PeerStatus> {
             last_error: None,
             home: Some("fed0000000000c01".into()),
         },
-        PeerStatus {
+        Peer {
             name: "春熙路街道".into(),
             node_id: NodeId([9; 32]),
             addr: Some("192.168.1.20:4433".into()),
