@@ -162,3 +162,41 @@ fn import_projects_and_evaluations_from_ledgers() {
     let ranking = run(&dir, &["ledger", "ranking", "--year", "2025", "--format", "csv"]);
     assert!(ranking.contains("玉林社区为老服务队,80.0"), "{ranking}");
 }
+
+/// Point 3 through the command line: `ledger honours` gives each honour's
+/// id, `honour edit` changes only the options given (the TUI's Enter on an
+/// honour is the same command).
+#[test]
+fn an_honour_is_edited_by_its_id() {
+    let dir = federation();
+    run(
+        &dir,
+        &[
+            "honour",
+            "add",
+            "优质项目",
+            "--level",
+            "县",
+            "--year",
+            "2024",
+            "--by",
+            "锦江区民政局",
+            "--recipient",
+            "长者助餐",
+        ],
+    );
+    let json = run(&dir, &["ledger", "honours", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    let out = run(&dir, &["honour", "edit", &id, "--kind", "品牌组织", "--org", "玉林社区为老服务队"]);
+    assert!(out.contains("已修改荣誉") && out.contains("玉林社区为老服务队"), "{out}");
+    let rows: serde_json::Value = serde_json::from_str(&run(&dir, &["ledger", "honours", "--format", "json"])).unwrap();
+    assert_eq!(rows[0]["kind"], "brand_org");
+    assert_eq!(
+        (rows[0]["recipient"].as_str(), rows[0]["awarded_by"].as_str()),
+        (Some("玉林社区为老服务队"), Some("锦江区民政局"))
+    );
+    // Unlinked with no published name left, it has no holder: refused.
+    let err = fails(&dir, &["honour", "edit", &id, "--org", "", "--recipient", ""]);
+    assert!(err.contains("organization"), "{err}");
+}

@@ -124,7 +124,7 @@ fn evaluation_takes_basic_conditions_from_the_checklist_and_weights_from_setting
     assert_eq!(again.result, EvalResult::Good);
     let bad = EvaluationSettings { weight_influence: 40, ..Default::default() };
     let err = evaluations::set_settings(&mut Env::new(&mut store, &clock), bad).unwrap_err();
-    assert_eq!(err.fields(), vec!["evaluation"]);
+    assert_eq!(err.fields(), vec!["weights"], "the form marks the four weights");
     let over = evaluations::evaluate(&mut Env::new(&mut store, &clock), cmd(Some(26))).unwrap_err();
     assert_eq!(over.fields(), vec!["basic"]);
 }
@@ -203,4 +203,64 @@ fn upgrade_exit_membership_incubation_and_brand_honour() {
     assert_eq!(gone.org.exit_kind, Some(ExitKind::Merged));
     let stored: Organization = store.get(&o.id).unwrap().unwrap();
     assert_eq!((stored.lifecycle, stored.exit_kind), (Lifecycle::Exited, Some(ExitKind::Merged)));
+}
+
+/// Point 3: an honour edited changes only the fields given; a link moved
+/// renames the holder; turned into a brand title it marks the organization;
+/// a settings form's errors name the field (issue 12.2).
+#[test]
+fn an_honour_is_edited_field_by_field_and_settings_name_their_fields() {
+    let (_dir, mut store, o) = world();
+    let clock = FixedClock::on(2025, 11, 4);
+    let add = projects::AddHonour {
+        kind: HonourKind::QualityProject,
+        level: AwardLevel::County,
+        year: 2024,
+        awarded_by: "锦江区民政局".into(),
+        title: "优质项目".into(),
+        organization: None,
+        project: None,
+        person: None,
+        recipient_name: "长者助餐服务".into(),
+        date: None,
+    };
+    let h = projects::add_honour(&mut Env::new(&mut store, &clock), add).unwrap().honour;
+    let edit = projects::EditHonour {
+        honour: (&h.id).into(),
+        fields: projects::HonourFields {
+            kind: Some(HonourKind::DemonstrationOrg),
+            organization: Some("玉林社区为老服务队".into()),
+            ..Default::default()
+        },
+    };
+    let edited = projects::edit_honour(&mut Env::new(&mut store, &clock), edit).unwrap();
+    assert_eq!((edited.recipient.as_str(), edited.brand_marked), ("玉林社区为老服务队", true));
+    let stored: Honour = store.get(&h.id).unwrap().unwrap();
+    assert_eq!((stored.awarded_by.as_str(), stored.title.as_str(), stored.year), ("锦江区民政局", "优质项目", 2024));
+    assert_eq!(stored.organization, Some(o.id.clone()));
+    let org: Organization = store.get(&o.id).unwrap().unwrap();
+    assert_eq!(org.brand_year, Some(2024));
+
+    // Unlinking the organization of an organization's honour leaves no holder: refused, nothing written.
+    let unlink = projects::EditHonour {
+        honour: (&h.id).into(),
+        fields: projects::HonourFields {
+            organization: Some(hubsync::ops::Ref(String::new())),
+            recipient_name: Some(String::new()),
+            ..Default::default()
+        },
+    };
+    let err = projects::edit_honour(&mut Env::new(&mut store, &clock), unlink).unwrap_err();
+    assert_eq!(err.fields(), vec!["organization"], "{err}");
+    let missing = projects::EditHonour {
+        honour: (&h.id).into(),
+        fields: projects::HonourFields { person: Some("没有这个人".into()), ..Default::default() },
+    };
+    let err = projects::edit_honour(&mut Env::new(&mut store, &clock), missing).unwrap_err();
+    assert_eq!(err.fields(), vec!["person"], "{err}");
+    assert_eq!(store.get::<Honour>(&h.id).unwrap().unwrap(), stored);
+
+    let bad = EvaluationSettings { weight_basic: 40, good_from: 95, ..Default::default() };
+    let err = evaluations::set_settings(&mut Env::new(&mut store, &clock), bad).unwrap_err();
+    assert_eq!(err.fields(), vec!["weights", "good_from"], "{err}");
 }

@@ -185,6 +185,38 @@ pub enum HonourCmd {
         #[arg(long, default_value = "")]
         recipient: String,
     },
+    /// 修改荣誉:只改给出的项 (edit an honour: only the options given change)
+    Edit {
+        /// 荣誉编号 (honour id, as `honour add` and `ledger honours --format json` give it)
+        id: String,
+        /// 品牌组织|示范型社区社会组织|优质项目|创新项目|先进人物
+        #[arg(long)]
+        kind: Option<String>,
+        /// 国家|省|市|县|乡镇
+        #[arg(long)]
+        level: Option<String>,
+        /// 年度 (year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// 授予单位 (awarding body)
+        #[arg(long = "by")]
+        awarded_by: Option<String>,
+        /// 荣誉名称 (title of the honour)
+        #[arg(long)]
+        title: Option<String>,
+        /// 组织 (organization: id or exact name; "" unlinks)
+        #[arg(long)]
+        org: Option<String>,
+        /// 项目 (project: id or exact name; "" unlinks)
+        #[arg(long)]
+        project: Option<String>,
+        /// 获得者 (person: id or exact name; "" unlinks)
+        #[arg(long)]
+        person: Option<String>,
+        /// 获得者名称 (recipient as published, when not on record)
+        #[arg(long)]
+        recipient: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -430,7 +462,35 @@ pub fn run_eval(ctx: &mut Ctx, cmd: EvalCmd) -> Result<()> {
 }
 
 pub fn run_honour(ctx: &mut Ctx, cmd: HonourCmd) -> Result<()> {
-    let HonourCmd::Add { kind, level, year, awarded_by, title, org, project, person, recipient } = cmd;
+    let (kind, level, year, awarded_by, title, org, project, person, recipient) = match cmd {
+        HonourCmd::Add { kind, level, year, awarded_by, title, org, project, person, recipient } => {
+            (kind, level, year, awarded_by, title, org, project, person, recipient)
+        }
+        HonourCmd::Edit { id, kind, level, year, awarded_by, title, org, project, person, recipient } => {
+            let fields = projects::HonourFields {
+                kind: kind.as_deref().map(HonourKind::parse).transpose()?,
+                level: level.as_deref().map(AwardLevel::parse).transpose()?,
+                year,
+                awarded_by,
+                title,
+                organization: org.map(Into::into),
+                project: project.map(Into::into),
+                person: person.map(Into::into),
+                recipient_name: recipient,
+                date: None,
+            };
+            let done = projects::edit_honour(&mut ctx.env(), projects::EditHonour { honour: id.into(), fields })?;
+            print_field_warnings(&done.warnings);
+            outln!(
+                "{} {}: {} {}",
+                ctx.t("已修改荣誉", "Honour changed"),
+                done.honour.id,
+                done.recipient,
+                done.honour.kind.label(ctx.lang)
+            );
+            return Ok(());
+        }
+    };
     let cmd = projects::AddHonour {
         kind: HonourKind::parse(&kind)?,
         level: AwardLevel::parse(&level)?,
@@ -562,6 +622,7 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
             let projects: Vec<Project> = ctx.store.all_readable().0;
             let people: Vec<Person> = ctx.store.all_readable().0;
             let mut t = Table::new(&[
+                ("id", ""),
                 ("year", ctx.t("年度", "year")),
                 ("level", ctx.t("级别", "level")),
                 ("kind", ""),
@@ -571,10 +632,13 @@ pub fn run_ledger(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<()> {
                 ("awarded_by", ctx.t("授予单位", "awarded by")),
                 ("date", ""),
             ]);
-            for h in figures::honours_list(&honours, &orgs, &projects, &people, year) {
+            let org_name: std::collections::HashMap<&RecordId, &str> =
+                orgs.iter().map(|o| (&o.id, o.name.as_str())).collect();
+            for (i, h) in figures::honour_lines(&honours, |id| org_name.get(id).copied(), &projects, &people, year) {
                 // People read the kind where the honour has no title of its own.
                 let title = if h.title.is_empty() { h.kind.label(l).to_string() } else { h.title.clone() };
                 t.push(vec![
+                    Cell::text(honours[i].id.to_string()),
                     Cell::int(h.year),
                     Cell::code(h.level.code(), h.level.label(l)),
                     Cell::code(h.kind.code(), ""),

@@ -91,21 +91,31 @@ impl EvaluationSettings {
         if self.id.as_str() != Self::ID {
             out.push(Problem::error("id", format!("考核设置编号应为 {} (settings id)", Self::ID)));
         }
+        // Each problem names the field a form marks: the weights as a group
+        // (`weights`), a cut-off by the one out of order.
         let sum: u32 = self.weights().iter().map(|w| *w as u32).sum();
         if sum != 100 {
             out.push(Problem::error(
-                "evaluation",
+                "weights",
                 format!("考核权重之和应为100,现为{sum} (evaluation weights must sum to 100, not {sum})"),
             ));
         }
-        if !(self.excellent_from > self.good_from && self.good_from > self.pass_from && self.excellent_from <= 100) {
-            out.push(Problem::error(
-                "evaluation",
+        let cut = |field: &'static str, what: String| {
+            Problem::error(
+                field,
                 format!(
-                    "考核分档应为 优秀>良好>合格 且不超过100,现为 {}/{}/{} (cut-offs must fall: excellent > good > pass ≤ 100)",
+                    "{what};考核分档应为 优秀>良好>合格 且不超过100,现为 {}/{}/{} (cut-offs must fall: excellent > good > pass ≤ 100)",
                     self.excellent_from, self.good_from, self.pass_from
                 ),
-            ));
+            )
+        };
+        if self.excellent_from > 100 {
+            out.push(cut("excellent_from", format!("优秀线 {} 超过100", self.excellent_from)));
+        }
+        if self.good_from >= self.excellent_from {
+            out.push(cut("good_from", format!("良好线 {} 应低于优秀线 {}", self.good_from, self.excellent_from)));
+        } else if self.pass_from >= self.good_from {
+            out.push(cut("pass_from", format!("合格线 {} 应低于良好线 {}", self.pass_from, self.good_from)));
         }
         out
     }
@@ -278,6 +288,16 @@ mod tests {
         let bad = EvaluationSettings { weight_basic: 30, ..equal };
         assert!(super::super::records::has_errors(&bad.validate()));
         assert!(!super::super::records::has_errors(&EvaluationSettings::default().validate()));
+    }
+
+    #[test]
+    fn a_bad_setting_names_the_field_a_form_marks() {
+        let fields = |s: EvaluationSettings| s.validate().iter().map(|p| p.field).collect::<Vec<_>>();
+        let equal = EvaluationSettings::default();
+        assert_eq!(fields(EvaluationSettings { weight_basic: 30, ..equal.clone() }), ["weights"]);
+        assert_eq!(fields(EvaluationSettings { good_from: 95, ..equal.clone() }), ["good_from"]);
+        assert_eq!(fields(EvaluationSettings { pass_from: 80, ..equal.clone() }), ["pass_from"]);
+        assert_eq!(fields(EvaluationSettings { excellent_from: 120, ..equal }), ["excellent_from"]);
     }
 
     #[test]

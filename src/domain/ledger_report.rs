@@ -261,13 +261,26 @@ pub fn honours_list(
     year: Option<i32>,
 ) -> Vec<HonourLine> {
     let org_name: HashMap<&RecordId, &str> = orgs.iter().map(|o| (&o.id, o.name.as_str())).collect();
+    honour_lines(honours, |id| org_name.get(id).copied(), projects, people, year).into_iter().map(|(_, l)| l).collect()
+}
+
+/// `honours_list` over any lookup of organization names (the TUI holds
+/// list rows, not records), each line with its index in `honours`.
+pub fn honour_lines<'a>(
+    honours: &[Honour],
+    org_name: impl Fn(&RecordId) -> Option<&'a str>,
+    projects: &[Project],
+    people: &[Person],
+    year: Option<i32>,
+) -> Vec<(usize, HonourLine)> {
     let project: HashMap<&RecordId, &Project> = projects.iter().map(|p| (&p.id, p)).collect();
     let person: HashMap<&RecordId, &Person> = people.iter().map(|p| (&p.id, p)).collect();
-    let name_of = |id: Option<&RecordId>| id.and_then(|i| org_name.get(i)).map(|n| n.to_string());
-    let mut out: Vec<HonourLine> = honours
+    let name_of = |id: Option<&RecordId>| id.and_then(&org_name).map(|n| n.to_string());
+    let mut out: Vec<(usize, HonourLine)> = honours
         .iter()
-        .filter(|h| year.is_none_or(|y| h.year == y))
-        .map(|h| {
+        .enumerate()
+        .filter(|(_, h)| year.is_none_or(|y| h.year == y))
+        .map(|(i, h)| {
             let (recipient, organization) = match h.kind.recipient() {
                 RecipientKind::Organization => (name_of(h.organization.as_ref()), None),
                 RecipientKind::Project => {
@@ -280,7 +293,7 @@ pub fn honours_list(
                     (p.map(|p| p.name.clone()), name_of(p.and_then(|p| p.organization.as_ref())))
                 }
             };
-            HonourLine {
+            let line = HonourLine {
                 year: h.year,
                 level: h.level,
                 kind: h.kind,
@@ -289,10 +302,11 @@ pub fn honours_list(
                 organization: organization.unwrap_or_default(),
                 awarded_by: h.awarded_by.clone(),
                 date: h.date,
-            }
+            };
+            (i, line)
         })
         .collect();
-    out.sort_by(|a, b| {
+    out.sort_by(|(_, a), (_, b)| {
         (std::cmp::Reverse(a.year), a.level, a.kind, &a.recipient).cmp(&(
             std::cmp::Reverse(b.year),
             b.level,

@@ -175,21 +175,135 @@ pub fn add_honour(env: &mut Env, cmd: AddHonour) -> OpResult<HonourAdded> {
         recipient_name: recipient.clone(),
         date: cmd.date,
     };
-    let brand = matches!(cmd.kind, HonourKind::BrandOrg | HonourKind::DemonstrationOrg);
     let mut brand_marked = false;
     let problems = env.store.atomically(|s| {
         let problems = s.insert(&honour)?;
-        if let (true, Some(mut o)) = (brand, org.clone()) {
-            if o.brand_year.is_none_or(|y| y < honour.year) || !o.org_types.contains(&OrgType::Brand) {
-                o.brand_year = Some(o.brand_year.map_or(honour.year, |y| y.max(honour.year)));
-                if !o.org_types.contains(&OrgType::Brand) {
-                    o.org_types.push(OrgType::Brand);
-                }
-                s.update(&o)?;
-                brand_marked = true;
-            }
-        }
+        brand_marked = mark_brand(s, &honour, org.clone())?;
         Ok::<_, crate::store::StoreError>(problems)
     })?;
     Ok(HonourAdded { honour, recipient, brand_marked, warnings: warnings(problems) })
+}
+
+/// A 品牌组织 or 示范型 title marks its organization brand (its
+/// `brand_year`, the 品牌型 flag) unless it already is for that year.
+fn mark_brand(s: &mut crate::store::Store, h: &Honour, org: Option<Organization>) -> crate::store::Result<bool> {
+    let brand = matches!(h.kind, HonourKind::BrandOrg | HonourKind::DemonstrationOrg);
+    let Some(mut o) = org.filter(|_| brand) else { return Ok(false) };
+    if o.brand_year.is_some_and(|y| y >= h.year) && o.org_types.contains(&OrgType::Brand) {
+        return Ok(false);
+    }
+    o.brand_year = Some(o.brand_year.map_or(h.year, |y| y.max(h.year)));
+    if !o.org_types.contains(&OrgType::Brand) {
+        o.org_types.push(OrgType::Brand);
+    }
+    s.update(&o)?;
+    Ok(true)
+}
+
+/// What an honour edit changes; a field left `None` stays as stored (a
+/// peer's edit of it is kept). A link given as an empty `Ref` is removed.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HonourFields {
+    pub kind: Option<HonourKind>,
+    pub level: Option<AwardLevel>,
+    pub year: Option<i32>,
+    pub awarded_by: Option<String>,
+    pub title: Option<String>,
+    pub organization: Option<Ref>,
+    pub project: Option<Ref>,
+    pub person: Option<Ref>,
+    pub recipient_name: Option<String>,
+    /// `Some(None)` clears the date.
+    pub date: Option<Option<NaiveDate>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EditHonour {
+    pub honour: Ref,
+    pub fields: HonourFields,
+}
+
+pub fn honour(env: &Env, r: &Ref) -> OpResult<Honour> {
+    refs::load(env.store, &refs::resolve(env.store, Collection::Honours, r)?)
+}
+
+/// Changes an honour: the fields given, the recipient's name following a
+/// changed link; a title turned 品牌组织/示范型 marks the organization brand.
+pub fn edit_honour(env: &mut Env, cmd: EditHonour) -> OpResult<HonourAdded> {
+    let mut h = honour(env, &cmd.honour)?;
+    let f = cmd.fields;
+    let mut check = Check::default();
+    let org = relink(env, &mut check, "organization", &f.organization);
+    let proj = relink(env, &mut check, "project", &f.project);
+    let person = relink(env, &mut check, "person", &f.person);
+    check.done()?;
+    let set = |target: &mut Option<RecordId>, linked: &Link| {
+        if let Some(l) = linked {
+            *target = l.clone();
+        }
+    };
+    let relinked = f.organization.is_some() || f.project.is_some() || f.person.is_some();
+    set(&mut h.organization, &org);
+    set(&mut h.project, &proj);
+    set(&mut h.person, &person);
+    if let Some(k) = f.kind {
+        h.kind = k;
+    }
+    if let Some(l) = f.level {
+        h.level = l;
+    }
+    if let Some(y) = f.year {
+        h.year = y;
+    }
+    if let Some(t) = f.awarded_by {
+        h.awarded_by = t.trim().to_string();
+    }
+    if let Some(t) = f.title {
+        h.title = t.trim().to_string();
+    }
+    if let Some(d) = f.date {
+        h.date = d;
+    }
+    if let Some(n) = f.recipient_name {
+        h.recipient_name = n.trim().to_string();
+    }
+    // The published name follows the record the kind links, when that changed.
+    if relinked || f.kind.is_some() {
+        let linked = match h.kind.recipient() {
+            RecipientKind::Organization => get::<Organization>(env, &h.organization).map(|o| o.name),
+            RecipientKind::Project => get::<Project>(env, &h.project).map(|p| p.name),
+            RecipientKind::Person => get::<Person>(env, &h.person).map(|p| p.name),
+        };
+        if let Some(n) = linked {
+            h.recipient_name = n;
+        }
+    }
+    let org = get::<Organization>(env, &h.organization);
+    let mut brand_marked = false;
+    let problems = env.store.atomically(|s| {
+        let problems = s.update(&h)?;
+        brand_marked = mark_brand(s, &h, org)?;
+        Ok::<_, crate::store::StoreError>(problems)
+    })?;
+    Ok(HonourAdded { recipient: h.recipient_name.clone(), honour: h, brand_marked, warnings: warnings(problems) })
+}
+
+/// A link as edited: None as stored, Some(None) removed, else the record linked.
+type Link = Option<Option<RecordId>>;
+
+fn relink(env: &Env, check: &mut Check, field: &'static str, r: &Option<Ref>) -> Link {
+    let r = r.as_ref()?;
+    if r.0.trim().is_empty() {
+        return Some(None);
+    }
+    let collection = match field {
+        "organization" => Collection::Orgs,
+        "project" => Collection::Projects,
+        _ => Collection::People,
+    };
+    check.take(field, refs::resolve(env.store, collection, r)).map(Some)
+}
+
+fn get<R: crate::domain::Record>(env: &Env, id: &Option<RecordId>) -> Option<R> {
+    id.as_ref().and_then(|id| env.store.get::<R>(id).ok().flatten())
 }
