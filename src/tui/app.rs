@@ -3,12 +3,14 @@
 //! effects and feeds their results back as events.
 
 mod edit;
+mod ledger;
 mod lists;
 mod network;
 mod pickers;
 mod stats;
 mod work;
 
+pub use ledger::GapRow;
 pub use lists::SORTS;
 pub use network::SyncView;
 pub use pickers::{field_label, ConflictChoice, SignInMatch};
@@ -46,6 +48,9 @@ pub struct Data {
     pub work_reports: Vec<WorkReport>,
     pub major_rule: MajorActivityRule,
     pub projects: Vec<Project>,
+    pub honours: Vec<Honour>,
+    /// The federation's evaluation weights and cut-offs.
+    pub evaluation: EvaluationSettings,
     pub report: Option<Report>,
     pub documents: Vec<DocInfo>,
     pub peers: Vec<crate::sync::Peer>,
@@ -88,6 +93,11 @@ pub struct Derived {
     /// The short name of each federation whose roster is held, when there
     /// is more than one (a hub): the organization list names each row's.
     pub roster_federations: HashMap<RecordId, String>,
+    /// The honours list for publicity (index into `data.honours`, line),
+    /// newest year and highest level first.
+    pub honour_lines: Vec<(usize, crate::domain::ledger_report::HonourLine)>,
+    /// Lower-case names, pinyin initials, year and kind of each honour line.
+    pub honour_keys: Vec<String>,
 }
 
 /// Where the last draw put what a mouse click can hit.
@@ -116,6 +126,8 @@ pub enum Event {
     ReportLoaded(Box<Report>),
     /// The evaluation ranking of a year per township.
     RankingLoaded(i32, Vec<(String, crate::domain::ledger_report::Ranked)>),
+    /// The standardization gaps of a year per township.
+    GapsLoaded(i32, Vec<crate::domain::ledger_report::TownshipGaps>),
     /// Text to show in a popup (an invitation code).
     ShowText(String),
     /// A store job finished: a message to show, or an error.
@@ -426,6 +438,10 @@ impl App {
                 self.refilter();
                 Vec::new()
             }
+            Event::GapsLoaded(year, gaps) => {
+                self.gaps_loaded(year, gaps);
+                Vec::new()
+            }
             Event::OrgLoaded(org, conflicts) => {
                 if self.selected_org().is_some_and(|r| r.id == org.id) {
                     let id = org.id.clone();
@@ -564,9 +580,11 @@ impl App {
                     ActView::Missing => self.work.missing.get(*i).is_some_and(|o| &d.orgs[*o].id == id),
                     ActView::Quiet => self.work.quiet.get(*i).is_some_and(|q| &q.id == id),
                 },
-                Tab::Projects => {
-                    self.work.proj_view == ProjView::Projects && d.projects.get(*i).is_some_and(|p| &p.id == id)
-                }
+                Tab::Projects => match self.work.proj_view {
+                    ProjView::Projects => d.projects.get(*i).is_some_and(|p| &p.id == id),
+                    ProjView::Honours => self.honour_at(*i).is_some_and(|h| &h.id == id),
+                    ProjView::Ranking | ProjView::Gaps => false,
+                },
                 _ => false,
             })
         });
@@ -659,8 +677,11 @@ impl App {
             conflicts,
             conflict_counts,
             roster_federations,
+            honour_lines: Vec::new(),
+            honour_keys: Vec::new(),
         };
         self.org_filter.dispatched = crate::domain::report::dispatched_orgs(&d.liaisons, self.today);
+        self.derive_honours();
         self.derive_work();
     }
 

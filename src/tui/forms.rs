@@ -99,6 +99,10 @@ pub enum PickSource {
     /// Everyone, for a list of names: each choice is added to the field.
     People,
     Venues,
+    /// Projects, newest year first.
+    Projects,
+    /// Everyone, for one person (an honour's holder).
+    Person,
 }
 
 impl FormField {
@@ -340,9 +344,16 @@ impl Form {
         }
     }
 
+    /// Marks the field `key`; an error on a group (`weights`) marks each of
+    /// its fields (`weight_basic`…); else the form's message says it.
     pub(crate) fn mark(&mut self, key: &str, message: String) {
+        let group = format!("{}_", key.strip_suffix('s').unwrap_or(key));
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
             f.error = Some(message);
+        } else if self.fields.iter().any(|f| f.key.starts_with(&group)) {
+            for f in self.fields.iter_mut().filter(|f| f.key.starts_with(&group)) {
+                f.error = Some(message.clone());
+            }
         } else {
             self.message = Some(message);
         }

@@ -106,6 +106,8 @@ pub enum Action {
     MajorReport,
     /// Log participants of the selected activity.
     Participants,
+    /// The projects tab: the federation's evaluation weights and cut-offs.
+    Settings,
 }
 
 /// Tabs a binding applies to, one bit per tab (`Tab::bit`).
@@ -282,13 +284,22 @@ pub const BINDINGS: &[Binding] = &[
         "Enter edit/report/review",
         3
     ),
-    b!(List, PROJECTS, Action::Edit, [(Enter, NONE), (F(2), NONE)], "Enter 推进项目/考核", "Enter advance/evaluate", 3),
+    b!(
+        List,
+        PROJECTS,
+        Action::Edit,
+        [(Enter, NONE), (F(2), NONE)],
+        "Enter 推进项目/考核/自查/修改荣誉",
+        "Enter advance/evaluate/check/edit honour",
+        3
+    ),
     b!(List, WORK, Action::View, [(F(6), NONE)], "F6 切换列表", "F6 next list", 2),
     b!(List, SYNC, Action::View, [(F(6), NONE)], "F6 对等方/联合会网络", "F6 peers/network", 4),
     b!(List, ACTIVITIES, Action::Conditions, [(F(11), NONE)], "F11 筛选条件", "F11 conditions", 4),
     b!(List, ACTIVITIES, Action::MajorReport, [(F(8), NONE)], "F8 重大活动报告", "F8 major report", 5),
     b!(List, ACTIVITIES, Action::Participants, [(F(9), NONE)], "F9 登记参与者", "F9 participants", 4),
-    b!(List, PROJECTS, Action::PrevWeek, [(Left, NONE)], "←→ 上/下一年度(排名)", "←→ year (ranking)", 5),
+    b!(List, PROJECTS, Action::PrevWeek, [(Left, NONE)], "←→ 上/下一年度(排名/缺项)", "←→ year (ranking, gaps)", 5),
+    b!(List, PROJECTS, Action::Settings, [(F(11), NONE)], "F11 考核权重与分档", "F11 evaluation weights", 6),
     b!(List, PROJECTS, Action::NextWeek, [(Right, NONE)], "", "", 0),
     b!(List, LISTS, Action::Sort, [(F(11), NONE), (KeyCode::Char('o'), CTRL)], "F11 排序", "F11 sort", 7),
     b!(List, ALL, Action::Refresh, [(F(5), NONE), (KeyCode::Char('r'), CTRL)], "F5 刷新", "F5 refresh", 0),

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod import;
 pub mod keymap;
+pub mod ledger_forms;
 pub mod picker;
 pub mod runner;
 pub mod sync_forms;

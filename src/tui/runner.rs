@@ -454,6 +454,8 @@ pub fn load(s: &mut Store) -> Data {
         work_reports: s.work_reports(),
         major_rule: s.major_rule(),
         projects: s.all_readable().0,
+        honours: s.all_readable().0,
+        evaluation: s.evaluation_settings(),
         report: None,
         documents: s.documents(),
         peers: crate::sync::status(s.dir()).unwrap_or_default(),

@@ -3,13 +3,29 @@
 //! Chinese with English.
 
 use super::app::{Event, WorkEffect};
-use crate::domain::ledger_report::ranking_by_township;
+use crate::domain::ledger_report::{ranking_by_township, standardization_gaps};
 use crate::domain::{projects::yuan, Organization, Vocabulary};
 use crate::ops::{self, Clock, Env, OpResult};
 use crate::store::Store;
 
 fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Event {
     Event::Done(r.map(ok).map_err(|e| e.to_string()))
+}
+
+/// As `done`, but a refusal naming fields marks them on the form.
+fn marked<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Event {
+    match r {
+        Err(ops::OpError::Invalid(fields)) => Event::Invalid(fields),
+        other => done(other, ok),
+    }
+}
+
+fn honour_saved(verb: &str, h: ops::projects::HonourAdded) -> String {
+    let mut text = format!("{verb}: {} {} · {}", h.honour.year, h.honour.kind.zh(), h.recipient);
+    if h.brand_marked {
+        text.push_str(" · 已标记为品牌型组织 (marked a brand organization)");
+    }
+    text
 }
 
 pub fn execute(s: &mut Store, clock: &dyn Clock, effect: WorkEffect) -> Event {
@@ -107,6 +123,31 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: WorkEffect) -> Event {
                 e.result.zh()
             )
         }),
+        WorkEffect::AddHonour(cmd) => {
+            marked(ops::projects::add_honour(&mut env, cmd), |h| honour_saved("已记录荣誉 (honour recorded)", h))
+        }
+        WorkEffect::EditHonour(cmd) => {
+            marked(ops::projects::edit_honour(&mut env, cmd), |h| honour_saved("已修改荣誉 (honour changed)", h))
+        }
+        WorkEffect::RecordChecklist(cmd) => marked(ops::evaluations::record_checklist(&mut env, cmd), |c| {
+            let gaps: Vec<&str> = c.gaps.iter().map(|g| g.zh()).collect();
+            let gaps = if gaps.is_empty() { "无缺项 (none lacking)".to_string() } else { gaps.join("、") };
+            format!(
+                "已记录规范化建设自查 (checklist recorded): {} · 缺项 {gaps} · 基本条件 {} 分",
+                c.org_name, c.basic_score
+            )
+        }),
+        WorkEffect::SetSettings(settings) => marked(ops::evaluations::set_settings(&mut env, settings), |s| {
+            let w = s.weights().map(|w| w.to_string()).join("/");
+            format!(
+                "已保存考核设置 (evaluation settings saved): 权重 {w} · 分档 {}/{}/{}",
+                s.excellent_from, s.good_from, s.pass_from
+            )
+        }),
+        WorkEffect::LoadGaps(year) => {
+            let orgs: Vec<Organization> = s.all_readable().0;
+            Event::GapsLoaded(year, standardization_gaps(&orgs, year, clock.today()))
+        }
         WorkEffect::LoadRanking(year) => {
             let orgs: Vec<Organization> = s.all_readable().0;
             let settings = s.evaluation_settings();

@@ -36,17 +36,23 @@ pub enum WorkForm {
     Project,
     Advance(RecordId),
     Evaluate,
+    /// A new honour (None) or one as it was read: the save sends what changed.
+    Honour(Option<Box<Honour>>),
+    /// An organization's 规范化建设 self-check of a year.
+    Checklist,
+    /// The federation's evaluation weights and cut-offs.
+    Settings,
 }
 
-fn blank_then(v: Vec<Choice>) -> Vec<Choice> {
+pub(super) fn blank_then(v: Vec<Choice>) -> Vec<Choice> {
     std::iter::once(super::i18n::T("", "").into()).chain(v).collect()
 }
 
-fn text(key: &'static str, label: super::i18n::T, value: &str, required: bool) -> FormField {
+pub(super) fn text(key: &'static str, label: super::i18n::T, value: &str, required: bool) -> FormField {
     FormField::text(key, label, value, required)
 }
 
-fn form(kind: WorkForm, title: super::i18n::T, fields: Vec<FormField>) -> Form {
+pub(super) fn form(kind: WorkForm, title: super::i18n::T, fields: Vec<FormField>) -> Form {
     Form::new(FormKind::Work(kind), title, fields)
 }
 
@@ -264,11 +270,11 @@ pub fn evaluate(lang: Lang, org: &str, year: i32, today: NaiveDate, e: Option<&E
     f
 }
 
-fn date(t: &str) -> Result<NaiveDate, String> {
+pub(super) fn date(t: &str) -> Result<NaiveDate, String> {
     validate::parse_date(t).map_err(|e| e.0)
 }
 
-fn optional<V>(t: &str, parse: impl FnOnce(&str) -> Result<V, String>) -> Result<Option<V>, String> {
+pub(super) fn optional<V>(t: &str, parse: impl FnOnce(&str) -> Result<V, String>) -> Result<Option<V>, String> {
     if t.trim().is_empty() {
         Ok(None)
     } else {
@@ -276,11 +282,11 @@ fn optional<V>(t: &str, parse: impl FnOnce(&str) -> Result<V, String>) -> Result
     }
 }
 
-fn count(t: &str) -> Result<u32, String> {
+pub(super) fn count(t: &str) -> Result<u32, String> {
     validate::parse_count(t).map_err(|e| e.0)
 }
 
-fn vocab_value<V: Vocabulary>(t: &str) -> Result<Option<V>, String> {
+pub(super) fn vocab_value<V: Vocabulary>(t: &str) -> Result<Option<V>, String> {
     optional(t, |t| V::parse(t).map_err(|e| e.to_string()))
 }
 
@@ -604,7 +610,7 @@ impl Form {
     }
 }
 
-fn year(t: &str) -> Result<i32, String> {
+pub(super) fn year(t: &str) -> Result<i32, String> {
     let folded = validate::fold_width(t.trim());
     match folded.trim_end_matches('年').parse::<i32>() {
         Ok(y) if (1949..=2100).contains(&y) => Ok(y),

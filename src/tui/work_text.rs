@@ -152,3 +152,45 @@ pub fn activity_field(key: &str) -> Option<T> {
         _ => return None,
     })
 }
+
+// The projects tab's honours, standardization and settings (issue 12.2, 12.3, 12.6).
+pub const VIEW_HONOURS: T = T("荣誉与品牌", "Honours and brand");
+pub const VIEW_GAPS: T = T("规范化建设缺项", "Standardization gaps");
+pub const LEVEL: T = T("级别", "Level");
+pub const HONOUR_KIND: T = T("荣誉类型", "Kind");
+pub const HOLDER: T = T("获得者", "Holder");
+pub const AWARDED_BY: T = T("授予单位", "Awarded by");
+pub const GAPS: T = T("缺项", "Lacks");
+pub const UNCHECKED: T = T("未自查", "no checklist");
+pub const GAPS_LOADING: T = T("正在汇总自查…", "Gathering the checklists…");
+pub const GAPS_EMPTY: T = T(
+    "该年度各组织均无缺项。F4 录入自查,←→ 换年度",
+    "No organization lacks anything this year. F4 records a checklist, ←→ changes the year",
+);
+pub const HONOURS_EMPTY: T = T("还没有荣誉记录。F4 记录荣誉", "No honours yet. F4 records one");
+pub const CHECKED_OF: T = T("已自查", "checked");
+pub const ORGS_COUNT: T = T("个组织", "organizations");
+pub const BEHIND: T = T("所属组织", "Organization behind");
+
+pub const FORM_HONOUR: T = T("记录荣誉", "Record an honour");
+pub const FORM_EDIT_HONOUR: T = T("修改荣誉", "Edit an honour");
+pub const FORM_CHECKLIST: T = T("规范化建设自查", "Standardization checklist");
+pub const FORM_SETTINGS: T = T("考核权重与分档线", "Evaluation weights and cut-offs");
+
+pub const F_HONOUR_KIND: T = T("荣誉类型", "Kind");
+pub const F_LEVEL: T = T("级别", "Level");
+pub const F_HONOUR_TITLE: T = T("荣誉名称", "Title");
+pub const F_AWARDED_BY: T = T("授予单位", "Awarded by");
+pub const F_HONOUR_ORG: T = T("获得组织", "Organization");
+pub const F_HONOUR_PROJECT: T = T("获得项目", "Project");
+pub const F_HONOUR_PERSON: T = T("获得个人", "Person");
+pub const F_RECIPIENT: T = T("获得者(未登记时)", "Holder (not on record)");
+pub const F_WEIGHT_BASIC: T = T("权重:基本条件(%)", "Weight: basic (%)");
+pub const F_WEIGHT_ACTIVITIES: T = T("权重:活动情况(%)", "Weight: activities (%)");
+pub const F_WEIGHT_CONTRIBUTION: T = T("权重:社会贡献(%)", "Weight: contribution (%)");
+pub const F_WEIGHT_INFLUENCE: T = T("权重:社区影响力(%)", "Weight: influence (%)");
+pub const F_EXCELLENT_FROM: T = T("优秀线(分)", "Excellent from");
+pub const F_GOOD_FROM: T = T("良好线(分)", "Good from");
+pub const F_PASS_FROM: T = T("合格线(分)", "Pass from");
+pub const SETTINGS_HINT: T =
+    T("四项权重之和为100;分档线 优秀>良好>合格", "The four weights sum to 100; excellent > good > pass");

@@ -51,6 +51,8 @@ pub fn data() -> Data {
         work_reports: d.work_reports,
         major_rule: MajorActivityRule::standard(),
         projects: d.projects,
+        honours: d.honours,
+        evaluation: EvaluationSettings::default(),
         report: Some(report),
         documents: Vec::new(),
         peers: peers(),

@@ -392,8 +392,21 @@ impl App {
                     PickItem::new(r.id.clone(), &r.name, detail, initials, r.search_key.clone(), u8::from(exited))
                 })
                 .collect(),
+            PickSource::Projects => {
+                let mut list: Vec<&Project> = self.data.projects.iter().collect();
+                list.sort_by(|a, b| (b.year, &a.name).cmp(&(a.year, &b.name)));
+                list.into_iter()
+                    .map(|p| {
+                        let initials = crate::domain::query::pinyin_initials(&p.name);
+                        let lead = p.lead.as_ref().and_then(|id| self.org_name(id)).unwrap_or(&p.lead_name);
+                        let detail = format!("{} · {lead}", p.year);
+                        let extra = format!("{} {} {}", p.year, lead, p.funder).to_lowercase();
+                        PickItem::new(p.id.clone(), &p.name, detail, initials, extra, 0)
+                    })
+                    .collect()
+            }
             // Namesakes told apart by organization and phone tail.
-            PickSource::People => self
+            PickSource::People | PickSource::Person => self
                 .data
                 .people
                 .iter()

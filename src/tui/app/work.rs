@@ -11,7 +11,8 @@ use crate::domain::activity_query::{
 use crate::domain::ledger_report::Ranked;
 use crate::ops::activities::{ActivityFields, AddWorkReport, LogParticipants, Participant, ReportMajor, Review};
 use crate::ops::evaluations::Evaluate;
-use crate::ops::projects::{AddProject, Advance};
+use crate::ops::evaluations::RecordChecklist;
+use crate::ops::projects::{AddHonour, AddProject, Advance, EditHonour};
 use crate::tui::work_forms::{self as wf, WorkForm};
 use chrono::Datelike;
 
@@ -31,11 +32,16 @@ pub enum ActView {
     Quiet,
 }
 
+/// The lists of the projects tab, F6 goes through them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ProjView {
     #[default]
     Projects,
     Ranking,
+    /// Organizations lacking 规范化建设 items (or the self-check) per township.
+    Gaps,
+    /// Honours and brand titles, the list for publicity.
+    Honours,
 }
 
 /// What the activities and projects tabs ask the store to do.
@@ -67,6 +73,12 @@ pub enum WorkEffect {
     Evaluate(Evaluate),
     /// The ranking reads every organization in full: only when it is shown.
     LoadRanking(i32),
+    AddHonour(AddHonour),
+    EditHonour(EditHonour),
+    RecordChecklist(RecordChecklist),
+    SetSettings(EvaluationSettings),
+    /// The gaps read every organization in full: only when they are shown.
+    LoadGaps(i32),
 }
 
 impl From<WorkEffect> for Effect {
@@ -99,6 +111,9 @@ pub struct Work {
     pub rank_year: i32,
     /// (year, (township, ranked)) as last loaded.
     pub ranking: Option<(i32, Vec<(String, Ranked)>)>,
+    /// (year, gaps per township) as last loaded; the gaps view lists `gap_rows`.
+    pub gaps: Option<(i32, Vec<crate::domain::ledger_report::TownshipGaps>)>,
+    pub gap_rows: Vec<super::GapRow>,
 }
 
 impl Work {
@@ -119,6 +134,8 @@ impl Work {
             proj_view: ProjView::Projects,
             rank_year: today.year() - 1,
             ranking: None,
+            gaps: None,
+            gap_rows: Vec::new(),
         }
     }
 
@@ -161,10 +178,11 @@ impl App {
 
     /// After a load: the ranking is read again when it is shown.
     pub(super) fn work_after_load(&mut self) -> Vec<Effect> {
-        if self.tab == Tab::Projects && self.work.proj_view == ProjView::Ranking {
-            return vec![WorkEffect::LoadRanking(self.work.rank_year).into()];
+        match (self.tab, self.work.proj_view) {
+            (Tab::Projects, ProjView::Ranking) => vec![WorkEffect::LoadRanking(self.work.rank_year).into()],
+            (Tab::Projects, ProjView::Gaps) => vec![WorkEffect::LoadGaps(self.work.rank_year).into()],
+            _ => Vec::new(),
         }
-        Vec::new()
     }
 
     /// The views of the two tabs under their filters.
@@ -246,6 +264,8 @@ impl App {
                     })
                     .collect()
             }
+            ProjView::Honours => self.honours_view(&n),
+            ProjView::Gaps => self.gaps_view(&n),
         };
         self.views[Tab::Activities] = activities;
         self.views[Tab::Projects] = projects;
@@ -380,19 +400,32 @@ impl App {
             (Action::View, Tab::Projects) => {
                 self.work.proj_view = match self.work.proj_view {
                     ProjView::Projects => ProjView::Ranking,
-                    ProjView::Ranking => ProjView::Projects,
+                    ProjView::Ranking => ProjView::Gaps,
+                    ProjView::Gaps => ProjView::Honours,
+                    ProjView::Honours => ProjView::Projects,
                 };
                 self.selected[Tab::Projects] = 0;
                 self.refilter_work();
                 let mut effects = self.ranking_needed();
+                effects.extend(self.gaps_needed());
                 effects.extend(self.after_selection_change());
                 return Some(effects);
             }
-            (Action::PrevWeek | Action::NextWeek, Tab::Projects) if self.work.proj_view == ProjView::Ranking => {
+            (Action::PrevWeek | Action::NextWeek, Tab::Projects)
+                if matches!(self.work.proj_view, ProjView::Ranking | ProjView::Gaps) =>
+            {
                 self.work.rank_year += if action == Action::NextWeek { 1 } else { -1 };
                 self.selected[Tab::Projects] = 0;
                 self.refilter_work();
-                return Some(self.ranking_needed());
+                let mut effects = self.ranking_needed();
+                effects.extend(self.gaps_needed());
+                return Some(effects);
+            }
+            (Action::Settings, Tab::Projects) => self.open_settings(),
+            (Action::Add | Action::Edit, Tab::Projects)
+                if matches!(self.work.proj_view, ProjView::Honours | ProjView::Gaps) =>
+            {
+                self.open_ledger_form(action == Action::Add);
             }
             (Action::Conditions, Tab::Activities) => {
                 let org = self.work.conditions.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or("");
@@ -460,8 +493,8 @@ impl App {
             }
             (Action::Add, Tab::Projects) => {
                 let form = match self.work.proj_view {
-                    ProjView::Projects => wf::project(lang, today),
                     ProjView::Ranking => wf::evaluate(lang, "", self.work.rank_year, today, None),
+                    _ => wf::project(lang, today),
                 };
                 self.mode = Mode::Form(Box::new(form));
             }
@@ -474,6 +507,7 @@ impl App {
                         }
                     }
                 }
+                ProjView::Honours | ProjView::Gaps => {}
                 ProjView::Ranking => {
                     if let Some((_, r)) = self.selected_ranked() {
                         let (name, id) = (r.entry.name.clone(), r.entry.organization.clone());
@@ -635,6 +669,24 @@ impl App {
                 }
                 cmd.map(WorkEffect::Evaluate)
             }
+            WorkForm::Honour(None) => form.to_add_honour(lang).map(WorkEffect::AddHonour),
+            WorkForm::Honour(Some(was)) => match form.to_edit_honour(lang, &was) {
+                Some(edit) if edit.fields == Default::default() => {
+                    self.say(self.t(crate::tui::work_text::NOTHING_CHANGED));
+                    self.mode = Mode::Browse;
+                    return Ok(None);
+                }
+                other => other.map(WorkEffect::EditHonour),
+            },
+            WorkForm::Checklist => {
+                let org = form.fields[0].picked.clone();
+                let cmd = form.to_checklist(lang, org);
+                if let Some(c) = &cmd {
+                    self.work.rank_year = c.year;
+                }
+                cmd.map(WorkEffect::RecordChecklist)
+            }
+            WorkForm::Settings => form.to_settings(lang).map(WorkEffect::SetSettings),
         };
         effect.map(|e| Some(e.into())).ok_or(())
     }

@@ -1,6 +1,7 @@
 //! Drawing: a pure function of the app state into a frame.
 
 mod bodies;
+mod ledger;
 pub mod network;
 mod popups;
 mod stats;

@@ -286,10 +286,19 @@ fn draw_form(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
     let text_width = width.saturating_sub(2) as usize;
     let label = |f: &crate::tui::forms::FormField| f.label.get(app.lang);
     let focused = form.fields.get(form.focus);
-    let errors: Vec<String> = focused
-        .into_iter()
-        .chain(form.fields.iter().enumerate().filter(|(i, _)| *i != form.focus).map(|(_, f)| f))
-        .filter_map(|f| f.error.as_ref().map(|e| format!("✗ {}", crate::tui::forms::field_error(label(f), e))))
+    // One error shared by several fields (a group: the weights) is said once, naming them all.
+    let mut shared: Vec<(Vec<&str>, &str)> = Vec::new();
+    for f in focused.into_iter().chain(form.fields.iter().enumerate().filter(|(i, _)| *i != form.focus).map(|(_, f)| f))
+    {
+        let Some(e) = f.error.as_deref() else { continue };
+        match shared.iter_mut().find(|(_, same)| *same == e) {
+            Some((labels, _)) => labels.push(label(f)),
+            None => shared.push((vec![label(f)], e)),
+        }
+    }
+    let errors: Vec<String> = shared
+        .iter()
+        .map(|(labels, e)| format!("✗ {}", crate::tui::forms::field_error(&labels.join("、"), e)))
         .chain(form.message.iter().cloned())
         .collect();
     let mut panel: Vec<Line> = errors

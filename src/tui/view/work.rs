@@ -22,6 +22,8 @@ pub fn view_title(app: &App) -> String {
         (Tab::Activities, ActView::Quiet, _) => w::VIEW_QUIET,
         (_, _, ProjView::Projects) => w::VIEW_PROJECTS,
         (_, _, ProjView::Ranking) => w::VIEW_RANKING,
+        (_, _, ProjView::Gaps) => w::VIEW_GAPS,
+        (_, _, ProjView::Honours) => w::VIEW_HONOURS,
     };
     let mut title = format!("{} (F6)", app.t(view));
     if app.tab == Tab::Activities && app.work.act_view == ActView::List {
@@ -49,7 +51,7 @@ pub fn view_title(app: &App) -> String {
     if app.tab == Tab::Activities && app.work.act_view == ActView::Quiet {
         title.push_str(&format!(" · {} {}", app.work.quiet_months, app.t(w::MONTHS)));
     }
-    if app.tab == Tab::Projects && app.work.proj_view == ProjView::Ranking {
+    if app.tab == Tab::Projects && matches!(app.work.proj_view, ProjView::Ranking | ProjView::Gaps) {
         title.push_str(&format!(" · {} ←→", app.work.rank_year));
     }
     title
@@ -73,7 +75,7 @@ fn report_label(app: &App, major: bool, status: Option<ReportStatus>) -> String 
 }
 
 /// Draws the shown rows of a list as a table with a header.
-fn list(
+pub(super) fn list(
     frame: &mut Frame,
     app: &mut App,
     theme: &Theme,
@@ -95,12 +97,12 @@ fn list(
 }
 
 /// The conflict line of the selected record, once its conflicts are loaded.
-fn record_conflicts(app: &App, theme: &Theme, id: &RecordId) -> Option<Line<'static>> {
+pub(super) fn record_conflicts(app: &App, theme: &Theme, id: &RecordId) -> Option<Line<'static>> {
     let (_, cs) = app.record_conflicts.as_ref().filter(|(r, _)| r == id)?;
     conflict_line(app, theme, cs)
 }
 
-fn detail(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
+pub(super) fn detail(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>) {
     let block = Block::default().borders(Borders::ALL).title(title.to_string());
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }
@@ -315,6 +317,8 @@ pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let lang = app.lang;
     let t = move |x: crate::tui::i18n::T| x.get(lang);
     match app.work.proj_view {
+        ProjView::Honours => super::ledger::honours(frame, app, theme, list_area, detail_area),
+        ProjView::Gaps => super::ledger::gaps(frame, app, theme, list_area, detail_area),
         ProjView::Projects => {
             let header =
                 vec![t(w::PROJECT), t(w::KIND), t(w::FUNDER), t(w::YEAR), t(w::AMOUNT), t(crate::tui::i18n::STATUS)];
