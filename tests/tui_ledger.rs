@@ -351,7 +351,7 @@ fn the_settings_form_marks_the_fields_ops_names_and_saves_through_ops() {
 fn every_ledger_key_is_in_the_one_table() {
     use hubsync::tui::keymap::{footer, help_lines, Scope};
     let help: Vec<&str> = help_lines().iter().filter_map(|(_, b)| b.map(|b| b.help.0)).collect();
-    for hint in ["F11 考核权重与分档", "Enter 推进项目/考核/自查/修改荣誉", "←→ 上/下一年度(排名/缺项)", "F6 切换列表"]
+    for hint in ["F11 考核权重与分档", "Enter 推进/考核/修改", "←→ 上/下一年度(排名/缺项)", "F6 切换列表"]
     {
         assert!(help.contains(&hint), "{hint} in the help");
     }

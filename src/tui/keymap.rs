@@ -289,8 +289,8 @@ pub const BINDINGS: &[Binding] = &[
         PROJECTS,
         Action::Edit,
         [(Enter, NONE), (F(2), NONE)],
-        "Enter 推进项目/考核/自查/修改荣誉",
-        "Enter advance/evaluate/check/edit honour",
+        "Enter 推进/考核/修改",
+        "Enter advance/evaluate/edit",
         3
     ),
     b!(List, WORK, Action::View, [(F(6), NONE)], "F6 切换列表", "F6 next list", 2),
