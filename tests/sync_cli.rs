@@ -124,3 +124,29 @@ fn the_data_directory_is_the_owners_alone() {
     readable_by_others(&data, &mut loose);
     assert!(loose.is_empty(), "readable by others: {loose:#?}");
 }
+
+/// `invite --short` prints ten digits and the address to read aloud; `join
+/// ADDR DIGITS` on the laptop, typed in two groups, joins and brings the roster.
+#[test]
+fn a_short_code_read_over_the_phone_joins_from_the_command_line() {
+    let county = TempDir::new().unwrap();
+    let laptop = TempDir::new().unwrap();
+    run(&county, &["init", "--name", "锦江区联合会", "--level", "county", "--division", "510104"]);
+    run(&county, &["org", "add", "--name", "甲组织", "--division", "510104001001"]);
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let printed = run(&county, &["invite", "--short", "--write", "--addr", &addr]);
+    let mut lines = printed.lines();
+    let code = lines.next().unwrap().trim().to_string();
+    assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{printed}");
+    assert!(lines.next().unwrap().contains(&addr), "the address to give: {printed}");
+    let _server = serve(&county, port);
+    let (a, b) = code.split_once('-').unwrap();
+    run(&laptop, &["join", &addr, a, b, "--name", "培训笔记本"]);
+    assert!(run(&laptop, &["org", "list"]).contains("甲组织"));
+    // The code was used: a second join is refused, with the reason.
+    let other = TempDir::new().unwrap();
+    let out = Command::new(bin()).arg("--data-dir").arg(other.path()).args(["join", &addr, &code]).assert().failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("没有待用的短码"), "{err}");
+}

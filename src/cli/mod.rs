@@ -170,10 +170,12 @@ pub enum Command {
     /// 本联合会的设备与作者名单 (this federation's devices and authors list: add, revoke, list)
     #[command(subcommand)]
     Device(peers::DeviceCmd),
-    /// 用邀请码加入 (join with an invitation code, then sync)
+    /// 用邀请码加入,或用地址和电话里念的短码加入 (join with an invitation code, or an address and a short code read aloud, then sync)
     Join {
-        /// 邀请码 (invitation code)
+        /// 邀请码,或对方地址 HOST:PORT (the invitation code, or the inviter's address HOST:PORT)
         code: String,
+        /// 短码 12345-67890 (the short code read aloud, after the address)
+        short: Vec<String>,
         /// 本机在对方列表中的名称 (this laptop's name on the other side)
         #[arg(long, default_value = "培训笔记本")]
         name: String,
@@ -350,7 +352,7 @@ fn run(cli: Cli) -> Result<i32> {
     };
     match command {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
-        Command::Join { code, name } => peers::join(store, &dir, lang, &code, &name)?,
+        Command::Join { code, short, name } => peers::join(store, &dir, lang, &code, &short, &name)?,
         Command::Serve { listen, interval, keep_backups, no_discovery } => {
             peers::serve(store, &dir, lang, &listen, interval, keep_backups, !no_discovery)?
         }

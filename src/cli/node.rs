@@ -84,9 +84,10 @@ async fn run_request(request: Request, node: NodeParts) -> Reply {
             let synced = ops::node::sync(&env, ops::node::SyncNow { peers: names }).await;
             reply(capture(|| peers::print_sync(lang, synced?)))
         }
-        Command::Join { code, name } => {
+        Command::Join { code, short, name } => {
             let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone());
-            let joined = ops::node::join(&env, ops::node::Join { code, name }).await;
+            let short = (!short.is_empty()).then(|| short.concat());
+            let joined = ops::node::join(&env, ops::node::Join { code, short, name }).await;
             reply(capture(|| peers::print_join(lang, &joined?)))
         }
         command => {

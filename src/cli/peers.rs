@@ -405,14 +405,47 @@ pub struct InviteArgs {
     /// 同时在终端显示二维码,供手机或另一台电脑的相机扫描 (also draw the code as a QR code in the terminal, to scan with a camera)
     #[arg(long)]
     pub qr: bool,
+    /// 生成 10 位短码,可在电话中念给对方,30 分钟有效,错 3 次作废 (a 10-digit code to read aloud over the phone: 30 minutes, void after 3 wrong tries)
+    #[arg(long)]
+    pub short: bool,
 }
 
 pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
-    let cmd = ops::peers::Invite { addr: args.addr, docs: args.docs, write: args.write, hours: args.hours };
-    let code = ops::peers::invite(dir, cmd)?;
-    outln!("{code}");
-    if args.qr {
-        outln!("\n{}", sync::invite::qr_text(&code)?);
+    use ops::peers::Codes;
+    let codes = match (args.short, args.qr) {
+        (false, _) => Codes::Long,
+        (true, false) => Codes::Short,
+        (true, true) => Codes::Both,
+    };
+    let cmd = ops::peers::Invite { addr: args.addr, docs: args.docs, write: args.write, hours: args.hours, codes };
+    let invited = ops::peers::invite(dir, &*crate::clock::machine(), cmd)?;
+    if let Some(code) = &invited.code {
+        outln!("{code}");
+        if args.qr {
+            outln!("\n{}", sync::invite::qr_text(code)?);
+        }
+    }
+    if let Some(short) = &invited.short {
+        outln!("{short}");
+        outln!("{} {}", lang.pick("地址:", "address:"), invited.addr);
+        errln!(
+            "{}",
+            lang.pick(
+                format!(
+                    "在电话中把地址和短码念给对方,对方运行 hubsync join {} {short};此节点需在运行 hubsync serve。短码 {} 分钟内有效,只能用一次,错 {} 次作废。",
+                    invited.addr,
+                    sync::short::MINUTES,
+                    sync::short::MAX_FAILURES
+                ),
+                format!(
+                    "Read the address and the code aloud: `hubsync join {} {short}` there, while this node runs `hubsync serve`. Valid {} minutes, once; void after {} wrong tries.",
+                    invited.addr,
+                    sync::short::MINUTES,
+                    sync::short::MAX_FAILURES
+                ),
+            )
+        );
+        return Ok(());
     }
     errln!(
         "{}",
@@ -423,11 +456,14 @@ pub fn invite(dir: &Path, lang: Lang, args: InviteArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, name: &str) -> Result<()> {
+/// What `hubsync join` was given: a long code, or an address and a short
+/// code (`join ADDR 12345-67890`, the digits possibly split by spaces).
+pub fn join(store: Store, dir: &Path, lang: Lang, code: &str, short: &[String], name: &str) -> Result<()> {
     let bar = Bar::new(lang.pick("同步文档", "syncing documents"));
     let env = ops::node::NodeEnv::new(StoreHandle::spawn(store), None, dir.to_path_buf())
         .with_progress(sessions_progress(&bar));
-    let cmd = ops::node::Join { code: code.to_string(), name: name.to_string() };
+    let short = (!short.is_empty()).then(|| short.concat());
+    let cmd = ops::node::Join { code: code.to_string(), short, name: name.to_string() };
     let joined = runtime()?.block_on(ops::node::join(&env, cmd));
     bar.finish();
     print_join(lang, &joined?)

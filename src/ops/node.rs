@@ -93,8 +93,11 @@ pub async fn sync(env: &NodeEnv, cmd: SyncNow) -> OpResult<Synced> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Join {
-    /// The invitation code, as `invite` made it.
+    /// The invitation code, as `invite` made it; with `short`, the inviting
+    /// node's address HOST:PORT.
     pub code: String,
+    /// The short code read aloud over the phone (`invite --short`), as typed.
+    pub short: Option<String>,
     /// This node's name, as the inviting node will list it.
     pub name: String,
 }
@@ -119,8 +122,18 @@ pub async fn join(env: &NodeEnv, cmd: Join) -> OpResult<Joined> {
     if name.is_empty() {
         return Err(OpError::invalid("name", "名称不能为空 (a name is required)"));
     }
+    let short = cmd.short.filter(|s| !s.trim().is_empty());
+    if short.is_none() && sync::short::normalize_addr(&cmd.code).contains(':') {
+        return Err(OpError::invalid(
+            "short",
+            "请在地址后输入 10 位短码:hubsync join 地址 12345-67890 (give the 10-digit short code after the address)",
+        ));
+    }
     let (node, own) = env.node()?;
-    let summary = node.join(cmd.code.trim(), name).await;
+    let summary = match &short {
+        Some(digits) => node.join_short(&cmd.code, digits, name).await,
+        None => node.join(cmd.code.trim(), name).await,
+    };
     if own {
         node.endpoint.wait_idle().await;
     }

@@ -185,18 +185,47 @@ pub struct Invite {
     /// Grant keys (see `grant_key`); empty means all.
     pub docs: Vec<String>,
     pub write: bool,
+    /// Hours the long code stays valid (a short code: `sync::short::MINUTES`).
     pub hours: i64,
+    pub codes: Codes,
 }
 
-/// A one-time invitation code.
-pub fn invite(dir: &Path, cmd: Invite) -> OpResult<String> {
+/// Which codes an invitation is handed out as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codes {
+    /// The long code (to paste or scan as a QR code).
+    Long,
+    /// Ten digits to read aloud over the phone; only one open at a time.
+    Short,
+    Both,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invited {
+    pub code: Option<String>,
+    /// `NNNNN-NNNNN`.
+    pub short: Option<String>,
+    /// The address to give with a short code.
+    pub addr: String,
+}
+
+/// A one-time invitation; a short code's expiry is judged by `clock`.
+pub fn invite(dir: &Path, clock: &dyn crate::clock::Clock, cmd: Invite) -> OpResult<Invited> {
     check_addr("addr", &cmd.addr)?;
     let grant = if cmd.write { Grant::Write } else { Grant::Read };
     let docs = if cmd.docs.is_empty() { vec!["all".to_string()] } else { cmd.docs };
     let grants = docs.iter().map(|d| grant_key(d).map(|k| (k, grant))).collect::<OpResult<BTreeMap<_, _>>>()?;
     crate::private_fs::create_dir(dir).map_err(anyhow::Error::from)?;
     let identity = Identity::load_or_create(dir)?;
-    Ok(sync::invite::create(dir, identity.node_id, addr_trim(&cmd.addr), grants, cmd.hours)?)
+    let addr = addr_trim(&cmd.addr).to_string();
+    if cmd.codes == Codes::Long {
+        let code = sync::invite::create(dir, identity.node_id, &addr, grants, cmd.hours)?;
+        return Ok(Invited { code: Some(code), short: None, addr });
+    }
+    let now = sync::short::clock_seconds(clock);
+    let long = (cmd.codes == Codes::Both).then_some(cmd.hours);
+    let (code, digits) = sync::invite::create_short(dir, identity.node_id, &addr, grants, now, long)?;
+    Ok(Invited { code: long.map(|_| code), short: Some(sync::short::display(&digits)), addr })
 }
 
 fn addr_trim(addr: &str) -> &str {

@@ -22,6 +22,23 @@ use std::time::{Duration, Instant};
 /// Documents synced at once over one connection.
 const PARALLEL_DOCS: usize = 16;
 
+/// A connection whose Intro has gone out, as the rest of a session takes it.
+pub(super) struct Opened {
+    pub(super) conn: quinn::Connection,
+    pub(super) send: quinn::SendStream,
+    pub(super) recv: quinn::RecvStream,
+    pub(super) budget: Arc<SessionBudget>,
+    pub(super) summary: Summary,
+    pub(super) memory: remembered::Remembered,
+    pub(super) home: Option<RecordId>,
+    pub(super) started: Instant,
+}
+
+/// The first address a HOST:PORT resolves to.
+pub(super) async fn resolve(addr: &str) -> Result<std::net::SocketAddr> {
+    tokio::net::lookup_host(addr).await?.next().with_context(|| format!("无法解析地址 {addr} (cannot resolve)"))
+}
+
 impl Node {
     /// Connects to a peer and syncs everything shared both ways, once.
     pub async fn sync_with(&self, peer: &Peer) -> Result<Summary> {
@@ -52,16 +69,13 @@ impl Node {
             .addr
             .as_deref()
             .with_context(|| format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name))?;
-        let sock = tokio::net::lookup_host(addr)
-            .await?
-            .next()
-            .with_context(|| format!("无法解析地址 {addr} (cannot resolve)"))?;
+        let sock = resolve(addr).await?;
         let connecting = self.endpoint.connect(sock, "hubsync")?;
         // What we remember of this peer's offers is read while the handshake
         // runs: the store thread is idle then.
         let node_id = peer.node_id;
         let memory = self.store.call(move |s| remembered::load(s, &node_id));
-        let (handshake, mut memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
+        let (handshake, memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
         let conn = handshake
             .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
             .with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
@@ -71,13 +85,31 @@ impl Node {
         let budget = SessionBudget::new(&peer.name, &limits);
         let mut control = budget.stream();
         let mut summary = Summary { peer: peer.name.clone(), ..Default::default() };
-        let (mut send, mut recv) = conn.open_bi().await?;
+        let (mut send, recv) = conn.open_bi().await?;
         let home = self.home().await;
         let joining = join.is_some();
         let holds = Some(remembered::map_hash(&memory.received));
         summary.bytes_out +=
-            send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds }).await?;
-        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, transport::Frame::Offers).await?;
+            send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None })
+                .await?;
+        let opened = Opened { conn, send, recv, budget, summary, memory, home, started };
+        self.converse(peer, opened, &mut control, joining).await
+    }
+
+    /// The rest of a session once our Intro is sent (and, for a short code,
+    /// the exchange done): offers both ways, then the documents. `joining`:
+    /// the peer is the inviter we just joined.
+    pub(super) async fn converse(
+        &self,
+        peer: &Peer,
+        opened: Opened,
+        control: &mut Budget,
+        joining: bool,
+    ) -> Result<Summary> {
+        let Opened { conn, mut send, mut recv, budget, mut summary, mut memory, home, started } = opened;
+        let limits = self.limits.clone();
+        let node_id = peer.node_id;
+        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, control, transport::Frame::Offers).await?;
         summary.bytes_in += n;
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
         // Our home after this exchange: a laptop with none that joins takes

@@ -28,6 +28,21 @@ pub struct Invitation {
     /// Unix seconds.
     pub expires: i64,
     pub grants: BTreeMap<String, Grant>,
+    /// The same invitation as ten digits read aloud (`sync::short`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<ShortCode>,
+}
+
+/// A short code: ten digits, tried online only (SPAKE2), voided after
+/// `short::MAX_FAILURES` attempts that did not finish.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ShortCode {
+    pub digits: String,
+    /// Seconds of the node's clock (`short::clock_seconds`): the inviter's
+    /// clock, injected, judges it.
+    pub expires: i64,
+    /// Attempts begun and not (yet) confirmed.
+    pub attempts: u8,
 }
 
 /// What the code carries to the joining laptop.
@@ -71,10 +86,97 @@ pub fn create(dir: &Path, node: NodeId, addr: &str, grants: BTreeMap<String, Gra
     // moment must not be undone by this rewrite.
     super::trust::with_lock(dir, || {
         let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now()).collect();
-        list.push(Invitation { secret: secret.clone(), expires, grants });
+        list.push(Invitation { secret: secret.clone(), expires, grants, short: None });
         save(dir, &list)
     })?;
     Ok(encode(&Code { node, addr: addr.to_string(), secret, expires }))
+}
+
+/// An invitation with a short code beside its long one, valid
+/// `short::MINUTES` by the node's clock (`now`, clock seconds). Only one
+/// short code is open at a time (the inviter cannot tell which of several a
+/// joiner's digits are, the exchange hiding them): a new one voids the
+/// earlier. With `long_hours` None the long code is not shown and expires
+/// with the short one.
+pub fn create_short(
+    dir: &Path,
+    node: NodeId,
+    addr: &str,
+    grants: BTreeMap<String, Grant>,
+    now: i64,
+    long_hours: Option<i64>,
+) -> Result<(String, String)> {
+    use rand::Rng;
+    let secret = hex::encode(rand::random::<[u8; 16]>());
+    let digits = format!("{:010}", rand::rng().random_range(0..10_000_000_000u64));
+    let short = ShortCode { digits: digits.clone(), expires: now + super::short::MINUTES * 60, attempts: 0 };
+    let expires = match long_hours {
+        Some(hours) => self::now() + hours.max(1) * 3600,
+        None => self::now() + super::short::MINUTES * 60,
+    };
+    super::trust::with_lock(dir, || {
+        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > self::now()).collect();
+        for i in &mut list {
+            i.short = None;
+        }
+        list.push(Invitation { secret: secret.clone(), expires, grants, short: Some(short) });
+        save(dir, &list)
+    })?;
+    Ok((encode(&Code { node, addr: addr.to_string(), secret, expires }), digits))
+}
+
+/// Why an attempt with a short code was refused before any exchange.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum ShortRefusal {
+    /// No short code is open on the inviting node.
+    NoCode,
+    Expired,
+    /// Voided after too many attempts that failed.
+    Voided,
+}
+
+/// An attempt allowed: the digits to run the exchange with, the invitation
+/// it opens, and how many attempts are left if this one fails.
+pub struct ShortTry {
+    pub digits: String,
+    pub secret: String,
+    pub left: u8,
+}
+
+/// Begins an attempt with the open short code at `now` (clock seconds). It
+/// counts as failed until `consume_short` takes the invitation, so an
+/// attempt that is abandoned half way (a guesser who learnt that its guess
+/// was wrong) costs one of the `MAX_FAILURES` too.
+pub fn short_attempt(dir: &Path, now: i64) -> Result<std::result::Result<ShortTry, ShortRefusal>> {
+    super::trust::with_lock(dir, || {
+        let mut list = load(dir)?;
+        let Some(inv) = list.iter_mut().find(|i| i.short.is_some()) else { return Ok(Err(ShortRefusal::NoCode)) };
+        let secret = inv.secret.clone();
+        let short = inv.short.as_mut().expect("found with a short code");
+        if short.expires <= now {
+            return Ok(Err(ShortRefusal::Expired));
+        }
+        if short.attempts >= super::short::MAX_FAILURES {
+            return Ok(Err(ShortRefusal::Voided));
+        }
+        short.attempts += 1;
+        let attempt =
+            ShortTry { digits: short.digits.clone(), secret, left: super::short::MAX_FAILURES - short.attempts };
+        save(dir, &list)?;
+        Ok(Ok(attempt))
+    })
+}
+
+/// Takes the invitation whose short code an exchange just confirmed; None
+/// if it is gone (expired, replaced) meanwhile. Call it inside
+/// `Peers::update`, like `consume`.
+pub fn consume_short(dir: &Path, secret: &str, now: i64) -> Result<Option<BTreeMap<String, Grant>>> {
+    let mut list = load(dir)?;
+    let open = |i: &Invitation| i.secret == secret && i.short.as_ref().is_some_and(|s| s.expires > now);
+    let Some(at) = list.iter().position(open) else { return Ok(None) };
+    let taken = list.remove(at);
+    save(dir, &list)?;
+    Ok(Some(taken.grants))
 }
 
 /// Version byte of the compact binary code.
@@ -193,6 +295,7 @@ mod tests {
         // The inviter refuses a secret whose invitation it holds as expired.
         let mut list = load(dir.path()).unwrap();
         list[0].expires = now() - 1;
+        assert_eq!(list[0].short, None);
         save(dir.path(), &list).unwrap();
         assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None);
         assert!(!pending(dir.path()));

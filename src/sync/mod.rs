@@ -14,6 +14,7 @@ pub mod pin;
 mod policy;
 mod serve;
 pub mod session;
+pub mod short;
 pub mod text;
 pub mod transport;
 pub mod trust;

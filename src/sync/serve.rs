@@ -8,6 +8,7 @@ use super::offers as remembered;
 use super::pin;
 use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view};
 use super::session::{begin, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
+use super::short;
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
 use super::wire::{recv_json, recv_msg, send_json, send_msg, Intro, Offers, ERR};
@@ -225,14 +226,70 @@ impl Node {
         budget: &Arc<SessionBudget>,
     ) -> Result<Option<(Peer, Option<RecordId>, Intro, quinn::SendStream, quinn::RecvStream, Budget)>> {
         let mut control = budget.stream();
-        let (send, mut recv) = conn.accept_bi().await?;
+        let (mut send, mut recv) = conn.accept_bi().await?;
         let (intro, _): (Intro, u64) = recv_json(&mut recv, &self.limits, &mut control, Frame::Intro)
             .await
             .with_context(|| format!("Intro from node {}", node.short()))?;
+        let proven = match &intro.short {
+            Some(join) => match self.short_exchange(conn, node, join, &mut send, &mut recv, &mut control).await? {
+                Some(secret) => Some(secret),
+                None => return Ok(None),
+            },
+            None => None,
+        };
         let home = self.home().await;
         Ok(self
-            .admit(node, &intro, home.as_ref())?
+            .admit(node, &intro, home.as_ref(), proven.as_deref())?
             .map(|(peer, peer_home)| (peer, peer_home, intro, send, recv, control)))
+    }
+
+    /// The inviter's side of a join by short code (`sync::short`): the
+    /// invitation's secret when the joiner proved it holds the digits, None
+    /// (logged) when refused or failed. Every attempt begun counts against
+    /// the code until it is confirmed.
+    async fn short_exchange(
+        &self,
+        conn: &quinn::Connection,
+        node: NodeId,
+        join: &short::ShortJoin,
+        send: &mut quinn::SendStream,
+        recv: &mut quinn::RecvStream,
+        control: &mut Budget,
+    ) -> Result<Option<String>> {
+        let now = short::clock_seconds(&*self.clock);
+        let attempt = match super::invite::short_attempt(&self.dir, now)? {
+            Ok(attempt) => attempt,
+            Err(reason) => {
+                tracing::warn!(node = %node, ?reason, "refused a short code attempt");
+                send_json(send, &short::ShortReply::Refused(reason)).await?;
+                // Closing now would drop the reply unsent: the joiner closes once it has read it.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(5), conn.closed()).await;
+                return Ok(None);
+            }
+        };
+        let certs = short::Certs { joiner: transport::peer_cert(conn)?, inviter: self.identity.cert_der.clone() };
+        let pake = short::Pake::start(short::Role::Inviter, &attempt.digits, certs);
+        let ours = hex::encode(&pake.message);
+        let keys = match short::unhex(&join.pake).and_then(|theirs| pake.finish(&theirs)) {
+            Ok(keys) => keys,
+            Err(e) => {
+                tracing::warn!(node = %node, "short code attempt failed: {e:#}");
+                return Ok(None);
+            }
+        };
+        let confirm = hex::encode(keys.proof(short::Role::Inviter));
+        send_json(send, &short::ShortReply::Pake { pake: ours, confirm, left: attempt.left }).await?;
+        let answer: Result<(short::ShortConfirm, u64)> = recv_json(recv, &self.limits, control, Frame::Intro).await;
+        let proven = answer
+            .ok()
+            .and_then(|(c, _)| short::unhex(&c.confirm).ok())
+            .is_some_and(|p| keys.check(short::Role::Joiner, &p));
+        if proven {
+            Ok(Some(attempt.secret))
+        } else {
+            tracing::warn!(node = %node, left = attempt.left, "a short code attempt failed: wrong code, or a man in the middle");
+            Ok(None)
+        }
     }
 
     /// One authenticated session: offers both ways, then the documents.
@@ -270,19 +327,31 @@ impl Node {
     /// The peer in our list, or a stranger presenting an open invitation's
     /// secret (consumed, together with adding the peer, under the lock), and
     /// the federation it may own (pinned in the same locked update).
-    fn admit(&self, node: NodeId, intro: &Intro, home: Option<&RecordId>) -> Result<Option<(Peer, Option<RecordId>)>> {
+    /// `short`: the secret of the invitation whose short code the node just
+    /// proved (`short_exchange`).
+    fn admit(
+        &self,
+        node: NodeId,
+        intro: &Intro,
+        home: Option<&RecordId>,
+        short: Option<&str>,
+    ) -> Result<Option<(Peer, Option<RecordId>)>> {
+        let now = short::clock_seconds(&*self.clock);
         Peers::update(&self.dir, |peers| {
             if peers.get(&node).is_none() {
-                let grants = match &intro.join {
-                    Some((secret, _)) => super::invite::consume(&self.dir, secret)?,
-                    None => None,
+                let grants = match (short, &intro.join) {
+                    (Some(secret), _) => super::invite::consume_short(&self.dir, secret, now)?,
+                    (None, Some((secret, _))) => super::invite::consume(&self.dir, secret)?,
+                    (None, None) => None,
                 };
                 let Some(grants) = grants else { return Ok(None) };
                 let name = intro
                     .join
                     .as_ref()
+                    .map(|(_, n)| n)
+                    .or(intro.short.as_ref().map(|s| &s.name))
                     // Room for the "-" and short node id added on a clash.
-                    .map(|(_, n)| super::text::clean(n, super::text::NAME_CHARS - 8))
+                    .map(|n| super::text::clean(n, super::text::NAME_CHARS - 8))
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| node.short());
                 let name =

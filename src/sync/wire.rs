@@ -19,6 +19,9 @@ pub(super) struct Intro {
     /// Hash of the copy we hold of the accepting side's last offers.
     #[serde(default)]
     pub(super) holds: Option<String>,
+    /// A joiner with a short code: its name and first exchange message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) short: Option<super::short::ShortJoin>,
 }
 
 #[derive(Serialize, Deserialize)]

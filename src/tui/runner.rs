@@ -330,13 +330,10 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             done(ops::peers::add(s.dir(), cmd), |d| format!("已添加对等方 (peer added): {}", d.name))
         }
         Effect::Invite { addr, write } => {
-            let cmd = ops::peers::Invite { addr, docs: Vec::new(), write, hours: 24 };
-            Some(match ops::peers::invite(s.dir(), cmd) {
-                // The code to copy, and as a QR code to scan.
-                Ok(code) => Event::ShowText(match crate::sync::invite::qr_text(&code) {
-                    Ok(qr) => format!("{code}\n\n{qr}"),
-                    Err(_) => code,
-                }),
+            let codes = ops::peers::Codes::Both;
+            let cmd = ops::peers::Invite { addr, docs: Vec::new(), write, hours: 24, codes };
+            Some(match ops::peers::invite(s.dir(), clock, cmd) {
+                Ok(invited) => Event::ShowText(invite_text(&invited)),
                 Err(e) => Event::Done(Err(e.to_string())),
             })
         }
@@ -474,4 +471,29 @@ pub fn report(s: &mut Store, today: chrono::NaiveDate, _lang: Lang) -> Report {
 fn network(s: &Store) -> ops::network::Network {
     let peers = crate::sync::Peers::load(s.dir()).map(|p| p.peers).unwrap_or_default();
     ops::network::build(s, &peers, s.clock().now(), ops::network::DEFAULT_STALE_DAYS)
+}
+
+/// The invitation popup: the long code to copy, the QR code to scan, and
+/// beside it the short code and address to read aloud over the phone.
+pub fn invite_text(invited: &ops::peers::Invited) -> String {
+    let code = invited.code.clone().unwrap_or_default();
+    let short = invited.short.clone().unwrap_or_default();
+    let side = [
+        "短码 short code:".to_string(),
+        short,
+        String::new(),
+        "地址 address:".to_string(),
+        invited.addr.clone(),
+        String::new(),
+        format!("{} 分钟内有效", crate::sync::short::MINUTES),
+        format!("valid {} minutes,", crate::sync::short::MINUTES),
+        format!("错 {} 次作废", crate::sync::short::MAX_FAILURES),
+        format!("void after {} wrong", crate::sync::short::MAX_FAILURES),
+    ];
+    let Ok(qr) = crate::sync::invite::qr_text(&code) else {
+        return format!("{code}\n\n{}", side.join("\n"));
+    };
+    let rows: Vec<String> =
+        qr.lines().enumerate().map(|(i, row)| format!("{row}  {}", side.get(i).map_or("", String::as_str))).collect();
+    format!("{code}\n\n{}", rows.join("\n"))
 }

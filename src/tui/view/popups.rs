@@ -78,7 +78,11 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             // Tall enough for the whole code, so it can be copied.
             let width = 78.min(area.width);
             let per_line = width.saturating_sub(2).max(1) as usize;
-            let height = (text.chars().count().div_ceil(per_line) as u16 + 2).min(area.height);
+            // Each line as wrapped, in display columns (the QR rows and
+            // the short code beside them are lines of their own).
+            let lines: usize =
+                text.lines().map(|l| unicode_width::UnicodeWidthStr::width(l).div_ceil(per_line).max(1)).sum();
+            let height = (lines as u16 + 2).min(area.height);
             let popup = centered(area, width, height);
             frame.render_widget(Clear, popup);
             frame.render_widget(
