@@ -274,14 +274,14 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
         Arc::new(move |peer: &str, done, total| tell.lock().unwrap().push((peer.to_string(), done, total)));
     let env = NodeEnv::new(laptop.store.clone(), None, laptop.node.dir.clone()).with_progress(Some(progress));
     assert!(matches!(sync(&env, SyncNow::default()).await, Err(OpError::NoPeers)), "no peer: a typed error");
-    let nameless = join(&env, Join { code: "x".into(), name: "  ".into() }).await.unwrap_err();
+    let nameless = join(&env, Join { code: "x".into(), short: None, name: "  ".into() }).await.unwrap_err();
     assert_eq!(nameless.fields(), ["name"]);
 
     let addr = county.node.local_addr().unwrap().to_string();
     let grants = [("*".to_string(), Grant::Write)].into();
     let code =
         hubsync::sync::invite::create(&county.node.dir, county.node.identity.node_id, &addr, grants, 24).unwrap();
-    let joined = join(&env, Join { code, name: "培训笔记本".into() }).await.unwrap();
+    let joined = join(&env, Join { code, short: None, name: "培训笔记本".into() }).await.unwrap();
     assert!(joined.complete(), "{:?}", joined.summary);
     assert_eq!(orgs(&laptop).await, orgs(&county).await);
     let told = std::mem::take(&mut *told.lock().unwrap());
