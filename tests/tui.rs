@@ -332,10 +332,14 @@ fn the_cursor_sits_at_the_caret_in_display_columns() {
     app.update(key(KeyCode::F(4)));
     typed(&mut app, "阳光");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+    let mut hits = hubsync::tui::app::Hits::default();
+    terminal.draw(|f| hits = view::draw(f, &app)).unwrap();
+    app.drawn(hits);
     let first = terminal.get_cursor_position().unwrap();
     typed(&mut app, "队");
-    terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+    let mut hits = hubsync::tui::app::Hits::default();
+    terminal.draw(|f| hits = view::draw(f, &app)).unwrap();
+    app.drawn(hits);
     let second = terminal.get_cursor_position().unwrap();
     assert_eq!(second.x - first.x, 2, "a CJK character is two columns");
     assert_eq!(second.y, first.y);
@@ -661,7 +665,9 @@ fn the_filter_caret_sits_after_the_typed_text_in_the_coverage_view() {
     app.update(key(KeyCode::F(3)));
     typed(&mut app, "社区");
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+    let mut hits = hubsync::tui::app::Hits::default();
+    terminal.draw(|f| hits = view::draw(f, &app)).unwrap();
+    app.drawn(hits);
     let cursor = terminal.get_cursor_position().unwrap();
     let title = terminal.backend().to_string().lines().nth(1).unwrap().to_string();
     let before: String = title.chars().take_while(|c| *c != '区').collect();

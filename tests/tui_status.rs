@@ -30,7 +30,9 @@ fn app(lang: Lang) -> App {
 /// The status line: second to last row of the screen.
 fn status_line(app: &mut App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
-    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let mut hits = hubsync::tui::app::Hits::default();
+    terminal.draw(|f| hits = view::draw(f, app)).unwrap();
+    app.drawn(hits);
     let buffer = terminal.backend().buffer().clone();
     let y = buffer.area.height - 2;
     // A wide (CJK) character fills two cells; the second holds no text.
@@ -95,6 +97,8 @@ fn the_sync_tab_names_this_node_and_where_it_listens() {
         crossterm::event::KeyModifiers::NONE,
     )));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| view::draw(f, &mut app)).unwrap();
+    let mut hits = hubsync::tui::app::Hits::default();
+    terminal.draw(|f| hits = view::draw(f, &app)).unwrap();
+    app.drawn(hits);
     insta::assert_snapshot!("sync_tab_with_node_80x24", terminal.backend().to_string());
 }

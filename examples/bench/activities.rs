@@ -181,14 +181,14 @@ pub fn activities(f: &Fixture, runs: usize, table: &mut Table) {
     app.update(Event::Key(key(crossterm::event::KeyCode::Char('7'))));
     assert_eq!(app.tab, Tab::Activities);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    terminal.draw(|frame| hubsync::tui::view::draw(frame, &mut app)).expect("draw");
+    terminal.draw(|frame| app.drawn(hubsync::tui::view::draw(frame, &app))).expect("draw");
     let mut redraws = Vec::new();
     for _ in 0..runs {
         app.update(Event::Key(key(crossterm::event::KeyCode::F(3))));
         for c in "和平yj".chars() {
             let (_, t) = timed(|| {
                 app.update(Event::Key(key(crossterm::event::KeyCode::Char(c))));
-                terminal.draw(|frame| hubsync::tui::view::draw(frame, &mut app)).expect("draw")
+                terminal.draw(|frame| app.drawn(hubsync::tui::view::draw(frame, &app))).expect("draw")
             });
             redraws.push(t);
         }

@@ -41,14 +41,14 @@ pub fn filter_and_frames(f: &Fixture, runs: usize, table: &mut Table) {
     let mut app = App::new(Lang::Zh, chrono::NaiveDate::from_ymd_opt(2025, 11, 4).expect("date"));
     app.update(Event::Loaded(Box::new(data)));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    let (_, first) = timed(|| terminal.draw(|frame| hubsync::tui::view::draw(frame, &mut app)).expect("draw"));
+    let (_, first) = timed(|| terminal.draw(|frame| app.drawn(hubsync::tui::view::draw(frame, &app))).expect("draw"));
     let mut redraws: Vec<Duration> = Vec::new();
     let keys =
         [crossterm::event::KeyCode::F(3)].into_iter().chain(typed.iter().map(|c| crossterm::event::KeyCode::Char(*c)));
     for code in keys {
         let (_, t) = timed(|| {
             app.update(Event::Key(crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE)));
-            terminal.draw(|frame| hubsync::tui::view::draw(frame, &mut app)).expect("draw")
+            terminal.draw(|frame| app.drawn(hubsync::tui::view::draw(frame, &app))).expect("draw")
         });
         redraws.push(t);
     }

@@ -100,7 +100,8 @@ pub struct Derived {
     pub honour_keys: Vec<String>,
 }
 
-/// Where the last draw put what a mouse click can hit.
+/// Where the last draw put what a mouse click can hit, and how many
+/// rows a page holds: `view::draw` returns it, `App::drawn` keeps it.
 #[derive(Default, Clone, Debug, PartialEq)]
 pub struct Hits {
     /// Column ranges of the tab titles on the top line.
@@ -109,6 +110,8 @@ pub struct Hits {
     pub rows: Option<(u16, u16, u16, u16, usize)>,
     /// Lines the help overlay shows at once.
     pub overlay_rows: usize,
+    /// Rows a page of the list holds.
+    pub page: usize,
 }
 
 pub enum Event {
@@ -302,8 +305,6 @@ pub struct App {
     pub mouse: bool,
     /// Where export files go by default: the data directory's parent (None: the working directory).
     pub export_dir: Option<std::path::PathBuf>,
-    /// Rows a page holds, set by the last draw.
-    pub page: usize,
     /// Each list's order, an index into `lists::SORTS` of its tab (0: as stored).
     pub sorts: [usize; 4],
     /// Weeks from the current one shown in the venue view.
@@ -348,10 +349,9 @@ impl App {
             monochrome: false,
             mouse: true,
             export_dir: None,
-            page: 10,
             sorts: [0; 4],
             week: 0,
-            hits: Hits::default(),
+            hits: Hits { page: 10, ..Hits::default() },
             sync: None,
             sync_view: SyncView::Peers,
             node_id: None,
@@ -365,6 +365,12 @@ impl App {
     /// The first effects: read everything.
     pub fn start(&mut self) -> Vec<Effect> {
         vec![Effect::LoadAll]
+    }
+
+    /// The screen was drawn: where things landed, and nothing left to redraw.
+    pub fn drawn(&mut self, hits: Hits) {
+        self.hits = hits;
+        self.dirty = false;
     }
 
     pub fn t(&self, t: T) -> &'static str {

@@ -102,9 +102,11 @@ async fn event_loop(
     }
     let result = loop {
         if app.dirty {
-            if let Err(e) = terminal.draw(|f| view::draw(f, &mut app)) {
+            let mut hits = None;
+            if let Err(e) = terminal.draw(|f| hits = Some(view::draw(f, &app))) {
                 break Err(e.into());
             }
+            app.drawn(hits.unwrap_or_default());
         }
         let event = tokio::select! {
             Some(item) = input.next() => match item {

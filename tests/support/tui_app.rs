@@ -111,7 +111,9 @@ pub fn loaded() -> App {
 
 pub fn render(app: &mut App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::draw(f, app)).unwrap();
+    let mut hits = None;
+    terminal.draw(|f| hits = Some(view::draw(f, app))).unwrap();
+    app.drawn(hits.unwrap_or_default());
     terminal.backend().to_string()
 }
 

@@ -197,7 +197,7 @@ impl App {
     fn move_selection(&mut self, action: Action) -> Vec<Effect> {
         let len = self.list_len();
         let sel = &mut self.selected[self.tab];
-        let page = self.page.max(1);
+        let page = self.hits.page.max(1);
         *sel = match action {
             Action::Up => sel.saturating_sub(1),
             Action::Down => (*sel + 1).min(len.saturating_sub(1)),

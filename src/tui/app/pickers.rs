@@ -447,7 +447,7 @@ impl App {
             self.mode = Mode::Form(form);
             return Vec::new();
         }
-        let outcome = picker.handle(action, key, self.page);
+        let outcome = picker.handle(action, key, self.hits.page);
         match (outcome, picker.purpose) {
             (Picked::Stay, purpose) => {
                 picker.purpose = purpose;

@@ -3,7 +3,7 @@
 use super::Theme;
 use crate::domain::query::OrgRow;
 use crate::domain::*;
-use crate::tui::app::{App, Mode, Tab};
+use crate::tui::app::{App, Hits, Mode, Tab};
 use crate::tui::i18n;
 use chrono::Duration;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -13,17 +13,17 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Cell, Gauge, Par
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
-pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
-    app.hits.rows = None;
+pub fn draw(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
+    hits.rows = None;
     match app.tab {
-        Tab::Orgs => orgs(frame, app, theme, area),
-        Tab::People => people(frame, app, theme, area),
-        Tab::Venues => venues(frame, app, theme, area),
-        Tab::Trainings => trainings(frame, app, theme, area),
-        Tab::Sync => sync(frame, app, theme, area),
-        Tab::Activities => super::work::activities(frame, app, theme, area),
-        Tab::Projects => super::work::projects(frame, app, theme, area),
-        Tab::Reports => super::stats::draw(frame, app, theme, area),
+        Tab::Orgs => orgs(frame, app, hits, theme, area),
+        Tab::People => people(frame, app, hits, theme, area),
+        Tab::Venues => venues(frame, app, hits, theme, area),
+        Tab::Trainings => trainings(frame, app, hits, theme, area),
+        Tab::Sync => sync(frame, app, hits, theme, area),
+        Tab::Activities => super::work::activities(frame, app, hits, theme, area),
+        Tab::Projects => super::work::projects(frame, app, hits, theme, area),
+        Tab::Reports => super::stats::draw(frame, app, hits, theme, area),
     }
 }
 
@@ -109,14 +109,14 @@ pub(super) fn list_block(frame: &mut Frame, app: &App, area: Rect, counts: Strin
 /// Rows of a list that fit `area` under a border (and a header): only
 /// these are built, so a long list costs nothing per frame. Records where
 /// they are for mouse clicks; returns (first index shown, rows shown).
-pub(crate) fn window(app: &mut App, area: Rect, header: bool, len: usize) -> (usize, usize) {
+pub(crate) fn window(app: &App, hits: &mut Hits, area: Rect, header: bool, len: usize) -> (usize, usize) {
     let chrome = 2 + u16::from(header);
     let height = area.height.saturating_sub(chrome).max(1) as usize;
-    app.page = height;
+    hits.page = height;
     let sel = app.selected[app.tab].min(len.saturating_sub(1));
     let start = sel.saturating_sub(height - 1);
     let shown = height.min(len.saturating_sub(start));
-    app.hits.rows = Some((area.x + 1, area.right().saturating_sub(1), area.y + chrome - 1, shown as u16, start));
+    hits.rows = Some((area.x + 1, area.right().saturating_sub(1), area.y + chrome - 1, shown as u16, start));
     (start, shown)
 }
 
@@ -142,14 +142,14 @@ pub(super) fn conflict_line(
     })
 }
 
-fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn orgs(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
     let view = &app.views[Tab::Orgs];
     // Narrower than 72 columns the community and status columns give way to the name.
     let wide = list_area.width >= 72;
     let block = list_block(frame, app, list_area, counts(app, view.len(), app.data.orgs.len()));
-    let (start, shown) = window(app, list_area, true, app.views[Tab::Orgs].len());
+    let (start, shown) = window(app, hits, list_area, true, app.views[Tab::Orgs].len());
     let sel = app.selected[Tab::Orgs];
     // A hub holds several federations' rosters: a column says whose each is.
     let feds = &app.derived.roster_federations;
@@ -253,11 +253,11 @@ fn orgs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     );
 }
 
-fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn people(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
     let block = list_block(frame, app, list_area, counts(app, app.views[Tab::People].len(), app.data.people.len()));
-    let (start, shown) = window(app, list_area, true, app.views[Tab::People].len());
+    let (start, shown) = window(app, hits, list_area, true, app.views[Tab::People].len());
     let rows: Vec<Row> = app.views[Tab::People][start..start + shown]
         .iter()
         .map(|i| {
@@ -300,10 +300,10 @@ fn people(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     );
 }
 
-fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn venues(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let [list_area, week_area] = Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
     let block = list_block(frame, app, list_area, counts(app, app.views[Tab::Venues].len(), app.data.venues.len()));
-    let (start, shown) = window(app, list_area, false, app.views[Tab::Venues].len());
+    let (start, shown) = window(app, hits, list_area, false, app.views[Tab::Venues].len());
     let rows: Vec<Row> = app.views[Tab::Venues][start..start + shown]
         .iter()
         .map(|i| {
@@ -358,11 +358,11 @@ fn venues(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     );
 }
 
-fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn trainings(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let block =
         list_block(frame, app, list_area, counts(app, app.views[Tab::Trainings].len(), app.data.trainings.len()));
-    let (start, shown) = window(app, list_area, false, app.views[Tab::Trainings].len());
+    let (start, shown) = window(app, hits, list_area, false, app.views[Tab::Trainings].len());
     let rows: Vec<Row> = app.views[Tab::Trainings][start..start + shown]
         .iter()
         .map(|i| {
@@ -400,9 +400,9 @@ fn trainings(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     );
 }
 
-fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn sync(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     if app.sync_view == crate::tui::app::SyncView::Network {
-        return super::network::draw(frame, app, theme, area);
+        return super::network::draw(frame, app, hits, theme, area);
     }
     let mut lines = vec![Line::from(app.t(i18n::SYNC_NOTE))];
     if let (Some(id), Some(status)) = (&app.node_id, &app.sync) {
@@ -459,7 +459,7 @@ fn sync(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
 }
 
 /// The statistics tab's overview.
-pub(super) fn reports(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub(super) fn reports(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let Some(r) = &app.data.report else {
         frame.render_widget(Paragraph::new(app.t(i18n::LOADING)), area);
         return;

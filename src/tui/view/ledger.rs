@@ -5,14 +5,14 @@ use super::bodies::marked;
 use super::work::{detail, list, record_conflicts};
 use super::Theme;
 use crate::domain::*;
-use crate::tui::app::App;
+use crate::tui::app::{App, Hits};
 use crate::tui::work_text as w;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Row;
 use ratatui::Frame;
 
-pub fn honours(frame: &mut Frame, app: &mut App, theme: &Theme, list_area: Rect, detail_area: Rect) {
+pub fn honours(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, list_area: Rect, detail_area: Rect) {
     let lang = app.lang;
     let t = move |x: crate::tui::i18n::T| x.get(lang);
     let header = vec![t(w::YEAR), t(w::LEVEL), t(w::HONOUR_KIND), t(w::HOLDER), t(w::AWARDED_BY)];
@@ -24,7 +24,7 @@ pub fn honours(frame: &mut Frame, app: &mut App, theme: &Theme, list_area: Rect,
         Constraint::Min(10),
     ];
     let all = app.derived.honour_lines.len();
-    list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+    list(frame, app, hits, list_area, all, (header, widths), |app, i| {
         let (at, l) = &app.derived.honour_lines[i];
         let id = &app.data.honours[*at].id;
         Row::new(vec![
@@ -61,13 +61,13 @@ pub fn honours(frame: &mut Frame, app: &mut App, theme: &Theme, list_area: Rect,
     detail(frame, detail_area, t(crate::tui::i18n::DETAIL), lines);
 }
 
-pub fn gaps(frame: &mut Frame, app: &mut App, theme: &Theme, list_area: Rect, detail_area: Rect) {
+pub fn gaps(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, list_area: Rect, detail_area: Rect) {
     let lang = app.lang;
     let t = move |x: crate::tui::i18n::T| x.get(lang);
     let header = vec![t(w::TOWNSHIP), t(w::LEAD), t(w::GAPS)];
     let widths = vec![Constraint::Length(12), Constraint::Min(16), Constraint::Min(20)];
     let all = if app.gaps_shown() { app.work.gap_rows.len() } else { 0 };
-    list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+    list(frame, app, hits, list_area, all, (header, widths), |app, i| {
         let r = &app.work.gap_rows[i];
         Row::new(vec![app.gap_township(r).to_string(), r.name.clone(), lacks(r.gaps.as_deref(), app.lang)])
     });

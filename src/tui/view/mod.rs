@@ -9,7 +9,7 @@ mod work;
 
 pub use popups::list_title;
 
-use super::app::{App, Tab};
+use super::app::{App, Hits, Tab};
 use super::i18n;
 use super::keymap;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -130,7 +130,13 @@ fn status_height(app: &App, width: u16, height: u16) -> u16 {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App) {
+/// Draws the whole screen from the app's state; returns where things
+/// landed (tab titles, list rows, a page's rows) for mouse clicks and
+/// paging (`App::drawn`).
+pub fn draw(frame: &mut Frame, app: &App) -> Hits {
+    // A screen without a list (loading, the sync tab) keeps the last page size.
+    let mut hits = Hits { page: app.hits.page, ..Hits::default() };
+    let hits = &mut hits;
     let theme = Theme { mono: app.monochrome };
     let area = frame.area();
     let [top, body, status, footer] = Layout::vertical([
@@ -140,21 +146,21 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    draw_tabs(frame, app, &theme, top);
+    draw_tabs(frame, app, hits, &theme, top);
     if !app.loaded {
         frame.render_widget(Paragraph::new(app.t(i18n::LOADING)), body);
     } else {
-        bodies::draw(frame, app, &theme, body);
+        bodies::draw(frame, app, hits, &theme, body);
     }
     draw_status(frame, app, &theme, status);
     draw_footer(frame, app, &theme, footer);
     // The help overlay is two lines shorter than the screen, inside a border.
-    app.hits.overlay_rows = frame.area().height.saturating_sub(4) as usize;
+    hits.overlay_rows = frame.area().height.saturating_sub(4) as usize;
     popups::draw(frame, app, &theme);
-    app.dirty = false;
+    std::mem::take(hits)
 }
 
-fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn draw_tabs(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     // A list tab holding conflicted records says how many.
     let title = |tab: Tab, name: &str| match app.derived.conflict_counts[tab] {
         n if n > 0 => format!("{} {name} ⚠{n}", tab.index() + 1),
@@ -167,7 +173,7 @@ fn draw_tabs(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     }
     // Where each title lands, for mouse clicks: titles are joined by a one-column divider.
     let mut x = area.x;
-    app.hits.tabs = titles
+    hits.tabs = titles
         .iter()
         .map(|t| {
             let w = UnicodeWidthStr::width(t.as_str()) as u16;

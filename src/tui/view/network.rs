@@ -5,7 +5,7 @@
 use super::Theme;
 use crate::domain::{Lang, Level, Vocabulary};
 use crate::ops::network::{Arrives, FedRow};
-use crate::tui::app::{App, Tab};
+use crate::tui::app::{App, Hits, Tab};
 use crate::tui::i18n;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -87,7 +87,7 @@ fn stale_mark(row: &FedRow, lang: Lang) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let Some(net) = app.data.network.clone() else {
         frame.render_widget(Paragraph::new(app.t(i18n::LOADING)), area);
         return;
@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
         frame.render_widget(Paragraph::new(app.t(i18n::NO_NETWORK)).block(block), list_area);
         return;
     }
-    let (start, shown) = super::bodies::window(app, list_area, true, net.federations.len());
+    let (start, shown) = super::bodies::window(app, hits, list_area, true, net.federations.len());
     let sel = app.selected[Tab::Sync].min(net.federations.len() - 1);
     let level_w =
         Level::all().iter().map(|l| l.label(lang).width()).chain([app.t(i18n::LEVEL).width()]).max().unwrap_or(4);

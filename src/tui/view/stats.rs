@@ -6,7 +6,7 @@ use super::bodies::{counts, list_block, split, table_state, window};
 use super::Theme;
 use crate::domain::report::{decimal, percent, Area, Counts, LiaisonLoad};
 use crate::domain::*;
-use crate::tui::app::{App, StatsView};
+use crate::tui::app::{App, Hits, StatsView};
 use crate::tui::i18n::{self, T};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -53,11 +53,11 @@ const TARGET: T = T("目标", "target");
 const BELOW: T = T("低于自身目标", "below their own target");
 const AS_OF: T = T("截至", "as of");
 
-pub fn draw(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     match (app.stats, app.data.report.is_some()) {
         (_, false) | (StatsView::Overview, _) => super::bodies::reports(frame, app, theme, area),
-        (StatsView::Townships, true) => townships(frame, app, theme, area),
-        (StatsView::Liaisons, true) => liaisons(frame, app, theme, area),
+        (StatsView::Townships, true) => townships(frame, app, hits, theme, area),
+        (StatsView::Liaisons, true) => liaisons(frame, app, hits, theme, area),
     }
 }
 
@@ -106,7 +106,7 @@ fn meets(app: &App, a: &Area) -> &'static str {
     }
 }
 
-fn townships(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn townships(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let lang = app.lang;
     let t = move |x: T| x.get(lang);
     let Some(r) = app.data.report.as_ref() else { return };
@@ -132,7 +132,7 @@ fn townships(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let all = r.townships.len();
     let shown_len = app.views[app.tab].len();
     let block = list_block(frame, app, list_area, counts(app, shown_len, all));
-    let (start, shown) = window(app, list_area, true, shown_len);
+    let (start, shown) = window(app, hits, list_area, true, shown_len);
     let Some(r) = app.data.report.as_ref() else { return };
     let rows: Vec<Row> = app.views[app.tab][start..start + shown]
         .iter()
@@ -228,7 +228,7 @@ fn role_short(x: &LiaisonLoad) -> T {
     }
 }
 
-fn liaisons(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+fn liaisons(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let lang = app.lang;
     let t = move |x: T| x.get(lang);
     let (list_area, detail_area) = split(area);
@@ -246,7 +246,7 @@ fn liaisons(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     let all = r.liaison_load.len();
     let shown_len = app.views[app.tab].len();
     let block = list_block(frame, app, list_area, counts(app, shown_len, all));
-    let (start, shown) = window(app, list_area, true, shown_len);
+    let (start, shown) = window(app, hits, list_area, true, shown_len);
     let Some(r) = app.data.report.as_ref() else { return };
     let rows: Vec<Row> = app.views[app.tab][start..start + shown]
         .iter()

@@ -5,7 +5,7 @@ use super::bodies::{conflict_line, counts, label, list_block, marked, split, tab
 use super::Theme;
 use crate::domain::projects::yuan;
 use crate::domain::*;
-use crate::tui::app::{ActView, App, ProjView, Tab};
+use crate::tui::app::{ActView, App, Hits, ProjView, Tab};
 use crate::tui::work_text as w;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -74,19 +74,20 @@ fn report_label(app: &App, major: bool, status: Option<ReportStatus>) -> String 
     }
 }
 
-/// Draws the shown rows of a list as a table with a header.
+/// Draws the shown rows of a list as a table with a header (in the app's theme).
 pub(super) fn list(
     frame: &mut Frame,
-    app: &mut App,
-    theme: &Theme,
+    app: &App,
+    hits: &mut Hits,
     area: Rect,
     all: usize,
     (header, widths): (Vec<&'static str>, Vec<Constraint>),
     row: impl Fn(&App, usize) -> Row<'static>,
 ) {
+    let theme = &Theme { mono: app.monochrome };
     let tab = app.tab;
     let block = list_block(frame, app, area, counts(app, app.views[tab].len(), all));
-    let (start, shown) = window(app, area, true, app.views[tab].len());
+    let (start, shown) = window(app, hits, area, true, app.views[tab].len());
     let rows: Vec<Row> = app.views[tab][start..start + shown].iter().map(|i| row(app, *i)).collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.accent()))
@@ -107,7 +108,7 @@ pub(super) fn detail(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), area);
 }
 
-pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn activities(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
     let t = move |x: crate::tui::i18n::T| x.get(lang);
@@ -123,7 +124,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Constraint::Length(6),
             ];
             let all = app.data.activities.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let a = &app.data.activities[i];
                 Row::new(vec![
                     a.date.to_string(),
@@ -188,7 +189,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Constraint::Min(12),
             ];
             let all = app.work.due.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let d = &app.work.due[i];
                 let state = if d.overdue { w::OVERDUE } else { w::NOT_YET };
                 Row::new(vec![
@@ -225,7 +226,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Constraint::Length(8),
             ];
             let all = app.data.work_reports.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let r = &app.data.work_reports[i];
                 Row::new(vec![
                     r.period.label(app.lang),
@@ -266,7 +267,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             let widths =
                 vec![Constraint::Min(16), Constraint::Length(12), Constraint::Length(12), Constraint::Length(10)];
             let all = app.work.missing.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let o = &app.data.orgs[app.work.missing[i]];
                 let last = app
                     .derived
@@ -284,7 +285,7 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
             let widths =
                 vec![Constraint::Min(16), Constraint::Length(12), Constraint::Length(12), Constraint::Length(10)];
             let all = app.work.quiet.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let q = &app.work.quiet[i];
                 let community = app.derived.org_index.get(&q.id).map_or("", |i| app.data.orgs[*i].community.as_str());
                 let last = q.last.map_or(w::NONE_YET.get(app.lang).to_string(), |d| d.to_string());
@@ -312,13 +313,13 @@ pub fn activities(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
     }
 }
 
-pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
+pub fn projects(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect) {
     let (list_area, detail_area) = split(area);
     let lang = app.lang;
     let t = move |x: crate::tui::i18n::T| x.get(lang);
     match app.work.proj_view {
-        ProjView::Honours => super::ledger::honours(frame, app, theme, list_area, detail_area),
-        ProjView::Gaps => super::ledger::gaps(frame, app, theme, list_area, detail_area),
+        ProjView::Honours => super::ledger::honours(frame, app, hits, theme, list_area, detail_area),
+        ProjView::Gaps => super::ledger::gaps(frame, app, hits, theme, list_area, detail_area),
         ProjView::Projects => {
             let header =
                 vec![t(w::PROJECT), t(w::KIND), t(w::FUNDER), t(w::YEAR), t(w::AMOUNT), t(crate::tui::i18n::STATUS)];
@@ -331,7 +332,7 @@ pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Constraint::Length(4),
             ];
             let all = app.data.projects.len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let p = &app.data.projects[i];
                 Row::new(vec![
                     marked(app, &p.id, &p.name),
@@ -378,7 +379,7 @@ pub fn projects(frame: &mut Frame, app: &mut App, theme: &Theme, area: Rect) {
                 Constraint::Length(4),
             ];
             let all = app.work.ranking_rows().len();
-            list(frame, app, theme, list_area, all, (header, widths), |app, i| {
+            list(frame, app, hits, list_area, all, (header, widths), |app, i| {
                 let (_, r) = &app.work.ranking_rows()[i];
                 let town = app
                     .derived
