@@ -200,6 +200,6 @@ fn the_invitation_popup_shows_the_short_code_beside_the_qr_code() {
     app.update(event);
     assert!(matches!(app.mode, Mode::Text(_)));
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| hubsync::tui::view::draw(f, &mut app)).unwrap();
+    terminal.draw(|f| app.drawn(hubsync::tui::view::draw(f, &app))).unwrap();
     assert!(terminal.backend().to_string().contains(&shown), "visible at 80x24");
 }
