@@ -15,7 +15,7 @@ use hubsync::domain::activity_query::ActivityRow;
 use hubsync::domain::query::{pinyin_initials, OrgRow};
 use hubsync::domain::validate::fold_width;
 use hubsync::domain::*;
-use hubsync::tui::app::{ActView, App, Data, Event, ACTIVITIES};
+use hubsync::tui::app::{ActView, App, Data, Event, Tab};
 use std::sync::Arc;
 use tui_app::*;
 
@@ -49,14 +49,14 @@ fn expected_due(app: &App, text: &str) -> Vec<usize> {
 }
 
 fn filter_text(app: &App) -> String {
-    app.filters[ACTIVITIES].text().to_string()
+    app.filters[Tab::Activities].text().to_string()
 }
 
 fn check(app: &App, what: &str) {
     let text = filter_text(app);
     match app.work.act_view {
-        ActView::List => assert_eq!(app.views[ACTIVITIES], expected(app, &text), "{what}: list for {text:?}"),
-        ActView::Due => assert_eq!(app.views[ACTIVITIES], expected_due(app, &text), "{what}: due for {text:?}"),
+        ActView::List => assert_eq!(app.views[Tab::Activities], expected(app, &text), "{what}: list for {text:?}"),
+        ActView::Due => assert_eq!(app.views[Tab::Activities], expected_due(app, &text), "{what}: due for {text:?}"),
         _ => {}
     }
 }
@@ -74,7 +74,7 @@ fn chars(text: &str) -> Vec<KeyCode> {
 }
 
 fn shown_titles(app: &App) -> Vec<String> {
-    app.views[ACTIVITIES].iter().map(|i| app.data.activities[*i].title.clone()).collect()
+    app.views[Tab::Activities].iter().map(|i| app.data.activities[*i].title.clone()).collect()
 }
 
 /// Demo data with two organizations of the same name (namesakes in two
@@ -96,7 +96,7 @@ fn activities_tab(d: Data) -> App {
     let mut app = App::new(Lang::Zh, today());
     app.update(Event::Loaded(Box::new(d)));
     app.update(key(KeyCode::Char('7')));
-    assert_eq!(app.tab, ACTIVITIES);
+    assert_eq!(app.tab, Tab::Activities);
     app.update(key(KeyCode::F(3)));
     app
 }
@@ -106,19 +106,19 @@ fn typing_titles_names_and_initials_shows_what_the_plain_scan_shows() {
     let (d, name) = namesake_data();
     let mut app = activities_tab(d);
     check(&app, "nothing typed");
-    let all = app.views[ACTIVITIES].len();
+    let all = app.views[Tab::Activities].len();
     assert_eq!(all, app.data.activities.len());
     // A title in Chinese, one character at a time.
     keys(&mut app, &chars("夜间治安巡逻"), "title");
-    assert!(!app.views[ACTIVITIES].is_empty() && shown_titles(&app).iter().all(|t| t == "夜间治安巡逻"));
+    assert!(!app.views[Tab::Activities].is_empty() && shown_titles(&app).iter().all(|t| t == "夜间治安巡逻"));
     keys(&mut app, &[KeyCode::Backspace; 6], "back to nothing");
-    assert_eq!(app.views[ACTIVITIES].len(), all);
+    assert_eq!(app.views[Tab::Activities].len(), all);
     // The title's pinyin initials, upper case and full width folded.
     keys(&mut app, &chars("YJZA"), "initials");
-    assert!(!app.views[ACTIVITIES].is_empty());
+    assert!(!app.views[Tab::Activities].is_empty());
     keys(&mut app, &[KeyCode::Backspace; 4], "cleared");
     keys(&mut app, &chars("ｙｊｚａｘｌ"), "full-width initials");
-    assert!(!app.views[ACTIVITIES].is_empty());
+    assert!(!app.views[Tab::Activities].is_empty());
     keys(&mut app, &[KeyCode::Backspace; 6], "cleared");
     // Full pinyin is not a key: whatever the scan shows, the list shows.
     keys(&mut app, &chars("yejian"), "full pinyin");
@@ -126,32 +126,32 @@ fn typing_titles_names_and_initials_shows_what_the_plain_scan_shows() {
     // Namesakes: both organizations' activities.
     keys(&mut app, &chars(&name), "namesakes");
     let leads: std::collections::HashSet<RecordId> =
-        app.views[ACTIVITIES].iter().filter_map(|i| app.data.activities[*i].lead().cloned()).collect();
+        app.views[Tab::Activities].iter().filter_map(|i| app.data.activities[*i].lead().cloned()).collect();
     assert_eq!(leads.len(), 2, "both namesakes' activities are shown");
     keys(&mut app, &[KeyCode::Backspace; 9], "cleared");
     keys(&mut app, &chars(&pinyin_initials(&name)), "namesakes by initials");
-    assert!(app.views[ACTIVITIES].len() >= 2);
+    assert!(app.views[Tab::Activities].len() >= 2);
     // Words with a space between are one text, as before.
     keys(&mut app, &[KeyCode::Esc, KeyCode::F(3)], "cleared");
     keys(&mut app, &chars(" 垃圾 分类"), "spaced");
     keys(&mut app, &[KeyCode::Esc, KeyCode::F(3)], "cleared");
     keys(&mut app, &chars("zzzz"), "nothing matches");
-    assert!(app.views[ACTIVITIES].is_empty());
+    assert!(app.views[Tab::Activities].is_empty());
 }
 
 #[test]
 fn a_query_shortened_or_edited_in_the_middle_is_filtered_afresh() {
     let mut app = activities_tab(data());
     keys(&mut app, &chars("垃圾类"), "typed");
-    assert!(app.views[ACTIVITIES].is_empty(), "no title holds 垃圾类");
+    assert!(app.views[Tab::Activities].is_empty(), "no title holds 垃圾类");
     // The caret back before 类, 分 inserted: 垃圾分类.
     keys(&mut app, &[KeyCode::Left, KeyCode::Char('分')], "edit in the middle");
     assert_eq!(filter_text(&app), "垃圾分类");
-    assert!(!app.views[ACTIVITIES].is_empty());
+    assert!(!app.views[Tab::Activities].is_empty());
     // Home, then a character before it all: the text no longer extends the last one.
     keys(&mut app, &[KeyCode::Home, KeyCode::Char('宣')], "before the start");
     assert_eq!(filter_text(&app), "宣垃圾分类");
-    assert!(app.views[ACTIVITIES].is_empty());
+    assert!(app.views[Tab::Activities].is_empty());
     keys(&mut app, &[KeyCode::Backspace], "taken back");
     assert_eq!(filter_text(&app), "垃圾分类");
     keys(&mut app, &[KeyCode::Delete], "first character deleted");
@@ -167,7 +167,7 @@ fn a_query_shortened_or_edited_in_the_middle_is_filtered_afresh() {
     keys(&mut app, &[KeyCode::Backspace; 6], "back to nothing");
     app.update(Event::Paste("ljfl".into()));
     check(&app, "pasted initials");
-    assert!(!app.views[ACTIVITIES].is_empty());
+    assert!(!app.views[Tab::Activities].is_empty());
 }
 
 #[test]
@@ -175,7 +175,7 @@ fn the_filter_follows_the_conditions_and_the_due_list() {
     let mut app = activities_tab(data());
     app.work.conditions.kind = Some(ActivityKind::VolunteerService);
     keys(&mut app, &chars("志愿"), "with a condition");
-    assert!(!app.views[ACTIVITIES].is_empty());
+    assert!(!app.views[Tab::Activities].is_empty());
     keys(&mut app, &[KeyCode::Backspace, KeyCode::Backspace], "condition alone");
     app.work.conditions = Default::default();
     keys(&mut app, &[KeyCode::Esc], "cleared");
@@ -194,7 +194,7 @@ fn an_edit_arriving_by_sync_is_filtered_with_the_filter_kept() {
     let (d, name) = namesake_data();
     let mut app = activities_tab(d.clone());
     keys(&mut app, &chars("巡逻"), "before the sync");
-    let before = app.views[ACTIVITIES].len();
+    let before = app.views[Tab::Activities].len();
     // A peer renamed one patrol, titled another activity as a patrol, logged
     // a new one, and renamed one of the namesakes.
     let mut rows: Vec<ActivityRow> = (*d.activities).clone();
@@ -219,8 +219,8 @@ fn an_edit_arriving_by_sync_is_filtered_with_the_filter_kept() {
     app.update(Event::Loaded(Box::new(synced)));
     assert_eq!(filter_text(&app), "巡逻", "the typed filter stays");
     check(&app, "after the sync");
-    assert!(app.views[ACTIVITIES].iter().any(|i| app.data.activities[*i].id.as_str() == "synced-new-patrol"));
-    assert_ne!(app.views[ACTIVITIES].len(), before, "the renamed organization's activities now match");
+    assert!(app.views[Tab::Activities].iter().any(|i| app.data.activities[*i].id.as_str() == "synced-new-patrol"));
+    assert_ne!(app.views[Tab::Activities].len(), before, "the renamed organization's activities now match");
     // Keys after the load use the new rows.
     keys(&mut app, &[KeyCode::Backspace, KeyCode::Backspace], "after the sync, cleared");
     keys(&mut app, &chars("xfaq"), "the renamed activity by initials");
@@ -228,7 +228,7 @@ fn an_edit_arriving_by_sync_is_filtered_with_the_filter_kept() {
     keys(&mut app, &[KeyCode::Backspace; 4], "cleared");
     keys(&mut app, &chars(&name), "the namesake left");
     let leads: std::collections::HashSet<RecordId> =
-        app.views[ACTIVITIES].iter().filter_map(|i| app.data.activities[*i].lead().cloned()).collect();
+        app.views[Tab::Activities].iter().filter_map(|i| app.data.activities[*i].lead().cloned()).collect();
     assert_eq!(leads.len(), 1, "one namesake was renamed");
 }
 

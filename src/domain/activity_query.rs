@@ -9,6 +9,7 @@ use super::activity::{Activity, ActivityKind, MajorActivityRule, Period, ReportS
 use super::enums::{code_list, Lifecycle, Vocabulary};
 use super::ids::RecordId;
 use super::query::{pinyin_initials, OrgRow};
+use super::text_index::Keys;
 use super::validate::fold_width;
 use chrono::{Datelike, Months, NaiveDate};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -59,7 +60,7 @@ impl ActivityRow {
         let title = get(4);
         let headcount: u32 = get(7).parse().unwrap_or(0);
         Some(ActivityRow {
-            search_key: format!("{}\u{1}{}", title.to_lowercase(), pinyin_initials(&title)),
+            search_key: title_key(&title),
             organizations: super::activity::id_list::parse(&get(0)),
             division: get(1),
             date,
@@ -93,7 +94,7 @@ impl ActivityRow {
             major: a.major,
             report_status: a.report_status,
             training: a.training.clone(),
-            search_key: format!("{}\u{1}{}", a.title.to_lowercase(), pinyin_initials(&a.title)),
+            search_key: title_key(&a.title),
         }
     }
 
@@ -112,6 +113,16 @@ impl ActivityRow {
     pub fn community(&self) -> &str {
         &self.division
     }
+}
+
+/// An activity title's search key: lower-case title and its pinyin initials.
+pub fn title_key(title: &str) -> String {
+    format!("{}\u{1}{}", title.to_lowercase(), pinyin_initials(title))
+}
+
+/// The newest-first order of the activity list (the store's order).
+fn newer_first(a: &ActivityRow, b: &ActivityRow) -> std::cmp::Ordering {
+    (b.date, &b.start, &b.title).cmp(&(a.date, &a.start, &a.title))
 }
 
 /// What the activity list shows: every condition must hold.
@@ -145,8 +156,67 @@ impl ActivityFilter {
     pub fn apply<'a>(&self, rows: &'a [ActivityRow]) -> Vec<&'a ActivityRow> {
         let needle = fold_width(self.text.trim()).to_lowercase();
         let mut out: Vec<&ActivityRow> = rows.iter().filter(|r| self.matches(r, &needle)).collect();
-        out.sort_by(|a, b| (b.date, &b.start, &b.title).cmp(&(a.date, &a.start, &a.title)));
+        out.sort_by(|a, b| newer_first(a, b));
         out
+    }
+}
+
+/// The activity list's text filter at province scale, built once per load
+/// of the rows: each distinct title key held once in `Keys`, the
+/// newest-first order computed once. A keystroke is then one search over
+/// the distinct keys and one pass over the rows with a lookup each.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityIndex {
+    keys: Keys,
+    /// Each row's title key in `keys`.
+    key_of: Vec<u32>,
+    /// Row indexes, newest first (as `ActivityFilter::apply` orders).
+    newest_first: Vec<u32>,
+}
+
+impl ActivityIndex {
+    pub fn new(rows: &[ActivityRow]) -> ActivityIndex {
+        let mut keys = Keys::new();
+        let key_of = rows.iter().map(|r| keys.intern(&r.search_key)).collect();
+        let mut newest_first: Vec<u32> = (0..rows.len() as u32).collect();
+        // The store's rows come sorted: then the order costs one pass.
+        if !rows.is_sorted_by(|a, b| newer_first(a, b).is_le()) {
+            newest_first.sort_by(|a, b| newer_first(&rows[*a as usize], &rows[*b as usize]));
+        }
+        ActivityIndex { keys, key_of, newest_first }
+    }
+
+    /// How many rows it was built from.
+    pub fn len(&self) -> usize {
+        self.key_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.key_of.is_empty()
+    }
+
+    /// Which title keys hold `needle` (folded, lower-cased text): pass the
+    /// result to `title_holds` for each row.
+    pub fn titles_holding(&self, needle: &str) -> Vec<bool> {
+        self.keys.holding(needle)
+    }
+
+    /// Whether row `row`'s title key is among `hits` (`titles_holding`).
+    pub fn title_holds(&self, hits: &[bool], row: usize) -> bool {
+        self.key_of.get(row).is_some_and(|k| hits[*k as usize])
+    }
+
+    /// `filter.apply(rows)` as row indexes: the same rows in the same order.
+    /// `rows` are the rows the index was built from.
+    pub fn apply(&self, rows: &[ActivityRow], filter: &ActivityFilter) -> Vec<usize> {
+        debug_assert_eq!(rows.len(), self.len(), "the index is of these rows");
+        let needle = fold_width(filter.text.trim()).to_lowercase();
+        let hits = self.titles_holding(&needle);
+        self.newest_first
+            .iter()
+            .map(|i| *i as usize)
+            .filter(|i| self.title_holds(&hits, *i) && filter.matches(&rows[*i], ""))
+            .collect()
     }
 }
 
@@ -411,6 +481,40 @@ mod tests {
         assert_eq!(f(ActivityFilter { from: Some(day(2025, 3, 2)), ..Default::default() }).len(), 1);
         assert_eq!(f(ActivityFilter { major_only: true, ..Default::default() }), vec!["重阳节慰问老人"]);
         assert_eq!(f(ActivityFilter { organization: Some("o1".into()), ..Default::default() }).len(), 1);
+    }
+
+    #[test]
+    fn the_index_gives_what_the_filter_gives_in_the_same_order() {
+        let titles = ["夜间治安巡逻", "垃圾分类宣传引导", "夜间治安巡逻", "Yoga 课", "重阳节慰问老人", "巡逻"];
+        let mut rows = Vec::new();
+        for (i, title) in titles.iter().cycle().take(40).enumerate() {
+            let kind = if i % 3 == 0 { ActivityKind::Patrol } else { ActivityKind::Care };
+            // Unsorted, with ties on the date (kept in their order, as the sort keeps them).
+            let mut a = act(&format!("o{}", i % 4), "510104001002", day(2025, 1 + (i as u32 * 7) % 12, 1), kind);
+            a.title = title.to_string();
+            a.major = i % 5 == 0;
+            rows.push(ActivityRow::from_activity(&a));
+        }
+        let index = ActivityIndex::new(&rows);
+        assert_eq!(index.len(), rows.len());
+        let at = |r: &ActivityRow| rows.iter().position(|x| std::ptr::eq(x, r)).unwrap();
+        for text in ["", "夜", "夜间治安巡逻", "yjza", "YJ", "ｙｊ", " 巡逻 ", "xl", "yoga", "逻y", "zzz", "治安 巡逻"]
+        {
+            for filter in [
+                ActivityFilter { text: text.into(), ..Default::default() },
+                ActivityFilter { text: text.into(), kind: Some(ActivityKind::Patrol), ..Default::default() },
+                ActivityFilter {
+                    text: text.into(),
+                    major_only: true,
+                    from: Some(day(2025, 5, 1)),
+                    ..Default::default()
+                },
+                ActivityFilter { text: text.into(), organization: Some("o1".into()), ..Default::default() },
+            ] {
+                let plain: Vec<usize> = filter.apply(&rows).into_iter().map(at).collect();
+                assert_eq!(index.apply(&rows, &filter), plain, "{filter:?}");
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod query;
 pub mod records;
 pub mod report;
 pub mod text;
+pub mod text_index;
 pub mod validate;
 
 pub use activity::{

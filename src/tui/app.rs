@@ -79,8 +79,14 @@ pub struct Derived {
     /// `data.activities` order: the activity filter matches organizations
     /// without a lookup per row.
     pub activity_lead: Vec<Option<usize>>,
-    /// Lower-case name and pinyin initials of each organization, in `data.orgs` order.
-    pub org_name_keys: Vec<String>,
+    /// Lower-case name and pinyin initials of each organization, by its
+    /// index in `data.orgs`.
+    pub org_keys: crate::domain::text_index::Keys,
+    /// The activity list's title keys, built once per load (a sync's edits
+    /// arrive with a load and build it again).
+    pub activity_index: crate::domain::activity_query::ActivityIndex,
+    /// Search keys of the projects, in `data.projects` order.
+    pub project_keys: Vec<String>,
     /// Organization id -> its latest work report.
     pub last_work_report: HashMap<RecordId, WorkReport>,
     /// Conflicted records: id -> fields in conflict.
@@ -522,7 +528,7 @@ impl App {
                     }
                     Mode::Filter => {
                         self.filters[self.tab].insert_str(&text);
-                        self.refilter();
+                        self.refilter_typed();
                         return self.after_selection_change();
                     }
                     Mode::SignIn { input, choice, .. } => {
@@ -653,11 +659,11 @@ impl App {
             }
         }
         let activity_lead = d.activities.iter().map(|a| a.lead().and_then(|o| org_index.get(o).copied())).collect();
-        let org_name_keys = d
-            .orgs
-            .iter()
-            .map(|o| format!("{}\u{1}{}", o.name.to_lowercase(), crate::domain::query::pinyin_initials(&o.name)))
-            .collect();
+        let mut org_keys = crate::domain::text_index::Keys::new();
+        for o in d.orgs.iter() {
+            org_keys.push(&format!("{}\u{1}{}", o.name.to_lowercase(), crate::domain::query::pinyin_initials(&o.name)));
+        }
+        let activity_index = crate::domain::activity_query::ActivityIndex::new(&d.activities);
         let last_work_report = crate::domain::activity_query::last_work_reports(&d.work_reports)
             .into_iter()
             .map(|(id, r)| (id.clone(), r.clone()))
@@ -678,7 +684,9 @@ impl App {
             clashing,
             org_activities,
             activity_lead,
-            org_name_keys,
+            org_keys,
+            activity_index,
+            project_keys: Self::project_keys(&d.projects),
             last_work_report,
             conflicts,
             conflict_counts,

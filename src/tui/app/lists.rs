@@ -148,6 +148,18 @@ impl App {
         self.refilter_stats();
     }
 
+    /// After the current tab's filter text changed: only that tab's view
+    /// reads it, so a keystroke on the activities tab does not filter the
+    /// organizations, people, venues and trainings again.
+    pub(super) fn refilter_typed(&mut self) {
+        match self.tab {
+            Tab::Activities => self.refilter_activities(),
+            Tab::Projects => self.refilter_projects(),
+            Tab::Reports => self.refilter_stats(),
+            _ => self.refilter(),
+        }
+    }
+
     /// Liaison candidates: people with an instructor or liaison role.
     pub fn liaison_candidates(&self) -> Vec<&Person> {
         self.data
@@ -315,13 +327,13 @@ impl App {
             Some(Action::Confirm) => {}
             Some(Action::Cancel) => {
                 self.filters[tab].clear();
-                self.refilter();
+                self.refilter_typed();
                 return self.after_selection_change();
             }
             _ => {
                 self.mode = Mode::Filter;
                 if edit_text(&mut self.filters[tab], key) {
-                    self.refilter();
+                    self.refilter_typed();
                     return self.after_selection_change();
                 }
             }

@@ -187,26 +187,36 @@ impl App {
 
     /// The views of the two tabs under their filters.
     pub(super) fn refilter_work(&mut self) {
-        let needle = |t: Tab| validate::fold_width(self.filters[t].text().trim()).to_lowercase();
+        self.refilter_activities();
+        self.refilter_projects();
+    }
+
+    fn needle(&self, tab: Tab) -> String {
+        validate::fold_width(self.filters[tab].text().trim()).to_lowercase()
+    }
+
+    /// The activities tab's current list under its filter and conditions.
+    pub(super) fn refilter_activities(&mut self) {
         let d = &self.data;
-        let n = needle(Tab::Activities);
-        // Which organizations' names hold the text: once per keystroke, not once per activity.
-        let org_hit: Vec<bool> = if n.is_empty() {
-            Vec::new()
-        } else {
-            self.derived.org_name_keys.iter().map(|k| k.contains(n.as_str())).collect()
-        };
+        let n = self.needle(Tab::Activities);
+        // Which organization names and which distinct titles hold the text:
+        // one search of the keys per keystroke, then a lookup per activity.
+        let org_hit: Vec<bool> = if n.is_empty() { Vec::new() } else { self.derived.org_keys.holding(&n) };
         let hit = |i: Option<usize>| n.is_empty() || i.is_some_and(|i| org_hit.get(i).copied().unwrap_or(false));
         let org_matches =
             |id: Option<&RecordId>, _: &str| hit(id.and_then(|id| self.derived.org_index.get(id)).copied());
         let activities: Vec<usize> = match self.work.act_view {
             ActView::List => {
                 let c = &self.work.conditions;
+                let index = &self.derived.activity_index;
+                let title_hit = if n.is_empty() { Vec::new() } else { index.titles_holding(&n) };
+                let lead = &self.derived.activity_lead;
+                // No condition set: no row needs reading beyond the text's hits.
+                let any_condition = *c != ActivityFilter { text: c.text.clone(), ..Default::default() };
                 (0..d.activities.len())
                     .filter(|i| {
-                        let r: &ActivityRow = &d.activities[*i];
-                        c.matches(r, "")
-                            && (r.search_key.contains(&n) || hit(self.derived.activity_lead.get(*i).copied().flatten()))
+                        (n.is_empty() || index.title_holds(&title_hit, *i) || hit(lead.get(*i).copied().flatten()))
+                            && (!any_condition || c.matches(&d.activities[*i], ""))
                     })
                     .collect()
             }
@@ -230,21 +240,20 @@ impl App {
                 (0..self.work.quiet.len()).filter(|i| org_matches(Some(&self.work.quiet[*i].id), &n)).collect()
             }
         };
-        let n = needle(Tab::Projects);
+        self.views[Tab::Activities] = activities;
+        self.selected[Tab::Activities] =
+            self.selected[Tab::Activities].min(self.views[Tab::Activities].len().saturating_sub(1));
+    }
+
+    /// The projects tab's current list under its filter.
+    pub(super) fn refilter_projects(&mut self) {
+        let d = &self.data;
+        let n = self.needle(Tab::Projects);
         let projects: Vec<usize> = match self.work.proj_view {
             ProjView::Projects => {
+                let keys = &self.derived.project_keys;
                 let mut list: Vec<usize> = (0..d.projects.len())
-                    .filter(|i| {
-                        let p = &d.projects[*i];
-                        let key = format!(
-                            "{}\u{1}{}\u{1}{}\u{1}{}",
-                            p.name.to_lowercase(),
-                            crate::domain::query::pinyin_initials(&p.name),
-                            p.funder.to_lowercase(),
-                            p.lead_name.to_lowercase()
-                        );
-                        n.split_whitespace().all(|w| key.contains(w))
-                    })
+                    .filter(|i| n.split_whitespace().all(|w| keys.get(*i).is_some_and(|k| k.contains(w))))
                     .collect();
                 list.sort_by(|a, b| {
                     let (a, b) = (&d.projects[*a], &d.projects[*b]);
@@ -267,11 +276,26 @@ impl App {
             ProjView::Honours => self.honours_view(&n),
             ProjView::Gaps => self.gaps_view(&n),
         };
-        self.views[Tab::Activities] = activities;
         self.views[Tab::Projects] = projects;
-        for t in [Tab::Activities, Tab::Projects] {
-            self.selected[t] = self.selected[t].min(self.views[t].len().saturating_sub(1));
-        }
+        self.selected[Tab::Projects] =
+            self.selected[Tab::Projects].min(self.views[Tab::Projects].len().saturating_sub(1));
+    }
+
+    /// Each project's lower-case name, its pinyin initials, funder and lead:
+    /// built once per load, not once per keystroke.
+    pub(super) fn project_keys(projects: &[Project]) -> Vec<String> {
+        projects
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}\u{1}{}\u{1}{}\u{1}{}",
+                    p.name.to_lowercase(),
+                    crate::domain::query::pinyin_initials(&p.name),
+                    p.funder.to_lowercase(),
+                    p.lead_name.to_lowercase()
+                )
+            })
+            .collect()
     }
 
     /// The selected activity row of the list view.
