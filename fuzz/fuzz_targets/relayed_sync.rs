@@ -147,6 +147,8 @@ fuzz_target!(|input: &[u8]| {
         direct_writer: false,
         granted: Default::default(),
         our_actor: store.actor().clone(),
+        // The relay's federation is the document's own here: no new federation to vouch for.
+        vouched_by: None,
     };
     let signatures: HashMap<ChangeHash, Vec<u8>> = records.into_iter().collect();
     let result =
