@@ -84,10 +84,12 @@ pub struct RecordConflicts {
 /// record order, each value named by its writer and its clock's time.
 pub fn all(env: &mut Env) -> OpResult<Vec<RecordConflicts>> {
     let found = env.store.conflicted();
+    // Who the writers are is read once (peers.json, every authors list), not per record.
+    let mut names = None;
     let mut out = Vec::with_capacity(found.len());
     for c in found {
         let title = per_kind!(c.kind, |R| env.store.get::<R>(&c.id)?.map(|r| r.title())).unwrap_or_default();
-        let conflicts = of_record(env, c.kind, &c.id)?;
+        let conflicts = traced(env.store, &mut names, c.kind, &c.id)?;
         out.push(RecordConflicts { kind: c.kind, id: c.id, title, conflicts });
     }
     Ok(out)
@@ -95,13 +97,22 @@ pub fn all(env: &mut Env) -> OpResult<Vec<RecordConflicts>> {
 
 /// One record's conflicts, each value named by its writer (`origins[i].by`).
 pub fn of_record(env: &mut Env, kind: Collection, id: &RecordId) -> OpResult<Vec<FieldConflict>> {
-    let store = &mut *env.store;
+    traced(env.store, &mut None, kind, id)
+}
+
+/// `names` is filled the first time a record has conflicts to name.
+fn traced(
+    store: &mut Store,
+    names: &mut Option<Writers>,
+    kind: Collection,
+    id: &RecordId,
+) -> OpResult<Vec<FieldConflict>> {
     let mut conflicts = per_kind!(kind, |R| store.conflicts::<R>(id)?);
     if conflicts.is_empty() {
         return Ok(conflicts);
     }
     store.trace_conflicts(kind, id, &mut conflicts)?;
-    let names = Writers::known_to(store);
+    let names = names.get_or_insert_with(|| Writers::known_to(store));
     for o in conflicts.iter_mut().flat_map(|c| c.origins.iter_mut()) {
         o.by = names.name(&o.actor);
     }
