@@ -215,3 +215,28 @@ fn a_federation_created_through_ops_or_the_demo_has_the_self_certifying_id() {
         assert_eq!(store.federation().unwrap().id.as_str(), expected);
     }
 }
+
+/// A session in which only an authors list changed (no document differs)
+/// must still deliver the list before the client calls the session done:
+/// the client used to close the connection right after sending its offers,
+/// and QUIC drops stream data the peer has not yet read, so a revocation
+/// sometimes never reached the city (a flaky test above, found by review).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_only_change_has_reached_the_peer_when_the_session_returns() {
+    use hubsync::sync::authorship;
+    let (first, k) = node("锦江区联合会", Level::County, "510104");
+    let (city, _) = node("成都市联合会", Level::City, "510100");
+    link(&first, &city, &[("orgs", Grant::Read)]);
+    sync_clean(&first).await;
+    for round in 0u8..40 {
+        // A device that never connects: only the list changes.
+        let device = hubsync::sync::NodeId([round; 32]);
+        first.store.call(move |s| set_device(s, device, round % 2 == 1).map(|_| ())).await.unwrap();
+        let key = k.to_string();
+        let sent = first.store.call(move |s| authorship::load(s, &key).unwrap().digest()).await;
+        sync_clean(&first).await;
+        let key = k.to_string();
+        let held = city.store.call(move |s| authorship::load(s, &key).map(|l| l.digest())).await;
+        assert_eq!(held.as_deref(), Some(sent.as_str()), "round {round}: the city holds the list just sent");
+    }
+}

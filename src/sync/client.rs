@@ -11,7 +11,7 @@ use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_list
 use super::session::{begin, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
-use super::wire::{recv_json, recv_msg, send_json, send_msg, Intro, Offers};
+use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{bail, Context, Result};
@@ -235,9 +235,16 @@ impl Node {
                 }
             }
         }
+        let confirmed = offers_taken_in(&mut recv, &limits).await;
         // Saved after the documents, off their path: a memory lost in a
-        // crash costs one full exchange of offers, nothing more.
-        self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
+        // crash costs one full exchange of offers, nothing more. Not saved
+        // when the peer never confirmed our offers: the next session then
+        // sends them whole.
+        if let Err(e) = confirmed {
+            summary.errors.push(format!("{e:#}"));
+        } else {
+            self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
+        }
         if budget.exceeded() {
             conn.close(5u32.into(), b"over budget");
             bail!(

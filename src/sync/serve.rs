@@ -314,6 +314,10 @@ impl Node {
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());
         self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;
+        // Our end of the control stream closes once the client's offers are
+        // taken in: the client waits for it before it closes the connection,
+        // which would drop offers still unread here (wire::offers_taken_in).
+        let _ = send.finish();
         memory.sent = ours;
 
         let result = self.documents(&conn, &peer, view, &budget).await;

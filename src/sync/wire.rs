@@ -55,6 +55,20 @@ pub(super) async fn recv_json<T: for<'de> Deserialize<'de>>(
     Ok((value, bytes.len() as u64 + 4))
 }
 
+/// Waits until the serving side has taken in our offers (it finishes its
+/// end of the control stream then). Closing the connection before that
+/// would drop offers still unread there: when no document differs, an
+/// authors list (a revocation) that was the session's only news is lost.
+pub(super) async fn offers_taken_in(recv: &mut quinn::RecvStream, limits: &Limits) -> Result<()> {
+    let mut rest = [0u8; 1];
+    match tokio::time::timeout(limits.read_timeout, recv.read(&mut rest)).await {
+        Ok(Ok(None)) => Ok(()),
+        Ok(Ok(Some(_))) => bail!("对方在控制流上多发了数据 (unexpected data on the control stream)"),
+        Ok(Err(e)) => Err(e).context("对方未确认收到本方的提供清单 (peer did not confirm our offers)"),
+        Err(_) => bail!("对方未确认收到本方的提供清单:超时 (peer did not confirm our offers in time)"),
+    }
+}
+
 /// Frame tags inside a document stream.
 const NONE: u8 = 0;
 const MSG: u8 = 1;
