@@ -281,6 +281,47 @@ fn the_gaps_per_township_and_the_self_check_form() {
     assert_eq!(work(app.update(key(KeyCode::Right))), WorkEffect::LoadGaps(2025));
 }
 
+/// The ranking and the gaps filter as the other lists do: pinyin initials
+/// of a name, a township, several words at once (each must match).
+#[test]
+fn the_ranking_and_the_gaps_filter_by_initials_and_township() {
+    use hubsync::domain::ledger_report::ranking_by_township;
+    let orgs = DemoData::generate(2021, 60).orgs;
+    let mut app = loaded();
+    show(&mut app, ProjView::Ranking);
+    let rows: Vec<_> = ranking_by_township(&orgs, &EvaluationSettings::default(), 2024)
+        .into_iter()
+        .flat_map(|(t, l)| l.into_iter().map(move |r| (t.clone(), r)))
+        .collect();
+    app.update(Event::RankingLoaded(2024, rows.clone()));
+    let all = app.views[Tab::Projects].len();
+    assert_eq!(all, rows.len());
+    let (town, first) = rows.iter().find(|(t, _)| !t.is_empty()).unwrap().clone();
+    let initials = pinyin_initials(&first.entry.name);
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, &format!("{initials} {town}"));
+    let shown: Vec<&(String, _)> = app.views[Tab::Projects].iter().map(|i| &rows[*i]).collect();
+    assert!(shown.iter().any(|(_, r)| r.entry.organization == first.entry.organization), "{initials} {town}");
+    assert!(shown.len() < all, "{} of {all}", shown.len());
+    assert!(shown.iter().all(|(t, r)| t == &town && pinyin_initials(&r.entry.name).contains(&initials)));
+    // A word nothing holds empties the list; clearing the filter brings all back.
+    typed(&mut app, " 不存在的词");
+    assert!(app.views[Tab::Projects].is_empty());
+    app.update(key(KeyCode::Esc));
+
+    show(&mut app, ProjView::Gaps);
+    app.update(Event::GapsLoaded(2024, standardization_gaps(&orgs, 2024, today())));
+    let rows = app.work.gap_rows.clone();
+    assert_eq!(app.views[Tab::Projects].len(), rows.len(), "every gap row while no filter is typed");
+    let row = &rows[0];
+    let initials = pinyin_initials(&row.name);
+    app.update(key(KeyCode::F(3)));
+    typed(&mut app, &initials);
+    let shown = &app.views[Tab::Projects];
+    assert!(shown.iter().any(|i| rows[*i].organization == row.organization), "{initials}");
+    assert!(shown.iter().all(|i| pinyin_initials(&rows[*i].name).contains(&initials)));
+}
+
 #[test]
 fn a_self_check_saved_leaves_the_gaps_list_and_survives_reopen() {
     let (dir, mut s) = stored();

@@ -2,7 +2,7 @@
 //! records the `ledger` commands and the projects tab read, each figure
 //! computed from them, and an evaluation summary checked against the roster.
 
-use crate::measure::{stats, timed, Table};
+use crate::measure::{fmt, stats, timed, Table};
 use crate::sections::Fixture;
 use hubsync::domain::ledger_report as figures;
 use hubsync::domain::*;
@@ -68,6 +68,114 @@ pub fn ledger_figures(f: &Fixture, runs: usize, table: &mut Table) {
         table.time(f.orgs, &format!("ledger: {label}"), samples, "computed from the records read above".into());
     }
     evaluation_import(f, &store, runs, table);
+    tui_projects_tab(f, store, runs, table);
+}
+
+/// The projects tab at province scale: each of its four views (projects,
+/// evaluation ranking, honours, 规范化建设 gaps) loaded as the runner loads
+/// it, then a filter typed key by key, each key with its redraw.
+fn tui_projects_tab(f: &Fixture, mut store: Store, runs: usize, table: &mut Table) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use hubsync::tui::app::{App, Event, ProjView, Tab};
+    use ratatui::{backend::TestBackend, Terminal};
+    let key = |code| Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).expect("date");
+    let year = 2024;
+    let data = hubsync::tui::runner::load(&mut store);
+    let orgs: Vec<Organization> = store.all_readable().0;
+    let settings = store.evaluation_settings();
+    let mut app = App::new(Lang::Zh, today);
+    app.update(Event::Loaded(Box::new(data)));
+    app.update(key(KeyCode::Char('8')));
+    assert_eq!(app.tab, Tab::Projects);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    // Typed as a secretary looks for an organization: a township, then
+    // pinyin initials of the name.
+    let typed = "社区 sq";
+    for view in [ProjView::Projects, ProjView::Ranking, ProjView::Honours, ProjView::Gaps] {
+        while app.work.proj_view != view {
+            app.update(key(KeyCode::F(6)));
+        }
+        let (_, loaded) = timed(|| match view {
+            ProjView::Ranking => {
+                let rows = figures::ranking_by_township(&orgs, &settings, year)
+                    .into_iter()
+                    .flat_map(|(town, list)| list.into_iter().map(move |r| (town.clone(), r)))
+                    .collect();
+                app.update(Event::RankingLoaded(year, rows));
+            }
+            ProjView::Gaps => {
+                app.update(Event::GapsLoaded(year, figures::standardization_gaps(&orgs, year, today)));
+            }
+            _ => {}
+        });
+        let rows = app.views[Tab::Projects].len();
+        let (mut keys, mut redraws) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            app.update(key(KeyCode::F(3)));
+            for c in typed.chars() {
+                let (_, t) = timed(|| app.update(key(KeyCode::Char(c))));
+                let (_, drawn) =
+                    timed(|| terminal.draw(|frame| app.drawn(hubsync::tui::view::draw(frame, &app))).expect("draw"));
+                keys.push(t);
+                redraws.push(t + drawn);
+            }
+            app.update(key(KeyCode::Esc));
+        }
+        let name = match view {
+            ProjView::Projects => "projects",
+            ProjView::Ranking => "evaluation ranking",
+            ProjView::Honours => "honours",
+            ProjView::Gaps => "规范化建设 gaps",
+        };
+        let note = match view {
+            ProjView::Ranking | ProjView::Gaps => {
+                format!("{rows} rows; loading the view (figures + search keys) {}", fmt(loaded))
+            }
+            _ => format!("{rows} rows"),
+        };
+        table.time(
+            f.orgs,
+            &format!("TUI projects tab, {name}: keystroke (filter)"),
+            &keys,
+            format!("{note}; target < 16 ms"),
+        );
+        table.time(
+            f.orgs,
+            &format!("TUI projects tab, {name}: keystroke + redraw (120x40)"),
+            &redraws,
+            "target < 16 ms".into(),
+        );
+    }
+    // The ranking's filter before its keys were built per load: lower-case
+    // name, pinyin initials and township of every row, per keystroke.
+    let ranked: Vec<(String, String)> = figures::ranking_by_township(&orgs, &settings, year)
+        .into_iter()
+        .flat_map(|(town, list)| list.into_iter().map(move |r| (town.clone(), r.entry.name)))
+        .collect();
+    let mut before = Vec::new();
+    for _ in 0..runs {
+        for end in 1..=typed.chars().count() {
+            let n: String = typed.chars().take(end).collect();
+            let (_, t) = timed(|| {
+                ranked
+                    .iter()
+                    .filter(|(town, name)| {
+                        name.to_lowercase().contains(&n)
+                            || hubsync::domain::query::pinyin_initials(name).contains(&n)
+                            || town.contains(&n)
+                    })
+                    .count()
+            });
+            before.push(t);
+        }
+    }
+    table.time(
+        f.orgs,
+        "TUI projects tab, evaluation ranking: the filter before (pinyin of every row per keystroke)",
+        &before,
+        format!("{} rows; compare the keystroke row above", ranked.len()),
+    );
 }
 
 /// A county's 1,000-row evaluation summary checked against the whole roster:

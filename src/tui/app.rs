@@ -446,8 +446,7 @@ impl App {
                 Vec::new()
             }
             Event::RankingLoaded(year, ranking) => {
-                self.work.ranking = Some((year, ranking));
-                self.refilter();
+                self.ranking_loaded(year, ranking);
                 Vec::new()
             }
             Event::GapsLoaded(year, gaps) => {

@@ -54,17 +54,16 @@ impl App {
     }
 
     pub(super) fn gaps_view(&self, needle: &str) -> Vec<usize> {
-        let Some((_, towns)) = &self.work.gaps else { return Vec::new() };
-        (0..self.work.gap_rows.len())
-            .filter(|i| {
-                let r = &self.work.gap_rows[*i];
-                needle.is_empty()
-                    || r.name.to_lowercase().contains(needle)
-                    || crate::domain::query::pinyin_initials(&r.name).contains(needle)
-                    || towns[r.township].township.contains(needle)
-                    || self.gap_township(r).contains(needle)
-            })
-            .collect()
+        let keys = &self.work.gap_keys;
+        (0..self.work.gap_rows.len()).filter(|i| super::work::all_words_in(needle, keys.get(*i))).collect()
+    }
+
+    /// The ranking as loaded, with its rows' search keys (name, initials, township).
+    pub(super) fn ranking_loaded(&mut self, year: i32, ranking: Vec<(String, crate::domain::ledger_report::Ranked)>) {
+        self.work.ranking_keys =
+            ranking.iter().map(|(town, r)| super::work::search_key(&r.entry.name, &[town.as_str()])).collect();
+        self.work.ranking = Some((year, ranking));
+        self.refilter();
     }
 
     /// The honour at a position of the honours view's index list.
@@ -108,6 +107,15 @@ impl App {
         }
         self.work.gaps = Some((year, gaps));
         self.work.gap_rows = rows;
+        self.work.gap_keys = self
+            .work
+            .gap_rows
+            .iter()
+            .map(|r| {
+                let listed = self.work.gaps.as_ref().map_or("", |(_, towns)| towns[r.township].township.as_str());
+                super::work::search_key(&r.name, &[listed, self.gap_township(r)])
+            })
+            .collect();
         self.refilter();
     }
 

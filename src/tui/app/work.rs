@@ -111,9 +111,14 @@ pub struct Work {
     pub rank_year: i32,
     /// (year, (township, ranked)) as last loaded.
     pub ranking: Option<(i32, Vec<(String, Ranked)>)>,
+    /// Search keys of `ranking`'s rows, built when it loads (pinyin per row
+    /// per keystroke cost tens of milliseconds at province scale).
+    pub ranking_keys: Vec<String>,
     /// (year, gaps per township) as last loaded; the gaps view lists `gap_rows`.
     pub gaps: Option<(i32, Vec<crate::domain::ledger_report::TownshipGaps>)>,
     pub gap_rows: Vec<super::GapRow>,
+    /// Search keys of `gap_rows`, built when the gaps load.
+    pub gap_keys: Vec<String>,
 }
 
 impl Work {
@@ -134,8 +139,10 @@ impl Work {
             proj_view: ProjView::Projects,
             rank_year: today.year() - 1,
             ranking: None,
+            ranking_keys: Vec::new(),
             gaps: None,
             gap_rows: Vec::new(),
+            gap_keys: Vec::new(),
         }
     }
 
@@ -252,9 +259,7 @@ impl App {
         let projects: Vec<usize> = match self.work.proj_view {
             ProjView::Projects => {
                 let keys = &self.derived.project_keys;
-                let mut list: Vec<usize> = (0..d.projects.len())
-                    .filter(|i| n.split_whitespace().all(|w| keys.get(*i).is_some_and(|k| k.contains(w))))
-                    .collect();
+                let mut list: Vec<usize> = (0..d.projects.len()).filter(|i| all_words_in(&n, keys.get(*i))).collect();
                 list.sort_by(|a, b| {
                     let (a, b) = (&d.projects[*a], &d.projects[*b]);
                     (b.year, &a.name).cmp(&(a.year, &b.name))
@@ -262,16 +267,8 @@ impl App {
                 list
             }
             ProjView::Ranking => {
-                let rows = self.work.ranking_rows();
-                (0..rows.len())
-                    .filter(|i| {
-                        let (town, r) = &rows[*i];
-                        n.is_empty()
-                            || r.entry.name.to_lowercase().contains(&n)
-                            || crate::domain::query::pinyin_initials(&r.entry.name).contains(&n)
-                            || town.contains(&n)
-                    })
-                    .collect()
+                let keys = &self.work.ranking_keys;
+                (0..self.work.ranking_rows().len()).filter(|i| all_words_in(&n, keys.get(*i))).collect()
             }
             ProjView::Honours => self.honours_view(&n),
             ProjView::Gaps => self.gaps_view(&n),
@@ -284,18 +281,7 @@ impl App {
     /// Each project's lower-case name, its pinyin initials, funder and lead:
     /// built once per load, not once per keystroke.
     pub(super) fn project_keys(projects: &[Project]) -> Vec<String> {
-        projects
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}\u{1}{}\u{1}{}\u{1}{}",
-                    p.name.to_lowercase(),
-                    crate::domain::query::pinyin_initials(&p.name),
-                    p.funder.to_lowercase(),
-                    p.lead_name.to_lowercase()
-                )
-            })
-            .collect()
+        projects.iter().map(|p| search_key(&p.name, &[p.funder.as_str(), p.lead_name.as_str()])).collect()
     }
 
     /// The selected activity row of the list view.
@@ -733,4 +719,21 @@ impl App {
             people.push((name.to_string(), id));
         }
     }
+}
+
+/// Whether every word typed is in a row's search key (a missing key matches
+/// only an empty filter).
+pub(super) fn all_words_in(needle: &str, key: Option<&String>) -> bool {
+    needle.split_whitespace().all(|w| key.is_some_and(|k| k.contains(w)))
+}
+
+/// A search key: lower-case text and the pinyin initials of `named`, joined
+/// by a separator no typed word holds.
+pub(super) fn search_key(named: &str, rest: &[&str]) -> String {
+    let mut key = format!("{}\u{1}{}", named.to_lowercase(), crate::domain::query::pinyin_initials(named));
+    for r in rest {
+        key.push('\u{1}');
+        key.push_str(&r.to_lowercase());
+    }
+    key
 }
