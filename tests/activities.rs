@@ -8,6 +8,9 @@ use hubsync::store::{partition_doc, DocId, Store, StoreError, StoreHandle};
 use hubsync::sync::{sync_once, Grant, Node, Peers};
 use std::sync::Arc;
 use tempfile::TempDir;
+#[path = "support/pair.rs"]
+mod pair;
+use pair::exchange;
 
 const FED: &str = "fed0000000000001";
 
@@ -47,28 +50,6 @@ fn patrol(org: &Organization) -> Activity {
     a.targets = vec![TargetGroup::AllResidents];
     a.headcount = Some(12);
     a
-}
-
-/// Runs the sync protocol between two stores until both are quiet; `a`
-/// accepts `b`'s changes only when `b_may_write`.
-fn sync_pair(a: &mut Store, b: &mut Store, doc: &DocId, b_may_write: bool) -> Result<(), StoreError> {
-    for _ in 0..20 {
-        let mut quiet = true;
-        // A store that lacks the document answers from an empty one (and
-        // creates it only when changes arrive).
-        if let Some(m) = a.sync_generate("B", doc)? {
-            b.sync_receive("A", doc, &m, true)?;
-            quiet = false;
-        }
-        if let Some(m) = b.sync_generate("A", doc)? {
-            a.sync_receive("B", doc, &m, b_may_write)?;
-            quiet = false;
-        }
-        if quiet {
-            return Ok(());
-        }
-    }
-    panic!("sync did not settle");
 }
 
 #[test]
@@ -118,7 +99,7 @@ fn two_offline_laptops_logging_the_same_participants_merge_without_duplicates() 
     let db = TempDir::new().unwrap();
     let mut b = Store::open(db.path()).unwrap();
     for d in a.doc_ids(None) {
-        sync_pair(&mut a, &mut b, &d, true).unwrap();
+        exchange(&mut a, "A", &mut b, "B", &d, true).unwrap();
     }
     b.set_home(&RecordId::from(FED)).unwrap();
     let (zhang, li, wang) = (&people[0].id, &people[1].id, &people[2].id);
@@ -130,7 +111,7 @@ fn two_offline_laptops_logging_the_same_participants_merge_without_duplicates() 
     on_b.log_participants(&[(li.clone(), 2.0), (wang.clone(), 1.5)]).unwrap();
     b.update(&on_b).unwrap();
 
-    sync_pair(&mut a, &mut b, &doc, true).unwrap();
+    exchange(&mut a, "A", &mut b, "B", &doc, true).unwrap();
     assert_eq!(a.doc_heads(&doc), b.doc_heads(&doc));
     let merged = a.activity(&activity.id).unwrap();
     assert_eq!(merged, b.activity(&activity.id).unwrap());
@@ -148,7 +129,7 @@ fn two_offline_laptops_logging_the_same_participants_merge_without_duplicates() 
     let mut on_b = b.activity(&activity.id).unwrap();
     on_b.participants.insert(wang.clone(), 1.0);
     b.update(&on_b).unwrap();
-    sync_pair(&mut a, &mut b, &doc, true).unwrap();
+    exchange(&mut a, "A", &mut b, "B", &doc, true).unwrap();
     assert_eq!(a.activity(&activity.id).unwrap().participants.len(), 3);
     let conflicts = a.conflicts::<Activity>(&activity.id).unwrap();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
@@ -165,13 +146,13 @@ fn a_read_only_peers_activity_changes_are_refused() {
     let doc = a.locate(Collection::Activities, &activity.id).unwrap();
     let db = TempDir::new().unwrap();
     let mut b = Store::open(db.path()).unwrap();
-    sync_pair(&mut a, &mut b, &doc, false).unwrap();
+    exchange(&mut a, "A", &mut b, "B", &doc, false).unwrap();
     b.set_home(&RecordId::from(FED)).unwrap();
     let mut forged = b.activity(&activity.id).unwrap();
     forged.headcount = Some(500);
     b.update(&forged).unwrap();
     let before = a.doc_heads(&doc);
-    let err = sync_pair(&mut a, &mut b, &doc, false).unwrap_err();
+    let err = exchange(&mut a, "A", &mut b, "B", &doc, false).unwrap_err();
     assert!(matches!(err, StoreError::ReadOnlyPeer { .. }), "{err}");
     assert_eq!(a.doc_heads(&doc), before);
     assert_eq!(a.activity(&activity.id).unwrap().headcount, Some(12));

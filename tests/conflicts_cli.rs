@@ -11,29 +11,14 @@ use hubsync::ops::FixedClock;
 use hubsync::store::{DocId, Store};
 use std::sync::Arc;
 use tempfile::TempDir;
+#[path = "support/pair.rs"]
+mod pair;
+use pair::sync_pair;
 
 fn hubsync(dir: &TempDir) -> Command {
     let mut c = Command::cargo_bin("hubsync").unwrap();
     c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
     c
-}
-
-fn sync_pair(a: &mut Store, b: &mut Store, doc: &DocId) {
-    for _ in 0..20 {
-        let mut quiet = true;
-        if let Some(m) = a.sync_generate("B", doc).unwrap() {
-            b.sync_receive("A", doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if let Some(m) = b.sync_generate("A", doc).unwrap() {
-            a.sync_receive("B", doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if quiet {
-            return;
-        }
-    }
-    panic!("sync did not settle");
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
@@ -66,14 +51,14 @@ fn merged() -> (TempDir, Booking, Activity) {
         a.locate(Collection::Activities, &activity.id).unwrap(),
     ];
     for doc in &docs {
-        sync_pair(&mut a, &mut b, doc);
+        sync_pair(&mut a, "A", &mut b, "B", doc);
     }
     a.update(&Booking { purpose: "党员学习日".into(), ..booking.clone() }).unwrap();
     b.update(&Booking { purpose: "舞蹈排练".into(), ..booking.clone() }).unwrap();
     a.update(&Activity { title: "重阳节敬老茶话会(第一场)".into(), ..activity.clone() }).unwrap();
     b.update(&Activity { title: "重阳敬老茶话会".into(), ..activity.clone() }).unwrap();
     for doc in &docs[1..] {
-        sync_pair(&mut a, &mut b, doc);
+        sync_pair(&mut a, "A", &mut b, "B", doc);
     }
     drop(a);
     (da, booking, activity)

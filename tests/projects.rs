@@ -10,6 +10,9 @@ use hubsync::store::{DocId, Store};
 use hubsync::sync::{Grant, NodeId, Peers};
 use std::collections::BTreeMap;
 use tempfile::TempDir;
+#[path = "support/pair.rs"]
+mod pair;
+use pair::sync_pair;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -54,25 +57,6 @@ fn project(name: &str, year: i32, amount: &str, lead: Option<&Organization>, dom
     p.domains = domains.to_vec();
     p.funder = "锦江区民政局".into();
     p
-}
-
-fn sync_pair(a: &mut Store, b: &mut Store, doc: &DocId) {
-    for _ in 0..20 {
-        let mut quiet = true;
-        if let Some(m) = a.sync_generate("b", doc).unwrap() {
-            b.sync_receive("a", doc, &m, true).unwrap();
-            quiet = false;
-        }
-        // A store that lacks the document answers from an empty one.
-        if let Some(m) = b.sync_generate("a", doc).unwrap() {
-            a.sync_receive("b", doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if quiet {
-            return;
-        }
-    }
-    panic!("sync did not settle");
 }
 
 /// Point 1: projects stored one document per year; funds by organization,
@@ -136,7 +120,7 @@ fn project_status_edits_merge_between_peers() {
     let mut p = project("社区协商议事", 2025, "30000", None, &[ProjectDomain::Governance]);
     a.insert(&p).unwrap();
     let doc = DocId::new(a.home().unwrap(), Collection::Projects, Some("2025"));
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     // A advances the project; B records its beneficiaries meanwhile.
     p.advance(ProjectStatus::Approved, d(2025, 2, 1)).unwrap();
     a.update(&p).unwrap();
@@ -144,7 +128,7 @@ fn project_status_edits_merge_between_peers() {
     on_b.beneficiaries = Some(320);
     on_b.activities = vec![RecordId::from("0123456789abcdef")];
     b.update(&on_b).unwrap();
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     let merged: Project = a.get(&p.id).unwrap().unwrap();
     assert_eq!(merged.status, ProjectStatus::Approved);
     assert_eq!(merged.beneficiaries, Some(320));
@@ -315,7 +299,7 @@ fn registration_history_and_flows_per_year() {
     o.founded = Some(d(2019, 3, 5));
     a.insert(&o).unwrap();
     let doc = DocId::new(a.home().unwrap(), Collection::Orgs, Some("510104"));
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     let upgrade = StatusChangeRequest {
         date: d(2024, 6, 3),
         to: LegalStatus::Registered,
@@ -328,7 +312,7 @@ fn registration_history_and_flows_per_year() {
         x.change_status(upgrade.clone()).unwrap();
         store.update(&x).unwrap();
     }
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     let merged: Organization = a.get(&o.id).unwrap().unwrap();
     assert_eq!(merged.status_history.len(), 1, "one upgrade, not two");
     assert_eq!(merged.legal_status, LegalStatus::Registered);
@@ -378,7 +362,7 @@ fn incubation_membership_and_type_flags() {
     };
     a.insert(&inc).unwrap();
     let doc = DocId::new(a.home().unwrap(), Collection::Incubations, None);
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     // Two trainers add a service each, offline.
     for (store, service, provider) in
         [(&mut a, IncubationService::Training, "区社工站"), (&mut b, IncubationService::Venue, "街道党群服务中心")]
@@ -387,7 +371,7 @@ fn incubation_membership_and_type_flags() {
         x.services.insert(RecordId::random(), ServiceGiven { service, date: d(2024, 4, 1), provider: provider.into() });
         store.update(&x).unwrap();
     }
-    sync_pair(&mut a, &mut b, &doc);
+    sync_pair(&mut a, "A", &mut b, "B", &doc);
     let merged: Incubation = a.get(&inc.id).unwrap().unwrap();
     assert_eq!(merged.services.len(), 2, "both services kept");
     let back: Organization = a.get(&o.id).unwrap().unwrap();

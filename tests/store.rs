@@ -4,6 +4,9 @@ use chrono::NaiveDate;
 use hubsync::domain::*;
 use hubsync::store::{DocId, Store, StoreError};
 use tempfile::TempDir;
+#[path = "support/pair.rs"]
+mod pair;
+use pair::sync_pair;
 
 fn federation() -> Federation {
     Federation {
@@ -28,26 +31,6 @@ fn new_store() -> (TempDir, Store) {
     let mut store = Store::open(dir.path()).unwrap();
     store.init_federation(&federation()).unwrap();
     (dir, store)
-}
-
-/// Runs the sync protocol between two stores until both are quiet.
-fn sync_pair(a: &mut Store, a_name: &str, b: &mut Store, b_name: &str, doc: &DocId) {
-    for _ in 0..20 {
-        let mut quiet = true;
-        if let Some(m) = a.sync_generate(b_name, doc).unwrap() {
-            b.sync_receive(a_name, doc, &m, true).unwrap();
-            quiet = false;
-        }
-        // A store that lacks the document answers from an empty one.
-        if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
-            a.sync_receive(b_name, doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if quiet {
-            return;
-        }
-    }
-    panic!("sync did not settle");
 }
 
 #[test]

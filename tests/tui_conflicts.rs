@@ -17,24 +17,9 @@ use hubsync::tui::runner::{execute, load};
 use std::sync::Arc;
 use tempfile::TempDir;
 use tui_app::*;
-
-fn sync_pair(a: &mut Store, a_name: &str, b: &mut Store, b_name: &str, doc: &DocId) {
-    for _ in 0..20 {
-        let mut quiet = true;
-        if let Some(m) = a.sync_generate(b_name, doc).unwrap() {
-            b.sync_receive(a_name, doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if let Some(m) = b.sync_generate(a_name, doc).unwrap() {
-            a.sync_receive(b_name, doc, &m, true).unwrap();
-            quiet = false;
-        }
-        if quiet {
-            return;
-        }
-    }
-    panic!("sync did not settle");
-}
+#[path = "support/pair.rs"]
+mod pair;
+use pair::sync_pair;
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()

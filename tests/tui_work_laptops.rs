@@ -7,10 +7,13 @@ use chrono::NaiveDate;
 use hubsync::domain::*;
 use hubsync::ops::activities::{ActivityFields, LogParticipants, Participant};
 use hubsync::ops::{FixedClock, Ref};
-use hubsync::store::{DocId, Store, StoreError};
+use hubsync::store::Store;
 use hubsync::tui::app::{Effect, Event, WorkEffect};
 use hubsync::tui::runner::execute;
 use tempfile::TempDir;
+#[path = "support/pair.rs"]
+mod pair;
+use pair::exchange;
 
 const FED: &str = "fed0000000000001";
 
@@ -40,25 +43,6 @@ fn refused(s: &mut Store, clock: &FixedClock, w: WorkEffect) -> String {
     }
 }
 
-/// Runs the sync protocol between two stores until both are quiet.
-fn sync_pair(a: &mut Store, b: &mut Store, doc: &DocId) -> Result<(), StoreError> {
-    for _ in 0..20 {
-        let mut quiet = true;
-        if let Some(m) = a.sync_generate("B", doc)? {
-            b.sync_receive("A", doc, &m, true)?;
-            quiet = false;
-        }
-        if let Some(m) = b.sync_generate("A", doc)? {
-            a.sync_receive("B", doc, &m, true)?;
-            quiet = false;
-        }
-        if quiet {
-            return Ok(());
-        }
-    }
-    panic!("sync did not settle");
-}
-
 fn sync_all(a: &mut Store, b: &mut Store) {
     let mut docs = a.doc_ids(None);
     for d in b.doc_ids(None) {
@@ -67,7 +51,7 @@ fn sync_all(a: &mut Store, b: &mut Store) {
         }
     }
     for d in docs {
-        sync_pair(a, b, &d).unwrap();
+        exchange(a, "A", b, "B", &d, true).unwrap();
     }
 }
 

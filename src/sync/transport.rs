@@ -25,20 +25,25 @@ const PIECE: usize = 64 << 10;
 pub const MAX_STREAMS: u32 = 64;
 
 /// Who may connect: the peers in the data directory's peer list, read at
-/// each handshake so `peer add/remove` applies to a running server.
+/// each handshake so `peer add/remove` applies to a running server. With no
+/// directory (`pinned: None`), any server certificate: only for a join by
+/// short code, whose exchange (`sync::short`) then authenticates the
+/// certificate the handshake showed. Either way the TLS 1.3 signature proves
+/// the other side holds the certificate's key.
 #[derive(Debug)]
 pub struct PinnedPeers {
-    pub dir: PathBuf,
+    pub pinned: Option<PathBuf>,
     provider: Arc<rustls::crypto::CryptoProvider>,
 }
 
 impl PinnedPeers {
     fn check(&self, cert: &CertificateDer<'_>) -> Result<(), rustls::Error> {
+        let Some(dir) = &self.pinned else { return Ok(()) };
         let id = NodeId::of_certificate(cert);
-        let known = Peers::load(&self.dir).map(|p| p.get(&id).is_some()).unwrap_or(false);
+        let known = Peers::load(dir).map(|p| p.get(&id).is_some()).unwrap_or(false);
         // An open invitation admits a stranger to the handshake; the session
         // then shares nothing until it presents the invitation's secret.
-        if known || super::invite::pending(&self.dir) {
+        if known || super::invite::pending(dir) {
             Ok(())
         } else {
             tracing::warn!(node = %id, "refused an unknown or removed peer at the handshake");
@@ -125,46 +130,6 @@ impl ClientCertVerifier for PinnedPeers {
     }
 }
 
-/// Accepts any server certificate, still checking that the server signed the
-/// handshake with its key: only for a join by short code, whose exchange
-/// (`sync::short`) then authenticates the certificate the handshake showed.
-#[derive(Debug)]
-struct Unpinned {
-    provider: Arc<rustls::crypto::CryptoProvider>,
-}
-
-impl ServerCertVerifier for Unpinned {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-    fn verify_tls12_signature(
-        &self,
-        _: &[u8],
-        _: &CertificateDer<'_>,
-        _: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Err(rustls::Error::General("TLS 1.2 is not used".into()))
-    }
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(m, c, d, &self.provider.signature_verification_algorithms)
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 fn transport_config() -> Result<Arc<quinn::TransportConfig>> {
     let mut transport = quinn::TransportConfig::default();
     transport.max_concurrent_bidi_streams(MAX_STREAMS.into());
@@ -174,53 +139,49 @@ fn transport_config() -> Result<Arc<quinn::TransportConfig>> {
     Ok(Arc::new(transport))
 }
 
-/// The client side of a join by short code (`Endpoint::connect_with`): our
-/// certificate, any server's (see `Unpinned`).
-pub fn unpinned_client(identity: &Identity) -> Result<quinn::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// Our certificate and key, for either side of a handshake.
+fn own_cert(identity: &Identity) -> (CertificateDer<'static>, PrivateKeyDer<'static>) {
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der.clone()));
-    let mut client = rustls::ClientConfig::builder_with_provider(provider.clone())
+    (CertificateDer::from(identity.cert_der.clone()), key)
+}
+
+/// The client side: TLS 1.3 only, our certificate, servers checked by `verifier`.
+fn client_config(identity: &Identity, verifier: Arc<PinnedPeers>) -> Result<quinn::ClientConfig> {
+    let (cert, key) = own_cert(identity);
+    let mut client = rustls::ClientConfig::builder_with_provider(verifier.provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13])?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(Unpinned { provider }))
-        .with_client_auth_cert(vec![CertificateDer::from(identity.cert_der.clone())], key)?;
+        .with_custom_certificate_verifier(verifier)
+        .with_client_auth_cert(vec![cert], key)?;
     client.alpn_protocols = vec![ALPN.to_vec()];
     let mut config = quinn::ClientConfig::new(Arc::new(quinn::crypto::rustls::QuicClientConfig::try_from(client)?));
     config.transport_config(transport_config()?);
     Ok(config)
 }
 
+/// The client side of a join by short code (`Endpoint::connect_with`): our
+/// certificate, any server's (see `PinnedPeers`).
+pub fn unpinned_client(identity: &Identity) -> Result<quinn::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    client_config(identity, Arc::new(PinnedPeers { pinned: None, provider }))
+}
+
 /// One endpoint that both accepts and makes connections.
 pub fn endpoint(identity: &Identity, dir: PathBuf, listen: std::net::SocketAddr) -> Result<quinn::Endpoint> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let pinned = Arc::new(PinnedPeers { dir, provider: provider.clone() });
-    let cert = CertificateDer::from(identity.cert_der.clone());
-    let key = || PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(identity.key_der.clone()));
-
-    let mut server = rustls::ServerConfig::builder_with_provider(provider.clone())
+    let pinned = Arc::new(PinnedPeers { pinned: Some(dir), provider: provider.clone() });
+    let (cert, key) = own_cert(identity);
+    let mut server = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])?
         .with_client_cert_verifier(pinned.clone())
-        .with_single_cert(vec![cert.clone()], key())?;
+        .with_single_cert(vec![cert], key)?;
     server.alpn_protocols = vec![ALPN.to_vec()];
-    let mut client = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])?
-        .dangerous()
-        .with_custom_certificate_verifier(pinned)
-        .with_client_auth_cert(vec![cert], key())?;
-    client.alpn_protocols = vec![ALPN.to_vec()];
-
-    let transport = transport_config()?;
-
     let mut server_config =
         quinn::ServerConfig::with_crypto(Arc::new(quinn::crypto::rustls::QuicServerConfig::try_from(server)?));
-    server_config.transport_config(transport.clone());
-    let mut client_config =
-        quinn::ClientConfig::new(Arc::new(quinn::crypto::rustls::QuicClientConfig::try_from(client)?));
-    client_config.transport_config(transport);
-
+    server_config.transport_config(transport_config()?);
     let mut endpoint =
         quinn::Endpoint::server(server_config, listen).with_context(|| format!("无法监听 {listen} (cannot listen)"))?;
-    endpoint.set_default_client_config(client_config);
+    endpoint.set_default_client_config(client_config(identity, pinned)?);
     Ok(endpoint)
 }
 
