@@ -1,5 +1,6 @@
 //! `hubsync import`, `hubsync export`, `hubsync demo`.
 
+use super::progress::with_bar;
 use super::Ctx;
 use crate::domain::query;
 use crate::io::import::ImportOptions;
@@ -197,7 +198,7 @@ pub fn run_import(ctx: &mut Ctx, args: ImportArgs) -> Result<()> {
         options: ImportOptions { sheet: args.sheet, ignore_columns: args.ignore_columns },
         mode,
     };
-    let done = ops::import::import(&mut ctx.env(), cmd)?;
+    let done = with_bar(ctx.t("导入", "importing"), |p| ops::import::import_with_progress(&mut ctx.env(), cmd, p))?;
     print_import(ctx, &done)
 }
 
@@ -237,7 +238,7 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
     if args.output.is_none() && args.format == ExportFormat::Xlsx {
         bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)");
     }
-    let done = ex::export(&mut ctx.env(), &cmd)?;
+    let done = with_bar(ctx.t("导出", "exporting"), |p| ex::export_with_progress(&mut ctx.env(), &cmd, p))?;
     match &args.output {
         Some(path) => {
             ex::write(&ctx.path(path), &done.bytes)?;
@@ -253,13 +254,10 @@ pub fn run_demo(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         bail!("此数据目录已有联合会;演示数据请用新的目录 --data-dir (this data directory has a federation; use a new --data-dir for demo data)");
     }
     let t = std::time::Instant::now();
-    let bar = super::progress::Bar::new(ctx.t("生成演示数据", "demo data"));
-    let d = crate::ops::demo::load_with_progress(
-        &mut ctx.env(),
-        crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs, today: args.today },
-        &mut |i, n| bar.set(i, n),
-    )?;
-    bar.finish();
+    let cmd = crate::ops::demo::LoadDemo { seed: args.seed, orgs: args.orgs, today: args.today };
+    let d = with_bar(ctx.t("生成演示数据", "demo data"), |p| {
+        crate::ops::demo::load_with_progress(&mut ctx.env(), cmd, p)
+    })?;
     let fed = d.federation.clone();
     let lang = ctx.lang;
     let summary = format!(

@@ -1,6 +1,6 @@
 //! `hubsync doc list|export|import|repair|compact`.
 
-use super::progress::Bar;
+use super::progress::with_bar;
 use super::table::{Cell, Format, Table};
 use super::Ctx;
 use crate::ops;
@@ -82,10 +82,9 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
             out!("{}", t.render(format));
         }
         DocCmd::Export { all: Some(dir), .. } => {
-            let bar = Bar::new(ctx.t("导出文档", "exporting"));
             let target = ctx.path(&dir);
-            let done = ops::docs::export_all(&mut ctx.env(), &target, &mut |i, n| bar.set(i, n))?;
-            bar.finish();
+            let done =
+                with_bar(ctx.t("导出文档", "exporting"), |p| ops::docs::export_all(&mut ctx.env(), &target, p))?;
             let bytes: usize = done.iter().map(|e| e.bytes).sum();
             outln!(
                 "{} {} {} → {} ({bytes} bytes)",
@@ -105,10 +104,9 @@ pub fn run(ctx: &mut Ctx, cmd: DocCmd) -> Result<()> {
             outln!("{} {doc} → {} ({} bytes)", ctx.t("已导出", "Exported"), file.display(), done.bytes);
         }
         DocCmd::Import { path } if ctx.path(&path).is_dir() => {
-            let bar = Bar::new(ctx.t("合并文档", "merging"));
             let source = ctx.path(&path);
-            let done = ops::docs::import_dir(&mut ctx.env(), &source, &mut |i, n| bar.set(i, n))?;
-            bar.finish();
+            let done =
+                with_bar(ctx.t("合并文档", "merging"), |p| ops::docs::import_dir(&mut ctx.env(), &source, p))?;
             for m in &done.merged {
                 outln!("{} {} → {}", ctx.t("已合并", "Merged"), shown(&path, &m.file), m.doc);
             }

@@ -7,6 +7,16 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
+/// Runs long work that tells its progress as ops do ((done, total)), under
+/// a bar labelled `what` where someone watches. The bar is cleared whether
+/// the work succeeds or fails, so an error starts on a line of its own.
+pub fn with_bar<T>(what: &str, work: impl FnOnce(crate::ops::Progress) -> T) -> T {
+    let bar = Bar::new(what);
+    let result = work(&mut |done, total| bar.set(done, total));
+    bar.finish();
+    result
+}
+
 #[derive(Clone)]
 pub struct Bar(Option<ProgressBar>);
 

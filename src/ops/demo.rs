@@ -37,7 +37,7 @@ pub fn load(env: &mut Env, cmd: LoadDemo) -> OpResult<DemoLoaded> {
 
 /// `load`, telling `progress` (records written, records in all) as it goes;
 /// the compaction at the end is the last step.
-pub fn load_with_progress(env: &mut Env, cmd: LoadDemo, progress: super::docs::Progress) -> OpResult<DemoLoaded> {
+pub fn load_with_progress(env: &mut Env, cmd: LoadDemo, progress: super::Progress) -> OpResult<DemoLoaded> {
     if let Some(existing) = env.store.federation() {
         return Err(OpError::Store(crate::store::StoreError::AlreadyInitialized(existing.name)));
     }

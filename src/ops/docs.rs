@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 /// The file extension of exported documents.
 pub const EXTENSION: &str = "automerge";
 
-/// Told after each document of a long job: (done, total).
-pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+pub use super::Progress;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exported {

@@ -91,6 +91,13 @@ fn xlsx(e: rust_xlsxwriter::XlsxError) -> OpError {
 
 /// The records as the format asks: JSON is the records, CSV and XLSX a sheet with labels.
 pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
+    export_with_progress(env, cmd, &mut |_, _| {})
+}
+
+/// `export`, telling `progress` its two steps: the records read and laid
+/// out as a sheet, then the file's bytes (a workbook of a province's
+/// organizations takes a while).
+pub fn export_with_progress(env: &mut Env, cmd: &Export, progress: super::Progress) -> OpResult<Exported> {
     let per_org = matches!(cmd.kind, Kind::Activities | Kind::WorkReports);
     let s = &cmd.selection;
     if cmd.kind != Kind::Orgs && (s.legal_status.is_some() || s.lifecycle.is_some()) {
@@ -112,6 +119,7 @@ pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
             "--org/--period 只用于导出活动和工作报告 (only for `export activities|work-reports`)",
         ));
     }
+    progress(0, 2);
     let lang = cmd.lang;
     let n = names(env.store);
     let (sheet, json): (Sheet, Vec<u8>) = match cmd.kind {
@@ -166,12 +174,14 @@ pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
             (export::attendance_sheet(&v, &n, lang), json_of(&v)?)
         }
     };
+    progress(1, 2);
     let rows = sheet.rows.len();
     let bytes = match cmd.format {
         Format::Csv { gbk } => export::to_csv(&sheet, gbk),
         Format::Json => json,
         Format::Xlsx => export::to_xlsx(&sheet).map_err(xlsx)?,
     };
+    progress(2, 2);
     Ok(Exported { bytes, rows })
 }
 

@@ -3,7 +3,7 @@
 //! atomic batch only when allowed. The CLI's `import` and the TUI's import
 //! screen both call `import` here.
 
-use super::{Env, OpResult};
+use super::{Env, OpResult, Progress};
 use crate::domain::validate::name_key;
 use crate::domain::*;
 use crate::io::activity_import::{self, ActivityContext, OrgEntry, PersonEntry};
@@ -81,18 +81,28 @@ pub struct Imported {
 
 /// Checks the file and writes it as the mode says; never half-applied.
 pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
+    import_with_progress(env, cmd, &mut |_, _| {})
+}
+
+/// `import`, telling `progress` (records written, records to write) once
+/// the file is checked and as the records go in.
+pub fn import_with_progress(env: &mut Env, cmd: Import, progress: Progress) -> OpResult<Imported> {
     let bytes = std::fs::read(&cmd.file).with_context(|| format!("无法读取 {} (cannot read)", cmd.file.display()))?;
     let ex = existing(env.store);
     let file = cmd.file.display().to_string();
     let read = |e: import::ImportError| anyhow::anyhow!("{file}: {e}");
     match cmd.kind {
-        Kind::Orgs => apply(env, import::plan_orgs_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
-        Kind::People => apply(env, import::plan_people_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
-        Kind::Venues => apply(env, import::plan_venues_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode),
+        Kind::Orgs => apply(env, import::plan_orgs_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode, progress),
+        Kind::People => {
+            apply(env, import::plan_people_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode, progress)
+        }
+        Kind::Venues => {
+            apply(env, import::plan_venues_with(&bytes, &ex, &cmd.options).map_err(read)?, cmd.mode, progress)
+        }
         Kind::Activities => {
             let context = activity_context(env.store);
             let planned = activity_import::plan_activities(&bytes, &context, &cmd.options).map_err(read)?;
-            apply_activities(env, planned, cmd.mode)
+            apply_activities(env, planned, cmd.mode, progress)
         }
         Kind::Evaluations => {
             let store: &crate::store::Store = env.store;
@@ -103,7 +113,7 @@ pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
                 settings: store.evaluation_settings(),
             };
             let planned = ledger_import::plan_evaluations(&bytes, &context, &cmd.options).map_err(read)?;
-            apply_evaluations(env, planned, cmd.mode)
+            apply_evaluations(env, planned, cmd.mode, progress)
         }
         Kind::Projects => {
             let existing = env
@@ -113,14 +123,19 @@ pub fn import(env: &mut Env, cmd: Import) -> OpResult<Imported> {
                 .filter_map(|r| Some((name_key(r.values[0].as_deref()?), r.values[1].as_deref()?.parse().ok()?)))
                 .collect();
             let context = ProjectContext { orgs: OrgIndex::new(org_entries(env.store)), existing };
-            apply(env, ledger_import::plan_projects(&bytes, &context, &cmd.options).map_err(read)?, cmd.mode)
+            apply(env, ledger_import::plan_projects(&bytes, &context, &cmd.options).map_err(read)?, cmd.mode, progress)
         }
     }
 }
 
 /// Evaluations go into their organizations, each organization written once,
 /// all in one atomic write; an evaluation stored already alike is left alone.
-fn apply_evaluations(env: &mut Env, plan: ImportPlan<EvaluationRow>, mode: Mode) -> OpResult<Imported> {
+fn apply_evaluations(
+    env: &mut Env,
+    plan: ImportPlan<EvaluationRow>,
+    mode: Mode,
+    progress: Progress,
+) -> OpResult<Imported> {
     let report = report_of(&plan);
     let outcome = match outcome_of(&plan, mode) {
         Some(o) => o,
@@ -129,6 +144,8 @@ fn apply_evaluations(env: &mut Env, plan: ImportPlan<EvaluationRow>, mode: Mode)
             for (_, row) in plan.records.into_iter().filter(|(_, r)| !r.unchanged) {
                 by_org.entry(row.organization.clone()).or_default().push(row);
             }
+            let total = by_org.values().map(Vec::len).sum();
+            progress(0, total);
             let written = env.store.atomically(|s| -> OpResult<usize> {
                 let mut n = 0;
                 for (id, rows) in by_org {
@@ -138,6 +155,7 @@ fn apply_evaluations(env: &mut Env, plan: ImportPlan<EvaluationRow>, mode: Mode)
                         n += 1;
                     }
                     s.update(&org)?;
+                    progress(n, total);
                 }
                 Ok(n)
             })?;
@@ -174,7 +192,12 @@ fn outcome_of<R>(plan: &ImportPlan<R>, mode: Mode) -> Option<Outcome> {
 }
 
 /// Activities and the volunteers they add, in one atomic write.
-fn apply_activities(env: &mut Env, planned: activity_import::ActivityPlan, mode: Mode) -> OpResult<Imported> {
+fn apply_activities(
+    env: &mut Env,
+    planned: activity_import::ActivityPlan,
+    mode: Mode,
+    progress: Progress,
+) -> OpResult<Imported> {
     let people = planned.people_for_valid_rows();
     let mut report = report_of(&planned.plan);
     report.new_people = people.len();
@@ -182,9 +205,11 @@ fn apply_activities(env: &mut Env, planned: activity_import::ActivityPlan, mode:
         Some(o) => o,
         None => {
             let activities: Vec<Activity> = planned.plan.records.into_iter().map(|(_, a)| a).collect();
+            let total = people.len() + activities.len();
+            progress(0, total);
             let written = env.store.atomically(|s| -> crate::store::Result<usize> {
-                s.insert_many(&people)?;
-                s.insert_many(&activities)
+                let people_in = s.insert_many_reporting(&people, &mut |n| progress(n, total))?;
+                s.insert_many_reporting(&activities, &mut |n| progress(people_in + n, total))
             })?;
             Outcome::Written(written)
         }
@@ -233,13 +258,14 @@ pub fn org_entries(store: &crate::store::Store) -> Vec<OrgEntry> {
         .collect()
 }
 
-fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode) -> OpResult<Imported> {
+fn apply<R: Record>(env: &mut Env, plan: ImportPlan<R>, mode: Mode, progress: Progress) -> OpResult<Imported> {
     let report = report_of(&plan);
     let outcome = match outcome_of(&plan, mode) {
         Some(o) => o,
         None => {
             let records: Vec<R> = plan.records.into_iter().map(|(_, r)| r).collect();
-            Outcome::Written(env.store.insert_many(&records)?)
+            progress(0, records.len());
+            Outcome::Written(env.store.insert_many_reporting(&records, &mut |n| progress(n, records.len()))?)
         }
     };
     Ok(Imported { report, outcome })

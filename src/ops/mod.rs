@@ -53,6 +53,10 @@ use crate::store::Store;
 use chrono::NaiveDate;
 use std::path::Path;
 
+/// Told as a long action goes: (steps done, steps in all). A front end may
+/// draw a bar from it; an action never prints.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
 /// What an action runs in: the node's store (whose directory also holds
 /// the node's files: identity, peers.json, invitations) and its clock.
 pub struct Env<'a> {

@@ -212,6 +212,12 @@ impl Store {
     /// commits of ~100 records and persisted in one atomic batch, so an
     /// import is either wholly there or not at all.
     pub fn insert_many<R: Record>(&mut self, recs: &[R]) -> Result<usize> {
+        self.insert_many_reporting(recs, &mut |_| {})
+    }
+
+    /// `insert_many`, telling `written` how many records are in after each
+    /// commit (a progress bar for a province's import).
+    pub fn insert_many_reporting<R: Record>(&mut self, recs: &[R], written: &mut dyn FnMut(usize)) -> Result<usize> {
         let mut seen = HashMap::new();
         for rec in recs {
             self.check_record(rec)?;
@@ -233,6 +239,7 @@ impl Store {
         }
         let mut pieces = Vec::new();
         let time = self.commit_time();
+        let mut done = 0;
         for (doc_id, group) in &by_doc {
             self.create_doc(doc_id)?;
             for chunk in group.chunks(RECORDS_PER_COMMIT) {
@@ -252,6 +259,8 @@ impl Store {
                 for (id, private) in privates {
                     pieces.extend(self.write_private::<R>(doc_id, id, private)?);
                 }
+                done += chunk.len();
+                written(done);
             }
             pieces.push(doc_id.clone());
         }
