@@ -18,13 +18,17 @@ struct Running {
 }
 
 fn start(fed: Federation) -> Running {
+    start_with(fed, Duration::from_millis(300), Duration::from_millis(50))
+}
+
+fn start_with(fed: Federation, interval: Duration, settle: Duration) -> Running {
     let dir = TempDir::new().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     store.init_federation(&fed).unwrap();
     let store = StoreHandle::spawn(store);
     let mut config = DaemonConfig::new("127.0.0.1:0".parse().unwrap());
-    config.interval = Duration::from_millis(300);
-    config.settle = Duration::from_millis(50);
+    config.interval = interval;
+    config.settle = settle;
     let daemon = Daemon::start(dir.path().to_path_buf(), store.clone(), config).unwrap();
     Running { _dir: dir, daemon, store }
 }
@@ -116,4 +120,49 @@ async fn a_taken_port_falls_back_to_a_free_one_when_allowed() {
     // With no peers, "sync now" says so rather than pretending.
     assert!(daemon.sync_now().await.unwrap().is_empty());
     assert!(matches!(*daemon.status().borrow(), NodeStatus::NoPeers { .. }));
+}
+
+/// An edit after a quiet spell goes out at once, not after `settle`; the
+/// next one, right behind it, waits `settle` out (a burst goes in one round).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lone_edit_goes_out_at_once_and_a_burst_waits_for_the_settle() {
+    let (hour, minute) = (Duration::from_secs(3600), Duration::from_secs(60));
+    let county = start_with(federation("锦江区社区社会组织联合会", "510104"), hour, minute);
+    let city = start_with(federation("成都市社区社会组织联合会", "510100"), hour, minute);
+    // Each timer's first round runs at start: let it pass, peerless.
+    for node in [&county, &city] {
+        let mut status = node.daemon.status();
+        tokio::time::timeout(Duration::from_secs(20), status.wait_for(|s| matches!(s, NodeStatus::NoPeers { .. })))
+            .await
+            .expect("the first round ends")
+            .unwrap();
+    }
+    pair(&county, &city);
+    let insert = |name: &str| {
+        let mut o = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
+        o.filing_number = format!("JJ-{name}");
+        let id = o.id.clone();
+        let store = county.store.clone();
+        async move {
+            store.call(move |s| s.insert(&o).map(|_| ())).await.unwrap();
+            id
+        }
+    };
+    let at_city = |id: RecordId| {
+        let store = city.store.clone();
+        async move { store.call(move |s| s.get::<Organization>(&id).unwrap()).await.is_some() }
+    };
+    // Timers an hour apart, a settle of a minute: only the edit itself can
+    // bring it to the city within seconds.
+    let first = insert("玉林社区夕阳红舞蹈队").await;
+    let arrived = tokio::time::timeout(Duration::from_secs(20), async {
+        while !at_city(first.clone()).await {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(arrived.is_ok(), "a lone edit goes out at once, not after the minute of settle");
+    let second = insert("玉林社区书画社").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!at_city(second).await, "the edit right behind it waits for the settle");
 }

@@ -29,7 +29,9 @@ pub struct DaemonConfig {
     pub fallback_port: bool,
     /// Time between rounds with every known peer.
     pub interval: Duration,
-    /// Wait after a local edit, so a burst of edits goes out in one round.
+    /// Rounds for local edits are at least this far apart: an edit after a
+    /// quiet spell goes out at once, the rest of a burst waits and goes in
+    /// one round.
     pub settle: Duration,
     /// Wait after changes arrive from a peer before passing them on, so the
     /// documents of one session go on in one round.
@@ -165,6 +167,8 @@ impl Daemon {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(config.interval);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // When the last round for local edits ended, and whether this one is for them.
+            let (mut last_round, mut for_edits) = (None, false);
             loop {
                 // Which peers this round goes to: all (empty), or those a relay reaches.
                 let mut peers: Vec<String> = Vec::new();
@@ -172,9 +176,16 @@ impl Daemon {
                     _ = tick.tick() => None,
                     change = changes.recv() => match change {
                         Ok(StoreEvent::Changed { origin: Origin::Local | Origin::Client, .. }) => {
-                            tokio::time::sleep(config.settle).await;
+                            // An edit after a quiet spell goes out at once; in a
+                            // burst (a round ended less than `settle` ago) the
+                            // rest wait that out and go together.
+                            let since = last_round.map(|t: tokio::time::Instant| t.elapsed());
+                            if let Some(wait) = since.and_then(|s| config.settle.checked_sub(s)) {
+                                tokio::time::sleep(wait).await;
+                            }
                             // Everything edited while settling goes in this round.
                             while changes.try_recv().is_ok() {}
+                            for_edits = true;
                             None
                         }
                         Ok(StoreEvent::Changed { origin: Origin::Peer(from), docs }) => {
@@ -208,6 +219,9 @@ impl Daemon {
                 };
                 let _ = status_tx.send(NodeStatus::Syncing { addr });
                 let round = sync_once(&looping, &peers).await;
+                if std::mem::take(&mut for_edits) {
+                    last_round = Some(tokio::time::Instant::now());
+                }
                 let next = match &round {
                     Ok(results) if results.is_empty() => NodeStatus::NoPeers { addr },
                     Ok(results) => NodeStatus::Synced {
