@@ -317,3 +317,145 @@ async fn the_peer_list_stamps_a_sync_with_the_nodes_clock() {
     let status = hubsync::sync::status(&dir).unwrap();
     assert_eq!(status[0].last_sync.as_deref(), Some("2031-03-01 09:00:00"));
 }
+
+/// `export --under`: a province hub holding a city and two of its counties
+/// exports only the subtree's records, says in the file which federations
+/// they come from and how current they are, and the file re-imports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_under_a_division_holds_only_the_subtree_and_says_what_it_covers() {
+    use hubsync::ops::export::{export_under, Export, Format, Kind};
+    use hubsync::ops::{Env, FixedClock};
+    let (province, _) = node("四川省联合会", Level::Province, "510000", "");
+    let (city, _) = node("成都市联合会", Level::City, "510100", "");
+    let (jinjiang, _) = node("锦江区联合会", Level::County, "510104", "");
+    let (qingyang, _) = node("青羊区联合会", Level::County, "510105", "");
+    // Each county's organization in its own township (the fixture puts all
+    // in one, where their filing numbers would clash on import).
+    for (n, township) in [(&city, "510104002001"), (&jinjiang, "510104001001"), (&qingyang, "510105001001")] {
+        let mut o = n.store.call(|s| s.all::<Organization>().unwrap()).await.remove(0);
+        o.division = township.into();
+        n.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
+    }
+    let tree = [("tree:orgs", Grant::Read)];
+    link(&jinjiang, &city, &tree);
+    link(&qingyang, &city, &tree);
+    link(&city, &province, &tree);
+    clock_at(&province, FixedClock::on(2026, 11, 1)).await;
+    for n in [&jinjiang, &qingyang, &city] {
+        sync(n).await;
+    }
+    // Only Jinjiang has news on 1 December: the city's figures as a whole
+    // are as of 1 November, Jinjiang's alone as of 1 December.
+    clock_at(&province, FixedClock::on(2026, 12, 1)).await;
+    let mut o = jinjiang.store.call(|s| s.all::<Organization>().unwrap()).await.remove(0);
+    o.head_name = "新负责人".into();
+    jinjiang.store.call(move |s| s.update(&o).map(|_| ())).await.unwrap();
+    sync(&jinjiang).await;
+    sync(&city).await;
+
+    let export = |kind: Kind, format: Format, under: &str| {
+        let under = under.to_string();
+        province.store.call(move |s| {
+            let cmd = Export {
+                kind,
+                format,
+                selection: Default::default(),
+                activities: Default::default(),
+                with_party_membership: false,
+                lang: Lang::Zh,
+            };
+            export_under(&mut Env::new(s, &FixedClock::on(2026, 12, 2)), &cmd, &under).map_err(|e| e.to_string())
+        })
+    };
+    let city_orgs: BTreeSet<String> =
+        ["成都市联合会的组织", "锦江区联合会的组织", "青羊区联合会的组织"].map(String::from).into();
+
+    // CSV: the title row above the header; the province's own organization left out.
+    let csv = export(Kind::Orgs, Format::Csv { gbk: false }, "510100").await.unwrap();
+    assert_eq!(csv.rows, 3);
+    assert_eq!(csv.data_as_of, Some(FixedClock::on(2026, 11, 1).0));
+    let text = String::from_utf8(csv.bytes.clone()).unwrap();
+    let mut lines = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(csv.bytes.as_slice());
+    let title = lines.records().next().unwrap().unwrap();
+    assert_eq!(
+        title[0].trim_start_matches('\u{feff}'),
+        "涵盖范围: 成都市联合会(510100)及下级 2 个联合会,数据截至 2026-11-01"
+    );
+    assert!(title.iter().skip(1).all(str::is_empty), "the rest of the title row empty, as Excel writes a merged title");
+    assert!(!text.contains("四川省联合会的组织"), "{text}");
+    let jinjiang_only = export(Kind::Orgs, Format::Csv { gbk: false }, "510104").await.unwrap();
+    assert_eq!(jinjiang_only.covers.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["锦江区联合会"]);
+    assert_eq!((jinjiang_only.rows, jinjiang_only.data_as_of), (1, Some(FixedClock::on(2026, 12, 1).0)));
+    let title = String::from_utf8(jinjiang_only.bytes).unwrap();
+    assert!(title.starts_with("\u{feff}\"涵盖范围: 锦江区联合会(510104),数据截至 2026-12-01\","), "{title}");
+
+    // JSON: an object saying what it covers, around the records.
+    let json = export(Kind::Orgs, Format::Json, "510100").await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert_eq!(v["under"], "510100");
+    assert_eq!(v["as_of"], serde_json::json!(FixedClock::on(2026, 12, 2).0));
+    assert_eq!(v["data_as_of"], serde_json::json!(FixedClock::on(2026, 11, 1).0));
+    let covered: Vec<&str> = v["covers"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(covered, vec!["成都市联合会", "锦江区联合会", "青羊区联合会"]);
+    assert_eq!(v["covers"][1]["division"], "510104");
+    let names: BTreeSet<String> =
+        v["records"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, city_orgs);
+    // People (only the province's own: the counties granted `orgs` alone),
+    // without Party membership unless asked.
+    assert_eq!(export(Kind::People, Format::Json, "510105").await.unwrap().rows, 0);
+    let people = export(Kind::People, Format::Json, "510000").await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&people.bytes).unwrap();
+    let records = v["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        (records[0]["name"].as_str(), records[0]["party_member"].as_bool()),
+        (Some("四川省联合会的党员"), Some(false))
+    );
+
+    // XLSX: the records first, then the 涵盖范围 sheet, one row per federation.
+    let xlsx = export(Kind::Orgs, Format::Xlsx, "510100").await.unwrap();
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes.clone())).unwrap();
+        assert_eq!(book.sheet_names()[1], "涵盖范围");
+        let range = book.worksheet_range("涵盖范围").unwrap();
+        let rows: Vec<Vec<String>> =
+            range.rows().map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect()).collect();
+        assert_eq!(rows[0], vec!["联合会", "层级", "行政区划", "数据来源", "最后收到变更"]);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(&rows[2][..3], &["锦江区联合会", "县", "510104"].map(String::from)[..], "{rows:?}");
+        assert_eq!(rows[2][4], FixedClock::on(2026, 12, 1).0.format("%Y-%m-%d %H:%M").to_string());
+        assert!(rows[2][3].starts_with("经由"), "through the city: {rows:?}");
+    }
+
+    // Each file re-imports into another federation's store, title row and all.
+    for (file, bytes, header_line) in [("subtree.csv", csv.bytes, 2), ("subtree.xlsx", xlsx.bytes, 1)] {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let mut store = Store::open(&dir.path().join("data")).unwrap();
+        store.init_federation(&support::federation("成都市联合会", "510100")).unwrap();
+        let done = hubsync::ops::import::import(
+            &mut Env::new(&mut store, &FixedClock::on(2026, 12, 2)),
+            hubsync::ops::import::Import {
+                kind: hubsync::ops::import::Kind::Orgs,
+                file: path,
+                options: Default::default(),
+                mode: hubsync::ops::import::Mode::All,
+            },
+        )
+        .unwrap();
+        assert_eq!(done.outcome, hubsync::ops::import::Outcome::Written(3), "{file}: {:?}", done.report);
+        assert_eq!(done.report.header_line, header_line, "{file}: the CSV's header below its title row");
+        let names: BTreeSet<String> = store.all::<Organization>().unwrap().into_iter().map(|o| o.name).collect();
+        assert_eq!(names, city_orgs, "{file}");
+    }
+
+    // Refused, in both languages: a division the hub holds nothing of, and a malformed code.
+    let nothing = export(Kind::Orgs, Format::Csv { gbk: false }, "510300").await.unwrap_err();
+    assert!(nothing.contains("本节点没有") && nothing.contains("no federation held at or below 510300"), "{nothing}");
+    let malformed = export(Kind::Orgs, Format::Csv { gbk: false }, "5101x").await.unwrap_err();
+    assert!(malformed.contains("5101x") && malformed.contains("不是有效的行政区划代码"), "{malformed}");
+    assert!(malformed.contains("nor a valid division code") && malformed.contains("must be digits"), "{malformed}");
+}

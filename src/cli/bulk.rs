@@ -95,6 +95,10 @@ pub struct ExportArgs {
     /// 仅活动/工作报告: 期间 2025、2025-H1、2025-Q3、2025-07 (activities and work reports only: period)
     #[arg(long)]
     pub period: Option<String>,
+    /// 只导出该联合会(编号或区划代码)及其下级的记录,文件注明涵盖哪些联合会、数据截至何时
+    /// (only the records of the federation of this id or division code and those below it; the file says which it covers and as of when)
+    #[arg(long, value_name = "CODE")]
+    pub under: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -238,13 +242,28 @@ pub fn run_export(ctx: &mut Ctx, args: ExportArgs) -> Result<()> {
     if args.output.is_none() && args.format == ExportFormat::Xlsx {
         bail!("XLSX 需要 --output 文件 (xlsx needs --output FILE)");
     }
+    if let Some(under) = &args.under {
+        let done =
+            with_bar(ctx.t("导出", "exporting"), |p| ex::export_under_with_progress(&mut ctx.env(), &cmd, under, p))?;
+        errln!(
+            "{}",
+            super::report::coverage(ctx, ctx.t("本导出涵盖的联合会", "This export covers"), &done.covers).trim_end()
+        );
+        return emit(ctx, &args, &done.bytes, done.rows);
+    }
     let done = with_bar(ctx.t("导出", "exporting"), |p| ex::export_with_progress(&mut ctx.env(), &cmd, p))?;
+    emit(ctx, &args, &done.bytes, done.rows)
+}
+
+/// The exported bytes to the file asked for, or to standard output.
+fn emit(ctx: &Ctx, args: &ExportArgs, bytes: &[u8], rows: usize) -> Result<()> {
+    use ops::export as ex;
     match &args.output {
         Some(path) => {
-            ex::write(&ctx.path(path), &done.bytes)?;
-            errln!("{} {} ({} {})", ctx.t("已导出", "Exported"), path.display(), done.rows, ctx.t("行", "rows"));
+            ex::write(&ctx.path(path), bytes)?;
+            errln!("{} {} ({} {})", ctx.t("已导出", "Exported"), path.display(), rows, ctx.t("行", "rows"));
         }
-        None => super::write_stdout(&done.bytes)?,
+        None => super::write_stdout(bytes)?,
     }
     Ok(())
 }

@@ -44,8 +44,8 @@ pub struct ReportArgs {
 
 /// Which federations' data a restricted report covers, and as of when
 /// changes of each last arrived here.
-fn coverage(ctx: &Ctx, covers: &[crate::ops::network::FedRow]) -> String {
-    let mut out = format!("{} {}:\n", ctx.t("本报表涵盖的联合会", "This report covers"), covers.len());
+pub(super) fn coverage(ctx: &Ctx, heading: &str, covers: &[crate::ops::network::FedRow]) -> String {
+    let mut out = format!("{heading} {}:\n", covers.len());
     for r in covers {
         let when = match (&r.arrives, r.last_received) {
             (crate::ops::network::Arrives::Home, _) => ctx.t("本联合会,数据即时", "ours, current").to_string(),
@@ -476,7 +476,7 @@ fn run_under(ctx: &mut Ctx, args: &ReportArgs, under: &str, as_of: chrono::Naive
         errln!("警告 (warning): {p}");
     }
     let (report, covers) = (scoped.report, scoped.covers);
-    let text = coverage(ctx, &covers);
+    let text = coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &covers);
     let bytes: Vec<u8> = match args.format {
         ReportFormat::Table => format!("{text}{}", render(ctx, &report, args.limit)).into_bytes(),
         ReportFormat::Json => {

@@ -343,7 +343,19 @@ pub fn attendance_sheet(list: &[Attendance], names: &Names, lang: Lang) -> Sheet
 
 /// CSV with a UTF-8 BOM (so Excel opens Chinese correctly), or GB18030.
 pub fn to_csv(sheet: &Sheet, gb18030: bool) -> Vec<u8> {
+    to_csv_titled(sheet, None, gb18030)
+}
+
+/// The CSV with a title row above the header, as ledgers from Excel have
+/// it (the title in the first cell, the rest of the row empty): the
+/// importers skip it when they look for the header.
+pub fn to_csv_titled(sheet: &Sheet, title: Option<&str>, gb18030: bool) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
+    if let Some(title) = title {
+        let mut row = vec![String::new(); sheet.headers.len().max(1)];
+        row[0] = title.to_string();
+        let _ = w.write_record(&row);
+    }
     let _ = w.write_record(&sheet.headers);
     for r in &sheet.rows {
         let _ = w.write_record(r);
@@ -375,8 +387,21 @@ pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
+    to_xlsx_sheets(std::slice::from_ref(sheet))
+}
+
+/// A workbook of several sheets in order (the records first, where the
+/// importers look for them).
+pub fn to_xlsx_sheets(sheets: &[Sheet]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for sheet in sheets {
+        add_sheet(&mut book, sheet)?;
+    }
+    book.save_to_buffer()
+}
+
+fn add_sheet(book: &mut rust_xlsxwriter::Workbook, sheet: &Sheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
     let ws = book.add_worksheet();
     ws.set_name(&sheet.name)?;
     let bold = Format::new().set_bold();
@@ -397,5 +422,5 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         ws.set_column_width(c as u16, (widest.clamp(6, 40) + 2) as f64)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    book.save_to_buffer()
+    Ok(())
 }

@@ -3,12 +3,15 @@
 //! export forms (F12 on the organizations and statistics tabs) call these, so
 //! which organizations a ledger takes and what a workbook holds is decided once.
 
+use super::network::{Arrives, FedRow};
 use super::{Env, OpError, OpResult};
 use crate::domain::query::OrgSelection;
 use crate::domain::report::Report;
 use crate::domain::*;
 use crate::io::export::{self, Names, Sheet};
-use chrono::NaiveDate;
+use crate::store::DocId;
+use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -81,13 +84,32 @@ pub fn names(store: &crate::store::Store) -> Names {
     }
 }
 
-fn json_of<R: serde::Serialize>(records: &[R]) -> OpResult<Vec<u8>> {
-    serde_json::to_vec_pretty(records).map_err(|e| OpError::Io(e.into()))
+/// The records an export holds, serialized as their bare list (the JSON
+/// export) or inside a scoped export's object.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Records {
+    Orgs(Vec<Organization>),
+    People(Vec<Person>),
+    Liaisons(Vec<LiaisonAssignment>),
+    Venues(Vec<Venue>),
+    Bookings(Vec<Booking>),
+    Trainings(Vec<Training>),
+    Attendance(Vec<Attendance>),
+    Activities(Vec<Activity>),
+    WorkReports(Vec<WorkReport>),
+}
+
+fn json_of<T: serde::Serialize + ?Sized>(value: &T) -> OpResult<Vec<u8>> {
+    serde_json::to_vec_pretty(value).map_err(|e| OpError::Io(e.into()))
 }
 
 fn xlsx(e: rust_xlsxwriter::XlsxError) -> OpError {
     OpError::Io(anyhow::anyhow!("XLSX: {e}"))
 }
+
+/// Which documents an export reads: all held, or a subtree's.
+type Keep<'k> = Option<&'k dyn Fn(&DocId) -> bool>;
 
 /// The records as the format asks: JSON is the records, CSV and XLSX a sheet with labels.
 pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
@@ -98,6 +120,21 @@ pub fn export(env: &mut Env, cmd: &Export) -> OpResult<Exported> {
 /// out as a sheet, then the file's bytes (a workbook of a province's
 /// organizations takes a while).
 pub fn export_with_progress(env: &mut Env, cmd: &Export, progress: super::Progress) -> OpResult<Exported> {
+    let (sheet, records) = select(env, cmd, None, progress)?;
+    progress(1, 2);
+    let rows = sheet.rows.len();
+    let bytes = match cmd.format {
+        Format::Csv { gbk } => export::to_csv(&sheet, gbk),
+        Format::Json => json_of(&records)?,
+        Format::Xlsx => export::to_xlsx(&sheet).map_err(xlsx)?,
+    };
+    progress(2, 2);
+    Ok(Exported { bytes, rows })
+}
+
+/// The sheet and the records of an export, from the documents `keep`
+/// admits; `progress` hears the start once the command is checked.
+fn select(env: &mut Env, cmd: &Export, keep: Keep, progress: super::Progress) -> OpResult<(Sheet, Records)> {
     let per_org = matches!(cmd.kind, Kind::Activities | Kind::WorkReports);
     let s = &cmd.selection;
     if cmd.kind != Kind::Orgs && (s.legal_status.is_some() || s.lifecycle.is_some()) {
@@ -122,17 +159,31 @@ pub fn export_with_progress(env: &mut Env, cmd: &Export, progress: super::Progre
     progress(0, 2);
     let lang = cmd.lang;
     let n = names(env.store);
-    let (sheet, json): (Sheet, Vec<u8>) = match cmd.kind {
+    fn all<R: Record>(env: &Env, keep: Keep) -> OpResult<Vec<R>> {
+        Ok(match keep {
+            None => env.store.all::<R>()?,
+            Some(keep) => env.store.all_in::<R>(keep)?,
+        })
+    }
+    Ok(match cmd.kind {
         Kind::Activities => {
-            let v = super::activities::select_activities(env, a)?;
-            (crate::io::activity_export::activities_sheet(&v, &n, lang), json_of(&v)?)
+            let mut v = super::activities::select_activities(env, a)?;
+            if let Some(keep) = keep {
+                let ids: HashSet<RecordId> = env.store.activity_rows_within(keep).into_iter().map(|r| r.id).collect();
+                v.retain(|x| ids.contains(&x.id));
+            }
+            (crate::io::activity_export::activities_sheet(&v, &n, lang), Records::Activities(v))
         }
         Kind::WorkReports => {
-            let v = super::activities::select_work_reports(env, a)?;
-            (crate::io::activity_export::work_reports_sheet(&v, &n, lang), json_of(&v)?)
+            let mut v = super::activities::select_work_reports(env, a)?;
+            if keep.is_some() {
+                let ids: HashSet<RecordId> = all::<WorkReport>(env, keep)?.into_iter().map(|w| w.id).collect();
+                v.retain(|x| ids.contains(&x.id));
+            }
+            (crate::io::activity_export::work_reports_sheet(&v, &n, lang), Records::WorkReports(v))
         }
         Kind::Orgs => {
-            let mut v = env.store.all::<Organization>()?;
+            let mut v = all::<Organization>(env, keep)?;
             if let Some(t) = &s.township {
                 let key = crate::domain::validate::name_key(t);
                 if !v.iter().any(|o| crate::domain::validate::name_key(&o.township) == key) {
@@ -143,46 +194,166 @@ pub fn export_with_progress(env: &mut Env, cmd: &Export, progress: super::Progre
                 }
             }
             v.retain(|o| s.matches(o));
-            (export::orgs_sheet(&v, &env.store.evaluation_settings(), lang), json_of(&v)?)
+            (export::orgs_sheet(&v, &env.store.evaluation_settings(), lang), Records::Orgs(v))
         }
         Kind::People => {
-            let mut v = env.store.all::<Person>()?;
+            let mut v = all::<Person>(env, keep)?;
             let sheet = export::people_sheet(&v, &n, lang, cmd.with_party_membership);
             if !cmd.with_party_membership {
                 v.iter_mut().for_each(|p| p.party_member = false);
             }
-            (sheet, json_of(&v)?)
+            (sheet, Records::People(v))
         }
         Kind::Liaisons => {
-            let v = env.store.all::<LiaisonAssignment>()?;
-            (export::liaisons_sheet(&v, &n, lang), json_of(&v)?)
+            let v = all::<LiaisonAssignment>(env, keep)?;
+            (export::liaisons_sheet(&v, &n, lang), Records::Liaisons(v))
         }
         Kind::Venues => {
-            let v = env.store.all::<Venue>()?;
-            (export::venues_sheet(&v, lang), json_of(&v)?)
+            let v = all::<Venue>(env, keep)?;
+            (export::venues_sheet(&v, lang), Records::Venues(v))
         }
         Kind::Bookings => {
-            let v = env.store.all::<Booking>()?;
-            (export::bookings_sheet(&v, &n, lang), json_of(&v)?)
+            let v = all::<Booking>(env, keep)?;
+            (export::bookings_sheet(&v, &n, lang), Records::Bookings(v))
         }
         Kind::Trainings => {
-            let v = env.store.all::<Training>()?;
-            (export::trainings_sheet(&v, &n, lang), json_of(&v)?)
+            let v = all::<Training>(env, keep)?;
+            (export::trainings_sheet(&v, &n, lang), Records::Trainings(v))
         }
         Kind::Attendance => {
-            let v = env.store.all::<Attendance>()?;
-            (export::attendance_sheet(&v, &n, lang), json_of(&v)?)
+            let v = all::<Attendance>(env, keep)?;
+            (export::attendance_sheet(&v, &n, lang), Records::Attendance(v))
         }
-    };
+    })
+}
+
+/// An export restricted to a subtree of the network, saying what it covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopedExport {
+    pub bytes: Vec<u8>,
+    /// Records exported.
+    pub rows: usize,
+    /// The federations whose records it holds, in tree order.
+    pub covers: Vec<FedRow>,
+    /// When the export was made (our clock).
+    pub as_of: NaiveDateTime,
+    /// How current the data is: the oldest last change received of the
+    /// federations covered (ours counts as `as_of`); None when a covered
+    /// federation's arrival was never recorded.
+    pub data_as_of: Option<NaiveDateTime>,
+}
+
+/// `export KIND --under CODE`: the records of the federations at and below
+/// a federation (its id or division code), or inside a division, as
+/// `export` selects them. The file says what it covers (docs/REPORTS.md,
+/// "Coverage"): CSV a title row above the header, JSON an object with
+/// `as_of`, `data_as_of`, `under`, `covers` and `records`, XLSX a second
+/// sheet 涵盖范围 listing each federation.
+pub fn export_under(env: &mut Env, cmd: &Export, under: &str) -> OpResult<ScopedExport> {
+    export_under_with_progress(env, cmd, under, &mut |_, _| {})
+}
+
+/// `export_under`, telling `progress` the same two steps as `export`.
+pub fn export_under_with_progress(
+    env: &mut Env,
+    cmd: &Export,
+    under: &str,
+    progress: super::Progress,
+) -> OpResult<ScopedExport> {
+    let peers = crate::sync::Peers::load(env.dir())?;
+    let as_of = env.clock.now();
+    let net = super::network::build(env.store, &peers.peers, as_of, super::network::DEFAULT_STALE_DAYS);
+    let covers = super::network::subtree(&net, under)?;
+    let ids: HashSet<&str> = covers.iter().map(|r| r.id.as_str()).collect();
+    let keep = |d: &DocId| ids.contains(d.federation().as_str());
+    let (sheet, records) = select(env, cmd, Some(&keep), progress)?;
     progress(1, 2);
-    let rows = sheet.rows.len();
+    let data_as_of = covers
+        .iter()
+        .map(|r| if r.arrives == Arrives::Home { Some(as_of) } else { r.last_received })
+        .try_fold(as_of, |oldest, at| at.map(|at| oldest.min(at)));
+    let lang = cmd.lang;
     let bytes = match cmd.format {
-        Format::Csv { gbk } => export::to_csv(&sheet, gbk),
-        Format::Json => json,
-        Format::Xlsx => export::to_xlsx(&sheet).map_err(xlsx)?,
+        Format::Csv { gbk } => {
+            export::to_csv_titled(&sheet, Some(&coverage_title(under.trim(), &covers, data_as_of, lang)), gbk)
+        }
+        Format::Json => json_of(&serde_json::json!({
+            "under": under.trim(),
+            "as_of": as_of,
+            "data_as_of": data_as_of,
+            "covers": covers,
+            "records": records,
+        }))?,
+        Format::Xlsx => export::to_xlsx_sheets(&[sheet.clone(), coverage_sheet(&covers, lang)]).map_err(xlsx)?,
     };
     progress(2, 2);
-    Ok(Exported { bytes, rows })
+    Ok(ScopedExport { bytes, rows: sheet.rows.len(), covers, as_of, data_as_of })
+}
+
+/// The title row of a scoped CSV: what it covers and how current it is
+/// ("涵盖范围: 成都市联合会(510100)及下级 2 个联合会,数据截至 2026-11-01").
+fn coverage_title(under: &str, covers: &[FedRow], data_as_of: Option<NaiveDateTime>, lang: Lang) -> String {
+    let top = covers.iter().find(|r| r.id == under || (!r.division.is_empty() && r.division == under));
+    let scope = match top {
+        Some(t) if covers.len() == 1 => format!("{}({})", t.name, t.division),
+        Some(t) => {
+            let below = covers.len() - 1;
+            lang.pick(
+                format!("{}({})及下级 {below} 个联合会", t.name, t.division),
+                format!("{} ({}) and {below} federations below it", t.name, t.division),
+            )
+        }
+        None => lang.pick(
+            format!("行政区划 {under} 内的 {} 个联合会", covers.len()),
+            format!("{} federations within division {under}", covers.len()),
+        ),
+    };
+    let when = match data_as_of {
+        Some(t) => format!("{} {}", lang.pick("数据截至", "data as of"), t.format("%Y-%m-%d")),
+        None => lang.pick("部分联合会数据时间未记录", "data time not recorded for some").to_string(),
+    };
+    format!("{}: {scope}{}{when}", lang.pick("涵盖范围", "Covers"), lang.pick(",", ", "))
+}
+
+/// The 涵盖范围 sheet: each federation covered, its level and division, how
+/// its data arrives and when a change of it last did.
+fn coverage_sheet(covers: &[FedRow], lang: Lang) -> Sheet {
+    let p = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
+    let rows = covers
+        .iter()
+        .map(|r| {
+            let arrives = match &r.arrives {
+                Arrives::Home => p("本联合会", "ours"),
+                Arrives::Direct { peer } => format!("{} {peer}", lang.pick("直接自", "directly from")),
+                Arrives::Via { peer } => format!("{} {peer}", lang.pick("经由", "through")),
+                Arrives::NotRecorded => p("未记录", "not recorded"),
+            };
+            let last = match (&r.arrives, r.last_received) {
+                (Arrives::Home, _) => p("即时", "current"),
+                (_, Some(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
+                (_, None) => p("未记录", "not recorded"),
+            };
+            let name = format!("{}{}", "  ".repeat(r.depth), r.name);
+            vec![
+                name,
+                r.level.map(|l| l.label(lang).to_string()).unwrap_or_default(),
+                r.division.clone(),
+                arrives,
+                last,
+            ]
+        })
+        .collect();
+    Sheet {
+        name: p("涵盖范围", "Coverage"),
+        headers: vec![
+            p("联合会", "Federation"),
+            p("层级", "Level"),
+            p("行政区划", "Division"),
+            p("数据来源", "Arrives"),
+            p("最后收到变更", "Last change received"),
+        ],
+        rows,
+    }
 }
 
 /// The report at a date; records a peer broke are named, not fatal.

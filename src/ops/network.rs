@@ -213,6 +213,21 @@ fn short(node: &str) -> String {
 /// changed here.
 pub fn subtree(net: &Network, under: &str) -> OpResult<Vec<FedRow>> {
     let under = under.trim();
+    let held = |r: &FedRow| r.id == under;
+    // Not an id held here: it must be a division code (fullwidth digits
+    // as an IME types them are folded), else it is named as malformed.
+    let folded;
+    let under = if net.federations.iter().any(held) {
+        under
+    } else {
+        folded = crate::domain::validate::check_division(under).map_err(|e| {
+            OpError::invalid(
+                "under",
+                format!("「{under}」既不是本节点所持联合会的编号,也不是有效的行政区划代码 (neither a federation id held here nor a valid division code): {}", e.0),
+            )
+        })?;
+        folded.as_str()
+    };
     let tops: BTreeSet<&str> = net
         .federations
         .iter()

@@ -362,6 +362,12 @@ impl Store {
         self.decode_all().into_iter().collect()
     }
 
+    /// Like `all`, from the documents `keep` admits (an export restricted
+    /// to some federations).
+    pub fn all_in<R: Record>(&self, keep: &dyn Fn(&DocId) -> bool) -> Result<Vec<R>> {
+        self.decode_in(keep).into_iter().collect()
+    }
+
     /// Like `all`, but a record that cannot be decoded (a peer wrote a
     /// value of the wrong type) is left out and reported instead of failing
     /// the whole list: for views and reports, which must keep working.
