@@ -57,6 +57,8 @@ pub struct Data {
     /// Every federation this node holds, as a tree (the sync tab's
     /// network view, the federation column of a hub's lists).
     pub network: Option<Arc<crate::ops::network::Network>>,
+    /// Nodes the running node heard on the LAN (`lan.json`), known peers or not.
+    pub lan: Vec<crate::sync::discovery::Sighting>,
     /// Every record holding conflicting values after a merge.
     pub conflicted: Vec<crate::store::Conflicted>,
 }
@@ -154,6 +156,8 @@ pub enum Event {
     NodeStarted(String),
     /// What the sync node is doing (listening, syncing, last round).
     SyncStatus(crate::sync::NodeStatus),
+    /// The nodes heard on the LAN, read again.
+    LanLoaded(Vec<crate::sync::discovery::Sighting>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +236,9 @@ pub enum Effect {
         grants: Vec<(String, Option<crate::sync::Grant>)>,
     },
     SyncNow,
+    /// Read again which nodes the node heard on the LAN (its discovery
+    /// writes them to `lan.json`, no store change tells us).
+    LoadLan,
     /// Activities, work reports, projects and evaluations.
     Work(Box<WorkEffect>),
     Quit,
@@ -423,6 +430,16 @@ impl App {
             }
             Event::SyncStatus(status) => {
                 self.sync = Some(status);
+                // The node's rounds pace the LAN list while the peers are shown.
+                if self.tab == Tab::Sync && self.sync_view == SyncView::Peers {
+                    vec![Effect::LoadLan]
+                } else {
+                    Vec::new()
+                }
+            }
+            Event::LanLoaded(lan) => {
+                self.dirty = lan != self.data.lan;
+                self.data.lan = lan;
                 Vec::new()
             }
             Event::Loaded(data) => self.loaded(*data),

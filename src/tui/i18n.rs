@@ -199,6 +199,12 @@ pub const SYNC_NOTE: T = T(
 );
 pub const PEERS: T = T("对等方", "Peers");
 pub const NO_PEERS: T = T("尚未添加对等方", "No peers yet");
+pub const LAN_FOUND: T = T("局域网中已发现", "found on the LAN");
+pub const LAN_NODES: T = T(
+    "局域网中发现的其他节点(未添加,不被信任;核实对方后选中按 Enter 添加为对等方)",
+    "Other nodes heard on the LAN (not added, not trusted; check who it is, then select it and press Enter to add it)",
+);
+pub const LAN_OTHER_PROTOCOL: T = T("协议版本不同,无法同步", "another protocol version: cannot sync");
 pub const LAST_SYNC: T = T("上次同步", "last sync");
 pub const DOCUMENTS: T = T("文档", "Documents");
 pub const RECORDS: T = T("记录", "records");

@@ -281,6 +281,7 @@ fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
 pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event> {
     match effect {
         Effect::Quit | Effect::SyncNow => None,
+        Effect::LoadLan => Some(Event::LanLoaded(crate::sync::discovery::load_seen(s.dir()))),
         Effect::ImportCheck(cmd) => {
             let result = ops::import::import(&mut Env::new(s, clock), (*cmd).clone());
             Some(Event::ImportChecked(cmd, result.map(Box::new).map_err(|e| e.to_string())))
@@ -459,6 +460,7 @@ pub fn load(s: &mut Store) -> Data {
         documents: s.documents(),
         peers: crate::sync::status(s.dir()).unwrap_or_default(),
         network: Some(Arc::new(network(s))),
+        lan: crate::sync::discovery::load_seen(s.dir()),
         conflicted: s.conflicted(),
     }
 }

@@ -13,6 +13,21 @@ pub fn new_peer() -> Form {
     Form::new(FormKind::NewPeer, i18n::FORM_NEW_PEER, fields)
 }
 
+/// The peer form for a node heard on the LAN: its node id and best
+/// address filled in, the name left to the secretary (the node's
+/// announcement says nothing of who it is; docs/PRIVACY.md).
+pub fn peer_from_lan(s: &crate::sync::discovery::Sighting) -> Form {
+    let addr = crate::sync::discovery::best_addr(&s.addrs).map(|a| a.to_string()).unwrap_or_default();
+    let fields = vec![
+        FormField::text("node_id", i18n::FIELD_NODE_ID, &s.node_id.to_string(), true),
+        FormField::text("name", i18n::NAME, "", true),
+        FormField::text("addr", i18n::FIELD_ADDR, &addr, false),
+    ];
+    let mut form = Form::new(FormKind::NewPeer, i18n::FORM_NEW_PEER, fields);
+    form.focus = 1;
+    form
+}
+
 pub fn new_invite(lang: Lang) -> Form {
     let fields = vec![
         FormField::text("addr", i18n::FIELD_ADDR, "", true),

@@ -57,6 +57,7 @@ pub fn data() -> Data {
         documents: Vec::new(),
         peers: peers(),
         network: None,
+        lan: Vec::new(),
         conflicted: Vec::new(),
     }
 }

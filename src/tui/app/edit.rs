@@ -44,9 +44,15 @@ impl App {
             // The network view lists federations, not peers: nothing to share there.
             (Action::Edit, Tab::Sync) if self.sync_view == SyncView::Network => self.dirty = false,
             (Action::Edit, Tab::Sync) => {
-                if let Some(p) = self.data.peers.get(self.selected[Tab::Sync]) {
+                let at = self.selected[Tab::Sync];
+                if let Some(p) = self.data.peers.get(at) {
                     let f = sync_forms::grants(lang, p).about(&p.name);
                     self.open(f);
+                } else if let Some(s) = self.lan_unknown().get(at - self.data.peers.len()).copied().cloned() {
+                    // A node heard on the LAN: the peer form with its id and
+                    // address filled in; the secretary names it (after
+                    // checking who it is) and saves.
+                    self.open(sync_forms::peer_from_lan(&s));
                 }
             }
             (Action::Import, Tab::Orgs) => self.open(crate::tui::import::form(crate::ops::import::Kind::Orgs)),

@@ -16,7 +16,7 @@ impl App {
     pub(super) fn list_len(&self) -> usize {
         if self.tab == Tab::Sync {
             return match self.sync_view {
-                SyncView::Peers => self.data.peers.len(),
+                SyncView::Peers => self.data.peers.len() + self.lan_unknown().len(),
                 SyncView::Network => self.data.network.as_ref().map_or(0, |n| n.federations.len()),
             };
         }

@@ -21,6 +21,22 @@ impl App {
         self.selected[Tab::Sync] = 0;
     }
 
+    /// Nodes heard on the LAN that are not peers (nor this node), in the
+    /// order heard: listed after the peers, never trusted until added.
+    pub fn lan_unknown(&self) -> Vec<&crate::sync::discovery::Sighting> {
+        self.data
+            .lan
+            .iter()
+            .filter(|s| !self.data.peers.iter().any(|p| p.node_id == s.node_id))
+            .filter(|s| self.node_id.as_deref() != Some(s.node_id.to_string().as_str()))
+            .collect()
+    }
+
+    /// Where a known peer was last heard on the LAN, if it was.
+    pub fn lan_sighting(&self, peer: &crate::sync::NodeId) -> Option<&crate::sync::discovery::Sighting> {
+        self.data.lan.iter().find(|s| &s.node_id == peer)
+    }
+
     /// The federation row selected in the network view.
     pub fn selected_federation(&self) -> Option<&crate::ops::network::FedRow> {
         self.data.network.as_ref()?.federations.get(self.selected[Tab::Sync])

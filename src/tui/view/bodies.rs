@@ -416,8 +416,10 @@ fn sync(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect
     if app.data.peers.is_empty() {
         lines.push(Line::from(app.t(i18n::NO_PEERS)));
     }
-    // The chosen peer (↑↓) is the one Enter edits the sharing of.
-    let chosen = app.selected[Tab::Sync].min(app.data.peers.len().saturating_sub(1));
+    // The chosen row (↑↓): a peer, whose sharing Enter edits, or after
+    // the peers a node heard on the LAN, which Enter adds as a peer.
+    let unknown = app.lan_unknown();
+    let chosen = app.selected[Tab::Sync].min((app.data.peers.len() + unknown.len()).saturating_sub(1));
     for (i, p) in app.data.peers.iter().enumerate() {
         let shared: Vec<String> = p
             .grants
@@ -434,8 +436,25 @@ fn sync(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect
             app.t(i18n::LAST_SYNC),
             p.last_sync.clone().unwrap_or_else(|| "—".into())
         ))];
+        if let Some(s) = app.lan_sighting(&p.node_id) {
+            let at = crate::sync::discovery::best_addr(&s.addrs).map(|a| a.to_string()).unwrap_or_default();
+            spans.push(Span::styled(format!("  ◉ {} {at}", app.t(i18n::LAN_FOUND)), theme.accent()));
+        }
         if let Some(e) = &p.last_error {
             spans.push(Span::styled(format!("  ⚠ {e}"), theme.error()));
+        }
+        lines.push(Line::from(spans));
+    }
+    if !unknown.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(app.t(i18n::LAN_NODES), theme.accent())));
+    }
+    for (i, s) in unknown.iter().enumerate() {
+        let at = crate::sync::discovery::best_addr(&s.addrs).map(|a| a.to_string()).unwrap_or_default();
+        let style = if app.data.peers.len() + i == chosen { theme.selected() } else { theme.dim() };
+        let mut spans = vec![Span::styled(format!("○ {}", s.node_id.short()), style), Span::raw(format!("  {at}"))];
+        if s.protocol != crate::sync::discovery::PROTOCOL_VERSION {
+            spans.push(Span::styled(format!("  ⚠ {}", app.t(i18n::LAN_OTHER_PROTOCOL)), theme.error()));
         }
         lines.push(Line::from(spans));
     }
