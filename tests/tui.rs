@@ -12,6 +12,7 @@ use hubsync::store::FieldConflict;
 use hubsync::tui::app::Tab;
 use hubsync::tui::app::{App, Effect, Event, Mode};
 use hubsync::tui::forms::FormKind;
+use hubsync::tui::picker::PickFor;
 use hubsync::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -254,6 +255,81 @@ fn conflicts_are_shown_with_labels_and_resolved() {
     assert_eq!(effects, vec![Effect::Resolve { kind, id: org.id, field: "head_name".into(), value: "李四".into() }]);
 }
 
+/// The value to keep of a conflicting edit, in the one filtering picker at
+/// 80x24: every value with the field's label, typing narrows (pinyin
+/// initials), Esc goes back with nothing written, Enter keeps the value.
+#[test]
+fn a_conflicting_value_is_chosen_in_the_filtering_picker() {
+    let mut app = loaded();
+    let org = app.detail.as_ref().unwrap().0.clone();
+    let conflicts = vec![FieldConflict {
+        field: "head_name".into(),
+        values: vec!["张三".into(), "李四".into(), "王五".into()],
+        origins: Vec::new(),
+    }];
+    app.update(Event::OrgLoaded(Box::new(org.clone()), conflicts));
+    app.update(key(KeyCode::F(7)));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("并发修改冲突 · 3/3"), "{screen}");
+    for value in ["负责人: 张三", "负责人: 李四", "负责人: 王五"] {
+        assert!(screen.contains(value), "{value}:\n{screen}");
+    }
+    assert!(screen.contains("可能不准"), "the note under the list:\n{screen}");
+    assert!(screen.contains("Esc 返回"), "the footer from the key table:\n{screen}");
+
+    assert!(app.update(key(KeyCode::Esc)).is_empty(), "Esc writes nothing");
+    assert_eq!(app.mode, Mode::Browse);
+
+    app.update(key(KeyCode::F(7)));
+    typed(&mut app, "ls");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("并发修改冲突 · 1/3") && screen.contains("> ls"), "{screen}");
+    assert!(screen.contains("负责人: 李四") && !screen.contains("张三") && !screen.contains("王五"), "{screen}");
+    let effects = app.update(key(KeyCode::Enter));
+    let kind = Collection::Orgs;
+    let id = org.id.clone();
+    assert_eq!(effects, vec![Effect::Resolve { kind, id, field: "head_name".into(), value: "李四".into() }]);
+    assert!(app.mode.picking_for(|p| matches!(p, PickFor::Resolve { .. })), "open until saved");
+    app.update(Event::Done(Ok("冲突已解决".into())));
+    assert_eq!(app.mode, Mode::Browse);
+
+    // A search that matches nothing chooses nothing.
+    app.update(key(KeyCode::F(7)));
+    typed(&mut app, "zzz");
+    assert!(render(&mut app, 80, 24).contains("并发修改冲突 · 0/3"));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    assert!(app.mode.picking_for(|p| matches!(p, PickFor::Resolve { .. })));
+}
+
+/// The first screen of an empty data directory in the filtering picker:
+/// typing narrows (pinyin initials), Esc clears the search and stays (there
+/// is nothing underneath), Enter chooses.
+#[test]
+fn setup_is_chosen_by_typing_and_esc_cannot_leave_it() {
+    let mut app = App::new(Lang::Zh, today());
+    app.update(Event::Loaded(Box::default()));
+    typed(&mut app, "ys");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("载入演示数据") && !screen.contains("创建我的联合会"), "{screen}");
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.mode.picking_for(|p| *p == PickFor::Setup), "{:?}", app.mode);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("载入演示数据") && screen.contains("创建我的联合会"), "search cleared:\n{screen}");
+    // Ctrl-L: the options follow the language, and so does the search.
+    app.update(ctrl('l'));
+    typed(&mut app, "create");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Create my federation") && !screen.contains("Load demo"), "{screen}");
+    app.update(ctrl('l'));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("欢迎使用 hubsync · 0/2") && screen.contains("> create"), "the search kept:\n{screen}");
+    app.update(key(KeyCode::Esc));
+    typed(&mut app, "cj");
+    assert!(!render(&mut app, 80, 24).contains("载入演示数据"), "pinyin initials of 创建");
+    app.update(key(KeyCode::Enter));
+    assert!(matches!(form(&app).kind, FormKind::NewFederation), "{:?}", app.mode);
+}
+
 #[test]
 fn people_conflicts_load_with_the_selection_and_whole_record_ones_are_explained() {
     let mut app = loaded();
@@ -310,10 +386,11 @@ fn sign_in_mode_signs_people_in_one_after_another() {
 fn an_empty_data_directory_offers_setup() {
     let mut app = App::new(Lang::Zh, today());
     app.update(Event::Loaded(Box::default()));
-    assert_eq!(app.mode, Mode::Setup { choice: 0 });
+    assert!(app.mode.picking_for(|p| *p == PickFor::Setup), "{:?}", app.mode);
     snapshot("setup", &mut app);
     app.update(key(KeyCode::Down));
     assert_eq!(app.update(key(KeyCode::Enter)), vec![Effect::LoadDemo(1000)]);
+    assert!(app.mode.picking_for(|p| *p == PickFor::Setup), "shown until the demo is loaded");
     let mut app = App::new(Lang::Zh, today());
     app.update(Event::Loaded(Box::default()));
     app.update(key(KeyCode::Enter));

@@ -94,7 +94,7 @@ fn a_merged_conflict_is_marked_counted_listed_and_traced_to_its_writers() {
     let effects = app.update(key(KeyCode::Enter));
     run(&mut app, &mut a, effects);
     assert_eq!(app.selected_org().unwrap().id, dance.id);
-    assert!(matches!(app.mode, Mode::Conflicts { .. }), "{:?}", app.mode);
+    assert!(app.mode.picking_for(|p| matches!(p, hubsync::tui::picker::PickFor::Resolve { .. })), "{:?}", app.mode);
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("李桂兰") && screen.contains("李贵兰"), "{screen}");
     assert!(screen.contains("来自 本机 (this device) · 2025-11-04 09:30"), "{screen}");
@@ -189,7 +189,11 @@ fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
     run(&mut app, &mut a, effects);
     assert_eq!(app.tab, hubsync::tui::app::Tab::Projects);
     assert_eq!(app.selected_project().map(|p| &p.id), Some(&project.id));
-    assert!(matches!(app.mode, Mode::Conflicts { .. }), "the conflict view opens: {:?}", app.mode);
+    assert!(
+        app.mode.picking_for(|p| matches!(p, hubsync::tui::picker::PickFor::Resolve { .. })),
+        "the conflict view opens: {:?}",
+        app.mode
+    );
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("四点半课堂(一期)") && screen.contains("四点半课堂(第一期)"), "{screen}");
     assert!(screen.contains("来自 本机 (this device) · 2025-11-04 09:30"), "{screen}");
@@ -210,7 +214,7 @@ fn conflicts_in_activities_and_projects_are_counted_listed_and_resolved() {
     let effects = app.update(key(KeyCode::Enter));
     run(&mut app, &mut a, effects);
     assert_eq!(app.selected_activity().map(|x| &x.id), Some(&activity.id));
-    assert!(matches!(app.mode, Mode::Conflicts { .. }), "{:?}", app.mode);
+    assert!(app.mode.picking_for(|p| matches!(p, hubsync::tui::picker::PickFor::Resolve { .. })), "{:?}", app.mode);
     let effects = app.update(key(KeyCode::Enter));
     run(&mut app, &mut a, effects);
     assert!(app.data.conflicted.is_empty(), "{:?}", app.data.conflicted);

@@ -205,7 +205,7 @@ fn the_liaison_picker_filters_by_initials_and_lists_liaisons_first() {
     assert!(
         everyone[..liaisons]
             .iter()
-            .all(|i| by_id(&i.id).roles.iter().any(|r| matches!(r, Role::Liaison | Role::Instructor))),
+            .all(|i| by_id(i.id.as_ref().unwrap()).roles.iter().any(|r| matches!(r, Role::Liaison | Role::Instructor))),
         "liaisons and instructors first"
     );
     typed(&mut app, "zyl");

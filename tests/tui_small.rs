@@ -92,7 +92,7 @@ fn a_session_has_a_venue_picked_from_a_filtering_list() {
     let initials = hubsync::domain::query::pinyin_initials(&venue.name);
     typed(&mut app, &initials);
     let Mode::Pick(p) = &app.mode else { panic!("{:?}", app.mode) };
-    assert_eq!(p.matches()[0].id, venue.id);
+    assert_eq!(p.matches()[0].id.as_ref(), Some(&venue.id));
     app.update(key(KeyCode::Enter));
     assert_eq!(form(&app).value("venue"), venue.name);
     let effects = app.update(key(KeyCode::F(2)));

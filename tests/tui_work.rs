@@ -508,7 +508,7 @@ fn a_conflicted_activity_is_marked_and_f7_offers_its_values() {
     assert!(screen.contains(&format!("⚠{}", app.selected_activity().unwrap().title)), "the row:\n{screen}");
     assert!(screen.contains("冲突 (1) — F7"), "the detail:\n{screen}");
     app.update(key(KeyCode::F(7)));
-    assert!(matches!(app.mode, Mode::Conflicts { .. }));
+    assert!(app.mode.picking_for(|p| matches!(p, hubsync::tui::picker::PickFor::Resolve { .. })));
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("活动名称") && screen.contains("夜间巡逻"), "{screen}");
     let effects = app.update(key(KeyCode::Enter));

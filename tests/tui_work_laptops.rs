@@ -293,7 +293,7 @@ fn a_ledger_imported_from_the_activities_tab_is_edited_on_two_laptops_and_the_co
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].field, "title");
     press(&mut app, KeyCode::F(7));
-    assert!(matches!(app.mode, Mode::Conflicts { .. }));
+    assert!(app.mode.picking_for(|p| matches!(p, hubsync::tui::picker::PickFor::Resolve { .. })));
     let choice = app.conflict_choices()[0].value.clone();
     let resolve = press(&mut app, KeyCode::Enter);
     drive(&mut app, &mut a, &clock, resolve);

@@ -20,6 +20,7 @@ pub use work::{ActView, ProjView, Work, WorkEffect};
 use super::forms::{Form, FormKind};
 use super::i18n::{self, T};
 use super::keymap::{self, Action, Scope};
+use super::picker::PickFor;
 use super::widgets::TextInput;
 use crate::domain::query::{OrgFilter, OrgRow};
 use crate::domain::report::Report;
@@ -263,14 +264,8 @@ pub enum Mode {
         scroll: usize,
         back: Box<Mode>,
     },
-    Setup {
-        choice: usize,
-    },
-    Conflicts {
-        choice: usize,
-    },
-    /// The filtering picker over a long list (people, organizations,
-    /// venues, sessions, bookings).
+    /// The filtering picker: every choice from a list (records to pick,
+    /// what to do in an empty data directory, a conflicting value to keep).
     Pick(Box<super::picker::Picker>),
     SignIn {
         training: RecordId,
@@ -284,6 +279,11 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The picker is open for a purpose `is` admits.
+    pub fn picking_for(&self, is: impl Fn(&PickFor) -> bool) -> bool {
+        matches!(self, Mode::Pick(p) if is(&p.purpose))
+    }
+
     /// Sign-in with an empty search.
     pub fn sign_in(training: RecordId, session: RecordId) -> Mode {
         Mode::SignIn { training, session, input: TextInput::default(), choice: 0 }
@@ -504,10 +504,9 @@ impl App {
                         return vec![Effect::LoadAll];
                     }
                 }
-                if matches!(
-                    self.mode,
-                    Mode::Form(_) | Mode::ConfirmExit(_) | Mode::ConfirmDiscard(_) | Mode::Conflicts { .. }
-                ) {
+                if matches!(self.mode, Mode::Form(_) | Mode::ConfirmExit(_) | Mode::ConfirmDiscard(_))
+                    || self.mode.picking_for(|p| matches!(p, PickFor::Resolve { .. }))
+                {
                     self.mode = Mode::Browse;
                 }
                 self.say(text);
@@ -573,11 +572,13 @@ impl App {
         if let Some(id) = self.select_after_load.take() {
             self.select_record(&id);
         }
+        let setup = self.mode.picking_for(|p| *p == PickFor::Setup);
         if self.data.federation.is_none() {
-            if !matches!(self.base_mode(), Mode::Form(_)) {
-                self.mode = Mode::Setup { choice: 0 };
+            // Kept as it is when open, with what was typed.
+            if !matches!(self.base_mode(), Mode::Form(_)) && !setup {
+                self.open_setup();
             }
-        } else if matches!(self.mode, Mode::Setup { .. }) || first && self.mode == Mode::Browse {
+        } else if setup || first && self.mode == Mode::Browse {
             self.mode = Mode::Browse;
         }
         self.detail = None;
@@ -788,8 +789,6 @@ impl App {
             }
             Mode::ImportPreview(preview) => super::import::on_key(self, preview, action),
             Mode::Pick(picker) => self.pick(picker, action, key),
-            Mode::Setup { choice } => self.setup(choice, action),
-            Mode::Conflicts { choice } => self.conflicts(choice, action),
             Mode::SignIn { training, session, input, choice } => {
                 self.sign_in(training, session, input, choice, action, key)
             }
@@ -812,6 +811,7 @@ impl App {
                 _ => break,
             }
         }
+        self.relabel_options();
         if self.data.report.is_some() || self.tab == Tab::Reports {
             return vec![Effect::LoadReport(self.lang)];
         }

@@ -1,19 +1,25 @@
-//! The one filtering picker: a list of records to choose from that narrows
-//! as you type (names and pinyin initials), best matches first. Used for
-//! every list that can be long: people (a liaison to dispatch), organizations,
-//! venues, a training's sessions, a venue's bookings.
+//! The one filtering picker: a list to choose from that narrows as you type
+//! (names and pinyin initials), best matches first; ↑↓ move, Enter chooses,
+//! Esc goes back. Used for every choice the screen offers: records (people,
+//! a liaison to dispatch, organizations, venues, a training's sessions, a
+//! venue's bookings, conflicted records) and fixed options (what to do in an
+//! empty data directory, which value of a conflicting edit to keep).
 
 use super::forms::Form;
 use super::i18n::T;
 use super::keymap::Action;
 use super::widgets::TextInput;
-use crate::domain::query::search_rank;
+use crate::domain::query::{pinyin_initials, search_rank};
 use crate::domain::{validate, RecordId};
 
 /// One choice: what is shown, and what the search looks at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PickItem {
-    pub id: RecordId,
+    /// The record it stands for; None for one of a fixed set of options,
+    /// told apart by `at`.
+    pub id: Option<RecordId>,
+    /// Its place among the items as given to the picker.
+    pub at: usize,
     pub name: String,
     /// Shown after the name: an organization, roles, a phone tail.
     pub detail: String,
@@ -28,7 +34,23 @@ pub struct PickItem {
 
 impl PickItem {
     pub fn new(id: RecordId, name: &str, detail: String, initials: String, extra: String, group: u8) -> PickItem {
-        PickItem { id, name: name.to_string(), detail, name_key: name.to_lowercase(), initials, extra, group }
+        let name_key = name.to_lowercase();
+        PickItem { id: Some(id), at: 0, name: name.to_string(), detail, name_key, initials, extra, group }
+    }
+
+    /// One of a fixed set of options (what to do first, a value to keep),
+    /// found by its words, their pinyin initials, or its detail.
+    pub fn option(name: &str, detail: &str) -> PickItem {
+        PickItem {
+            id: None,
+            at: 0,
+            name: name.to_string(),
+            detail: detail.to_string(),
+            name_key: name.to_lowercase(),
+            initials: pinyin_initials(name),
+            extra: detail.to_lowercase(),
+            group: 0,
+        }
     }
 }
 
@@ -45,6 +67,12 @@ pub enum PickFor {
     CancelBooking,
     /// A conflicted record, to go to and resolve.
     Conflict,
+    /// The value to keep of a record's conflicting edits (an item's `at`
+    /// is its place in `choices`, the values as shown).
+    Resolve { kind: crate::domain::Collection, id: RecordId, choices: Vec<super::app::ConflictChoice> },
+    /// An empty data directory: create a federation or load demo data
+    /// (`at`: 0 and 1). There is nothing underneath to go back to.
+    Setup,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +83,11 @@ pub struct Picker {
     /// The bottom line: what typing matches and what Enter does.
     pub hint: T,
     pub items: Vec<PickItem>,
+    /// Each item's detail on a line of its own under it, so a long value is
+    /// read in full (a conflicting address).
+    pub two_lines: bool,
+    /// What to know before choosing, under the list (wrapped, never cut).
+    pub note: Option<String>,
     pub input: TextInput,
     /// Position in `matches()`.
     pub choice: usize,
@@ -69,9 +102,23 @@ pub enum Picked {
 }
 
 impl Picker {
-    pub fn new(title: T, items: Vec<PickItem>, purpose: PickFor) -> Picker {
+    pub fn new(title: T, mut items: Vec<PickItem>, purpose: PickFor) -> Picker {
+        for (at, item) in items.iter_mut().enumerate() {
+            item.at = at;
+        }
         let hint = super::i18n::PICK_HINT;
-        Picker { title, subject: None, hint, items, input: TextInput::default(), choice: 0, purpose }
+        let input = TextInput::default();
+        Picker { title, subject: None, hint, items, two_lines: false, note: None, input, choice: 0, purpose }
+    }
+
+    /// The picker with each item's detail under it.
+    pub fn two_lines(self) -> Picker {
+        Picker { two_lines: true, ..self }
+    }
+
+    /// The picker with a note under its list.
+    pub fn note(self, note: String) -> Picker {
+        Picker { note: Some(note), ..self }
     }
 
     /// The picker naming what it acts on.

@@ -1,5 +1,6 @@
-//! Pickers and popups: setup, conflicts, overlapping and weekly bookings,
-//! sessions, and sign-in.
+//! What the one filtering picker (crate::tui::picker) offers and what
+//! choosing does: setup, conflicts, overlapping and weekly bookings,
+//! sessions, form fields; and sign-in.
 
 use super::*;
 use crate::tui::forms::{FormKind, PickSource};
@@ -82,7 +83,7 @@ impl App {
     /// of every conflicted record (choosing one goes to it and opens them).
     pub(super) fn open_conflicts(&mut self) {
         if self.conflict_target().is_some_and(|(_, _, cs)| !cs.is_empty()) {
-            self.mode = Mode::Conflicts { choice: 0 };
+            self.open_conflict_values();
             return;
         }
         let items: Vec<PickItem> = self
@@ -201,8 +202,72 @@ impl App {
         if self.conflict_target().is_some_and(|(_, rid, cs)| &rid == id && !cs.is_empty()) {
             self.conflicts_pending = None;
             if self.mode == Mode::Browse {
-                self.mode = Mode::Conflicts { choice: 0 };
+                self.open_conflict_values();
             }
+        }
+    }
+
+    /// The selected record's conflicting values in the picker, each with
+    /// who wrote it and when under it; choosing one keeps it. A conflict of
+    /// the whole record has no value to choose here and is said in the note.
+    pub(super) fn open_conflict_values(&mut self) {
+        let Some((kind, id, _)) = self.conflict_target() else { return };
+        let choices = self.conflict_choices();
+        let items = choices
+            .iter()
+            .map(|c| {
+                let label = field_label(kind, &c.field, self.lang);
+                let value = c.value.as_str().map_or(c.value.to_string(), str::to_string);
+                let origin = match &c.origin {
+                    Some(o) => {
+                        let when = o.time.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map_or_else(
+                            || self.t(i18n::CONFLICT_NO_TIME).to_string(),
+                            |t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string(),
+                        );
+                        format!("{} {} · {when}", self.t(i18n::CONFLICT_FROM), o.by)
+                    }
+                    None => String::new(),
+                };
+                PickItem::option(&format!("{label}: {value}"), &origin)
+            })
+            .collect();
+        let mut note = Vec::new();
+        let whole = self.whole_record_versions();
+        if whole > 0 {
+            note.push(format!("⚠ {} ({whole}): {}", self.t(i18n::WHOLE_RECORD), self.t(i18n::WHOLE_RECORD_NOTE)));
+        }
+        if !choices.is_empty() {
+            note.push(self.t(i18n::CONFLICT_CLOCK_NOTE).to_string());
+        } else if whole == 0 {
+            note.push(self.t(i18n::NO_CONFLICTS).to_string());
+        }
+        let purpose = PickFor::Resolve { kind, id, choices };
+        let picker =
+            Picker::new(i18n::CONFLICTS, items, purpose).hint(i18n::CONFLICT_HINT).two_lines().note(note.join("\n"));
+        self.mode = Mode::Pick(Box::new(picker));
+    }
+
+    /// The first screen of an empty data directory, in the picker.
+    pub(super) fn open_setup(&mut self) {
+        let items =
+            vec![PickItem::option(self.t(i18n::SETUP_CREATE), ""), PickItem::option(self.t(i18n::SETUP_DEMO), "")];
+        let picker = Picker::new(i18n::SETUP_TITLE, items, PickFor::Setup).hint(i18n::SETUP_BODY);
+        self.mode = Mode::Pick(Box::new(picker));
+    }
+
+    /// After a language switch: an open picker of fixed options says them
+    /// in the new language, keeping what was typed and where the choice is.
+    pub(super) fn relabel_options(&mut self) {
+        let Mode::Pick(old) = &self.mode else { return };
+        let (input, choice) = (old.input.clone(), old.choice);
+        match old.purpose {
+            PickFor::Setup => self.open_setup(),
+            PickFor::Resolve { .. } => self.open_conflict_values(),
+            _ => return,
+        }
+        if let Mode::Pick(new) = &mut self.mode {
+            new.input = input;
+            new.choice = choice.min(new.matches().len().saturating_sub(1));
         }
     }
 
@@ -211,39 +276,6 @@ impl App {
         self.conflict_target()
             .and_then(|(_, _, cs)| cs.iter().find(|c| c.field.is_empty()).map(|c| c.values.len()))
             .unwrap_or(0)
-    }
-
-    pub(super) fn setup(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
-        match action {
-            Some(Action::Up) | Some(Action::Down) => self.mode = Mode::Setup { choice: 1 - choice },
-            Some(Action::Confirm) if choice == 0 => self.mode = Mode::Form(Box::new(Form::new_federation(self.lang))),
-            Some(Action::Confirm) => {
-                self.say(self.t(i18n::DEMO_LOADING));
-                self.mode = Mode::Setup { choice };
-                return vec![Effect::LoadDemo(1000)];
-            }
-            _ => self.mode = Mode::Setup { choice },
-        }
-        Vec::new()
-    }
-
-    pub(super) fn conflicts(&mut self, choice: usize, action: Option<Action>) -> Vec<Effect> {
-        let choices = self.conflict_choices();
-        match action {
-            Some(Action::Up) => self.mode = Mode::Conflicts { choice: choice.saturating_sub(1) },
-            Some(Action::Down) => {
-                self.mode = Mode::Conflicts { choice: (choice + 1).min(choices.len().saturating_sub(1)) }
-            }
-            Some(Action::Confirm) => {
-                self.mode = Mode::Conflicts { choice };
-                if let (Some(c), Some((kind, id, _))) = (choices.get(choice), self.conflict_target()) {
-                    return vec![Effect::Resolve { kind, id, field: c.field.clone(), value: c.value.clone() }];
-                }
-            }
-            Some(Action::Cancel) => {}
-            _ => self.mode = Mode::Conflicts { choice },
-        }
-        Vec::new()
     }
 
     /// Confirmed bookings of the selected venue that overlap another.
@@ -447,16 +479,49 @@ impl App {
             self.mode = Mode::Form(form);
             return Vec::new();
         }
-        let outcome = picker.handle(action, key, self.hits.page);
-        match (outcome, picker.purpose) {
-            (Picked::Stay, purpose) => {
-                picker.purpose = purpose;
+        let item = match picker.handle(action, key, self.hits.page) {
+            Picked::Stay => {
                 self.mode = Mode::Pick(picker);
+                return Vec::new();
             }
-            (Picked::Cancel, PickFor::Field { form, .. }) => self.mode = Mode::Form(form),
-            (Picked::Cancel, _) => self.mode = Mode::Browse,
-            (Picked::Chosen(item), PickFor::EditBooking) => {
-                if let Some(b) = self.data.bookings.iter().find(|b| b.id == item.id) {
+            Picked::Cancel => {
+                match picker.purpose {
+                    PickFor::Field { form, .. } => self.mode = Mode::Form(form),
+                    // Nothing underneath: Esc only clears the search.
+                    PickFor::Setup => {
+                        picker.input.clear();
+                        picker.choice = 0;
+                        self.mode = Mode::Pick(picker);
+                    }
+                    _ => self.mode = Mode::Browse,
+                }
+                return Vec::new();
+            }
+            Picked::Chosen(item) => item,
+        };
+        match (picker.purpose, item.id) {
+            (PickFor::Setup, _) if item.at == 0 => self.mode = Mode::Form(Box::new(Form::new_federation(self.lang))),
+            (PickFor::Setup, _) => {
+                self.say(self.t(i18n::DEMO_LOADING));
+                // The choice stays on screen until the demo is loaded.
+                picker.purpose = PickFor::Setup;
+                self.mode = Mode::Pick(picker);
+                return vec![Effect::LoadDemo(1000)];
+            }
+            (PickFor::Resolve { kind, id, choices }, _) => {
+                let effects = match choices.get(item.at) {
+                    Some(c) => {
+                        vec![Effect::Resolve { kind, id: id.clone(), field: c.field.clone(), value: c.value.clone() }]
+                    }
+                    None => Vec::new(),
+                };
+                // Open until the resolution is saved (Event::Done closes it).
+                picker.purpose = PickFor::Resolve { kind, id, choices };
+                self.mode = Mode::Pick(picker);
+                return effects;
+            }
+            (PickFor::EditBooking, Some(id)) => {
+                if let Some(b) = self.data.bookings.iter().find(|b| b.id == id) {
                     let org = b.organization.as_ref().and_then(|id| self.org_name(id)).unwrap_or_default();
                     let venue = self.data.venues.iter().find(|v| v.id == b.venue).map(|v| v.name.clone());
                     let mut form = crate::tui::venue_training_forms::edit_booking(self.lang, b, org);
@@ -466,23 +531,20 @@ impl App {
                     self.mode = Mode::Form(Box::new(form));
                 }
             }
-            (Picked::Chosen(item), PickFor::CancelBooking) => return vec![Effect::CancelBooking(item.id)],
-            (Picked::Chosen(item), PickFor::Field { mut form, field })
-                if form.fields[field].pick == Some(PickSource::People) =>
-            {
-                self.add_participant(&mut form, field, &item.name, Some(item.id.clone()));
+            (PickFor::CancelBooking, Some(id)) => return vec![Effect::CancelBooking(id)],
+            (PickFor::Field { mut form, field }, Some(id)) if form.fields[field].pick == Some(PickSource::People) => {
+                self.add_participant(&mut form, field, &item.name, Some(id));
                 self.mode = Mode::Form(form);
             }
-            (Picked::Chosen(item), PickFor::Conflict) => return self.go_to_conflict(item.id),
-            (Picked::Chosen(item), PickFor::Field { mut form, field }) => {
+            (PickFor::Conflict, Some(id)) => return self.go_to_conflict(id),
+            (PickFor::Field { mut form, field }, Some(id)) => {
                 let f = &mut form.fields[field];
                 f.input.set(&item.name);
-                f.picked = Some(item.id.clone());
+                f.picked = Some(id.clone());
                 f.error = None;
                 form.touched = true;
                 // A person who is an instructor is dispatched as one.
-                if let (FormKind::Assign(_), Some(p)) = (&form.kind, self.data.people.iter().find(|p| p.id == item.id))
-                {
+                if let (FormKind::Assign(_), Some(p)) = (&form.kind, self.data.people.iter().find(|p| p.id == id)) {
                     let role = if p.roles.contains(&Role::Instructor) {
                         AssignmentRole::Instructor
                     } else {
@@ -494,7 +556,10 @@ impl App {
                 }
                 self.mode = Mode::Form(form);
             }
-            (Picked::Chosen(item), PickFor::Session { training }) => self.mode = Mode::sign_in(training, item.id),
+            (PickFor::Session { training }, Some(id)) => self.mode = Mode::sign_in(training, id),
+            // Record pickers hold only records; nothing to do but go back.
+            (PickFor::Field { form, .. }, None) => self.mode = Mode::Form(form),
+            (_, None) => self.mode = Mode::Browse,
         }
         Vec::new()
     }

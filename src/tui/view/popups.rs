@@ -1,7 +1,7 @@
 //! Popups over the body: forms, confirmations, pickers, help, messages.
 
 use super::{fit, wrap_columns, Theme};
-use crate::tui::app::{field_label, App, Mode, Tab};
+use crate::tui::app::{App, Mode, Tab};
 use crate::tui::forms::{Form, FormKind};
 use crate::tui::i18n;
 use crate::tui::keymap::{self, help_lines};
@@ -59,11 +59,6 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             draw_mode(frame, app, theme, back);
             messages(frame, app, theme, *scroll);
         }
-        Mode::Setup { choice } => {
-            let items = [app.t(i18n::SETUP_CREATE), app.t(i18n::SETUP_DEMO)];
-            picker(frame, theme, app.t(i18n::SETUP_TITLE), app.t(i18n::SETUP_BODY), &items.map(String::from), *choice);
-        }
-        Mode::Conflicts { choice } => conflicts(frame, app, theme, *choice),
         Mode::Pick(picker) => {
             if let crate::tui::picker::PickFor::Field { form, .. } = &picker.purpose {
                 draw_form(frame, app, theme, form);
@@ -165,13 +160,22 @@ fn sign_in(
 }
 
 /// The filtering picker: the search, how many match, and the matches with
-/// their detail, the chosen one highlighted and kept in view.
+/// their detail (beside, or under each when the picker says), the chosen
+/// one highlighted and kept in view; its note, wrapped, at the foot.
 fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker::Picker) {
     let area = frame.area();
     let matches = picker.matches();
-    // As tall as the list needs (a search line and borders), at most the screen less four.
-    let tall = (picker.items.len() as u16 + 3).min(area.height.saturating_sub(4).clamp(6, 20));
-    let popup = centered(area, 76, tall.max(6));
+    let width = 76.min(area.width);
+    let note: Vec<String> = picker
+        .note
+        .iter()
+        .flat_map(|n| n.lines())
+        .flat_map(|l| wrap_columns(l, width.saturating_sub(2) as usize))
+        .collect();
+    let per_item: u16 = if picker.two_lines { 2 } else { 1 };
+    // As tall as the list and the note need (a search line and borders), at most the screen less four.
+    let wanted = picker.items.len() as u16 * per_item + note.len() as u16 + 3;
+    let popup = centered(area, width, wanted.min(area.height.saturating_sub(4).clamp(6, 20)).max(6));
     frame.render_widget(Clear, popup);
     let subject = picker.subject.as_ref().map_or(String::new(), |s| format!(" · {s}"));
     let title = format!("{}{subject} · {}/{}", app.t(picker.title), matches.len(), picker.items.len());
@@ -181,22 +185,35 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
         .title_bottom(app.t(picker.hint));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    // The note keeps at least one row for the list; what it cannot show is in its first lines.
+    let note_rows = (note.len() as u16).min(inner.height.saturating_sub(2));
+    let [search, list, foot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(note_rows)]).areas(inner);
     let (shown, caret) = picker.input.visible(search.width.saturating_sub(2) as usize);
     frame.render_widget(Paragraph::new(format!("> {shown}")), search);
     frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
+    let text_width = (list.width as usize).saturating_sub(2);
     // The name column as wide as the widest name shown, within reason.
     let name_width =
         picker.items.iter().map(|i| UnicodeWidthStr::width(i.name.as_str())).max().unwrap_or(8).clamp(8, 24);
     let detail_width = (list.width as usize).saturating_sub(name_width + 4);
     // Only the rows around the choice are built: a list can hold thousands.
-    let rows = list.height as usize;
+    let rows = (list.height / per_item).max(1) as usize;
     let first = picker.choice.saturating_sub(rows.saturating_sub(1));
     let items: Vec<ListItem> = matches
         .iter()
         .skip(first)
         .take(rows)
-        .map(|m| ListItem::new(format!("{}  {}", fit(&m.name, name_width), fit(&m.detail, detail_width))))
+        .map(|m| {
+            if picker.two_lines {
+                ListItem::new(vec![
+                    Line::from(fit(&m.name, text_width)),
+                    Line::from(Span::styled(fit(&format!("  {}", m.detail), text_width), theme.dim())),
+                ])
+            } else {
+                ListItem::new(format!("{}  {}", fit(&m.name, name_width), fit(&m.detail, detail_width)))
+            }
+        })
         .collect();
     let mut state = ListState::default();
     if !items.is_empty() {
@@ -204,63 +221,8 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
     }
     let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
     frame.render_stateful_widget(widget, list, &mut state);
-}
-
-/// The conflict view: each value of each conflicted field on one line,
-/// and under it who wrote it and when (by the writer's clock, said so).
-fn conflicts(frame: &mut Frame, app: &App, theme: &Theme, choice: usize) {
-    let kind = app.conflict_target().map_or(crate::domain::Collection::Orgs, |(k, _, _)| k);
-    let choices = app.conflict_choices();
-    let whole = app.whole_record_versions();
-    let note = format!("{} ({whole}): {}", app.t(i18n::WHOLE_RECORD), app.t(i18n::WHOLE_RECORD_NOTE));
-    if choices.is_empty() {
-        let text = if whole > 0 { note.as_str() } else { app.t(i18n::NO_CONFLICTS) };
-        message_box(frame, theme, app.t(i18n::CONFLICTS), text);
-        return;
-    }
-    let area = frame.area();
-    let width = 76.min(area.width);
-    let height = (choices.len() as u16 * 2 + 4).min(area.height.saturating_sub(2)).max(6);
-    let popup = centered(area, width, height);
-    frame.render_widget(Clear, popup);
-    let mut title = app.t(i18n::CONFLICTS).to_string();
-    if whole > 0 {
-        title.push_str(&format!("  ⚠ {note}"));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme.accent()))
-        .title_bottom(app.t(i18n::CONFLICT_HINT));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [list, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let text_width = list.width.saturating_sub(2) as usize;
-    let items: Vec<ListItem> = choices
-        .iter()
-        .map(|c| {
-            let label = field_label(kind, &c.field, app.lang);
-            let value = c.value.as_str().map_or(c.value.to_string(), str::to_string);
-            let origin = match &c.origin {
-                Some(o) => {
-                    let when = o.time.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map_or_else(
-                        || app.t(i18n::CONFLICT_NO_TIME).to_string(),
-                        |t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string(),
-                    );
-                    format!("  {} {} · {when}", app.t(i18n::CONFLICT_FROM), o.by)
-                }
-                None => String::new(),
-            };
-            ListItem::new(vec![
-                Line::from(fit(&format!("{label}: {value}"), text_width)),
-                Line::from(Span::styled(fit(&origin, text_width), theme.dim())),
-            ])
-        })
-        .collect();
-    let mut state = ListState::default();
-    state.select(Some(choice.min(items.len() - 1)));
-    let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
-    frame.render_stateful_widget(widget, list, &mut state);
-    frame.render_widget(Paragraph::new(Span::styled(app.t(i18n::CONFLICT_CLOCK_NOTE), theme.dim())), foot);
+    let note: Vec<Line> = note.into_iter().map(|l| Line::from(Span::styled(l, theme.dim()))).collect();
+    frame.render_widget(Paragraph::new(note), foot);
 }
 
 fn confirm_exit(frame: &mut Frame, app: &App, theme: &Theme, form: &Form) {
@@ -385,25 +347,6 @@ fn message_box(frame: &mut Frame, theme: &Theme, title: &str, text: &str) {
             .block(Block::default().borders(Borders::ALL).title(Span::styled(title.to_string(), theme.accent()))),
         popup,
     );
-}
-
-fn picker(frame: &mut Frame, theme: &Theme, title: &str, hint: &str, items: &[String], choice: usize) {
-    let popup = centered(frame.area(), 60, (items.len() as u16 + 4).clamp(6, 18));
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title.to_string(), theme.accent()))
-        .title_bottom(hint.to_string());
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let mut state = ListState::default();
-    if !items.is_empty() {
-        state.select(Some(choice.min(items.len() - 1)));
-    }
-    let list = List::new(items.iter().map(|i| ListItem::new(i.clone())))
-        .highlight_style(theme.selected())
-        .highlight_symbol("▶ ");
-    frame.render_stateful_widget(list, inner, &mut state);
 }
 
 fn help(frame: &mut Frame, app: &App, theme: &Theme, scroll: usize) {
