@@ -384,3 +384,65 @@ fn forgetting_a_person_plans_first_then_clears_and_names_the_peers_holding_them(
     );
     assert!(matches!(again, Err(OpError::NotFound { .. })), "the name is gone: {:?}", again.map(|d| d.plan));
 }
+
+/// `org list` filters the list rows and reads in full only what it shows:
+/// the same organizations, in the same order, as filtering every record in
+/// full; `total` counts past the limit; an edit shows at once; `uncovered`
+/// follows the assignments in force today.
+#[test]
+fn the_org_list_filters_rows_and_reads_in_full_only_what_it_shows() {
+    use hubsync::domain::query::{OrgFilter, OrgRow};
+    let mut w = world();
+    let clock = clock();
+    // Thirty alike in two townships.
+    for i in 0..30 {
+        let township = if i % 2 == 0 { "510104001" } else { "510104002" };
+        let mut o = Organization::new(&format!("和平社区 志愿服务队{i:02}"), Category::Charity, LegalStatus::Filed, "");
+        o.division = format!("{township}{:03}", 1 + i % 7);
+        o.filing_number = format!("JJ-{i}");
+        w.store.insert(&o).unwrap();
+    }
+    let all: Vec<Organization> = w.store.all_readable().0;
+    let list = |store: &mut Store, filter: OrgFilter, limit| {
+        ops::orgs::list(&mut Env::new(store, &clock), ops::orgs::ListOrgs { filter, limit }).unwrap()
+    };
+    for filter in [
+        OrgFilter { text: "和平 hpsq".into(), ..Default::default() },
+        OrgFilter { text: "志愿".into(), division_prefix: "510104002".into(), ..Default::default() },
+        OrgFilter { lifecycle: Some(Lifecycle::Active), ..Default::default() },
+    ] {
+        let mut expected: Vec<&Organization> = all.iter().filter(|o| filter.matches(&OrgRow::from_org(o))).collect();
+        expected.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
+        let listed = list(&mut w.store, filter.clone(), Some(4));
+        assert_eq!(listed.total, expected.len(), "{filter:?}");
+        assert!(listed.total > 4, "the limit cuts: {filter:?}");
+        let shown: Vec<&Organization> = listed.orgs.iter().map(|(o, _)| o).collect();
+        // Namesakes in one division may come in either order: compare the sets of each (division, name).
+        let key = |o: &&Organization| (o.division.clone(), o.name.clone());
+        assert_eq!(shown.iter().map(key).collect::<Vec<_>>(), expected[..4].iter().map(key).collect::<Vec<_>>());
+        assert!(shown.iter().all(|o| all.contains(o)), "read in full, every field");
+        assert!(listed.orgs.iter().all(|(_, fed)| listed.federations.contains_key(fed)));
+    }
+    // An edit shows at once (the rows of its document are read again).
+    let mut renamed = w.covered.clone();
+    renamed.name = "合江亭社区 邻里守望队".into();
+    w.store.update(&renamed).unwrap();
+    let found = list(&mut w.store, OrgFilter { text: "邻里守望".into(), ..Default::default() }, None);
+    assert_eq!(found.orgs.iter().map(|(o, _)| o.id.clone()).collect::<Vec<_>>(), vec![w.covered.id.clone()]);
+
+    // Uncovered: no Party organization and no assignment in force today.
+    let uncovered = |store: &mut Store| {
+        let filter = OrgFilter { text: "老年协会".into(), uncovered: true, ..Default::default() };
+        list(store, filter, None).total
+    };
+    assert_eq!(uncovered(&mut w.store), 1);
+    let cmd = ops::liaisons::Assign {
+        person: (&w.person.id).into(),
+        org: (&w.uncovered.id).into(),
+        role: AssignmentRole::Liaison,
+        from: None,
+        dispatched_by: String::new(),
+    };
+    ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
+    assert_eq!(uncovered(&mut w.store), 0, "covered by the assignment in force");
+}

@@ -4,7 +4,7 @@ use super::table::{Format, Table};
 use super::{refs, Ctx};
 use crate::domain::input;
 use crate::domain::query::short_federation_name;
-use crate::domain::report::{dispatched_orgs, CoverageStatus};
+use crate::domain::report::CoverageStatus;
 use crate::domain::validate::{self, mask_phone};
 use crate::domain::*;
 use anyhow::{bail, Result};
@@ -419,87 +419,30 @@ fn coverage_text(ctx: &Ctx, o: &Organization) -> String {
     text
 }
 
-/// The list filter: one small function so a richer matcher can replace it.
-/// `dispatched`: organizations with an assignment in force today.
-pub fn matches(o: &Organization, args: &ListArgs, dispatched: &HashSet<RecordId>) -> Result<bool> {
-    if let Some(text) = &args.filter {
-        // The same matcher as the TUI: name, places, head, codes, pinyin initials.
-        let filter = crate::domain::query::OrgFilter { text: text.clone(), ..Default::default() };
-        if !filter.matches(&crate::domain::query::OrgRow::from_org(o)) {
-            return Ok(false);
-        }
-    }
-    if let Some(c) = &args.category {
-        if o.category != Category::parse(c)? {
-            return Ok(false);
-        }
-    }
-    if let Some(s) = &args.status {
-        if o.legal_status != LegalStatus::parse(s)? {
-            return Ok(false);
-        }
-    }
-    if let Some(l) = &args.lifecycle {
-        if o.lifecycle != Lifecycle::parse(l)? {
-            return Ok(false);
-        }
-    }
-    if let Some(d) = &args.division {
-        if !o.division.starts_with(d.trim()) {
-            return Ok(false);
-        }
-    }
-    // The report's list: surviving, with neither a Party organization nor
-    // an assignment in force (a `dispatched` status alone does not cover).
-    if args.uncovered && (o.lifecycle == Lifecycle::Exited || CoverageStatus::of(o, dispatched.contains(&o.id)).work) {
-        return Ok(false);
-    }
-    Ok(true)
+fn name_of<'a>(names: &'a std::collections::BTreeMap<RecordId, String>, fed: &'a RecordId) -> &'a str {
+    names.get(fed).map_or(fed.as_str(), String::as_str)
 }
 
-/// Every readable organization with the id of the federation whose roster
-/// holds it, and each such federation's name (its id when its meta
-/// document is not held).
-fn orgs_by_federation(ctx: &Ctx) -> (Vec<(Organization, String)>, std::collections::BTreeMap<String, String>) {
-    let feds: std::collections::BTreeSet<RecordId> =
-        ctx.store.doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()).collect();
-    let mut orgs = Vec::new();
-    let mut names = std::collections::BTreeMap::new();
-    for fed in feds {
-        let (found, errors) = ctx.store.all_readable_in::<Organization>(&|d| d.federation() == fed);
-        for e in errors {
-            errln!("警告 (warning): {e}");
-        }
-        let name = ctx.store.federation_record(&fed).map_or_else(|| fed.to_string(), |f| f.name);
-        names.insert(fed.to_string(), name);
-        orgs.extend(found.into_iter().map(|o| (o, fed.to_string())));
-    }
-    (orgs, names)
+/// The flags as the list filter (every bad value named).
+fn org_filter(args: &ListArgs) -> Result<crate::domain::query::OrgFilter> {
+    Ok(crate::domain::query::OrgFilter {
+        text: args.filter.clone().unwrap_or_default(),
+        category: args.category.as_deref().map(Category::parse).transpose()?,
+        legal_status: args.status.as_deref().map(LegalStatus::parse).transpose()?,
+        lifecycle: args.lifecycle.as_deref().map(Lifecycle::parse).transpose()?,
+        division_prefix: args.division.as_deref().unwrap_or_default().trim().to_string(),
+        uncovered: args.uncovered,
+        dispatched: HashSet::new(),
+    })
 }
 
-fn name_of<'a>(names: &'a std::collections::BTreeMap<String, String>, fed: &'a str) -> &'a str {
-    names.get(fed).map_or(fed, String::as_str)
-}
-
-fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
-    let (mut orgs, names) = orgs_by_federation(ctx);
-    let dispatched = if args.uncovered {
-        let (liaisons, _) = ctx.store.all_readable::<LiaisonAssignment>();
-        dispatched_orgs(&liaisons, ctx.clock.today())
-    } else {
-        HashSet::new()
-    };
-    let mut kept = Vec::new();
-    for (o, fed) in orgs.drain(..) {
-        if matches(&o, args, &dispatched)? {
-            kept.push((o, fed));
-        }
+fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
+    let query = crate::ops::orgs::ListOrgs { filter: org_filter(args)?, limit: args.limit };
+    let listed = crate::ops::orgs::list(&mut ctx.env(), query)?;
+    for e in &listed.unreadable {
+        errln!("警告 (warning): {e}");
     }
-    kept.sort_by(|(a, _), (b, _)| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
-    let total = kept.len();
-    if let Some(n) = args.limit {
-        kept.truncate(n);
-    }
+    let (kept, total, names) = (listed.orgs, listed.total, listed.federations);
     if args.format != Format::Table {
         let show_phones = args.show_phones;
         let mask = move |m: &mut serde_json::Map<String, serde_json::Value>| {
@@ -511,8 +454,10 @@ fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         // Whose roster each organization is on, as the field codes
         // `federation` (its id) and `federation_name`; in the header of an
         // empty list too.
-        let whose: std::collections::HashMap<String, (String, String)> =
-            kept.iter().map(|(o, fed)| (o.id.to_string(), (fed.clone(), name_of(&names, fed).to_string()))).collect();
+        let whose: std::collections::HashMap<String, (String, String)> = kept
+            .iter()
+            .map(|(o, fed)| (o.id.to_string(), (fed.to_string(), name_of(&names, fed).to_string())))
+            .collect();
         let with_federation = |m: &mut serde_json::Map<String, serde_json::Value>| {
             mask(m);
             let found = m.get("id").and_then(|v| v.as_str()).and_then(|id| whose.get(id));

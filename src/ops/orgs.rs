@@ -68,3 +68,54 @@ pub fn check_numbers_free(store: &Store, org: &Organization) -> OpResult<()> {
     }
     check.done()
 }
+
+/// `org list`: which organizations a filter keeps.
+#[derive(Debug, Clone, Default)]
+pub struct ListOrgs {
+    /// Text, category, legal status, lifecycle, division prefix, uncovered
+    /// (its `dispatched` set is filled here, from the assignments in force today).
+    pub filter: crate::domain::query::OrgFilter,
+    /// At most this many read in full.
+    pub limit: Option<usize>,
+}
+
+/// The kept organizations in full, by division then name, each with the
+/// federation whose roster holds it; `total` counts every one kept before
+/// the limit; `federations` names every federation whose roster is held
+/// (its id when its meta document is not).
+#[derive(Debug, Clone, Default)]
+pub struct OrgList {
+    pub orgs: Vec<(Organization, crate::domain::RecordId)>,
+    pub total: usize,
+    pub federations: std::collections::BTreeMap<crate::domain::RecordId, String>,
+    /// Rows that matched but could not be read in full (a damaged record).
+    pub unreadable: Vec<String>,
+}
+
+/// The filter runs over the list rows (cached per document, so a running
+/// node answers from memory); only the rows kept, up to the limit, are read
+/// in full.
+pub fn list(env: &mut Env, mut query: ListOrgs) -> OpResult<OrgList> {
+    let store = &mut *env.store;
+    if query.filter.uncovered {
+        let (liaisons, _) = store.all_readable::<crate::domain::LiaisonAssignment>();
+        query.filter.dispatched = crate::domain::report::dispatched_orgs(&liaisons, env.clock.today());
+    }
+    let rows = store.org_rows();
+    let kept = query.filter.apply(&rows);
+    let mut out = OrgList { total: kept.len(), ..Default::default() };
+    for fed in store.doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()) {
+        if !out.federations.contains_key(&fed) {
+            let name = store.federation_record(&fed).map_or_else(|| fed.to_string(), |f| f.name);
+            out.federations.insert(fed, name);
+        }
+    }
+    for row in kept.into_iter().take(query.limit.unwrap_or(usize::MAX)).map(|i| &rows[i]) {
+        match store.get::<Organization>(&row.id) {
+            Ok(Some(o)) => out.orgs.push((o, row.federation.clone())),
+            Ok(None) => {}
+            Err(e) => out.unreadable.push(format!("{}: {e}", row.id)),
+        }
+    }
+    Ok(out)
+}
