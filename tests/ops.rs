@@ -446,3 +446,23 @@ fn the_org_list_filters_rows_and_reads_in_full_only_what_it_shows() {
     ops::liaisons::assign(&mut Env::new(&mut w.store, &clock), cmd).unwrap();
     assert_eq!(uncovered(&mut w.store), 0, "covered by the assignment in force");
 }
+
+/// The report is kept until a document changes: asked again, it is the same;
+/// after an edit (here an organization leaving the uncovered list by getting
+/// a Party branch), or at another date, it is computed anew.
+#[test]
+fn a_repeated_report_is_the_same_and_an_edit_or_another_date_computes_it_anew() {
+    let mut w = world();
+    let today = clock().0.date();
+    let (first, _) = w.store.report(today);
+    assert!(first.uncovered.iter().any(|o| o.id == w.uncovered.id));
+    let (again, _) = w.store.report(today);
+    assert_eq!(first, again);
+    let mut branch = w.uncovered.clone();
+    branch.party_status = PartyStatus::Own;
+    w.store.update(&branch).unwrap();
+    let (after, _) = w.store.report(today);
+    assert!(!after.uncovered.iter().any(|o| o.id == w.uncovered.id), "the edit shows");
+    let later = today + chrono::Duration::days(40);
+    assert_eq!(w.store.report(later).0.as_of, later);
+}

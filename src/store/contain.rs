@@ -16,6 +16,7 @@ impl Store {
         self.deferred = None;
         self.invalidate_caches();
         self.row_cache = Default::default();
+        self.report_memo = Default::default();
         let docs = match self.applying.take() {
             Some((peer, doc)) => {
                 self.reset_sync_state(&peer, &doc);

@@ -194,6 +194,8 @@ pub struct Store {
     name_index: Option<HashMap<String, RecordId>>,
     durability: Durability,
     row_cache: rows::RowCache,
+    /// The last whole report (store::report), valid while no document changed.
+    report_memo: std::sync::Mutex<Option<report::ReportMemo>>,
     activity_rows: activities::ActivityRowCache,
     /// Each document's heads digest with the version it was computed at:
     /// every sync session offers all shared documents' digests.
@@ -277,6 +279,7 @@ impl Store {
             name_index: None,
             durability: Durability::Flush,
             row_cache: rows::RowCache::default(),
+            report_memo: Default::default(),
             activity_rows: activities::ActivityRowCache::default(),
             digests: HashMap::new(),
             panic_on_receive: None,

@@ -10,11 +10,31 @@ use crate::domain::report::{Inputs, Report};
 pub use crate::domain::activity_query::QUIET_MONTHS;
 use crate::domain::*;
 
+/// The last whole report and what it was computed from.
+pub(crate) struct ReportMemo {
+    as_of: chrono::NaiveDate,
+    versions: Vec<(DocId, u64)>,
+    report: Report,
+}
+
 impl Store {
     /// Computes the report as of `as_of` from every record; records a peer
     /// broke are left out and returned alongside, so the report still appears.
+    ///
+    /// The last whole report is kept with the date and the document versions
+    /// it was computed at: a running node answers a repeated `report` (or the
+    /// UI's statistics tab) from memory until a document changes.
     pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
-        self.report_within(as_of, &|_| true, self.federation())
+        let versions: Vec<(DocId, u64)> = self.docs.iter().map(|(d, s)| (d.clone(), s.version)).collect();
+        let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(kept) = memo.as_ref().filter(|m| m.as_of == as_of && m.versions == versions) {
+            return (kept.report.clone(), Vec::new());
+        }
+        let (report, problems) = self.report_within(as_of, &|_| true, self.federation());
+        // A report with unreadable records is computed again, so that its
+        // problems are named each time.
+        *memo = problems.is_empty().then(|| ReportMemo { as_of, versions, report: report.clone() });
+        (report, problems)
     }
 
     /// The report over the documents `keep` admits (the federations of a
