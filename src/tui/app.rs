@@ -267,12 +267,6 @@ pub enum Mode {
     /// The filtering picker: every choice from a list (records to pick,
     /// what to do in an empty data directory, a conflicting value to keep).
     Pick(Box<super::picker::Picker>),
-    SignIn {
-        training: RecordId,
-        session: RecordId,
-        input: TextInput,
-        choice: usize,
-    },
     Text(String),
     /// A checked roster file: every bad line, scrollable, then import all / valid rows / cancel.
     ImportPreview(Box<super::import::Preview>),
@@ -282,11 +276,6 @@ impl Mode {
     /// The picker is open for a purpose `is` admits.
     pub fn picking_for(&self, is: impl Fn(&PickFor) -> bool) -> bool {
         matches!(self, Mode::Pick(p) if is(&p.purpose))
-    }
-
-    /// Sign-in with an empty search.
-    pub fn sign_in(training: RecordId, session: RecordId) -> Mode {
-        Mode::SignIn { training, session, input: TextInput::default(), choice: 0 }
     }
 }
 
@@ -394,7 +383,7 @@ impl App {
         match &self.mode {
             Mode::Browse => Scope::List,
             Mode::Filter => Scope::Filter,
-            Mode::SignIn { .. } => Scope::SignIn,
+            Mode::Pick(p) if matches!(p.purpose, PickFor::SignIn { .. }) => Scope::SignIn,
             Mode::Form(_) => Scope::Form,
             Mode::Help { .. } | Mode::Messages { .. } => Scope::Help,
             Mode::ConfirmExit(_) | Mode::ConfirmQuit(_) | Mode::ConfirmDiscard(_) | Mode::Text(_) => Scope::Confirm,
@@ -499,7 +488,8 @@ impl App {
             Event::Done(Ok(text)) => {
                 if let Mode::Form(f) = &self.mode {
                     if let FormKind::WalkIn { training, session } = &f.kind {
-                        self.mode = Mode::sign_in(training.clone(), session.clone());
+                        let (training, session) = (training.clone(), session.clone());
+                        self.open_sign_in(training, session);
                         self.say(text);
                         return vec![Effect::LoadAll];
                     }
@@ -546,10 +536,6 @@ impl App {
                         self.refilter_typed();
                         return self.after_selection_change();
                     }
-                    Mode::SignIn { input, choice, .. } => {
-                        input.insert_str(&text);
-                        *choice = 0;
-                    }
                     Mode::Pick(p) => {
                         p.input.insert_str(&text);
                         p.choice = 0;
@@ -580,6 +566,10 @@ impl App {
             }
         } else if setup || first && self.mode == Mode::Browse {
             self.mode = Mode::Browse;
+        }
+        // Sign-in under way: the roll as now stored (a walk-in added, another desk's sign-ins).
+        if self.mode.picking_for(|p| matches!(p, PickFor::SignIn { .. })) {
+            self.reopen_picker();
         }
         self.detail = None;
         self.record_conflicts = None;
@@ -789,9 +779,6 @@ impl App {
             }
             Mode::ImportPreview(preview) => super::import::on_key(self, preview, action),
             Mode::Pick(picker) => self.pick(picker, action, key),
-            Mode::SignIn { training, session, input, choice } => {
-                self.sign_in(training, session, input, choice, action, key)
-            }
         }
     }
 
@@ -811,7 +798,7 @@ impl App {
                 _ => break,
             }
         }
-        self.relabel_options();
+        self.reopen_picker();
         if self.data.report.is_some() || self.tab == Tab::Reports {
             return vec![Effect::LoadReport(self.lang)];
         }

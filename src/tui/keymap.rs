@@ -366,6 +366,8 @@ pub const BINDINGS: &[Binding] = &[
     b!(SignIn, ALL, Action::Cancel, [(Esc, NONE)], "Esc 结束签到", "Esc end sign-in", 2),
     b!(SignIn, ALL, Action::Up, [(Up, NONE)], "↑↓ 选择人员", "↑↓ choose a person", 3),
     b!(SignIn, ALL, Action::Down, [(Down, NONE)], "", "", 0),
+    b!(SignIn, ALL, Action::PageUp, [(PageUp, NONE)], "PgUp/PgDn 翻页", "PgUp/PgDn page", 0),
+    b!(SignIn, ALL, Action::PageDown, [(PageDown, NONE)], "", "", 0),
     b!(Help, ALL, Action::Cancel, [(Esc, NONE)], "Esc 关闭", "Esc close", 2),
     b!(Help, ALL, Action::Up, [(Up, NONE)], "↑↓ PgUp PgDn 滚动", "↑↓ PgUp PgDn scroll", 3),
     b!(Help, ALL, Action::Down, [(Down, NONE)], "", "", 0),

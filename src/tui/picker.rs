@@ -30,12 +30,20 @@ pub struct PickItem {
     extra: String,
     /// Order before the search rank's ties: 0 first (e.g. liaisons in a liaison picker).
     pub group: u8,
+    /// Done already (a person signed in): marked ✓ and dimmed.
+    pub checked: bool,
 }
 
 impl PickItem {
     pub fn new(id: RecordId, name: &str, detail: String, initials: String, extra: String, group: u8) -> PickItem {
         let name_key = name.to_lowercase();
-        PickItem { id: Some(id), at: 0, name: name.to_string(), detail, name_key, initials, extra, group }
+        let name = name.to_string();
+        PickItem { id: Some(id), at: 0, name, detail, name_key, initials, extra, group, checked: false }
+    }
+
+    /// The item marked done already (✓).
+    pub fn checked(self, checked: bool) -> PickItem {
+        PickItem { checked, ..self }
     }
 
     /// One of a fixed set of options (what to do first, a value to keep),
@@ -50,6 +58,7 @@ impl PickItem {
             initials: pinyin_initials(name),
             extra: detail.to_lowercase(),
             group: 0,
+            checked: false,
         }
     }
 }
@@ -70,6 +79,9 @@ pub enum PickFor {
     /// The value to keep of a record's conflicting edits (an item's `at`
     /// is its place in `choices`, the values as shown).
     Resolve { kind: crate::domain::Collection, id: RecordId, choices: Vec<super::app::ConflictChoice> },
+    /// People to sign in to a session, one after another: the picker
+    /// opens again, cleared, for the next person.
+    SignIn { training: RecordId, session: RecordId },
     /// An empty data directory: create a federation or load demo data
     /// (`at`: 0 and 1). There is nothing underneath to go back to.
     Setup,
@@ -88,6 +100,11 @@ pub struct Picker {
     pub two_lines: bool,
     /// What to know before choosing, under the list (wrapped, never cut).
     pub note: Option<String>,
+    /// Enter chooses only once something is typed: over a list of
+    /// everyone the first row is no better a guess than any other.
+    pub search_first: bool,
+    /// The bottom line when a search matches nothing (what Enter does then).
+    pub hint_unmatched: Option<T>,
     pub input: TextInput,
     /// Position in `matches()`.
     pub choice: usize,
@@ -108,7 +125,30 @@ impl Picker {
         }
         let hint = super::i18n::PICK_HINT;
         let input = TextInput::default();
-        Picker { title, subject: None, hint, items, two_lines: false, note: None, input, choice: 0, purpose }
+        Picker {
+            title,
+            subject: None,
+            hint,
+            items,
+            two_lines: false,
+            note: None,
+            search_first: false,
+            hint_unmatched: None,
+            input,
+            choice: 0,
+            purpose,
+        }
+    }
+
+    /// The picker choosing only once something is typed, with what Enter
+    /// does when the search matches nothing.
+    pub fn search_first(self, hint_unmatched: T) -> Picker {
+        Picker { search_first: true, hint_unmatched: Some(hint_unmatched), ..self }
+    }
+
+    /// Nothing typed yet, where that means nothing can be chosen.
+    pub fn waits_for_search(&self) -> bool {
+        self.search_first && self.input.text().trim().is_empty()
     }
 
     /// The picker with each item's detail under it.
@@ -153,6 +193,7 @@ impl Picker {
         let n = self.matches().len();
         match action {
             Some(Action::Cancel) => return Picked::Cancel,
+            Some(Action::Confirm) if self.waits_for_search() => {}
             Some(Action::Confirm) => {
                 return match self.matches().get(self.choice) {
                     Some(item) => Picked::Chosen((*item).clone()),

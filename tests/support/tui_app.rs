@@ -86,6 +86,17 @@ pub fn peers() -> Vec<Peer> {
     ]
 }
 
+/// The training and session being signed in to, while sign-in is open.
+pub fn signing_in_to(app: &App) -> Option<(RecordId, RecordId)> {
+    match &app.mode {
+        Mode::Pick(p) => match &p.purpose {
+            hubsync::tui::picker::PickFor::SignIn { training, session } => Some((training.clone(), session.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 pub fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }

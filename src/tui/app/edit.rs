@@ -348,10 +348,10 @@ impl App {
 
     /// Back to where a form was opened from: sign-in for a walk-in, else the list.
     fn close_form(&mut self, form: &Form) {
-        self.mode = match &form.kind {
-            FormKind::WalkIn { training, session } => Mode::sign_in(training.clone(), session.clone()),
-            _ => Mode::Browse,
-        };
+        match &form.kind {
+            FormKind::WalkIn { training, session } => self.open_sign_in(training.clone(), session.clone()),
+            _ => self.mode = Mode::Browse,
+        }
     }
 
     /// Every error of a refused form goes to the message history in full,

@@ -255,14 +255,16 @@ impl App {
         self.mode = Mode::Pick(Box::new(picker));
     }
 
-    /// After a language switch: an open picker of fixed options says them
-    /// in the new language, keeping what was typed and where the choice is.
-    pub(super) fn relabel_options(&mut self) {
+    /// An open picker built again, keeping what was typed and where the
+    /// choice is: after a language switch (options, details and titles in
+    /// the new language), and sign-in after a load (who is signed in now).
+    pub(super) fn reopen_picker(&mut self) {
         let Mode::Pick(old) = &self.mode else { return };
         let (input, choice) = (old.input.clone(), old.choice);
-        match old.purpose {
+        match &old.purpose {
             PickFor::Setup => self.open_setup(),
             PickFor::Resolve { .. } => self.open_conflict_values(),
+            PickFor::SignIn { training, session } => self.open_sign_in(training.clone(), session.clone()),
             _ => return,
         }
         if let Mode::Pick(new) = &mut self.mode {
@@ -351,7 +353,7 @@ impl App {
         let sessions = self.sessions_latest_first(&training);
         match sessions.as_slice() {
             [] => self.error(self.t(i18n::NO_SESSION)),
-            [(session, _)] => self.mode = Mode::sign_in(training, session.clone()),
+            [(session, _)] => self.open_sign_in(training, session.clone()),
             _ => {
                 let items = sessions
                     .iter()
@@ -469,6 +471,16 @@ impl App {
     }
 
     pub(super) fn pick(&mut self, mut picker: Box<Picker>, action: Option<Action>, key: KeyEvent) -> Vec<Effect> {
+        // At sign-in, a name nobody has is a walk-in: added and signed in from a form.
+        if let PickFor::SignIn { training, session } = &picker.purpose {
+            let typed = picker.input.text().trim().to_string();
+            if action == Some(Action::Confirm) && !typed.is_empty() && picker.matches().is_empty() {
+                let name = validate::normalize_name(&typed);
+                let form = crate::tui::venue_training_forms::walk_in(training.clone(), session.clone(), &name);
+                self.mode = Mode::Form(Box::new(form));
+                return Vec::new();
+            }
+        }
         // A participant nobody has the name of is added as typed (a walk-in).
         let walk_in = picker.input.text().trim().to_string();
         let people = matches!(&picker.purpose,
@@ -556,7 +568,8 @@ impl App {
                 }
                 self.mode = Mode::Form(form);
             }
-            (PickFor::Session { training }, Some(id)) => self.mode = Mode::sign_in(training, id),
+            (PickFor::Session { training }, Some(id)) => self.open_sign_in(training, id),
+            (PickFor::SignIn { training, session }, Some(id)) => return self.sign_in_person(training, session, &id),
             // Record pickers hold only records; nothing to do but go back.
             (PickFor::Field { form, .. }, None) => self.mode = Mode::Form(form),
             (_, None) => self.mode = Mode::Browse,
@@ -569,7 +582,12 @@ impl App {
         let mut m = &self.mode;
         loop {
             match m {
-                Mode::SignIn { training, session, .. } => return Some((training, session)),
+                Mode::Pick(p) => {
+                    return match &p.purpose {
+                        PickFor::SignIn { training, session } => Some((training, session)),
+                        _ => None,
+                    }
+                }
                 Mode::Form(f) | Mode::ConfirmDiscard(f) => {
                     return match &f.kind {
                         FormKind::WalkIn { training, session } => Some((training, session)),
@@ -678,63 +696,86 @@ impl App {
         }
     }
 
-    pub(super) fn sign_in(
-        &mut self,
-        training: RecordId,
-        session: RecordId,
-        mut input: TextInput,
-        mut choice: usize,
-        action: Option<Action>,
-        key: KeyEvent,
-    ) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        // The mode is back while the matches are read (they follow it).
-        self.mode = Mode::SignIn { training: training.clone(), session: session.clone(), input: input.clone(), choice };
-        match action {
-            Some(Action::Cancel) => {
-                self.mode = Mode::Browse;
-                return Vec::new();
-            }
-            Some(Action::Up) => choice = choice.saturating_sub(1),
-            Some(Action::Down) => choice += 1,
-            // An empty search lists everyone: Enter there would sign in
-            // whoever happens to be first.
-            Some(Action::Confirm) if input.text().trim().is_empty() => {}
-            Some(Action::Confirm) => {
-                let matches = self.sign_in_matches(input.text());
-                let picked = matches.get(choice.min(matches.len().saturating_sub(1)));
-                match picked {
-                    None => {
-                        let name = validate::normalize_name(input.text());
-                        self.mode =
-                            Mode::Form(Box::new(crate::tui::venue_training_forms::walk_in(training, session, &name)));
-                        return Vec::new();
-                    }
-                    Some(m) if m.signed => {
-                        let at = m.signed_at.as_ref().map_or(String::new(), |t| format!(" {t}"));
-                        let text = format!("{}{at} {}", m.person.name, self.t(i18n::ALREADY_SIGNED_IN));
-                        self.error(text);
-                        input.clear();
-                        choice = 0;
-                    }
-                    Some(m) => {
-                        let a = self.attendance_for(&training, &session, m.person);
-                        self.pending_sign_ins.insert(a.id.clone());
-                        effects.push(Effect::SignIn(Box::new(a)));
-                        // Next person: clear the search.
-                        input.clear();
-                        choice = 0;
-                    }
+    /// Signing people in to a session in the picker: everyone, who
+    /// registered first, each with phone tail, whether signed in (✓) and
+    /// organization, so namesakes are told apart; the title counts. Typing
+    /// narrows; Enter signs in and clears for the next person, and on a
+    /// name nobody has offers a walk-in.
+    pub(super) fn open_sign_in(&mut self, training: RecordId, session: RecordId) {
+        let (signed, expected) = self.session_roll(&session);
+        let mut items: Vec<(String, PickItem)> = self
+            .data
+            .people
+            .iter()
+            .zip(&self.derived.person_keys)
+            .zip(&self.derived.person_org)
+            .map(|((p, key), org)| {
+                let initials = key.split('\u{1}').nth(1).unwrap_or("").to_string();
+                let digits: Vec<char> = p.phone.chars().filter(char::is_ascii_digit).collect();
+                let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+                let mut detail = Vec::new();
+                if !tail.is_empty() {
+                    detail.push(format!("{}{tail}", self.t(i18n::PHONE_TAIL)));
                 }
-            }
-            _ => {
-                if edit_text(&mut input, key) {
-                    choice = 0;
+                let registered = expected.contains(&p.id);
+                match signed.get(&p.id) {
+                    Some(Some(at)) => detail.push(format!("{} {}", self.t(i18n::SIGNED_IN), at.format("%H:%M"))),
+                    Some(None) => detail.push(self.t(i18n::SIGNED_IN).to_string()),
+                    None if registered => detail.push(self.t(i18n::REGISTERED).to_string()),
+                    None => {}
+                }
+                if !org.is_empty() {
+                    detail.push(org.clone());
+                }
+                let item = PickItem::new(
+                    p.id.clone(),
+                    &p.name,
+                    detail.join(" · "),
+                    initials,
+                    org.to_lowercase(),
+                    u8::from(!registered),
+                );
+                (org.clone(), item.checked(signed.contains_key(&p.id)))
+            })
+            .collect();
+        // Registered first, then by name and organization (the order among equal matches).
+        items.sort_by(|(oa, a), (ob, b)| (a.group, &a.name, oa).cmp(&(b.group, &b.name, ob)));
+        let items = items.into_iter().map(|(_, item)| item).collect();
+        let when = self
+            .sessions_latest_first(&training)
+            .into_iter()
+            .find(|(id, _)| *id == session)
+            .map_or(String::new(), |(_, s)| format!("{} {}–{} · ", s.date, s.start, s.end));
+        let (n, of) = (signed.len(), expected.len());
+        let count = if of > n { format!("{n}/{of}") } else { n.to_string() };
+        let subject = format!("{when}{} {count}", self.t(i18n::SIGNED_IN));
+        let picker = Picker::new(i18n::SCOPE_SIGN_IN, items, PickFor::SignIn { training, session })
+            .about(&subject)
+            .hint(i18n::SIGN_IN)
+            .search_first(i18n::WALK_IN_HINT);
+        self.mode = Mode::Pick(Box::new(picker));
+    }
+
+    /// Signs a chosen person in (a repeat is refused and said), then the
+    /// picker opens again, cleared, for the next person.
+    fn sign_in_person(&mut self, training: RecordId, session: RecordId, person: &RecordId) -> Vec<Effect> {
+        let (signed, _) = self.session_roll(&session);
+        let mut effects = Vec::new();
+        if let Some(p) = self.data.people.iter().find(|p| &p.id == person) {
+            match signed.get(person) {
+                Some(at) => {
+                    let at = at.map_or(String::new(), |t| format!(" {}", t.format("%H:%M")));
+                    let text = format!("{}{at} {}", p.name, self.t(i18n::ALREADY_SIGNED_IN));
+                    self.error(text);
+                }
+                None => {
+                    let a = self.attendance_for(&training, &session, p);
+                    self.pending_sign_ins.insert(a.id.clone());
+                    effects.push(Effect::SignIn(Box::new(a)));
                 }
             }
         }
-        let n = self.sign_in_matches(input.text()).len();
-        self.mode = Mode::SignIn { training, session, input, choice: choice.min(n.saturating_sub(1)) };
+        self.open_sign_in(training, session);
         effects
     }
 }

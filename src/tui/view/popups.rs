@@ -65,9 +65,6 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
             }
             pick(frame, app, theme, picker);
         }
-        Mode::SignIn { input, choice, session, training } => {
-            sign_in(frame, app, theme, input, *choice, training, session)
-        }
         Mode::ImportPreview(preview) => crate::tui::import::render(frame, app, area, preview),
         Mode::Text(text) => {
             // Tall enough for the whole code, so it can be copied.
@@ -92,73 +89,6 @@ fn draw_mode(frame: &mut Frame, app: &App, theme: &Theme, mode: &Mode) {
     }
 }
 
-/// The sign-in popup: the search, the running count in the title, and
-/// each match with its organization and phone tail (namesakes), marked
-/// when signed in already; an unknown name offers a walk-in.
-fn sign_in(
-    frame: &mut Frame,
-    app: &App,
-    theme: &Theme,
-    input: &crate::tui::widgets::TextInput,
-    choice: usize,
-    training: &crate::domain::RecordId,
-    session: &crate::domain::RecordId,
-) {
-    let area = frame.area();
-    let matches = app.sign_in_matches(input.text());
-    let when = app
-        .sessions_latest_first(training)
-        .into_iter()
-        .find(|(id, _)| id == session)
-        .map_or(String::new(), |(_, s)| format!(" · {} {}–{}", s.date, s.start, s.end));
-    let (signed, expected) = app.sign_in_count();
-    let count = if expected > signed {
-        format!(" · {} {signed}/{expected}", app.t(i18n::SIGNED_IN))
-    } else {
-        format!(" · {} {signed}", app.t(i18n::SIGNED_IN))
-    };
-    let popup = centered(area, 76, 16);
-    frame.render_widget(Clear, popup);
-    let searching = !input.text().trim().is_empty();
-    let hint = if searching && matches.is_empty() { app.t(i18n::WALK_IN_HINT) } else { app.t(i18n::SIGN_IN) };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(format!("{}{when}{count}", app.t(i18n::SCOPE_SIGN_IN)), theme.accent()))
-        .title_bottom(hint);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let [search, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let (shown, caret) = input.visible(search.width.saturating_sub(2) as usize);
-    frame.render_widget(Paragraph::new(format!("> {shown}")), search);
-    frame.set_cursor_position(Position::new(search.x + 2 + caret as u16, search.y));
-    let width = list.width as usize;
-    let items: Vec<ListItem> = matches
-        .iter()
-        .map(|m| {
-            let mark = if m.signed { "✓" } else { " " };
-            let tail = m.phone_tail();
-            let tail = if tail.is_empty() { String::new() } else { format!("{}{tail}", app.t(i18n::PHONE_TAIL)) };
-            let state = match (&m.signed_at, m.signed, m.registered) {
-                (Some(at), _, _) => format!("{} {at}", app.t(i18n::SIGNED_IN)),
-                (None, true, _) => app.t(i18n::SIGNED_IN).to_string(),
-                (None, false, true) => app.t(i18n::REGISTERED).to_string(),
-                _ => String::new(),
-            };
-            // Name, then the organization takes what the phone and state leave.
-            let fixed = 2 + 10 + 2 + 2 + 8 + 2 + 13;
-            let org = fit(m.organization, width.saturating_sub(fixed).max(6));
-            let line = format!("{mark} {}  {org}  {}  {state}", fit(&m.person.name, 10), fit(&tail, 8));
-            let style = if m.signed { theme.dim() } else { Style::default() };
-            ListItem::new(Span::styled(line, style))
-        })
-        .collect();
-    let mut state = ListState::default();
-    if !items.is_empty() && searching {
-        state.select(Some(choice));
-    }
-    frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
-}
-
 /// The filtering picker: the search, how many match, and the matches with
 /// their detail (beside, or under each when the picker says), the chosen
 /// one highlighted and kept in view; its note, wrapped, at the foot.
@@ -179,10 +109,12 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
     frame.render_widget(Clear, popup);
     let subject = picker.subject.as_ref().map_or(String::new(), |s| format!(" · {s}"));
     let title = format!("{}{subject} · {}/{}", app.t(picker.title), matches.len(), picker.items.len());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, theme.accent()))
-        .title_bottom(app.t(picker.hint));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(title, theme.accent())).title_bottom(
+        match picker.hint_unmatched {
+            Some(hint) if matches.is_empty() && !picker.input.text().trim().is_empty() => app.t(hint),
+            _ => app.t(picker.hint),
+        },
+    );
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     // The note keeps at least one row for the list; what it cannot show is in its first lines.
@@ -196,7 +128,9 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
     // The name column as wide as the widest name shown, within reason.
     let name_width =
         picker.items.iter().map(|i| UnicodeWidthStr::width(i.name.as_str())).max().unwrap_or(8).clamp(8, 24);
-    let detail_width = (list.width as usize).saturating_sub(name_width + 4);
+    // A column of ✓ once anything is done (signed in).
+    let marks = picker.items.iter().any(|i| i.checked);
+    let detail_width = (list.width as usize).saturating_sub(name_width + 4 + if marks { 2 } else { 0 });
     // Only the rows around the choice are built: a list can hold thousands.
     let rows = (list.height / per_item).max(1) as usize;
     let first = picker.choice.saturating_sub(rows.saturating_sub(1));
@@ -211,12 +145,18 @@ fn pick(frame: &mut Frame, app: &App, theme: &Theme, picker: &crate::tui::picker
                     Line::from(Span::styled(fit(&format!("  {}", m.detail), text_width), theme.dim())),
                 ])
             } else {
-                ListItem::new(format!("{}  {}", fit(&m.name, name_width), fit(&m.detail, detail_width)))
+                let mark = match (marks, m.checked) {
+                    (false, _) => "",
+                    (true, true) => "✓ ",
+                    (true, false) => "  ",
+                };
+                let line = format!("{mark}{}  {}", fit(&m.name, name_width), fit(&m.detail, detail_width));
+                ListItem::new(Span::styled(line, if m.checked { theme.dim() } else { Style::default() }))
             }
         })
         .collect();
     let mut state = ListState::default();
-    if !items.is_empty() {
+    if !items.is_empty() && !picker.waits_for_search() {
         state.select(Some(picker.choice - first));
     }
     let widget = List::new(items).highlight_style(theme.selected()).highlight_symbol("▶ ");
