@@ -105,9 +105,9 @@ pub fn list(env: &mut Env, mut query: ListOrgs) -> OpResult<OrgList> {
     let kept = query.filter.apply(&rows);
     let mut out = OrgList { total: kept.len(), ..Default::default() };
     for fed in store.doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()) {
-        if !out.federations.contains_key(&fed) {
-            let name = store.federation_record(&fed).map_or_else(|| fed.to_string(), |f| f.name);
-            out.federations.insert(fed, name);
+        if let std::collections::btree_map::Entry::Vacant(e) = out.federations.entry(fed) {
+            let name = store.federation_record(e.key()).map_or_else(|| e.key().to_string(), |f| f.name);
+            e.insert(name);
         }
     }
     for row in kept.into_iter().take(query.limit.unwrap_or(usize::MAX)).map(|i| &rows[i]) {
