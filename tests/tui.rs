@@ -372,7 +372,8 @@ fn sign_in_mode_signs_people_in_one_after_another() {
     let chosen = app.sessions_latest_first(&training)[1].0.clone();
     assert_eq!(session, chosen, "the chosen session, not the latest");
     assert!(app.update(key(KeyCode::Enter)).is_empty(), "an empty search signs nobody in");
-    let first = app.sign_in_matches("").iter().find(|m| !m.signed).unwrap().person.name.clone();
+    let Mode::Pick(picker) = &app.mode else { unreachable!() };
+    let first = picker.matches().into_iter().find(|m| !m.checked).unwrap().name.clone();
     typed(&mut app, &first);
     snapshot("sign_in", &mut app);
     let effects = app.update(key(KeyCode::Enter));

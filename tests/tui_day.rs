@@ -101,6 +101,12 @@ fn signing_in() -> App {
     app
 }
 
+/// The people the sign-in picker shows for what was typed, best first.
+fn shown(app: &App) -> Vec<hubsync::tui::picker::PickItem> {
+    let Mode::Pick(picker) = &app.mode else { panic!("signing in: {:?}", app.mode) };
+    picker.matches().into_iter().cloned().collect()
+}
+
 fn signed_in(effects: &[Effect]) -> &Attendance {
     match effects {
         [Effect::SignIn(a)] => a,
@@ -111,11 +117,11 @@ fn signed_in(effects: &[Effect]) -> &Attendance {
 #[test]
 fn exact_initials_rank_before_initials_that_merely_contain_the_search() {
     let mut app = signing_in();
-    let names: Vec<String> = app.sign_in_matches("gy").iter().map(|m| m.person.name.clone()).collect();
+    typed(&mut app, "gy");
+    let names: Vec<String> = shown(&app).iter().map(|m| m.name.clone()).collect();
     let (guo, zhu) = (names.iter().position(|n| n == "郭艳"), names.iter().position(|n| n == "朱桂英"));
     assert_eq!(guo, Some(0), "gy is exactly 郭艳's initials: {names:?}");
     assert!(zhu.is_some_and(|z| z > 0), "{names:?}");
-    typed(&mut app, "gy");
     let guo = app.data.people.iter().find(|p| p.name == "郭艳").unwrap().id.clone();
     assert_eq!(signed_in(&app.update(key(KeyCode::Enter))).person, guo);
 }
@@ -128,7 +134,7 @@ fn a_second_sign_in_is_refused_and_said_and_the_count_runs() {
     signed_in(&app.update(key(KeyCode::Enter)));
     assert_eq!(app.sign_in_count().0, before.0 + 1, "the count moves at once");
     typed(&mut app, "郭艳");
-    assert!(app.sign_in_matches("郭艳")[0].signed, "marked as signed in");
+    assert!(shown(&app)[0].checked, "marked as signed in");
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("✓"), "{screen}");
     assert!(screen.contains(&format!("已签到 {}", before.0 + 1)), "running count:\n{screen}");
@@ -155,7 +161,7 @@ fn namesakes_are_told_apart_by_organization_and_phone() {
     }
     snapshot("sign_in_namesakes", &mut app);
     app.update(key(KeyCode::Down));
-    let second = app.sign_in_matches("刘娟")[1].person.id.clone();
+    let second = shown(&app)[1].id.clone().unwrap();
     assert_eq!(signed_in(&app.update(key(KeyCode::Enter))).person, second, "↓ picks the other 刘娟");
 }
 
@@ -164,7 +170,7 @@ fn an_unknown_name_offers_a_walk_in_added_and_signed_in_at_once() {
     let mut app = signing_in();
     let (t, s) = signing_in_to(&app).unwrap();
     typed(&mut app, "王新来");
-    assert!(app.sign_in_matches("王新来").is_empty());
+    assert!(shown(&app).is_empty());
     assert!(render(&mut app, 80, 24).contains("Enter"), "the popup says Enter adds a walk-in");
     app.update(key(KeyCode::Enter));
     assert_eq!(form(&app).value("name"), "王新来", "the walk-in form starts with the typed name");

@@ -13,7 +13,7 @@ mod work;
 pub use ledger::GapRow;
 pub use lists::SORTS;
 pub use network::SyncView;
-pub use pickers::{field_label, ConflictChoice, SignInMatch};
+pub use pickers::{field_label, ConflictChoice};
 pub use stats::StatsView;
 pub use work::{ActView, ProjView, Work, WorkEffect};
 

@@ -637,44 +637,6 @@ impl App {
         (signed.len(), expected.len())
     }
 
-    /// People matching the sign-in search, best match first (exact name or
-    /// initials, then prefixes, then the rest; registered before others at
-    /// equal rank, then by name and organization), from the search keys built
-    /// at load. Empty search: everyone.
-    pub fn sign_in_matches(&self, text: &str) -> Vec<SignInMatch<'_>> {
-        let needle = validate::fold_width(text.trim()).to_lowercase();
-        let (signed, expected) = match self.sign_in_target() {
-            Some((_, session)) => self.session_roll(session),
-            None => Default::default(),
-        };
-        let mut ranked: Vec<(u8, bool, SignInMatch)> = self
-            .data
-            .people
-            .iter()
-            .zip(&self.derived.person_keys)
-            .enumerate()
-            .filter_map(|(i, (p, key))| {
-                let mut parts = key.split('\u{1}');
-                let (name, initials) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-                let org = self.derived.person_org.get(i).map_or("", String::as_str);
-                let rank = crate::domain::query::search_rank(&needle, name, initials, &org.to_lowercase())?;
-                let registered = expected.contains(&p.id);
-                let m = SignInMatch {
-                    person: p,
-                    organization: org,
-                    signed: signed.contains_key(&p.id),
-                    signed_at: signed.get(&p.id).copied().flatten().map(|t| t.format("%H:%M").to_string()),
-                    registered,
-                };
-                Some((rank, !registered, m))
-            })
-            .collect();
-        ranked.sort_by(|(ra, ua, a), (rb, ub, b)| {
-            (ra, ua, &a.person.name, a.organization).cmp(&(rb, ub, &b.person.name, b.organization))
-        });
-        ranked.into_iter().map(|(_, _, m)| m).collect()
-    }
-
     /// An attendance of a person at a session, credited the session's hours.
     pub(super) fn attendance_for(&self, training: &RecordId, session: &RecordId, p: &Person) -> Attendance {
         let hours = self
@@ -786,22 +748,4 @@ pub struct ConflictChoice {
     pub field: String,
     pub value: serde_json::Value,
     pub origin: Option<crate::store::ValueOrigin>,
-}
-
-/// A person offered at sign-in, with what tells namesakes apart.
-pub struct SignInMatch<'a> {
-    pub person: &'a Person,
-    pub organization: &'a str,
-    /// Signed in already (the time, HH:MM, when the record says).
-    pub signed: bool,
-    pub signed_at: Option<String>,
-    pub registered: bool,
-}
-
-impl SignInMatch<'_> {
-    /// The last four digits of the phone, or nothing.
-    pub fn phone_tail(&self) -> String {
-        let digits: Vec<char> = self.person.phone.chars().filter(char::is_ascii_digit).collect();
-        digits[digits.len().saturating_sub(4)..].iter().collect()
-    }
 }
