@@ -41,7 +41,7 @@ run_one() {
 
 report() {
     t=$1
-    grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "logs/$t.log" | tail -n 1
+    grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "logs/$t.log" | tail -n 1
     grep -E 'stat::number_of_executed_units|stat::peak_rss_mb|^user |^sys ' "logs/$t.log"
 }
 
