@@ -466,3 +466,32 @@ fn a_repeated_report_is_the_same_and_an_edit_or_another_date_computes_it_anew() 
     let later = today + chrono::Duration::days(40);
     assert_eq!(w.store.report(later).0.as_of, later);
 }
+
+/// A record a peer broke (a category no version knows) is named and left out
+/// of `org list`, and takes no place under the limit.
+#[test]
+fn a_broken_record_is_named_and_left_out_of_the_org_list_without_taking_a_place() {
+    use hubsync::domain::query::OrgFilter;
+    let mut w = world();
+    let clock = clock();
+    let doc = w.store.locate(Collection::Orgs, &w.uncovered.id).unwrap();
+    let actor = automerge::ActorId::random();
+    w.store.forge_under(&doc, actor, w.uncovered.id.as_str(), "category", "bogus").unwrap();
+    // Sorted by name: 合江亭…, then the broken 水井坊社区 老年协会, then this one.
+    let dancers = Organization::new("水井坊社区 舞蹈队", Category::CultureSports, LegalStatus::Filed, "510104");
+    w.store.insert(&dancers).unwrap();
+    // Two wanted: only the readable one comes back, and the count says one.
+    let listed = ops::orgs::list(
+        &mut Env::new(&mut w.store, &clock),
+        ops::orgs::ListOrgs { filter: OrgFilter::default(), limit: Some(2) },
+    )
+    .unwrap();
+    assert_eq!(
+        listed.orgs.iter().map(|(o, _)| o.id.clone()).collect::<Vec<_>>(),
+        vec![w.covered.id.clone(), dancers.id.clone()],
+        "the broken one takes no place"
+    );
+    assert_eq!(listed.total, 2, "and is not counted: {listed:?}");
+    assert_eq!(listed.unreadable.len(), 1);
+    assert!(listed.unreadable[0].contains(w.uncovered.id.as_str()), "{:?}", listed.unreadable);
+}

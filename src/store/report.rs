@@ -13,7 +13,8 @@ use crate::domain::*;
 /// The last whole report and what it was computed from.
 pub(crate) struct ReportMemo {
     as_of: chrono::NaiveDate,
-    versions: Vec<(DocId, u64)>,
+    home: Option<RecordId>,
+    versions: Vec<(DocId, u64, Vec<automerge::ChangeHash>)>,
     report: Report,
 }
 
@@ -25,15 +26,20 @@ impl Store {
     /// it was computed at: a running node answers a repeated `report` (or the
     /// UI's statistics tab) from memory until a document changes.
     pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
-        let versions: Vec<(DocId, u64)> = self.docs.iter().map(|(d, s)| (d.clone(), s.version)).collect();
+        // Versions move with every change; the saved heads also tell apart a
+        // document made anew (its version starts again at 0); the home decides
+        // whose report it is.
+        let versions: Vec<(DocId, u64, Vec<automerge::ChangeHash>)> =
+            self.docs.iter().map(|(d, s)| (d.clone(), s.version, s.saved_heads.clone())).collect();
+        let home = self.home_id().cloned();
         let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(kept) = memo.as_ref().filter(|m| m.as_of == as_of && m.versions == versions) {
+        if let Some(kept) = memo.as_ref().filter(|m| m.as_of == as_of && m.home == home && m.versions == versions) {
             return (kept.report.clone(), Vec::new());
         }
         let (report, problems) = self.report_within(as_of, &|_| true, self.federation());
         // A report with unreadable records is computed again, so that its
         // problems are named each time.
-        *memo = problems.is_empty().then(|| ReportMemo { as_of, versions, report: report.clone() });
+        *memo = problems.is_empty().then(|| ReportMemo { as_of, home, versions, report: report.clone() });
         (report, problems)
     }
 

@@ -111,6 +111,7 @@ impl Node {
         let node_id = peer.node_id;
         let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, control, transport::Frame::Offers).await?;
         summary.bytes_in += n;
+        let answer_confirms = answer.confirms;
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
         // Our home after this exchange: a laptop with none that joins takes
         // the inviter's.
@@ -140,9 +141,11 @@ impl Node {
         let v = view.clone();
         let bodies = lists_in(&delta);
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
-        summary.bytes_out +=
-            send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None, lists })
-                .await?;
+        summary.bytes_out += send_json(
+            &mut send,
+            &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None, lists, confirms: false },
+        )
+        .await?;
         let _ = send.finish();
 
         // Documents to sync: offered by either side, unless both offered the same heads.
@@ -235,7 +238,7 @@ impl Node {
                 }
             }
         }
-        let confirmed = offers_taken_in(&mut recv, &limits).await;
+        let confirmed = if answer_confirms { offers_taken_in(&mut recv, &limits).await } else { Ok(()) };
         // Saved after the documents, off their path: a memory lost in a
         // crash costs one full exchange of offers, nothing more. Not saved
         // when the peer never confirmed our offers: the next session then

@@ -309,7 +309,8 @@ impl Node {
         let v = view.clone();
         let bodies = lists_in(&delta);
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
-        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists }).await?;
+        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists, confirms: true })
+            .await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());

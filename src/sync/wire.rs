@@ -36,6 +36,11 @@ pub(super) struct Offers {
     /// copy the other side holds (`~authors/<fed>` entries of `docs`).
     #[serde(default)]
     pub(super) lists: Vec<authorship::AuthorList>,
+    /// Sent by a serving node that finishes its control stream once it has
+    /// taken the client's offers in (`offers_taken_in`); a node built before
+    /// that sends false, and the client then does not wait for it.
+    #[serde(default)]
+    pub(super) confirms: bool,
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {

@@ -16,8 +16,14 @@ pub fn new_peer() -> Form {
 /// The peer form for a node heard on the LAN: its node id and best
 /// address filled in, the name left to the secretary (the node's
 /// announcement says nothing of who it is; docs/PRIVACY.md).
+/// A node speaking another protocol version gets no address (as the peer
+/// list does not take one from it, docs/SYNC.md).
 pub fn peer_from_lan(s: &crate::sync::discovery::Sighting) -> Form {
-    let addr = crate::sync::discovery::best_addr(&s.addrs).map(|a| a.to_string()).unwrap_or_default();
+    let addr = Some(s)
+        .filter(|s| s.protocol == crate::sync::discovery::PROTOCOL_VERSION)
+        .and_then(|s| crate::sync::discovery::best_addr(&s.addrs))
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     let fields = vec![
         FormField::text("node_id", i18n::FIELD_NODE_ID, &s.node_id.to_string(), true),
         FormField::text("name", i18n::NAME, "", true),

@@ -44,7 +44,9 @@ impl App {
             // The network view lists federations, not peers: nothing to share there.
             (Action::Edit, Tab::Sync) if self.sync_view == SyncView::Network => self.dirty = false,
             (Action::Edit, Tab::Sync) => {
-                let at = self.selected[Tab::Sync];
+                // As drawn: the view clamps a selection the list outgrew.
+                let rows = self.data.peers.len() + self.lan_unknown().len();
+                let at = self.selected[Tab::Sync].min(rows.saturating_sub(1));
                 if let Some(p) = self.data.peers.get(at) {
                     let f = sync_forms::grants(lang, p).about(&p.name);
                     self.open(f);
