@@ -262,14 +262,13 @@ pub fn export_under_with_progress(
 ) -> OpResult<ScopedExport> {
     let peers = crate::sync::Peers::load(env.dir())?;
     let as_of = env.clock.now();
-    let net = super::network::build(env.store, &peers.peers, as_of, super::network::DEFAULT_STALE_DAYS);
-    let covers = super::network::subtree(&net, under)?;
+    let scope = super::network::Scope::new(env.store, &peers.peers, as_of, under)?;
     // As the subtree was found: a division typed in fullwidth digits, folded.
     let under = crate::domain::validate::check_division(under.trim()).unwrap_or_else(|_| under.trim().to_string());
     let under = under.as_str();
-    let ids: HashSet<&str> = covers.iter().map(|r| r.id.as_str()).collect();
-    let keep = |d: &DocId| ids.contains(d.federation().as_str());
+    let keep = |d: &DocId| scope.holds(d);
     let (sheet, records) = select(env, cmd, Some(&keep), progress)?;
+    let covers = scope.covers;
     progress(1, 2);
     let data_as_of = covers
         .iter()

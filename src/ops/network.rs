@@ -273,6 +273,28 @@ fn area_of(code: &str) -> String {
     area
 }
 
+/// The federations at and below `under` (a federation id held here or a
+/// division code), in tree order, and which documents are theirs: what a
+/// report or an export `--under` covers.
+pub struct Scope {
+    pub covers: Vec<FedRow>,
+    ids: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new(store: &Store, peers: &[Peer], now: NaiveDateTime, under: &str) -> OpResult<Scope> {
+        let net = build(store, peers, now, DEFAULT_STALE_DAYS);
+        let covers = subtree(&net, under)?;
+        let ids = covers.iter().map(|r| r.id.clone()).collect();
+        Ok(Scope { covers, ids })
+    }
+
+    /// Whether a document belongs to a federation covered.
+    pub fn holds(&self, doc: &crate::store::DocId) -> bool {
+        self.ids.contains(doc.federation().as_str())
+    }
+}
+
 /// A report restricted to the federations at and below `under`, with the
 /// federations it covers (and when each last changed here).
 pub struct ScopedReport {
@@ -289,11 +311,9 @@ pub fn report_under(
     under: &str,
     as_of: chrono::NaiveDate,
 ) -> OpResult<ScopedReport> {
-    let net = build(store, peers, now, DEFAULT_STALE_DAYS);
-    let covers = subtree(&net, under)?;
-    let ids: BTreeSet<&str> = covers.iter().map(|r| r.id.as_str()).collect();
+    let scope = Scope::new(store, peers, now, under)?;
     // Totalled under the top federation covered (the first in tree order).
-    let top = store.federation_record(&RecordId(covers[0].id.clone()));
-    let (report, problems) = store.report_within(as_of, &|d| ids.contains(d.federation().as_str()), top);
-    Ok(ScopedReport { report, problems, covers })
+    let top = store.federation_record(&RecordId(scope.covers[0].id.clone()));
+    let (report, problems) = store.report_within(as_of, &|d| scope.holds(d), top);
+    Ok(ScopedReport { report, problems, covers: scope.covers })
 }
