@@ -503,6 +503,14 @@ impl Person {
             notes: String::new(),
         }
     }
+
+    /// The last four digits of the phone, which tell namesakes apart in a
+    /// picker without showing the whole number; digits only, so "138-0013
+    /// 8000" and "13800138000" give the same tail.
+    pub fn phone_tail(&self) -> String {
+        let digits: Vec<char> = self.phone.chars().filter(char::is_ascii_digit).collect();
+        digits[digits.len().saturating_sub(4)..].iter().collect()
+    }
 }
 
 impl Record for Person {
@@ -805,6 +813,19 @@ mod tests {
 
     fn org() -> Organization {
         Organization::new("阳光志愿服务队", Category::Charity, LegalStatus::Filed, "510104001002")
+    }
+
+    #[test]
+    fn a_phone_tail_is_its_last_four_digits_however_the_number_is_written() {
+        let mut p = Person::new("张伟");
+        for (written, tail) in
+            [("13800138000", "8000"), ("138-0013 8000", "8000"), ("028-8612345转12", "4512"), ("", "")]
+        {
+            p.phone = written.into();
+            assert_eq!(p.phone_tail(), tail, "{written}");
+        }
+        p.phone = "12".into();
+        assert_eq!(p.phone_tail(), "12");
     }
 
     #[test]

@@ -448,7 +448,7 @@ impl App {
                 .zip(&self.derived.person_org)
                 .map(|((p, key), org)| {
                     let initials = key.split('\u{1}').nth(1).unwrap_or("").to_string();
-                    let tail = p.phone.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<String>();
+                    let tail = p.phone_tail();
                     let detail =
                         [org.as_str(), tail.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
                     PickItem::new(p.id.clone(), &p.name, detail.join(" · "), initials, key.clone(), 0)
@@ -673,8 +673,7 @@ impl App {
             .zip(&self.derived.person_org)
             .map(|((p, key), org)| {
                 let initials = key.split('\u{1}').nth(1).unwrap_or("").to_string();
-                let digits: Vec<char> = p.phone.chars().filter(char::is_ascii_digit).collect();
-                let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+                let tail = p.phone_tail();
                 let mut detail = Vec::new();
                 if !tail.is_empty() {
                     detail.push(format!("{}{tail}", self.t(i18n::PHONE_TAIL)));
