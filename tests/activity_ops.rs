@@ -1,8 +1,10 @@
 //! Activity actions (src/ops/activities) at a fixed date, and the command
 //! line over them.
 
-use assert_cmd::Command;
+#[path = "support/cli.rs"]
+mod command_line;
 use chrono::NaiveDate;
+use command_line::hubsync;
 use hubsync::domain::activity_query::reports_due;
 use hubsync::domain::*;
 use hubsync::ops::activities::{self as act, ActivityFields, LogParticipants, Participant};
@@ -193,12 +195,6 @@ fn work_reports_and_their_review() {
 }
 
 // ------------------------------------------------------------ the command line
-
-fn hubsync(dir: &TempDir) -> Command {
-    let mut c = Command::cargo_bin("hubsync").unwrap();
-    c.arg("--data-dir").arg(dir.path()).arg("--lang").arg("zh");
-    c
-}
 
 fn run(dir: &TempDir, args: &[&str]) -> String {
     let out = hubsync(dir).args(args).assert().success();

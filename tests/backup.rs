@@ -6,6 +6,8 @@
 //! files are refused with nothing written; a backup taken through a
 //! running node is consistent; daily backups rotate by the node's clock.
 
+#[path = "support/cli.rs"]
+mod command_line;
 use chrono::NaiveDate;
 use hubsync::domain::*;
 use hubsync::ops::backup::{self, Backup, BackupError, Daily, Damage, Restore};
@@ -178,18 +180,7 @@ async fn a_restored_laptop_is_the_same_node_to_its_peer_and_they_converge() {
 
 /// `hubsync` in `cwd`, Chinese.
 fn hubsync(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hubsync"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("HUBSYNC_DIR")
-        .env("HUBSYNC_KEEP_BACKUPS", "0")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap()
+    command_line::command(dir).args(args).env("HUBSYNC_KEEP_BACKUPS", "0").output().unwrap()
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

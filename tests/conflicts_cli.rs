@@ -5,7 +5,9 @@
 //! Before, only `org resolve` existed, while the TUI sent secretaries "to the
 //! CLI" for bookings, assignments and attendance.
 
-use assert_cmd::Command;
+#[path = "support/cli.rs"]
+mod command_line;
+use command_line::hubsync;
 use hubsync::domain::*;
 use hubsync::ops::FixedClock;
 use hubsync::store::{DocId, Store};
@@ -14,12 +16,6 @@ use tempfile::TempDir;
 #[path = "support/pair.rs"]
 mod pair;
 use pair::sync_pair;
-
-fn hubsync(dir: &TempDir) -> Command {
-    let mut c = Command::cargo_bin("hubsync").unwrap();
-    c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
-    c
-}
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()

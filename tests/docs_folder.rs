@@ -1,22 +1,14 @@
 //! `hubsync doc export --all DIR` and `doc import DIR`: a whole node's
 //! documents carried on a USB stick to a laptop with no network.
 
+#[path = "support/cli.rs"]
+mod command_line;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use tempfile::TempDir;
 
 fn hubsync(dir: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hubsync"))
-        .current_dir(cwd)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    command_line::command(dir).current_dir(cwd).args(args).output().unwrap()
 }
 
 fn text(b: &[u8]) -> String {

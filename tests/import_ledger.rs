@@ -2,6 +2,8 @@
 //! Windows, Party and legal status written as sentences, negatives that must
 //! never read as their positives.
 
+#[path = "support/cli.rs"]
+mod command_line;
 use hubsync::domain::*;
 use hubsync::io::import::{plan_orgs, Existing};
 
@@ -191,14 +193,9 @@ fn contact_phone_follows_the_contact_when_there_is_no_head() {
 }
 
 mod cli {
-    use assert_cmd::Command;
     use tempfile::TempDir;
 
-    fn hubsync(dir: &TempDir) -> Command {
-        let mut c = Command::cargo_bin("hubsync").unwrap();
-        c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
-        c
-    }
+    use super::command_line::hubsync;
 
     fn output(dir: &TempDir, args: &[&str], ok: bool) -> String {
         let assert = hubsync(dir).args(args).assert();

@@ -2,6 +2,8 @@
 //! same output and exit codes either way (issue 13 point 2).
 #![cfg(unix)]
 
+#[path = "support/cli.rs"]
+mod command_line;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -13,18 +15,7 @@ fn bin() -> &'static str {
 
 /// The binary as a secretary's shell starts it: Chinese, in `cwd`.
 fn hubsync(dir: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .current_dir(cwd)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("HUBSYNC_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    command_line::command(dir).current_dir(cwd).args(args).output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -2,12 +2,14 @@
 //! actions tell it as (done, total) and never print; the command line draws
 //! a bar on a terminal only, so a script, a pipe or a log gets none.
 
+#[path = "support/cli.rs"]
+mod command_line;
 use hubsync::domain::*;
 use hubsync::io::import::ImportOptions;
 use hubsync::ops::{self, Env, FixedClock};
 use hubsync::store::Store;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use tempfile::TempDir;
 
 /// A roster as Excel saves it: GBK, CRLF, a title row above the header, 序号.
@@ -20,17 +22,7 @@ fn roster(orgs: usize) -> Vec<u8> {
 }
 
 fn hubsync(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hubsync"))
-        .current_dir(dir)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    command_line::command(dir).current_dir(dir).args(args).output().unwrap()
 }
 
 /// Runs a command that must succeed with standard error not a terminal

@@ -2,14 +2,10 @@
 //! commands, and the evaluation and project ledgers imported from
 //! spreadsheets as offices write them.
 
-use assert_cmd::Command;
+#[path = "support/cli.rs"]
+mod command_line;
+use command_line::hubsync;
 use tempfile::TempDir;
-
-fn hubsync(dir: &TempDir) -> Command {
-    let mut c = Command::cargo_bin("hubsync").unwrap();
-    c.arg("--data-dir").arg(dir.path()).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES");
-    c
-}
 
 fn run(dir: &TempDir, args: &[&str]) -> String {
     let out = hubsync(dir).args(args).assert().success().get_output().stdout.clone();
