@@ -40,6 +40,9 @@ impl NodeEnv {
             None => {
                 let any: SocketAddr = "0.0.0.0:0".parse().expect("a valid address");
                 let node = Node::start(self.dir.clone(), self.store.clone(), any)?;
+                // Gone after this action: a kept connection would only hold
+                // up `wait_idle` until the peer closed it.
+                node.keep_connections(false);
                 let node = match &self.progress {
                     Some(p) => node.with_progress(p.clone()),
                     None => node,

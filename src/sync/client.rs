@@ -4,6 +4,7 @@
 
 use super::authorship::Gate;
 use super::forward::Access;
+use super::identity::NodeId;
 use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
@@ -15,8 +16,9 @@ use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Int
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{bail, Context, Result};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Documents synced at once over one connection.
@@ -32,6 +34,8 @@ pub(super) struct Opened {
     pub(super) memory: remembered::Remembered,
     pub(super) home: Option<RecordId>,
     pub(super) started: Instant,
+    /// We asked to keep the connection for the next session (`Intro::keep`).
+    pub(super) keep: bool,
 }
 
 /// The first address a HOST:PORT resolves to.
@@ -70,48 +74,102 @@ impl Node {
             .as_deref()
             .with_context(|| format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name))?;
         let sock = resolve(addr).await?;
+        let node_id = peer.node_id;
+        let home = self.home().await;
+        let joining = join.is_some();
+        // The connection kept from the last session first: when it turns out
+        // closed (the peer's idle timer, a restart), one fresh connection.
+        let mut loaded = None;
+        if let Some(conn) = self.kept.take(&node_id, sock) {
+            let memory = self.store.call(move |s| remembered::load(s, &node_id)).await;
+            let mut control = SessionBudget::new(&peer.name, &limits).stream();
+            match self.open(peer, conn.clone(), (memory, started), &home, join.clone(), &mut control).await {
+                Ok((opened, answer)) => return self.converse(peer, opened, answer, joining).await,
+                Err((memory, e)) => {
+                    if refused_node(&conn) {
+                        return Err(e.context(format!(
+                            "「{}」拒绝了本节点:不在其对等方列表中 (the peer refused this node: not in its peer list)",
+                            peer.name
+                        )));
+                    }
+                    tracing::debug!(peer = %peer.name, "kept connection unusable, connecting again: {e:#}");
+                    conn.close(0u32.into(), b"stale");
+                    loaded = Some(memory);
+                }
+            }
+        }
         let connecting = self.endpoint.connect(sock, "hubsync")?;
         // What we remember of this peer's offers is read while the handshake
         // runs: the store thread is idle then.
-        let node_id = peer.node_id;
-        let memory = self.store.call(move |s| remembered::load(s, &node_id));
+        let memory = async {
+            match loaded {
+                Some(m) => m,
+                None => self.store.call(move |s| remembered::load(s, &node_id)).await,
+            }
+        };
         let (handshake, memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
         let conn = handshake
             .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
             .with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
+        self.kept.made.fetch_add(1, Ordering::Relaxed);
         if transport::peer_node(&conn)? != peer.node_id {
             bail!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
         }
-        let budget = SessionBudget::new(&peer.name, &limits);
-        let mut control = budget.stream();
-        let mut summary = Summary { peer: peer.name.clone(), ..Default::default() };
-        let (mut send, recv) = conn.open_bi().await?;
-        let home = self.home().await;
-        let joining = join.is_some();
+        let mut control = SessionBudget::new(&peer.name, &limits).stream();
+        let (opened, answer) =
+            self.open(peer, conn, (memory, started), &home, join, &mut control).await.map_err(|(_, e)| e)?;
+        self.converse(peer, opened, answer, joining).await
+    }
+
+    /// Opens a session on `conn`: the control stream, our Intro, the peer's
+    /// offers. On failure, the offer memory back with the error (for a
+    /// second try on a fresh connection).
+    async fn open(
+        &self,
+        peer: &Peer,
+        conn: quinn::Connection,
+        (memory, started): (remembered::Remembered, Instant),
+        home: &Option<RecordId>,
+        join: Option<(String, String)>,
+        control: &mut Budget,
+    ) -> std::result::Result<(Opened, (Offers, u64)), (remembered::Remembered, anyhow::Error)> {
+        let keep = self.kept.on() && join.is_none();
         let holds = Some(remembered::map_hash(&memory.received));
-        summary.bytes_out +=
-            send_json(&mut send, &Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None })
-                .await?;
-        let opened = Opened { conn, send, recv, budget, summary, memory, home, started };
-        self.converse(peer, opened, &mut control, joining).await
+        let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None, keep };
+        let opening = async {
+            let (mut send, mut recv) = conn.open_bi().await?;
+            let n = send_json(&mut send, &intro).await?;
+            let answer = recv_json(&mut recv, &self.limits, control, transport::Frame::Offers).await?;
+            Ok::<_, anyhow::Error>((send, recv, n, answer))
+        };
+        match opening.await {
+            Ok((send, recv, n, answer)) => {
+                let budget = control.session();
+                let summary = Summary { peer: peer.name.clone(), bytes_out: n, ..Default::default() };
+                let home = home.clone();
+                Ok((Opened { conn, send, recv, budget, summary, memory, home, started, keep }, answer))
+            }
+            Err(e) => Err((memory, e)),
+        }
     }
 
     /// The rest of a session once our Intro is sent (and, for a short code,
-    /// the exchange done): offers both ways, then the documents. `joining`:
-    /// the peer is the inviter we just joined.
+    /// the exchange done) and the peer's offers `answer` are in: our offers,
+    /// then the documents. `joining`: the peer is the inviter we just joined.
     pub(super) async fn converse(
         &self,
         peer: &Peer,
         opened: Opened,
-        control: &mut Budget,
+        (answer, n): (Offers, u64),
         joining: bool,
     ) -> Result<Summary> {
-        let Opened { conn, mut send, mut recv, budget, mut summary, mut memory, home, started } = opened;
+        let Opened { conn, mut send, mut recv, budget, mut summary, mut memory, home, started, keep } = opened;
         let limits = self.limits.clone();
         let node_id = peer.node_id;
-        let (answer, n): (Offers, u64) = recv_json(&mut recv, &limits, control, transport::Frame::Offers).await?;
         summary.bytes_in += n;
         let answer_confirms = answer.confirms;
+        // Kept only when both sides agreed to (a node built before never answers).
+        let keep = keep && answer.keeps;
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
         // Our home after this exchange: a laptop with none that joins takes
         // the inviter's.
@@ -143,10 +201,21 @@ impl Node {
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         summary.bytes_out += send_json(
             &mut send,
-            &Offers { home: home.map(|h| h.to_string()), docs: delta, holds: None, lists, confirms: false },
+            &Offers {
+                home: home.map(|h| h.to_string()),
+                docs: delta,
+                holds: None,
+                lists,
+                confirms: false,
+                keeps: false,
+            },
         )
         .await?;
-        let _ = send.finish();
+        // On a kept connection our end of the control stream ends the session
+        // instead, once our documents are done.
+        if !keep {
+            let _ = send.finish();
+        }
 
         // Documents to sync: offered by either side, unless both offered the same heads.
         let mut todo = BTreeSet::new();
@@ -238,7 +307,13 @@ impl Node {
                 }
             }
         }
+        if keep {
+            let _ = send.finish();
+        }
+        // On a kept connection the peer's end of the control stream also says
+        // it has recorded the session: the next one may begin.
         let confirmed = if answer_confirms { offers_taken_in(&mut recv, &limits).await } else { Ok(()) };
+        let reusable = keep && confirmed.is_ok() && !budget.exceeded();
         // Saved after the documents, off their path: a memory lost in a
         // crash costs one full exchange of offers, nothing more. Not saved
         // when the peer never confirmed our offers: the next session then
@@ -256,10 +331,79 @@ impl Node {
                 peer.name
             );
         }
-        conn.close(0u32.into(), b"done");
+        if reusable {
+            self.kept.put(node_id, conn);
+        } else {
+            conn.close(0u32.into(), b"done");
+        }
         summary.millis = started.elapsed().as_millis();
         Ok(summary)
     }
+}
+
+/// Connections kept between sessions by the peer they reach, and whether
+/// to keep them at all.
+pub(crate) struct Kept {
+    conns: Mutex<HashMap<NodeId, quinn::Connection>>,
+    off: AtomicBool,
+    /// Connections this node made as the connecting side.
+    made: AtomicUsize,
+}
+
+impl Default for Kept {
+    fn default() -> Kept {
+        Kept { conns: Mutex::default(), off: AtomicBool::new(false), made: AtomicUsize::new(0) }
+    }
+}
+
+impl Kept {
+    pub(super) fn on(&self) -> bool {
+        !self.off.load(Ordering::Relaxed)
+    }
+
+    /// The open connection kept for `node`, if it still reaches `addr`;
+    /// taken out, so a second session at once connects on its own.
+    fn take(&self, node: &NodeId, addr: std::net::SocketAddr) -> Option<quinn::Connection> {
+        let conn = self.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(node)?;
+        if conn.close_reason().is_none() && conn.remote_address() == addr {
+            Some(conn)
+        } else {
+            conn.close(0u32.into(), b"done");
+            None
+        }
+    }
+
+    fn put(&self, node: NodeId, conn: quinn::Connection) {
+        if let Some(old) = self.conns.lock().unwrap_or_else(|e| e.into_inner()).insert(node, conn) {
+            old.close(0u32.into(), b"done");
+        }
+    }
+}
+
+impl Node {
+    /// Whether this node keeps a connection per peer between sessions and
+    /// serves several sessions on one (on by default). Off, it speaks as a
+    /// node built before: one connection per session (the benchmark's
+    /// baseline; tests of an older peer).
+    pub fn keep_connections(&self, on: bool) {
+        self.kept.off.store(!on, Ordering::Relaxed);
+        if !on {
+            for (_, conn) in self.kept.conns.lock().unwrap_or_else(|e| e.into_inner()).drain() {
+                conn.close(0u32.into(), b"done");
+            }
+        }
+    }
+
+    /// Connections this node has made to peers (a kept one is made once).
+    pub fn connections_made(&self) -> usize {
+        self.kept.made.load(Ordering::Relaxed)
+    }
+}
+
+/// The serving side closed the connection because it no longer knows us
+/// (`serve`'s code 2): connecting again would only be refused again.
+fn refused_node(conn: &quinn::Connection) -> bool {
+    matches!(conn.close_reason(), Some(quinn::ConnectionError::ApplicationClosed(c)) if c.error_code == quinn::VarInt::from_u32(2))
 }
 
 /// What syncing one document moved, each way.

@@ -35,8 +35,13 @@ pub struct Limits {
     pub max_strangers: usize,
     /// Authenticated sessions served at once.
     pub max_sessions: usize,
-    /// Sessions served at once for one node.
+    /// Sessions served at once for one node; also the connections of one
+    /// node kept open between sessions.
     pub max_sessions_per_node: usize,
+    /// How long a connection kept between sessions may wait for the next
+    /// one before the serving side closes it: longer than the daemon's 30 s
+    /// between rounds, so a timer round finds it open.
+    pub kept_idle: Duration,
 }
 
 impl Default for Limits {
@@ -56,6 +61,7 @@ impl Default for Limits {
             max_strangers: 4,
             max_sessions: 32,
             max_sessions_per_node: 4,
+            kept_idle: Duration::from_secs(75),
         }
     }
 }
@@ -114,6 +120,11 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The session this stream's budget is part of.
+    pub fn session(&self) -> Arc<SessionBudget> {
+        self.session.clone()
+    }
+
     /// Counts `n` bytes about to be read; refuses them, before they are
     /// read, when they would exceed either budget. Once the session's budget
     /// is exceeded every later charge fails too, so nothing more is applied.

@@ -72,6 +72,8 @@ struct Gates {
     strangers: Arc<Semaphore>,
     sessions: Arc<Semaphore>,
     slots: Arc<NodeSlots>,
+    /// Connections of each node kept open between sessions, waiting.
+    kept: Arc<NodeSlots>,
 }
 
 impl Node {
@@ -89,6 +91,7 @@ impl Node {
             strangers: Arc::new(Semaphore::new(self.limits.max_strangers)),
             sessions: Arc::new(Semaphore::new(self.limits.max_sessions)),
             slots: Arc::new(NodeSlots::default()),
+            kept: Arc::new(NodeSlots::default()),
         };
         while let Some(mut incoming) = self.endpoint.accept().await {
             let remote = incoming.remote_address();
@@ -109,16 +112,49 @@ impl Node {
             let (node, gates) = (self.clone(), gates.clone());
             tokio::spawn(async move {
                 let Some(admitted) = node.authenticate(incoming, permit, &gates).await else { return };
-                let Ok(_session) = gates.sessions.clone().try_acquire_owned() else {
-                    tracing::warn!(%remote, peer = %admitted.peer.name, "refused a session: {} already", node.limits.max_sessions);
-                    return admitted.conn.close(4u32.into(), b"busy");
-                };
-                if let Err(e) = node.serve_session(admitted).await {
-                    tracing::warn!(%remote, "sync session ended with an error: {e:#}");
-                }
+                node.connection(admitted, &gates).await;
             });
         }
         Ok(())
+    }
+
+    /// The sessions of one authenticated connection: one, or, while both
+    /// sides keep the connection, each next one the peer opens. Every
+    /// session is admitted again from its Intro (the peer list, grants and
+    /// pins as they are now) and takes a session place and its node's; a
+    /// connection waiting for its next session holds neither, only one of
+    /// its node's kept places, and is closed after `kept_idle`.
+    async fn connection(&self, mut admitted: Admitted, gates: &Gates) {
+        let (conn, node) = (admitted.conn.clone(), admitted.node);
+        let remote = conn.remote_address();
+        loop {
+            let Ok(session) = gates.sessions.clone().try_acquire_owned() else {
+                tracing::warn!(%remote, peer = %admitted.peer.name, "refused a session: {} already", self.limits.max_sessions);
+                return conn.close(4u32.into(), b"busy");
+            };
+            let keep = admitted.intro.keep && self.kept.on();
+            match self.serve_session(admitted, keep).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => return tracing::warn!(%remote, "sync session ended with an error: {e:#}"),
+            }
+            drop(session);
+            let Some(waiting) = gates.kept.take(node, self.limits.max_sessions_per_node) else {
+                return conn.close(7u32.into(), b"too many kept connections");
+            };
+            let streams = match tokio::time::timeout(self.limits.kept_idle, conn.accept_bi()).await {
+                Ok(Ok(streams)) => streams,
+                // The peer closed it, or it was lost.
+                Ok(Err(_)) => return,
+                Err(_) => return conn.close(7u32.into(), b"idle"),
+            };
+            drop(waiting);
+            let deadline = tokio::time::Instant::now() + self.limits.handshake_timeout;
+            admitted = match self.admission(conn.clone(), node, gates, deadline, Some(streams)).await {
+                Some(admitted) => admitted,
+                None => return,
+            };
+        }
     }
 
     /// Everything before a connection is authenticated, bounded as a whole
@@ -149,6 +185,21 @@ impl Node {
             conn.close(2u32.into(), b"no certificate");
             return None;
         };
+        self.admission(conn, node, gates, deadline, None).await
+    }
+
+    /// A place for the node, its Intro (on `streams`, or on the first
+    /// stream it opens) and admission, all by `deadline`. None when refused
+    /// (logged, and for a known peer recorded as its last error).
+    async fn admission(
+        &self,
+        conn: quinn::Connection,
+        node: NodeId,
+        gates: &Gates,
+        deadline: tokio::time::Instant,
+        streams: Option<(quinn::SendStream, quinn::RecvStream)>,
+    ) -> Option<Admitted> {
+        let remote = conn.remote_address();
         let known = Peers::load(&self.dir).ok().and_then(|p| p.get(&node).map(|p| p.name.clone()));
         // A known peer waits in its own node's places; a stranger in the
         // few shared by all strangers (a fresh node id costs nothing).
@@ -171,7 +222,7 @@ impl Node {
             },
         };
         let budget = SessionBudget::new(&known.clone().unwrap_or_else(|| node.short()), &self.limits);
-        let result = tokio::time::timeout_at(deadline, self.introduce(&conn, node, &budget)).await;
+        let result = tokio::time::timeout_at(deadline, self.introduce(&conn, node, &budget, streams)).await;
         let refused = match result {
             Ok(Ok(Some((peer, peer_home, intro, send, recv, control)))) => {
                 let slot = match slot {
@@ -224,9 +275,13 @@ impl Node {
         conn: &quinn::Connection,
         node: NodeId,
         budget: &Arc<SessionBudget>,
+        streams: Option<(quinn::SendStream, quinn::RecvStream)>,
     ) -> Result<Option<(Peer, Option<RecordId>, Intro, quinn::SendStream, quinn::RecvStream, Budget)>> {
         let mut control = budget.stream();
-        let (mut send, mut recv) = conn.accept_bi().await?;
+        let (mut send, mut recv) = match streams {
+            Some(streams) => streams,
+            None => conn.accept_bi().await?,
+        };
         let (intro, _): (Intro, u64) = recv_json(&mut recv, &self.limits, &mut control, Frame::Intro)
             .await
             .with_context(|| format!("Intro from node {}", node.short()))?;
@@ -293,7 +348,10 @@ impl Node {
     }
 
     /// One authenticated session: offers both ways, then the documents.
-    async fn serve_session(&self, admitted: Admitted) -> Result<()> {
+    /// With `keep` (the peer asked) the session ends in-band; true when it
+    /// did and the connection may carry the next one. The documents' errors
+    /// are recorded and logged here.
+    async fn serve_session(&self, admitted: Admitted, keep: bool) -> Result<bool> {
         let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
         let limits = self.limits.clone();
         let store = self.store.clone();
@@ -309,8 +367,9 @@ impl Node {
         let v = view.clone();
         let bodies = lists_in(&delta);
         let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
-        send_json(&mut send, &Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists, confirms: true })
-            .await?;
+        let offers =
+            Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists, confirms: true, keeps: keep };
+        send_json(&mut send, &offers).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
         let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());
@@ -318,15 +377,27 @@ impl Node {
         // Our end of the control stream closes once the client's offers are
         // taken in: the client waits for it before it closes the connection,
         // which would drop offers still unread here (wire::offers_taken_in).
-        let _ = send.finish();
+        // On a kept connection it closes at the end of the session instead.
+        if !keep {
+            let _ = send.finish();
+        }
         memory.sent = ours;
 
-        let result = self.documents(&conn, &peer, view, &budget).await;
-        // Saved after the documents, off their path (lost, it costs one full exchange).
+        let end = if keep { Some(&mut recv) } else { None };
+        let (result, in_band) = self.documents(&conn, &peer, view, &budget, end).await;
+        // Saved after the documents, off their path (lost, it costs one full
+        // exchange), and before the next session on this connection reads it.
         self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
+        let kept = keep && in_band && conn.close_reason().is_none();
+        if kept {
+            let _ = send.finish();
+        }
         // Only now, with every document task finished, is the outcome known.
         record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), self.clock.now())?;
-        result
+        if let Err(e) = result {
+            tracing::warn!(peer = %peer.name, "sync session ended with an error: {e:#}");
+        }
+        Ok(kept)
     }
 
     /// The peer in our list, or a stranger presenting an open invitation's
@@ -382,7 +453,8 @@ impl Node {
     }
 
     /// Serves the document streams the peer opens until it closes the
-    /// connection, goes idle (no stream in flight for the read timeout) or
+    /// connection or, on a kept one, finishes its control stream `end`
+    /// (then true), goes idle (no stream in flight for the read timeout) or
     /// goes over its byte budget. Errors of every document are collected.
     async fn documents(
         &self,
@@ -390,6 +462,21 @@ impl Node {
         peer: &Peer,
         view: Arc<PeerView>,
         budget: &Arc<SessionBudget>,
+        mut end: Option<&mut quinn::RecvStream>,
+    ) -> (Result<()>, bool) {
+        let mut in_band = false;
+        let result = self.serve_documents(conn, peer, view, budget, &mut end, &mut in_band).await;
+        (result, in_band)
+    }
+
+    async fn serve_documents(
+        &self,
+        conn: &quinn::Connection,
+        peer: &Peer,
+        view: Arc<PeerView>,
+        budget: &Arc<SessionBudget>,
+        end: &mut Option<&mut quinn::RecvStream>,
+        in_band: &mut bool,
     ) -> Result<()> {
         let limits = &self.limits;
         let mut tasks: JoinSet<Result<()>> = JoinSet::new();
@@ -408,8 +495,14 @@ impl Node {
                 conn.close(5u32.into(), b"over budget");
                 break Err(anyhow!("peer {} went over the session's byte budget; session ended", peer.name));
             }
-            let accepted = if tasks.is_empty() {
-                match tokio::time::timeout(limits.read_timeout, conn.accept_bi()).await {
+            let next = if tasks.is_empty() {
+                let next = async {
+                    tokio::select! {
+                        r = conn.accept_bi() => Next::Stream(r),
+                        e = ended(end) => Next::End(e),
+                    }
+                };
+                match tokio::time::timeout(limits.read_timeout, next).await {
                     Ok(r) => r,
                     Err(_) => {
                         conn.close(3u32.into(), b"idle");
@@ -418,11 +511,24 @@ impl Node {
                 }
             } else {
                 tokio::select! {
-                    r = conn.accept_bi() => r,
+                    r = conn.accept_bi() => Next::Stream(r),
+                    e = ended(end) => Next::End(e),
                     Some(done) = tasks.join_next() => {
                         collect(done);
                         continue;
                     }
+                }
+            };
+            let accepted = match next {
+                Next::Stream(accepted) => accepted,
+                // The peer's documents are done: the session ends here.
+                Next::End(Ok(())) => {
+                    *in_band = true;
+                    break Ok(());
+                }
+                Next::End(Err(e)) => {
+                    conn.close(1u32.into(), b"bad control message");
+                    break Err(e);
                 }
             };
             let (send, recv) = match accepted {
@@ -458,6 +564,24 @@ impl Node {
             1 => bail!("{}", errors[0]),
             n => bail!("{n} errors; first: {}", errors[0]),
         }
+    }
+}
+
+/// What the peer did next within a session.
+enum Next {
+    Stream(Result<(quinn::SendStream, quinn::RecvStream), quinn::ConnectionError>),
+    End(Result<()>),
+}
+
+/// The end of the peer's control stream on a kept connection: its session
+/// is over. Never, when the connection is not kept.
+async fn ended(end: &mut Option<&mut quinn::RecvStream>) -> Result<()> {
+    let Some(recv) = end else { return std::future::pending().await };
+    let mut rest = [0u8; 1];
+    match recv.read(&mut rest).await {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) => bail!("peer sent more on its control stream than its offers"),
+        Err(e) => Err(e).context("control stream"),
     }
 }
 

@@ -61,6 +61,8 @@ pub struct Node {
     pub clock: Arc<dyn crate::clock::Clock>,
     /// Told how far each session has got; None for a node no one watches.
     pub progress: Option<Progress>,
+    /// Connections kept after a session, by the peer they reach (`client`).
+    pub(super) kept: super::client::Kept,
 }
 
 impl Node {
@@ -77,7 +79,16 @@ impl Node {
     ) -> Result<Node> {
         let identity = Identity::load_or_create(&dir)?;
         let endpoint = transport::endpoint(&identity, dir.clone(), listen)?;
-        Ok(Node { dir, identity, store, endpoint, limits, clock: Arc::new(crate::clock::SystemClock), progress: None })
+        Ok(Node {
+            dir,
+            identity,
+            store,
+            endpoint,
+            limits,
+            clock: Arc::new(crate::clock::SystemClock),
+            progress: None,
+            kept: Default::default(),
+        })
     }
 
     /// The same node reading another clock (tests; a laptop whose clock is wrong).

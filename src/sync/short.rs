@@ -224,7 +224,13 @@ impl super::Node {
         let (mut send, mut recv) = conn.open_bi().await.with_context(refused)?;
         let home = self.home().await;
         let short = ShortJoin { name: name.to_string(), pake: hex::encode(&pake.message) };
-        let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join: None, holds: None, short: Some(short) };
+        let intro = Intro {
+            home: home.as_ref().map(|h| h.to_string()),
+            join: None,
+            holds: None,
+            short: Some(short),
+            keep: false,
+        };
         summary.bytes_out += send_json(&mut send, &intro).await.with_context(refused)?;
         let (reply, n): (ShortReply, u64) =
             recv_json(&mut recv, &limits, &mut control, Frame::Intro).await.with_context(refused)?;
@@ -260,8 +266,11 @@ impl super::Node {
         })?;
         summary.peer = peer.name.clone();
         let memory = self.store.call(move |s| super::offers::load(s, &inviter)).await;
-        let opened = Opened { conn, send, recv, budget, summary, memory, home, started };
-        self.converse(&peer, opened, &mut control, true).await
+        // Not kept: this connection's server certificate was not checked
+        // against the peer list (`transport::unpinned_client`).
+        let mut opened = Opened { conn, send, recv, budget, summary, memory, home, started, keep: false };
+        let answer = recv_json(&mut opened.recv, &limits, &mut control, Frame::Offers).await?;
+        self.converse(&peer, opened, answer, true).await
     }
 }
 

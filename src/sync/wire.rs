@@ -22,6 +22,10 @@ pub(super) struct Intro {
     /// A joiner with a short code: its name and first exchange message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) short: Option<super::short::ShortJoin>,
+    /// The connecting node would keep the connection for its next session
+    /// (`Offers::keeps`); a node built before ignores it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) keep: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -41,6 +45,13 @@ pub(super) struct Offers {
     /// that sends false, and the client then does not wait for it.
     #[serde(default)]
     pub(super) confirms: bool,
+    /// The serving node's answer to `Intro::keep`: it will serve another
+    /// session on this connection. The session then ends in-band: the
+    /// client finishes its control stream once its documents are done, the
+    /// server finishes its own once the session is recorded. A node built
+    /// before sends nothing, and the client closes the connection as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) keeps: bool,
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {

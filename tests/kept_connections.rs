@@ -1,0 +1,143 @@
+//! A node keeps one connection per peer between sessions (docs/SYNC.md,
+//! "Protocol"): the next session reuses it, is admitted again on it, and
+//! a node that does not keep connections (one built before) still syncs.
+
+mod support;
+
+use hubsync::domain::*;
+use hubsync::sync::{sync_once, Grant, Limits, Peers, Summary};
+use std::time::Duration;
+use support::*;
+
+/// `a` serves a federation with two organizations and trusts `b` with
+/// `grant`; `b` starts empty and knows `a`.
+fn pair(grant: Grant, a_limits: Limits) -> (Side, Side) {
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织", "乙组织"], a_limits);
+    let b = start(None, &[], Limits::default());
+    trust(&a, b.node.identity.node_id, "B", Some(grant));
+    knows(&b.node.dir, &a);
+    (a, b)
+}
+
+async fn round(b: &Side) -> anyhow::Result<Summary> {
+    sync_once(&b.node, &[]).await.unwrap().remove(0)
+}
+
+/// Sets the member count of the organization named `name` on `side`.
+async fn set_members(side: &Side, name: &str, members: u32) {
+    let name = name.to_string();
+    side.store
+        .call(move |s| {
+            let mut o = s.all::<Organization>().unwrap().into_iter().find(|o| o.name == name).unwrap();
+            o.members = Some(members);
+            s.update(&o).map(|_| ())
+        })
+        .await
+        .unwrap();
+}
+
+async fn members(side: &Side, name: &str) -> Option<u32> {
+    orgs(side).await.into_iter().find(|o| o.name == name).and_then(|o| o.members)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_in_a_row_share_one_connection() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    let first = round(&b).await.unwrap();
+    assert!(first.errors.is_empty(), "{first:?}");
+    assert_eq!(orgs(&b).await.len(), 2);
+
+    set_members(&a, "甲组织", 30).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(30), "the edit came over the kept connection");
+
+    // And the other way on the same connection: the laptop's edit goes up.
+    set_members(&b, "乙组织", 12).await;
+    let third = round(&b).await.unwrap();
+    assert!(third.errors.is_empty(), "{third:?}");
+    assert_eq!(members(&a, "乙组织").await, Some(12));
+    assert_eq!(b.node.connections_made(), 1, "three sessions, one connection");
+    assert_eq!(heads(&a, false).await, heads(&b, false).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_removed_between_sessions_is_refused_on_the_kept_connection() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    Peers::update(&a.node.dir, |p| p.remove("B")).unwrap();
+    set_members(&a, "甲组织", 30).await;
+
+    let refused = round(&b).await.expect_err("a removed peer gets no session");
+    assert!(format!("{refused:#}").contains("refused this node"), "{refused:#}");
+    assert_eq!(b.node.connections_made(), 1, "refused on the kept connection, not at a new handshake");
+    assert_eq!(members(&b, "甲组织").await, None, "nothing more was shared");
+}
+
+fn grant(a: &Side, grant: Grant) {
+    Peers::update(&a.node.dir, |p| {
+        p.find_mut("B")?.grants.insert("*".into(), grant);
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grants_are_read_again_for_each_session_on_the_kept_connection() {
+    // B has a federation of its own: A's roster is A's to write, B's by grant
+    // only. (Taking a write grant back does not undo authorship: B stays on
+    // A's authors list until `device revoke`, docs/SYNC.md.)
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织", "乙组织"], Limits::default());
+    let b = start(Some(federation("成都市联合会", "510100")), &[], Limits::default());
+    trust(&a, b.node.identity.node_id, "B", Some(Grant::Read));
+    knows(&b.node.dir, &a);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&b, "甲组织", 7).await;
+    assert!(!round(&b).await.unwrap().errors.is_empty(), "refused while read-only");
+    assert_eq!(members(&a, "甲组织").await, None);
+
+    grant(&a, Grant::Write);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    assert_eq!(members(&a, "甲组织").await, Some(7), "written once granted");
+
+    assert_eq!(b.node.connections_made(), 1, "three sessions on one connection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_does_not_keep_connections_still_syncs() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    // Speaks as a node built before: never answers `keep`.
+    a.node.keep_connections(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 30).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(30));
+    assert_eq!(b.node.connections_made(), 2, "one connection per session, as before");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_keep_connections_still_syncs() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    b.node.keep_connections(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 30).await;
+    set_members(&b, "乙组织", 12).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(30));
+    assert_eq!(members(&a, "乙组织").await, Some(12));
+    assert_eq!(b.node.connections_made(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_the_peer_closed_between_rounds_is_made_again() {
+    // The serving side closes a kept connection as soon as it waits.
+    let (a, b) = pair(Grant::Write, Limits { kept_idle: Duration::ZERO, ..Limits::default() });
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 30).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(30));
+    assert_eq!(b.node.connections_made(), 2, "a fresh connection for the second round");
+}
