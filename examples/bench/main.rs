@@ -6,6 +6,7 @@
 //!     cargo run --release --example bench -- --only report       # the report and the workbook (also: conflicts)
 //!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
 //!     cargo run --release --example bench -- --only ledger       # the funding and cultivation ledger
+//!     cargo run --release --example bench -- --only sync --orgs 31000 # the sync rows over QUIC
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
 //! peer exists (bare Automerge load, in-memory sync) it is measured in the same
@@ -58,7 +59,10 @@ fn main() {
                     "activities" => activities::activities(&fixture, runs, &mut table),
                     "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
                     "conflicts" => conflicts::conflicted(&fixture, runs, &mut table),
-                    other => panic!("--only: no section {other} (backup, edit, report, activities, ledger, conflicts)"),
+                    "sync" => sync_quic::sync_over_quic(&fixture, runs, &mut table),
+                    other => {
+                        panic!("--only: no section {other} (backup, edit, report, activities, ledger, conflicts, sync)")
+                    }
                 }
             }
         }

@@ -57,45 +57,92 @@ pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
             "compare: full sync, bare Automerge in memory".into(),
         );
         let p = last.expect("a pair");
-        // One field edited on the server, then synced.
+        // One field edited on the server, then synced: on a fresh connection
+        // per session (the protocol before kept connections) and on the
+        // connection kept from the session before, interleaved.
         let mut org = f.records[11].clone();
-        let mut inc = Vec::new();
+        let (mut fresh, mut kept) = (Vec::new(), Vec::new());
         let mut inc_bytes = 0;
-        for i in 0..runs.max(5) {
-            org.members = Some(300 + i as u32);
-            let o = org.clone();
-            p.server.store.call(move |s| s.update(&o).map(|_| ())).await.expect("update");
-            let (s, t) = timed_async(|| async {
-                hubsync::sync::sync_once(&p.client, &[]).await.expect("sync").remove(0).expect("summary")
-            })
-            .await;
-            inc_bytes = s.bytes_in + s.bytes_out;
-            inc.push(t);
+        let mut edits = 0u32;
+        for _ in 0..runs.max(5) * 4 {
+            for keep in [false, true] {
+                p.client.keep_connections(keep);
+                if keep {
+                    // Not timed: this session makes the connection that the next one keeps.
+                    once(&p.client).await;
+                }
+                edits += 1;
+                org.members = Some(300 + edits);
+                let o = org.clone();
+                p.server.store.call(move |s| s.update(&o).map(|_| ())).await.expect("update");
+                let (s, t) = timed_async(|| once(&p.client)).await;
+                assert_eq!(s.synced, 1, "{s:?}");
+                inc_bytes = s.bytes_in + s.bytes_out;
+                if keep {
+                    kept.push(t)
+                } else {
+                    fresh.push(t)
+                }
+            }
         }
+        let ratio = median(&kept) / median(&fresh);
         table.time(
             f.orgs,
             "one-field incremental sync over QUIC (connect, offers, one document)",
-            &inc,
+            &fresh,
             format!("{inc_bytes} bytes both ways incl. offers; target < 5 ms, < 2 KB"),
         );
-        let mut recon = Vec::new();
+        table.time(
+            f.orgs,
+            "one-field incremental sync over QUIC, connection kept from the last session",
+            &kept,
+            format!("{ratio:.2}x the row above, same run, interleaved; target < 2 ms"),
+        );
+        let (mut fresh, mut kept) = (Vec::new(), Vec::new());
         let mut recon_bytes = 0;
         for _ in 0..runs {
-            let (s, t) = timed_async(|| async {
-                hubsync::sync::sync_once(&p.client, &[]).await.expect("sync").remove(0).expect("summary")
-            })
-            .await;
-            recon_bytes = s.bytes_in + s.bytes_out;
-            assert_eq!(s.synced, 0);
-            recon.push(t);
+            for keep in [false, true] {
+                p.client.keep_connections(keep);
+                if keep {
+                    once(&p.client).await;
+                }
+                let (s, t) = timed_async(|| once(&p.client)).await;
+                recon_bytes = s.bytes_in + s.bytes_out;
+                assert_eq!(s.synced, 0);
+                if keep {
+                    kept.push(t)
+                } else {
+                    fresh.push(t)
+                }
+            }
         }
+        let ratio = median(&kept) / median(&fresh);
         table.time(
             f.orgs,
             "reconnect with nothing changed over QUIC (one round of offers)",
-            &recon,
+            &fresh,
             format!("{recon_bytes} bytes both ways; target < 20 KB"),
         );
+        table.time(
+            f.orgs,
+            "nothing changed over QUIC, connection kept from the last session",
+            &kept,
+            format!("{ratio:.2}x the row above, same run, interleaved"),
+        );
     });
+}
+
+/// One session with every peer (the server), its summary.
+async fn once(client: &Node) -> hubsync::sync::Summary {
+    let s = hubsync::sync::sync_once(client, &[]).await.expect("sync").remove(0).expect("summary");
+    assert!(s.errors.is_empty(), "{s:?}");
+    s
+}
+
+fn median(times: &[Duration]) -> f64 {
+    let mut v: Vec<f64> = times.iter().map(|t| t.as_secs_f64()).collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
 }
 
 async fn timed_async<F, Fut, T>(f: F) -> (T, Duration)
