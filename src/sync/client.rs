@@ -365,7 +365,9 @@ impl Kept {
     /// taken out, so a second session at once connects on its own.
     fn take(&self, node: &NodeId, addr: std::net::SocketAddr) -> Option<quinn::Connection> {
         let conn = self.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(node)?;
-        if conn.close_reason().is_none() && conn.remote_address() == addr {
+        // An endpoint on [::] sees IPv4 peers as mapped addresses.
+        let same = |a: std::net::SocketAddr| (a.ip().to_canonical(), a.port());
+        if conn.close_reason().is_none() && same(conn.remote_address()) == same(addr) {
             Some(conn)
         } else {
             conn.close(0u32.into(), b"done");
