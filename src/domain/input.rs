@@ -27,15 +27,65 @@ impl FieldSpec {
 
     /// Does a spreadsheet header name this field?
     pub fn matches_header(&self, header: &str) -> bool {
-        self.labels_header(header) || self.aliases.iter().any(|a| header_key(header) == header_key(a))
+        header_candidate(header).is_some_and(|k| self.matches_key(&k))
     }
 
     /// Is the header this field's own code or label? It beats another
     /// field's alias: English "Status" is the lifecycle, not `legal_status`'s alias.
     pub fn labels_header(&self, header: &str) -> bool {
-        let h = header_key(header);
-        h == header_key(self.key) || h == header_key(self.zh) || h == header_key(self.en)
+        header_candidate(header).is_some_and(|k| self.labels_key(&k))
     }
+
+    /// `matches_header` for a header already turned into its `header_key`
+    /// (once per cell, not once per label of every field).
+    pub fn matches_key(&self, key: &str) -> bool {
+        self.labels_key(key) || self.aliases.iter().any(|a| key == header_key(a))
+    }
+
+    /// `labels_header` for a header already turned into its `header_key`.
+    pub fn labels_key(&self, key: &str) -> bool {
+        key == header_key(self.key) || key == header_key(self.zh) || key == header_key(self.en)
+    }
+}
+
+/// The header keys of a list of fields, worked out once per file rather than
+/// once per cell and field.
+pub struct HeaderKeys {
+    labels: Vec<[String; 3]>,
+    aliases: Vec<Vec<String>>,
+}
+
+impl HeaderKeys {
+    pub fn new(specs: &[FieldSpec]) -> HeaderKeys {
+        HeaderKeys {
+            labels: specs.iter().map(|s| [header_key(s.key), header_key(s.zh), header_key(s.en)]).collect(),
+            aliases: specs.iter().map(|s| s.aliases.iter().map(|a| header_key(a)).collect()).collect(),
+        }
+    }
+
+    /// The field a header names: by its own code or label first (English
+    /// "Status" is the lifecycle, not `legal_status`'s alias), else by alias.
+    pub fn field_of(&self, header: &str) -> Option<usize> {
+        let key = header_candidate(header)?;
+        self.labels.iter().position(|l| l.contains(&key)).or_else(|| self.aliases.iter().position(|a| a.contains(&key)))
+    }
+
+    /// Does the header name field `i`, by label or alias?
+    pub fn names(&self, i: usize, header: &str) -> bool {
+        header_candidate(header).is_some_and(|k| self.labels[i].contains(&k) || self.aliases[i].contains(&k))
+    }
+}
+
+/// Longer than any header a field answers to, with every mark and space
+/// around it. A longer cell (a note, a pasted paragraph in a title row) is
+/// never a header: normalizing it for every label of every field made a
+/// roster with one 70 KB cell in its first rows take half a second to read.
+const MAX_HEADER_BYTES: usize = 256;
+
+/// The `header_key` of a cell that may be a header; None for one too long
+/// to be.
+pub fn header_candidate(cell: &str) -> Option<String> {
+    (cell.len() <= MAX_HEADER_BYTES).then(|| header_key(cell))
 }
 
 /// Headers compared without case, spaces, full-width forms or "*" / "(必填)" marks.
@@ -430,6 +480,13 @@ mod tests {
         assert!(name.matches_header("Name"));
         assert!(ORG_FIELDS.iter().any(|f| f.key == "head_phone" && f.matches_header("联系电话")));
         assert!(!name.matches_header("地址"));
+        for spec in [ORG_FIELDS, ORG_COMBINED_FIELDS, ORG_EXIT_FIELDS, PERSON_FIELDS, VENUE_FIELDS].concat() {
+            for label in [spec.key, spec.zh, spec.en].iter().chain(spec.aliases) {
+                assert!(label.len() * 2 < MAX_HEADER_BYTES, "{label}: room for marks around it");
+            }
+        }
+        // However long the cell, it is read once, and a paragraph is no header.
+        assert!(!name.matches_header(&format!("组织名称{}", "说明".repeat(200))));
     }
 
     #[test]

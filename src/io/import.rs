@@ -131,10 +131,12 @@ struct ReadFile {
 /// Picks the table (the CSV, or the sheet asked for or the first whose header
 /// matches), finds its header row below any title rows and maps each header.
 fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<ReadFile, ImportError> {
-    let known = |c: &str| specs.iter().any(|s| s.matches_header(c));
+    // Each cell normalized once, the fields' labels once per file.
+    let keys = input::HeaderKeys::new(specs);
+    let known = |c: &str| keys.field_of(c).is_some();
     // The first required field is the one that tells this kind of sheet apart.
-    let anchor = specs.iter().find(|s| s.required);
-    let required = |c: &str| anchor.is_some_and(|s| s.matches_header(c));
+    let anchor = specs.iter().position(|s| s.required);
+    let required = |c: &str| anchor.is_some_and(|i| keys.names(i, c));
     let table = if table::is_workbook(bytes) {
         let sheets = workbook::read_sheets(bytes)?;
         let names = || sheets.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>().join("、");
@@ -176,12 +178,7 @@ fn read(bytes: &[u8], specs: &[FieldSpec], options: &ImportOptions) -> Result<Re
     let title: Vec<&str> = rows.iter().flat_map(|r| &r.cells).map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
     let title = title.join(" ");
     let headers: Vec<String> = header_row.cells.iter().map(|h| h.trim().to_string()).collect();
-    let mut mapping: Vec<Option<usize>> = headers
-        .iter()
-        .map(|h| {
-            specs.iter().position(|s| s.labels_header(h)).or_else(|| specs.iter().position(|s| s.matches_header(h)))
-        })
-        .collect();
+    let mut mapping: Vec<Option<usize>> = headers.iter().map(|h| keys.field_of(h)).collect();
     phone_follows_contact(specs, &headers, &mut mapping);
     Ok(ReadFile { sheet, source, header_line: header_row.line, mapping, headers, rows: data, title })
 }

@@ -93,12 +93,12 @@ pub fn find_header(rows: &[TableRow], is_known: impl Fn(&str) -> bool, is_requir
     if let Some(i) = window.iter().position(|r| r.cells.iter().any(|c| is_required(c))) {
         return i;
     }
-    let known = |r: &TableRow| r.cells.iter().filter(|c| is_known(c)).count();
     window
         .iter()
+        .map(|r| r.cells.iter().filter(|c| is_known(c)).count())
         .enumerate()
-        .max_by_key(|(i, r)| (known(r), std::cmp::Reverse(*i)))
-        .filter(|(_, r)| known(r) > 0)
+        .max_by_key(|&(i, known)| (known, std::cmp::Reverse(i)))
+        .filter(|&(_, known)| known > 0)
         .map_or(0, |(i, _)| i)
 }
 
