@@ -11,7 +11,36 @@ use tempfile::TempDir;
 
 #[path = "../../tests/fixtures/store.rs"]
 mod fixture_store;
-pub use fixture_store::filled_store;
+
+/// The filled store of tests/fixtures/store.rs in `dir`: built once per
+/// process and copied for each run, since building it (a federation, three
+/// organizations, six commits, each persisted) took half of every run.
+/// The copy also makes a run repeatable: the same record ids every time.
+pub fn filled_store(dir: &Path) -> Store {
+    static TEMPLATE: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let t = scratch();
+        drop(fixture_store::filled_store(t.path()));
+        // Wait for sled's flusher to let go before the files are copied.
+        drop(open_raw(&t.path().join("db")));
+        t
+    });
+    copy_dir(template.path(), dir);
+    Store::open(dir).expect("a copy of the filled store opens")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a scratch directory");
+    for entry in std::fs::read_dir(from).expect("the template directory") {
+        let entry = entry.expect("a template entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("a template file copies");
+        }
+    }
+}
 
 /// A scratch directory, in memory where the system has one: each run opens
 /// a fresh sled database and disk syncs would dominate the execution rate.
