@@ -9,7 +9,7 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view, LIST_KEY};
-use super::session::{begin, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
+use super::session::{begin, enqueue, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
 use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
@@ -321,7 +321,20 @@ impl Node {
         if let Err(e) = confirmed {
             summary.errors.push(format!("{e:#}"));
         } else {
-            self.store.call(move |s| remembered::save(s, &node_id, &memory)).await?;
+            let name = peer.name.clone();
+            let saved = enqueue(&self.store, move |s| {
+                let saved = remembered::save(s, &node_id, &memory);
+                if let Err(e) = &saved {
+                    tracing::warn!(peer = %name, "could not save the memory of the offers: {e:#}");
+                }
+                saved
+            })
+            .await;
+            // A running node's next session with this peer is queued behind
+            // it: no need to wait. A one-shot node waits, it may exit next.
+            if !reusable {
+                saved.await?;
+            }
         }
         if budget.exceeded() {
             conn.close(5u32.into(), b"over budget");

@@ -7,7 +7,7 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view};
-use super::session::{begin, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
+use super::session::{begin, enqueue, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
 use super::short;
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
@@ -386,12 +386,14 @@ impl Node {
         let end = if keep { Some(&mut recv) } else { None };
         let (result, in_band) = self.documents(&conn, &peer, view, &budget, end).await;
         // Saved after the documents, off their path (lost, it costs one full
-        // exchange), and before the next session on this connection reads it.
-        self.store.call(move |s| remembered::save(s, &node, &memory)).await?;
+        // exchange); queued before the session ends, so the next session on
+        // this connection reads it, but not waited for before the end.
+        let saved = enqueue(&self.store, move |s| remembered::save(s, &node, &memory)).await;
         let kept = keep && in_band && conn.close_reason().is_none();
         if kept {
             let _ = send.finish();
         }
+        saved.await?;
         // Only now, with every document task finished, is the outcome known.
         record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), self.clock.now())?;
         if let Err(e) = result {

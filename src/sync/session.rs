@@ -118,6 +118,21 @@ impl Node {
     }
 }
 
+/// Puts `job` on the store thread's queue now and returns the wait for its
+/// result: jobs run in order, so whatever is asked of the store after this
+/// sees it done, whether or not the caller waits.
+pub(super) async fn enqueue<T: Send + 'static>(
+    store: &StoreHandle,
+    job: impl FnOnce(&mut crate::store::Store) -> T + Send + 'static,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>> {
+    let store = store.clone();
+    let mut call = Box::pin(async move { store.call(job).await });
+    match futures::poll!(call.as_mut()) {
+        std::task::Poll::Ready(t) => Box::pin(std::future::ready(t)),
+        std::task::Poll::Pending => call,
+    }
+}
+
 pub(super) async fn begin(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     store.call(move |s| s.begin_sync(&name, &d)).await;
