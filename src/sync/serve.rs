@@ -133,28 +133,37 @@ impl Node {
                 return conn.close(4u32.into(), b"busy");
             };
             let keep = admitted.intro.keep && self.kept.on();
-            match self.serve_session(admitted, keep).await {
-                Ok(true) => {}
-                Ok(false) => return,
+            let confirm = match self.serve_session(admitted, keep).await {
+                Ok(Some(confirm)) => confirm,
+                Ok(None) => return,
                 Err(e) => return tracing::warn!(%remote, "sync session ended with an error: {e:#}"),
-            }
+            };
             drop(session);
             let Some(waiting) = gates.kept.take(node, self.limits.max_sessions_per_node) else {
-                return conn.close(7u32.into(), b"too many kept connections");
+                return self.close_confirmed(&conn, confirm, b"too many kept connections").await;
             };
             let streams = match tokio::time::timeout(self.limits.kept_idle, conn.accept_bi()).await {
                 Ok(Ok(streams)) => streams,
                 // The peer closed it, or it was lost.
                 Ok(Err(_)) => return,
-                Err(_) => return conn.close(7u32.into(), b"idle"),
+                Err(_) => return self.close_confirmed(&conn, confirm, b"idle").await,
             };
-            drop(waiting);
+            drop((waiting, confirm));
             let deadline = tokio::time::Instant::now() + self.limits.handshake_timeout;
             admitted = match self.admission(conn.clone(), node, gates, deadline, Some(streams)).await {
                 Some(admitted) => admitted,
                 None => return,
             };
         }
+    }
+
+    /// Closes a kept connection (code 7) once the client has our finished
+    /// control stream `confirm`, its confirmation (`wire::offers_taken_in`):
+    /// QUIC drops stream data not yet delivered when the connection closes,
+    /// and the client would count a finished session as failed.
+    async fn close_confirmed(&self, conn: &quinn::Connection, confirm: quinn::SendStream, reason: &[u8]) {
+        let _ = tokio::time::timeout(self.limits.read_timeout, confirm.stopped()).await;
+        conn.close(7u32.into(), reason);
     }
 
     /// Everything before a connection is authenticated, bounded as a whole
@@ -348,10 +357,11 @@ impl Node {
     }
 
     /// One authenticated session: offers both ways, then the documents.
-    /// With `keep` (the peer asked) the session ends in-band; true when it
-    /// did and the connection may carry the next one. The documents' errors
-    /// are recorded and logged here.
-    async fn serve_session(&self, admitted: Admitted, keep: bool) -> Result<bool> {
+    /// With `keep` (the peer asked) the session ends in-band; when it did and
+    /// the connection may carry the next one, our finished control stream
+    /// (the client's confirmation). The documents' errors are recorded and
+    /// logged here.
+    async fn serve_session(&self, admitted: Admitted, keep: bool) -> Result<Option<quinn::SendStream>> {
         let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
         let limits = self.limits.clone();
         let store = self.store.clone();
@@ -399,7 +409,7 @@ impl Node {
         if let Err(e) = result {
             tracing::warn!(peer = %peer.name, "sync session ended with an error: {e:#}");
         }
-        Ok(kept)
+        Ok(kept.then_some(send))
     }
 
     /// The peer in our list, or a stranger presenting an open invitation's
