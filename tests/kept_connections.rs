@@ -45,6 +45,7 @@ async fn sessions_in_a_row_share_one_connection() {
     let (a, b) = pair(Grant::Write, Limits::default());
     let first = round(&b).await.unwrap();
     assert!(first.errors.is_empty(), "{first:?}");
+    assert_eq!(b.node.connections_kept(), 1, "both sides agreed to keep it");
     assert_eq!(orgs(&b).await.len(), 2);
 
     set_members(&a, "甲组织", 30).await;
@@ -109,6 +110,9 @@ async fn a_server_that_does_not_keep_connections_still_syncs() {
     // Speaks as a node built before: never answers `keep`.
     a.node.keep_connections(false);
     assert!(round(&b).await.unwrap().errors.is_empty());
+    // The server did not answer `keeps`: the connection was closed, not kept
+    // (kept, the next session would find the server still in this one).
+    assert_eq!(b.node.connections_kept(), 0, "not kept without the server's consent");
     set_members(&a, "甲组织", 30).await;
     let second = round(&b).await.unwrap();
     assert!(second.errors.is_empty(), "{second:?}");
@@ -121,6 +125,7 @@ async fn a_client_that_does_not_keep_connections_still_syncs() {
     let (a, b) = pair(Grant::Write, Limits::default());
     b.node.keep_connections(false);
     assert!(round(&b).await.unwrap().errors.is_empty());
+    assert_eq!(b.node.connections_kept(), 0);
     set_members(&a, "甲组织", 30).await;
     set_members(&b, "乙组织", 12).await;
     let second = round(&b).await.unwrap();
@@ -140,4 +145,18 @@ async fn a_connection_the_peer_closed_between_rounds_is_made_again() {
     assert!(second.errors.is_empty(), "{second:?}");
     assert_eq!(members(&b, "甲组织").await, Some(30));
     assert_eq!(b.node.connections_made(), 2, "a fresh connection for the second round");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_peer_on_a_fresh_connection_is_told_it_was_refused() {
+    // A fresh connection resumes the TLS session of the last one, which
+    // skips the check of the peer list at the handshake: the Intro is then
+    // refused (code 2), and that is what the user must read.
+    let (a, b) = pair(Grant::Write, Limits::default());
+    b.node.keep_connections(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    Peers::update(&a.node.dir, |p| p.remove("B")).unwrap();
+
+    let refused = round(&b).await.expect_err("a removed peer gets no session");
+    assert!(format!("{refused:#}").contains("refused this node"), "{refused:#}");
 }

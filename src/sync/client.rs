@@ -87,10 +87,7 @@ impl Node {
                 Ok((opened, answer)) => return self.converse(peer, opened, answer, joining).await,
                 Err((memory, e)) => {
                     if refused_node(&conn) {
-                        return Err(e.context(format!(
-                            "「{}」拒绝了本节点:不在其对等方列表中 (the peer refused this node: not in its peer list)",
-                            peer.name
-                        )));
+                        return Err(refused(e, peer));
                     }
                     tracing::debug!(peer = %peer.name, "kept connection unusable, connecting again: {e:#}");
                     conn.close(0u32.into(), b"stale");
@@ -116,9 +113,13 @@ impl Node {
             bail!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
         }
         let mut control = SessionBudget::new(&peer.name, &limits).stream();
-        let (opened, answer) =
-            self.open(peer, conn, (memory, started), &home, join, &mut control).await.map_err(|(_, e)| e)?;
-        self.converse(peer, opened, answer, joining).await
+        match self.open(peer, conn.clone(), (memory, started), &home, join, &mut control).await {
+            Ok((opened, answer)) => self.converse(peer, opened, answer, joining).await,
+            // Also a fresh connection: one that resumed the TLS session of
+            // the last one skipped the serving side's peer list at the handshake.
+            Err((_, e)) if refused_node(&conn) => Err(refused(e, peer)),
+            Err((_, e)) => Err(e),
+        }
     }
 
     /// Opens a session on `conn`: the control stream, our Intro, the peer's
@@ -413,6 +414,19 @@ impl Node {
     pub fn connections_made(&self) -> usize {
         self.kept.made.load(Ordering::Relaxed)
     }
+
+    /// Connections held open for a next session, one per peer at most.
+    pub fn connections_kept(&self) -> usize {
+        self.kept.conns.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+}
+
+/// The error of a session the serving side refused (`refused_node`).
+fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
+    e.context(format!(
+        "「{}」拒绝了本节点:不在其对等方列表中 (the peer refused this node: not in its peer list)",
+        peer.name
+    ))
 }
 
 /// The serving side closed the connection because it no longer knows us
