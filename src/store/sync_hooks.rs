@@ -187,6 +187,9 @@ impl Store {
     ) -> Result<SyncReceipt> {
         let bad = |detail: String| StoreError::BadSyncMessage { peer: peer.to_string(), doc: doc.clone(), detail };
         let msg = Message::decode(bytes).map_err(|e| bad(e.to_string()))?;
+        for have in &msg.have {
+            check_bloom(&have.bloom.to_bytes()).map_err(bad)?;
+        }
         let changes = msg.changes.len();
         for (hash, record) in signatures {
             // Kept until the change arrives (it may wait for its dependencies).
@@ -299,5 +302,67 @@ impl Store {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));
         self.last_withheld.remove(&(peer.to_string(), doc.clone()));
         let _ = self.disk.sync.remove(state_key(peer, doc));
+    }
+}
+
+/// Probes of a bloom filter Automerge itself makes (it uses 7); more only
+/// cost time, one allocation and loop per probe for every hash we hold.
+const MAX_BLOOM_PROBES: u64 = 64;
+
+/// Refuses a peer's bloom filter that Automerge 0.12 decodes but cannot use:
+/// entries with no bits divide by zero when our next message is made (a
+/// panic, found by the sync_message fuzz target), and a probe count in the
+/// billions allocates and loops that many times. `bytes`:
+/// `BloomFilter::to_bytes`, three LEB128 numbers (entries, bits per entry,
+/// probes) and the bits; empty for an empty filter.
+fn check_bloom(bytes: &[u8]) -> std::result::Result<(), String> {
+    fn leb128(bytes: &mut &[u8]) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = bytes.split_first()?;
+            *bytes = rest;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    let mut rest = bytes;
+    if rest.is_empty() {
+        return Ok(());
+    }
+    let (Some(entries), Some(bits_per_entry), Some(probes)) = (leb128(&mut rest), leb128(&mut rest), leb128(&mut rest))
+    else {
+        return Err("布隆过滤器无法解析 (unreadable bloom filter)".into());
+    };
+    if entries > 0 && (bits_per_entry == 0 || rest.is_empty()) {
+        return Err(format!("布隆过滤器有 {entries} 项却没有位 (bloom filter with entries and no bits)"));
+    }
+    if probes > MAX_BLOOM_PROBES {
+        return Err(format!("布隆过滤器探测次数 {probes} 过多 (bloom filter with too many probes)"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::sync::BloomFilter;
+
+    #[test]
+    fn a_bloom_filter_automerge_makes_passes_and_one_it_cannot_use_is_refused() {
+        let hashes = [ChangeHash([7; 32]), ChangeHash([9; 32])];
+        assert_eq!(check_bloom(&BloomFilter::from_hashes(hashes.iter()).to_bytes()), Ok(()));
+        assert_eq!(check_bloom(&BloomFilter::default().to_bytes()), Ok(()));
+        // Two entries, no bits per entry, 7 probes: Automerge divides by zero.
+        let no_bits = [2, 0, 7];
+        assert!(BloomFilter::try_from(&no_bits[..]).is_ok(), "Automerge decodes it");
+        assert!(check_bloom(&no_bits).unwrap_err().contains("no bits"));
+        // Two entries of 10 bits, 2^32-1 probes.
+        let probes = [2, 10, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0];
+        assert!(BloomFilter::try_from(&probes[..]).is_ok(), "Automerge decodes it");
+        assert!(check_bloom(&probes).unwrap_err().contains("too many probes"));
+        assert!(check_bloom(&[0x80]).is_err());
     }
 }
