@@ -275,3 +275,18 @@ fn the_first_write_after_reopening_stores_only_the_new_change() {
     let grew = std::fs::metadata(&log).unwrap().len() - before;
     assert!(grew < 2048, "one edit appended {grew} bytes (the whole document is {whole} bytes)");
 }
+
+#[test]
+fn a_first_start_killed_while_sled_made_its_files_opens_anew() {
+    // Killed within the first milliseconds of its first start (the crash
+    // test's early kills found it): sled's files half made, the change log
+    // not yet written, so no write was ever acknowledged. The directory
+    // must not stay unopenable.
+    let dir = TempDir::new().unwrap();
+    drop(sled::open(dir.path().join("db")).unwrap());
+    std::fs::write(dir.path().join("db").join("conf"), b"\xff\xfe not a sled config").unwrap();
+    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("a store never written to opens: {e}"));
+    assert!(store.home_id().is_none());
+    assert!(store.warnings().iter().any(|w| w.contains("db.damaged.1")), "{:?}", store.warnings());
+    assert!(dir.path().join("db.damaged.1").exists(), "the damaged copy is kept, never deleted");
+}

@@ -171,11 +171,6 @@ impl<'a> Cursor<'a> {
 }
 
 impl Replayed {
-    /// Whether the log holds at least one whole record to rebuild from.
-    pub fn has_records(&self) -> bool {
-        self.valid_len > MAGIC.len() as u64
-    }
-
     /// Applies one checked payload; None if it does not parse (then nothing
     /// of it is applied).
     fn apply(&mut self, payload: &[u8], framed: u64) -> Option<()> {

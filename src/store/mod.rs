@@ -243,7 +243,7 @@ impl Store {
         let lock = lock::DirLock::take(dir)?;
         vacuum::recover(dir)?;
         let replayed = changelog::replay(&dir.join(changelog::FILE))?;
-        let (disk, rebuilt) = recover::open_disk(dir, &replayed)?;
+        let (disk, rebuilt) = recover::open_disk(dir)?;
         let log = changelog::ChangeLog::open(dir, &replayed)?;
         crate::private_fs::restrict_tree(dir).map_err(open_error)?;
         // A fresh actor for every open: a copied data directory or a
