@@ -507,28 +507,19 @@ impl Node {
                 conn.close(5u32.into(), b"over budget");
                 break Err(anyhow!("peer {} went over the session's byte budget; session ended", peer.name));
             }
-            let next = if tasks.is_empty() {
-                let next = async {
-                    tokio::select! {
-                        r = conn.accept_bi() => Next::Stream(r),
-                        e = ended(end) => Next::End(e),
-                    }
-                };
-                match tokio::time::timeout(limits.read_timeout, next).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        conn.close(3u32.into(), b"idle");
-                        break Err(anyhow!("peer {} went idle; connection closed", peer.name));
-                    }
+            // With no document in flight, the peer has `read_timeout` to
+            // open the next stream or end the session.
+            let idle = tasks.is_empty();
+            let next = tokio::select! {
+                r = conn.accept_bi() => Next::Stream(r),
+                e = ended(end) => Next::End(e),
+                Some(done) = tasks.join_next() => {
+                    collect(done);
+                    continue;
                 }
-            } else {
-                tokio::select! {
-                    r = conn.accept_bi() => Next::Stream(r),
-                    e = ended(end) => Next::End(e),
-                    Some(done) = tasks.join_next() => {
-                        collect(done);
-                        continue;
-                    }
+                _ = tokio::time::sleep(limits.read_timeout), if idle => {
+                    conn.close(3u32.into(), b"idle");
+                    break Err(anyhow!("peer {} went idle; connection closed", peer.name));
                 }
             };
             let accepted = match next {
