@@ -459,3 +459,75 @@ async fn an_export_under_a_division_holds_only_the_subtree_and_says_what_it_cove
     assert!(malformed.contains("5101x") && malformed.contains("不是有效的行政区划代码"), "{malformed}");
     assert!(malformed.contains("nor a valid division code") && malformed.contains("must be digits"), "{malformed}");
 }
+
+/// The UI's F12 (ops::export::save_file, as the organizations and statistics
+/// tabs call it) limited to a subtree: the ledger holds only the city's
+/// organizations, the report counts only them and its JSON names what it
+/// covers, and an area the hub holds nothing of is named at the form's field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_saved_from_the_ui_under_a_city_holds_only_the_city() {
+    use hubsync::ops::export::{save_file, Content, Export, Format, Kind, ReportFile, ReportPart, SaveFile};
+    use hubsync::ops::{Env, FixedClock, OpError};
+    let (province, _) = node("四川省联合会", Level::Province, "510000", "");
+    let (city, _) = node("成都市联合会", Level::City, "510100", "");
+    let (county, _) = node("锦江区联合会", Level::County, "510104", "");
+    let tree = [("tree:orgs", Grant::Read)];
+    link(&county, &city, &tree);
+    link(&city, &province, &tree);
+    sync(&county).await;
+    sync(&city).await;
+    let out = TempDir::new().unwrap();
+    let save = |content: Content, file: &str| {
+        let path = out.path().join(file);
+        province
+            .store
+            .call(move |s| save_file(&mut Env::new(s, &FixedClock::on(2026, 12, 2)), SaveFile { content, path }))
+    };
+    let ledger = Export {
+        kind: Kind::Orgs,
+        format: Format::Csv { gbk: false },
+        selection: Default::default(),
+        activities: Default::default(),
+        with_party_membership: false,
+        lang: Lang::Zh,
+    };
+
+    let saved = save(Content::RecordsUnder(ledger.clone(), "510100".into()), "成都.csv").await.unwrap();
+    assert_eq!(saved.rows, 2, "the city's and the county's organization, not the province's");
+    let names: Vec<&str> = saved.covers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["成都市联合会", "锦江区联合会"]);
+    let text = std::fs::read_to_string(out.path().join("成都.csv")).unwrap();
+    assert!(text.contains("锦江区联合会的组织") && !text.contains("四川省联合会的组织"), "{text}");
+    let everything = save(Content::Records(ledger.clone()), "全部.csv").await.unwrap();
+    assert_eq!((everything.rows, everything.covers.len()), (3, 0));
+
+    let report = |format: Format, under: Option<&str>| ReportFile {
+        as_of: None,
+        format,
+        lang: Lang::Zh,
+        part: ReportPart::All,
+        under: under.map(String::from),
+    };
+    save(Content::Report(report(Format::Json, Some("510100"))), "成都.json").await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("成都.json")).unwrap()).unwrap();
+    assert_eq!(v["covers"].as_array().unwrap().len(), 2);
+    save(Content::Report(report(Format::Json, None)), "全部.json").await.unwrap();
+    let whole: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("全部.json")).unwrap()).unwrap();
+    assert!(whole.get("covers").is_none());
+    let orgs = |v: &serde_json::Value| {
+        ["surviving", "exited", "founded_later"].iter().map(|k| v["base"][k].as_u64().unwrap()).sum::<u64>()
+    };
+    assert_eq!((orgs(&whole), orgs(&v)), (3, 2), "the province's own organization left out");
+
+    // Nothing held under Chongqing: refused at the form's field, no file.
+    for content in
+        [Content::RecordsUnder(ledger, "500000".into()), Content::Report(report(Format::Xlsx, Some("500000")))]
+    {
+        match save(content, "重庆.xlsx").await {
+            Err(OpError::Invalid(fields)) => assert_eq!(fields[0].field, "under", "{fields:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!out.path().join("重庆.xlsx").exists());
+    }
+}

@@ -166,6 +166,22 @@ fn the_ledger_and_the_report_are_exported_from_the_ui() {
     app.update(key(KeyCode::Esc));
     app.update(key(KeyCode::Esc));
 
+    // Limited to a subtree this node holds nothing of (Chongqing): said at
+    // its field, nothing written.
+    app.update(key(KeyCode::F(12)));
+    set(&mut app, "path", dir.path().join("重庆.xlsx").to_str().unwrap());
+    set(&mut app, "under", "500000");
+    let effects = app.update(ctrl('s'));
+    let [Effect::Export(cmd)] = effects.as_slice() else { panic!("{effects:?}") };
+    assert!(matches!(&cmd.content, Content::RecordsUnder(_, under) if under == "500000"), "{cmd:?}");
+    run(&mut app, &mut s, effects[0].clone());
+    let Mode::Form(f) = &app.mode else { panic!("form kept") };
+    let field = f.fields.iter().find(|f| f.key == "under").unwrap();
+    assert!(field.error.as_deref().unwrap().contains("500000"), "{field:?}");
+    assert!(!dir.path().join("重庆.xlsx").exists());
+    app.update(key(KeyCode::Esc));
+    app.update(key(KeyCode::Esc));
+
     // The statistics tab writes the indicator workbook.
     app.update(key(KeyCode::Char('6')));
     app.update(key(KeyCode::F(12)));

@@ -24,7 +24,8 @@ pub fn report(f: &Fixture, runs: usize, table: &mut Table) {
         surviving = r.base.surviving;
         first.push(t);
         again.push(timed(|| export::report(&env, today)).1);
-        let file = |format| ReportFile { as_of: Some(today), format, lang: Lang::Zh, part: Default::default() };
+        let file =
+            |format| ReportFile { as_of: Some(today), format, lang: Lang::Zh, part: Default::default(), under: None };
         json.push(timed(|| export::report_bytes(&env, &file(Format::Json)).expect("json")).1);
         let (done, t) = timed(|| export::report_bytes(&env, &file(Format::Xlsx)).expect("xlsx"));
         sheets_bytes = done.bytes.len();

@@ -432,32 +432,33 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         Some(text) => crate::domain::validate::parse_date(text).with_context(|| format!("--as-of '{text}'"))?,
         None => ctx.clock.today(),
     };
-    if let Some(under) = &args.under {
-        return run_under(ctx, &args, under, as_of);
-    }
     let format = match args.format {
-        ReportFormat::Table => {
-            let report = compute(ctx, as_of);
-            let text = render(ctx, &report, args.limit);
-            return match &args.output {
-                Some(path) => Ok(ex::write(&ctx.path(path), text.as_bytes())?),
-                None => super::write_stdout(text.as_bytes()),
-            };
-        }
+        ReportFormat::Table => return run_table(ctx, &args, as_of),
         ReportFormat::Csv => Format::Csv { gbk: false },
         ReportFormat::Json => Format::Json,
         ReportFormat::Xlsx if args.output.is_none() => anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)"),
         ReportFormat::Xlsx => Format::Xlsx,
     };
-    let cmd = ex::ReportFile { as_of: Some(as_of), format, lang: ctx.lang, part: ex::ReportPart::All };
+    let cmd = ex::ReportFile {
+        as_of: Some(as_of),
+        format,
+        lang: ctx.lang,
+        part: ex::ReportPart::All,
+        under: args.under.clone(),
+    };
     let done = ex::report_bytes(&ctx.env(), &cmd)?;
     for p in &done.problems {
         errln!("警告 (warning): {p}");
     }
+    // CSV and XLSX layouts are a contract: what a subtree's report covers
+    // goes to stderr (JSON carries it as `covers`).
+    if !done.covers.is_empty() && args.format != ReportFormat::Json {
+        errln!("{}", coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &done.covers).trim_end());
+    }
     match &args.output {
         Some(path) => {
             ex::write(&ctx.path(path), &done.bytes)?;
-            if args.format == ReportFormat::Xlsx {
+            if args.format == ReportFormat::Xlsx || args.under.is_some() {
                 outln!("{} {}", ctx.t("已写入", "Written"), path.display());
             }
         }
@@ -466,45 +467,32 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
     Ok(())
 }
 
-/// `report --under`: the report over a subtree of the network, saying which
-/// federations it covers (ops::network::report_under).
-fn run_under(ctx: &mut Ctx, args: &ReportArgs, under: &str, as_of: chrono::NaiveDate) -> Result<()> {
-    use crate::ops::export as ex;
-    let peers = crate::sync::Peers::load(ctx.store.dir())?;
-    let scoped = crate::ops::network::report_under(ctx.store, &peers.peers, ctx.clock.now(), under, as_of)?;
-    for p in &scoped.problems {
-        errln!("警告 (warning): {p}");
-    }
-    let (report, covers) = (scoped.report, scoped.covers);
-    let text = coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &covers);
-    let bytes: Vec<u8> = match args.format {
-        ReportFormat::Table => format!("{text}{}", render(ctx, &report, args.limit)).into_bytes(),
-        ReportFormat::Json => {
-            let mut value = serde_json::to_value(&report)?;
-            if let serde_json::Value::Object(map) = &mut value {
-                map.insert("covers".into(), serde_json::to_value(&covers)?);
+/// The report as a table on the terminal (or in a text file); `--under` a
+/// subtree's, headed by the federations it covers (ops::network::report_under).
+fn run_table(ctx: &mut Ctx, args: &ReportArgs, as_of: chrono::NaiveDate) -> Result<()> {
+    let text = match &args.under {
+        None => {
+            let report = compute(ctx, as_of);
+            render(ctx, &report, args.limit)
+        }
+        Some(under) => {
+            let peers = crate::sync::Peers::load(ctx.store.dir())?;
+            let scoped = crate::ops::network::report_under(ctx.store, &peers.peers, ctx.clock.now(), under, as_of)?;
+            for p in &scoped.problems {
+                errln!("警告 (warning): {p}");
             }
-            (serde_json::to_string_pretty(&value)? + "\n").into_bytes()
-        }
-        // Their layout is a contract: the coverage goes to stderr.
-        ReportFormat::Csv => {
-            errln!("{}", text.trim_end());
-            crate::io::figures::to_csv(&report)
-        }
-        ReportFormat::Xlsx => {
-            let Some(_) = &args.output else { anyhow::bail!("xlsx 需要 -o 文件名 (xlsx needs -o FILE)") };
-            errln!("{}", text.trim_end());
-            let top = ctx.store.federation_record(&crate::domain::RecordId(covers[0].id.clone()));
-            let sheets = crate::io::figures::sheets(&report, top.as_ref(), ctx.lang);
-            crate::io::figures::to_xlsx(&sheets)?
+            let covers = coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &scoped.covers);
+            format!("{covers}{}", render(ctx, &scoped.report, args.limit))
         }
     };
     match &args.output {
         Some(path) => {
-            ex::write(&ctx.path(path), &bytes)?;
-            outln!("{} {}", ctx.t("已写入", "Written"), path.display());
+            crate::ops::export::write(&ctx.path(path), text.as_bytes())?;
+            if args.under.is_some() {
+                outln!("{} {}", ctx.t("已写入", "Written"), path.display());
+            }
+            Ok(())
         }
-        None => super::write_stdout(&bytes)?,
+        None => super::write_stdout(text.as_bytes()),
     }
-    Ok(())
 }

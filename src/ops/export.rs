@@ -387,6 +387,9 @@ pub struct ReportFile {
     /// The workbook's sheet names and headers (the long CSV and JSON keep codes).
     pub lang: Lang,
     pub part: ReportPart,
+    /// Only the federations at and below this one (its id or division
+    /// code), as `report --under`; None: everything held.
+    pub under: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -395,51 +398,70 @@ pub struct ReportBytes {
     pub as_of: NaiveDate,
     /// Records that could not be read (a peer's damage), named.
     pub problems: Vec<String>,
+    /// The federations a report `under` one covers, in tree order; empty
+    /// for the whole report.
+    pub covers: Vec<FedRow>,
 }
 
 /// The report in a machine format: the bureau's workbook, or the stable-code CSV/JSON.
 pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
     let as_of = cmd.as_of.unwrap_or_else(|| env.today());
-    let (report, problems) = report(env, as_of);
-    if cmd.part != ReportPart::All {
-        let federation = env.store.federation();
+    // A subtree's report is totalled and titled under its top federation
+    // (the first in tree order), and its JSON says what it covers.
+    let (report, problems, covers, federation) = match &cmd.under {
+        None => {
+            let (report, problems) = report(env, as_of);
+            (report, problems, Vec::new(), env.store.federation())
+        }
+        Some(under) => {
+            let peers = crate::sync::Peers::load(env.dir())?;
+            let scoped = super::network::report_under(env.store, &peers.peers, env.clock.now(), under, as_of)?;
+            let top = env.store.federation_record(&RecordId(scoped.covers[0].id.clone()));
+            (scoped.report, scoped.problems.iter().map(ToString::to_string).collect(), scoped.covers, top)
+        }
+    };
+    let json_text = |mut value: serde_json::Value| -> OpResult<Vec<u8>> {
+        if let (serde_json::Value::Object(map), false) = (&mut value, covers.is_empty()) {
+            map.insert("covers".into(), serde_json::to_value(&covers).map_err(|e| OpError::Io(e.into()))?);
+        }
+        let mut text = serde_json::to_string_pretty(&value).map_err(|e| OpError::Io(e.into()))?;
+        text.push('\n');
+        Ok(text.into_bytes())
+    };
+    let to_value = |v: Result<serde_json::Value, serde_json::Error>| v.map_err(|e| OpError::Io(e.into()));
+    let bytes = if cmd.part != ReportPart::All {
         let book = crate::io::figures::Book { report: &report, federation: federation.as_ref(), lang: cmd.lang };
         let (sheet, json) = match cmd.part {
             ReportPart::Townships => (crate::io::figures::townships(&book), serde_json::to_value(&report.townships)),
             _ => (crate::io::figures::liaison_load(&book), serde_json::to_value(&report.liaison_load)),
         };
-        let bytes = match cmd.format {
-            Format::Json => {
-                let mut text = serde_json::to_string_pretty(&json.map_err(|e| OpError::Io(e.into()))?)
-                    .map_err(|e| OpError::Io(e.into()))?;
-                text.push('\n');
-                text.into_bytes()
-            }
+        match cmd.format {
+            // A part's records stay a list; what it covers goes beside them.
+            Format::Json if covers.is_empty() => json_text(to_value(json)?)?,
+            Format::Json => json_text(serde_json::json!({ "records": to_value(json)? }))?,
             Format::Csv { .. } => crate::io::figures::sheet_csv(&sheet),
             Format::Xlsx => crate::io::figures::to_xlsx(std::slice::from_ref(&sheet)).map_err(xlsx)?,
-        };
-        return Ok(ReportBytes { bytes, as_of, problems });
-    }
-    let bytes = match cmd.format {
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(&report).map_err(|e| OpError::Io(e.into()))?;
-            text.push('\n');
-            text.into_bytes()
         }
-        Format::Csv { .. } => crate::io::figures::to_csv(&report),
-        Format::Xlsx => {
-            let federation = env.store.federation();
-            let sheets = crate::io::figures::sheets(&report, federation.as_ref(), cmd.lang);
-            crate::io::figures::to_xlsx(&sheets).map_err(xlsx)?
+    } else {
+        match cmd.format {
+            Format::Json => json_text(to_value(serde_json::to_value(&report))?)?,
+            Format::Csv { .. } => crate::io::figures::to_csv(&report),
+            Format::Xlsx => {
+                let sheets = crate::io::figures::sheets(&report, federation.as_ref(), cmd.lang);
+                crate::io::figures::to_xlsx(&sheets).map_err(xlsx)?
+            }
         }
     };
-    Ok(ReportBytes { bytes, as_of, problems })
+    Ok(ReportBytes { bytes, as_of, problems, covers })
 }
 
 /// What a file is to hold: a ledger (any export) or the report.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Content {
     Records(Export),
+    /// A ledger of the federations at and below one (its id or division
+    /// code), as `export --under`.
+    RecordsUnder(Export, String),
     Report(ReportFile),
 }
 
@@ -455,22 +477,28 @@ pub struct FileSaved {
     /// Records in a ledger; figures sheets are not counted (0).
     pub rows: usize,
     pub problems: Vec<String>,
+    /// The federations a file made `under` one covers; empty otherwise.
+    pub covers: Vec<FedRow>,
 }
 
 /// Writes the export or the report to a file, named in the error when it cannot.
 pub fn save_file(env: &mut Env, cmd: SaveFile) -> OpResult<FileSaved> {
-    let (bytes, rows, problems) = match &cmd.content {
+    let (bytes, rows, problems, covers) = match &cmd.content {
         Content::Records(e) => {
             let done = export(env, e)?;
-            (done.bytes, done.rows, Vec::new())
+            (done.bytes, done.rows, Vec::new(), Vec::new())
+        }
+        Content::RecordsUnder(e, under) => {
+            let done = export_under(env, e, under)?;
+            (done.bytes, done.rows, Vec::new(), done.covers)
         }
         Content::Report(r) => {
             let done = report_bytes(env, r)?;
-            (done.bytes, 0, done.problems)
+            (done.bytes, 0, done.problems, done.covers)
         }
     };
     write(&cmd.path, &bytes)?;
-    Ok(FileSaved { path: cmd.path, rows, problems })
+    Ok(FileSaved { path: cmd.path, rows, problems, covers })
 }
 
 /// Writes a file whole: to a temporary name beside it, then renamed, so a

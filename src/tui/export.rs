@@ -2,7 +2,9 @@
 //! writes the filing ledger (a township's, a legal status, a lifecycle), F12
 //! on the statistics tab the report (the bureau's indicator workbook, or its
 //! CSV/JSON). A path prompt with a default file name beside the data
-//! directory; the file's ending picks the format. Both call
+//! directory; the file's ending picks the format; a federation id or
+//! division code limits either to that federation and those below it, as
+//! `--under` does on the command line. Both call
 //! `ops::export::save_file`, as the CLI's `export` and `report` do.
 
 use super::app::Effect;
@@ -24,6 +26,7 @@ const FIELD_TOWNSHIP: T = T("乡镇(街道)代码或名称", "Township code or n
 const FIELD_LEGAL: T = T("法律状态", "Legal status");
 const FIELD_LIFECYCLE: T = T("状态", "Status");
 const FIELD_AS_OF: T = T("统计截止日期", "As of");
+const FIELD_UNDER: T = T("所辖范围(区划或编号)", "Under (division or id)");
 const ALL_CHOICE: T = T("全部", "all");
 
 /// What an export form writes.
@@ -56,6 +59,7 @@ pub fn ledger_form(lang: Lang, dir: Option<&Path>, today: NaiveDate) -> Form {
         FormField::text("township", FIELD_TOWNSHIP, "", false),
         FormField::select("legal_status", FIELD_LEGAL, all, false, with_all(vocab::<LegalStatus>())),
         FormField::select("lifecycle", FIELD_LIFECYCLE, all, false, with_all(vocab::<Lifecycle>())),
+        FormField::text("under", FIELD_UNDER, "", false),
     ];
     Form::new(FormKind::Export(Target::Ledger), LEDGER_TITLE, fields)
 }
@@ -71,6 +75,7 @@ pub fn report_form(lang: Lang, dir: Option<&Path>, today: NaiveDate, part: Repor
     let fields = vec![
         FormField::text("path", FIELD_REPORT_PATH, &default_path(dir, stem.get(lang), today), true),
         FormField::text("as_of", FIELD_AS_OF, &today.to_string(), true),
+        FormField::text("under", FIELD_UNDER, "", false),
     ];
     Form::new(FormKind::Export(Target::Report(part)), title, fields)
 }
@@ -96,20 +101,29 @@ pub fn effect(form: &mut Form, target: Target, lang: Lang) -> Option<Effect> {
         let accepted = if target == Target::Ledger { ".xlsx、.csv" } else { ".xlsx、.csv、.json" };
         form.mark("path", format!("文件名应以 {accepted} 结尾 (the file name must end in {accepted}): {typed}"));
     }
+    // Blank: everything this node holds; else the subtree `export --under`
+    // and `report --under` cover (an unknown one is named at the field).
+    let under = Some(form.value("under").trim().to_string()).filter(|u| !u.is_empty());
     let content = match target {
         Target::Ledger => {
             let township = Some(form.value("township").trim().to_string()).filter(|t| !t.is_empty());
             let legal = chosen(form, "legal_status");
             let lifecycle = chosen(form, "lifecycle");
             match OrgSelection::parse(township.as_deref(), legal.as_deref(), lifecycle.as_deref()) {
-                Ok(selection) => Some(Content::Records(Export {
-                    kind: Kind::Orgs,
-                    format: format.unwrap_or(Format::Xlsx),
-                    selection,
-                    activities: Default::default(),
-                    with_party_membership: false,
-                    lang,
-                })),
+                Ok(selection) => {
+                    let export = Export {
+                        kind: Kind::Orgs,
+                        format: format.unwrap_or(Format::Xlsx),
+                        selection,
+                        activities: Default::default(),
+                        with_party_membership: false,
+                        lang,
+                    };
+                    Some(match under {
+                        Some(under) => Content::RecordsUnder(export, under),
+                        None => Content::Records(export),
+                    })
+                }
                 Err(m) => {
                     form.mark("township", m);
                     None
@@ -122,6 +136,7 @@ pub fn effect(form: &mut Form, target: Target, lang: Lang) -> Option<Effect> {
                 format: format.unwrap_or(Format::Xlsx),
                 lang,
                 part,
+                under,
             })),
             Err(e) => {
                 form.mark("as_of", e.0);

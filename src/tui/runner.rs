@@ -288,7 +288,11 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
         }
         Effect::Export(cmd) => done(ops::export::save_file(&mut Env::new(s, clock), *cmd), |d| {
             let rows = if d.rows > 0 { format!(" ({} 行 rows)", d.rows) } else { String::new() };
-            format!("已导出 (exported): {}{rows}", d.path.display())
+            let covers = match d.covers.len() {
+                0 => String::new(),
+                n => format!(" · 涵盖 {n} 个联合会 (covers {n} federations)"),
+            };
+            format!("已导出 (exported): {}{rows}{covers}", d.path.display())
         }),
         Effect::ImportApply(cmd) => {
             let result = ops::import::import(&mut Env::new(s, clock), *cmd);
