@@ -7,6 +7,16 @@ use crate::tui::forms::{FormKind, PickSource};
 use crate::tui::picker::{PickFor, PickItem, Picked, Picker};
 use chrono::{Datelike, Duration};
 
+/// What the first-start picker offers, in the order shown.
+#[derive(Clone, Copy)]
+enum SetupChoice {
+    CreateFederation,
+    LoadDemo,
+}
+
+const SETUP_CHOICES: [(i18n::T, SetupChoice); 2] =
+    [(i18n::SETUP_CREATE, SetupChoice::CreateFederation), (i18n::SETUP_DEMO, SetupChoice::LoadDemo)];
+
 /// A field key's label, for the record kinds with field specs.
 pub fn field_label(kind: Collection, key: &str, lang: Lang) -> String {
     use crate::domain::input::{ORG_FIELDS, PERSON_FIELDS, VENUE_FIELDS};
@@ -249,8 +259,7 @@ impl App {
 
     /// The first screen of an empty data directory, in the picker.
     pub(super) fn open_setup(&mut self) {
-        let items =
-            vec![PickItem::option(self.t(i18n::SETUP_CREATE), ""), PickItem::option(self.t(i18n::SETUP_DEMO), "")];
+        let items = SETUP_CHOICES.iter().map(|(label, _)| PickItem::option(self.t(*label), "")).collect();
         let picker = Picker::new(i18n::SETUP_TITLE, items, PickFor::Setup).hint(i18n::SETUP_BODY);
         self.mode = Mode::Pick(Box::new(picker));
     }
@@ -512,14 +521,19 @@ impl App {
             Picked::Chosen(item) => item,
         };
         match (picker.purpose, item.id) {
-            (PickFor::Setup, _) if item.at == 0 => self.mode = Mode::Form(Box::new(Form::new_federation(self.lang))),
-            (PickFor::Setup, _) => {
-                self.say(self.t(i18n::DEMO_LOADING));
-                // The choice stays on screen until the demo is loaded.
-                picker.purpose = PickFor::Setup;
-                self.mode = Mode::Pick(picker);
-                return vec![Effect::LoadDemo(1000)];
-            }
+            (PickFor::Setup, _) => match SETUP_CHOICES.get(item.at).map(|(_, choice)| *choice) {
+                None => {}
+                Some(SetupChoice::CreateFederation) => {
+                    self.mode = Mode::Form(Box::new(Form::new_federation(self.lang)))
+                }
+                Some(SetupChoice::LoadDemo) => {
+                    self.say(self.t(i18n::DEMO_LOADING));
+                    // The choice stays on screen until the demo is loaded.
+                    picker.purpose = PickFor::Setup;
+                    self.mode = Mode::Pick(picker);
+                    return vec![Effect::LoadDemo(1000)];
+                }
+            },
             (PickFor::Resolve { kind, id, choices }, _) => {
                 let effects = match choices.get(item.at) {
                     Some(c) => {
