@@ -55,6 +55,7 @@ fn main() {
                     "report" => {
                         sections::open_store(&fixture, runs, &mut table);
                         report::report(&fixture, runs, &mut table);
+                        report::report_after_change(&fixture, runs, &mut table);
                     }
                     "activities" => activities::activities(&fixture, runs, &mut table),
                     "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
@@ -80,6 +81,7 @@ fn main() {
         sections::backup_restore(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
         report::report(&fixture, runs, &mut table);
+        report::report_after_change(&fixture, runs, &mut table);
         conflicts::conflicted(&fixture, runs, &mut table);
         sync_mem::sync_in_memory(&fixture, runs, &mut table);
         sync_quic::sync_over_quic(&fixture, runs, &mut table);

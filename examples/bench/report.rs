@@ -57,3 +57,44 @@ pub fn report(f: &Fixture, runs: usize, table: &mut Table) {
         ),
     );
 }
+
+/// The report on a store that stays open, as a running node answers it:
+/// from scratch (the first report after open), repeated (the whole report
+/// kept), and after a one-field change (one organization edited, or one
+/// activity added): only the changed document is read again.
+pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
+    let (y, m, d) = hubsync::domain::demo::DEMO_TODAY;
+    let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let (mut scratch, mut repeated, mut edited, mut added) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        // Opened afresh (not timed): nothing read, nothing kept.
+        let store = Store::open(f.dir.path()).expect("open");
+        let ((_, problems), t) = timed(|| store.report(today));
+        assert!(problems.is_empty(), "{problems:?}");
+        scratch.push(t);
+        repeated.push(timed(|| store.report(today)).1);
+        drop(store);
+    }
+    let mut store = Store::open(f.dir.path()).expect("open");
+    store.report(today);
+    let mut org = f.records[f.records.len() / 3].clone();
+    let activity = store.all::<hubsync::domain::Activity>().expect("activities").pop().expect("an activity");
+    for run in 0..runs {
+        org.members = Some(200 + run as u32);
+        store.update(&org).expect("update");
+        let (r, t) = timed(|| store.report(today));
+        assert!(r.1.is_empty());
+        edited.push(t);
+        let mut new = activity.clone();
+        new.id = hubsync::domain::RecordId::random();
+        store.insert(&new).expect("insert");
+        added.push(timed(|| store.report(today)).1);
+    }
+    let base = stats(&scratch).0.as_secs_f64();
+    let of_scratch =
+        |s: &[std::time::Duration]| format!("{:.3}x the report from scratch", stats(s).0.as_secs_f64() / base);
+    table.time(f.orgs, "report from scratch (first after open; every document read)", &scratch, String::new());
+    table.time(f.orgs, "report after a one-field change (one organization edited)", &edited, of_scratch(&edited));
+    table.time(f.orgs, "report after one activity added", &added, of_scratch(&added));
+    table.time(f.orgs, "report repeated (nothing changed: the kept report)", &repeated, of_scratch(&repeated));
+}

@@ -29,7 +29,7 @@ fn number(v: &ScalarValueRef) -> Option<f64> {
 }
 
 /// Rows of one activities document, read by walking its maps.
-fn scan_activities(doc: &automerge::AutoCommit) -> Vec<ActivityRow> {
+pub(super) fn scan_activities(doc: &automerge::AutoCommit) -> Vec<ActivityRow> {
     let mut out = Vec::new();
     for item in doc.map_range(ROOT, ..) {
         if item.key.starts_with('_') {

@@ -341,19 +341,26 @@ impl Store {
 
     fn decode_in<R: Record>(&self, keep: &dyn Fn(&DocId) -> bool) -> Vec<Result<R>> {
         let mut out = Vec::new();
-        for (doc_id, state) in self.docs.iter().filter(|(d, _)| d.collection() == R::COLLECTION && keep(d)) {
-            for item in state.doc.map_range(ROOT, ..) {
-                if !is_record_key(&item.key) {
-                    continue;
-                }
-                if let automerge::ValueRef::Object(ObjType::Map) = item.value {
-                    let mut json = codec::read_object(&state.doc, &item.id(), 0);
-                    self.merge_private::<R>(doc_id, &item.key, &mut json);
-                    out.push(decode(doc_id, &item.key, json));
-                }
-            }
+        for doc_id in self.docs.keys().filter(|d| d.collection() == R::COLLECTION && keep(d)) {
+            self.decode_doc_into(doc_id, &mut out);
         }
         out
+    }
+
+    /// Every record of one document, in key order (the report's cache
+    /// hydrates a document at a time).
+    pub(super) fn decode_doc_into<R: Record>(&self, doc_id: &DocId, out: &mut Vec<Result<R>>) {
+        let Some(state) = self.docs.get(doc_id) else { return };
+        for item in state.doc.map_range(ROOT, ..) {
+            if !is_record_key(&item.key) {
+                continue;
+            }
+            if let automerge::ValueRef::Object(ObjType::Map) = item.value {
+                let mut json = codec::read_object(&state.doc, &item.id(), 0);
+                self.merge_private::<R>(doc_id, &item.key, &mut json);
+                out.push(decode(doc_id, &item.key, json));
+            }
+        }
     }
 
     /// Every record of a type. A record that cannot be decoded is an error

@@ -10,8 +10,17 @@ use crate::domain::report::{Inputs, Report};
 pub use crate::domain::activity_query::QUIET_MONTHS;
 use crate::domain::*;
 
-/// The last whole report and what it was computed from.
+mod cache;
+
+/// The last whole report and what it was computed from, and the records
+/// read for it, kept per document (cache.rs says how they stay fresh).
+#[derive(Default)]
 pub(crate) struct ReportMemo {
+    last: Option<LastReport>,
+    read: cache::ReadCache,
+}
+
+struct LastReport {
     as_of: chrono::NaiveDate,
     home: Option<RecordId>,
     versions: Vec<(DocId, u64, Vec<automerge::ChangeHash>)>,
@@ -33,13 +42,16 @@ impl Store {
             self.docs.iter().map(|(d, s)| (d.clone(), s.version, s.saved_heads.clone())).collect();
         let home = self.home_id().cloned();
         let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(kept) = memo.as_ref().filter(|m| m.as_of == as_of && m.home == home && m.versions == versions) {
+        let memo = memo.get_or_insert_with(Default::default);
+        if let Some(kept) = memo.last.as_ref().filter(|m| m.as_of == as_of && m.home == home && m.versions == versions)
+        {
             return (kept.report.clone(), Vec::new());
         }
-        let (report, problems) = self.report_within(as_of, &|_| true, self.federation());
+        memo.read.prune(self);
+        let (report, problems) = self.report_read(&mut memo.read, as_of, &|_| true, self.federation());
         // A report with unreadable records is computed again, so that its
         // problems are named each time.
-        *memo = problems.is_empty().then(|| ReportMemo { as_of, home, versions, report: report.clone() });
+        memo.last = problems.is_empty().then(|| LastReport { as_of, home, versions, report: report.clone() });
         (report, problems)
     }
 
@@ -51,19 +63,29 @@ impl Store {
         keep: &dyn Fn(&DocId) -> bool,
         federation: Option<Federation>,
     ) -> (Report, Vec<StoreError>) {
-        fn read<R: Record>(s: &Store, keep: &dyn Fn(&DocId) -> bool, problems: &mut Vec<StoreError>) -> Vec<R> {
-            let (records, errors) = s.all_readable_in::<R>(keep);
-            problems.extend(errors);
-            records
-        }
+        let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
+        let memo = memo.get_or_insert_with(Default::default);
+        memo.read.prune(self);
+        self.report_read(&mut memo.read, as_of, keep, federation)
+    }
+
+    /// `report_within` with the records read through `cache`: only the
+    /// documents that changed since it last read them are read again.
+    fn report_read(
+        &self,
+        cache: &mut cache::ReadCache,
+        as_of: chrono::NaiveDate,
+        keep: &dyn Fn(&DocId) -> bool,
+        federation: Option<Federation>,
+    ) -> (Report, Vec<StoreError>) {
         let mut problems = Vec::new();
-        let orgs: Vec<Organization> = read(self, keep, &mut problems);
-        let people: Vec<Person> = read(self, keep, &mut problems);
-        let liaisons: Vec<LiaisonAssignment> = read(self, keep, &mut problems);
-        let venues: Vec<Venue> = read(self, keep, &mut problems);
-        let bookings: Vec<Booking> = read(self, keep, &mut problems);
-        let trainings: Vec<Training> = read(self, keep, &mut problems);
-        let attendance: Vec<Attendance> = read(self, keep, &mut problems);
+        let orgs: Vec<Organization> = self.read_cached(cache, keep, &mut problems);
+        let people: Vec<Person> = self.read_cached(cache, keep, &mut problems);
+        let liaisons: Vec<LiaisonAssignment> = self.read_cached(cache, keep, &mut problems);
+        let venues: Vec<Venue> = self.read_cached(cache, keep, &mut problems);
+        let bookings: Vec<Booking> = self.read_cached(cache, keep, &mut problems);
+        let trainings: Vec<Training> = self.read_cached(cache, keep, &mut problems);
+        let attendance: Vec<Attendance> = self.read_cached(cache, keep, &mut problems);
         let settings = self.evaluation_settings();
         let inputs = Inputs {
             federation: federation.as_ref(),
@@ -78,10 +100,10 @@ impl Store {
             evaluation: &settings,
         };
         let mut report = Report::compute(&inputs);
-        let projects: Vec<Project> = read(self, keep, &mut problems);
-        let honours: Vec<Honour> = read(self, keep, &mut problems);
+        let projects: Vec<Project> = self.read_cached(cache, keep, &mut problems);
+        let honours: Vec<Honour> = self.read_cached(cache, keep, &mut problems);
         // The subtree's activities only, as every other collection above.
-        let activities = self.activity_rows_within(keep);
+        let activities = self.activity_rows_cached(cache, keep);
         report.work = WorkFigures::compute(&WorkInputs {
             orgs: &orgs,
             people: &people,

@@ -168,7 +168,15 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
             LiaisonLoad { person: p.clone(), name: name_of(&person_name, p), role, organizations: set.len(), assigned }
         })
         .collect();
-    liaison_load.sort_by(|a, b| b.organizations.cmp(&a.organizations).then(a.name.cmp(&b.name)));
+    // Ties end on the role and id, not on the hash map's order: two
+    // computations over the same records must print the same report.
+    liaison_load.sort_by(|a, b| {
+        b.organizations
+            .cmp(&a.organizations)
+            .then(a.name.cmp(&b.name))
+            .then(a.role.cmp(&b.role))
+            .then(a.person.cmp(&b.person))
+    });
 
     let dates = session_dates(i.trainings);
     let in_year = attended_in(i.attendance, &dates, year_start, as_of);
@@ -183,7 +191,7 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
     let hours = |m: &HashMap<&RecordId, f64>, names: &HashMap<&RecordId, &str>| {
         let mut v: Vec<Hours> =
             m.iter().map(|(id, h)| Hours { id: (*id).clone(), name: name_of(names, id), hours: *h }).collect();
-        v.sort_by(|a, b| b.hours.total_cmp(&a.hours).then(a.name.cmp(&b.name)));
+        v.sort_by(|a, b| b.hours.total_cmp(&a.hours).then(a.name.cmp(&b.name)).then(a.id.cmp(&b.id)));
         v
     };
     let in_period = |d: NaiveDate| d >= year_start && d <= as_of;

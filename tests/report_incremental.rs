@@ -1,0 +1,221 @@
+//! The report after edits is read through a cache of records per document
+//! (src/store/report/cache.rs): after each kind of change to one county, the
+//! report of the running store must equal the report of a store freshly
+//! opened from a copy of the same documents, as a whole value.
+
+#[path = "support/pair.rs"]
+mod pair;
+
+use hubsync::domain::report::Report;
+use hubsync::domain::*;
+use hubsync::ops::demo::{load, LoadDemo};
+use hubsync::ops::{self, Env, FixedClock};
+use hubsync::store::{DocId, RestoredDoc, Store};
+use pair::sync_pair;
+use tempfile::TempDir;
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+const AS_OF: (i32, u32, u32) = (2026, 6, 30);
+
+fn as_of() -> chrono::NaiveDate {
+    day(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+/// The paths where two reports differ (a whole report is too long to print).
+fn differences(a: &Report, b: &Report) -> Vec<String> {
+    fn walk(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+        use serde_json::Value::{Array, Object};
+        match (a, b) {
+            (Object(x), Object(y)) => {
+                for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                    let null = serde_json::Value::Null;
+                    walk(&format!("{path}.{k}"), x.get(k).unwrap_or(&null), y.get(k).unwrap_or(&null), out);
+                }
+            }
+            (Array(x), Array(y)) if x.len() == y.len() => {
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    walk(&format!("{path}[{i}]"), x, y, out);
+                }
+            }
+            _ if a != b => out.push(format!("{path}: {} vs {}", short(a), short(b))),
+            _ => {}
+        }
+    }
+    fn short(v: &serde_json::Value) -> String {
+        let s = v.to_string();
+        s.chars().take(160).collect()
+    }
+    let mut out = Vec::new();
+    walk("", &serde_json::to_value(a).unwrap(), &serde_json::to_value(b).unwrap(), &mut out);
+    out.truncate(8);
+    out
+}
+
+/// Equal as whole values; where not, the first differences named.
+fn assert_same(a: &Report, b: &Report, what: &str) {
+    if a != b {
+        panic!("{what}: the reports differ at {:#?}", differences(a, b));
+    }
+}
+
+fn clock() -> FixedClock {
+    FixedClock::on(AS_OF.0, AS_OF.1, AS_OF.2)
+}
+
+fn demo() -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    load(&mut Env::new(&mut store, &clock()), LoadDemo { seed: 11, orgs: 600, today: Some(as_of()) }).unwrap();
+    (dir, store)
+}
+
+/// The same documents installed in a new directory, closed, opened again:
+/// nothing read before, nothing cached.
+fn fresh_copy(store: &mut Store) -> (TempDir, Store) {
+    let snap = store.snapshot().unwrap();
+    let dir = TempDir::new().unwrap();
+    {
+        let mut copy = Store::open(dir.path()).unwrap();
+        let docs = snap
+            .docs
+            .into_iter()
+            .map(|(id, bytes, _)| RestoredDoc { id, doc: automerge::AutoCommit::load(&bytes).unwrap() })
+            .collect();
+        copy.install_snapshot(snap.home.as_ref(), docs, &snap.sigs, &snap.meta).unwrap();
+    }
+    let reopened = Store::open(dir.path()).unwrap();
+    (dir, reopened)
+}
+
+/// The running store's report (and a subtree's, through `report_within`)
+/// equals the fresh copy's, and the change `what` showed in it.
+fn same_as_fresh(store: &mut Store, before: &Report, what: &str) -> Report {
+    let (report, problems) = store.report(as_of());
+    assert!(problems.is_empty(), "{what}: {problems:?}");
+    assert_ne!(&report, before, "{what}: the change shows in the report");
+    let (_d, fresh) = fresh_copy(store);
+    let (scratch, fresh_problems) = fresh.report(as_of());
+    assert!(fresh_problems.is_empty(), "{what}: {fresh_problems:?}");
+    assert_same(&report, &scratch, &format!("{what}: incremental against from scratch"));
+    assert_same(&store.report(as_of()).0, &report, &format!("{what}: asked again"));
+    let home = store.home().unwrap().clone();
+    let keep = |d: &DocId| d.federation() == home;
+    let fed = store.federation();
+    let (sub, _) = store.report_within(as_of(), &keep, fed.clone());
+    let (sub_fresh, _) = fresh.report_within(as_of(), &keep, fed);
+    assert_same(&sub, &sub_fresh, &format!("{what}: the subtree's report"));
+    report
+}
+
+#[test]
+fn a_report_after_each_kind_of_change_equals_one_computed_from_scratch() {
+    let (_dir, mut store) = demo();
+    let (first, problems) = store.report(as_of());
+    assert!(problems.is_empty(), "{problems:?}");
+    let (_d, fresh) = fresh_copy(&mut store);
+    assert_same(&first, &fresh.report(as_of()).0, "before any change");
+    drop(fresh);
+
+    let orgs = store.all::<Organization>().unwrap();
+    let county = validate::county_of(&orgs[0].division).to_string();
+    let here: Vec<&Organization> = orgs
+        .iter()
+        .filter(|o| validate::county_of(&o.division) == county && o.lifecycle != Lifecycle::Exited)
+        .collect();
+    assert!(here.len() > 5, "a county with organizations: {}", here.len());
+
+    // An organization's one field.
+    let mut edited = here[0].clone();
+    edited.category =
+        if edited.category == Category::CultureSports { Category::Charity } else { Category::CultureSports };
+    store.update(&edited).unwrap();
+    let r = same_as_fresh(&mut store, &first, "an organization edited");
+
+    // An activity added in that county, this year.
+    let activities = store.all::<Activity>().unwrap();
+    let mut added = activities.iter().find(|a| a.organizations.contains(&here[1].id)).unwrap_or(&activities[0]).clone();
+    added.id = RecordId::random();
+    added.date = day(2026, 6, 1);
+    added.title = "新增的邻里守望活动".into();
+    store.insert(&added).unwrap();
+    let r = same_as_fresh(&mut store, &r, "an activity added");
+
+    // A liaison assigned to an uncovered organization.
+    let uncovered = r.uncovered.iter().find(|o| validate::county_of(&o.division) == county).unwrap().id.clone();
+    let person = store.all::<Person>().unwrap()[0].id.clone();
+    let cmd = ops::liaisons::Assign {
+        person: (&person).into(),
+        org: (&uncovered).into(),
+        role: AssignmentRole::Liaison,
+        from: Some(day(2026, 6, 1)),
+        dispatched_by: "街道党工委".into(),
+    };
+    ops::liaisons::assign(&mut Env::new(&mut store, &clock()), cmd).unwrap();
+    let r = same_as_fresh(&mut store, &r, "a liaison assigned");
+
+    // An organization exited.
+    store.exit_org(&here[2].id, day(2026, 5, 1), "停止活动").unwrap();
+    let r = same_as_fresh(&mut store, &r, "an organization exited");
+
+    // An organization moved to another county: its record leaves one document for another.
+    let other = orgs.iter().find(|o| validate::county_of(&o.division) != county);
+    let r = match other {
+        Some(o) => {
+            let mut moved = here[3].clone();
+            moved.division = o.division.clone();
+            moved.township = o.township.clone();
+            moved.community = o.community.clone();
+            store.update(&moved).unwrap();
+            same_as_fresh(&mut store, &r, "an organization moved to another county")
+        }
+        None => r,
+    };
+
+    // A private field alone (kept in the federation's private document).
+    let members = store.all::<Person>().unwrap();
+    let mut p = members.iter().find(|p| !p.party_member).unwrap().clone();
+    p.party_member = true;
+    store.update(&p).unwrap();
+    let (after_private, _) = store.report(as_of());
+    let (_d, fresh) = fresh_copy(&mut store);
+    assert_same(&after_private, &fresh.report(as_of()).0, "a private field changed");
+    drop(fresh);
+
+    // A document received from a peer: a field laptop of the same federation edits an organization.
+    let peer_dir = TempDir::new().unwrap();
+    let mut peer = Store::open(peer_dir.path()).unwrap();
+    let doc = store.locate(Collection::Orgs, &here[4].id).unwrap();
+    let meta = DocId::parse(&format!("{}/meta", store.home().unwrap())).unwrap();
+    sync_pair(&mut store, "node", &mut peer, "laptop", &doc);
+    sync_pair(&mut store, "node", &mut peer, "laptop", &meta);
+    peer.set_home(&store.home().unwrap().clone()).unwrap();
+    let mut on_peer = peer.get::<Organization>(&here[4].id).unwrap().unwrap();
+    on_peer.category = if on_peer.category == Category::Charity { Category::MutualAid } else { Category::Charity };
+    peer.update(&on_peer).unwrap();
+    sync_pair(&mut store, "node", &mut peer, "laptop", &doc);
+    assert_eq!(store.get::<Organization>(&here[4].id).unwrap().unwrap().category, on_peer.category, "received");
+    same_as_fresh(&mut store, &r, "a document received from a peer");
+}
+
+#[test]
+fn a_record_a_peer_broke_is_named_by_every_report_until_mended() {
+    let (_dir, mut store) = demo();
+    let (clean, _) = store.report(as_of());
+    let org = store.all::<Organization>().unwrap().into_iter().find(|o| o.lifecycle != Lifecycle::Exited).unwrap();
+    let doc = store.locate(Collection::Orgs, &org.id).unwrap();
+    store.forge_under(&doc, automerge::ActorId::random(), org.id.as_str(), "category", "bogus").unwrap();
+    for round in 0..2 {
+        let (report, problems) = store.report(as_of());
+        assert_eq!(problems.len(), 1, "round {round}: {problems:?}");
+        assert!(problems[0].to_string().contains(org.id.as_str()), "{}", problems[0]);
+        assert_eq!(report.base.surviving + 1, clean.base.surviving, "round {round}: the broken one is left out");
+    }
+    // Mended by an edit: it is read again and counted.
+    store.update(&org).unwrap();
+    let (mended, problems) = store.report(as_of());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_same(&mended, &clean, "mended");
+}
