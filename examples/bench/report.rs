@@ -90,6 +90,7 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
         store.insert(&new).expect("insert");
         added.push(timed(|| store.report(today)).1);
     }
+    let figures = figures_alone(&store, today, runs);
     let base = stats(&scratch).0.as_secs_f64();
     let of_scratch =
         |s: &[std::time::Duration]| format!("{:.3}x the report from scratch", stats(s).0.as_secs_f64() / base);
@@ -97,4 +98,62 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
     table.time(f.orgs, "report after a one-field change (one organization edited)", &edited, of_scratch(&edited));
     table.time(f.orgs, "report after one activity added", &added, of_scratch(&added));
     table.time(f.orgs, "report repeated (nothing changed: the kept report)", &repeated, of_scratch(&repeated));
+    table.time(
+        f.orgs,
+        "the figures alone (every record already in memory: Report::compute + WorkFigures::compute)",
+        &figures,
+        of_scratch(&figures),
+    );
+}
+
+/// What computing the figures costs without reading a record: the floor of
+/// a report after any change while the figures are computed whole.
+fn figures_alone(store: &Store, today: chrono::NaiveDate, runs: usize) -> Vec<std::time::Duration> {
+    use hubsync::domain::report::work::{WorkFigures, WorkInputs};
+    use hubsync::domain::report::{Inputs, Report};
+    use hubsync::domain::*;
+    let orgs: Vec<Organization> = store.all_readable().0;
+    let people: Vec<Person> = store.all_readable().0;
+    let liaisons: Vec<LiaisonAssignment> = store.all_readable().0;
+    let venues: Vec<Venue> = store.all_readable().0;
+    let bookings: Vec<Booking> = store.all_readable().0;
+    let trainings: Vec<Training> = store.all_readable().0;
+    let attendance: Vec<Attendance> = store.all_readable().0;
+    let projects: Vec<Project> = store.all_readable().0;
+    let honours: Vec<Honour> = store.all_readable().0;
+    let activities = store.activity_rows_uncached();
+    let (settings, trained, rule, federation) =
+        (store.evaluation_settings(), store.trained_pairs(), store.major_rule(), store.federation());
+    (0..runs)
+        .map(|_| {
+            timed(|| {
+                let mut r = Report::compute(&Inputs {
+                    federation: federation.as_ref(),
+                    orgs: &orgs,
+                    people: &people,
+                    liaisons: &liaisons,
+                    venues: &venues,
+                    bookings: &bookings,
+                    trainings: &trainings,
+                    attendance: &attendance,
+                    as_of: today,
+                    evaluation: &settings,
+                });
+                r.work = WorkFigures::compute(&WorkInputs {
+                    orgs: &orgs,
+                    people: &people,
+                    activities: &activities,
+                    trained: &trained,
+                    projects: &projects,
+                    honours: &honours,
+                    rule: &rule,
+                    evaluation: &settings,
+                    as_of: today,
+                    quiet_months: hubsync::domain::activity_query::QUIET_MONTHS,
+                });
+                r
+            })
+            .1
+        })
+        .collect()
 }
