@@ -310,6 +310,19 @@ pub fn open_store(dir: &Path) -> Result<Store> {
     Ok(store)
 }
 
+/// Set (to anything): every command opens the whole store, as before read
+/// commands opened only what they read; for comparing the two.
+pub const FULL_OPEN_VAR: &str = "HUBSYNC_FULL_OPEN";
+
+/// `open_store` loading no document until the command asks (`Store::open_partial`).
+pub fn open_store_partial(dir: &Path) -> Result<Store> {
+    let store = Store::open_partial(dir)?;
+    for w in store.warnings() {
+        errln!("警告 (warning): {w}");
+    }
+    Ok(store)
+}
+
 /// Runs a parsed command line and returns the exit code: in a running
 /// node when one holds the data directory (`node`), else here. main runs
 /// the terminal UI when there is no subcommand.
@@ -344,12 +357,22 @@ fn run(cli: Cli) -> Result<i32> {
         }
         _ => {}
     }
-    let mut store = match open_store(&dir) {
+    // Read commands open only the documents they read (ops decides which).
+    let read = match &command {
+        _ if std::env::var_os(FULL_OPEN_VAR).is_some() => None,
+        Command::Org(cmd) => org::partial_read(cmd),
+        _ => None,
+    };
+    let opened = if read.is_some() { open_store_partial(&dir) } else { open_store(&dir) };
+    let mut store = match opened {
         Ok(store) => store,
         // A node starting up holds the store a moment before it listens.
         Err(e) if is_in_use(&e) => return node::forward_when_ready(&dir, lang).map_err(|_| e),
         Err(e) => return Err(e),
     };
+    if let Some(read) = &read {
+        crate::ops::orgs::prepare_read(&mut store, read)?;
+    }
     match command {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
         Command::Join { code, short, name } => peers::join(store, &dir, lang, &code, &short, &name)?,

@@ -327,6 +327,15 @@ pub fn run(ctx: &mut Ctx, cmd: OrgCmd) -> Result<()> {
     Ok(())
 }
 
+/// The read this command is, when it can run on a store opened in part.
+pub fn partial_read(cmd: &OrgCmd) -> Option<crate::ops::orgs::Read> {
+    match cmd {
+        OrgCmd::Show { target, .. } => Some(crate::ops::orgs::Read::Show(target.as_str().into())),
+        OrgCmd::List(_) => Some(crate::ops::orgs::Read::List),
+        _ => None,
+    }
+}
+
 fn show(ctx: &Ctx, o: &Organization) -> Result<String> {
     let l = ctx.lang;
     let opt = |v: Option<String>| v.unwrap_or_else(|| "—".into());

@@ -97,14 +97,18 @@ pub struct OrgList {
 /// in full.
 pub fn list(env: &mut Env, mut query: ListOrgs) -> OpResult<OrgList> {
     let store = &mut *env.store;
+    // Opened in part (store::scoped): the federations' names and the
+    // private fields of the rows printed; the rows themselves come from disk.
+    store.need_collections(&[Collection::Meta, Collection::Private])?;
     if query.filter.uncovered {
+        store.need_collections(&[Collection::Liaisons])?;
         let (liaisons, _) = store.all_readable::<crate::domain::LiaisonAssignment>();
         query.filter.dispatched = crate::domain::report::dispatched_orgs(&liaisons, env.clock.today());
     }
     let rows = store.org_rows();
     let kept = query.filter.apply(&rows);
     let mut out = OrgList { total: kept.len(), ..Default::default() };
-    for fed in store.doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()) {
+    for fed in store.stored_doc_ids(Some(Collection::Orgs)).iter().map(|d| d.federation()) {
         if let std::collections::btree_map::Entry::Vacant(e) = out.federations.entry(fed) {
             let name = store.federation_record(e.key()).map_or_else(|| e.key().to_string(), |f| f.name);
             e.insert(name);
@@ -114,18 +118,65 @@ pub fn list(env: &mut Env, mut query: ListOrgs) -> OpResult<OrgList> {
     // named and left out, and takes no place under the limit; past the
     // limit rows are not read, so such a record there still counts in `total`.
     let limit = query.limit.unwrap_or(usize::MAX);
-    for row in kept.into_iter().map(|i| &rows[i]) {
-        if out.orgs.len() == limit {
-            break;
+    let mut next = 0;
+    while out.orgs.len() < limit && next < kept.len() {
+        let batch = &kept[next..next + (limit - out.orgs.len()).min(kept.len() - next)];
+        next += batch.len();
+        if store.is_partial() {
+            // Only the documents of the rows about to be read.
+            let ids: std::collections::HashSet<&crate::domain::RecordId> = batch.iter().map(|i| &rows[*i].id).collect();
+            let docs = store.org_row_docs(|r| ids.contains(&r.id));
+            store.need_docs(&docs)?;
         }
-        match store.get::<Organization>(&row.id) {
-            Ok(Some(o)) => out.orgs.push((o, row.federation.clone())),
-            Ok(None) => out.total -= 1,
-            Err(e) => {
-                out.total -= 1;
-                out.unreadable.push(format!("{}: {e}", row.id));
+        for row in batch.iter().map(|i| &rows[*i]) {
+            match store.get::<Organization>(&row.id) {
+                Ok(Some(o)) => out.orgs.push((o, row.federation.clone())),
+                Ok(None) => out.total -= 1,
+                Err(e) => {
+                    out.total -= 1;
+                    out.unreadable.push(format!("{}: {e}", row.id));
+                }
             }
         }
     }
     Ok(out)
+}
+
+/// A read command that can run on a store opened in part
+/// (`Store::open_partial`): the front end opens so when no node runs.
+#[derive(Debug, Clone)]
+pub enum Read {
+    /// `org show`: the record as the user named it.
+    Show(Ref),
+    /// `org list`: `list` loads what it prints itself.
+    List,
+}
+
+/// Loads what the read needs into a store opened in part (nothing in a
+/// full one). `org show` prints the record, its conflicts, today's coverage
+/// (every assignment), its evaluations' results (the settings), its private
+/// fields: those collections in full, and of the organizations only the
+/// documents holding a row with that id or that name (every one, so an
+/// ambiguous name is still reported as such), found through the list rows.
+pub fn prepare_read(store: &mut Store, read: &Read) -> OpResult<()> {
+    if !store.is_partial() {
+        return Ok(());
+    }
+    match read {
+        Read::Show(r) => {
+            store.need_collections(&[
+                Collection::Meta,
+                Collection::Private,
+                Collection::Settings,
+                Collection::Liaisons,
+            ])?;
+            let text = r.0.trim();
+            let key = crate::domain::validate::name_key(text);
+            let docs = store
+                .org_row_docs(|row| row.id.as_str() == text || crate::domain::validate::name_key(&row.name) == key);
+            store.need_docs(&docs)?;
+        }
+        Read::List => {}
+    }
+    Ok(())
 }

@@ -25,6 +25,7 @@ mod records;
 mod recover;
 mod report;
 mod rows;
+mod scoped;
 pub mod service;
 mod snapshot;
 mod sync_hooks;
@@ -102,6 +103,8 @@ pub enum StoreError {
     Io { what: String, detail: String },
     #[error("写入失败,此次修改未保存,之前保存的数据不受影响: {0} (the write was refused and not saved; what was saved before is intact. Free disk space or fix the disk, then try again)")]
     WriteRefused(String),
+    #[error("此命令只打开了部分文档,不能修改或同步 ({0}) (the store was opened in part for a read command: it cannot write or sync)")]
+    Partial(String),
     #[error("存储操作中途失败,已从磁盘重新载入受影响的文档 (a store operation failed part-way; the documents it touched were reloaded from disk): {0}")]
     JobFailed(String),
 }
@@ -155,6 +158,11 @@ pub(crate) struct DocState {
     /// them. Kept here because Automerge's own cursor starts empty after
     /// `load`, which made the first piece of every process the whole history.
     pub saved_heads: Vec<ChangeHash>,
+    /// Loading what sled holds of it gives exactly this document while its
+    /// heads are `saved_heads` (false after a merge from the change log or a
+    /// restore): only then may what is read from it be cached on disk
+    /// under the digest of those bytes (store::rows).
+    pub disk_clean: bool,
 }
 
 /// What `hubsync doc list` shows.
@@ -228,6 +236,8 @@ pub struct Store {
     disk_failed: bool,
     /// A full disk on demand (fault.rs; off unless asked for).
     disk_full: fault::DiskFull,
+    /// Opened for one read command: the documents not loaded (store::scoped).
+    partial: Option<scoped::Partial>,
     /// The data directory's lock; declared last so it is released after
     /// the database is closed.
     _lock: lock::DirLock,
@@ -236,6 +246,11 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the data directory and loads every document.
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, false)
+    }
+
+    /// `open`, or with `partial` loading no document until asked (store::scoped).
+    fn open_with(dir: &Path, partial: bool) -> Result<Store> {
         let open_error = |e: std::io::Error| StoreError::Open { dir: dir.to_path_buf(), detail: e.to_string() };
         crate::private_fs::create_dir(dir).map_err(open_error)?;
         // Locked before anything in it is touched: recovering an interrupted
@@ -293,6 +308,7 @@ impl Store {
             unlogged_sigs: Vec::new(),
             disk_failed: false,
             disk_full: fault::DiskFull::from_env(),
+            partial: partial.then(Default::default),
             _lock: lock,
         };
         store.warnings.extend(rebuilt);
@@ -317,9 +333,11 @@ impl Store {
                 let mut doc = doc;
                 let signed_heads = doc.get_heads();
                 let saved_heads = signed_heads.clone();
-                self.docs
-                    .insert(doc_id.clone(), DocState { doc, next_seq, pieces, version, signed_heads, saved_heads });
-                if exhausted {
+                let disk_clean = true;
+                let state = DocState { doc, next_seq, pieces, version, signed_heads, saved_heads, disk_clean };
+                self.docs.insert(doc_id.clone(), state);
+                // A store opened in part writes nothing; it has no next piece to number.
+                if exhausted && self.partial.is_none() {
                     self.compact(&doc_id)?;
                     self.warnings.push(format!(
                         "文档 {doc_id}: 修改序号已损坏,已压缩重写 (damaged change sequence key; document compacted)"
@@ -379,6 +397,7 @@ impl Store {
     /// Makes a federation this node's own (after `init`, or `join` on a
     /// field laptop that works on another federation's documents).
     pub fn set_home(&mut self, fed: &RecordId) -> Result<()> {
+        self.refuse_if_partial("set_home")?;
         self.log.append(&[changelog::Entry::Meta { key: "home", value: fed.as_str().as_bytes() }], true)?;
         self.disk.meta.insert("home", fed.as_str().as_bytes())?;
         self.disk.flush_durably()?;
@@ -492,6 +511,7 @@ impl Store {
 
     /// Makes sure an (empty) document exists in memory, to receive into.
     pub fn ensure_doc(&mut self, doc: &DocId) -> Result<()> {
+        self.refuse_if_partial("ensure_doc")?;
         if let Some(detail) = self.damaged.get(doc) {
             return Err(StoreError::Damaged { doc: doc.clone(), detail: detail.clone() });
         }
@@ -503,6 +523,7 @@ impl Store {
                 version: 0,
                 signed_heads: Vec::new(),
                 saved_heads: Vec::new(),
+                disk_clean: false,
             };
             // A document made anew starts at version 0 again: no digest of
             // an earlier one with this id may be taken for it.
@@ -528,6 +549,7 @@ impl Store {
 
     /// Drops a damaged document (kept in quarantine) so a peer can resend it.
     pub fn repair_doc(&mut self, doc: &DocId) -> Result<usize> {
+        self.refuse_if_partial("repair_doc")?;
         self.log.append(&[changelog::Entry::Drop { doc: doc.as_str() }], true)?;
         let n = self.disk.quarantine_doc(doc)?;
         self.damaged.remove(doc);
@@ -550,6 +572,8 @@ impl Store {
     /// (a full disk, an I/O error) is refused whole: the log is cut back, the
     /// documents are reloaded from disk without it, and the error says so.
     pub(crate) fn persist(&mut self, docs: &[DocId]) -> Result<()> {
+        // Every write and every change a peer sends ends here.
+        self.refuse_if_partial("persist")?;
         if let Some(pending) = &mut self.deferred {
             pending.extend(docs.iter().cloned());
             return Ok(());
@@ -685,6 +709,7 @@ impl Store {
 
     /// Rewrites a document as one compacted base.
     pub fn compact(&mut self, doc: &DocId) -> Result<()> {
+        self.refuse_if_partial("compact")?;
         let Some(state) = self.docs.get_mut(doc) else {
             return Ok(());
         };
@@ -694,6 +719,7 @@ impl Store {
         self.log.append(&[changelog::Entry::Base { doc: doc.as_str(), bytes: &base }], durable)?;
         self.disk.compact(doc, &base)?;
         state.pieces = 0;
+        state.disk_clean = true;
         if durable {
             self.disk.db.flush()?;
         }

@@ -18,6 +18,9 @@ pub(crate) struct Disk {
     pub quarantine: sled::Tree,
     /// Change hash -> signer node id ++ signature (sync::authorship).
     pub sigs: sled::Tree,
+    /// Org document id -> its list rows with the digest of the stored
+    /// bytes they were read from (store::rows): a cache, never a source.
+    pub rows: sled::Tree,
     /// sled's data file, to fsync: sled's own flush ends in
     /// `sync_file_range` on Linux, which neither flushes the drive's cache
     /// nor the file's growing size, so it does not survive power loss.
@@ -92,6 +95,7 @@ impl Disk {
             sync: db.open_tree("sync")?,
             quarantine: db.open_tree("quarantine")?,
             sigs: db.open_tree("sigs")?,
+            rows: db.open_tree("rows")?,
             db,
             file: None,
         })
@@ -113,6 +117,7 @@ impl Disk {
             sync: db.open_tree("sync")?,
             quarantine: db.open_tree("quarantine")?,
             sigs: db.open_tree("sigs")?,
+            rows: db.open_tree("rows")?,
             db,
             file: Some(
                 std::fs::OpenOptions::new()
@@ -255,6 +260,21 @@ impl Disk {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// SHA-256 over a stored document's bytes as `load` concatenates them
+    /// (base ++ pieces in order): the same digest means `load` gives the
+    /// same document, so what was read from it may be served again.
+    pub fn digest(stored: &StoredDoc) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        if let Some(b) = &stored.base {
+            h.update(b);
+        }
+        for (_, p) in &stored.pieces {
+            h.update(p);
+        }
+        h.finalize().into()
     }
 
     pub fn stored_size(&self, doc: &DocId) -> u64 {

@@ -83,6 +83,14 @@ impl Store {
         }
         let mut sled_docs = self.disk.read_all()?;
         let mut log_docs = replayed.docs;
+        if self.partial.is_some() {
+            // Opened in part only when there is nothing to recover: the
+            // repairs below need every document, and rewrite the log from them.
+            if !rewrite && sled_docs == log_docs {
+                return self.defer_loading(sled_docs);
+            }
+            self.partial = None;
+        }
         let names: BTreeSet<String> = sled_docs.keys().chain(log_docs.keys()).cloned().collect();
         for name in names {
             let sled = sled_docs.remove(&name);
@@ -147,7 +155,7 @@ impl Store {
                 let saved_heads = signed_heads.clone();
                 self.docs.insert(
                     doc_id.clone(),
-                    DocState { doc, next_seq: 0, pieces: 0, version: 0, signed_heads, saved_heads },
+                    DocState { doc, next_seq: 0, pieces: 0, version: 0, signed_heads, saved_heads, disk_clean: false },
                 );
                 n
             }
@@ -158,6 +166,8 @@ impl Store {
             ));
         }
         let state = self.docs.get_mut(&doc_id).expect("loaded above");
+        // Merged in memory: not what sled held when it was loaded.
+        state.disk_clean = false;
         state.signed_heads = state.doc.get_heads();
         state.saved_heads = state.signed_heads.clone();
         let base = state.doc.save();

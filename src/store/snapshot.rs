@@ -90,8 +90,15 @@ impl Store {
             let heads = doc.get_heads();
             let base = doc.save();
             self.disk.compact(&id, &base)?;
-            let state =
-                DocState { doc, next_seq: 0, pieces: 0, version: 1, signed_heads: heads.clone(), saved_heads: heads };
+            let state = DocState {
+                doc,
+                next_seq: 0,
+                pieces: 0,
+                version: 1,
+                signed_heads: heads.clone(),
+                saved_heads: heads,
+                disk_clean: false,
+            };
             self.docs.insert(id, state);
         }
         for (hash, record) in sigs {
