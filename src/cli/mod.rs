@@ -371,7 +371,12 @@ fn run(cli: Cli) -> Result<i32> {
         Err(e) => return Err(e),
     };
     if let Some(read) = &read {
+        // What loading the documents found wrong, as a full open prints it before the output.
+        let printed = store.warnings().len();
         crate::ops::orgs::prepare_read(&mut store, read)?;
+        for w in &store.warnings()[printed..] {
+            errln!("警告 (warning): {w}");
+        }
     }
     match command {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,

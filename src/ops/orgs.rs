@@ -153,7 +153,7 @@ pub enum Read {
 }
 
 /// Loads what the read needs into a store opened in part (nothing in a
-/// full one). `org show` prints the record, its conflicts, today's coverage
+/// full one); `org list` loads the documents of the rows it prints itself. `org show` prints the record, its conflicts, today's coverage
 /// (every assignment), its evaluations' results (the settings), its private
 /// fields: those collections in full, and of the organizations only the
 /// documents holding a row with that id or that name (every one, so an
@@ -176,7 +176,12 @@ pub fn prepare_read(store: &mut Store, read: &Read) -> OpResult<()> {
                 .org_row_docs(|row| row.id.as_str() == text || crate::domain::validate::name_key(&row.name) == key);
             store.need_docs(&docs)?;
         }
-        Read::List => {}
+        Read::List => {
+            // The rows now, so a document whose rows on disk are stale is
+            // loaded (and its damage found) before anything is printed.
+            store.need_collections(&[Collection::Meta, Collection::Private])?;
+            store.org_rows();
+        }
     }
     Ok(())
 }
