@@ -4,6 +4,7 @@
 //!     cargo run --release --example bench -- --quick # 1,000 only, fewer runs
 //!     cargo run --release --example bench -- --only backup,edit  # those rows only
 //!     cargo run --release --example bench -- --only report       # the report and the workbook (also: conflicts)
+//!     cargo run --release --example bench -- --only report-change --orgs 31000 # the report after a change
 //!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
 //!     cargo run --release --example bench -- --only ledger       # the funding and cultivation ledger
 //!     cargo run --release --example bench -- --only sync --orgs 31000 # the sync rows over QUIC
@@ -57,12 +58,14 @@ fn main() {
                         report::report(&fixture, runs, &mut table);
                         report::report_after_change(&fixture, runs, &mut table);
                     }
+                    // The rows of a running node's report alone: from scratch, after a change, repeated.
+                    "report-change" => report::report_after_change(&fixture, runs, &mut table),
                     "activities" => activities::activities(&fixture, runs, &mut table),
                     "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
                     "conflicts" => conflicts::conflicted(&fixture, runs, &mut table),
                     "sync" => sync_quic::sync_over_quic(&fixture, runs, &mut table),
                     other => {
-                        panic!("--only: no section {other} (backup, edit, report, activities, ledger, conflicts, sync)")
+                        panic!("--only: no section {other} (backup, edit, report, report-change, activities, ledger, conflicts, sync)")
                     }
                 }
             }
