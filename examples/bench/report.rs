@@ -76,9 +76,7 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
         drop(store);
     }
     let mut store = Store::open(f.dir.path()).expect("open");
-    let before = crate::measure::rss_bytes();
     store.report(today);
-    let kept = crate::measure::rss_bytes().saturating_sub(before);
     let mut org = f.records[f.records.len() / 3].clone();
     let activity = store.all::<hubsync::domain::Activity>().expect("activities").pop().expect("an activity");
     for run in 0..runs {
@@ -100,13 +98,6 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
     table.time(f.orgs, "report after a one-field change (one organization edited)", &edited, of_scratch(&edited));
     table.time(f.orgs, "report after one activity added", &added, of_scratch(&added));
     table.time(f.orgs, "report repeated (nothing changed: the kept report)", &repeated, of_scratch(&repeated));
-    table.add(
-        f.orgs,
-        "resident memory added by the first report (records kept per document, the kept report)",
-        crate::measure::mib(kept),
-        crate::measure::mib(kept),
-        String::new(),
-    );
     table.time(
         f.orgs,
         "the figures alone (every record already in memory: Report::compute + WorkFigures::compute)",
