@@ -240,6 +240,38 @@ fn a_store_opened_in_part_refuses_every_write_and_a_peers_changes() {
     assert_ne!(store.get::<Organization>(&org.id).unwrap().unwrap().members, Some(13), "nothing was written");
 }
 
+#[test]
+fn a_refused_write_leaves_nothing_of_it_in_memory() {
+    let dir = demo(100);
+    let samples = samples(dir.path());
+    let (id, _, _) = &samples[0];
+    let mut store = Store::open_partial(dir.path()).unwrap();
+    let read = hubsync::ops::orgs::Read::Show(id.as_str().into());
+    hubsync::ops::orgs::prepare_read(&mut store, &read).unwrap();
+    let id = RecordId::from(id.as_str());
+    let before: Organization = store.get(&id).unwrap().unwrap();
+    let mut org = before.clone();
+    org.members = Some(before.members.unwrap_or(0) + 7);
+    org.address = "部分打开时被拒绝的地址".into();
+    assert!(matches!(store.update(&org), Err(StoreError::Partial(_))));
+    // What the store reads after the refusal is what is stored, as a full
+    // store reloads a document whose write was refused.
+    assert_eq!(store.get::<Organization>(&id).unwrap().unwrap(), before, "the refused edit is still read");
+}
+
+#[test]
+fn a_store_opened_in_part_makes_no_backup_of_what_it_did_not_load() {
+    let dir = demo(100);
+    let mut store = Store::open_partial(dir.path()).unwrap();
+    hubsync::ops::orgs::prepare_read(&mut store, &hubsync::ops::orgs::Read::List).unwrap();
+    let held = store.stored_doc_ids(None).len();
+    match store.snapshot() {
+        Err(StoreError::Partial(_)) => {}
+        Ok(s) => panic!("a backup of {} documents of {held}", s.docs.len()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

@@ -572,8 +572,16 @@ impl Store {
     /// (a full disk, an I/O error) is refused whole: the log is cut back, the
     /// documents are reloaded from disk without it, and the error says so.
     pub(crate) fn persist(&mut self, docs: &[DocId]) -> Result<()> {
-        // Every write and every change a peer sends ends here.
-        self.refuse_if_partial("persist")?;
+        // Every write and every change a peer sends ends here. Refused, its
+        // operations are rolled back: reads must not show what was not saved.
+        if let Err(e) = self.refuse_if_partial("persist") {
+            for id in docs {
+                if let Some(state) = self.docs.get_mut(id) {
+                    state.doc.rollback();
+                }
+            }
+            return Err(e);
+        }
         if let Some(pending) = &mut self.deferred {
             pending.extend(docs.iter().cloned());
             return Ok(());

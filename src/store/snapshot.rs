@@ -36,6 +36,8 @@ pub struct RestoredDoc {
 impl Store {
     /// Everything a backup holds, as it stands now.
     pub fn snapshot(&mut self) -> Result<StoreSnapshot> {
+        // Opened in part, it holds only what one command read.
+        self.refuse_if_partial("snapshot")?;
         let mut docs = Vec::with_capacity(self.docs.len());
         for (id, state) in self.docs.iter_mut() {
             // Jobs end with their changes committed; save() would commit
@@ -79,6 +81,8 @@ impl Store {
         sigs: &[([u8; 32], Vec<u8>)],
         meta: &[(String, Vec<u8>)],
     ) -> Result<()> {
+        // Opened in part, `docs` is empty whatever the directory holds.
+        self.refuse_if_partial("install_snapshot")?;
         if !self.docs.is_empty() || self.home.is_some() {
             return Err(StoreError::Open {
                 dir: self.dir.clone(),
