@@ -149,9 +149,10 @@ async fn a_connection_the_peer_closed_between_rounds_is_made_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_peer_on_a_fresh_connection_is_told_it_was_refused() {
-    // A fresh connection resumes the TLS session of the last one, which
-    // skips the check of the peer list at the handshake: the Intro is then
-    // refused (code 2), and that is what the user must read.
+    // The serving side resumes no TLS sessions, so a fresh connection is
+    // checked against its peer list at the handshake and refused there (a
+    // TLS alert, after our side of the handshake is done): what the user
+    // must read is that the peer refused this node.
     let (a, b) = pair(Grant::Write, Limits::default());
     b.node.keep_connections(false);
     assert!(round(&b).await.unwrap().errors.is_empty());
@@ -159,4 +160,5 @@ async fn a_removed_peer_on_a_fresh_connection_is_told_it_was_refused() {
 
     let refused = round(&b).await.expect_err("a removed peer gets no session");
     assert!(format!("{refused:#}").contains("refused this node"), "{refused:#}");
+    assert!(format!("{refused:#}").contains("cryptographic handshake"), "refused at the handshake: {refused:#}");
 }

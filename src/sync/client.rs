@@ -105,9 +105,13 @@ impl Node {
             }
         };
         let (handshake, memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
-        let conn = handshake
+        let conn = match handshake
             .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
-            .with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
+        {
+            Ok(conn) => conn,
+            Err(e) if refused_close(&e) => return Err(refused(anyhow::Error::new(e), peer)),
+            Err(e) => return Err(e).with_context(|| format!("无法连接 {} ({addr})", peer.name)),
+        };
         self.kept.made.fetch_add(1, Ordering::Relaxed);
         if transport::peer_node(&conn)? != peer.node_id {
             bail!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
@@ -115,8 +119,8 @@ impl Node {
         let mut control = SessionBudget::new(&peer.name, &limits).stream();
         match self.open(peer, conn.clone(), (memory, started), &home, join, &mut control).await {
             Ok((opened, answer)) => self.converse(peer, opened, answer, joining).await,
-            // Also a fresh connection: one that resumed the TLS session of
-            // the last one skipped the serving side's peer list at the handshake.
+            // The serving side's check of its peer list at the handshake ends
+            // the connection once our side has finished its part: seen here.
             Err((_, e)) if refused_node(&conn) => Err(refused(e, peer)),
             Err((_, e)) => Err(e),
         }
@@ -432,7 +436,19 @@ fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
 /// The serving side closed the connection because it no longer knows us
 /// (`serve`'s code 2): connecting again would only be refused again.
 fn refused_node(conn: &quinn::Connection) -> bool {
-    matches!(conn.close_reason(), Some(quinn::ConnectionError::ApplicationClosed(c)) if c.error_code == quinn::VarInt::from_u32(2))
+    conn.close_reason().is_some_and(|reason| refused_close(&reason))
+}
+
+/// Code 2 after an Intro, or a TLS alert from the serving side at the
+/// handshake: its certificate check fails only for a node not in its peer
+/// list (it resumes no TLS sessions, so a removed peer ends there).
+fn refused_close(reason: &quinn::ConnectionError) -> bool {
+    match reason {
+        quinn::ConnectionError::ApplicationClosed(c) => c.error_code == quinn::VarInt::from_u32(2),
+        // QUIC carries a TLS alert as a CRYPTO_ERROR, 0x100 + the alert.
+        quinn::ConnectionError::ConnectionClosed(c) => (0x100..0x200).contains(&u64::from(c.error_code)),
+        _ => false,
+    }
 }
 
 /// What syncing one document moved, each way.

@@ -176,6 +176,13 @@ pub fn endpoint(identity: &Identity, dir: PathBuf, listen: std::net::SocketAddr)
         .with_client_cert_verifier(pinned.clone())
         .with_single_cert(vec![cert], key)?;
     server.alpn_protocols = vec![ALPN.to_vec()];
+    // No TLS session resumption: a resumed handshake skips the client
+    // certificate check, so a peer removed since would get as far as its
+    // Intro. Every connection checks the peer list at the handshake; a
+    // full handshake costs about a millisecond, once per kept connection.
+    // (The builder makes no tickets either: its ticketer is a dummy.)
+    server.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    server.send_tls13_tickets = 0;
     let mut server_config =
         quinn::ServerConfig::with_crypto(Arc::new(quinn::crypto::rustls::QuicServerConfig::try_from(server)?));
     server_config.transport_config(transport_config()?);
