@@ -8,8 +8,8 @@ use super::identity::NodeId;
 use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
-use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view, LIST_KEY};
-use super::session::{begin, enqueue, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
+use super::policy::{list_bodies, lists_in, offers, receive_lists, view, LIST_KEY};
+use super::session::{enqueue, open_doc, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
 use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
@@ -75,13 +75,14 @@ impl Node {
             .with_context(|| format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name))?;
         let sock = resolve(addr).await?;
         let node_id = peer.node_id;
-        let home = self.home().await;
         let joining = join.is_some();
+        // Our home and what we remember of this peer's offers, in one store trip.
+        let ours_now = move |s: &mut crate::store::Store| (s.home_id().cloned(), remembered::load(s, &node_id));
         // The connection kept from the last session first: when it turns out
         // closed (the peer's idle timer, a restart), one fresh connection.
         let mut loaded = None;
         if let Some(conn) = self.kept.take(&node_id, sock) {
-            let memory = self.store.call(move |s| remembered::load(s, &node_id)).await;
+            let (home, memory) = self.store.call(ours_now).await;
             let mut control = SessionBudget::new(&peer.name, &limits).stream();
             match self.open(peer, conn.clone(), (memory, started), &home, join.clone(), &mut control).await {
                 Ok((opened, answer)) => return self.converse(peer, opened, answer, joining).await,
@@ -91,20 +92,20 @@ impl Node {
                     }
                     tracing::debug!(peer = %peer.name, "kept connection unusable, connecting again: {e:#}");
                     conn.close(0u32.into(), b"stale");
-                    loaded = Some(memory);
+                    loaded = Some((home, memory));
                 }
             }
         }
         let connecting = self.endpoint.connect(sock, "hubsync")?;
-        // What we remember of this peer's offers is read while the handshake
-        // runs: the store thread is idle then.
+        // Read while the handshake runs: the store thread is idle then.
         let memory = async {
             match loaded {
                 Some(m) => m,
-                None => self.store.call(move |s| remembered::load(s, &node_id)).await,
+                None => self.store.call(ours_now).await,
             }
         };
-        let (handshake, memory) = tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
+        let (handshake, (home, memory)) =
+            tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
         let conn = match handshake
             .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
         {
@@ -190,20 +191,27 @@ impl Node {
         }
         let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
         let view = Arc::new(view(&self.dir, peer, peer_home, transport::peer_cert(&conn)?)?);
-        let v = view.clone();
-        let (lists, offered) = (answer.lists, theirs_docs.clone());
-        let dir = self.dir.clone();
-        let ours = self
+        // Meta documents first, the two sides' own before the rest: a
+        // federation new to a side is admitted by what its meta document
+        // says about it and about the relay's own (forward::Held::access).
+        let homes: Vec<String> =
+            [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
+        let (v, lists, offered) = (view.clone(), answer.lists, theirs_docs.clone());
+        let (dir, sent, peer_holds) = (self.dir.clone(), memory.sent.clone(), answer.holds.clone());
+        // One store trip: the peer's lists taken in, our offers as a delta
+        // against the copy it holds, the lists that delta carries, and the
+        // order the differing documents go in.
+        let (ours, delta, lists, phases) = self
             .store
             .call(move |s| {
                 receive_lists(s, &v, lists, &offered);
-                offers(s, &v, &dir)
+                let ours = offers(s, &v, &dir);
+                let delta = remembered::encode(&ours, &sent, peer_holds.as_deref());
+                let lists = list_bodies(s, &v, lists_in(&delta));
+                let phases = phases(s, &ours, &offered, &homes);
+                (ours, delta, lists, phases)
             })
             .await;
-        let delta = remembered::encode(&ours, &memory.sent, answer.holds.as_deref());
-        let v = view.clone();
-        let bodies = lists_in(&delta);
-        let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         summary.bytes_out += send_json(
             &mut send,
             &Offers {
@@ -222,44 +230,16 @@ impl Node {
             let _ = send.finish();
         }
 
-        // Documents to sync: offered by either side, unless both offered the same heads.
-        let mut todo = BTreeSet::new();
-        for doc in ours.keys().chain(theirs_docs.keys()).filter(|d| !d.starts_with(LIST_KEY)) {
-            if ours.get(doc) != theirs_docs.get(doc) {
-                todo.insert(doc.clone());
-            }
-        }
         summary.documents = ours.len().max(theirs_docs.len());
         memory.sent = ours;
         memory.received = theirs_docs;
-        if todo.len() > MAX_DOCS {
-            bail!("too many documents ({})", todo.len());
+        let total = phases.iter().map(Vec::len).sum::<usize>();
+        if total > MAX_DOCS {
+            bail!("too many documents ({total})");
         }
-        let (total, mut done) = (todo.len(), 0);
+        let mut done = 0;
         self.tell(&peer.name, done, total);
         let limit = Arc::new(tokio::sync::Semaphore::new(PARALLEL_DOCS));
-        // Meta documents first, the two sides' own before the rest: a
-        // federation new to a side is admitted by what its meta document
-        // says about it and about the relay's own (forward::Held::access).
-        let is_meta = |d: &String| DocId::parse(d).is_ok_and(|d| d.collection() == crate::domain::Collection::Meta);
-        let homes: Vec<String> =
-            [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
-        let is_home = |d: &String| homes.iter().any(|h| d.starts_with(&format!("{h}/")));
-        let (metas, rest): (Vec<String>, Vec<String>) = todo.into_iter().partition(is_meta);
-        let (home_metas, other_metas): (Vec<String>, Vec<String>) = metas.into_iter().partition(is_home);
-        // The others by depth, parents first (what we do not hold, last).
-        let by_depth: BTreeMap<usize, Vec<String>> = self
-            .store
-            .call(move |s| {
-                let mut by_depth: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-                for d in other_metas {
-                    let depth = DocId::parse(&d).ok().and_then(|id| super::forward::depth(s, &id.federation()));
-                    by_depth.entry(depth.unwrap_or(usize::MAX)).or_default().push(d);
-                }
-                by_depth
-            })
-            .await;
-        let phases = std::iter::once(home_metas).chain(by_depth.into_values()).chain(std::iter::once(rest));
         for phase in phases {
             // A JoinSet: if this session is dropped, its document tasks end too.
             let mut tasks = tokio::task::JoinSet::new();
@@ -280,15 +260,13 @@ impl Node {
                 let permit = limit.clone().acquire_owned().await?;
                 tasks.spawn(async move {
                     let _permit = permit;
-                    let decided = {
-                        let d = doc_id.clone();
-                        store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await
+                    let result = match open_doc(&store, &peer, view, &doc_id).await {
+                        Ok(Some(opened)) => {
+                            client_doc(&conn, &store, &peer, &doc_id, opened, &limits, &mut doc_budget).await
+                        }
+                        Ok(None) => return (doc_id, Ok(DocTally::default())),
+                        Err(e) => Err(e),
                     };
-                    let Some((access, gate)) = decided else {
-                        return (doc_id, Ok(DocTally::default()));
-                    };
-                    let result =
-                        client_doc(&conn, &store, &peer, &doc_id, (access, gate), &limits, &mut doc_budget).await;
                     if result.is_err() {
                         // Start the next session on this document from scratch.
                         reset(&store, &peer, &doc_id).await;
@@ -466,21 +444,23 @@ async fn client_doc(
     store: &StoreHandle,
     peer: &Peer,
     doc: &DocId,
-    (access, gate): (Access, Arc<Gate>),
+    (access, gate, first): (Access, Arc<Gate>, Step),
     limits: &Limits,
     budget: &mut Budget,
 ) -> Result<DocTally> {
-    // Like the accepting side: a new connection must not trust what an
-    // aborted one believed it had sent.
-    begin(store, peer, doc).await;
     let (mut send, mut recv) = conn.open_bi().await?;
     let mut tally = DocTally::default();
     write_frame(&mut send, doc.as_str().as_bytes()).await?;
     // The peer's message of one round is applied in the same store trip
-    // that makes our message of the next.
+    // that makes our message of the next; the first was made with the
+    // document's opening (`open_doc`).
     let mut pending = None;
+    let mut first = Some(first);
     for _ in 0..MAX_ROUNDS {
-        let Step { applied, ours, sent } = step(store, peer, doc, pending.take(), access, gate.clone()).await?;
+        let Step { applied, ours, sent } = match first.take() {
+            Some(first) => first,
+            None => step(store, peer, doc, pending.take(), access, gate.clone()).await?,
+        };
         tally.changes_in += applied;
         tally.changes_out += sent;
         let sent_none = ours.is_none();
@@ -494,6 +474,34 @@ async fn client_doc(
         pending = theirs;
     }
     bail!("document did not settle after {MAX_ROUNDS} rounds")
+}
+
+/// The documents to sync, in the order they go: those offered by either
+/// side unless both offered the same heads; meta documents first, the two
+/// sides' own (`homes`) before the others, those by depth in the parent
+/// chain (parents first, what we do not hold last), then all the rest.
+fn phases(
+    s: &crate::store::Store,
+    ours: &remembered::OfferMap,
+    theirs: &remembered::OfferMap,
+    homes: &[String],
+) -> Vec<Vec<String>> {
+    let mut todo = BTreeSet::new();
+    for doc in ours.keys().chain(theirs.keys()).filter(|d| !d.starts_with(LIST_KEY)) {
+        if ours.get(doc) != theirs.get(doc) {
+            todo.insert(doc.clone());
+        }
+    }
+    let is_meta = |d: &String| DocId::parse(d).is_ok_and(|d| d.collection() == crate::domain::Collection::Meta);
+    let is_home = |d: &String| homes.iter().any(|h| d.starts_with(&format!("{h}/")));
+    let (metas, rest): (Vec<String>, Vec<String>) = todo.into_iter().partition(is_meta);
+    let (home_metas, other_metas): (Vec<String>, Vec<String>) = metas.into_iter().partition(is_home);
+    let mut by_depth: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for d in other_metas {
+        let depth = DocId::parse(&d).ok().and_then(|id| super::forward::depth(s, &id.federation()));
+        by_depth.entry(depth.unwrap_or(usize::MAX)).or_default().push(d);
+    }
+    std::iter::once(home_metas).chain(by_depth.into_values()).chain(std::iter::once(rest)).collect()
 }
 
 /// Peers synced at once by `sync_once`.

@@ -7,7 +7,7 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view};
-use super::session::{begin, enqueue, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
+use super::session::{enqueue, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
 use super::short;
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
@@ -364,19 +364,23 @@ impl Node {
     async fn serve_session(&self, admitted: Admitted, keep: bool) -> Result<Option<quinn::SendStream>> {
         let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
         let limits = self.limits.clone();
-        let store = self.store.clone();
-        let memory = tokio::spawn(async move { store.call(move |s| remembered::load(s, &node)).await });
-        let home = self.home().await;
         let view = Arc::new(view(&self.dir, &peer, peer_home, transport::peer_cert(&conn)?)?);
-        let v = view.clone();
-        let dir = self.dir.clone();
-        let ours = self.store.call(move |s| offers(s, &v, &dir)).await;
-        let mut memory = memory.await?;
-        let delta = remembered::encode(&ours, &memory.sent, intro.holds.as_deref());
+        let (v, dir, peer_holds) = (view.clone(), self.dir.clone(), intro.holds.clone());
+        // One store trip for our side of the offers: what we remember of this
+        // peer, our home, our offers as a delta against the copy it holds,
+        // and the authors lists that delta carries.
+        let (mut memory, home, ours, delta, lists) = self
+            .store
+            .call(move |s| {
+                let memory = remembered::load(s, &node);
+                let home = s.home_id().cloned();
+                let ours = offers(s, &v, &dir);
+                let delta = remembered::encode(&ours, &memory.sent, peer_holds.as_deref());
+                let lists = list_bodies(s, &v, lists_in(&delta));
+                (memory, home, ours, delta, lists)
+            })
+            .await;
         let holds = Some(remembered::map_hash(&memory.received));
-        let v = view.clone();
-        let bodies = lists_in(&delta);
-        let lists = self.store.call(move |s| list_bodies(s, &v, bodies)).await;
         let offers =
             Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists, confirms: true, keeps: keep };
         send_json(&mut send, &offers).await?;
@@ -600,9 +604,15 @@ async fn server_doc(
 ) -> Result<()> {
     let name = read_frame_of(&mut recv, limits, budget, Frame::DocName).await?;
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
-    let d = doc.clone();
-    begin(store, peer, &doc).await;
-    let decided = store.call(move |s| may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))).await;
+    let (d, name) = (doc.clone(), peer.node_id.to_string());
+    // One store trip: the session's sync state from disk, what the peer may
+    // do with the document and the gate its changes pass.
+    let decided = store
+        .call(move |s| {
+            s.begin_sync(&name, &d);
+            may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))
+        })
+        .await;
     let Some((access, gate)) = decided else {
         write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
         bail!("peer asked for {doc}, which is not shared with it");

@@ -133,11 +133,6 @@ pub(super) async fn enqueue<T: Send + 'static>(
     }
 }
 
-pub(super) async fn begin(store: &StoreHandle, peer: &Peer, doc: &DocId) {
-    let (name, d) = (peer.node_id.to_string(), doc.clone());
-    store.call(move |s| s.begin_sync(&name, &d)).await;
-}
-
 pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     store.call(move |s| s.reset_sync_state(&name, &d)).await;
@@ -185,6 +180,31 @@ pub(super) async fn step(
                 None => (None, 0),
             };
             Ok::<_, crate::store::StoreError>(Step { applied: changes, ours, sent })
+        })
+        .await??)
+}
+
+/// The connecting side's first trip for a document: the session's sync
+/// state from disk, what the peer may do with the document (None: nothing,
+/// it is not synced), the gate its changes pass, and our first message.
+pub(super) async fn open_doc(
+    store: &StoreHandle,
+    peer: &Peer,
+    view: Arc<super::forward::PeerView>,
+    doc: &DocId,
+) -> Result<Option<(Access, Arc<Gate>, Step)>> {
+    let (name, d) = (peer.node_id.to_string(), doc.clone());
+    Ok(store
+        .try_call_as(Some(peer.name.clone()), move |s| {
+            // A new session must not trust what an aborted one believed it had sent.
+            s.begin_sync(&name, &d);
+            let Some(access) = super::policy::may_share(s, &view, &d) else { return Ok(None) };
+            let gate = Arc::new(super::policy::gate(s, &view, &d, access));
+            let (ours, sent) = match s.sync_generate_signed(&name, &d, !access.send)? {
+                Some(o) => (Some(Signed { msg: o.bytes, sigs: o.signatures }), o.changes),
+                None => (None, 0),
+            };
+            Ok::<_, crate::store::StoreError>(Some((access, gate, Step { applied: 0, ours, sent })))
         })
         .await??)
 }
