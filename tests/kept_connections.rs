@@ -162,3 +162,93 @@ async fn a_removed_peer_on_a_fresh_connection_is_told_it_was_refused() {
     assert!(format!("{refused:#}").contains("refused this node"), "{refused:#}");
     assert!(format!("{refused:#}").contains("cryptographic handshake"), "refused at the handshake: {refused:#}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_that_keep_their_sync_states_move_edits_both_ways() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    // Edits on each side, then on both at once, each in a session that
+    // begins from the sync states the one before left in memory.
+    for (i, (on_a, on_b)) in [(true, false), (false, true), (true, true), (false, false)].into_iter().enumerate() {
+        let n = 40 + i as u32;
+        if on_a {
+            set_members(&a, "甲组织", n).await;
+        }
+        if on_b {
+            set_members(&b, "乙组织", n).await;
+        }
+        let s = round(&b).await.unwrap();
+        assert!(s.errors.is_empty(), "{s:?}");
+        if on_a {
+            assert_eq!(members(&b, "甲组织").await, Some(n));
+        }
+        if on_b {
+            assert_eq!(members(&a, "乙组织").await, Some(n));
+        }
+    }
+    assert_eq!(b.node.sessions_resumed(), 4, "every session after the first kept its states");
+    assert_eq!(heads(&a, false).await, heads(&b, false).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_session_whose_first_message_carries_a_change_still_refuses_a_read_only_peers_edit() {
+    let a = start(Some(federation("锦江区联合会", "510104")), &["甲组织", "乙组织"], Limits::default());
+    let b = start(Some(federation("成都市联合会", "510100")), &[], Limits::default());
+    trust(&a, b.node.identity.node_id, "B", Some(Grant::Read));
+    knows(&b.node.dir, &a);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    // B's sync states from that clean session know what A holds, so its first
+    // message of the roster carries the edit.
+    set_members(&b, "甲组织", 7).await;
+    let refused = round(&b).await.unwrap();
+    assert_eq!(b.node.sessions_resumed(), 1, "the session kept its sync states");
+    assert!(refused.errors.iter().any(|e| e.contains("refused")), "{refused:?}");
+    assert_eq!(members(&a, "甲组织").await, None, "nothing of a read-only peer's edit is stored");
+    // A refusal leaves nothing to keep: the next session starts from disk.
+    assert!(!round(&b).await.unwrap().errors.is_empty(), "still refused");
+    assert_eq!(b.node.sessions_resumed(), 1, "not after a session with an error");
+    assert_eq!(members(&a, "甲组织").await, None);
+
+    grant(&a, Grant::Write);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    assert_eq!(members(&a, "甲组织").await, Some(7), "written once granted");
+    assert_eq!(b.node.connections_made(), 1, "four sessions on one connection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_does_not_keep_sync_states_still_syncs() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    // Speaks as a node built before: keeps the connection, never answers `resumes`.
+    a.node.keep_sync_states(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 30).await;
+    set_members(&b, "乙组织", 12).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    set_members(&b, "乙组织", 13).await;
+    let third = round(&b).await.unwrap();
+    assert!(third.errors.is_empty(), "{third:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(30));
+    assert_eq!(members(&a, "乙组织").await, Some(13));
+    assert_eq!(b.node.sessions_resumed(), 0, "no states kept without the server's word");
+    assert_eq!(b.node.connections_made(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_keep_sync_states_still_syncs() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    // The server keeps its states; the client (as a node built before) starts from disk.
+    b.node.keep_sync_states(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 30).await;
+    let second = round(&b).await.unwrap();
+    assert!(second.errors.is_empty(), "{second:?}");
+    set_members(&b, "乙组织", 12).await;
+    set_members(&a, "甲组织", 31).await;
+    let third = round(&b).await.unwrap();
+    assert!(third.errors.is_empty(), "{third:?}");
+    assert_eq!(members(&b, "甲组织").await, Some(31));
+    assert_eq!(members(&a, "乙组织").await, Some(12));
+    assert_eq!(b.node.sessions_resumed(), 0);
+    assert_eq!(heads(&a, false).await, heads(&b, false).await);
+}

@@ -57,47 +57,65 @@ pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
             "compare: full sync, bare Automerge in memory".into(),
         );
         let p = last.expect("a pair");
-        // One field edited on the server, then synced: on a fresh connection
-        // per session (the protocol before kept connections) and on the
-        // connection kept from the session before, interleaved.
+        // One field edited, then synced: on a fresh connection per session
+        // (the protocol before kept connections), on the connection kept from
+        // the session before with the sync states of that session dropped
+        // (as before), and kept with them (`Node::keep_sync_states`),
+        // interleaved. Edited on the serving side (the change comes in) and
+        // on the connecting side (it goes out, as a county's edit to its hub).
         let mut org = f.records[11].clone();
-        let (mut fresh, mut kept) = (Vec::new(), Vec::new());
-        let mut inc_bytes = 0;
         let mut edits = 0u32;
-        for _ in 0..runs.max(5) * 4 {
-            for keep in [false, true] {
-                p.client.keep_connections(keep);
-                if keep {
-                    // Not timed: this session makes the connection that the next one keeps.
-                    once(&p.client).await;
-                }
-                edits += 1;
-                org.members = Some(300 + edits);
-                let o = org.clone();
-                p.server.store.call(move |s| s.update(&o).map(|_| ())).await.expect("update");
-                let (s, t) = timed_async(|| once(&p.client)).await;
-                assert_eq!(s.synced, 1, "{s:?}");
-                inc_bytes = s.bytes_in + s.bytes_out;
-                if keep {
-                    kept.push(t)
-                } else {
-                    fresh.push(t)
+        for pull in [true, false] {
+            let mut times: [Vec<Duration>; 3] = Default::default();
+            let mut bytes = [0u64; 3];
+            for _ in 0..runs.max(5) * 4 {
+                for (mode, times) in times.iter_mut().enumerate() {
+                    p.client.keep_connections(mode > 0);
+                    p.client.keep_sync_states(mode == 2);
+                    p.server.keep_sync_states(mode == 2);
+                    if mode > 0 {
+                        // Not timed: this session makes the connection (and, with
+                        // states kept, the states) that the next one keeps.
+                        once(&p.client).await;
+                    }
+                    edits += 1;
+                    org.members = Some(300 + edits);
+                    let (o, side) = (org.clone(), if pull { &p.server.store } else { &p.client.store });
+                    side.call(move |s| s.update(&o).map(|_| ())).await.expect("update");
+                    let (s, t) = timed_async(|| once(&p.client)).await;
+                    assert_eq!(s.synced, 1, "{s:?}");
+                    bytes[mode] = s.bytes_in + s.bytes_out;
+                    times.push(t);
                 }
             }
+            let way = if pull { "" } else { ", edit on the connecting side" };
+            let ratio = |i: usize| median(&times[i]) / median(&times[0]);
+            table.time(
+                f.orgs,
+                &format!("one-field incremental sync over QUIC{way} (connect, offers, one document)"),
+                &times[0],
+                format!("{} bytes both ways incl. offers; target < 5 ms, < 2 KB", bytes[0]),
+            );
+            table.time(
+                f.orgs,
+                &format!("one-field incremental sync over QUIC{way}, connection kept, sync states from disk (before)"),
+                &times[1],
+                format!("{:.2}x the fresh row, same run, interleaved; {} bytes", ratio(1), bytes[1]),
+            );
+            table.time(
+                f.orgs,
+                &format!("one-field incremental sync over QUIC{way}, connection and sync states kept"),
+                &times[2],
+                format!(
+                    "{:.2}x the fresh row, {:.2}x the row above; {} bytes; target < 2 ms",
+                    ratio(2),
+                    median(&times[2]) / median(&times[1]),
+                    bytes[2]
+                ),
+            );
         }
-        let ratio = median(&kept) / median(&fresh);
-        table.time(
-            f.orgs,
-            "one-field incremental sync over QUIC (connect, offers, one document)",
-            &fresh,
-            format!("{inc_bytes} bytes both ways incl. offers; target < 5 ms, < 2 KB"),
-        );
-        table.time(
-            f.orgs,
-            "one-field incremental sync over QUIC, connection kept from the last session",
-            &kept,
-            format!("{ratio:.2}x the row above, same run, interleaved; target < 2 ms"),
-        );
+        p.client.keep_sync_states(true);
+        p.server.keep_sync_states(true);
         let (mut fresh, mut kept) = (Vec::new(), Vec::new());
         let mut recon_bytes = 0;
         for _ in 0..runs {

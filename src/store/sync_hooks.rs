@@ -297,6 +297,15 @@ impl Store {
         self.last_withheld.remove(&(peer.to_string(), doc.clone()));
     }
 
+    /// Starts the next session with `peer` on `doc` on the connection of the
+    /// last one, which ended with both sides quiet and no error on either:
+    /// the sync state in memory is kept (both sides kept theirs), so the
+    /// first message can already carry what changed since. Only the memory
+    /// of withheld messages is per session.
+    pub fn continue_sync(&mut self, peer: &str, doc: &DocId) {
+        self.last_withheld.remove(&(peer.to_string(), doc.clone()));
+    }
+
     /// Forgets what we believed `peer` has of `doc` (after an error).
     pub fn reset_sync_state(&mut self, peer: &str, doc: &DocId) {
         self.sync_states.remove(&(peer.to_string(), doc.clone()));

@@ -36,6 +36,9 @@ pub(super) struct Opened {
     pub(super) started: Instant,
     /// We asked to keep the connection for the next session (`Intro::keep`).
     pub(super) keep: bool,
+    /// The connection was kept from a session that ended clean: our sync
+    /// states of it may be kept too, if the peer kept its own (`Offers::resumes`).
+    pub(super) resumable: bool,
 }
 
 /// The first address a HOST:PORT resolves to.
@@ -81,10 +84,11 @@ impl Node {
         // The connection kept from the last session first: when it turns out
         // closed (the peer's idle timer, a restart), one fresh connection.
         let mut loaded = None;
-        if let Some(conn) = self.kept.take(&node_id, sock) {
+        if let Some((conn, clean)) = self.kept.take(&node_id, sock) {
             let (home, memory) = self.store.call(ours_now).await;
             let mut control = SessionBudget::new(&peer.name, &limits).stream();
-            match self.open(peer, conn.clone(), (memory, started), &home, join.clone(), &mut control).await {
+            let opening = self.open(peer, conn.clone(), (memory, started), &home, join.clone(), &mut control);
+            match opening.await.map(|(opened, answer)| (Opened { resumable: clean, ..opened }, answer)) {
                 Ok((opened, answer)) => return self.converse(peer, opened, answer, joining).await,
                 Err((memory, e)) => {
                     if refused_node(&conn) {
@@ -153,7 +157,8 @@ impl Node {
                 let budget = control.session();
                 let summary = Summary { peer: peer.name.clone(), bytes_out: n, ..Default::default() };
                 let home = home.clone();
-                Ok((Opened { conn, send, recv, budget, summary, memory, home, started, keep }, answer))
+                let resumable = false;
+                Ok((Opened { conn, send, recv, budget, summary, memory, home, started, keep, resumable }, answer))
             }
             Err(e) => Err((memory, e)),
         }
@@ -169,13 +174,20 @@ impl Node {
         (answer, n): (Offers, u64),
         joining: bool,
     ) -> Result<Summary> {
-        let Opened { conn, mut send, mut recv, budget, mut summary, mut memory, home, started, keep } = opened;
+        let Opened { conn, mut send, mut recv, budget, mut summary, mut memory, home, started, keep, resumable } =
+            opened;
         let limits = self.limits.clone();
         let node_id = peer.node_id;
         summary.bytes_in += n;
         let answer_confirms = answer.confirms;
         // Kept only when both sides agreed to (a node built before never answers).
         let keep = keep && answer.keeps;
+        // Our sync states of the last session on this connection are kept
+        // when the peer kept its own and that session ended clean here too.
+        let resume = keep && answer.resumes && resumable && self.kept.states_on();
+        if resume {
+            self.kept.resumed.fetch_add(1, Ordering::Relaxed);
+        }
         let theirs_docs = remembered::apply(answer.docs, &memory.received)?;
         // Our home after this exchange: a laptop with none that joins takes
         // the inviter's.
@@ -221,6 +233,7 @@ impl Node {
                 lists,
                 confirms: false,
                 keeps: false,
+                resumes: false,
             },
         )
         .await?;
@@ -260,7 +273,7 @@ impl Node {
                 let permit = limit.clone().acquire_owned().await?;
                 tasks.spawn(async move {
                     let _permit = permit;
-                    let result = match open_doc(&store, &peer, view, &doc_id).await {
+                    let result = match open_doc(&store, &peer, view, &doc_id, resume).await {
                         Ok(Some(opened)) => {
                             client_doc(&conn, &store, &peer, &doc_id, opened, &limits, &mut doc_budget).await
                         }
@@ -328,7 +341,7 @@ impl Node {
             );
         }
         if reusable {
-            self.kept.put(node_id, conn);
+            self.kept.put(node_id, conn, summary.errors.is_empty());
         } else {
             conn.close(0u32.into(), b"done");
         }
@@ -340,15 +353,26 @@ impl Node {
 /// Connections kept between sessions by the peer they reach, and whether
 /// to keep them at all.
 pub(crate) struct Kept {
-    conns: Mutex<HashMap<NodeId, quinn::Connection>>,
+    /// With whether the session that left it ended clean.
+    conns: Mutex<HashMap<NodeId, (quinn::Connection, bool)>>,
     off: AtomicBool,
+    /// Sync states are not kept between sessions of a kept connection.
+    states_off: AtomicBool,
     /// Connections this node made as the connecting side.
     made: AtomicUsize,
+    /// Sessions that kept the sync states of the session before.
+    resumed: AtomicUsize,
 }
 
 impl Default for Kept {
     fn default() -> Kept {
-        Kept { conns: Mutex::default(), off: AtomicBool::new(false), made: AtomicUsize::new(0) }
+        Kept {
+            conns: Mutex::default(),
+            off: AtomicBool::new(false),
+            states_off: AtomicBool::new(false),
+            made: AtomicUsize::new(0),
+            resumed: AtomicUsize::new(0),
+        }
     }
 }
 
@@ -357,22 +381,26 @@ impl Kept {
         !self.off.load(Ordering::Relaxed)
     }
 
+    pub(super) fn states_on(&self) -> bool {
+        !self.states_off.load(Ordering::Relaxed)
+    }
+
     /// The open connection kept for `node`, if it still reaches `addr`;
     /// taken out, so a second session at once connects on its own.
-    fn take(&self, node: &NodeId, addr: std::net::SocketAddr) -> Option<quinn::Connection> {
-        let conn = self.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(node)?;
+    fn take(&self, node: &NodeId, addr: std::net::SocketAddr) -> Option<(quinn::Connection, bool)> {
+        let (conn, clean) = self.conns.lock().unwrap_or_else(|e| e.into_inner()).remove(node)?;
         // An endpoint on [::] sees IPv4 peers as mapped addresses.
         let same = |a: std::net::SocketAddr| (a.ip().to_canonical(), a.port());
         if conn.close_reason().is_none() && same(conn.remote_address()) == same(addr) {
-            Some(conn)
+            Some((conn, clean))
         } else {
             conn.close(0u32.into(), b"done");
             None
         }
     }
 
-    fn put(&self, node: NodeId, conn: quinn::Connection) {
-        if let Some(old) = self.conns.lock().unwrap_or_else(|e| e.into_inner()).insert(node, conn) {
+    fn put(&self, node: NodeId, conn: quinn::Connection, clean: bool) {
+        if let Some((old, _)) = self.conns.lock().unwrap_or_else(|e| e.into_inner()).insert(node, (conn, clean)) {
             old.close(0u32.into(), b"done");
         }
     }
@@ -386,15 +414,30 @@ impl Node {
     pub fn keep_connections(&self, on: bool) {
         self.kept.off.store(!on, Ordering::Relaxed);
         if !on {
-            for (_, conn) in self.kept.conns.lock().unwrap_or_else(|e| e.into_inner()).drain() {
+            for (_, (conn, _)) in self.kept.conns.lock().unwrap_or_else(|e| e.into_inner()).drain() {
                 conn.close(0u32.into(), b"done");
             }
         }
     }
 
+    /// Whether sessions on a kept connection keep the Automerge sync states
+    /// of the session before (on by default; both sides must): the first
+    /// message of a document then already carries what changed since. Off,
+    /// every session starts from the states on disk, as a node built before
+    /// (the benchmark's baseline; tests of an older peer).
+    pub fn keep_sync_states(&self, on: bool) {
+        self.kept.states_off.store(!on, Ordering::Relaxed);
+    }
+
     /// Connections this node has made to peers (a kept one is made once).
     pub fn connections_made(&self) -> usize {
         self.kept.made.load(Ordering::Relaxed)
+    }
+
+    /// Sessions this node began from the sync states of the session before
+    /// on the same connection (`keep_sync_states`).
+    pub fn sessions_resumed(&self) -> usize {
+        self.kept.resumed.load(Ordering::Relaxed)
     }
 
     /// Connections held open for a next session, one per peer at most.

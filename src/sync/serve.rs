@@ -127,14 +127,20 @@ impl Node {
     async fn connection(&self, mut admitted: Admitted, gates: &Gates) {
         let (conn, node) = (admitted.conn.clone(), admitted.node);
         let remote = conn.remote_address();
+        // The sync states of the last session on this connection, kept when
+        // it ended clean (`Offers::resumes`).
+        let mut resume = false;
         loop {
             let Ok(session) = gates.sessions.clone().try_acquire_owned() else {
                 tracing::warn!(%remote, peer = %admitted.peer.name, "refused a session: {} already", self.limits.max_sessions);
                 return conn.close(4u32.into(), b"busy");
             };
             let keep = admitted.intro.keep && self.kept.on();
-            let confirm = match self.serve_session(admitted, keep).await {
-                Ok(Some(confirm)) => confirm,
+            let confirm = match self.serve_session(admitted, keep, resume).await {
+                Ok(Some((confirm, clean))) => {
+                    resume = clean;
+                    confirm
+                }
                 Ok(None) => return,
                 Err(e) => return tracing::warn!(%remote, "sync session ended with an error: {e:#}"),
             };
@@ -359,11 +365,19 @@ impl Node {
     /// One authenticated session: offers both ways, then the documents.
     /// With `keep` (the peer asked) the session ends in-band; when it did and
     /// the connection may carry the next one, our finished control stream
-    /// (the client's confirmation). The documents' errors are recorded and
-    /// logged here.
-    async fn serve_session(&self, admitted: Admitted, keep: bool) -> Result<Option<quinn::SendStream>> {
+    /// (the client's confirmation) and whether the session was clean (no
+    /// error: its sync states may be kept for the next). With `resume` the
+    /// sync states of the last session on this connection are kept. The
+    /// documents' errors are recorded and logged here.
+    async fn serve_session(
+        &self,
+        admitted: Admitted,
+        keep: bool,
+        resume: bool,
+    ) -> Result<Option<(quinn::SendStream, bool)>> {
         let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
         let limits = self.limits.clone();
+        let resume = resume && keep && self.kept.states_on();
         let view = Arc::new(view(&self.dir, &peer, peer_home, transport::peer_cert(&conn)?)?);
         let (v, dir, peer_holds) = (view.clone(), self.dir.clone(), intro.holds.clone());
         // One store trip for our side of the offers: what we remember of this
@@ -381,8 +395,15 @@ impl Node {
             })
             .await;
         let holds = Some(remembered::map_hash(&memory.received));
-        let offers =
-            Offers { home: home.map(|h| h.to_string()), docs: delta, holds, lists, confirms: true, keeps: keep };
+        let offers = Offers {
+            home: home.map(|h| h.to_string()),
+            docs: delta,
+            holds,
+            lists,
+            confirms: true,
+            keeps: keep,
+            resumes: resume,
+        };
         send_json(&mut send, &offers).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
         memory.received = remembered::apply(theirs.docs, &memory.received)?;
@@ -398,7 +419,7 @@ impl Node {
         memory.sent = ours;
 
         let end = if keep { Some(&mut recv) } else { None };
-        let (result, in_band) = self.documents(&conn, &peer, view, &budget, end).await;
+        let (result, in_band) = self.documents(&conn, &peer, view, &budget, end, resume).await;
         // Saved after the documents, off their path (lost, it costs one full
         // exchange); queued before the session ends, so the next session on
         // this connection reads it, but not waited for before the end.
@@ -409,11 +430,12 @@ impl Node {
         }
         saved.await?;
         // Only now, with every document task finished, is the outcome known.
+        let clean = result.is_ok();
         record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), self.clock.now())?;
         if let Err(e) = result {
             tracing::warn!(peer = %peer.name, "sync session ended with an error: {e:#}");
         }
-        Ok(kept.then_some(send))
+        Ok(kept.then_some((send, clean)))
     }
 
     /// The peer in our list, or a stranger presenting an open invitation's
@@ -479,9 +501,10 @@ impl Node {
         view: Arc<PeerView>,
         budget: &Arc<SessionBudget>,
         mut end: Option<&mut quinn::RecvStream>,
+        resume: bool,
     ) -> (Result<()>, bool) {
         let mut in_band = false;
-        let result = self.serve_documents(conn, peer, view, budget, &mut end, &mut in_band).await;
+        let result = self.serve_documents(conn, peer, view, budget, &mut end, &mut in_band, resume).await;
         (result, in_band)
     }
 
@@ -493,6 +516,7 @@ impl Node {
         budget: &Arc<SessionBudget>,
         end: &mut Option<&mut quinn::RecvStream>,
         in_band: &mut bool,
+        resume: bool,
     ) -> Result<()> {
         let limits = &self.limits;
         let mut tasks: JoinSet<Result<()>> = JoinSet::new();
@@ -552,7 +576,9 @@ impl Node {
             }
             let (store, peer, view) = (self.store.clone(), peer.clone(), view.clone());
             let (limits, mut doc_budget) = (limits.clone(), budget.stream());
-            tasks.spawn(async move { server_doc(send, recv, &store, &peer, view, &limits, &mut doc_budget).await });
+            tasks.spawn(
+                async move { server_doc(send, recv, &store, &peer, view, &limits, &mut doc_budget, resume).await },
+            );
         };
         while let Some(done) = tasks.join_next().await {
             collect(done);
@@ -592,7 +618,9 @@ async fn ended(end: &mut Option<&mut quinn::RecvStream>) -> Result<()> {
     }
 }
 
-/// The accepting side of one document stream.
+/// The accepting side of one document stream. `resume`: keep the sync
+/// state of the last session on this connection (`Store::continue_sync`).
+#[allow(clippy::too_many_arguments)]
 async fn server_doc(
     mut send: quinn::SendStream,
     mut recv: quinn::RecvStream,
@@ -601,6 +629,7 @@ async fn server_doc(
     view: Arc<PeerView>,
     limits: &Limits,
     budget: &mut Budget,
+    resume: bool,
 ) -> Result<()> {
     let name = read_frame_of(&mut recv, limits, budget, Frame::DocName).await?;
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
@@ -609,7 +638,11 @@ async fn server_doc(
     // do with the document and the gate its changes pass.
     let decided = store
         .call(move |s| {
-            s.begin_sync(&name, &d);
+            if resume {
+                s.continue_sync(&name, &d);
+            } else {
+                s.begin_sync(&name, &d);
+            }
             may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))
         })
         .await;
@@ -617,25 +650,34 @@ async fn server_doc(
         write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
         bail!("peer asked for {doc}, which is not shared with it");
     };
-    for _ in 0..MAX_ROUNDS {
-        let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
-        let got_none = theirs.is_none();
-        let ours = match step(store, peer, &doc, theirs, access, gate.clone()).await {
-            Ok(step) => step.ours,
-            Err(e) => {
-                tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
-                reset(store, peer, &doc).await;
-                let text = e.to_string();
-                write_frame(&mut send, &[&[ERR][..], text.as_bytes()].concat()).await?;
-                return Err(e);
+    // Any error resets this document's sync state, so no state of an
+    // exchange cut short is kept for the next session (`resume`).
+    let exchanged: Result<()> = async {
+        for _ in 0..MAX_ROUNDS {
+            let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
+            let got_none = theirs.is_none();
+            let ours = match step(store, peer, &doc, theirs, access, gate.clone()).await {
+                Ok(step) => step.ours,
+                Err(e) => {
+                    tracing::warn!(peer = %peer.name, %doc, "refused: {e}");
+                    reset(store, peer, &doc).await;
+                    let text = e.to_string();
+                    write_frame(&mut send, &[&[ERR][..], text.as_bytes()].concat()).await?;
+                    return Err(e);
+                }
+            };
+            let sent_none = ours.is_none();
+            send_msg(&mut send, ours.as_ref()).await?;
+            if sent_none && got_none {
+                let _ = send.finish();
+                return Ok(());
             }
-        };
-        let sent_none = ours.is_none();
-        send_msg(&mut send, ours.as_ref()).await?;
-        if sent_none && got_none {
-            let _ = send.finish();
-            return Ok(());
         }
+        bail!("document {doc} did not settle")
     }
-    bail!("document {doc} did not settle")
+    .await;
+    if exchanged.is_err() {
+        reset(store, peer, &doc).await;
+    }
+    exchanged
 }

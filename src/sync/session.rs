@@ -185,19 +185,25 @@ pub(super) async fn step(
 }
 
 /// The connecting side's first trip for a document: the session's sync
-/// state from disk, what the peer may do with the document (None: nothing,
+/// state (from disk, or with `resume` the one in memory), what the peer may do with the document (None: nothing,
 /// it is not synced), the gate its changes pass, and our first message.
 pub(super) async fn open_doc(
     store: &StoreHandle,
     peer: &Peer,
     view: Arc<super::forward::PeerView>,
     doc: &DocId,
+    resume: bool,
 ) -> Result<Option<(Access, Arc<Gate>, Step)>> {
     let (name, d) = (peer.node_id.to_string(), doc.clone());
     Ok(store
         .try_call_as(Some(peer.name.clone()), move |s| {
-            // A new session must not trust what an aborted one believed it had sent.
-            s.begin_sync(&name, &d);
+            // A new connection must not trust what an aborted one believed it
+            // had sent; the next session on a kept one after a clean one may.
+            if resume {
+                s.continue_sync(&name, &d);
+            } else {
+                s.begin_sync(&name, &d);
+            }
             let Some(access) = super::policy::may_share(s, &view, &d) else { return Ok(None) };
             let gate = Arc::new(super::policy::gate(s, &view, &d, access));
             let (ours, sent) = match s.sync_generate_signed(&name, &d, !access.send)? {

@@ -268,7 +268,8 @@ impl super::Node {
         let memory = self.store.call(move |s| super::offers::load(s, &inviter)).await;
         // Not kept: this connection's server certificate was not checked
         // against the peer list (`transport::unpinned_client`).
-        let mut opened = Opened { conn, send, recv, budget, summary, memory, home, started, keep: false };
+        let mut opened =
+            Opened { conn, send, recv, budget, summary, memory, home, started, keep: false, resumable: false };
         let answer = recv_json(&mut opened.recv, &limits, &mut control, Frame::Offers).await?;
         self.converse(&peer, opened, answer, true).await
     }

@@ -52,6 +52,12 @@ pub(super) struct Offers {
     /// before sends nothing, and the client closes the connection as before.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) keeps: bool,
+    /// The serving node kept its sync states from the last session on this
+    /// kept connection (it ended clean): the client may keep its own too, and
+    /// its first message of a document then carries what changed since. A
+    /// node built before sends nothing, and both sides start from disk.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) resumes: bool,
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {
