@@ -508,6 +508,7 @@ impl Node {
         (result, in_band)
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn serve_documents(
         &self,
         conn: &quinn::Connection,
