@@ -166,6 +166,8 @@ async fn a_removed_peer_on_a_fresh_connection_is_told_it_was_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_that_keep_their_sync_states_move_edits_both_ways() {
     let (a, b) = pair(Grant::Write, Limits::default());
+    a.node.keep_sync_states(true);
+    b.node.keep_sync_states(true);
     assert!(round(&b).await.unwrap().errors.is_empty());
     // Edits on each side, then on both at once, each in a session that
     // begins from the sync states the one before left in memory.
@@ -196,6 +198,8 @@ async fn a_kept_session_whose_first_message_carries_a_change_still_refuses_a_rea
     let b = start(Some(federation("成都市联合会", "510100")), &[], Limits::default());
     trust(&a, b.node.identity.node_id, "B", Some(Grant::Read));
     knows(&b.node.dir, &a);
+    a.node.keep_sync_states(true);
+    b.node.keep_sync_states(true);
     assert!(round(&b).await.unwrap().errors.is_empty());
     // B's sync states from that clean session know what A holds, so its first
     // message of the roster carries the edit.
@@ -220,6 +224,7 @@ async fn a_server_that_does_not_keep_sync_states_still_syncs() {
     let (a, b) = pair(Grant::Write, Limits::default());
     // Speaks as a node built before: keeps the connection, never answers `resumes`.
     a.node.keep_sync_states(false);
+    b.node.keep_sync_states(true);
     assert!(round(&b).await.unwrap().errors.is_empty());
     set_members(&a, "甲组织", 30).await;
     set_members(&b, "乙组织", 12).await;
@@ -238,6 +243,7 @@ async fn a_server_that_does_not_keep_sync_states_still_syncs() {
 async fn a_client_that_does_not_keep_sync_states_still_syncs() {
     let (a, b) = pair(Grant::Write, Limits::default());
     // The server keeps its states; the client (as a node built before) starts from disk.
+    a.node.keep_sync_states(true);
     b.node.keep_sync_states(false);
     assert!(round(&b).await.unwrap().errors.is_empty());
     set_members(&a, "甲组织", 30).await;
@@ -251,4 +257,17 @@ async fn a_client_that_does_not_keep_sync_states_still_syncs() {
     assert_eq!(members(&a, "乙组织").await, Some(12));
     assert_eq!(b.node.sessions_resumed(), 0);
     assert_eq!(heads(&a, false).await, heads(&b, false).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_every_session_starts_from_the_sync_states_on_disk() {
+    // Kept states are off until a change counted as sent can no longer be
+    // one the peer never got (docs/SYNC.md, "Not yet").
+    let (a, b) = pair(Grant::Write, Limits::default());
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 21).await;
+    set_members(&b, "乙组织", 22).await;
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    assert_eq!((members(&b, "甲组织").await, members(&a, "乙组织").await), (Some(21), Some(22)));
+    assert_eq!((b.node.sessions_resumed(), b.node.connections_made()), (0, 1), "the connection kept, not the states");
 }
