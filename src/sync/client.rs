@@ -463,14 +463,17 @@ fn refused_node(conn: &quinn::Connection) -> bool {
     conn.close_reason().is_some_and(|reason| refused_close(&reason))
 }
 
-/// Code 2 after an Intro, or a TLS alert from the serving side at the
-/// handshake: its certificate check fails only for a node not in its peer
-/// list (it resumes no TLS sessions, so a removed peer ends there).
+/// Code 2 after an Intro, or the TLS alert access_denied from the serving
+/// side at the handshake: its certificate check sends it only for a node not
+/// in its peer list (it resumes no TLS sessions, so a removed peer ends
+/// there). Other alerts (another protocol version, a broken handshake) are
+/// not a refusal and are told as they are.
 fn refused_close(reason: &quinn::ConnectionError) -> bool {
+    // QUIC carries a TLS alert as a CRYPTO_ERROR, 0x100 + the alert; access_denied is 49.
+    const ACCESS_DENIED: u64 = 0x100 + 49;
     match reason {
         quinn::ConnectionError::ApplicationClosed(c) => c.error_code == quinn::VarInt::from_u32(2),
-        // QUIC carries a TLS alert as a CRYPTO_ERROR, 0x100 + the alert.
-        quinn::ConnectionError::ConnectionClosed(c) => (0x100..0x200).contains(&u64::from(c.error_code)),
+        quinn::ConnectionError::ConnectionClosed(c) => u64::from(c.error_code) == ACCESS_DENIED,
         _ => false,
     }
 }
@@ -583,4 +586,26 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
         .collect()
         .await;
     Ok(results)
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::refused_close;
+
+    fn tls_alert(alert: u8) -> quinn::ConnectionError {
+        quinn::ConnectionError::ConnectionClosed(quinn::ConnectionClose {
+            error_code: quinn::TransportErrorCode::crypto(alert),
+            frame_type: None,
+            reason: Default::default(),
+        })
+    }
+
+    #[test]
+    fn only_access_denied_at_the_handshake_is_read_as_a_refusal() {
+        assert!(refused_close(&tls_alert(49)), "access_denied: our peer-list check");
+        // no_application_protocol (a later protocol version), handshake_failure, bad_certificate.
+        for other in [120, 40, 42] {
+            assert!(!refused_close(&tls_alert(other)), "alert {other} is not a refusal");
+        }
+    }
 }

@@ -47,7 +47,10 @@ impl PinnedPeers {
             Ok(())
         } else {
             tracing::warn!(node = %id, "refused an unknown or removed peer at the handshake");
-            Err(rustls::Error::General(format!("unknown peer {}", id.short())))
+            // Sent as the alert access_denied, which the connecting side
+            // reads as "refused this node" (client::refused_close); any
+            // other failed handshake keeps its own alert.
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::ApplicationVerificationFailure))
         }
     }
 
@@ -154,6 +157,9 @@ fn client_config(identity: &Identity, verifier: Arc<PinnedPeers>) -> Result<quin
         .with_custom_certificate_verifier(verifier)
         .with_client_auth_cert(vec![cert], key)?;
     client.alpn_protocols = vec![ALPN.to_vec()];
+    // A server of an earlier version still offers to resume TLS sessions,
+    // which skips its peer-list check at the handshake: always a full one.
+    client.resumption = rustls::client::Resumption::disabled();
     let mut config = quinn::ClientConfig::new(Arc::new(quinn::crypto::rustls::QuicClientConfig::try_from(client)?));
     config.transport_config(transport_config()?);
     Ok(config)
