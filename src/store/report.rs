@@ -79,38 +79,40 @@ impl Store {
         federation: Option<Federation>,
     ) -> (Report, Vec<StoreError>) {
         let mut problems = Vec::new();
-        let orgs: Vec<Organization> = self.read_cached(cache, keep, &mut problems);
-        let people: Vec<Person> = self.read_cached(cache, keep, &mut problems);
-        let liaisons: Vec<LiaisonAssignment> = self.read_cached(cache, keep, &mut problems);
-        let venues: Vec<Venue> = self.read_cached(cache, keep, &mut problems);
-        let bookings: Vec<Booking> = self.read_cached(cache, keep, &mut problems);
-        let trainings: Vec<Training> = self.read_cached(cache, keep, &mut problems);
-        let attendance: Vec<Attendance> = self.read_cached(cache, keep, &mut problems);
+        self.refresh_cached::<Organization>(cache, keep, &mut problems);
+        self.refresh_cached::<Person>(cache, keep, &mut problems);
+        self.refresh_cached::<LiaisonAssignment>(cache, keep, &mut problems);
+        self.refresh_cached::<Venue>(cache, keep, &mut problems);
+        self.refresh_cached::<Booking>(cache, keep, &mut problems);
+        self.refresh_cached::<Training>(cache, keep, &mut problems);
+        self.refresh_cached::<Attendance>(cache, keep, &mut problems);
+        self.refresh_cached::<Project>(cache, keep, &mut problems);
+        self.refresh_cached::<Honour>(cache, keep, &mut problems);
+        // The subtree's activities only, as every other collection above.
+        self.refresh_activity_rows(cache, keep);
+        let cache = &*cache;
+        let (orgs, people) = (cache.records::<Organization>(), cache.records::<Person>());
         let settings = self.evaluation_settings();
         let inputs = Inputs {
             federation: federation.as_ref(),
-            orgs: &orgs,
-            people: &people,
-            liaisons: &liaisons,
-            venues: &venues,
-            bookings: &bookings,
-            trainings: &trainings,
-            attendance: &attendance,
+            orgs,
+            people,
+            liaisons: cache.records(),
+            venues: cache.records(),
+            bookings: cache.records(),
+            trainings: cache.records(),
+            attendance: cache.records(),
             as_of,
             evaluation: &settings,
         };
         let mut report = Report::compute(&inputs);
-        let projects: Vec<Project> = self.read_cached(cache, keep, &mut problems);
-        let honours: Vec<Honour> = self.read_cached(cache, keep, &mut problems);
-        // The subtree's activities only, as every other collection above.
-        let activities = self.activity_rows_cached(cache, keep);
         report.work = WorkFigures::compute(&WorkInputs {
-            orgs: &orgs,
-            people: &people,
-            activities: &activities,
+            orgs,
+            people,
+            activities: cache.records(),
             trained: &self.trained_pairs(),
-            projects: &projects,
-            honours: &honours,
+            projects: cache.records(),
+            honours: cache.records(),
             rule: &self.major_rule(),
             evaluation: &settings,
             as_of,

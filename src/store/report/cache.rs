@@ -9,12 +9,18 @@
 //! fields, the federation's private document must be unchanged too. A
 //! document with a record that cannot be decoded is never kept, so its
 //! problems are named by every report.
+//!
+//! On top of that, each collection's records are kept laid end to end
+//! (`Flat`), so that a report borrows them as one slice instead of copying
+//! 31,000 organizations and every activity row into its inputs: a changed
+//! document's span is replaced, the other spans' records are moved over,
+//! never cloned.
 
 use super::super::{DocId, Store, StoreError};
 use crate::domain::activity_query::ActivityRow;
 use crate::domain::{Collection, Record};
 use automerge::ChangeHash;
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -26,6 +32,49 @@ type DocKey = Vec<(u64, Vec<ChangeHash>)>;
 pub(crate) struct ReadCache {
     /// `Arc<Vec<R>>` of the document's collection, or `Arc<Vec<ActivityRow>>`.
     per_doc: HashMap<DocId, (DocKey, Arc<dyn Any + Send + Sync>)>,
+    /// `Flat<R>` per record type, and `Flat<ActivityRow>`.
+    flat: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+/// The records of the admitted documents of one collection, in document
+/// order, with each document's span and the key it was read at (None: not
+/// to be reused, its records had problems).
+struct Flat<T> {
+    spans: Vec<(DocId, Option<DocKey>, usize)>,
+    items: Vec<T>,
+}
+
+impl<T> Flat<T> {
+    /// Brings the spans to `want` (documents in order, with their keys):
+    /// spans whose document and key match are moved over, the others are
+    /// dropped and `read` gives the document's records (and whether they may
+    /// be reused). Linear in the records, with no clone of a reused one.
+    fn refresh(&mut self, want: Vec<(DocId, DocKey)>, mut read: impl FnMut(&DocId, &DocKey) -> (Vec<T>, bool)) {
+        let mut old_items = std::mem::take(&mut self.items).into_iter();
+        let mut old_spans = std::mem::take(&mut self.spans).into_iter().peekable();
+        let mut items = Vec::with_capacity(old_items.len());
+        let mut spans = Vec::with_capacity(want.len());
+        let skip = |it: &mut std::vec::IntoIter<T>, n: usize| it.by_ref().take(n).for_each(drop);
+        for (doc, key) in want {
+            // Documents gone, or no longer admitted, come before it in order.
+            while let Some((_, _, n)) = old_spans.next_if(|s| s.0 < doc) {
+                skip(&mut old_items, n);
+            }
+            if let Some((_, kept, n)) = old_spans.next_if(|s| s.0 == doc) {
+                if kept.as_ref() == Some(&key) {
+                    items.extend(old_items.by_ref().take(n));
+                    spans.push((doc, kept, n));
+                    continue;
+                }
+                skip(&mut old_items, n);
+            }
+            let (fresh, reuse) = read(&doc, &key);
+            spans.push((doc, reuse.then_some(key), fresh.len()));
+            items.extend(fresh);
+        }
+        self.items = items;
+        self.spans = spans;
+    }
 }
 
 impl ReadCache {
@@ -37,6 +86,18 @@ impl ReadCache {
     fn get<T: Any + Send + Sync>(&self, doc: &DocId, key: &DocKey) -> Option<Arc<T>> {
         let (k, v) = self.per_doc.get(doc)?;
         (k == key).then(|| v.clone().downcast::<T>().ok()).flatten()
+    }
+
+    /// The records `Store::refresh_cached` (or `refresh_activity_rows`) last laid out.
+    pub(super) fn records<T: Any + Send + Sync>(&self) -> &[T] {
+        self.flat.get(&TypeId::of::<T>()).and_then(|f| f.downcast_ref::<Flat<T>>()).map_or(&[], |f| &f.items)
+    }
+
+    fn take_flat<T: Any + Send + Sync>(&mut self) -> Flat<T> {
+        self.flat
+            .remove(&TypeId::of::<T>())
+            .and_then(|f| f.downcast::<Flat<T>>().ok())
+            .map_or_else(|| Flat { spans: Vec::new(), items: Vec::new() }, |f| *f)
     }
 }
 
@@ -50,56 +111,62 @@ impl Store {
         key
     }
 
-    /// Every readable record of `R` in the documents `keep` admits, in the
-    /// order `all_readable_in` gives them, read again only where a document
-    /// changed; records that cannot be decoded go to `problems`.
-    pub(super) fn read_cached<R: Record>(
+    /// Lays out every readable record of `R` in the documents `keep` admits
+    /// (`ReadCache::records`), in the order `all_readable_in` gives them,
+    /// read again only where a document changed; records that cannot be
+    /// decoded go to `problems`.
+    pub(super) fn refresh_cached<R: Record>(
         &self,
         cache: &mut ReadCache,
         keep: &dyn Fn(&DocId) -> bool,
         problems: &mut Vec<StoreError>,
-    ) -> Vec<R> {
+    ) {
         let private = !R::private_fields().is_empty();
-        let mut out = Vec::new();
-        for doc in self.docs.keys().filter(|d| d.collection() == R::COLLECTION && keep(d)) {
-            let key = self.read_key(doc, private);
-            if let Some(kept) = cache.get::<Vec<R>>(doc, &key) {
-                out.extend(kept.iter().cloned());
-                continue;
+        let want: Vec<(DocId, DocKey)> = self
+            .docs
+            .keys()
+            .filter(|d| d.collection() == R::COLLECTION && keep(d))
+            .map(|d| (d.clone(), self.read_key(d, private)))
+            .collect();
+        let mut flat = cache.take_flat::<R>();
+        flat.refresh(want, |doc, key| {
+            if let Some(kept) = cache.get::<Vec<R>>(doc, key) {
+                return (kept.as_ref().clone(), true);
             }
             let mut read = Vec::new();
             self.decode_doc_into::<R>(doc, &mut read);
             let before = problems.len();
             let records: Vec<R> = read.into_iter().filter_map(|r| r.map_err(|e| problems.push(e)).ok()).collect();
-            if problems.len() == before {
-                out.extend(records.iter().cloned());
-                cache.per_doc.insert(doc.clone(), (key, Arc::new(records)));
+            let clean = problems.len() == before;
+            if clean {
+                cache.per_doc.insert(doc.clone(), (key.clone(), Arc::new(records.clone())));
             } else {
-                out.extend(records);
                 cache.per_doc.remove(doc);
             }
-        }
-        out
+            (records, clean)
+        });
+        cache.flat.insert(TypeId::of::<R>(), Box::new(flat));
     }
 
-    /// Activity rows of the documents `keep` admits, unordered, scanned
-    /// again only where a document changed.
-    pub(super) fn activity_rows_cached(
-        &self,
-        cache: &mut ReadCache,
-        keep: &dyn Fn(&DocId) -> bool,
-    ) -> Vec<ActivityRow> {
-        let mut out = Vec::new();
-        for (doc, state) in self.docs.iter().filter(|(d, _)| d.collection() == Collection::Activities && keep(d)) {
-            let key = self.read_key(doc, false);
-            if let Some(kept) = cache.get::<Vec<ActivityRow>>(doc, &key) {
-                out.extend(kept.iter().cloned());
-                continue;
+    /// Lays out the activity rows of the documents `keep` admits, unordered,
+    /// scanned again only where a document changed.
+    pub(super) fn refresh_activity_rows(&self, cache: &mut ReadCache, keep: &dyn Fn(&DocId) -> bool) {
+        let want: Vec<(DocId, DocKey)> = self
+            .docs
+            .keys()
+            .filter(|d| d.collection() == Collection::Activities && keep(d))
+            .map(|d| (d.clone(), self.read_key(d, false)))
+            .collect();
+        let mut flat = cache.take_flat::<ActivityRow>();
+        flat.refresh(want, |doc, key| {
+            if let Some(kept) = cache.get::<Vec<ActivityRow>>(doc, key) {
+                return (kept.as_ref().clone(), true);
             }
+            let Some(state) = self.docs.get(doc) else { return (Vec::new(), false) };
             let rows = super::super::activities::scan_activities(&state.doc);
-            out.extend(rows.iter().cloned());
-            cache.per_doc.insert(doc.clone(), (key, Arc::new(rows)));
-        }
-        out
+            cache.per_doc.insert(doc.clone(), (key.clone(), Arc::new(rows.clone())));
+            (rows, true)
+        });
+        cache.flat.insert(TypeId::of::<ActivityRow>(), Box::new(flat));
     }
 }
