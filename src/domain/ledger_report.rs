@@ -208,8 +208,8 @@ pub struct Ranked {
 }
 
 /// Evaluation ranking of one year per township, with the change on the year before.
-pub fn ranking_by_township(
-    orgs: &[Organization],
+pub fn ranking_by_township<'a>(
+    orgs: impl IntoIterator<Item = &'a Organization>,
     settings: &EvaluationSettings,
     year: i32,
 ) -> BTreeMap<String, Vec<Ranked>> {

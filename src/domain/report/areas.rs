@@ -70,7 +70,11 @@ pub(super) fn compute(
     year_start: NaiveDate,
 ) -> (Area, Vec<Area>, Vec<Area>) {
     let as_of = i.as_of;
-    let orgs = Buckets::new(i.orgs.iter().zip(standings).map(|(o, s)| (o.division.as_str(), (o, *s))));
+    // Whether each organization holds an assignment is looked up once, not
+    // once for each of the three areas it is counted in.
+    let orgs = Buckets::new(
+        i.orgs.iter().zip(standings).map(|(o, s)| (o.division.as_str(), (o, *s, assigned.contains(&o.id)))),
+    );
     let org_division: HashMap<&RecordId, &str> = i.orgs.iter().map(|o| (&o.id, o.division.as_str())).collect();
     let surviving: HashSet<&RecordId> =
         i.orgs.iter().zip(standings).filter(|(_, s)| s.is_surviving()).map(|(o, _)| &o.id).collect();
@@ -98,10 +102,10 @@ pub(super) fn compute(
         let mut by_category = Counts::zero();
         let mut by_legal_status = Counts::zero();
         let mut coverage = Coverage::default();
-        for (o, _) in here.iter().filter(|(_, s)| s.is_surviving()) {
+        for (o, _, has_assignment) in here.iter().filter(|(_, s, _)| s.is_surviving()) {
             by_category.add(o.category);
             by_legal_status.add(o.legal_status);
-            coverage.add(o, assigned.contains(&o.id));
+            coverage.add(o, *has_assignment);
         }
         let held = assignments.of(code);
         let signed = attendance.of(code);
@@ -111,7 +115,7 @@ pub(super) fn compute(
             code: code.to_string(),
             name,
             county: if level == Level::Township { county_of(code).to_string() } else { code.to_string() },
-            base: Base::of(here.iter().copied(), as_of),
+            base: Base::of(here.iter().map(|(o, s, _)| (*o, *s)), as_of),
             by_category,
             by_legal_status,
             coverage,

@@ -174,7 +174,7 @@ impl Report {
             if !status.work {
                 uncovered.push(OrgRef::of(o));
             }
-            if o.party_status == PartyStatus::Dispatched && !assigned.contains(&o.id) {
+            if o.party_status == PartyStatus::Dispatched && !status.dispatched {
                 dispatched_unrecorded.push(OrgRef::of(o));
             }
         }

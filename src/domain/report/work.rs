@@ -113,7 +113,7 @@ pub struct DueLine {
 }
 
 /// How volunteer hours are grouped.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum HoursBy {
     Township,
@@ -182,27 +182,24 @@ impl WorkFigures {
         let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
         let in_year: Vec<&ActivityRow> =
             i.activities.iter().filter(|r| r.date >= year_start && r.date <= as_of).collect();
-        let org_by_id: HashMap<&RecordId, &Organization> = i.orgs.iter().map(|o| (&o.id, o)).collect();
-        let org_name = |id: Option<&RecordId>| {
-            id.map(|id| org_by_id.get(id).map_or_else(|| id.to_string(), |o| o.name.clone())).unwrap_or_default()
-        };
+        // Keyed by borrowed ids and codes: owned keys cost an allocation per
+        // activity and group (docs/PERFORMANCE.md, the report after a change).
+        let org_by_id: HashMap<&str, &Organization> = i.orgs.iter().map(|o| (o.id.as_str(), o)).collect();
+        let org_name = |id: &str| org_by_id.get(id).map_or_else(|| id.to_string(), |o| o.name.clone());
 
-        let mut per_township: BTreeMap<String, ActivityTotals> = BTreeMap::new();
-        let mut hours: BTreeMap<(HoursBy, String), (usize, f64)> = BTreeMap::new();
+        let mut per_township: BTreeMap<&str, ActivityTotals> = BTreeMap::new();
+        let mut hours: HashMap<(HoursBy, &str), (usize, f64)> = HashMap::new();
         let mut as_training = 0.0;
         for r in &in_year {
             let counted = countable_hours(r, i.trained);
             as_training += r.volunteer_hours() - counted;
-            per_township
-                .entry(r.township().to_string())
-                .or_insert_with(|| ActivityTotals::new(r.township()))
-                .add(r, counted);
+            per_township.entry(r.township()).or_insert_with(|| ActivityTotals::new(r.township())).add(r, counted);
             let kind = r.kind.unwrap_or(ActivityKind::Other);
-            let lead = r.lead().map(|o| o.to_string()).unwrap_or_default();
+            let lead = r.lead().map_or("", |o| o.as_str());
             for key in [
-                (HoursBy::Township, r.township().to_string()),
-                (HoursBy::Community, r.community().to_string()),
-                (HoursBy::Kind, crate::domain::Vocabulary::code(kind).to_string()),
+                (HoursBy::Township, r.township()),
+                (HoursBy::Community, r.community()),
+                (HoursBy::Kind, crate::domain::Vocabulary::code(kind)),
                 (HoursBy::Organization, lead),
             ] {
                 let e = hours.entry(key).or_default();
@@ -226,26 +223,27 @@ impl WorkFigures {
             .map(|((by, key), (activities, h))| HoursLine {
                 by,
                 name: match by {
-                    HoursBy::Organization => org_name(Some(&RecordId(key.clone()))),
+                    HoursBy::Organization => org_name(key),
                     HoursBy::Kind => String::new(),
-                    HoursBy::Township | HoursBy::Community => place.get(key.as_str()).unwrap_or(&"").to_string(),
+                    HoursBy::Township | HoursBy::Community => place.get(key).unwrap_or(&"").to_string(),
                 },
-                key,
+                key: key.to_string(),
                 activities,
                 hours: h,
             })
             .collect();
-        // Within each grouping, most hours first.
+        // Within each grouping, most hours first (keys are distinct within a
+        // grouping, so the order does not depend on the map's).
         hours.sort_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
 
         // Due and overdue at the as-of date; an activity's report made since is not known here.
         let reports_due = reports_due(i.activities, i.rule, as_of)
             .into_iter()
             .map(|d| {
-                let org = d.organization.as_ref().and_then(|o| org_by_id.get(o));
+                let org = d.organization.as_ref().and_then(|o| org_by_id.get(o.as_str()));
                 DueLine {
                     title: d.title,
-                    organization: org_name(d.organization.as_ref()),
+                    organization: d.organization.as_ref().map(|o| org_name(o.as_str())).unwrap_or_default(),
                     division: org.map(|o| o.division.clone()).unwrap_or_default(),
                     date: d.date,
                     due: d.due,
@@ -280,8 +278,7 @@ impl WorkFigures {
             .collect();
         quiet.sort_by(|a, b| (&a.division, a.last, &a.name).cmp(&(&b.division, b.last, &b.name)));
 
-        let on_roster: Vec<Organization> =
-            i.orgs.iter().filter(|o| o.founded.is_none_or(|f| f <= as_of)).cloned().collect();
+        let on_roster: Vec<&Organization> = i.orgs.iter().filter(|o| o.founded.is_none_or(|f| f <= as_of)).collect();
         let ranking_year = on_roster
             .iter()
             .flat_map(|o| o.evaluations.keys())
@@ -289,7 +286,9 @@ impl WorkFigures {
             .filter(|y| *y <= year)
             .max();
         let ranking = ranking_year
-            .map(|y| ledger_report::ranking_by_township(&on_roster, i.evaluation, y).into_iter().collect())
+            .map(|y| {
+                ledger_report::ranking_by_township(on_roster.iter().copied(), i.evaluation, y).into_iter().collect()
+            })
             .unwrap_or_default();
         let honours = ledger_report::honours_list(i.honours, i.orgs, i.projects, i.people, None)
             .into_iter()
