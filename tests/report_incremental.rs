@@ -174,6 +174,22 @@ fn a_report_after_each_kind_of_change_equals_one_computed_from_scratch() {
         None => r,
     };
 
+    // Moved to a county no record was in: its document is made, and comes
+    // before the documents already read (the report keeps them in order).
+    let counties: std::collections::BTreeSet<&str> = orgs.iter().map(|o| validate::county_of(&o.division)).collect();
+    let first: u32 = counties.iter().next().unwrap().parse().unwrap();
+    let empty = Some((first - 1).to_string()).filter(|c| !counties.contains(c.as_str()));
+    let code = empty.expect("a county code with no organization, ordered before the others");
+    let mut moved = here[5].clone();
+    moved.division = code.to_string();
+    moved.township = String::new();
+    moved.community = String::new();
+    let was_in = store.locate(Collection::Orgs, &moved.id).unwrap();
+    store.update(&moved).unwrap();
+    assert_ne!(store.locate(Collection::Orgs, &moved.id).unwrap(), was_in, "another document");
+    let r = same_as_fresh(&mut store, &r, "an organization moved to a county with no document yet");
+    assert!(r.counties.iter().any(|c| c.code == code), "the new county is counted");
+
     // A private field alone (kept in the federation's private document).
     let members = store.all::<Person>().unwrap();
     let mut p = members.iter().find(|p| !p.party_member).unwrap().clone();
@@ -197,7 +213,16 @@ fn a_report_after_each_kind_of_change_equals_one_computed_from_scratch() {
     peer.update(&on_peer).unwrap();
     sync_pair(&mut store, "node", &mut peer, "laptop", &doc);
     assert_eq!(store.get::<Organization>(&here[4].id).unwrap().unwrap().category, on_peer.category, "received");
-    same_as_fresh(&mut store, &r, "a document received from a peer");
+    let r = same_as_fresh(&mut store, &r, "a document received from a peer");
+
+    // Namesakes, as they arrive by sync: the laptop, holding only its
+    // county, names its organization as one of another county is named.
+    let namesake = orgs.iter().find(|o| validate::county_of(&o.division) != county).expect("another county");
+    on_peer.name = namesake.name.clone();
+    peer.update(&on_peer).unwrap();
+    sync_pair(&mut store, "node", &mut peer, "laptop", &doc);
+    assert_eq!(store.get::<Organization>(&here[4].id).unwrap().unwrap().name, namesake.name, "received");
+    same_as_fresh(&mut store, &r, "two organizations of one name");
 }
 
 #[test]
