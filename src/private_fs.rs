@@ -49,6 +49,7 @@ pub fn restrict_tree(dir: &Path) -> std::io::Result<()> {
 /// Options that create a file owner-only from the start (no window in which
 /// it is readable by others).
 pub fn options() -> std::fs::OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = std::fs::OpenOptions::new();
     #[cfg(unix)]
     {

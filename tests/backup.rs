@@ -255,10 +255,8 @@ fn damaged_truncated_and_foreign_files_are_refused_and_nothing_is_written() {
 }
 
 /// `hubsync serve`, once its control channel answers.
-#[cfg(unix)]
 struct Serving(std::process::Child);
 
-#[cfg(unix)]
 impl Drop for Serving {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -266,7 +264,6 @@ impl Drop for Serving {
     }
 }
 
-#[cfg(unix)]
 fn serve(dir: &Path, keep: &str) -> Serving {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_hubsync"))
         .arg("--data-dir")
@@ -308,7 +305,6 @@ fn own_changes_are_signed(store: &mut Store, node: &hubsync::sync::NodeId) -> us
     checked
 }
 
-#[cfg(unix)]
 #[test]
 fn a_backup_through_a_running_node_is_one_consistent_moment() {
     let data = county_dir();
@@ -343,7 +339,6 @@ fn a_backup_through_a_running_node_is_one_consistent_moment() {
     }
 }
 
-#[cfg(unix)]
 #[test]
 fn a_running_node_writes_todays_backup_by_itself() {
     let data = county_dir();
@@ -357,6 +352,7 @@ fn a_running_node_writes_todays_backup_by_itself() {
     };
     wait_until("a daily backup appears", || found().is_some());
     let file = found().unwrap();
+    #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
     let dir = TempDir::new().unwrap();
     backup::restore(Restore { file, dir: dir.path().to_path_buf() }).unwrap();

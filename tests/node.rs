@@ -1,6 +1,6 @@
 //! The CLI against a running node (`hubsync serve`) and against none: the
-//! same output and exit codes either way (issue 13 point 2).
-#![cfg(unix)]
+//! same output and exit codes either way (issue 13 point 2). Runs on
+//! Windows too, where the control channel is a named pipe.
 
 #[path = "support/cli.rs"]
 mod command_line;
@@ -110,36 +110,70 @@ fn a_read_a_write_and_an_error_print_the_same_with_a_node_running_and_without() 
     assert_eq!(twice.status.code(), Some(1));
     assert!(text(&twice.stderr).contains("已在运行"), "{}", text(&twice.stderr));
 
-    // Killed hard, the node leaves its socket behind: the next command runs
-    // on its own and sees what the node wrote.
+    // Killed hard, the node leaves its socket behind (a named pipe goes with
+    // its process): the next command runs on its own and sees what the node
+    // wrote.
     drop(node);
+    #[cfg(unix)]
     assert!(dir.join(hubsync::control::SOCKET).exists());
     let after = ok(dir, cwd.path(), &["person", "list", "--format", "csv"]);
     assert_eq!(after, people);
 }
 
+/// A raw connection to the node's control channel, as a lying client makes.
+#[cfg(unix)]
+fn raw_connection(dir: &Path) -> std::os::unix::net::UnixStream {
+    let s = std::os::unix::net::UnixStream::connect(dir.join(hubsync::control::SOCKET)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s
+}
+
+/// A raw connection to the node's control channel, as a lying client makes.
+#[cfg(windows)]
+fn raw_connection(dir: &Path) -> std::fs::File {
+    let name = hubsync::control::pipe_name(dir);
+    std::fs::OpenOptions::new().read(true).write(true).open(name).unwrap()
+}
+
+#[cfg(unix)]
 #[test]
-fn the_control_socket_is_the_owners_only_and_refuses_an_oversized_request() {
-    use std::io::{Read, Write};
+fn the_control_socket_is_the_owners_only() {
     use std::os::unix::fs::PermissionsExt;
     let data = federation();
     let dir = data.path();
     let _node = serve(dir);
     let socket = dir.join(hubsync::control::SOCKET);
     assert_eq!(std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn the_control_channel_refuses_an_oversized_request_and_garbage() {
+    use std::io::Write;
+    let data = federation();
+    let dir = data.path();
+    let _node = serve(dir);
     // A lying client announces 4 GiB: the node hangs up instead of allocating it.
-    let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    let mut s = raw_connection(dir);
     s.write_all(&u32::MAX.to_be_bytes()).unwrap();
-    let mut rest = Vec::new();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    assert_eq!(s.read_to_end(&mut rest).unwrap(), 0);
+    assert_eq!(read_until_hangup(&mut s), 0);
     // Garbage instead of JSON: the same, and the node keeps serving.
-    let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    let mut s = raw_connection(dir);
     s.write_all(&5u32.to_be_bytes()).unwrap();
     s.write_all(b"hello").unwrap();
-    assert_eq!(s.read_to_end(&mut rest).unwrap(), 0);
+    assert_eq!(read_until_hangup(&mut s), 0);
     let list = ok(dir, dir, &["org", "list", "--format", "csv"]);
     assert!(list.contains("玉林社区夕阳红舞蹈队"), "{list}");
+}
+
+/// Bytes read before the node hangs up. A named pipe reports the hang-up
+/// as ERROR_BROKEN_PIPE (109) rather than an end of file.
+fn read_until_hangup(s: &mut impl std::io::Read) -> usize {
+    let mut read = Vec::new();
+    match s.read_to_end(&mut read) {
+        Ok(_) => read.len(),
+        Err(e) if cfg!(windows) && e.raw_os_error() == Some(109) => read.len(),
+        Err(e) => panic!("reading the control channel: {e}"),
+    }
 }
 
 #[test]
