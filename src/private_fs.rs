@@ -90,6 +90,45 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result
     Ok(())
 }
 
+/// `write_atomic` for a file this process keeps open (`open`), durably.
+/// Windows refuses to rename over a file that is held open unless the file
+/// system offers POSIX rename semantics (FAT and exFAT sticks, some network
+/// shares and Wine do not), so `open` is closed before the rename, and
+/// afterwards is the new file, open for reading and writing. If the rename
+/// fails, `open` is the old file again, unchanged (if it can still be opened).
+pub fn replace_open_file(path: &Path, bytes: &[u8], open: &mut std::fs::File) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>()));
+    let written = (|| {
+        let mut f = options().read(true).write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(f)
+    })();
+    let new = match written {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    drop(std::mem::replace(open, new));
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        // The old handle back first: Windows removes an open file's name
+        // only when its last handle closes.
+        if let Ok(old) = std::fs::OpenOptions::new().read(true).write(true).open(path) {
+            drop(std::mem::replace(open, old));
+        }
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(dir)
+}
+
 /// Syncs a directory's entries (a rename into it) to disk. Windows cannot
 /// open a directory as a file; there NTFS journals the rename itself.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -134,5 +173,47 @@ mod tests {
         assert_eq!(mode(dir.path()), 0o700);
         assert_eq!(mode(&sub), 0o700);
         assert_eq!(mode(&sub.join("1")), 0o600);
+    }
+}
+
+#[cfg(test)]
+mod replace_tests {
+    use super::*;
+    use std::io::{Read, Seek, SeekFrom};
+
+    #[test]
+    fn a_file_held_open_is_replaced_and_the_handle_follows_it() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("changes.log");
+        std::fs::write(&path, b"old old old").unwrap();
+        let mut open = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        replace_open_file(&path, b"new", &mut open).unwrap();
+        // Appending through the handle lands in the file now at `path`.
+        open.seek(SeekFrom::End(0)).unwrap();
+        open.write_all(b"+1").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new+1");
+        let mut read = String::new();
+        open.seek(SeekFrom::Start(0)).unwrap();
+        open.read_to_string(&mut read).unwrap();
+        assert_eq!(read, "new+1");
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_what_was_there_and_no_temporary_file() {
+        let dir = tempfile::TempDir::new().unwrap();
+        // A directory in the way: the rename over it fails on every platform.
+        let path = dir.path().join("changes.log");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("inside"), b"x").unwrap();
+        let other = dir.path().join("other");
+        std::fs::write(&other, b"kept").unwrap();
+        let mut open = std::fs::File::open(&other).unwrap();
+        assert!(replace_open_file(&path, b"new", &mut open).is_err());
+        assert!(path.is_dir());
+        drop(open);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
     }
 }

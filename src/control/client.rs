@@ -88,7 +88,17 @@ mod platform {
         let name = crate::control::pipe_name(dir);
         for _ in 0..50 {
             match std::fs::OpenOptions::new().read(true).write(true).open(&name) {
-                Ok(f) => return Ok(Some(f)),
+                Ok(f) => {
+                    return match crate::control::pipe_owner::served_by_this_user(&f) {
+                        Ok(true) => Ok(Some(f)),
+                        Ok(false) => bail!(
+                            "控制通道 {name} 由另一个用户的进程提供,命令未发送 (the control pipe is served by another user's process: the command was not sent to it)"
+                        ),
+                        Err(e) => Err(e).with_context(|| {
+                            format!("无法确认控制通道 {name} 属于本用户,命令未发送 (cannot confirm the control pipe is this user's: the command was not sent)")
+                        }),
+                    }
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
                 // ERROR_PIPE_BUSY: every instance is serving; the node makes another.
                 Err(e) if e.raw_os_error() == Some(231) => std::thread::sleep(std::time::Duration::from_millis(100)),

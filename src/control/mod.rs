@@ -10,7 +10,9 @@
 //! Transport: a Unix domain socket `control.sock` in the data directory
 //! (mode 0600; the node also checks that the peer process runs as its own
 //! user), or on Windows a named pipe derived from the data directory that
-//! refuses remote clients.
+//! refuses remote clients; there the client checks that the pipe's server
+//! runs as its own user (`pipe_owner`), as another user could create a pipe
+//! of that name first.
 //!
 //! Protocol, kept small and bounded:
 //! - client → node: one frame, a 4-byte big-endian length then a JSON
@@ -24,6 +26,8 @@
 //! (main wires in `cli::node::handler`) that turns a request into a reply.
 
 pub mod client;
+#[cfg(windows)]
+mod pipe_owner;
 mod server;
 
 pub use server::{listen, Listening};

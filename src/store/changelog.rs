@@ -18,7 +18,7 @@
 
 use super::persist::StoredDoc;
 use std::collections::{BTreeMap, HashMap};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -389,10 +389,8 @@ impl ChangeLog {
             bytes.extend_from_slice(&encode(chunk).0);
         }
         (self.full.check(super::fault::At::Log))
-            .and_then(|_| crate::private_fs::write_atomic(&self.path, &bytes, true))
+            .and_then(|_| crate::private_fs::replace_open_file(&self.path, &bytes, &mut self.file))
             .map_err(|e| io_err(&self.path, "rewrite", e))?;
-        self.file =
-            OpenOptions::new().read(true).write(true).open(&self.path).map_err(|e| io_err(&self.path, "open", e))?;
         self.len = bytes.len() as u64;
         self.doc_bytes = doc_bytes;
         self.dead = 0;
@@ -426,7 +424,7 @@ mod tests {
         // A crash mid-append: the last record loses its final bytes.
         let path = dir.path().join(FILE);
         let full = std::fs::metadata(&path).unwrap().len();
-        OpenOptions::new().write(true).open(&path).unwrap().set_len(full - 2).unwrap();
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(full - 2).unwrap();
         let r = replay(&path).unwrap();
         assert!(r.damage.as_deref().unwrap().contains("torn"), "{:?}", r.damage);
         assert_eq!(r.valid_len, whole);
