@@ -221,6 +221,11 @@ pub struct Store {
     signer: Option<crate::sync::authorship::Signer>,
     /// Signature records received for changes not yet applied.
     pending_sigs: HashMap<ChangeHash, Vec<u8>>,
+    /// The changes of the message being received, by hash, as the peer sent
+    /// them: `persist` saves these bytes instead of rebuilding the changes
+    /// from the ops (`save_after`, a walk of the whole document). Empty
+    /// outside `sync_receive_admitted`.
+    received: HashMap<ChangeHash, Vec<u8>>,
     /// Conflicted records per document, kept with the heads they were found at.
     conflict_cache: conflicts::ConflictCache,
     /// Stamps arrivals from peers (store::provenance) and the time each
@@ -302,6 +307,7 @@ impl Store {
             deferred: None,
             signer,
             pending_sigs: HashMap::new(),
+            received: HashMap::new(),
             conflict_cache: Default::default(),
             clock: crate::clock::machine(),
             log,
@@ -593,19 +599,25 @@ impl Store {
                 continue;
             };
             state.doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
-            let bytes = state.doc.save_after(&state.saved_heads);
+            let bytes = sync_hooks::save_since(&mut state.doc, &state.saved_heads, &self.received);
             if bytes.is_empty() {
                 continue;
             }
             if let Some(signer) = &self.signer {
                 let heads = state.doc.get_heads();
-                for change in state.doc.get_changes(&state.signed_heads) {
-                    if change.actor_id() == &self.actor {
-                        let hash = change.hash();
-                        let record = signer.sign_change(&hash.0);
-                        self.disk.sigs.insert(hash.0, record.as_slice())?;
-                        self.unlogged_sigs.push((hash.0, record));
-                    }
+                // Hashes and actors only, from the change graph: the changes
+                // themselves would be rebuilt from the ops (a whole-document walk).
+                let ours: Vec<ChangeHash> = state
+                    .doc
+                    .get_changes_meta(&state.signed_heads)
+                    .into_iter()
+                    .filter(|c| *c.actor == self.actor)
+                    .map(|c| c.hash)
+                    .collect();
+                for hash in ours {
+                    let record = signer.sign_change(&hash.0);
+                    self.disk.sigs.insert(hash.0, record.as_slice())?;
+                    self.unlogged_sigs.push((hash.0, record));
                 }
                 state.signed_heads = heads;
             }

@@ -191,6 +191,7 @@ impl Store {
             check_bloom(&have.bloom.to_bytes()).map_err(bad)?;
         }
         let changes = msg.changes.len();
+        let received = raw_changes(&msg);
         for (hash, record) in signatures {
             // Kept until the change arrives (it may wait for its dependencies).
             if self.pending_sigs.len() < 100_000 {
@@ -241,11 +242,15 @@ impl Store {
         }
         if changed {
             let entry = self.docs.get_mut(doc).expect("ensured above");
+            // The gate needs only each new change's hash and actor, which the
+            // change graph gives; `get_changes` would rebuild every change
+            // from the ops, a walk of the whole document (docs/PERFORMANCE.md).
+            let new: Vec<(ChangeHash, ActorId)> =
+                entry.doc.get_changes_meta(&before).into_iter().map(|c| (c.hash, c.actor.into_owned())).collect();
             let mut admitted = Vec::new();
-            for change in entry.doc.get_changes(&before) {
-                let hash = change.hash();
+            for (hash, actor) in new {
                 let record = self.pending_sigs.get(&hash).cloned().or_else(|| self.signature(&hash));
-                if let Err(reason) = gate(&hash, change.actor_id(), record.as_deref()) {
+                if let Err(reason) = gate(&hash, &actor, record.as_deref()) {
                     self.reload_doc(doc)?;
                     self.reset_sync_state(peer, doc);
                     return Err(StoreError::Unauthorized {
@@ -269,7 +274,10 @@ impl Store {
                 self.disk.sigs.insert(hash.0, record.as_slice())?;
                 self.unlogged_sigs.push((hash.0, record));
             }
-            self.persist(std::slice::from_ref(doc))?;
+            self.received = received;
+            let persisted = self.persist(std::slice::from_ref(doc));
+            self.received.clear();
+            persisted?;
             self.note_arrival(peer, doc, changes)?;
             self.invalidate_caches();
         }
@@ -312,6 +320,33 @@ impl Store {
         self.last_withheld.remove(&(peer.to_string(), doc.clone()));
         let _ = self.disk.sync.remove(state_key(peer, doc));
     }
+}
+
+/// The changes of `doc` since `saved`, as `save_after` gives them. When a
+/// peer's message brought every one of them (`received`, by hash), its bytes
+/// are taken: a change's raw bytes are what its hash is of, so they are the
+/// bytes `save_after` would rebuild from the ops, a walk of the whole
+/// document in Automerge 0.12 (docs/PERFORMANCE.md). Otherwise `save_after`.
+pub(super) fn save_since(doc: &mut AutoCommit, saved: &[ChangeHash], received: &HashMap<ChangeHash, Vec<u8>>) -> Vec<u8> {
+    if !received.is_empty() {
+        // In the change graph's order: dependencies first.
+        let new: Vec<ChangeHash> = doc.get_changes_meta(saved).into_iter().map(|c| c.hash).collect();
+        if !new.is_empty() && new.iter().all(|h| received.contains_key(h)) {
+            return new.iter().flat_map(|h| received[h].iter().copied()).collect();
+        }
+    }
+    doc.save_after(saved)
+}
+
+/// The changes a message carries, by hash, with their raw bytes; a chunk
+/// that is not one change (a bundle, a whole document) is left out, and
+/// `save_since` then falls back to `save_after`.
+fn raw_changes(msg: &Message) -> HashMap<ChangeHash, Vec<u8>> {
+    msg.changes
+        .iter()
+        .filter_map(|chunk| automerge::Change::try_from(chunk).ok())
+        .map(|c| (c.hash(), c.raw_bytes().to_vec()))
+        .collect()
 }
 
 /// Probes of a bloom filter Automerge itself makes (it uses 7); more only
@@ -358,6 +393,45 @@ fn check_bloom(bytes: &[u8]) -> std::result::Result<(), String> {
 mod tests {
     use super::*;
     use automerge::sync::BloomFilter;
+
+    /// The bytes a peer sent are the bytes `save_after` would write, in the
+    /// order it writes them; with one change missing, `save_after` is used.
+    #[test]
+    fn received_changes_are_saved_as_save_after_would_save_them() {
+        use automerge::transaction::Transactable;
+        let mut ours = AutoCommit::new();
+        ours.put(automerge::ROOT, "名称", "玉林社区夕阳红舞蹈队").unwrap();
+        ours.commit();
+        let saved = ours.get_heads();
+        let mut theirs = ours.fork();
+        for (i, v) in ["30", "31", "32"].iter().enumerate() {
+            theirs.put(automerge::ROOT, format!("k{i}"), *v).unwrap();
+            theirs.commit();
+        }
+        let sent: Vec<automerge::Change> = theirs.get_changes(&saved);
+        assert_eq!(sent.len(), 3);
+        let mut msg_changes: Vec<Vec<u8>> = sent.iter().rev().map(|c| c.raw_bytes().to_vec()).collect();
+        // A chunk that is not one change (garbage here) is left out.
+        msg_changes.push(b"not a change".to_vec());
+        let msg = Message {
+            heads: theirs.get_heads(),
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: msg_changes.into(),
+            supported_capabilities: None,
+            version: automerge::sync::MessageVersion::V1,
+        };
+        let received = raw_changes(&msg);
+        assert_eq!(received.len(), 3);
+        ours.apply_changes(sent).unwrap();
+        let expected = ours.save_after(&saved);
+        assert_eq!(save_since(&mut ours, &saved, &received), expected);
+        let mut loaded = AutoCommit::load(&[ours.save_after(&[]), expected].concat()).unwrap();
+        assert_eq!(loaded.get_heads(), ours.get_heads());
+        let mut partial = received.clone();
+        partial.remove(&theirs.get_heads()[0]);
+        assert_eq!(save_since(&mut ours, &saved, &partial), expected);
+    }
 
     #[test]
     fn a_bloom_filter_automerge_makes_passes_and_one_it_cannot_use_is_refused() {
