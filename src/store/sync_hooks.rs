@@ -418,15 +418,17 @@ mod tests {
             need: Vec::new(),
             have: Vec::new(),
             changes: msg_changes.into(),
-            supported_capabilities: None,
+            flags: None,
             version: automerge::sync::MessageVersion::V1,
         };
         let received = raw_changes(&msg);
         assert_eq!(received.len(), 3);
+        let base = ours.save();
         ours.apply_changes(sent).unwrap();
         let expected = ours.save_after(&saved);
         assert_eq!(save_since(&mut ours, &saved, &received), expected);
-        let mut loaded = AutoCommit::load(&[ours.save_after(&[]), expected].concat()).unwrap();
+        // What the store keeps, a base and this piece, loads to the document.
+        let mut loaded = AutoCommit::load(&[base, expected.clone()].concat()).unwrap();
         assert_eq!(loaded.get_heads(), ours.get_heads());
         let mut partial = received.clone();
         partial.remove(&theirs.get_heads()[0]);
