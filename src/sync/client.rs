@@ -244,6 +244,8 @@ impl Node {
         }
 
         summary.documents = ours.len().max(theirs_docs.len());
+        // Not written again when it is the one stored (serve.rs says why).
+        let unchanged = memory.sent == ours && memory.received == theirs_docs;
         memory.sent = ours;
         memory.received = theirs_docs;
         let total = phases.iter().map(Vec::len).sum::<usize>();
@@ -316,7 +318,7 @@ impl Node {
         // sends them whole.
         if let Err(e) = confirmed {
             summary.errors.push(format!("{e:#}"));
-        } else {
+        } else if !unchanged {
             let name = peer.name.clone();
             let saved = enqueue(&self.store, move |s| {
                 let saved = remembered::save(s, &node_id, &memory);

@@ -406,7 +406,12 @@ impl Node {
         };
         send_json(&mut send, &offers).await?;
         let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
-        memory.received = remembered::apply(theirs.docs, &memory.received)?;
+        let received = remembered::apply(theirs.docs, &memory.received)?;
+        // A memory the same as the one stored is not written again: with
+        // nothing changed, that write (the whole list, ~80 KB at 800
+        // documents) was most of a session's store work.
+        let unchanged = received == memory.received && ours == memory.sent;
+        memory.received = received;
         let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());
         self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;
         // Our end of the control stream closes once the client's offers are
@@ -423,7 +428,8 @@ impl Node {
         // Saved after the documents, off their path (lost, it costs one full
         // exchange); queued before the session ends, so the next session on
         // this connection reads it, but not waited for before the end.
-        let saved = enqueue(&self.store, move |s| remembered::save(s, &node, &memory)).await;
+        let saved = enqueue(&self.store, move |s| if unchanged { Ok(()) } else { remembered::save(s, &node, &memory) })
+            .await;
         let kept = keep && in_band && conn.close_reason().is_none();
         if kept {
             let _ = send.finish();
