@@ -70,6 +70,11 @@ pub(super) fn receive_lists(
     lists: Vec<authorship::AuthorList>,
     offered: &BTreeMap<String, String>,
 ) {
+    // Most sessions bring no list (offers are deltas): then nothing below
+    // is needed, and the sets it builds walk every document held and offered.
+    if lists.is_empty() {
+        return;
+    }
     let home = store.home_id().map(|h| h.0.clone());
     let mut wanted: BTreeSet<String> = store.doc_ids(None).iter().map(|d| d.federation().0).collect();
     wanted.extend(offered.keys().filter_map(|d| DocId::parse(d).ok()).map(|d| d.federation().0));
