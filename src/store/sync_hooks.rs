@@ -327,7 +327,11 @@ impl Store {
 /// are taken: a change's raw bytes are what its hash is of, so they are the
 /// bytes `save_after` would rebuild from the ops, a walk of the whole
 /// document in Automerge 0.12 (docs/PERFORMANCE.md). Otherwise `save_after`.
-pub(super) fn save_since(doc: &mut AutoCommit, saved: &[ChangeHash], received: &HashMap<ChangeHash, Vec<u8>>) -> Vec<u8> {
+pub(super) fn save_since(
+    doc: &mut AutoCommit,
+    saved: &[ChangeHash],
+    received: &HashMap<ChangeHash, Vec<u8>>,
+) -> Vec<u8> {
     if !received.is_empty() {
         // In the change graph's order: dependencies first.
         let new: Vec<ChangeHash> = doc.get_changes_meta(saved).into_iter().map(|c| c.hash).collect();

@@ -428,8 +428,8 @@ impl Node {
         // Saved after the documents, off their path (lost, it costs one full
         // exchange); queued before the session ends, so the next session on
         // this connection reads it, but not waited for before the end.
-        let saved = enqueue(&self.store, move |s| if unchanged { Ok(()) } else { remembered::save(s, &node, &memory) })
-            .await;
+        let saved =
+            enqueue(&self.store, move |s| if unchanged { Ok(()) } else { remembered::save(s, &node, &memory) }).await;
         let kept = keep && in_band && conn.close_reason().is_none();
         if kept {
             let _ = send.finish();
