@@ -90,13 +90,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result
     Ok(())
 }
 
+/// What `replace_open_file` did.
+#[derive(Debug)]
+pub enum Replaced {
+    /// The new content is at the path; the handle is the new file.
+    Done(std::fs::File),
+    /// The new content is at the path and the handle is the new file, but
+    /// the directory could not be synced: a crash may bring the old file back.
+    NotDurable(std::fs::File, std::io::Error),
+    /// Nothing changed at the path. The old file's handle, unless it was
+    /// closed (Windows) and could not be opened again.
+    Failed(Option<std::fs::File>, std::io::Error),
+}
+
 /// `write_atomic` for a file this process keeps open (`open`), durably.
 /// Windows refuses to rename over a file that is held open unless the file
 /// system offers POSIX rename semantics (FAT and exFAT sticks, some network
-/// shares and Wine do not), so `open` is closed before the rename, and
-/// afterwards is the new file, open for reading and writing. If the rename
-/// fails, `open` is the old file again, unchanged (if it can still be opened).
-pub fn replace_open_file(path: &Path, bytes: &[u8], open: &mut std::fs::File) -> std::io::Result<()> {
+/// shares and Wine do not), so there `open` is closed before the rename and
+/// opened again if the rename fails. Elsewhere it stays open throughout.
+pub fn replace_open_file(path: &Path, bytes: &[u8], open: std::fs::File) -> Replaced {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -113,20 +125,83 @@ pub fn replace_open_file(path: &Path, bytes: &[u8], open: &mut std::fs::File) ->
         Ok(f) => f,
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            return Err(e);
+            return Replaced::Failed(Some(open), e);
         }
     };
-    drop(std::mem::replace(open, new));
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        // The old handle back first: Windows removes an open file's name
-        // only when its last handle closes.
-        if let Ok(old) = std::fs::OpenOptions::new().read(true).write(true).open(path) {
-            drop(std::mem::replace(open, old));
-        }
+    let old = if cfg!(windows) || fail::hit(fail::Step::RenameAndReopen) {
+        drop(open);
+        None
+    } else {
+        Some(open)
+    };
+    let renamed = match fail::rename_error() {
+        Some(e) => Err(e),
+        None => std::fs::rename(&tmp, path),
+    };
+    if let Err(e) = renamed {
+        // The temporary file closed first: Windows removes an open file's
+        // name only when its last handle closes.
+        drop(new);
         let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+        let old = old.or_else(|| {
+            if fail::hit(fail::Step::RenameAndReopen) {
+                return None;
+            }
+            std::fs::OpenOptions::new().read(true).write(true).open(path).ok()
+        });
+        return Replaced::Failed(old, e);
     }
-    sync_dir(dir)
+    drop(old);
+    let synced = match fail::hit(fail::Step::SyncDir) {
+        true => Err(std::io::Error::other("injected: directory sync")),
+        false => sync_dir(dir),
+    };
+    match synced {
+        Ok(()) => Replaced::Done(new),
+        Err(e) => Replaced::NotDurable(new, e),
+    }
+}
+
+/// Failures made up for tests of the callers' error paths (only in this
+/// crate's unit tests; the calls compile to nothing elsewhere).
+pub(crate) mod fail {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Step {
+        /// The rename fails.
+        Rename,
+        /// The rename fails and the old file cannot be opened again (as on
+        /// Windows, where it was closed for the rename).
+        RenameAndReopen,
+        /// The rename succeeds, the directory sync fails.
+        SyncDir,
+    }
+
+    #[cfg(test)]
+    thread_local!(static AT: std::cell::Cell<Option<Step>> = const { std::cell::Cell::new(None) });
+
+    /// Runs `f` with `step` failing on this thread.
+    #[cfg(test)]
+    pub fn during<T>(step: Step, f: impl FnOnce() -> T) -> T {
+        AT.with(|at| at.set(Some(step)));
+        let out = f();
+        AT.with(|at| at.set(None));
+        out
+    }
+
+    pub(super) fn hit(step: Step) -> bool {
+        #[cfg(test)]
+        return AT.with(|at| at.get()) == Some(step);
+        #[cfg(not(test))]
+        {
+            let _ = step;
+            false
+        }
+    }
+
+    pub(super) fn rename_error() -> Option<std::io::Error> {
+        (hit(Step::Rename) || hit(Step::RenameAndReopen))
+            .then(|| std::io::Error::new(std::io::ErrorKind::PermissionDenied, "injected: rename"))
+    }
 }
 
 /// Syncs a directory's entries (a rename into it) to disk. Windows cannot
@@ -181,39 +256,45 @@ mod replace_tests {
     use super::*;
     use std::io::{Read, Seek, SeekFrom};
 
+    fn content(f: &mut std::fs::File) -> String {
+        let mut read = String::new();
+        f.seek(SeekFrom::Start(0)).unwrap();
+        f.read_to_string(&mut read).unwrap();
+        read
+    }
+
     #[test]
     fn a_file_held_open_is_replaced_and_the_handle_follows_it() {
         let dir = tempfile::TempDir::new().unwrap();
         let path = dir.path().join("changes.log");
         std::fs::write(&path, b"old old old").unwrap();
-        let mut open = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
-        replace_open_file(&path, b"new", &mut open).unwrap();
+        let open = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let Replaced::Done(mut open) = replace_open_file(&path, b"new", open) else { panic!("not replaced") };
         // Appending through the handle lands in the file now at `path`.
         open.seek(SeekFrom::End(0)).unwrap();
         open.write_all(b"+1").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new+1");
-        let mut read = String::new();
-        open.seek(SeekFrom::Start(0)).unwrap();
-        open.read_to_string(&mut read).unwrap();
-        assert_eq!(read, "new+1");
+        assert_eq!(content(&mut open), "new+1");
         // No temporary file is left beside it.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
-    fn a_failed_rename_leaves_what_was_there_and_no_temporary_file() {
-        let dir = tempfile::TempDir::new().unwrap();
-        // A directory in the way: the rename over it fails on every platform.
-        let path = dir.path().join("changes.log");
-        std::fs::create_dir(&path).unwrap();
-        std::fs::write(path.join("inside"), b"x").unwrap();
-        let other = dir.path().join("other");
-        std::fs::write(&other, b"kept").unwrap();
-        let mut open = std::fs::File::open(&other).unwrap();
-        assert!(replace_open_file(&path, b"new", &mut open).is_err());
-        assert!(path.is_dir());
-        drop(open);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+    fn a_failed_rename_leaves_the_old_file_and_its_handle_and_no_temporary_file() {
+        for step in [fail::Step::Rename, fail::Step::RenameAndReopen] {
+            let dir = tempfile::TempDir::new().unwrap();
+            let path = dir.path().join("changes.log");
+            std::fs::write(&path, b"kept").unwrap();
+            let open = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+            match fail::during(step, || replace_open_file(&path, b"new", open)) {
+                Replaced::Failed(Some(mut old), _) if step == fail::Step::Rename => {
+                    assert_eq!(content(&mut old), "kept")
+                }
+                Replaced::Failed(None, _) if step == fail::Step::RenameAndReopen => {}
+                other => panic!("{step:?}: {other:?}"),
+            }
+            assert_eq!(std::fs::read(&path).unwrap(), b"kept");
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "{step:?}: no temporary file left");
+        }
     }
 }

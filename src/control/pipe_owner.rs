@@ -69,7 +69,9 @@ fn token_user(process: HANDLE) -> Result<Vec<u64>> {
     Ok(buffer)
 }
 
-fn sid(token_user: &[u64]) -> *mut core::ffi::c_void {
-    // SAFETY: the caller passes a buffer filled by GetTokenInformation(TokenUser).
+/// # Safety
+/// `token_user` must be a buffer filled by GetTokenInformation(TokenUser).
+unsafe fn sid(token_user: &[u64]) -> *mut core::ffi::c_void {
+    // SAFETY: per this function's contract the buffer starts with a TOKEN_USER.
     unsafe { (*(token_user.as_ptr() as *const TOKEN_USER)).User.Sid }
 }

@@ -73,7 +73,9 @@ pub(crate) struct Replayed {
 
 pub(crate) struct ChangeLog {
     path: PathBuf,
-    file: File,
+    /// None only after a failed rewrite could not open the log again
+    /// (Windows closes it for the rename); the next use opens it.
+    file: Option<File>,
     len: u64,
     doc_bytes: HashMap<String, u64>,
     dead: u64,
@@ -303,15 +305,31 @@ impl ChangeLog {
         let live: u64 = replayed.doc_bytes.values().sum();
         let dead = len.saturating_sub(live + MAGIC.len() as u64);
         let full = super::fault::DiskFull::from_env();
-        let mut log = ChangeLog { path, file, len, doc_bytes: replayed.doc_bytes.clone(), dead, full };
+        let mut log = ChangeLog { path, file: Some(file), len, doc_bytes: replayed.doc_bytes.clone(), dead, full };
         log.seek_end()?;
         Ok(log)
     }
 
     fn seek_end(&mut self) -> Result<(), super::StoreError> {
         use std::io::Seek;
-        self.file.seek(std::io::SeekFrom::Start(self.len)).map_err(|e| io_err(&self.path, "seek", e))?;
+        let len = self.len;
+        self.file()?.seek(std::io::SeekFrom::Start(len)).map_err(|e| io_err(&self.path, "seek", e))?;
         Ok(())
+    }
+
+    /// The open log, opened again (at its end) if a failed rewrite lost it.
+    fn file(&mut self) -> Result<&mut File, super::StoreError> {
+        use std::io::Seek;
+        if self.file.is_none() {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&self.path)
+                .map_err(|e| io_err(&self.path, "open", e))?;
+            file.seek(std::io::SeekFrom::Start(self.len)).map_err(|e| io_err(&self.path, "seek", e))?;
+            self.file = Some(file);
+        }
+        Ok(self.file.as_mut().expect("opened above"))
     }
 
     /// Appends one record; with `durable`, fdatasynced before it returns.
@@ -322,9 +340,9 @@ impl ChangeLog {
             return Ok(());
         }
         let (record, sizes) = encode(entries);
-        let written = (self.full.check(super::fault::At::Log))
-            .and_then(|_| self.file.write_all(&record))
-            .and_then(|_| if durable { self.file.sync_data() } else { Ok(()) });
+        self.full.check(super::fault::At::Log).map_err(|e| io_err(&self.path, "append", e))?;
+        let file = self.file()?;
+        let written = file.write_all(&record).and_then(|_| if durable { file.sync_data() } else { Ok(()) });
         if let Err(e) = written {
             self.undo_to(self.len);
             return Err(io_err(&self.path, "append", e));
@@ -346,8 +364,10 @@ impl ChangeLog {
     /// Cuts the file back to `len` (a record appended for a write that then
     /// failed in sled): best effort, the next open cuts a torn tail anyway.
     pub fn undo_to(&mut self, len: u64) {
-        if self.file.set_len(len).is_ok() {
-            let _ = self.file.sync_data();
+        if let Ok(file) = self.file() {
+            if file.set_len(len).is_ok() {
+                let _ = file.sync_data();
+            }
         }
         self.len = len;
         let _ = self.seek_end();
@@ -358,7 +378,11 @@ impl ChangeLog {
     }
 
     pub fn sync(&self) -> Result<(), super::StoreError> {
-        self.file.sync_data().map_err(|e| io_err(&self.path, "fsync", e))
+        match &self.file {
+            Some(file) => file.sync_data().map_err(|e| io_err(&self.path, "fsync", e)),
+            // Lost by a failed rewrite: nothing was written since it was last synced.
+            None => Ok(()),
+        }
     }
 
     /// Whether superseded records outweigh live ones enough to rewrite.
@@ -388,13 +412,35 @@ impl ChangeLog {
         for chunk in sigs_and_meta.chunks(4096) {
             bytes.extend_from_slice(&encode(chunk).0);
         }
-        (self.full.check(super::fault::At::Log))
-            .and_then(|_| crate::private_fs::replace_open_file(&self.path, &bytes, &mut self.file))
-            .map_err(|e| io_err(&self.path, "rewrite", e))?;
+        self.full.check(super::fault::At::Log).map_err(|e| io_err(&self.path, "rewrite", e))?;
+        self.file()?;
+        let open = self.file.take().expect("opened above");
+        use crate::private_fs::Replaced;
+        let failed = match crate::private_fs::replace_open_file(&self.path, &bytes, open) {
+            Replaced::Done(new) => {
+                self.file = Some(new);
+                None
+            }
+            // The new content is in place: what follows is written to it.
+            Replaced::NotDurable(new, e) => {
+                self.file = Some(new);
+                Some(e)
+            }
+            // The old log, as it was: appends go on after its end.
+            Replaced::Failed(old, e) => {
+                self.file = old;
+                self.seek_end()?;
+                return Err(io_err(&self.path, "rewrite", e));
+            }
+        };
         self.len = bytes.len() as u64;
         self.doc_bytes = doc_bytes;
         self.dead = 0;
-        self.seek_end()
+        self.seek_end()?;
+        match failed {
+            Some(e) => Err(io_err(&self.path, "rewrite (directory sync)", e)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -410,6 +456,43 @@ mod tests {
 
     fn piece<'a>(doc: &'a str, seq: u64, bytes: &'a [u8]) -> Entry<'a> {
         Entry::Piece { doc, seq, bytes }
+    }
+
+    fn pieces_of(dir: &Path, doc: &str) -> Vec<(u64, Vec<u8>)> {
+        let r = replay(&dir.join(FILE)).unwrap();
+        assert!(r.damage.is_none(), "{:?}", r.damage);
+        r.docs.get(doc).map(|d| d.pieces.clone()).unwrap_or_default()
+    }
+
+    /// A rewrite whose rename fails (Windows: another program holds the log
+    /// open without delete sharing) leaves the log as it was, and the next
+    /// append goes on after it, on every platform's path of the failure.
+    #[test]
+    fn a_failed_rewrite_leaves_the_log_appendable_where_it_was() {
+        use crate::private_fs::fail::{self, Step};
+        for step in [Step::Rename, Step::RenameAndReopen, Step::SyncDir] {
+            let dir = tempfile::TempDir::new().unwrap();
+            let mut log = ChangeLog::open(dir.path(), &Replayed::default()).unwrap();
+            log.append(&[piece("a", 0, b"one")], true).unwrap();
+            log.append(&[piece("a", 1, b"two")], true).unwrap();
+            let replaced = fail::during(step, || log.rewrite(&[piece("a", 0, b"one"), piece("a", 1, b"two")]));
+            assert!(replaced.is_err(), "{step:?}");
+            log.append(&[piece("a", 2, b"three")], true).unwrap();
+            assert_eq!(
+                pieces_of(dir.path(), "a"),
+                vec![(0, b"one".to_vec()), (1, b"two".to_vec()), (2, b"three".to_vec())],
+                "{step:?}"
+            );
+            assert_eq!(log.len(), std::fs::metadata(dir.path().join(FILE)).unwrap().len(), "{step:?}");
+            // A write sled then refuses is cut back to where the log really ends.
+            let before = log.len();
+            log.append(&[piece("a", 3, b"refused by sled")], true).unwrap();
+            log.undo_to(before);
+            log.append(&[piece("a", 3, b"four")], true).unwrap();
+            assert_eq!(pieces_of(dir.path(), "a").last(), Some(&(3, b"four".to_vec())), "{step:?}");
+            let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(names.len(), 1, "{step:?}: no temporary file left: {names:?}");
+        }
     }
 
     #[test]
