@@ -345,12 +345,25 @@ pub(super) fn save_since(
 /// The changes a message carries, by hash, with their raw bytes; a chunk
 /// that is not one change (a bundle, a whole document) is left out, and
 /// `save_since` then falls back to `save_after`.
+///
+/// A chunk's hash covers its type, length and data but not the 4-byte
+/// checksum field in its header, which Automerge's loader checks (and
+/// `Change::try_from` does not). A peer can send a good copy of a change and
+/// one with a wrong checksum: the good one is applied, and storing the other
+/// would lose the change, and every later edit of the document, at the next
+/// open (tests/tampered_chunks.rs). So only a chunk whose checksum is its
+/// hash's first four bytes is taken, and the first such copy of a hash.
 fn raw_changes(msg: &Message) -> HashMap<ChangeHash, Vec<u8>> {
-    msg.changes
-        .iter()
-        .filter_map(|chunk| automerge::Change::try_from(chunk).ok())
-        .map(|c| (c.hash(), c.raw_bytes().to_vec()))
-        .collect()
+    let mut raw = HashMap::new();
+    for chunk in msg.changes.iter() {
+        let Ok(change) = automerge::Change::try_from(chunk) else { continue };
+        let bytes = change.raw_bytes();
+        let hash = change.hash();
+        if bytes.len() >= 8 && bytes[4..8] == hash.0[..4] {
+            raw.entry(hash).or_insert_with(|| bytes.to_vec());
+        }
+    }
+    raw
 }
 
 /// Probes of a bloom filter Automerge itself makes (it uses 7); more only
@@ -417,6 +430,13 @@ mod tests {
         let mut msg_changes: Vec<Vec<u8>> = sent.iter().rev().map(|c| c.raw_bytes().to_vec()).collect();
         // A chunk that is not one change (garbage here) is left out.
         msg_changes.push(b"not a change".to_vec());
+        // Copies with their checksum flipped, before and after the good one:
+        // each has the same hash, but Automerge's loader refuses it, so
+        // neither is taken.
+        let mut bad = sent[0].raw_bytes().to_vec();
+        bad[4] ^= 0xff;
+        msg_changes.insert(0, bad.clone());
+        msg_changes.push(bad);
         let msg = Message {
             heads: theirs.get_heads(),
             need: Vec::new(),
@@ -427,6 +447,9 @@ mod tests {
         };
         let received = raw_changes(&msg);
         assert_eq!(received.len(), 3);
+        for change in &sent {
+            assert_eq!(received[&change.hash()], change.raw_bytes(), "the good copy of each change");
+        }
         let base = ours.save();
         ours.apply_changes(sent).unwrap();
         let expected = ours.save_after(&saved);
