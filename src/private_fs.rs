@@ -65,13 +65,7 @@ pub fn options() -> std::fs::OpenOptions {
 /// directory after it, so a crash leaves the old or the new content, and an
 /// acknowledged save stays.
 pub fn write_atomic(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
-    // A bare file name's parent is "", which cannot be opened to sync.
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>()));
+    let (dir, tmp) = temporary_beside(path);
     let written = (|| {
         let mut f = options().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
@@ -103,18 +97,25 @@ pub enum Replaced {
     Failed(Option<std::fs::File>, std::io::Error),
 }
 
+/// The directory of `path` and a fresh temporary name in it (unique, as two
+/// processes may write at once).
+fn temporary_beside(path: &Path) -> (&Path, std::path::PathBuf) {
+    // A bare file name's parent is "", which cannot be opened to sync.
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    (dir, dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>())))
+}
+
 /// `write_atomic` for a file this process keeps open (`open`), durably.
 /// Windows refuses to rename over a file that is held open unless the file
 /// system offers POSIX rename semantics (FAT and exFAT sticks, some network
 /// shares and Wine do not), so there `open` is closed before the rename and
 /// opened again if the rename fails. Elsewhere it stays open throughout.
 pub fn replace_open_file(path: &Path, bytes: &[u8], open: std::fs::File) -> Replaced {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let tmp = dir.join(format!("{name}.{:016x}.tmp", rand::random::<u64>()));
+    let (dir, tmp) = temporary_beside(path);
     let written = (|| {
         let mut f = options().read(true).write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;

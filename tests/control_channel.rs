@@ -6,6 +6,9 @@
 
 #[path = "support/cli.rs"]
 mod command_line;
+#[path = "support/control.rs"]
+mod control_client;
+use control_client::{raw_connection, read_until_hangup};
 use hubsync::control::{self, NodeParts, Request};
 use hubsync::store::{Store, StoreHandle};
 use std::io::Write;
@@ -31,29 +34,6 @@ fn federation() -> TempDir {
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
     }
     dir
-}
-
-/// Bytes read before the node hangs up. A named pipe reports the hang-up
-/// as ERROR_BROKEN_PIPE (109) rather than an end of file.
-fn read_until_hangup(s: &mut impl std::io::Read) -> usize {
-    let mut read = Vec::new();
-    match s.read_to_end(&mut read) {
-        Ok(_) => read.len(),
-        Err(e) if cfg!(windows) && e.raw_os_error() == Some(109) => read.len(),
-        Err(e) => panic!("reading the control channel: {e}"),
-    }
-}
-
-#[cfg(unix)]
-fn raw_connection(dir: &Path) -> std::os::unix::net::UnixStream {
-    let s = std::os::unix::net::UnixStream::connect(dir.join(control::SOCKET)).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-    s
-}
-
-#[cfg(windows)]
-fn raw_connection(dir: &Path) -> std::fs::File {
-    std::fs::OpenOptions::new().read(true).write(true).open(control::pipe_name(dir)).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,9 @@
 
 #[path = "support/cli.rs"]
 mod command_line;
+#[path = "support/control.rs"]
+mod control_client;
+use control_client::{raw_connection, read_until_hangup};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -120,21 +123,6 @@ fn a_read_a_write_and_an_error_print_the_same_with_a_node_running_and_without() 
     assert_eq!(after, people);
 }
 
-/// A raw connection to the node's control channel, as a lying client makes.
-#[cfg(unix)]
-fn raw_connection(dir: &Path) -> std::os::unix::net::UnixStream {
-    let s = std::os::unix::net::UnixStream::connect(dir.join(hubsync::control::SOCKET)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s
-}
-
-/// A raw connection to the node's control channel, as a lying client makes.
-#[cfg(windows)]
-fn raw_connection(dir: &Path) -> std::fs::File {
-    let name = hubsync::control::pipe_name(dir);
-    std::fs::OpenOptions::new().read(true).write(true).open(name).unwrap()
-}
-
 #[cfg(unix)]
 #[test]
 fn the_control_socket_is_the_owners_only() {
@@ -163,17 +151,6 @@ fn the_control_channel_refuses_an_oversized_request_and_garbage() {
     assert_eq!(read_until_hangup(&mut s), 0);
     let list = ok(dir, dir, &["org", "list", "--format", "csv"]);
     assert!(list.contains("玉林社区夕阳红舞蹈队"), "{list}");
-}
-
-/// Bytes read before the node hangs up. A named pipe reports the hang-up
-/// as ERROR_BROKEN_PIPE (109) rather than an end of file.
-fn read_until_hangup(s: &mut impl std::io::Read) -> usize {
-    let mut read = Vec::new();
-    match s.read_to_end(&mut read) {
-        Ok(_) => read.len(),
-        Err(e) if cfg!(windows) && e.raw_os_error() == Some(109) => read.len(),
-        Err(e) => panic!("reading the control channel: {e}"),
-    }
 }
 
 #[test]

@@ -6,22 +6,12 @@
 //! the good one; storing the bad one lost the change (and every later edit of
 //! the document) at the next open. Found by review, 2026-12-03.
 
+mod support;
+
 use automerge::sync::Message;
 use hubsync::domain::*;
 use hubsync::store::{DocId, Store};
 use tempfile::TempDir;
-
-fn federation() -> Federation {
-    Federation {
-        id: RecordId::from("fed0000000000001"),
-        name: "锦江区社区社会组织联合会".into(),
-        level: Level::County,
-        division: "510104".into(),
-        parent: String::new(),
-        contact_name: "王秘书".into(),
-        contact_phone: "028-8765 4321".into(),
-    }
-}
 
 fn org(name: &str) -> Organization {
     Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002")
@@ -61,7 +51,7 @@ fn case(
 ) -> (Vec<automerge::ChangeHash>, Vec<automerge::ChangeHash>, Vec<String>) {
     let da = TempDir::new().unwrap();
     let mut a = Store::open(da.path()).unwrap();
-    a.init_federation(&federation()).unwrap();
+    a.init_federation(&support::federation("锦江区社区社会组织联合会", "510104")).unwrap();
     let o = org("玉林社区夕阳红舞蹈队");
     a.insert(&o).unwrap();
     let doc = a.locate(Collection::Orgs, &o.id).unwrap();
@@ -111,7 +101,7 @@ fn duplicate_with_bad_checksum_in_first_message_survives_restart() {
 fn own_edit_after_the_tampered_change_survives_restart() {
     let da = TempDir::new().unwrap();
     let mut a = Store::open(da.path()).unwrap();
-    a.init_federation(&federation()).unwrap();
+    a.init_federation(&support::federation("锦江区社区社会组织联合会", "510104")).unwrap();
     let mut o = org("玉林社区夕阳红舞蹈队");
     a.insert(&o).unwrap();
     let doc = a.locate(Collection::Orgs, &o.id).unwrap();
