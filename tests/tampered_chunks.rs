@@ -45,25 +45,39 @@ fn run(b: &mut Store, a: &mut Store, doc: &DocId, hostile: bool) {
     }
 }
 
-fn case(
-    hostile_first: bool,
-    hostile_second: bool,
-) -> (Vec<automerge::ChangeHash>, Vec<automerge::ChangeHash>, Vec<String>) {
-    let da = TempDir::new().unwrap();
-    let mut a = Store::open(da.path()).unwrap();
+/// A node A with an organization edited twelve times (enough history that
+/// one more change is sent as a change, not as the whole document: Automerge
+/// sends the document past a third), and an empty node B.
+struct Pair {
+    _a_dir: TempDir,
+    a: Store,
+    b_dir: TempDir,
+    b: Store,
+    doc: DocId,
+    o: Organization,
+}
+
+fn pair() -> Pair {
+    let a_dir = TempDir::new().unwrap();
+    let mut a = Store::open(a_dir.path()).unwrap();
     a.init_federation(&support::federation("锦江区社区社会组织联合会", "510104")).unwrap();
-    let o = org("玉林社区夕阳红舞蹈队");
+    let mut o = org("玉林社区夕阳红舞蹈队");
     a.insert(&o).unwrap();
     let doc = a.locate(Collection::Orgs, &o.id).unwrap();
-    // Enough history that one more change is sent as a change, not as the
-    // whole document (Automerge sends the document past a third).
-    let mut o = o;
     for i in 0..12 {
         o.members = Some(i);
         a.update(&o).unwrap();
     }
-    let db = TempDir::new().unwrap();
-    let mut b = Store::open(db.path()).unwrap();
+    let b_dir = TempDir::new().unwrap();
+    let b = Store::open(b_dir.path()).unwrap();
+    Pair { _a_dir: a_dir, a, b_dir, b, doc, o }
+}
+
+fn case(
+    hostile_first: bool,
+    hostile_second: bool,
+) -> (Vec<automerge::ChangeHash>, Vec<automerge::ChangeHash>, Vec<String>) {
+    let Pair { _a_dir, mut a, b_dir: db, mut b, doc, .. } = pair();
     run(&mut b, &mut a, &doc, hostile_first);
     a.insert(&org("锦江区书法协会")).unwrap();
     run(&mut b, &mut a, &doc, hostile_second);
@@ -99,18 +113,7 @@ fn duplicate_with_bad_checksum_in_first_message_survives_restart() {
 /// The node's own edit made after the tampered change: does it survive?
 #[test]
 fn own_edit_after_the_tampered_change_survives_restart() {
-    let da = TempDir::new().unwrap();
-    let mut a = Store::open(da.path()).unwrap();
-    a.init_federation(&support::federation("锦江区社区社会组织联合会", "510104")).unwrap();
-    let mut o = org("玉林社区夕阳红舞蹈队");
-    a.insert(&o).unwrap();
-    let doc = a.locate(Collection::Orgs, &o.id).unwrap();
-    for i in 0..12 {
-        o.members = Some(i);
-        a.update(&o).unwrap();
-    }
-    let db = TempDir::new().unwrap();
-    let mut b = Store::open(db.path()).unwrap();
+    let Pair { _a_dir, mut a, b_dir: db, mut b, doc, mut o } = pair();
     run(&mut b, &mut a, &doc, false);
     o.members = Some(100);
     a.update(&o).unwrap();
