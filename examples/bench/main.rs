@@ -52,7 +52,10 @@ fn main() {
             for section in &only {
                 match section.as_str() {
                     "backup" => sections::backup_restore(&fixture, runs, &mut table),
-                    "edit" => sections::edit(&fixture, runs, &mut table),
+                    "edit" => {
+                        sections::edit(&fixture, runs, &mut table);
+                        sections::edit_after_receive(&fixture, runs, &mut table);
+                    }
                     // With the store's opening, which the CLI command adds.
                     "report" => {
                         sections::open_store(&fixture, runs, &mut table);
@@ -83,6 +86,7 @@ fn main() {
         sections::footprint(&fixture, &mut table);
         sections::open_store(&fixture, runs, &mut table);
         sections::edit(&fixture, runs, &mut table);
+        sections::edit_after_receive(&fixture, runs, &mut table);
         sections::bulk_insert(&fixture, runs, &mut table);
         sections::backup_restore(&fixture, runs, &mut table);
         ui::filter_and_frames(&fixture, runs, &mut table);
