@@ -51,7 +51,11 @@ fn peer_of(from: &mut Store, from_name: &str, name: &str, docs: &[DocId]) -> (Te
 }
 
 /// What a write answered: Ok, or the organization a duplicate name names.
-fn outcome(result: Result<Vec<Problem>, StoreError>) -> Result<(), Option<RecordId>> {
+type Outcome = Result<(), Option<RecordId>>;
+/// Each name asked about, with the organization holding it.
+type Answers = Vec<(&'static str, Option<RecordId>)>;
+
+fn outcome(result: Result<Vec<Problem>, StoreError>) -> Outcome {
     match result {
         Ok(_) => Ok(()),
         Err(StoreError::DuplicateName { existing, .. }) => Err(Some(existing)),
@@ -59,7 +63,7 @@ fn outcome(result: Result<Vec<Problem>, StoreError>) -> Result<(), Option<Record
     }
 }
 
-fn rename(store: &mut Store, id: &str, name: &str) -> Result<(), Option<RecordId>> {
+fn rename(store: &mut Store, id: &str, name: &str) -> Outcome {
     let mut o: Organization = store.get(&RecordId::from(id)).unwrap().unwrap();
     o.name = name.into();
     outcome(store.update(&o))
@@ -77,13 +81,13 @@ const NAMES: [&str; 9] = [
     "无人使用的名称",
 ];
 
-fn answers(store: &mut Store) -> Vec<(&'static str, Option<RecordId>)> {
+fn answers(store: &mut Store) -> Answers {
     NAMES.iter().map(|n| (*n, store.org_name_exists(n))).collect()
 }
 
 /// The local writes and questions both stores are put through, in order:
 /// the first is the first organization write after the peer's changes.
-fn probe(store: &mut Store) -> (Vec<Result<(), Option<RecordId>>>, Vec<(&'static str, Option<RecordId>)>) {
+fn probe(store: &mut Store) -> (Vec<Outcome>, Answers) {
     let mut writes = vec![rename(store, "l", "望江读书会")];
     let before = answers(store);
     writes.push(rename(store, "l", "和平社区志愿队"));
@@ -191,4 +195,19 @@ fn a_peers_rename_and_deletion_free_their_names_and_take_the_new_one_at_once() {
     sync_pair(&mut hub, "H", &mut peer, "P", &doc("510105"));
     assert_eq!(hub.org_name_exists("望江读书会"), Some(RecordId::from("y")));
     assert_eq!(hub.org_name_exists("望江书友会"), Some(RecordId::from("n")));
+}
+
+#[test]
+fn renaming_one_of_two_namesakes_leaves_the_name_taken_by_the_other() {
+    let (_dir, mut hub, _peer_dir, mut peer) = hub_and_peer_edits();
+    sync_pair(&mut hub, "H", &mut peer, "P", &doc("510105"));
+    // Both hold 望江读书会 now; the hub's own one is renamed.
+    assert_eq!(rename(&mut hub, "y", "望江书社"), Ok(()));
+    assert_eq!(hub.org_name_exists("望江读书会"), Some(RecordId::from("n")));
+    assert_eq!(rename(&mut hub, "l", "望江读书会"), Err(Some(RecordId::from("n"))));
+    // The peer's namesake, now the only holder, keeps its name through an edit.
+    let mut n: Organization = hub.get(&RecordId::from("n")).unwrap().unwrap();
+    n.head_name = "赵六".into();
+    assert_eq!(outcome(hub.update(&n)), Ok(()));
+    assert_eq!(rename(&mut hub, "y", "望江读书会"), Err(Some(RecordId::from("n"))), "taken again");
 }

@@ -14,7 +14,8 @@ impl Store {
         self.changed.clear();
         // A panic inside `atomically` leaves its writes unpersisted: they are reloaded away below.
         self.deferred = None;
-        self.invalidate_caches();
+        // The name index reads the documents reloaded below again (their
+        // versions move on); the others' names stand.
         self.row_cache = Default::default();
         self.report_memo = Default::default();
         let docs = match self.applying.take() {

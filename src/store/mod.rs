@@ -19,6 +19,7 @@ mod forget;
 mod hub;
 mod ledger;
 mod lock;
+mod names;
 mod persist;
 mod provenance;
 mod records;
@@ -198,8 +199,8 @@ pub struct Store {
     /// session (sync_hooks: repeating it would tell the peer nothing new).
     last_withheld: HashMap<(String, DocId), Vec<u8>>,
     changed: BTreeSet<DocId>,
-    /// name_key -> organization id, built on first use.
-    name_index: Option<HashMap<String, RecordId>>,
+    /// name_key -> organization, per document; built on first use (names.rs).
+    name_index: Option<names::NameIndex>,
     durability: Durability,
     row_cache: rows::RowCache,
     /// The last whole report (store::report), valid while no document changed.
@@ -721,7 +722,7 @@ impl Store {
                     state.doc.rollback();
                 }
                 // The name index may hold a name whose write was rolled back.
-                self.name_index = None;
+                self.read_names_again(&docs);
                 Err(e)
             }
         }

@@ -135,8 +135,10 @@ impl Store {
             .map(|(d, _)| d.clone())
     }
 
-    fn check_unique_name(&mut self, org: &Organization) -> Result<()> {
-        if let Some(existing) = self.org_name_exists(&org.name) {
+    /// Refuses a name another organization holds, by the index as it
+    /// stands (`refresh_names` first).
+    fn check_unique_name(&self, org: &Organization) -> Result<()> {
+        if let Some(existing) = self.name_holder(&org.name) {
             // A namesake that arrived by sync (another township's roster)
             // leaves both editable; only taking a name already held is refused.
             let keeps_its_name = || {
@@ -152,27 +154,16 @@ impl Store {
         Ok(())
     }
 
-    /// The organization already using this name (after folding), if any.
-    pub fn org_name_exists(&mut self, name: &str) -> Option<RecordId> {
-        if self.name_index.is_none() {
-            // Built from the list rows, which the UI has usually read already.
-            let index = self.org_rows().iter().map(|r| (name_key(&r.name), r.id.clone())).collect();
-            self.name_index = Some(index);
-        }
-        self.name_index.as_ref().and_then(|i| i.get(&name_key(name)).cloned())
-    }
-
-    fn index_name(&mut self, old: Option<&str>, new: &str, id: &RecordId) {
-        if let Some(index) = &mut self.name_index {
-            if let Some(o) = old {
-                index.remove(&name_key(o));
-            }
-            index.insert(name_key(new), id.clone());
-        }
-    }
-
     /// Rules across records, applied before a write.
     fn check_record<R: Record>(&mut self, rec: &R) -> Result<Vec<Problem>> {
+        if R::COLLECTION == Collection::Orgs {
+            self.refresh_names();
+        }
+        self.check_refreshed(rec)
+    }
+
+    /// `check_record` with the name index already brought up to date.
+    fn check_refreshed<R: Record>(&self, rec: &R) -> Result<Vec<Problem>> {
         let problems = rec.validate();
         if has_errors(&problems) {
             return Err(StoreError::Invalid(problems));
@@ -203,7 +194,7 @@ impl Store {
         touched.extend(self.write_private::<R>(&doc_id, rec.id().as_str(), private)?);
         self.persist(&touched)?;
         if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
-            self.index_name(None, &org.name, &org.id);
+            self.index_org_write(org, None, &doc_id);
         }
         Ok(warnings)
     }
@@ -219,8 +210,12 @@ impl Store {
     /// commit (a progress bar for a province's import).
     pub fn insert_many_reporting<R: Record>(&mut self, recs: &[R], written: &mut dyn FnMut(usize)) -> Result<usize> {
         let mut seen = HashMap::new();
+        // Once: nothing changes while the records are checked.
+        if R::COLLECTION == Collection::Orgs {
+            self.refresh_names();
+        }
         for rec in recs {
-            self.check_record(rec)?;
+            self.check_refreshed(rec)?;
             if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
                 if let Some(first) = seen.insert(name_key(&org.name), org.id.clone()) {
                     return Err(StoreError::DuplicateName { name: org.name.clone(), existing: first });
@@ -267,11 +262,10 @@ impl Store {
         pieces.sort();
         pieces.dedup();
         self.persist(&pieces)?;
-        if self.name_index.is_some() {
-            for rec in recs {
-                if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
-                    self.index_name(None, &org.name, &org.id);
-                }
+        for rec in recs {
+            if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
+                let doc_id = self.doc_for::<R>(rec.partition())?;
+                self.index_org_write(org, None, &doc_id);
             }
         }
         Ok(recs.len())
@@ -299,7 +293,6 @@ impl Store {
             Json::Object(m) => m,
             _ => serde_json::Map::new(),
         };
-        let old_name = old_json.get("name").and_then(Json::as_str).map(str::to_string);
         if new_doc == old_doc {
             codec::update_map(&mut state.doc, &obj, &old_json, &new_json).map_err(am(&old_doc))?;
             let mut touched = vec![old_doc.clone()];
@@ -313,10 +306,10 @@ impl Store {
                 .doc
                 .batch_create_object(ROOT, id, &codec::to_hydrate(&Json::Object(new_json)), false)
                 .map_err(am(&new_doc))?;
-            self.persist(&[old_doc, new_doc])?;
+            self.persist(&[old_doc.clone(), new_doc.clone()])?;
         }
         if let Some(org) = (rec as &dyn std::any::Any).downcast_ref::<Organization>() {
-            self.index_name(old_name.as_deref(), &org.name, &org.id);
+            self.index_org_write(org, Some(&old_doc), &new_doc);
         }
         Ok(warnings)
     }
@@ -487,8 +480,9 @@ impl Store {
             self.docs.get_mut(&doc_id).expect("located above").doc.rollback();
             return Err(StoreError::Invalid(problems));
         }
-        self.persist(&[doc_id])?;
-        self.name_index = None;
+        self.persist(std::slice::from_ref(&doc_id))?;
+        // Written without the check: a name may have changed.
+        self.read_names_again(&[doc_id]);
         Ok(())
     }
 
@@ -565,10 +559,5 @@ impl Store {
                 (*c, n)
             })
             .collect()
-    }
-
-    /// Forgets the name index after changes arrived from a peer.
-    pub(crate) fn invalidate_caches(&mut self) {
-        self.name_index = None;
     }
 }

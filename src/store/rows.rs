@@ -168,6 +168,27 @@ impl Store {
         out
     }
 
+    /// One document's rows as `org_rows` keeps them, without joining every
+    /// document's into the sorted list (the name index reads only the
+    /// documents that changed).
+    pub(super) fn org_rows_of(&mut self, doc_id: &DocId) -> Arc<Vec<OrgRow>> {
+        let Some(version) = self.docs.get(doc_id).map(|s| s.version) else {
+            // Unloaded (opened in part): served from disk, or loaded, there.
+            self.org_rows();
+            return self.row_cache.per_doc.get(doc_id).map(|(_, rows)| rows.clone()).unwrap_or_default();
+        };
+        if let Some((v, rows)) = self.row_cache.per_doc.get(doc_id) {
+            if *v == version {
+                return rows.clone();
+            }
+        }
+        let rows = Arc::new(self.read_org_rows(doc_id));
+        self.row_cache.per_doc.insert(doc_id.clone(), (version, rows.clone()));
+        // The joined list no longer matches its documents' rows.
+        self.row_cache.all = None;
+        rows
+    }
+
     /// The documents holding the rows `keep` admits (after `org_rows`).
     pub fn org_row_docs(&mut self, keep: impl Fn(&OrgRow) -> bool) -> BTreeSet<DocId> {
         self.org_rows();

@@ -278,8 +278,9 @@ impl Store {
             let persisted = self.persist(std::slice::from_ref(doc));
             self.received.clear();
             persisted?;
+            // The name index reads this document again at the next check
+            // (its version moved): names.rs.
             self.note_arrival(peer, doc, changes)?;
-            self.invalidate_caches();
         }
         self.save_sync_state(peer, doc)?;
         Ok(SyncReceipt { changes, changed })
