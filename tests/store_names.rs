@@ -135,6 +135,7 @@ fn hub_and_peer_edits() -> (TempDir, Store, TempDir, Store) {
     let mut raw = automerge::AutoCommit::load(&peer.export_doc(&doc("510104")).unwrap()).unwrap();
     automerge::transaction::Transactable::delete(&mut raw, automerge::ROOT, "z").unwrap();
     peer.import_doc(&raw.save()).unwrap();
+    assert_eq!(peer.org_name_exists("玉林舞蹈队"), None, "a merged document file is read again too");
     (dir, hub, peer_dir, peer)
 }
 
