@@ -40,7 +40,8 @@ impl Store {
     /// Replaces a document in memory by what is stored of it. Its version
     /// moves on (never back), so no cache keyed by version outlives it.
     pub(crate) fn reload_doc(&mut self, doc: &DocId) -> Result<()> {
-        let version = self.docs.remove(doc).map_or(0, |d| d.version + 1);
+        self.docs.remove(doc);
+        let version = self.next_version();
         self.damaged.remove(doc);
         self.digests.remove(doc);
         let stored = self.disk.read_one(doc)?;

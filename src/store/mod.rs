@@ -15,6 +15,8 @@ mod conflicts;
 mod contain;
 mod docid;
 mod fault;
+#[cfg(test)]
+mod fixture;
 mod forget;
 mod hub;
 mod ledger;
@@ -150,7 +152,9 @@ pub(crate) struct DocState {
     pub next_seq: u64,
     /// Pieces on disk since the last compaction.
     pub pieces: u64,
-    /// Bumped on every change, so caches know when to rebuild.
+    /// Moved on whenever what memory holds of the document changes (a
+    /// write, a peer's change, a rollback, a reload), so caches know when to
+    /// read it again; drawn from the store's one counter (`next_version`).
     pub version: u64,
     /// Heads when this node last signed its changes of the document: what
     /// came after is signed at the next persist.
@@ -217,6 +221,10 @@ pub struct Store {
     applying: Option<(String, DocId)>,
     /// Inside `atomically`: the documents written so far, persisted together at its end.
     deferred: Option<BTreeSet<DocId>>,
+    /// The last version given to a document. One counter for all, so no
+    /// state of a document ever meets a version an earlier state of it had
+    /// (one made anew, after a rollback or a reload); 0 is "as opened".
+    last_version: u64,
     /// Signs every change this node makes (sync::authorship); None only if
     /// the identity cannot be read, and then changes go unsigned.
     signer: Option<crate::sync::authorship::Signer>,
@@ -306,6 +314,7 @@ impl Store {
             panic_on_receive: None,
             applying: None,
             deferred: None,
+            last_version: 0,
             signer,
             pending_sigs: HashMap::new(),
             received: HashMap::new(),
@@ -527,13 +536,13 @@ impl Store {
                 doc: AutoCommit::new().with_actor(self.actor.clone()),
                 next_seq: 0,
                 pieces: 0,
-                version: 0,
+                version: self.next_version(),
                 signed_heads: Vec::new(),
                 saved_heads: Vec::new(),
                 disk_clean: false,
             };
-            // A document made anew starts at version 0 again: no digest of
-            // an earlier one with this id may be taken for it.
+            // A document made anew: no digest of an earlier one with this
+            // id may be taken for it (its version is new too).
             self.digests.remove(doc);
             self.docs.insert(doc.clone(), state);
         }
@@ -591,6 +600,10 @@ impl Store {
         }
         if let Some(pending) = &mut self.deferred {
             pending.extend(docs.iter().cloned());
+            // Not saved yet, but reads inside the block must see it.
+            for id in docs {
+                self.moved_on(id);
+            }
             return Ok(());
         }
         let mut staged: Vec<(DocId, u64, Vec<u8>)> = Vec::new();
@@ -638,11 +651,12 @@ impl Store {
         self.unlogged_sigs.clear();
         let mut to_compact = Vec::new();
         for (id, _, _) in &staged {
+            let version = self.next_version();
             let state = self.docs.get_mut(id).expect("staged above");
             state.saved_heads = state.doc.get_heads();
             state.next_seq += 1;
             state.pieces += 1;
-            state.version += 1;
+            state.version = version;
             self.changed.insert(id.clone());
             if state.pieces >= COMPACT_AFTER_PIECES {
                 to_compact.push(id.clone());
@@ -718,13 +732,33 @@ impl Store {
             Err(e) => {
                 // Every document, not only those persisted so far: the write
                 // that failed may have left operations in another one.
-                for state in self.docs.values_mut() {
-                    state.doc.rollback();
+                let mut undone: Vec<DocId> = docs.clone();
+                for (id, state) in self.docs.iter_mut() {
+                    if state.doc.rollback() > 0 {
+                        undone.push(id.clone());
+                    }
+                }
+                // What was read inside the block (rows, a report) is not kept.
+                for id in &undone {
+                    self.moved_on(id);
                 }
                 // The name index may hold a name whose write was rolled back.
                 self.read_names_again(&docs);
                 Err(e)
             }
+        }
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.last_version += 1;
+        self.last_version
+    }
+
+    /// A document's state in memory changed other than by `persist`.
+    fn moved_on(&mut self, doc: &DocId) {
+        let version = self.next_version();
+        if let Some(state) = self.docs.get_mut(doc) {
+            state.version = version;
         }
     }
 

@@ -255,7 +255,34 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture::{org, store};
+    use super::super::StoreError;
     use super::*;
+
+    /// Reads inside a block that then fails see writes that never happen:
+    /// what they kept must not be served after the rollback.
+    #[test]
+    fn rows_and_report_read_inside_a_rolled_back_atomically_are_not_kept() {
+        let (_dir, mut store) = store();
+        let kept = org("和平社区志愿队", "510104001001");
+        store.insert(&kept).unwrap();
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let names = |rows: &[OrgRow]| rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&store.org_rows()), ["和平社区志愿队"]);
+        let (before, problems) = store.report(as_of);
+        assert!(problems.is_empty());
+        let failed: Result<(), StoreError> = store.atomically(|s| {
+            let mut renamed = kept.clone();
+            renamed.name = "和平社区志愿服务队".into();
+            s.update(&renamed)?;
+            assert_eq!(names(&s.org_rows()), ["和平社区志愿服务队"]);
+            assert_eq!(s.report(as_of).0.uncovered[0].name, "和平社区志愿服务队");
+            Err(StoreError::NotFound { kind: "测试", id: "rollback".into() })
+        });
+        assert!(failed.is_err());
+        assert_eq!(names(&store.org_rows()), ["和平社区志愿队"], "the rename was rolled back");
+        assert_eq!(store.report(as_of).0, before, "and the report is as before it");
+    }
 
     #[test]
     fn an_entry_serves_only_its_own_stamp_and_whole_bytes() {

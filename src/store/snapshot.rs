@@ -90,6 +90,7 @@ impl Store {
             });
         }
         for RestoredDoc { id, doc } in docs {
+            let version = self.next_version();
             let mut doc = doc.with_actor(self.actor.clone());
             let heads = doc.get_heads();
             let base = doc.save();
@@ -98,7 +99,7 @@ impl Store {
                 doc,
                 next_seq: 0,
                 pieces: 0,
-                version: 1,
+                version,
                 signed_heads: heads.clone(),
                 saved_heads: heads,
                 disk_clean: false,
