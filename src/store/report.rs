@@ -35,9 +35,10 @@ impl Store {
     /// it was computed at: a running node answers a repeated `report` (or the
     /// UI's statistics tab) from memory until a document changes.
     pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
-        // Versions move with every change; the saved heads also tell apart a
-        // document made anew (its version starts again at 0); the home decides
-        // whose report it is.
+        // A version is drawn from the store's one counter whenever memory's
+        // state of a document changes, so equal versions mean equal records
+        // (the saved heads are a second check); the home decides whose report
+        // it is.
         let versions: Vec<(DocId, u64, Vec<automerge::ChangeHash>)> =
             self.docs.iter().map(|(d, s)| (d.clone(), s.version, s.saved_heads.clone())).collect();
         let home = self.home_id().cloned();

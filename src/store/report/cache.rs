@@ -3,9 +3,9 @@
 //! moved are read again (one county's ~170 organizations, not 31,000).
 //!
 //! Freshness: a document's entry is used only while the document's version
-//! (bumped on every change, ours or a peer's, and moved on by a reload) and
-//! its saved heads (which tell apart a document made anew, whose version
-//! starts again) are those it was read at; for a collection with private
+//! (drawn from the store's one counter on every change, ours or a peer's, a
+//! rollback or a reload, so never reused) and its saved heads (a second
+//! check) are those it was read at; for a collection with private
 //! fields, the federation's private document must be unchanged too. A
 //! document with a record that cannot be decoded is never kept, so its
 //! problems are named by every report.
