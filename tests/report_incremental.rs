@@ -244,3 +244,134 @@ fn a_record_a_peer_broke_is_named_by_every_report_until_mended() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_same(&mended, &clean, "mended");
 }
+
+/// `same_as_fresh` at another date.
+fn same_as_fresh_on(store: &mut Store, on: chrono::NaiveDate, what: &str) -> Report {
+    let (report, problems) = store.report(on);
+    assert!(problems.is_empty(), "{what}: {problems:?}");
+    let (_d, fresh) = fresh_copy(store);
+    assert_same(&report, &fresh.report(on).0, &format!("{what}: incremental against from scratch"));
+    report
+}
+
+#[test]
+fn a_report_after_a_change_of_what_its_parts_depend_on_equals_one_computed_from_scratch() {
+    let (_dir, mut store) = demo();
+    let (first, _) = store.report(as_of());
+
+    // The evaluation settings: results and ranking scores change with them.
+    let mut settings = store.evaluation_settings();
+    settings.weight_basic = 40;
+    settings.weight_influence = 10;
+    settings.pass_from = 70;
+    store.set_evaluation_settings(&settings).unwrap();
+    let r = same_as_fresh(&mut store, &first, "the evaluation settings changed");
+
+    // The major-activity rule: reports fall due earlier.
+    let mut rule = store.major_rule();
+    rule.report_days_before += 20;
+    store.set_major_rule(&rule).unwrap();
+    let r = same_as_fresh(&mut store, &r, "the major-activity rule changed");
+
+    // A sign-in that credits training hours to a volunteer of an activity
+    // linked to the training: those hours are no longer volunteer hours.
+    let training = store.all::<Training>().unwrap().into_iter().next().expect("a training");
+    let session = training.sessions.keys().next().expect("a session").clone();
+    let person = store.all::<Person>().unwrap().into_iter().last().unwrap().id;
+    let orgs = store.all::<Organization>().unwrap();
+    let lead = orgs.iter().find(|o| o.lifecycle == Lifecycle::Active).unwrap();
+    let mut linked =
+        Activity::new(lead.id.clone(), &lead.division, day(2026, 6, 2), "急救培训实操", ActivityKind::Lecture);
+    linked.training = Some(training.id.clone());
+    linked.participants = [(person.clone(), 3.0)].into();
+    store.insert(&linked).unwrap();
+    let r = same_as_fresh(&mut store, &r, "an activity linked to a training");
+    let hours_before = r.work.activities_total.as_ref().unwrap().volunteer_hours;
+    store
+        .insert(&Attendance {
+            id: RecordId::attendance(&session, &person),
+            training: training.id.clone(),
+            session,
+            person,
+            organization: None,
+            status: AttendanceStatus::Attended,
+            signed_in: None,
+            hours: 3.0,
+        })
+        .unwrap();
+    let r = same_as_fresh(&mut store, &r, "a sign-in that credits the activity's hours as training");
+    // Their hours in every activity linked to the training, in any document, are training hours now.
+    let hours_after = r.work.activities_total.as_ref().unwrap().volunteer_hours;
+    assert!(hours_after <= hours_before - 3.0, "counted once: {hours_before} then {hours_after}");
+
+    // A project and an honour of the reporting year.
+    let mut project = store.all::<Project>().unwrap().into_iter().next().expect("a project");
+    project.id = RecordId::random();
+    project.name = "新增的社区营造项目".into();
+    project.year = 2026;
+    project.lead = Some(lead.id.clone());
+    project.amount_fen += 100_000;
+    store.insert(&project).unwrap();
+    let r = same_as_fresh(&mut store, &r, "a project added");
+    let mut honour = store.all::<Honour>().unwrap().into_iter().next().expect("an honour");
+    honour.id = RecordId::random();
+    honour.title = "新增的荣誉".into();
+    honour.year = 2026;
+    store.insert(&honour).unwrap();
+    let r = same_as_fresh(&mut store, &r, "an honour added");
+
+    // Another date, then the first again.
+    let earlier = same_as_fresh_on(&mut store, day(2025, 12, 31), "another as-of date");
+    assert_ne!(earlier, r, "the date shows in the report");
+    assert_same(&store.report(as_of()).0, &r, "back at the first date");
+}
+
+/// The report merged from per-document parts equals the figures computed
+/// over every record at once (one part): the merge keeps each figure.
+#[test]
+fn the_report_from_parts_equals_the_figures_over_every_record_at_once() {
+    use hubsync::domain::report::work::{WorkFigures, WorkInputs};
+    use hubsync::domain::report::Inputs;
+    let (_dir, store) = demo();
+    let (report, problems) = store.report(as_of());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(report.counties.len() > 1, "several documents");
+    let settings = store.evaluation_settings();
+    let federation = store.federation();
+    let (orgs, people, liaisons, venues, bookings, trainings, attendance, projects, honours) = (
+        store.all_readable::<Organization>().0,
+        store.all_readable::<Person>().0,
+        store.all_readable::<LiaisonAssignment>().0,
+        store.all_readable::<Venue>().0,
+        store.all_readable::<Booking>().0,
+        store.all_readable::<Training>().0,
+        store.all_readable::<Attendance>().0,
+        store.all_readable::<Project>().0,
+        store.all_readable::<Honour>().0,
+    );
+    let mut whole = Report::compute(&Inputs {
+        federation: federation.as_ref(),
+        orgs: &orgs,
+        people: &people,
+        liaisons: &liaisons,
+        venues: &venues,
+        bookings: &bookings,
+        trainings: &trainings,
+        attendance: &attendance,
+        as_of: as_of(),
+        evaluation: &settings,
+    });
+    whole.work = WorkFigures::compute(&WorkInputs {
+        orgs: &orgs,
+        people: &people,
+        activities: &store.activity_rows_uncached(),
+        trained: &store.trained_pairs(),
+        projects: &projects,
+        honours: &honours,
+        rule: &store.major_rule(),
+        evaluation: &settings,
+        as_of: as_of(),
+        quiet_months: hubsync::domain::activity_query::QUIET_MONTHS,
+    });
+    assert_same(&report, &whole, "parts merged against one computation");
+}

@@ -110,8 +110,17 @@ pub struct Funding {
 
 pub fn funding(projects: &[Project], orgs: &[Organization], year: Option<i32>) -> Funding {
     let by_id: HashMap<&RecordId, &Organization> = orgs.iter().map(|o| (&o.id, o)).collect();
+    funding_by(projects, |id| by_id.get(id).copied(), year)
+}
+
+/// `funding` with the lead organizations looked up by `org`.
+pub fn funding_by<'a>(
+    projects: &[Project],
+    org: impl Fn(&RecordId) -> Option<&'a Organization>,
+    year: Option<i32>,
+) -> Funding {
     let mut total = Funds::default();
-    let mut by_org: HashMap<&RecordId, Funds> = HashMap::new();
+    let mut by_org: HashMap<&RecordId, (&Organization, Funds)> = HashMap::new();
     let mut by_domain: BTreeMap<ProjectDomain, Funds> = BTreeMap::new();
     let mut by_kind: BTreeMap<ProjectKind, Funds> = BTreeMap::new();
     let mut by_county: BTreeMap<String, Funds> = BTreeMap::new();
@@ -123,11 +132,11 @@ pub fn funding(projects: &[Project], orgs: &[Organization], year: Option<i32>) -
         for d in &p.domains {
             by_domain.entry(*d).or_default().add(p);
         }
-        let lead = p.lead.as_ref().and_then(|id| by_id.get(id).copied());
+        let lead = p.lead.as_ref().and_then(&org);
         match lead {
             Some(o) => {
                 community.add(p);
-                by_org.entry(&o.id).or_default().add(p);
+                by_org.entry(&o.id).or_insert((o, Funds::default())).1.add(p);
                 by_county.entry(super::validate::county_of(&o.division).to_string()).or_default().add(p);
                 by_area.entry(Area::of(&o.division)).or_default().add(p);
             }
@@ -139,9 +148,16 @@ pub fn funding(projects: &[Project], orgs: &[Organization], year: Option<i32>) -
     }
     let mut by_organization: Vec<OrgFunds> = by_org
         .into_iter()
-        .map(|(id, funds)| OrgFunds { organization: id.clone(), name: by_id[id].name.clone(), funds })
+        .map(|(_, (o, funds))| OrgFunds { organization: o.id.clone(), name: o.name.clone(), funds })
         .collect();
-    by_organization.sort_by(|a, b| b.funds.fen.cmp(&a.funds.fen).then_with(|| a.name.cmp(&b.name)));
+    // Ties end on the id, not on the hash map's order.
+    by_organization.sort_by(|a, b| {
+        b.funds
+            .fen
+            .cmp(&a.funds.fen)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.organization.cmp(&b.organization))
+    });
     Funding {
         year,
         community_share: (total.fen > 0).then(|| community.fen as f64 / total.fen as f64),
@@ -228,11 +244,7 @@ pub fn ranking_by_township<'a>(
         });
     }
     for list in groups.values_mut() {
-        list.sort_by(|a, b| b.entry.score.total_cmp(&a.entry.score).then_with(|| a.entry.name.cmp(&b.entry.name)));
-        for i in 0..list.len() {
-            list[i].rank =
-                if i > 0 && list[i].entry.score == list[i - 1].entry.score { list[i - 1].rank } else { i + 1 };
-        }
+        rank(list);
     }
     groups
 }
@@ -359,6 +371,103 @@ pub fn flows(orgs: &[Organization], from: i32, to: i32) -> Vec<YearFlow> {
         years.get_mut(&year).expect("counted only for listed years").exits_by_kind.push((kind, n));
     }
     years.into_values().collect()
+}
+
+/// The flows of several sets of organizations (`flows` over each, for the
+/// same years) added up.
+pub fn merge_flows<'a>(parts: impl IntoIterator<Item = &'a [YearFlow]>) -> Vec<YearFlow> {
+    let mut years: BTreeMap<i32, (YearFlow, BTreeMap<Option<ExitKind>, usize>)> = BTreeMap::new();
+    for part in parts {
+        for f in part {
+            let (y, kinds) = years
+                .entry(f.year)
+                .or_insert_with(|| (YearFlow { year: f.year, ..Default::default() }, BTreeMap::new()));
+            y.new += f.new;
+            y.registered_from_filed += f.registered_from_filed;
+            y.exited += f.exited;
+            for (k, n) in &f.exits_by_kind {
+                *kinds.entry(*k).or_default() += n;
+            }
+        }
+    }
+    years
+        .into_values()
+        .map(|(mut y, kinds)| {
+            y.exits_by_kind = kinds.into_iter().collect();
+            y
+        })
+        .collect()
+}
+
+/// The rankings of several sets of organizations (`ranking_by_township`
+/// over each, in order, for one year) as one ranking of them all: a stable
+/// sort of the runs in order is the order one sort of all of them gives.
+pub fn merge_ranking<'a>(
+    parts: impl IntoIterator<Item = &'a BTreeMap<String, Vec<Ranked>>>,
+) -> BTreeMap<String, Vec<Ranked>> {
+    let mut groups: BTreeMap<String, Vec<Ranked>> = BTreeMap::new();
+    let mut several: std::collections::BTreeSet<String> = Default::default();
+    for part in parts {
+        for (township, list) in part {
+            match groups.get_mut(township) {
+                Some(have) => {
+                    have.extend(list.iter().cloned());
+                    several.insert(township.clone());
+                }
+                None => {
+                    groups.insert(township.clone(), list.clone());
+                }
+            }
+        }
+    }
+    for township in several {
+        if let Some(list) = groups.get_mut(&township) {
+            rank(list);
+        }
+    }
+    groups
+}
+
+/// Best first (ties by name, then as given), equal scores sharing a rank.
+fn rank(list: &mut [Ranked]) {
+    list.sort_by(|a, b| b.entry.score.total_cmp(&a.entry.score).then_with(|| a.entry.name.cmp(&b.entry.name)));
+    for i in 0..list.len() {
+        list[i].rank = if i > 0 && list[i].entry.score == list[i - 1].entry.score { list[i - 1].rank } else { i + 1 };
+    }
+}
+
+/// The gaps of several sets of organizations (`standardization_gaps` over
+/// each, in order, for one year and date) as one computation over them all.
+pub fn merge_gaps<'a>(parts: impl IntoIterator<Item = &'a [TownshipGaps]>) -> Vec<TownshipGaps> {
+    let mut groups: BTreeMap<&str, TownshipGaps> = BTreeMap::new();
+    let mut several: std::collections::BTreeSet<&str> = Default::default();
+    for part in parts {
+        for g in part {
+            match groups.get_mut(g.township.as_str()) {
+                Some(have) => {
+                    have.organizations += g.organizations;
+                    have.checked += g.checked;
+                    for ((_, n), (_, m)) in have.missing.iter_mut().zip(&g.missing) {
+                        *n += m;
+                    }
+                    have.with_gaps.extend(g.with_gaps.iter().cloned());
+                    have.unchecked.extend(g.unchecked.iter().cloned());
+                    several.insert(g.township.as_str());
+                }
+                None => {
+                    groups.insert(g.township.as_str(), g.clone());
+                }
+            }
+        }
+    }
+    // Each run is by name; stable, so namesakes stay in document order.
+    for township in several {
+        if let Some(g) = groups.get_mut(township) {
+            g.with_gaps.sort_by(|a, b| a.1.cmp(&b.1));
+            g.unchecked.sort_by(|a, b| a.1.cmp(&b.1));
+        }
+    }
+    groups.into_values().collect()
 }
 
 /// Standardization of one township in one year.

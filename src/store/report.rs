@@ -1,8 +1,8 @@
 //! The report over everything this node holds.
 
 use super::{DocId, Store, StoreError};
-use crate::domain::report::work::{WorkFigures, WorkInputs};
-use crate::domain::report::{Inputs, Report};
+use crate::domain::report::work::{WorkFigures, WorkShared};
+use crate::domain::report::{ActivityContext, OrgContext, OrgIndex, Report, Shared, WorkContext};
 
 /// Months without an activity after which the report lists an organization
 /// as quiet (a suggestion to mark it dormant; `activity quiet --months N` asks
@@ -11,13 +11,24 @@ pub use crate::domain::activity_query::QUIET_MONTHS;
 use crate::domain::*;
 
 mod cache;
+mod parts;
 
 /// The last whole report and what it was computed from, and the records
-/// read for it, kept per document (cache.rs says how they stay fresh).
+/// read for it and their parts of the figures, kept per document (cache.rs
+/// and parts.rs say how they stay fresh).
 #[derive(Default)]
 pub(crate) struct ReportMemo {
     last: Option<LastReport>,
     read: cache::ReadCache,
+    parts: parts::PartCache,
+}
+
+impl ReportMemo {
+    /// Forgets documents the store no longer holds.
+    fn prune(&mut self, store: &Store) {
+        self.read.prune(store);
+        self.parts.prune(|d| store.docs.contains_key(d));
+    }
 }
 
 struct LastReport {
@@ -48,8 +59,8 @@ impl Store {
         {
             return (kept.report.clone(), Vec::new());
         }
-        memo.read.prune(self);
-        let (report, problems) = self.report_read(&mut memo.read, as_of, &|_| true, self.federation());
+        memo.prune(self);
+        let (report, problems) = self.report_read(memo, as_of, &|_| true, self.federation());
         // A report with unreadable records is computed again, so that its
         // problems are named each time.
         memo.last = problems.is_empty().then(|| LastReport { as_of, home, versions, report: report.clone() });
@@ -66,20 +77,23 @@ impl Store {
     ) -> (Report, Vec<StoreError>) {
         let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
         let memo = memo.get_or_insert_with(Default::default);
-        memo.read.prune(self);
-        self.report_read(&mut memo.read, as_of, keep, federation)
+        memo.prune(self);
+        self.report_read(memo, as_of, keep, federation)
     }
 
-    /// `report_within` with the records read through `cache`: only the
-    /// documents that changed since it last read them are read again.
+    /// `report_within` with the records read through the memo's cache
+    /// (only the documents that changed since it last read them are read
+    /// again) and the figures merged from its parts (only the changed
+    /// documents' parts computed again).
     fn report_read(
         &self,
-        cache: &mut cache::ReadCache,
+        memo: &mut ReportMemo,
         as_of: chrono::NaiveDate,
         keep: &dyn Fn(&DocId) -> bool,
         federation: Option<Federation>,
     ) -> (Report, Vec<StoreError>) {
         let mut problems = Vec::new();
+        let cache = &mut memo.read;
         self.refresh_cached::<Organization>(cache, keep, &mut problems);
         self.refresh_cached::<Person>(cache, keep, &mut problems);
         self.refresh_cached::<LiaisonAssignment>(cache, keep, &mut problems);
@@ -91,12 +105,19 @@ impl Store {
         self.refresh_cached::<Honour>(cache, keep, &mut problems);
         // The subtree's activities only, as every other collection above.
         self.refresh_activity_rows(cache, keep);
-        let cache = &*cache;
+        let cache = &memo.read;
         let (orgs, people) = (cache.records::<Organization>(), cache.records::<Person>());
         let settings = self.evaluation_settings();
-        let inputs = Inputs {
+        let parts = memo.parts.parts(
+            &cache.spans::<Organization>(),
+            &cache.activity_spans(),
+            OrgContext::of(cache.records(), as_of, &settings),
+            WorkContext { as_of, evaluation: settings, quiet_months: QUIET_MONTHS },
+            ActivityContext { as_of, trained: self.trained_pairs(), rule: self.major_rule() },
+        );
+        let index = OrgIndex::of(orgs, as_of);
+        let shared = Shared {
             federation: federation.as_ref(),
-            orgs,
             people,
             liaisons: cache.records(),
             venues: cache.records(),
@@ -104,21 +125,16 @@ impl Store {
             trainings: cache.records(),
             attendance: cache.records(),
             as_of,
-            evaluation: &settings,
         };
-        let mut report = Report::compute(&inputs);
-        report.work = WorkFigures::compute(&WorkInputs {
-            orgs,
+        let mut report = Report::from_parts(&shared, &parts.figures, &index);
+        let work = WorkShared {
             people,
-            activities: cache.records(),
-            trained: &self.trained_pairs(),
             projects: cache.records(),
             honours: cache.records(),
-            rule: &self.major_rule(),
-            evaluation: &settings,
             as_of,
             quiet_months: QUIET_MONTHS,
-        });
+        };
+        report.work = WorkFigures::from_parts(&work, &parts.work, &parts.activities, &index);
         (report, problems)
     }
 }

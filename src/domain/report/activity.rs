@@ -1,6 +1,7 @@
 //! Liaison load, trainings and venues at the as-of date.
 
-use super::{ratio, Inputs};
+use super::parts::{OrgIndex, Shared};
+use super::ratio;
 use crate::domain::enums::*;
 use crate::domain::ids::RecordId;
 use crate::domain::records::*;
@@ -122,20 +123,17 @@ pub(super) fn confirmed_between(
     bookings.iter().filter(move |b| b.status == BookingStatus::Confirmed && b.date >= from && b.date <= to)
 }
 
-pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
+pub(super) fn compute(i: &Shared, index: &OrgIndex, year_start: NaiveDate) -> Activity {
     let as_of = i.as_of;
     let person_name: HashMap<&RecordId, &str> = i.people.iter().map(|p| (&p.id, p.name.as_str())).collect();
-    let org_name: HashMap<&RecordId, &str> = i.orgs.iter().map(|o| (&o.id, o.name.as_str())).collect();
-    let name_of = |names: &HashMap<&RecordId, &str>, id: &RecordId| {
-        names.get(id).map_or_else(|| id.to_string(), |n| n.to_string())
-    };
+    let person_name = |id: &RecordId| person_name.get(id).copied();
+    let org_name = |id: &RecordId| index.name(id.as_str());
+    let name_of = |name: Option<&str>, id: &RecordId| name.map_or_else(|| id.to_string(), str::to_string);
 
     // An exit does not end an organization's assignments by itself; an
     // exited organization is no work for its liaison.
-    let exited: HashSet<&RecordId> =
-        i.orgs.iter().filter(|o| !crate::domain::ledger_report::survives_on(o, as_of)).map(|o| &o.id).collect();
     let mut load: HashMap<(&RecordId, AssignmentRole), HashSet<&RecordId>> = HashMap::new();
-    for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of) && !exited.contains(&a.organization)) {
+    for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of) && !index.exited(&a.organization)) {
         load.entry((&a.person, a.role)).or_default().insert(&a.organization);
     }
     // Someone holding the role with nothing assigned is the first to ask.
@@ -146,13 +144,12 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
             }
         }
     }
-    let org_by_id: HashMap<&RecordId, &Organization> = i.orgs.iter().map(|o| (&o.id, o)).collect();
     let mut liaison_load: Vec<LiaisonLoad> = load
         .into_iter()
         .map(|((p, role), set)| {
             let mut assigned: Vec<super::OrgRef> = set
                 .iter()
-                .map(|id| match org_by_id.get(id) {
+                .map(|id| match index.get(id.as_str()) {
                     Some(o) => super::OrgRef::of(o),
                     // An organization this federation does not hold: named by its id.
                     None => super::OrgRef {
@@ -165,7 +162,13 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
                 })
                 .collect();
             assigned.sort_by(|a, b| (&a.division, &a.name).cmp(&(&b.division, &b.name)));
-            LiaisonLoad { person: p.clone(), name: name_of(&person_name, p), role, organizations: set.len(), assigned }
+            LiaisonLoad {
+                person: p.clone(),
+                name: name_of(person_name(p), p),
+                role,
+                organizations: set.len(),
+                assigned,
+            }
         })
         .collect();
     // Ties end on the role and id, not on the hash map's order: two
@@ -188,12 +191,18 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
             *per_org.entry(o).or_default() += a.hours;
         }
     }
-    let hours = |m: &HashMap<&RecordId, f64>, names: &HashMap<&RecordId, &str>| {
-        let mut v: Vec<Hours> =
-            m.iter().map(|(id, h)| Hours { id: (*id).clone(), name: name_of(names, id), hours: *h }).collect();
+    fn hours<'n>(m: &HashMap<&RecordId, f64>, names: impl Fn(&RecordId) -> Option<&'n str>) -> Vec<Hours> {
+        let mut v: Vec<Hours> = m
+            .iter()
+            .map(|(id, h)| Hours {
+                id: (*id).clone(),
+                name: names(id).map_or_else(|| id.to_string(), str::to_string),
+                hours: *h,
+            })
+            .collect();
         v.sort_by(|a, b| b.hours.total_cmp(&a.hours).then(a.name.cmp(&b.name)).then(a.id.cmp(&b.id)));
         v
-    };
+    }
     let in_period = |d: NaiveDate| d >= year_start && d <= as_of;
     let trainings_in_year: Vec<&Training> =
         i.trainings.iter().filter(|t| t.sessions.values().any(|s| in_period(s.date))).collect();
@@ -276,8 +285,8 @@ pub(super) fn compute(i: &Inputs, year_start: NaiveDate) -> Activity {
     Activity {
         liaison_load,
         training,
-        hours_per_person: hours(&per_person, &person_name),
-        hours_per_org: hours(&per_org, &org_name),
+        hours_per_person: hours(&per_person, person_name),
+        hours_per_org: hours(&per_org, org_name),
         attendance_rates,
         continuing_education,
         venue_use,

@@ -5,14 +5,17 @@ use super::activity::{attended_in, confirmed_between, session_dates, TrainingTot
 use super::base::{Base, Standing};
 use super::coverage::Coverage;
 use super::density::{CommunityDensity, Density};
-use super::{Counts, Inputs};
-use crate::domain::divisions::{county_name, township_of};
+use super::parts::{OrgFigures, OrgIndex, Shared};
+use super::Counts;
+use crate::domain::divisions::county_name;
+use crate::domain::divisions::township_of;
 use crate::domain::enums::*;
 use crate::domain::ids::RecordId;
+use crate::domain::records::Organization;
 use crate::domain::validate::county_of;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Area {
@@ -62,51 +65,88 @@ impl<'a, T: Copy> Buckets<'a, T> {
     }
 }
 
+/// What an area's organizations give it: summed over documents.
+#[derive(Clone, Debug)]
+pub(super) struct AreaOrgs {
+    base: Base,
+    by_category: Counts<Category>,
+    by_legal_status: Counts<LegalStatus>,
+    coverage: Coverage,
+}
+
+impl AreaOrgs {
+    pub(super) fn new() -> AreaOrgs {
+        AreaOrgs {
+            base: Base::default(),
+            by_category: Counts::zero(),
+            by_legal_status: Counts::zero(),
+            coverage: Coverage::default(),
+        }
+    }
+
+    pub(super) fn add(&mut self, o: &Organization, s: Standing, has_assignment: bool, as_of: NaiveDate) {
+        self.base.count(o, s, as_of);
+        if s.is_surviving() {
+            self.by_category.add(o.category);
+            self.by_legal_status.add(o.legal_status);
+            self.coverage.add(o, has_assignment);
+        }
+    }
+
+    fn merge(&mut self, other: &AreaOrgs) {
+        self.base.merge(&other.base);
+        self.by_category.merge(&other.by_category);
+        self.by_legal_status.merge(&other.by_legal_status);
+        self.coverage.merge(&other.coverage);
+    }
+}
+
 pub(super) fn compute(
-    i: &Inputs,
-    standings: &[Standing],
-    assigned: &HashSet<RecordId>,
+    s: &Shared,
+    parts: &[&OrgFigures],
+    index: &OrgIndex,
     communities: &[CommunityDensity],
     year_start: NaiveDate,
 ) -> (Area, Vec<Area>, Vec<Area>) {
-    let as_of = i.as_of;
-    // Whether each organization holds an assignment is looked up once, not
-    // once for each of the three areas it is counted in.
-    let orgs = Buckets::new(
-        i.orgs.iter().zip(standings).map(|(o, s)| (o.division.as_str(), (o, *s, assigned.contains(&o.id)))),
-    );
-    let org_division: HashMap<&RecordId, &str> = i.orgs.iter().map(|o| (&o.id, o.division.as_str())).collect();
-    let surviving: HashSet<&RecordId> =
-        i.orgs.iter().zip(standings).filter(|(_, s)| s.is_surviving()).map(|(o, _)| &o.id).collect();
+    let as_of = s.as_of;
+    let mut orgs: HashMap<&str, AreaOrgs> = HashMap::new();
+    let mut county_codes: BTreeSet<&str> = BTreeSet::new();
+    let mut township_names: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
+    for p in parts {
+        for (code, a) in &p.areas {
+            orgs.entry(code.as_str()).or_insert_with(AreaOrgs::new).merge(a);
+        }
+        county_codes.extend(p.counties.iter().map(String::as_str));
+        for (code, names) in &p.townships {
+            let into = township_names.entry(code.as_str()).or_default();
+            for (name, n) in names {
+                *into.entry(name.as_str()).or_default() += n;
+            }
+        }
+    }
+    let division_of = |id: &RecordId| index.get(id.as_str()).map(|o| o.division.as_str());
     let assignments = Buckets::new(
-        i.liaisons
+        s.liaisons
             .iter()
-            .filter(|a| a.is_active_on(as_of) && surviving.contains(&a.organization))
-            .filter_map(|a| Some((*org_division.get(&a.organization)?, a))),
+            .filter(|a| a.is_active_on(as_of) && index.surviving(&a.organization))
+            .filter_map(|a| Some((division_of(&a.organization)?, a))),
     );
-    let dates = session_dates(i.trainings);
-    let attended = attended_in(i.attendance, &dates, year_start, as_of);
+    let dates = session_dates(s.trainings);
+    let attended = attended_in(s.attendance, &dates, year_start, as_of);
     let training_of: HashMap<&RecordId, &RecordId> =
-        i.trainings.iter().flat_map(|t| t.sessions.keys().map(move |s| (s, &t.id))).collect();
+        s.trainings.iter().flat_map(|t| t.sessions.keys().map(move |s| (s, &t.id))).collect();
     let attendance =
-        Buckets::new(attended.into_iter().filter_map(|a| Some((*org_division.get(a.organization.as_ref()?)?, a))));
-    let venues = Buckets::new(i.venues.iter().map(|v| (v.division.as_str(), v)));
-    let venue_division: HashMap<&RecordId, &str> = i.venues.iter().map(|v| (&v.id, v.division.as_str())).collect();
+        Buckets::new(attended.into_iter().filter_map(|a| Some((division_of(a.organization.as_ref()?)?, a))));
+    let venues = Buckets::new(s.venues.iter().map(|v| (v.division.as_str(), v)));
+    let venue_division: HashMap<&RecordId, &str> = s.venues.iter().map(|v| (&v.id, v.division.as_str())).collect();
     let bookings = Buckets::new(
-        confirmed_between(i.bookings, year_start, as_of).filter_map(|b| Some((*venue_division.get(&b.venue)?, b))),
+        confirmed_between(s.bookings, year_start, as_of).filter_map(|b| Some((*venue_division.get(&b.venue)?, b))),
     );
     let places = Buckets::new(communities.iter().map(|c| (c.code.as_str(), c)));
+    let none = AreaOrgs::new();
 
     let area = |level: Level, code: &str, name: String| -> Area {
-        let here = orgs.of(code);
-        let mut by_category = Counts::zero();
-        let mut by_legal_status = Counts::zero();
-        let mut coverage = Coverage::default();
-        for (o, _, has_assignment) in here.iter().filter(|(_, s, _)| s.is_surviving()) {
-            by_category.add(o.category);
-            by_legal_status.add(o.legal_status);
-            coverage.add(o, *has_assignment);
-        }
+        let here = orgs.get(code).unwrap_or(&none);
         let held = assignments.of(code);
         let signed = attendance.of(code);
         let booked = bookings.of(code);
@@ -115,10 +155,10 @@ pub(super) fn compute(
             code: code.to_string(),
             name,
             county: if level == Level::Township { county_of(code).to_string() } else { code.to_string() },
-            base: Base::of(here.iter().map(|(o, s, _)| (*o, *s)), as_of),
-            by_category,
-            by_legal_status,
-            coverage,
+            base: here.base.clone(),
+            by_category: here.by_category.clone(),
+            by_legal_status: here.by_legal_status.clone(),
+            coverage: here.coverage.clone(),
             assignments: held.len(),
             liaisons: held.iter().map(|a| &a.person).collect::<HashSet<_>>().len(),
             training: TrainingTotals {
@@ -137,23 +177,12 @@ pub(super) fn compute(
         }
     };
 
-    let mut county_codes: BTreeMap<&str, ()> = BTreeMap::new();
-    let mut township_names: BTreeMap<&str, HashMap<&str, usize>> = BTreeMap::new();
-    for o in i.orgs {
-        county_codes.insert(county_of(&o.division), ());
-        if let Some(t) = township_of(&o.division) {
-            let names = township_names.entry(t).or_default();
-            if !o.township.trim().is_empty() {
-                *names.entry(o.township.trim()).or_default() += 1;
-            }
-        }
-    }
     let counties = county_codes
-        .keys()
+        .iter()
         .map(|code| {
             let name = county_name(code)
                 .map(str::to_string)
-                .or_else(|| i.federation.filter(|f| f.division == *code).map(|f| f.name.clone()))
+                .or_else(|| s.federation.filter(|f| f.division == *code).map(|f| f.name.clone()))
                 .unwrap_or_else(|| code.to_string());
             area(Level::County, code, name)
         })
@@ -169,7 +198,7 @@ pub(super) fn compute(
             area(Level::Township, code, name)
         })
         .collect();
-    let total_level = i.federation.map_or(Level::Province, |f| f.level);
-    let total = area(total_level, "", i.federation.map(|f| f.name.clone()).unwrap_or_default());
+    let total_level = s.federation.map_or(Level::Province, |f| f.level);
+    let total = area(total_level, "", s.federation.map(|f| f.name.clone()).unwrap_or_default());
     (total, counties, townships)
 }

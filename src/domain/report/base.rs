@@ -56,22 +56,38 @@ pub struct Base {
 impl Base {
     pub fn of<'a>(orgs: impl Iterator<Item = (&'a Organization, Standing)>, as_of: NaiveDate) -> Base {
         let mut b = Base::default();
-        let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == as_of.year() && d <= as_of);
         for (o, s) in orgs {
-            match s {
-                Standing::Active => b.active += 1,
-                Standing::Dormant => b.dormant += 1,
-                Standing::Exited => b.exited += 1,
-                Standing::Later => b.founded_later += 1,
-            }
-            if s != Standing::Later && in_year(o.founded) {
-                b.new_in_year += 1;
-            }
-            if s == Standing::Exited && in_year(o.exit_date) {
-                b.exited_in_year += 1;
-            }
+            b.count(o, s, as_of);
         }
-        b.surviving = b.active + b.dormant;
         b
+    }
+
+    /// Counts one more organization of standing `s`.
+    pub fn count(&mut self, o: &Organization, s: Standing, as_of: NaiveDate) {
+        let in_year = |d: Option<NaiveDate>| d.is_some_and(|d| d.year() == as_of.year() && d <= as_of);
+        match s {
+            Standing::Active => self.active += 1,
+            Standing::Dormant => self.dormant += 1,
+            Standing::Exited => self.exited += 1,
+            Standing::Later => self.founded_later += 1,
+        }
+        if s != Standing::Later && in_year(o.founded) {
+            self.new_in_year += 1;
+        }
+        if s == Standing::Exited && in_year(o.exit_date) {
+            self.exited_in_year += 1;
+        }
+        self.surviving = self.active + self.dormant;
+    }
+
+    /// Adds another base's counts (of other organizations).
+    pub fn merge(&mut self, other: &Base) {
+        self.surviving += other.surviving;
+        self.active += other.active;
+        self.dormant += other.dormant;
+        self.exited += other.exited;
+        self.founded_later += other.founded_later;
+        self.new_in_year += other.new_in_year;
+        self.exited_in_year += other.exited_in_year;
     }
 }

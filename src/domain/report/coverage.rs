@@ -78,4 +78,17 @@ impl Coverage {
         self.work_rate = super::ratio(self.work_covered as f64, self.base as f64);
         s
     }
+
+    /// Adds another coverage's counts (of other organizations).
+    pub fn merge(&mut self, other: &Coverage) {
+        self.base += other.base;
+        self.own += other.own;
+        self.joint += other.joint;
+        self.organization_covered += other.organization_covered;
+        self.dispatched += other.dispatched;
+        self.dispatched_only += other.dispatched_only;
+        self.work_covered += other.work_covered;
+        self.organization_rate = super::ratio(self.organization_covered as f64, self.base as f64);
+        self.work_rate = super::ratio(self.work_covered as f64, self.base as f64);
+    }
 }

@@ -73,25 +73,27 @@ impl Density {
     }
 }
 
-/// Every community the records name (organizations of any standing, and
-/// venues), with its surviving organizations. A community no record names
-/// is unknown to the program and not counted (docs/REPORTS.md).
-pub fn communities(orgs: &[Organization], standings: &[Standing], venues: &[Venue]) -> Vec<CommunityDensity> {
-    fn entry<'m, 'a>(
-        map: &'m mut BTreeMap<&'a str, CommunityDensity>,
-        code: &'a str,
-    ) -> Option<&'m mut CommunityDensity> {
-        let kind = CommunityKind::of(code)?;
-        Some(map.entry(code).or_insert_with(|| CommunityDensity {
+fn entry<'m>(map: &'m mut BTreeMap<String, CommunityDensity>, code: &str) -> Option<&'m mut CommunityDensity> {
+    let kind = CommunityKind::of(code)?;
+    if !map.contains_key(code) {
+        let c = CommunityDensity {
             code: code.to_string(),
             name: String::new(),
             township: String::new(),
             kind,
             organizations: 0,
             target: kind.target(),
-        }))
+        };
+        map.insert(code.to_string(), c);
     }
-    let mut map: BTreeMap<&str, CommunityDensity> = BTreeMap::new();
+    map.get_mut(code)
+}
+
+/// The communities some of the organizations name (of any standing), with
+/// their surviving organizations; name and township the first organization in order gives
+/// (empty when none does yet).
+pub(super) fn community_counts(orgs: &[Organization], standings: &[Standing]) -> BTreeMap<String, CommunityDensity> {
+    let mut map = BTreeMap::new();
     for (o, s) in orgs.iter().zip(standings) {
         if let Some(c) = entry(&mut map, &o.division) {
             if s.is_surviving() {
@@ -105,6 +107,40 @@ pub fn communities(orgs: &[Organization], standings: &[Standing], venues: &[Venu
             }
         }
     }
+    map
+}
+
+/// Adds the counts of later organizations (`community_counts` of the
+/// documents after those already in `into`): names already given stay.
+pub(super) fn merge_communities(
+    into: &mut BTreeMap<String, CommunityDensity>,
+    later: &BTreeMap<String, CommunityDensity>,
+) {
+    for (code, c) in later {
+        match into.get_mut(code) {
+            Some(have) => {
+                have.organizations += c.organizations;
+                if have.name.is_empty() {
+                    have.name = c.name.clone();
+                }
+                if have.township.is_empty() {
+                    have.township = c.township.clone();
+                }
+            }
+            None => {
+                into.insert(code.clone(), c.clone());
+            }
+        }
+    }
+}
+
+/// Every community the records name (organizations, then venues), named by
+/// its code (and township code) where no organization names it. A community
+/// no record names is unknown to the program and not counted (docs/REPORTS.md).
+pub(super) fn finish_communities(
+    mut map: BTreeMap<String, CommunityDensity>,
+    venues: &[Venue],
+) -> Vec<CommunityDensity> {
     for v in venues {
         entry(&mut map, &v.division);
     }

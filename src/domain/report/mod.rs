@@ -11,7 +11,9 @@ mod areas;
 mod base;
 mod coverage;
 mod density;
+mod parts;
 pub mod work;
+mod work_parts;
 
 pub use activity::{
     booking_conflicts, CeProgress, Hours, LiaisonLoad, TrainingRate, TrainingTotals, VenueTotals, VenueUse,
@@ -20,6 +22,8 @@ pub use areas::Area;
 pub use base::{standing, Base, Standing};
 pub use coverage::{dispatched_orgs, Coverage, CoverageStatus};
 pub use density::{CommunityDensity, Density};
+pub use parts::{OrgContext, OrgFigures, OrgIndex, Shared};
+pub use work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext};
 
 use super::enums::*;
 use super::ids::RecordId;
@@ -63,6 +67,12 @@ impl<K: Vocabulary + Ord + Serialize> Counts<K> {
     }
     pub fn total(&self) -> usize {
         self.0.values().sum()
+    }
+    /// Adds another count's (of other records).
+    pub fn merge(&mut self, other: &Counts<K>) {
+        for (k, n) in &other.0 {
+            *self.0.entry(*k).or_default() += n;
+        }
     }
 }
 
@@ -145,54 +155,73 @@ pub struct Report {
     pub work: work::WorkFigures,
 }
 
-impl Report {
-    pub fn compute(i: &Inputs) -> Report {
-        let as_of = i.as_of;
-        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
-        let standings: Vec<Standing> = i.orgs.iter().map(|o| standing(o, as_of)).collect();
-        let surviving: Vec<&Organization> =
-            i.orgs.iter().zip(&standings).filter(|(_, s)| s.is_surviving()).map(|(o, _)| o).collect();
-        let assigned = dispatched_orgs(i.liaisons, as_of);
+impl<'a> Inputs<'a> {
+    /// Everything but the organizations.
+    pub fn shared(&self) -> Shared<'a> {
+        Shared {
+            federation: self.federation,
+            people: self.people,
+            liaisons: self.liaisons,
+            venues: self.venues,
+            bookings: self.bookings,
+            trainings: self.trainings,
+            attendance: self.attendance,
+            as_of: self.as_of,
+        }
+    }
+}
 
+impl Report {
+    /// The report over every organization at once: one part, merged.
+    pub fn compute(i: &Inputs) -> Report {
+        let part = OrgFigures::of(i.orgs, &OrgContext::of(i.liaisons, i.as_of, i.evaluation));
+        Report::from_parts(&i.shared(), &[&part], &OrgIndex::of(i.orgs, i.as_of))
+    }
+
+    /// The report from the organizations' parts (each computed with the
+    /// `OrgContext` of these liaisons at this date), in document order, and
+    /// an index of the same organizations.
+    pub fn from_parts(s: &Shared, parts: &[&OrgFigures], index: &OrgIndex) -> Report {
+        let as_of = s.as_of;
+        let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+        let mut base = Base::default();
         let mut by_category = Counts::zero();
         let mut by_legal_status = Counts::zero();
-        for o in &surviving {
-            by_category.add(o.category);
-            by_legal_status.add(o.legal_status);
+        let mut coverage = Coverage::default();
+        let mut uncovered = Vec::new();
+        let mut dispatched_unrecorded = Vec::new();
+        let mut evaluations: BTreeMap<String, Counts<EvalResult>> = BTreeMap::new();
+        let mut communities = BTreeMap::new();
+        for p in parts {
+            base.merge(&p.base);
+            by_category.merge(&p.by_category);
+            by_legal_status.merge(&p.by_legal_status);
+            coverage.merge(&p.coverage);
+            uncovered.extend(p.uncovered.iter().cloned());
+            dispatched_unrecorded.extend(p.dispatched_unrecorded.iter().cloned());
+            for (y, counts) in &p.evaluations {
+                match evaluations.get_mut(y) {
+                    Some(c) => c.merge(counts),
+                    None => {
+                        evaluations.insert(y.clone(), counts.clone());
+                    }
+                }
+            }
+            density::merge_communities(&mut communities, &p.communities);
         }
-        let base = Base::of(i.orgs.iter().zip(standings.iter().copied()), as_of);
+        // Each part is in order; a stable sort of the runs in document order
+        // gives the order one sort of every organization gives.
+        uncovered.sort_by(parts::by_place);
+        dispatched_unrecorded.sort_by(parts::by_place);
         let mut by_lifecycle = Counts::zero();
         by_lifecycle.0.insert(Lifecycle::Active, base.active);
         by_lifecycle.0.insert(Lifecycle::Dormant, base.dormant);
         by_lifecycle.0.insert(Lifecycle::Exited, base.exited);
 
-        let mut coverage = Coverage::default();
-        let mut uncovered = Vec::new();
-        let mut dispatched_unrecorded = Vec::new();
-        for o in &surviving {
-            let status = coverage.add(o, assigned.contains(&o.id));
-            if !status.work {
-                uncovered.push(OrgRef::of(o));
-            }
-            if o.party_status == PartyStatus::Dispatched && !status.dispatched {
-                dispatched_unrecorded.push(OrgRef::of(o));
-            }
-        }
-        let by_place = |a: &OrgRef, b: &OrgRef| (&a.division, &a.name).cmp(&(&b.division, &b.name));
-        uncovered.sort_by(by_place);
-        dispatched_unrecorded.sort_by(by_place);
-
-        let mut evaluations: BTreeMap<String, Counts<EvalResult>> = BTreeMap::new();
-        for (o, _) in i.orgs.iter().zip(&standings).filter(|(_, s)| **s != Standing::Later) {
-            for (y, e) in &o.evaluations {
-                evaluations.entry(y.clone()).or_insert_with(Counts::zero).add(e.effective_result(i.evaluation));
-            }
-        }
-
-        let communities = density::communities(i.orgs, &standings, i.venues);
+        let communities = density::finish_communities(communities, s.venues);
         let density = Density::of(communities.iter());
-        let activity = activity::compute(i, year_start);
-        let (total, counties, townships) = areas::compute(i, &standings, &assigned, &communities, year_start);
+        let activity = activity::compute(s, index, year_start);
+        let (total, counties, townships) = areas::compute(s, parts, index, &communities, year_start);
         let below_density = communities.into_iter().filter(|c| c.organizations < c.target).collect();
 
         Report {
@@ -216,7 +245,7 @@ impl Report {
             continuing_education: activity.continuing_education,
             venue_use: activity.venue_use,
             venues: activity.venues,
-            booking_conflicts: booking_conflicts(i.bookings),
+            booking_conflicts: booking_conflicts(s.bookings),
             evaluations,
             density,
             below_density,

@@ -7,10 +7,11 @@
 //! year before, honours, new and exited per year, standardization gaps.
 //! Each figure's base is defined in docs/REPORTS.md.
 
+use super::parts::OrgIndex;
+use super::work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext, HOURS_BY};
 use super::Counts;
 use crate::domain::activity::{ActivityKind, MajorActivityRule, TargetGroup};
-use crate::domain::activity_query::{countable_hours, reports_due, ActivityRow, TrainedPairs};
-use crate::domain::enums::Lifecycle;
+use crate::domain::activity_query::{ActivityRow, DueReport, TrainedPairs};
 use crate::domain::ids::RecordId;
 use crate::domain::ledger_report::{self, Funding, HonourLine, Ranked, TownshipGaps, YearFlow};
 use crate::domain::projects::{Honour, Project};
@@ -54,7 +55,7 @@ pub struct ActivityTotals {
 }
 
 impl ActivityTotals {
-    fn new(code: &str) -> Self {
+    pub(super) fn new(code: &str) -> Self {
         ActivityTotals {
             code: code.to_string(),
             activities: 0,
@@ -67,7 +68,7 @@ impl ActivityTotals {
         }
     }
 
-    fn add(&mut self, r: &ActivityRow, hours: f64) {
+    pub(super) fn add(&mut self, r: &ActivityRow, hours: f64) {
         self.activities += 1;
         self.major += r.major as usize;
         self.participants += r.headcount as u64;
@@ -83,19 +84,19 @@ impl ActivityTotals {
     pub fn sum<'a>(code: &str, parts: impl Iterator<Item = &'a ActivityTotals>) -> ActivityTotals {
         let mut out = ActivityTotals::new(code);
         for p in parts {
-            out.activities += p.activities;
-            out.major += p.major;
-            out.participants += p.participants;
-            out.beneficiaries += p.beneficiaries;
-            out.volunteer_hours += p.volunteer_hours;
-            for (k, n) in &p.by_kind.0 {
-                *out.by_kind.0.entry(*k).or_default() += n;
-            }
-            for (k, n) in &p.by_target.0 {
-                *out.by_target.0.entry(*k).or_default() += n;
-            }
+            out.merge(p);
         }
         out
+    }
+
+    fn merge(&mut self, p: &ActivityTotals) {
+        self.activities += p.activities;
+        self.major += p.major;
+        self.participants += p.participants;
+        self.beneficiaries += p.beneficiaries;
+        self.volunteer_hours += p.volunteer_hours;
+        self.by_kind.merge(&p.by_kind);
+        self.by_target.merge(&p.by_target);
     }
 }
 
@@ -175,52 +176,94 @@ pub struct WorkFigures {
     pub gaps: Vec<TownshipGaps>,
 }
 
+/// What the work figures read besides the organizations' and the
+/// activities' parts, borrowed.
+pub struct WorkShared<'a> {
+    pub people: &'a [Person],
+    pub projects: &'a [Project],
+    pub honours: &'a [Honour],
+    pub as_of: NaiveDate,
+    pub quiet_months: u32,
+}
+
 impl WorkFigures {
+    /// The work figures over every record at once: one part of each kind, merged.
     pub fn compute(i: &WorkInputs) -> WorkFigures {
+        let ctx = WorkContext { as_of: i.as_of, evaluation: i.evaluation.clone(), quiet_months: i.quiet_months };
+        let mut orgs = OrgWork::of(i.orgs, &ctx);
+        let (ranking_year, gaps_year) = WorkFigures::years([&orgs], i.as_of);
+        orgs.settle(i.orgs, &ctx, ranking_year, gaps_year);
+        let actx = ActivityContext { as_of: i.as_of, trained: i.trained.clone(), rule: i.rule.clone() };
+        let activities = ActivityWork::of(i.activities, &actx);
+        let shared = WorkShared {
+            people: i.people,
+            projects: i.projects,
+            honours: i.honours,
+            as_of: i.as_of,
+            quiet_months: i.quiet_months,
+        };
+        WorkFigures::from_parts(&shared, &[&orgs], &[&activities], &OrgIndex::of(i.orgs, i.as_of))
+    }
+
+    /// The years every `OrgWork` is to be settled to: the latest with an
+    /// evaluation, and the latest with a checklist (else the reporting year).
+    pub fn years<'a>(parts: impl IntoIterator<Item = &'a OrgWork>, as_of: NaiveDate) -> (Option<i32>, i32) {
+        let (mut ranking, mut gaps) = (None, None);
+        for p in parts {
+            ranking = ranking.max(p.ranking_year);
+            gaps = gaps.max(p.gaps_year);
+        }
+        (ranking, gaps.unwrap_or(as_of.year()))
+    }
+
+    /// The work figures from the parts, in document order (each `OrgWork`
+    /// settled to `WorkFigures::years`), and an index of the organizations.
+    pub fn from_parts(
+        i: &WorkShared,
+        orgs: &[&OrgWork],
+        activities: &[&ActivityWork],
+        index: &OrgIndex,
+    ) -> WorkFigures {
         let as_of = i.as_of;
         let year = as_of.year();
-        let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(as_of);
-        let in_year: Vec<&ActivityRow> =
-            i.activities.iter().filter(|r| r.date >= year_start && r.date <= as_of).collect();
-        // Keyed by borrowed ids and codes: owned keys cost an allocation per
-        // activity and group (docs/PERFORMANCE.md, the report after a change).
-        let org_by_id: HashMap<&str, &Organization> = i.orgs.iter().map(|o| (o.id.as_str(), o)).collect();
-        let org_name = |id: &str| org_by_id.get(id).map_or_else(|| id.to_string(), |o| o.name.clone());
+        let org_name = |id: &str| index.name(id).map_or_else(|| id.to_string(), str::to_string);
 
         let mut per_township: BTreeMap<&str, ActivityTotals> = BTreeMap::new();
-        let mut hours: HashMap<(HoursBy, &str), (usize, f64)> = HashMap::new();
+        let mut hours: [HashMap<&str, (usize, f64)>; 4] = Default::default();
         let mut as_training = 0.0;
-        for r in &in_year {
-            let counted = countable_hours(r, i.trained);
-            as_training += r.volunteer_hours() - counted;
-            per_township.entry(r.township()).or_insert_with(|| ActivityTotals::new(r.township())).add(r, counted);
-            let kind = r.kind.unwrap_or(ActivityKind::Other);
-            let lead = r.lead().map_or("", |o| o.as_str());
-            for key in [
-                (HoursBy::Township, r.township()),
-                (HoursBy::Community, r.community()),
-                (HoursBy::Kind, crate::domain::Vocabulary::code(kind)),
-                (HoursBy::Organization, lead),
-            ] {
-                let e = hours.entry(key).or_default();
-                e.0 += 1;
-                e.1 += counted;
+        let mut due: Vec<&DueReport> = Vec::new();
+        let mut last: HashMap<&RecordId, NaiveDate> = HashMap::new();
+        for a in activities {
+            for (code, t) in &a.per_township {
+                per_township.entry(code.as_str()).or_insert_with(|| ActivityTotals::new(code)).merge(t);
+            }
+            for (into, part) in hours.iter_mut().zip(&a.hours) {
+                for (key, (n, h)) in part {
+                    let e = into.entry(key.as_str()).or_default();
+                    e.0 += n;
+                    e.1 += h;
+                }
+            }
+            as_training += a.as_training;
+            due.extend(&a.due);
+            for (o, d) in &a.last {
+                let e = last.entry(o).or_insert(*d);
+                *e = (*e).max(*d);
             }
         }
         let activities_total = ActivityTotals::sum("", per_township.values());
         // Community and township names as the organizations there write them.
         let mut place: HashMap<&str, &str> = HashMap::new();
-        for o in i.orgs {
-            if !o.community.is_empty() {
-                place.entry(o.division.as_str()).or_insert(o.community.as_str());
-            }
-            if !o.township.is_empty() {
-                place.entry(ledger_report::township_of(&o.division)).or_insert(o.township.as_str());
+        for o in orgs {
+            for (key, name) in &o.places {
+                place.entry(key.as_str()).or_insert(name.as_str());
             }
         }
-        let mut hours: Vec<HoursLine> = hours
-            .into_iter()
-            .map(|((by, key), (activities, h))| HoursLine {
+        let mut hours: Vec<HoursLine> = HOURS_BY
+            .iter()
+            .zip(hours)
+            .flat_map(|(by, m)| m.into_iter().map(move |(key, v)| (*by, key, v)))
+            .map(|(by, key, (activities, h))| HoursLine {
                 by,
                 name: match by {
                     HoursBy::Organization => org_name(key),
@@ -236,71 +279,56 @@ impl WorkFigures {
         // grouping, so the order does not depend on the map's).
         hours.sort_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
 
-        // Due and overdue at the as-of date; an activity's report made since is not known here.
-        let reports_due = reports_due(i.activities, i.rule, as_of)
+        // Due and overdue at the as-of date; an activity's report made since
+        // is not known here. Each part is in order: a stable sort of the runs
+        // is the order of one sort over all activities.
+        due.sort_by(|a, b| (!a.overdue, a.due, &a.title).cmp(&(!b.overdue, b.due, &b.title)));
+        let reports_due = due
             .into_iter()
             .map(|d| {
-                let org = d.organization.as_ref().and_then(|o| org_by_id.get(o.as_str()));
+                let org = d.organization.as_ref().and_then(|o| index.get(o.as_str()));
                 DueLine {
-                    title: d.title,
+                    title: d.title.clone(),
                     organization: d.organization.as_ref().map(|o| org_name(o.as_str())).unwrap_or_default(),
                     division: org.map(|o| o.division.clone()).unwrap_or_default(),
                     date: d.date,
                     due: d.due,
                     overdue: d.overdue,
-                    activity: d.activity,
+                    activity: d.activity.clone(),
                 }
             })
             .collect();
 
         let since = as_of.checked_sub_months(Months::new(i.quiet_months)).unwrap_or(as_of);
-        let mut last: HashMap<&RecordId, NaiveDate> = HashMap::new();
-        for r in i.activities.iter().filter(|r| r.date <= as_of) {
-            for o in &r.organizations {
-                let e = last.entry(o).or_insert(r.date);
-                *e = (*e).max(r.date);
-            }
-        }
-        let mut quiet: Vec<QuietLine> = i
-            .orgs
+        let mut quiet: Vec<QuietLine> = orgs
             .iter()
-            .filter(|o| o.lifecycle == Lifecycle::Active && o.founded.is_none_or(|f| f <= since))
-            .filter_map(|o| {
-                let l = last.get(&o.id).copied();
-                l.is_none_or(|d| d < since).then(|| QuietLine {
-                    id: o.id.clone(),
-                    name: o.name.clone(),
-                    division: o.division.clone(),
-                    township: o.township.clone(),
-                    last: l,
-                })
+            .flat_map(|o| &o.quiet)
+            .filter_map(|q| {
+                let l = last.get(&q.id).copied();
+                l.is_none_or(|d| d < since).then(|| QuietLine { last: l, ..q.clone() })
             })
             .collect();
         quiet.sort_by(|a, b| (&a.division, a.last, &a.name).cmp(&(&b.division, b.last, &b.name)));
 
-        let on_roster: Vec<&Organization> = i.orgs.iter().filter(|o| o.founded.is_none_or(|f| f <= as_of)).collect();
-        let ranking_year = on_roster
-            .iter()
-            .flat_map(|o| o.evaluations.keys())
-            .filter_map(|y| y.parse::<i32>().ok())
-            .filter(|y| *y <= year)
-            .max();
+        let (ranking_year, gaps_year) = WorkFigures::years(orgs.iter().copied(), as_of);
+        // A part left at other years would leave its organizations out.
+        assert!(
+            orgs.iter()
+                .all(|o| o.ranking.as_ref().map(|r| r.0) == ranking_year
+                    && o.gaps.as_ref().map(|g| g.0) == Some(gaps_year)),
+            "every OrgWork settled to WorkFigures::years"
+        );
         let ranking = ranking_year
-            .map(|y| {
-                ledger_report::ranking_by_township(on_roster.iter().copied(), i.evaluation, y).into_iter().collect()
-            })
-            .unwrap_or_default();
-        let honours = ledger_report::honours_list(i.honours, i.orgs, i.projects, i.people, None)
+            .map(|_| ledger_report::merge_ranking(orgs.iter().filter_map(|o| o.ranking.as_ref()).map(|r| &r.1)))
+            .unwrap_or_default()
             .into_iter()
+            .collect();
+        let gaps = ledger_report::merge_gaps(orgs.iter().filter_map(|o| o.gaps.as_ref()).map(|g| g.1.as_slice()));
+        let honours = ledger_report::honour_lines(i.honours, |id| index.name(id.as_str()), i.projects, i.people, None)
+            .into_iter()
+            .map(|(_, l)| l)
             .filter(|h| h.year <= year)
             .collect();
-        let gaps_year = on_roster
-            .iter()
-            .flat_map(|o| o.standardization.keys())
-            .filter_map(|y| y.parse::<i32>().ok())
-            .filter(|y| *y <= year)
-            .max()
-            .unwrap_or(year);
         WorkFigures {
             computed: true,
             activities: per_township.into_values().collect(),
@@ -310,13 +338,13 @@ impl WorkFigures {
             hours_counted_as_training: as_training,
             quiet_months: i.quiet_months,
             quiet,
-            funding: Some(ledger_report::funding(i.projects, i.orgs, Some(year))),
+            funding: Some(ledger_report::funding_by(i.projects, |id| index.get(id.as_str()), Some(year))),
             ranking_year,
             ranking,
             honours,
-            flows: ledger_report::flows(i.orgs, year - 4, year),
+            flows: ledger_report::merge_flows(orgs.iter().map(|o| o.flows.as_slice())),
             gaps_year,
-            gaps: ledger_report::standardization_gaps(i.orgs, gaps_year, as_of),
+            gaps,
         }
     }
 

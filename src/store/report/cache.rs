@@ -12,9 +12,9 @@
 //!
 //! On top of that, each collection's records are kept laid end to end
 //! (`Flat`), so that a report borrows them as one slice instead of copying
-//! 31,000 organizations and every activity row into its inputs: a changed
-//! document's span is replaced, the other spans' records are moved over,
-//! never cloned.
+//! 31,000 organizations into its inputs: a changed document's span is
+//! replaced, the other spans' records are moved over, never cloned. The
+//! activity rows, read per document only, are shared from their entries.
 
 use super::super::{DocId, Store, StoreError};
 use crate::domain::activity_query::ActivityRow;
@@ -26,14 +26,16 @@ use std::sync::Arc;
 
 /// What a document's entry was read from: its (version, saved heads), then
 /// those of the private document its records take fields from.
-type DocKey = Vec<(u64, Vec<ChangeHash>)>;
+pub(super) type DocKey = Vec<(u64, Vec<ChangeHash>)>;
 
 #[derive(Default)]
 pub(crate) struct ReadCache {
     /// `Arc<Vec<R>>` of the document's collection, or `Arc<Vec<ActivityRow>>`.
     per_doc: HashMap<DocId, (DocKey, Arc<dyn Any + Send + Sync>)>,
-    /// `Flat<R>` per record type, and `Flat<ActivityRow>`.
+    /// `Flat<R>` per record type.
     flat: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+    /// The activity rows of each admitted document, in document order.
+    activities: Vec<(DocId, DocKey, Arc<Vec<ActivityRow>>)>,
 }
 
 /// The records of the admitted documents of one collection, in document
@@ -44,7 +46,27 @@ struct Flat<T> {
     items: Vec<T>,
 }
 
+/// One document's records in a `Flat`, with the key they were read at
+/// (None: not to be reused).
+pub(super) struct Span<'a, T> {
+    pub doc: &'a DocId,
+    pub key: Option<&'a DocKey>,
+    pub items: &'a [T],
+}
+
 impl<T> Flat<T> {
+    fn spans(&self) -> Vec<Span<'_, T>> {
+        let mut at = 0;
+        self.spans
+            .iter()
+            .map(|(doc, key, n)| {
+                let items = &self.items[at..at + n];
+                at += n;
+                Span { doc, key: key.as_ref(), items }
+            })
+            .collect()
+    }
+
     /// Brings the spans to `want` (documents in order, with their keys):
     /// spans whose document and key match are moved over, the others are
     /// dropped and `read` gives the document's records (and whether they may
@@ -88,9 +110,19 @@ impl ReadCache {
         (k == key).then(|| v.clone().downcast::<T>().ok()).flatten()
     }
 
-    /// The records `Store::refresh_cached` (or `refresh_activity_rows`) last laid out.
+    /// The activity rows `Store::refresh_activity_rows` last kept, document by document.
+    pub(super) fn activity_spans(&self) -> Vec<Span<'_, ActivityRow>> {
+        self.activities.iter().map(|(doc, key, rows)| Span { doc, key: Some(key), items: rows.as_slice() }).collect()
+    }
+
+    /// The records `Store::refresh_cached` last laid out.
     pub(super) fn records<T: Any + Send + Sync>(&self) -> &[T] {
         self.flat.get(&TypeId::of::<T>()).and_then(|f| f.downcast_ref::<Flat<T>>()).map_or(&[], |f| &f.items)
+    }
+
+    /// The records `records` gives, document by document.
+    pub(super) fn spans<T: Any + Send + Sync>(&self) -> Vec<Span<'_, T>> {
+        self.flat.get(&TypeId::of::<T>()).and_then(|f| f.downcast_ref::<Flat<T>>()).map_or_else(Vec::new, Flat::spans)
     }
 
     fn take_flat<T: Any + Send + Sync>(&mut self) -> Flat<T> {
@@ -148,25 +180,25 @@ impl Store {
         cache.flat.insert(TypeId::of::<R>(), Box::new(flat));
     }
 
-    /// Lays out the activity rows of the documents `keep` admits, unordered,
-    /// scanned again only where a document changed.
+    /// Keeps the activity rows of the documents `keep` admits, document by
+    /// document (`ReadCache::activity_spans`), scanned again only where a
+    /// document changed. Not laid end to end: the report reads them per
+    /// document (its parts), so they are shared, not moved.
     pub(super) fn refresh_activity_rows(&self, cache: &mut ReadCache, keep: &dyn Fn(&DocId) -> bool) {
-        let want: Vec<(DocId, DocKey)> = self
-            .docs
-            .keys()
-            .filter(|d| d.collection() == Collection::Activities && keep(d))
-            .map(|d| (d.clone(), self.read_key(d, false)))
-            .collect();
-        let mut flat = cache.take_flat::<ActivityRow>();
-        flat.refresh(want, |doc, key| {
-            if let Some(kept) = cache.get::<Vec<ActivityRow>>(doc, key) {
-                return (kept.as_ref().clone(), true);
-            }
-            let Some(state) = self.docs.get(doc) else { return (Vec::new(), false) };
-            let rows = super::super::activities::scan_activities(&state.doc);
-            cache.per_doc.insert(doc.clone(), (key.clone(), Arc::new(rows.clone())));
-            (rows, true)
-        });
-        cache.flat.insert(TypeId::of::<ActivityRow>(), Box::new(flat));
+        let mut docs = Vec::new();
+        for doc in self.docs.keys().filter(|d| d.collection() == Collection::Activities && keep(d)) {
+            let key = self.read_key(doc, false);
+            let rows = match cache.get::<Vec<ActivityRow>>(doc, &key) {
+                Some(kept) => kept,
+                None => {
+                    let Some(state) = self.docs.get(doc) else { continue };
+                    let rows = Arc::new(super::super::activities::scan_activities(&state.doc));
+                    cache.per_doc.insert(doc.clone(), (key.clone(), rows.clone()));
+                    rows
+                }
+            };
+            docs.push((doc.clone(), key, rows));
+        }
+        cache.activities = docs;
     }
 }
