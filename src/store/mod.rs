@@ -225,6 +225,10 @@ pub struct Store {
     /// state of a document ever meets a version an earlier state of it had
     /// (one made anew, after a rollback or a reload); 0 is "as opened".
     last_version: u64,
+    /// Moves whenever the home or a value kept beside the documents
+    /// (`put_meta`: authors lists, certificates) changes: with the documents'
+    /// versions, what a cache of the sync layer's offers is checked against.
+    meta_version: u64,
     /// Signs every change this node makes (sync::authorship); None only if
     /// the identity cannot be read, and then changes go unsigned.
     signer: Option<crate::sync::authorship::Signer>,
@@ -315,6 +319,7 @@ impl Store {
             applying: None,
             deferred: None,
             last_version: 0,
+            meta_version: 0,
             signer,
             pending_sigs: HashMap::new(),
             received: HashMap::new(),
@@ -418,6 +423,7 @@ impl Store {
         self.disk.meta.insert("home", fed.as_str().as_bytes())?;
         self.disk.flush_durably()?;
         self.home = Some(fed.clone());
+        self.meta_version += 1;
         Ok(())
     }
 
@@ -430,11 +436,43 @@ impl Store {
         self.docs.contains_key(doc)
     }
 
-    /// Small values other layers keep beside the documents (the sync layer's
-    /// memory of each peer's offers); durable at the next flush.
+    /// Small values other layers keep beside the documents (authors lists,
+    /// certificates); durable at the next flush. Moves `meta_version`.
     pub fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.meta_version += 1;
         self.disk.meta.insert(format!("x:{key}"), value)?;
         Ok(())
+    }
+
+    /// The same for a hint no cache is computed from (the sync layer's
+    /// memory of each peer's offers): `meta_version` stays, so writing it
+    /// after every session does not invalidate the offers cached.
+    pub fn put_hint(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.disk.meta.insert(format!("x:{key}"), value)?;
+        Ok(())
+    }
+
+    /// See the field: the home and the values of `put_meta`, as of now.
+    pub fn meta_version(&self) -> u64 {
+        self.meta_version
+    }
+
+    /// The last version given to any document: a document whose state
+    /// changed after a call returned `g` has a version above `g` then.
+    pub fn doc_generation(&self) -> u64 {
+        self.last_version
+    }
+
+    /// The documents whose state changed (or that were made) since
+    /// `doc_generation` returned `generation`. A document dropped since is
+    /// not among them: compare `doc_count`.
+    pub fn docs_moved_since(&self, generation: u64) -> Vec<DocId> {
+        self.docs.iter().filter(|(_, d)| d.version > generation).map(|(id, _)| id.clone()).collect()
+    }
+
+    /// How many documents are held.
+    pub fn doc_count(&self) -> usize {
+        self.docs.len()
     }
 
     pub fn get_meta(&self, key: &str) -> Option<Vec<u8>> {

@@ -112,6 +112,7 @@ impl Store {
         for (key, value) in meta {
             self.disk.meta.insert(key.as_bytes(), value.as_slice())?;
         }
+        self.meta_version += 1;
         if let Some(home) = home {
             self.disk.meta.insert("home", home.as_str().as_bytes())?;
             self.home = Some(home.clone());

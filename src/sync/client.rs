@@ -16,7 +16,7 @@ use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Int
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{bail, Context, Result};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ pub(super) struct Opened {
     pub(super) recv: quinn::RecvStream,
     pub(super) budget: Arc<SessionBudget>,
     pub(super) summary: Summary,
-    pub(super) memory: remembered::Remembered,
+    pub(super) memory: remembered::Memory,
     pub(super) home: Option<RecordId>,
     pub(super) started: Instant,
     /// We asked to keep the connection for the next session (`Intro::keep`).
@@ -80,12 +80,14 @@ impl Node {
         let node_id = peer.node_id;
         let joining = join.is_some();
         // Our home and what we remember of this peer's offers, in one store trip.
-        let ours_now = move |s: &mut crate::store::Store| (s.home_id().cloned(), remembered::load(s, &node_id));
+        let memories = self.memories.clone();
+        let ours_now =
+            move |s: &mut crate::store::Store| (s.home_id().cloned(), remembered::load(s, &node_id, &memories));
         // The connection kept from the last session first: when it turns out
         // closed (the peer's idle timer, a restart), one fresh connection.
         let mut loaded = None;
         if let Some((conn, clean)) = self.kept.take(&node_id, sock) {
-            let (home, memory) = self.store.call(ours_now).await;
+            let (home, memory) = self.store.call(ours_now.clone()).await;
             let mut control = SessionBudget::new(&peer.name, &limits).stream();
             let opening = self.open(peer, conn.clone(), (memory, started), &home, join.clone(), &mut control);
             match opening.await.map(|(opened, answer)| (Opened { resumable: clean, ..opened }, answer)) {
@@ -138,13 +140,13 @@ impl Node {
         &self,
         peer: &Peer,
         conn: quinn::Connection,
-        (memory, started): (remembered::Remembered, Instant),
+        (memory, started): (remembered::Memory, Instant),
         home: &Option<RecordId>,
         join: Option<(String, String)>,
         control: &mut Budget,
-    ) -> std::result::Result<(Opened, (Offers, u64)), (remembered::Remembered, anyhow::Error)> {
+    ) -> std::result::Result<(Opened, (Offers, u64)), (remembered::Memory, anyhow::Error)> {
         let keep = self.kept.on() && join.is_none();
-        let holds = Some(remembered::map_hash(&memory.received));
+        let holds = Some(memory.received.hash().to_string());
         let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None, keep };
         let opening = async {
             let (mut send, mut recv) = conn.open_bi().await?;
@@ -201,15 +203,16 @@ impl Node {
                 self.store.call(move |s| s.set_home(&h)).await?;
             }
         }
-        let peer_home = pin::resolve(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
-        let view = Arc::new(view(&self.dir, peer, peer_home, transport::peer_cert(&conn)?)?);
+        let (peer_home, peers) = pin::resolve_listed(&self.dir, &node_id, answer.home.as_deref(), home_now.as_ref())?;
+        let view = Arc::new(view(&peers, peer, peer_home, transport::peer_cert(&conn)?));
         // Meta documents first, the two sides' own before the rest: a
         // federation new to a side is admitted by what its meta document
         // says about it and about the relay's own (forward::Held::access).
         let homes: Vec<String> =
             [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
         let (v, lists, offered) = (view.clone(), answer.lists, theirs_docs.clone());
-        let (dir, sent, peer_holds) = (self.dir.clone(), memory.sent.clone(), answer.holds.clone());
+        let (sent, peer_holds) = (memory.sent.clone(), answer.holds.clone());
+        let cache = self.offered.clone();
         // One store trip: the peer's lists taken in, our offers as a delta
         // against the copy it holds, the lists that delta carries, and the
         // order the differing documents go in.
@@ -217,7 +220,7 @@ impl Node {
             .store
             .call(move |s| {
                 receive_lists(s, &v, lists, &offered);
-                let ours = offers(s, &v, &dir);
+                let ours = offers(s, &v, &peers, &cache);
                 let delta = remembered::encode(&ours, &sent, peer_holds.as_deref());
                 let lists = list_bodies(s, &v, lists_in(&delta));
                 let phases = phases(s, &ours, &offered, &homes);
@@ -245,9 +248,13 @@ impl Node {
 
         summary.documents = ours.len().max(theirs_docs.len());
         // Not written again when it is the one stored (serve.rs says why).
-        let unchanged = memory.sent == ours && memory.received == theirs_docs;
-        memory.sent = ours;
-        memory.received = theirs_docs;
+        let unchanged = memory.sent.is(&ours) && memory.received.is(&theirs_docs);
+        if !memory.sent.is(&ours) {
+            memory.sent = remembered::Hashed::new(ours);
+        }
+        if !memory.received.is(&theirs_docs) {
+            memory.received = remembered::Hashed::new(theirs_docs);
+        }
         let total = phases.iter().map(Vec::len).sum::<usize>();
         if total > MAX_DOCS {
             bail!("too many documents ({total})");
@@ -320,8 +327,9 @@ impl Node {
             summary.errors.push(format!("{e:#}"));
         } else if !unchanged {
             let name = peer.name.clone();
+            let memories = self.memories.clone();
             let saved = enqueue(&self.store, move |s| {
-                let saved = remembered::save(s, &node_id, &memory);
+                let saved = remembered::save(s, &node_id, &memory, &memories);
                 if let Err(e) = &saved {
                     tracing::warn!(peer = %name, "could not save the memory of the offers: {e:#}");
                 }
@@ -537,12 +545,12 @@ fn phases(
     theirs: &remembered::OfferMap,
     homes: &[String],
 ) -> Vec<Vec<String>> {
-    let mut todo = BTreeSet::new();
-    for doc in ours.keys().chain(theirs.keys()).filter(|d| !d.starts_with(LIST_KEY)) {
-        if ours.get(doc) != theirs.get(doc) {
-            todo.insert(doc.clone());
+    let mut todo = Vec::new();
+    remembered::diff(ours, theirs, |doc, _, _| {
+        if !doc.starts_with(LIST_KEY) {
+            todo.push(doc.to_string());
         }
-    }
+    });
     let is_meta = |d: &String| DocId::parse(d).is_ok_and(|d| d.collection() == crate::domain::Collection::Meta);
     let is_home = |d: &String| homes.iter().any(|h| d.starts_with(&format!("{h}/")));
     let (metas, rest): (Vec<String>, Vec<String>) = todo.into_iter().partition(is_meta);

@@ -9,6 +9,7 @@ pub mod forward;
 pub mod identity;
 pub mod invite;
 pub mod limits;
+mod offered;
 pub mod offers;
 pub mod pin;
 mod policy;

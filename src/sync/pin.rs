@@ -23,6 +23,20 @@ pub fn resolve(dir: &Path, node: &NodeId, claimed: Option<&str>, ours: Option<&R
     Peers::update(dir, |peers| Ok(decide(peers, node, claimed, ours)))
 }
 
+/// The same, with the peer list as it stands after (read once for the
+/// session's view and offers).
+pub fn resolve_listed(
+    dir: &Path,
+    node: &NodeId,
+    claimed: Option<&str>,
+    ours: Option<&RecordId>,
+) -> Result<(Option<RecordId>, Peers)> {
+    if claimed.is_none() {
+        return Ok((None, Peers::load(dir)?));
+    }
+    Peers::update(dir, |peers| Ok((decide(peers, node, claimed, ours), peers.clone())))
+}
+
 /// The same rule on a peer list the caller already holds under its lock
 /// (the accepting side admits and pins in one update).
 pub fn decide(peers: &mut Peers, node: &NodeId, claimed: Option<&str>, ours: Option<&RecordId>) -> Option<RecordId> {

@@ -4,12 +4,13 @@
 
 use super::authorship::{self, Gate};
 use super::forward::{Access, Held, PeerView};
-use super::offers::Delta;
+use super::offered::OfferCache;
+use super::offers::{Delta, OfferMap};
 use super::trust::{Grant, Peer, Peers};
 use crate::domain::RecordId;
 use crate::store::{DocId, Store};
-use anyhow::Result;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// What a peer may do with a document, seen from this node (sync::forward).
 pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<Access> {
@@ -17,32 +18,39 @@ pub(super) fn may_share(store: &Store, view: &PeerView, doc: &DocId) -> Option<A
 }
 
 /// The peer as this session sees it: its record, the home it owns, and
-/// the federations other direct peers own.
-pub(super) fn view(dir: &std::path::Path, peer: &Peer, home: Option<RecordId>, cert: Vec<u8>) -> Result<PeerView> {
-    let owned_elsewhere = Peers::load(dir)?.homes_except(&peer.node_id);
-    Ok(PeerView { peer: peer.clone(), home, owned_elsewhere, cert, new_federations: Default::default() })
+/// the federations other direct peers own (in `peers`, the list as this
+/// session read it).
+pub(super) fn view(peers: &Peers, peer: &Peer, home: Option<RecordId>, cert: Vec<u8>) -> PeerView {
+    let owned_elsewhere = peers.homes_except(&peer.node_id);
+    PeerView { peer: peer.clone(), home, owned_elsewhere, cert, new_federations: Default::default() }
 }
 
 /// Offer keys of authors lists: `~authors/<fed>` -> digest of the list.
 pub(super) const LIST_KEY: &str = "~authors/";
 
 /// Our offers to a peer: documents we send it, with their heads, and the
-/// digests of the authors lists of their federations.
-pub(super) fn offers(store: &mut Store, view: &PeerView, dir: &std::path::Path) -> BTreeMap<String, String> {
-    authorship::remember_cert(store, &view.cert);
-    if let Ok(peers) = Peers::load(dir) {
-        authorship::own_list(store, &peers);
-    }
+/// digests of the authors lists of their federations. Kept per peer between
+/// sessions and checked against what they were computed from (`offered`).
+pub(super) fn offers(store: &mut Store, view: &PeerView, peers: &Peers, cache: &OfferCache) -> Arc<OfferMap> {
+    let prepare = |store: &mut Store| {
+        authorship::remember_cert(store, &view.cert);
+        authorship::own_list(store, peers);
+    };
+    cache.offers(store, view, peers, prepare, |store| compute_offers(store, view))
+}
+
+/// The same computed over every document held.
+pub(super) fn compute_offers(store: &mut Store, view: &PeerView) -> OfferMap {
     let docs: Vec<DocId> = {
         let mut held = Held::new(store);
         store.doc_ids(None).into_iter().filter(|d| held.access(view, d).is_some_and(|a| a.send)).collect()
     };
     let feds: BTreeSet<String> = docs.iter().map(|d| d.federation().0).collect();
-    let mut out: BTreeMap<String, String> =
-        docs.into_iter().map(|d| (d.to_string(), store.heads_digest(&d).unwrap_or_default())).collect();
+    let mut out: OfferMap =
+        docs.into_iter().map(|d| (d.as_str().into(), store.heads_digest(&d).unwrap_or_default().into())).collect();
     for fed in feds {
         if let Some(list) = authorship::load(store, &fed) {
-            out.insert(format!("{LIST_KEY}{fed}"), list.digest());
+            out.insert(format!("{LIST_KEY}{fed}").into(), list.digest().into());
         }
     }
     out
@@ -68,7 +76,7 @@ pub(super) fn receive_lists(
     store: &mut Store,
     view: &PeerView,
     lists: Vec<authorship::AuthorList>,
-    offered: &BTreeMap<String, String>,
+    offered: &OfferMap,
 ) {
     // Most sessions bring no list (offers are deltas): then nothing below
     // is needed, and the sets it builds walk every document held and offered.

@@ -57,6 +57,8 @@ struct Admitted {
     node: NodeId,
     peer: Peer,
     peer_home: Option<RecordId>,
+    /// The peer list as admission left it (the session's view and offers read it).
+    peers: Peers,
     intro: Intro,
     send: quinn::SendStream,
     recv: quinn::RecvStream,
@@ -239,7 +241,7 @@ impl Node {
         let budget = SessionBudget::new(&known.clone().unwrap_or_else(|| node.short()), &self.limits);
         let result = tokio::time::timeout_at(deadline, self.introduce(&conn, node, &budget, streams)).await;
         let refused = match result {
-            Ok(Ok(Some((peer, peer_home, intro, send, recv, control)))) => {
+            Ok(Ok(Some((peer, peer_home, peers, intro, send, recv, control)))) => {
                 let slot = match slot {
                     Some(slot) => Some(slot),
                     // A stranger just admitted: now a peer with its node's places.
@@ -251,6 +253,7 @@ impl Node {
                         node,
                         peer,
                         peer_home,
+                        peers,
                         intro,
                         send,
                         recv,
@@ -291,7 +294,7 @@ impl Node {
         node: NodeId,
         budget: &Arc<SessionBudget>,
         streams: Option<(quinn::SendStream, quinn::RecvStream)>,
-    ) -> Result<Option<(Peer, Option<RecordId>, Intro, quinn::SendStream, quinn::RecvStream, Budget)>> {
+    ) -> Result<Option<(Peer, Option<RecordId>, Peers, Intro, quinn::SendStream, quinn::RecvStream, Budget)>> {
         let mut control = budget.stream();
         let (mut send, mut recv) = match streams {
             Some(streams) => streams,
@@ -310,7 +313,7 @@ impl Node {
         let home = self.home().await;
         Ok(self
             .admit(node, &intro, home.as_ref(), proven.as_deref())?
-            .map(|(peer, peer_home)| (peer, peer_home, intro, send, recv, control)))
+            .map(|(peer, peer_home, peers)| (peer, peer_home, peers, intro, send, recv, control)))
     }
 
     /// The inviter's side of a join by short code (`sync::short`): the
@@ -375,26 +378,28 @@ impl Node {
         keep: bool,
         resume: bool,
     ) -> Result<Option<(quinn::SendStream, bool)>> {
-        let Admitted { conn, node, peer, peer_home, intro, mut send, mut recv, budget, mut control, _slot } = admitted;
+        let Admitted { conn, node, peer, peer_home, peers, intro, mut send, mut recv, budget, mut control, _slot } =
+            admitted;
         let limits = self.limits.clone();
         let resume = resume && keep && self.kept.states_on();
-        let view = Arc::new(view(&self.dir, &peer, peer_home, transport::peer_cert(&conn)?)?);
-        let (v, dir, peer_holds) = (view.clone(), self.dir.clone(), intro.holds.clone());
+        let view = Arc::new(view(&peers, &peer, peer_home, transport::peer_cert(&conn)?));
+        let (v, peer_holds) = (view.clone(), intro.holds.clone());
+        let (cache, memories) = (self.offered.clone(), self.memories.clone());
         // One store trip for our side of the offers: what we remember of this
         // peer, our home, our offers as a delta against the copy it holds,
         // and the authors lists that delta carries.
         let (mut memory, home, ours, delta, lists) = self
             .store
             .call(move |s| {
-                let memory = remembered::load(s, &node);
+                let memory = remembered::load(s, &node, &memories);
                 let home = s.home_id().cloned();
-                let ours = offers(s, &v, &dir);
+                let ours = offers(s, &v, &peers, &cache);
                 let delta = remembered::encode(&ours, &memory.sent, peer_holds.as_deref());
                 let lists = list_bodies(s, &v, lists_in(&delta));
                 (memory, home, ours, delta, lists)
             })
             .await;
-        let holds = Some(remembered::map_hash(&memory.received));
+        let holds = Some(memory.received.hash().to_string());
         let offers = Offers {
             home: home.map(|h| h.to_string()),
             docs: delta,
@@ -410,10 +415,15 @@ impl Node {
         // A memory the same as the one stored is not written again: with
         // nothing changed, that write (the whole list, ~80 KB at 800
         // documents) was most of a session's store work.
-        let unchanged = received == memory.received && ours == memory.sent;
-        memory.received = received;
-        let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.clone());
-        self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;
+        let unchanged = memory.received.is(&received) && memory.sent.is(&ours);
+        if !memory.received.is(&received) {
+            memory.received = remembered::Hashed::new(received);
+        }
+        let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.map().clone());
+        // Most sessions bring no authors list: no store trip for nothing.
+        if !lists.is_empty() {
+            self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;
+        }
         // Our end of the control stream closes once the client's offers are
         // taken in: the client waits for it before it closes the connection,
         // which would drop offers still unread here (wire::offers_taken_in).
@@ -421,15 +431,28 @@ impl Node {
         if !keep {
             let _ = send.finish();
         }
-        memory.sent = ours;
+        if !memory.sent.is(&ours) {
+            memory.sent = remembered::Hashed::new(ours);
+        }
 
         let end = if keep { Some(&mut recv) } else { None };
         let (result, in_band) = self.documents(&conn, &peer, view, &budget, end, resume).await;
         // Saved after the documents, off their path (lost, it costs one full
         // exchange); queued before the session ends, so the next session on
         // this connection reads it, but not waited for before the end.
+        let memories = self.memories.clone();
         let saved =
-            enqueue(&self.store, move |s| if unchanged { Ok(()) } else { remembered::save(s, &node, &memory) }).await;
+            enqueue(
+                &self.store,
+                move |s| {
+                    if unchanged {
+                        Ok(())
+                    } else {
+                        remembered::save(s, &node, &memory, &memories)
+                    }
+                },
+            )
+            .await;
         let kept = keep && in_band && conn.close_reason().is_none();
         if kept {
             let _ = send.finish();
@@ -455,7 +478,7 @@ impl Node {
         intro: &Intro,
         home: Option<&RecordId>,
         short: Option<&str>,
-    ) -> Result<Option<(Peer, Option<RecordId>)>> {
+    ) -> Result<Option<(Peer, Option<RecordId>, Peers)>> {
         let now = short::clock_seconds(&*self.clock);
         Peers::update(&self.dir, |peers| {
             if peers.get(&node).is_none() {
@@ -492,7 +515,8 @@ impl Node {
                 tracing::info!(peer = %name, node = %node, "joined with an invitation");
             }
             let Some(peer) = peers.get(&node).cloned() else { return Ok(None) };
-            Ok(Some((peer, pin::decide(peers, &node, intro.home.as_deref(), home))))
+            let owns = pin::decide(peers, &node, intro.home.as_deref(), home);
+            Ok(Some((peer, owns, peers.clone())))
         })
     }
 

@@ -63,6 +63,10 @@ pub struct Node {
     pub progress: Option<Progress>,
     /// Connections kept after a session, by the peer they reach (`client`).
     pub(super) kept: super::client::Kept,
+    /// Our offers to each peer, kept between sessions (`offered`).
+    pub(super) offered: Arc<super::offered::OfferCache>,
+    /// What we remember of each peer's offers and of ours to it (`offers`).
+    pub(super) memories: Arc<super::offers::Memories>,
 }
 
 impl Node {
@@ -88,6 +92,8 @@ impl Node {
             clock: Arc::new(crate::clock::SystemClock),
             progress: None,
             kept: Default::default(),
+            offered: Default::default(),
+            memories: Default::default(),
         })
     }
 

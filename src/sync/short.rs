@@ -265,7 +265,8 @@ impl super::Node {
             Ok(peers.find(&name)?.clone())
         })?;
         summary.peer = peer.name.clone();
-        let memory = self.store.call(move |s| super::offers::load(s, &inviter)).await;
+        let memories = self.memories.clone();
+        let memory = self.store.call(move |s| super::offers::load(s, &inviter, &memories)).await;
         // Not kept: this connection's server certificate was not checked
         // against the peer list (`transport::unpinned_client`).
         let mut opened =
