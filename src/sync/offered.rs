@@ -115,6 +115,8 @@ impl OfferCache {
                 return c.offers.clone();
             }
         }
+        // Peers no longer in the list keep nothing here (a hub's laptops come and go).
+        kept.retain(|n, _| *n == node || peers.get(n).is_some());
         prepare(store);
         let inputs = Inputs::of(store, view, peers);
         let generation = store.doc_generation();
@@ -252,8 +254,13 @@ mod tests {
         let mut w = peer(&[("*", Grant::Write)]);
         w.node_id = NodeId([6; 32]);
         w.name = "W".into();
-        peers.peers.push(w);
+        peers.peers.push(w.clone());
         kept(&mut store, &view_of(&r, Some(OTHER)), &peers, &cache);
+        // R removed: what was kept for it goes with the next computation.
+        peers.peers.remove(0);
+        kept(&mut store, &view_of(&w, None), &peers, &cache);
+        let held: Vec<NodeId> = cache.0.lock().unwrap().keys().copied().collect();
+        assert_eq!(held, vec![w.node_id]);
     }
 
     #[test]
