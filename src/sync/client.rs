@@ -212,7 +212,7 @@ impl Node {
             [home_now.as_ref(), view.home.as_ref()].into_iter().flatten().map(|h| h.to_string()).collect();
         let (v, lists, offered) = (view.clone(), answer.lists, theirs_docs.clone());
         let (sent, peer_holds) = (memory.sent.clone(), answer.holds.clone());
-        let cache = self.offered.clone();
+        let (cache, memories) = (self.offered.clone(), self.memories.clone());
         // One store trip: the peer's lists taken in, our offers as a delta
         // against the copy it holds, the lists that delta carries, and the
         // order the differing documents go in.
@@ -220,6 +220,7 @@ impl Node {
             .store
             .call(move |s| {
                 receive_lists(s, &v, lists, &offered);
+                memories.keep_listed(&peers);
                 let ours = offers(s, &v, &peers, &cache);
                 let delta = remembered::encode(&ours, &sent, peer_holds.as_deref());
                 let lists = list_bodies(s, &v, lists_in(&delta));

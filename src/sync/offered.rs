@@ -5,7 +5,8 @@
 //! or one document changed. So the offers are kept per peer with what they
 //! were computed from, and checked against it at the next session:
 //!
-//! - the home, and the store's `meta_version` (authors lists, certificates);
+//! - the store as opened (its actor), the home, and the store's
+//!   `meta_version` (authors lists, certificates);
 //! - the peer as the session sees it: its grants, the home it owns, its
 //!   certificate;
 //! - every peer's grants and pinned home, and the homes kept for removed
@@ -33,6 +34,9 @@ use std::sync::{Arc, Mutex};
 /// What the offers were computed from, besides the documents.
 #[derive(Clone, PartialEq)]
 struct Inputs {
+    /// The store's actor, fresh at every open: its counters below and the
+    /// documents' versions start again at 0 with it.
+    opened: String,
     home: Option<RecordId>,
     meta_version: u64,
     grants: BTreeMap<String, Grant>,
@@ -46,6 +50,7 @@ struct Inputs {
 impl Inputs {
     fn of(store: &Store, view: &PeerView, peers: &Peers) -> Inputs {
         Inputs {
+            opened: store.actor_hex(),
             home: store.home_id().cloned(),
             meta_version: store.meta_version(),
             grants: view.peer.grants.clone(),
@@ -307,5 +312,36 @@ mod tests {
         store.set_home(&RecordId::from(OTHER)).unwrap();
         let moved = kept(&mut store, &view, &peers, &cache);
         assert!(!offered(&moved, HOME, "orgs") && offered(&moved, OTHER, "orgs"));
+    }
+
+    /// The store's counters start again at 0 when it is opened: a cache that
+    /// outlived its store must not take a reopened store's edit (at a version
+    /// it has seen) for no change (found by review; no code path reopens a
+    /// node's store today, `Node.store` is public).
+    #[test]
+    fn a_store_opened_again_under_the_cache_computes_the_offers_again() {
+        let (d, mut store, _o, _other) = hub();
+        let cache = OfferCache::default();
+        let r = peer(&[("*", Grant::Read)]);
+        let peers = Peers { peers: vec![r.clone()], retired: Vec::new() };
+        let view = view_of(&r, None);
+        let edit = |store: &mut Store, members| {
+            let mut o = store.all::<Organization>().unwrap().into_iter().find(|o| o.name == "甲组织").unwrap();
+            o.members = Some(members);
+            store.update(&o).unwrap();
+        };
+        for members in 0..5 {
+            edit(&mut store, members);
+        }
+        kept(&mut store, &view, &peers, &cache);
+        let meta_before = store.meta_version();
+        store.flush().unwrap();
+        drop(store);
+        let mut store = Store::open(d.path()).unwrap();
+        while store.meta_version() < meta_before {
+            store.put_meta("filler", b"x").unwrap();
+        }
+        edit(&mut store, 1000);
+        kept(&mut store, &view, &peers, &cache);
     }
 }

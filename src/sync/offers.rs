@@ -152,6 +152,12 @@ impl Memories {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<NodeId, Memory>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// Forgets peers no longer in the list (a hub's laptops come and go;
+    /// each memory holds two ~800-entry maps). Their copies on disk stay.
+    pub fn keep_listed(&self, peers: &super::trust::Peers) {
+        self.lock().retain(|n, _| peers.get(n).is_some());
+    }
 }
 
 /// Delta against `base`: the hash of the base and what changed.
@@ -320,6 +326,28 @@ mod tests {
         drop(store);
         let reopened = crate::store::Store::open(dir.path()).unwrap();
         assert_eq!(load(&reopened, &node, &Memories::default()), r, "and on disk");
+    }
+
+    #[test]
+    fn memories_of_peers_no_longer_listed_are_forgotten() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut store = crate::store::Store::open(dir.path()).unwrap();
+        let (kept, listed, gone) = (Memories::default(), NodeId([1; 32]), NodeId([2; 32]));
+        let r = Memory { sent: Hashed::new(m(&[("a", "1")])), received: Hashed::default() };
+        save(&mut store, &listed, &r, &kept).unwrap();
+        save(&mut store, &gone, &r, &kept).unwrap();
+        let peer = |node_id| super::super::trust::Peer {
+            node_id,
+            name: "R".into(),
+            addr: None,
+            grants: Default::default(),
+            last_sync: None,
+            last_error: None,
+            home: None,
+        };
+        kept.keep_listed(&super::super::trust::Peers { peers: vec![peer(listed)], retired: Vec::new() });
+        assert_eq!(kept.lock().keys().collect::<Vec<_>>(), vec![&listed]);
+        assert_eq!(load(&store, &gone, &kept), r, "still on disk");
     }
 
     #[test]

@@ -391,6 +391,7 @@ impl Node {
         let (mut memory, home, ours, delta, lists) = self
             .store
             .call(move |s| {
+                memories.keep_listed(&peers);
                 let memory = remembered::load(s, &node, &memories);
                 let home = s.home_id().cloned();
                 let ours = offers(s, &v, &peers, &cache);
