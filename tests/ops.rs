@@ -447,7 +447,8 @@ fn the_org_list_filters_rows_and_reads_in_full_only_what_it_shows() {
     assert_eq!(uncovered(&mut w.store), 0, "covered by the assignment in force");
 }
 
-/// The report is kept until a document changes: asked again, it is the same;
+/// The report is kept until a document changes: asked again, it is the same
+/// (the kept one, shared, not a copy);
 /// after an edit (here an organization leaving the uncovered list by getting
 /// a Party branch), or at another date, it is computed anew.
 #[test]
@@ -458,6 +459,7 @@ fn a_repeated_report_is_the_same_and_an_edit_or_another_date_computes_it_anew() 
     assert!(first.uncovered.iter().any(|o| o.id == w.uncovered.id));
     let (again, _) = w.store.report(today);
     assert_eq!(first, again);
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "the kept report, not a copy");
     let mut branch = w.uncovered.clone();
     branch.party_status = PartyStatus::Own;
     w.store.update(&branch).unwrap();

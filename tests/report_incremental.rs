@@ -12,6 +12,7 @@ use hubsync::ops::demo::{load, LoadDemo};
 use hubsync::ops::{self, Env, FixedClock};
 use hubsync::store::{DocId, RestoredDoc, Store};
 use pair::sync_pair;
+use std::sync::Arc;
 use tempfile::TempDir;
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
@@ -92,10 +93,10 @@ fn fresh_copy(store: &mut Store) -> (TempDir, Store) {
 
 /// The running store's report (and a subtree's, through `report_within`)
 /// equals the fresh copy's, and the change `what` showed in it.
-fn same_as_fresh(store: &mut Store, before: &Report, what: &str) -> Report {
+fn same_as_fresh(store: &mut Store, before: &Report, what: &str) -> Arc<Report> {
     let (report, problems) = store.report(as_of());
     assert!(problems.is_empty(), "{what}: {problems:?}");
-    assert_ne!(&report, before, "{what}: the change shows in the report");
+    assert_ne!(&*report, before, "{what}: the change shows in the report");
     let (_d, fresh) = fresh_copy(store);
     let (scratch, fresh_problems) = fresh.report(as_of());
     assert!(fresh_problems.is_empty(), "{what}: {fresh_problems:?}");
@@ -246,7 +247,7 @@ fn a_record_a_peer_broke_is_named_by_every_report_until_mended() {
 }
 
 /// `same_as_fresh` at another date.
-fn same_as_fresh_on(store: &mut Store, on: chrono::NaiveDate, what: &str) -> Report {
+fn same_as_fresh_on(store: &mut Store, on: chrono::NaiveDate, what: &str) -> Arc<Report> {
     let (report, problems) = store.report(on);
     assert!(problems.is_empty(), "{what}: {problems:?}");
     let (_d, fresh) = fresh_copy(store);

@@ -126,7 +126,7 @@ fn a_liaison_with_nothing_assigned_is_listed_at_zero() {
     assert_eq!((idle_load.organizations, idle_load.assigned.len()), (0, 0));
     assert!(report.liaison_load[at..].iter().all(|x| x.organizations == 0), "after everyone with work");
     let mut app = stats_tab();
-    app.update(hubsync::tui::app::Event::ReportLoaded(Box::new(report)));
+    app.update(hubsync::tui::app::Event::ReportLoaded(std::sync::Arc::new(report)));
     app.update(key(KeyCode::F(6)));
     app.update(key(KeyCode::F(6)));
     app.update(key(KeyCode::F(3)));

@@ -58,7 +58,7 @@ pub(super) fn coverage(ctx: &Ctx, heading: &str, covers: &[crate::ops::network::
 }
 
 /// The report; records a peer broke are named, not fatal.
-pub fn compute(ctx: &mut Ctx, as_of: chrono::NaiveDate) -> Report {
+pub fn compute(ctx: &mut Ctx, as_of: chrono::NaiveDate) -> std::sync::Arc<Report> {
     let (report, problems) = crate::ops::export::report(&ctx.env(), as_of);
     for p in problems {
         errln!("警告 (warning): {p}");

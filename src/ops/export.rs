@@ -13,6 +13,7 @@ use crate::store::DocId;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
@@ -358,8 +359,9 @@ fn coverage_sheet(covers: &[FedRow], lang: Lang) -> Sheet {
     }
 }
 
-/// The report at a date; records a peer broke are named, not fatal.
-pub fn report(env: &Env, as_of: NaiveDate) -> (Report, Vec<String>) {
+/// The report at a date, shared with the store's kept one; records a peer
+/// broke are named, not fatal.
+pub fn report(env: &Env, as_of: NaiveDate) -> (Arc<Report>, Vec<String>) {
     let (report, problems) = env.store.report(as_of);
     (report, problems.iter().map(ToString::to_string).collect())
 }
@@ -417,9 +419,10 @@ pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
             let peers = crate::sync::Peers::load(env.dir())?;
             let scoped = super::network::report_under(env.store, &peers.peers, env.clock.now(), under, as_of)?;
             let top = env.store.federation_record(&RecordId(scoped.covers[0].id.clone()));
-            (scoped.report, scoped.problems.iter().map(ToString::to_string).collect(), scoped.covers, top)
+            (Arc::new(scoped.report), scoped.problems.iter().map(ToString::to_string).collect(), scoped.covers, top)
         }
     };
+    let report: &Report = &report;
     let json_text = |mut value: serde_json::Value| -> OpResult<Vec<u8>> {
         if let (serde_json::Value::Object(map), false) = (&mut value, covers.is_empty()) {
             map.insert("covers".into(), serde_json::to_value(&covers).map_err(|e| OpError::Io(e.into()))?);
@@ -430,7 +433,7 @@ pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
     };
     let to_value = |v: Result<serde_json::Value, serde_json::Error>| v.map_err(|e| OpError::Io(e.into()));
     let bytes = if cmd.part != ReportPart::All {
-        let book = crate::io::figures::Book { report: &report, federation: federation.as_ref(), lang: cmd.lang };
+        let book = crate::io::figures::Book { report, federation: federation.as_ref(), lang: cmd.lang };
         let (sheet, json) = match cmd.part {
             ReportPart::Townships => (crate::io::figures::townships(&book), serde_json::to_value(&report.townships)),
             _ => (crate::io::figures::liaison_load(&book), serde_json::to_value(&report.liaison_load)),
@@ -444,10 +447,10 @@ pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
         }
     } else {
         match cmd.format {
-            Format::Json => json_text(to_value(serde_json::to_value(&report))?)?,
-            Format::Csv { .. } => crate::io::figures::to_csv(&report),
+            Format::Json => json_text(to_value(serde_json::to_value(report))?)?,
+            Format::Csv { .. } => crate::io::figures::to_csv(report),
             Format::Xlsx => {
-                let sheets = crate::io::figures::sheets(&report, federation.as_ref(), cmd.lang);
+                let sheets = crate::io::figures::sheets(report, federation.as_ref(), cmd.lang);
                 crate::io::figures::to_xlsx(&sheets).map_err(xlsx)?
             }
         }

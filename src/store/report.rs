@@ -3,6 +3,7 @@
 use super::{DocId, Store, StoreError};
 use crate::domain::report::work::{WorkFigures, WorkShared};
 use crate::domain::report::{ActivityContext, OrgContext, OrgIndex, Report, Shared, WorkContext};
+use std::sync::Arc;
 
 /// Months without an activity after which the report lists an organization
 /// as quiet (a suggestion to mark it dormant; `activity quiet --months N` asks
@@ -35,7 +36,8 @@ struct LastReport {
     as_of: chrono::NaiveDate,
     home: Option<RecordId>,
     versions: Vec<(DocId, u64, Vec<automerge::ChangeHash>)>,
-    report: Report,
+    /// Handed out shared: a repeated request costs no copy of the report.
+    report: Arc<Report>,
 }
 
 impl Store {
@@ -44,8 +46,9 @@ impl Store {
     ///
     /// The last whole report is kept with the date and the document versions
     /// it was computed at: a running node answers a repeated `report` (or the
-    /// UI's statistics tab) from memory until a document changes.
-    pub fn report(&self, as_of: chrono::NaiveDate) -> (Report, Vec<StoreError>) {
+    /// UI's statistics tab) from memory until a document changes; it is
+    /// handed out shared, never copied.
+    pub fn report(&self, as_of: chrono::NaiveDate) -> (Arc<Report>, Vec<StoreError>) {
         // A version is drawn from the store's one counter whenever memory's
         // state of a document changes, so equal versions mean equal records
         // (the saved heads are a second check); the home decides whose report
@@ -57,13 +60,14 @@ impl Store {
         let memo = memo.get_or_insert_with(Default::default);
         if let Some(kept) = memo.last.as_ref().filter(|m| m.as_of == as_of && m.home == home && m.versions == versions)
         {
-            return (kept.report.clone(), Vec::new());
+            return (Arc::clone(&kept.report), Vec::new());
         }
         memo.prune(self);
         let (report, problems) = self.report_read(memo, as_of, &|_| true, self.federation());
+        let report = Arc::new(report);
         // A report with unreadable records is computed again, so that its
         // problems are named each time.
-        memo.last = problems.is_empty().then(|| LastReport { as_of, home, versions, report: report.clone() });
+        memo.last = problems.is_empty().then(|| LastReport { as_of, home, versions, report: Arc::clone(&report) });
         (report, problems)
     }
 

@@ -53,7 +53,7 @@ pub struct Data {
     pub honours: Vec<Honour>,
     /// The federation's evaluation weights and cut-offs.
     pub evaluation: EvaluationSettings,
-    pub report: Option<Report>,
+    pub report: Option<Arc<Report>>,
     pub documents: Vec<DocInfo>,
     pub peers: Vec<crate::sync::Peer>,
     /// Every federation this node holds, as a tree (the sync tab's
@@ -136,7 +136,8 @@ pub enum Event {
     ConflictsLoaded(RecordId, Vec<FieldConflict>),
     /// The selected activity in full, with its conflicts.
     ActivityLoaded(Box<Activity>, Vec<FieldConflict>),
-    ReportLoaded(Box<Report>),
+    /// Shared with the store's kept report.
+    ReportLoaded(Arc<Report>),
     /// The evaluation ranking of a year per township.
     RankingLoaded(i32, Vec<(String, crate::domain::ledger_report::Ranked)>),
     /// The standardization gaps of a year per township.
@@ -448,7 +449,7 @@ impl App {
                 Vec::new()
             }
             Event::ReportLoaded(report) => {
-                self.data.report = Some(*report);
+                self.data.report = Some(report);
                 self.refilter_stats();
                 Vec::new()
             }

@@ -360,7 +360,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             })
         }
         Effect::LoadAll => Some(Event::Loaded(Box::new(load(s)))),
-        Effect::LoadReport(lang) => Some(Event::ReportLoaded(Box::new(report(s, clock.today(), lang)))),
+        Effect::LoadReport(lang) => Some(Event::ReportLoaded(report(s, clock.today(), lang))),
         Effect::LoadOrg(id) => {
             let org = s.get::<Organization>(&id).ok().flatten()?;
             let conflicts =
@@ -470,7 +470,7 @@ pub fn load(s: &mut Store) -> Data {
 }
 
 /// The report as of today; its labels follow the UI's language when drawn.
-pub fn report(s: &mut Store, today: chrono::NaiveDate, _lang: Lang) -> Report {
+pub fn report(s: &mut Store, today: chrono::NaiveDate, _lang: Lang) -> Arc<Report> {
     s.report(today).0
 }
 

@@ -53,7 +53,7 @@ pub fn data() -> Data {
         projects: d.projects,
         honours: d.honours,
         evaluation: EvaluationSettings::default(),
-        report: Some(report),
+        report: Some(Arc::new(report)),
         documents: Vec::new(),
         peers: peers(),
         network: None,
