@@ -138,7 +138,7 @@ impl Store {
             as_of,
             quiet_months: QUIET_MONTHS,
         };
-        report.work = WorkFigures::from_parts(&work, &parts.work, &parts.activities, &index);
+        report.work = WorkFigures::from_parts(&work, &parts.work, parts.activities, &index);
         (report, problems)
     }
 }

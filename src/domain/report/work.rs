@@ -11,7 +11,7 @@ use super::parts::OrgIndex;
 use super::work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext, HOURS_BY};
 use super::Counts;
 use crate::domain::activity::{ActivityKind, MajorActivityRule, TargetGroup};
-use crate::domain::activity_query::{ActivityRow, DueReport, TrainedPairs};
+use crate::domain::activity_query::{ActivityRow, TrainedPairs};
 use crate::domain::ids::RecordId;
 use crate::domain::ledger_report::{self, Funding, HonourLine, Ranked, TownshipGaps, YearFlow};
 use crate::domain::projects::{Honour, Project};
@@ -19,7 +19,7 @@ use crate::domain::records::{Organization, Person};
 use crate::domain::EvaluationSettings;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Everything the work figures read, borrowed.
 pub struct WorkInputs<'a> {
@@ -89,7 +89,7 @@ impl ActivityTotals {
         out
     }
 
-    fn merge(&mut self, p: &ActivityTotals) {
+    pub(super) fn merge(&mut self, p: &ActivityTotals) {
         self.activities += p.activities;
         self.major += p.major;
         self.participants += p.participants;
@@ -202,7 +202,8 @@ impl WorkFigures {
             as_of: i.as_of,
             quiet_months: i.quiet_months,
         };
-        WorkFigures::from_parts(&shared, &[&orgs], &[&activities], &OrgIndex::of(i.orgs, i.as_of))
+        // One part is its own merge (`ActivityWork::merge`).
+        WorkFigures::from_parts(&shared, &[&orgs], &activities, &OrgIndex::of(i.orgs, i.as_of))
     }
 
     /// The years every `OrgWork` is to be settled to: the latest with an
@@ -216,42 +217,15 @@ impl WorkFigures {
         (ranking, gaps.unwrap_or(as_of.year()))
     }
 
-    /// The work figures from the parts, in document order (each `OrgWork`
-    /// settled to `WorkFigures::years`), and an index of the organizations.
-    pub fn from_parts(
-        i: &WorkShared,
-        orgs: &[&OrgWork],
-        activities: &[&ActivityWork],
-        index: &OrgIndex,
-    ) -> WorkFigures {
+    /// The work figures from the organizations' parts, in document order
+    /// (each `OrgWork` settled to `WorkFigures::years`), the activities'
+    /// parts merged (`ActivityWork::merge`), and an index of the organizations.
+    pub fn from_parts(i: &WorkShared, orgs: &[&OrgWork], activities: &ActivityWork, index: &OrgIndex) -> WorkFigures {
         let as_of = i.as_of;
         let year = as_of.year();
         let org_name = |id: &str| index.name(id).map_or_else(|| id.to_string(), str::to_string);
-
-        let mut per_township: BTreeMap<&str, ActivityTotals> = BTreeMap::new();
-        let mut hours: [HashMap<&str, (usize, f64)>; 4] = Default::default();
-        let mut as_training = 0.0;
-        let mut due: Vec<&DueReport> = Vec::new();
-        let mut last: HashMap<&RecordId, NaiveDate> = HashMap::new();
-        for a in activities {
-            for (code, t) in &a.per_township {
-                per_township.entry(code.as_str()).or_insert_with(|| ActivityTotals::new(code)).merge(t);
-            }
-            for (into, part) in hours.iter_mut().zip(&a.hours) {
-                for (key, (n, h)) in part {
-                    let e = into.entry(key.as_str()).or_default();
-                    e.0 += n;
-                    e.1 += h;
-                }
-            }
-            as_training += a.as_training;
-            due.extend(&a.due);
-            for (o, d) in &a.last {
-                let e = last.entry(o).or_insert(*d);
-                *e = (*e).max(*d);
-            }
-        }
-        let activities_total = ActivityTotals::sum("", per_township.values());
+        let last = &activities.last;
+        let activities_total = ActivityTotals::sum("", activities.per_township.values());
         // Community and township names as the organizations there write them.
         let mut place: HashMap<&str, &str> = HashMap::new();
         for o in orgs {
@@ -261,8 +235,8 @@ impl WorkFigures {
         }
         let mut hours: Vec<HoursLine> = HOURS_BY
             .iter()
-            .zip(hours)
-            .flat_map(|(by, m)| m.into_iter().map(move |(key, v)| (*by, key, v)))
+            .zip(&activities.hours)
+            .flat_map(|(by, m)| m.iter().map(move |(key, v)| (*by, key.as_str(), *v)))
             .map(|(by, key, (activities, h))| HoursLine {
                 by,
                 name: match by {
@@ -279,12 +253,11 @@ impl WorkFigures {
         // grouping, so the order does not depend on the map's).
         hours.sort_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
 
-        // Due and overdue at the as-of date; an activity's report made since
-        // is not known here. Each part is in order: a stable sort of the runs
-        // is the order of one sort over all activities.
-        due.sort_by(|a, b| (!a.overdue, a.due, &a.title).cmp(&(!b.overdue, b.due, &b.title)));
-        let reports_due = due
-            .into_iter()
+        // Due and overdue at the as-of date, in the merge's order; an
+        // activity's report made since is not known here.
+        let reports_due = activities
+            .due
+            .iter()
             .map(|d| {
                 let org = d.organization.as_ref().and_then(|o| index.get(o.as_str()));
                 DueLine {
@@ -331,11 +304,11 @@ impl WorkFigures {
             .collect();
         WorkFigures {
             computed: true,
-            activities: per_township.into_values().collect(),
+            activities: activities.per_township.values().cloned().collect(),
             activities_total: Some(activities_total),
             reports_due,
             hours,
-            hours_counted_as_training: as_training,
+            hours_counted_as_training: activities.as_training,
             quiet_months: i.quiet_months,
             quiet,
             funding: Some(ledger_report::funding_by(i.projects, |id| index.get(id.as_str()), Some(year))),

@@ -172,4 +172,55 @@ impl ActivityWork {
         w.due = reports_due(rows, &ctx.rule, as_of);
         w
     }
+
+    /// The activities of several documents as one part: what
+    /// `WorkFigures::from_parts` reads. Kept by the store while no activity
+    /// part changes, so an organization edit does not merge them again.
+    /// Sums are made part by part in document order, as a fresh merge makes
+    /// them (never a kept total with a part taken out).
+    pub fn merge(parts: &[&ActivityWork]) -> ActivityWork {
+        let mut w = ActivityWork::default();
+        let mut due: Vec<&DueReport> = Vec::with_capacity(parts.iter().map(|a| a.due.len()).sum());
+        w.last.reserve(parts.iter().map(|a| a.last.len()).max().unwrap_or(0));
+        for a in parts {
+            for (code, t) in &a.per_township {
+                match w.per_township.get_mut(code) {
+                    Some(into) => into.merge(t),
+                    None => {
+                        let mut into = ActivityTotals::new(code);
+                        into.merge(t);
+                        w.per_township.insert(code.clone(), into);
+                    }
+                }
+            }
+            for (into, part) in w.hours.iter_mut().zip(&a.hours) {
+                for (key, (n, h)) in part {
+                    match into.get_mut(key) {
+                        Some(e) => {
+                            e.0 += n;
+                            e.1 += h;
+                        }
+                        None => {
+                            into.insert(key.clone(), (*n, 0.0 + h));
+                        }
+                    }
+                }
+            }
+            w.as_training += a.as_training;
+            due.extend(&a.due);
+            for (o, d) in &a.last {
+                match w.last.get_mut(o) {
+                    Some(e) => *e = (*e).max(*d),
+                    None => {
+                        w.last.insert(o.clone(), *d);
+                    }
+                }
+            }
+        }
+        // Each part is in order (`reports_due`): a stable sort of the runs
+        // in document order is the order of one sort over all activities.
+        due.sort_by(|a, b| (!a.overdue, a.due, &a.title).cmp(&(!b.overdue, b.due, &b.title)));
+        w.due = due.into_iter().cloned().collect();
+        w
+    }
 }

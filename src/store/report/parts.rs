@@ -29,12 +29,19 @@ pub(crate) struct PartCache {
     figures: HashMap<DocId, Kept<OrgFigures>>,
     work: HashMap<DocId, Kept<OrgWork>>,
     activities: HashMap<DocId, Kept<ActivityWork>>,
+    /// The activity parts merged, with the stamps of the parts it was merged
+    /// from in document order: merged again only when one of them is
+    /// computed again, or a document comes or goes.
+    merged_activities: Option<(Vec<u64>, ActivityWork)>,
+    last_stamp: u64,
 }
 
 struct Kept<P> {
     /// None: computed from records with problems, never reused.
     key: Option<DocKey>,
     generation: u64,
+    /// Drawn from `PartCache::last_stamp` when the part was computed: never reused.
+    stamp: u64,
     part: P,
 }
 
@@ -42,7 +49,8 @@ struct Kept<P> {
 pub(super) struct Parts<'a> {
     pub figures: Vec<&'a OrgFigures>,
     pub work: Vec<&'a OrgWork>,
-    pub activities: Vec<&'a ActivityWork>,
+    /// The activity parts, merged.
+    pub activities: &'a ActivityWork,
 }
 
 impl PartCache {
@@ -65,12 +73,13 @@ impl PartCache {
         activity_context: ActivityContext,
     ) -> Parts<'a> {
         let next = &mut self.last_generation;
+        let stamp = &mut self.last_stamp;
         let g = generation(&mut self.org_context, org_context, next);
         let ctx = &self.org_context.as_ref().expect("just set").0;
-        refresh(&mut self.figures, orgs, g, |items| OrgFigures::of(items, ctx));
+        refresh(&mut self.figures, orgs, g, stamp, |items| OrgFigures::of(items, ctx));
         let g = generation(&mut self.work_context, work_context, next);
         let ctx = &self.work_context.as_ref().expect("just set").0;
-        refresh(&mut self.work, orgs, g, |items| OrgWork::of(items, ctx));
+        refresh(&mut self.work, orgs, g, stamp, |items| OrgWork::of(items, ctx));
         let (ranking_year, gaps_year) = WorkFigures::years(orgs.iter().map(|s| &self.work[s.doc].part), ctx.as_of);
         for s in orgs {
             if let Some(k) = self.work.get_mut(s.doc) {
@@ -79,11 +88,16 @@ impl PartCache {
         }
         let g = generation(&mut self.activity_context, activity_context, next);
         let ctx = &self.activity_context.as_ref().expect("just set").0;
-        refresh(&mut self.activities, activities, g, |items| ActivityWork::of(items, ctx));
+        refresh(&mut self.activities, activities, g, stamp, |items| ActivityWork::of(items, ctx));
+        let stamps: Vec<u64> = activities.iter().map(|s| self.activities[s.doc].stamp).collect();
+        if self.merged_activities.as_ref().is_none_or(|(kept, _)| *kept != stamps) {
+            let parts: Vec<&ActivityWork> = activities.iter().map(|s| &self.activities[s.doc].part).collect();
+            self.merged_activities = Some((stamps, ActivityWork::merge(&parts)));
+        }
         Parts {
             figures: orgs.iter().map(|s| &self.figures[s.doc].part).collect(),
             work: orgs.iter().map(|s| &self.work[s.doc].part).collect(),
-            activities: activities.iter().map(|s| &self.activities[s.doc].part).collect(),
+            activities: &self.merged_activities.as_ref().expect("just set").1,
         }
     }
 }
@@ -100,14 +114,22 @@ fn generation<C: PartialEq>(kept: &mut Option<(C, u64)>, ctx: C, last: &mut u64)
     }
 }
 
-/// Computes the part of each span whose kept one is not of its key and generation.
-fn refresh<T, P>(kept: &mut HashMap<DocId, Kept<P>>, spans: &[Span<'_, T>], generation: u64, of: impl Fn(&[T]) -> P) {
+/// Computes the part of each span whose kept one is not of its key and
+/// generation, stamped anew.
+fn refresh<T, P>(
+    kept: &mut HashMap<DocId, Kept<P>>,
+    spans: &[Span<'_, T>],
+    generation: u64,
+    last_stamp: &mut u64,
+    of: impl Fn(&[T]) -> P,
+) {
     for s in spans {
         let fresh =
             kept.get(s.doc).is_some_and(|k| k.generation == generation && k.key.is_some() && k.key.as_ref() == s.key);
         if !fresh {
             let part = of(s.items);
-            kept.insert(s.doc.clone(), Kept { key: s.key.cloned(), generation, part });
+            *last_stamp += 1;
+            kept.insert(s.doc.clone(), Kept { key: s.key.cloned(), generation, stamp: *last_stamp, part });
         }
     }
 }
