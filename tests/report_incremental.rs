@@ -376,3 +376,64 @@ fn the_report_from_parts_equals_the_figures_over_every_record_at_once() {
     });
     assert_same(&report, &whole, "parts merged against one computation");
 }
+
+/// The ranking and gap years are those of all the parts merged: a subtree
+/// without the one document holding the newest year, then the whole, then a
+/// subtree of that document alone, through one store's cache, each equal a
+/// fresh copy's (each part is settled again to the years of the report at hand).
+#[test]
+fn subtree_and_whole_reports_alternating_equal_ones_from_scratch() {
+    let (_dir, mut store) = demo();
+    let target = store
+        .all::<Organization>()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.lifecycle == Lifecycle::Active && o.founded.is_none_or(|f| f <= as_of()))
+        .unwrap();
+    let clock = clock();
+    ops::evaluations::record_checklist(
+        &mut Env::new(&mut store, &clock),
+        ops::evaluations::RecordChecklist {
+            org: target.id.as_str().into(),
+            year: 2026,
+            met: vec![ChecklistItem::Charter],
+        },
+    )
+    .unwrap();
+    ops::evaluations::evaluate(
+        &mut Env::new(&mut store, &clock),
+        ops::evaluations::Evaluate {
+            org: target.id.as_str().into(),
+            year: 2026,
+            basic: Some(20),
+            activities: 20,
+            contribution: 20,
+            influence: 20,
+            result: None,
+            evaluator: "评估组".into(),
+            date: None,
+            committee_review: None,
+            residents_review: None,
+            national_grade: None,
+            notes: String::new(),
+        },
+    )
+    .unwrap();
+    let federation = store.federation();
+    let all = |_: &DocId| true;
+    let (_d, fresh) = fresh_copy(&mut store);
+    let whole = fresh.report_within(as_of(), &all, federation.clone()).0;
+    assert_eq!(whole.work.ranking_year, Some(2026));
+    for doc in store.doc_ids(Some(Collection::Orgs)) {
+        let d = doc.clone();
+        let without = move |x: &DocId| *x != d;
+        let d = doc.clone();
+        let alone = move |x: &DocId| *x == d || x.collection() != Collection::Orgs;
+        for (keep, what) in [(&without as &dyn Fn(&DocId) -> bool, "without"), (&alone, "alone")] {
+            let ours = store.report_within(as_of(), keep, federation.clone()).0;
+            assert_same(&ours, &fresh.report_within(as_of(), keep, federation.clone()).0, &format!("{what} {doc}"));
+            let ours = store.report_within(as_of(), &all, federation.clone()).0;
+            assert_same(&ours, &whole, &format!("the whole after {what} {doc}"));
+        }
+    }
+}
