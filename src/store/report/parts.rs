@@ -22,7 +22,8 @@ use std::collections::HashMap;
 
 #[derive(Default)]
 pub(crate) struct PartCache {
-    last_generation: u64,
+    /// The last generation or stamp given: one counter, so neither is ever reused.
+    last_drawn: u64,
     org_context: Option<(OrgContext, u64)>,
     work_context: Option<(WorkContext, u64)>,
     activity_context: Option<(ActivityContext, u64)>,
@@ -33,14 +34,13 @@ pub(crate) struct PartCache {
     /// from in document order: merged again only when one of them is
     /// computed again, or a document comes or goes.
     merged_activities: Option<(Vec<u64>, ActivityWork)>,
-    last_stamp: u64,
 }
 
 struct Kept<P> {
     /// None: computed from records with problems, never reused.
     key: Option<DocKey>,
     generation: u64,
-    /// Drawn from `PartCache::last_stamp` when the part was computed: never reused.
+    /// Drawn from `PartCache::last_drawn` when the part was computed: never reused.
     stamp: u64,
     part: P,
 }
@@ -72,14 +72,13 @@ impl PartCache {
         work_context: WorkContext,
         activity_context: ActivityContext,
     ) -> Parts<'a> {
-        let next = &mut self.last_generation;
-        let stamp = &mut self.last_stamp;
+        let next = &mut self.last_drawn;
         let g = generation(&mut self.org_context, org_context, next);
         let ctx = &self.org_context.as_ref().expect("just set").0;
-        refresh(&mut self.figures, orgs, g, stamp, |items| OrgFigures::of(items, ctx));
+        refresh(&mut self.figures, orgs, g, next, |items| OrgFigures::of(items, ctx));
         let g = generation(&mut self.work_context, work_context, next);
         let ctx = &self.work_context.as_ref().expect("just set").0;
-        refresh(&mut self.work, orgs, g, stamp, |items| OrgWork::of(items, ctx));
+        refresh(&mut self.work, orgs, g, next, |items| OrgWork::of(items, ctx));
         let (ranking_year, gaps_year) = WorkFigures::years(orgs.iter().map(|s| &self.work[s.doc].part), ctx.as_of);
         for s in orgs {
             if let Some(k) = self.work.get_mut(s.doc) {
@@ -88,7 +87,7 @@ impl PartCache {
         }
         let g = generation(&mut self.activity_context, activity_context, next);
         let ctx = &self.activity_context.as_ref().expect("just set").0;
-        refresh(&mut self.activities, activities, g, stamp, |items| ActivityWork::of(items, ctx));
+        refresh(&mut self.activities, activities, g, next, |items| ActivityWork::of(items, ctx));
         let stamps: Vec<u64> = activities.iter().map(|s| self.activities[s.doc].stamp).collect();
         if self.merged_activities.as_ref().is_none_or(|(kept, _)| *kept != stamps) {
             let parts: Vec<&ActivityWork> = activities.iter().map(|s| &self.activities[s.doc].part).collect();
@@ -120,7 +119,7 @@ fn refresh<T, P>(
     kept: &mut HashMap<DocId, Kept<P>>,
     spans: &[Span<'_, T>],
     generation: u64,
-    last_stamp: &mut u64,
+    last_drawn: &mut u64,
     of: impl Fn(&[T]) -> P,
 ) {
     for s in spans {
@@ -128,8 +127,8 @@ fn refresh<T, P>(
             kept.get(s.doc).is_some_and(|k| k.generation == generation && k.key.is_some() && k.key.as_ref() == s.key);
         if !fresh {
             let part = of(s.items);
-            *last_stamp += 1;
-            kept.insert(s.doc.clone(), Kept { key: s.key.cloned(), generation, stamp: *last_stamp, part });
+            *last_drawn += 1;
+            kept.insert(s.doc.clone(), Kept { key: s.key.cloned(), generation, stamp: *last_drawn, part });
         }
     }
 }
