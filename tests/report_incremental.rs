@@ -437,3 +437,99 @@ fn subtree_and_whole_reports_alternating_equal_ones_from_scratch() {
         }
     }
 }
+
+/// An edit to fields no figure reads (an address, a member count) leaves
+/// every part equal: the merged report is handed out again, and what comes
+/// after it (a joined field in the same document, another document, a
+/// liaison, a project, a person alone) is still shown.
+#[test]
+fn after_an_edit_no_figure_reads_the_kept_merge_gives_way_to_each_later_change() {
+    let (_dir, mut store) = demo();
+    let (first, _) = store.report(as_of());
+    let orgs = store.all::<Organization>().unwrap();
+    let county = validate::county_of(&orgs[0].division).to_string();
+    let mut here: Vec<Organization> = orgs
+        .iter()
+        .filter(|o| validate::county_of(&o.division) == county && o.lifecycle == Lifecycle::Active)
+        .cloned()
+        .collect();
+    let elsewhere =
+        orgs.iter().find(|o| validate::county_of(&o.division) != county && o.lifecycle == Lifecycle::Active);
+    let unread = |store: &mut Store, o: &mut Organization, before: &Arc<Report>, what: &str| {
+        o.address = format!("{}（新址）", o.address);
+        o.members = Some(o.members.unwrap_or(0) + 7);
+        store.update(&*o).unwrap();
+        let (r, problems) = store.report(as_of());
+        assert!(problems.is_empty(), "{what}: {problems:?}");
+        assert!(Arc::ptr_eq(&r, before), "{what}: the kept merge handed out again");
+        let (_d, fresh) = fresh_copy(store);
+        assert_same(&r, &fresh.report(as_of()).0, what);
+        r
+    };
+    let r = unread(&mut store, &mut here[0], &first, "an address and a member count");
+
+    // A joined field (the name, which a liaison's list, the hours and the
+    // funding show) in the same document.
+    here[0].name = format!("{}（更名）", here[0].name);
+    store.update(&here[0]).unwrap();
+    let r = same_as_fresh(&mut store, &r, "a name in the same document");
+    let r = unread(&mut store, &mut here[1], &r, "an unread field again");
+
+    // Another document's organization, in a field its figures read.
+    let r = match elsewhere {
+        Some(o) => {
+            let mut o = o.clone();
+            o.party_status = if o.party_status == PartyStatus::Own { PartyStatus::Uncovered } else { PartyStatus::Own };
+            store.update(&o).unwrap();
+            let r = same_as_fresh(&mut store, &r, "another document's organization");
+            unread(&mut store, &mut o, &r, "an unread field in that document")
+        }
+        None => r,
+    };
+
+    // Another collection alone: a liaison assigned (the organization parts
+    // of no document change but the assignments in force), to two dormant
+    // organizations of one community, each with its own Party organization.
+    let person = store.all::<Person>().unwrap()[0].id.clone();
+    let mut r = r;
+    for k in [2, 3] {
+        here[k].lifecycle = Lifecycle::Dormant;
+        here[k].party_status = PartyStatus::Own;
+        here[k].division = here[2].division.clone();
+        here[k].community = "共用社区".into();
+        store.update(&here[k]).unwrap();
+        r = same_as_fresh(&mut store, &r, "dormant, with its own Party organization");
+        let cmd = ops::liaisons::Assign {
+            person: (&person).into(),
+            org: (&here[k].id).into(),
+            role: AssignmentRole::Instructor,
+            from: Some(day(2026, 6, 1)),
+            dispatched_by: "街道党工委".into(),
+        };
+        ops::liaisons::assign(&mut Env::new(&mut store, &clock()), cmd).unwrap();
+        r = same_as_fresh(&mut store, &r, "a liaison assigned");
+    }
+    let r = unread(&mut store, &mut here[2], &r, "an unread field after the liaison");
+    // The community's name is the first its document gives: of the two
+    // renames, the one of the later organization is read by the liaison's
+    // list (a join) alone, in no part.
+    let mut r = r;
+    for k in [2, 3] {
+        here[k].community = "改名社区".into();
+        store.update(&here[k]).unwrap();
+        r = same_as_fresh(&mut store, &r, "a community only the liaison's list may show");
+    }
+
+    // A person renamed: read by the liaison load only, no part.
+    let mut p = store.all::<Person>().unwrap().into_iter().find(|p| p.id == person).unwrap();
+    p.name = format!("{}（改）", p.name);
+    store.update(&p).unwrap();
+    let r = same_as_fresh(&mut store, &r, "a person renamed");
+
+    // A project's funds: read by the funding figures only.
+    let projects = store.all::<Project>().unwrap();
+    let mut project = projects.into_iter().find(|p| p.status.is_funded() && p.year == 2026).expect("a funded project");
+    project.lead = Some(here[3].id.clone());
+    store.update(&project).unwrap();
+    same_as_fresh(&mut store, &r, "a project's lead");
+}

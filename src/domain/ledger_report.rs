@@ -110,17 +110,22 @@ pub struct Funding {
 
 pub fn funding(projects: &[Project], orgs: &[Organization], year: Option<i32>) -> Funding {
     let by_id: HashMap<&RecordId, &Organization> = orgs.iter().map(|o| (&o.id, o)).collect();
-    funding_by(projects, |id| by_id.get(id).copied(), year)
+    let lead = |id: &RecordId| by_id.get(id).map(|o| Lead { id: &o.id, name: &o.name, division: &o.division });
+    funding_by(projects, lead, year)
+}
+
+/// What the funding figures read of a lead organization.
+#[derive(Clone, Copy)]
+pub struct Lead<'a> {
+    pub id: &'a RecordId,
+    pub name: &'a str,
+    pub division: &'a str,
 }
 
 /// `funding` with the lead organizations looked up by `org`.
-pub fn funding_by<'a>(
-    projects: &[Project],
-    org: impl Fn(&RecordId) -> Option<&'a Organization>,
-    year: Option<i32>,
-) -> Funding {
+pub fn funding_by<'a>(projects: &[Project], org: impl Fn(&RecordId) -> Option<Lead<'a>>, year: Option<i32>) -> Funding {
     let mut total = Funds::default();
-    let mut by_org: HashMap<&RecordId, (&Organization, Funds)> = HashMap::new();
+    let mut by_org: HashMap<&RecordId, (Lead<'a>, Funds)> = HashMap::new();
     let mut by_domain: BTreeMap<ProjectDomain, Funds> = BTreeMap::new();
     let mut by_kind: BTreeMap<ProjectKind, Funds> = BTreeMap::new();
     let mut by_county: BTreeMap<String, Funds> = BTreeMap::new();
@@ -136,9 +141,9 @@ pub fn funding_by<'a>(
         match lead {
             Some(o) => {
                 community.add(p);
-                by_org.entry(&o.id).or_insert((o, Funds::default())).1.add(p);
-                by_county.entry(super::validate::county_of(&o.division).to_string()).or_default().add(p);
-                by_area.entry(Area::of(&o.division)).or_default().add(p);
+                by_org.entry(o.id).or_insert((o, Funds::default())).1.add(p);
+                by_county.entry(super::validate::county_of(o.division).to_string()).or_default().add(p);
+                by_area.entry(Area::of(o.division)).or_default().add(p);
             }
             None => {
                 by_county.entry(String::new()).or_default().add(p);
@@ -148,7 +153,7 @@ pub fn funding_by<'a>(
     }
     let mut by_organization: Vec<OrgFunds> = by_org
         .into_iter()
-        .map(|(_, (o, funds))| OrgFunds { organization: o.id.clone(), name: o.name.clone(), funds })
+        .map(|(_, (o, funds))| OrgFunds { organization: o.id.clone(), name: o.name.to_string(), funds })
         .collect();
     // Ties end on the id, not on the hash map's order.
     by_organization.sort_by(|a, b| {

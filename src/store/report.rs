@@ -22,6 +22,21 @@ pub(crate) struct ReportMemo {
     last: Option<LastReport>,
     read: cache::ReadCache,
     parts: parts::PartCache,
+    /// The last whole report merged, with everything it was merged from:
+    /// handed out again, not merged, while that is all equal (an edit to a
+    /// field no figure reads).
+    merged: Option<(MergeInputs, Arc<Report>)>,
+}
+
+/// What a whole report is merged from: the date, the federation it is
+/// totalled under, its parts (by value stamps) and the other collections'
+/// records (by the documents they were read from).
+#[derive(PartialEq)]
+struct MergeInputs {
+    as_of: chrono::NaiveDate,
+    federation: Option<Federation>,
+    parts: parts::PartStamps,
+    others: Vec<(DocId, cache::DocKey)>,
 }
 
 impl ReportMemo {
@@ -63,8 +78,7 @@ impl Store {
             return (Arc::clone(&kept.report), Vec::new());
         }
         memo.prune(self);
-        let (report, problems) = self.report_read(memo, as_of, &|_| true, self.federation());
-        let report = Arc::new(report);
+        let (report, problems) = self.report_read(memo, as_of, &|_| true, self.federation(), true);
         // A report with unreadable records is computed again, so that its
         // problems are named each time.
         memo.last = problems.is_empty().then(|| LastReport { as_of, home, versions, report: Arc::clone(&report) });
@@ -82,20 +96,25 @@ impl Store {
         let mut memo = self.report_memo.lock().unwrap_or_else(|e| e.into_inner());
         let memo = memo.get_or_insert_with(Default::default);
         memo.prune(self);
-        self.report_read(memo, as_of, keep, federation)
+        let (report, problems) = self.report_read(memo, as_of, keep, federation, false);
+        // Not kept (`whole` false): the only holder.
+        (Arc::try_unwrap(report).unwrap_or_else(|shared| (*shared).clone()), problems)
     }
 
     /// `report_within` with the records read through the memo's cache
     /// (only the documents that changed since it last read them are read
     /// again) and the figures merged from its parts (only the changed
-    /// documents' parts computed again).
+    /// documents' parts computed again). With `whole`, the merged report
+    /// is kept and handed out again while what it is merged from is equal
+    /// (`ReportMemo::merged`).
     fn report_read(
         &self,
         memo: &mut ReportMemo,
         as_of: chrono::NaiveDate,
         keep: &dyn Fn(&DocId) -> bool,
         federation: Option<Federation>,
-    ) -> (Report, Vec<StoreError>) {
+        whole: bool,
+    ) -> (Arc<Report>, Vec<StoreError>) {
         let mut problems = Vec::new();
         let cache = &mut memo.read;
         self.refresh_cached::<Organization>(cache, keep, &mut problems);
@@ -110,7 +129,7 @@ impl Store {
         // The subtree's activities only, as every other collection above.
         self.refresh_activity_rows(cache, keep);
         let cache = &memo.read;
-        let (orgs, people) = (cache.records::<Organization>(), cache.records::<Person>());
+        let people = cache.records::<Person>();
         let settings = self.evaluation_settings();
         let parts = memo.parts.parts(
             &cache.spans::<Organization>(),
@@ -119,7 +138,34 @@ impl Store {
             WorkContext { as_of, evaluation: settings, quiet_months: QUIET_MONTHS },
             ActivityContext { as_of, trained: self.trained_pairs(), rule: self.major_rule() },
         );
-        let index = OrgIndex::of(orgs, as_of);
+        let inputs = (whole && problems.is_empty()).then(|| MergeInputs {
+            as_of,
+            federation: federation.clone(),
+            parts: parts.stamps.clone(),
+            others: Vec::new(),
+        });
+        let inputs = inputs.and_then(|mut i| {
+            // Every collection the merge reads besides the parts' (organizations, activities).
+            for keys in [
+                cache.keys::<Person>(),
+                cache.keys::<LiaisonAssignment>(),
+                cache.keys::<Venue>(),
+                cache.keys::<Booking>(),
+                cache.keys::<Training>(),
+                cache.keys::<Attendance>(),
+                cache.keys::<Project>(),
+                cache.keys::<Honour>(),
+            ] {
+                i.others.extend(keys?);
+            }
+            Some(i)
+        });
+        if let Some((kept, report)) = &memo.merged {
+            if inputs.as_ref() == Some(kept) {
+                return (Arc::clone(report), problems);
+            }
+        }
+        let index = OrgIndex::of(parts.joins.iter().copied());
         let shared = Shared {
             federation: federation.as_ref(),
             people,
@@ -139,6 +185,12 @@ impl Store {
             quiet_months: QUIET_MONTHS,
         };
         report.work = WorkFigures::from_parts(&work, &parts.work, parts.activities, &index);
+        let report = Arc::new(report);
+        // Dropped before the new one is kept (a new report is kept only when
+        // complete, its inputs known).
+        if whole {
+            memo.merged = inputs.map(|i| (i, Arc::clone(&report)));
+        }
         (report, problems)
     }
 }

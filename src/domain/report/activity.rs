@@ -150,7 +150,7 @@ pub(super) fn compute(i: &Shared, index: &OrgIndex, year_start: NaiveDate) -> Ac
             let mut assigned: Vec<super::OrgRef> = set
                 .iter()
                 .map(|id| match index.get(id.as_str()) {
-                    Some(o) => super::OrgRef::of(o),
+                    Some(o) => super::OrgRef::joined(o),
                     // An organization this federation does not hold: named by its id.
                     None => super::OrgRef {
                         id: (*id).clone(),

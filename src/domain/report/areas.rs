@@ -66,7 +66,7 @@ impl<'a, T: Copy> Buckets<'a, T> {
 }
 
 /// What an area's organizations give it: summed over documents.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(super) struct AreaOrgs {
     base: Base,
     by_category: Counts<Category>,

@@ -22,7 +22,7 @@ pub use areas::Area;
 pub use base::{standing, Base, Standing};
 pub use coverage::{dispatched_orgs, Coverage, CoverageStatus};
 pub use density::{CommunityDensity, Density};
-pub use parts::{OrgContext, OrgFigures, OrgIndex, Shared};
+pub use parts::{OrgContext, OrgFigures, OrgIndex, OrgJoin, Shared};
 pub use work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext};
 
 use super::enums::*;
@@ -87,6 +87,16 @@ pub struct OrgRef {
 }
 
 impl OrgRef {
+    fn joined(o: &OrgJoin) -> OrgRef {
+        OrgRef {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            division: o.division.clone(),
+            township: o.township.clone(),
+            community: o.community.clone(),
+        }
+    }
+
     fn of(o: &Organization) -> OrgRef {
         OrgRef {
             id: o.id.clone(),
@@ -175,7 +185,8 @@ impl Report {
     /// The report over every organization at once: one part, merged.
     pub fn compute(i: &Inputs) -> Report {
         let part = OrgFigures::of(i.orgs, &OrgContext::of(i.liaisons, i.as_of, i.evaluation));
-        Report::from_parts(&i.shared(), &[&part], &OrgIndex::of(i.orgs, i.as_of))
+        let joins = OrgJoin::of(i.orgs, i.as_of);
+        Report::from_parts(&i.shared(), &[&part], &OrgIndex::of(&joins))
     }
 
     /// The report from the organizations' parts (each computed with the

@@ -53,6 +53,41 @@ impl OrgContext {
     }
 }
 
+/// What the joins across collections read of an organization (its name in
+/// a liaison's list, its division for an area, its standing for a load):
+/// `OrgIndex` hands out this and nothing else. Kept per document by the
+/// store and compared by value, so that an edit to any other field leaves
+/// every join as it was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrgJoin {
+    pub id: RecordId,
+    pub name: String,
+    pub division: String,
+    pub township: String,
+    pub community: String,
+    /// Off the roster at the as-of date (`ledger_report::survives_on`).
+    pub exited: bool,
+    /// Active or dormant at the as-of date (`Standing::is_surviving`).
+    pub surviving: bool,
+}
+
+impl OrgJoin {
+    /// What the joins read of these organizations at `as_of`, in their order.
+    pub fn of(orgs: &[Organization], as_of: NaiveDate) -> Vec<OrgJoin> {
+        orgs.iter()
+            .map(|o| OrgJoin {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                division: o.division.clone(),
+                township: o.township.clone(),
+                community: o.community.clone(),
+                exited: !survives_on(o, as_of),
+                surviving: standing(o, as_of).is_surviving(),
+            })
+            .collect()
+    }
+}
+
 /// Organizations by id, for the joins made when parts are merged. With two
 /// records of one id (a move met an edit), lookups give the later one in
 /// document order, and `exited` / `surviving` hold if either is.
@@ -62,18 +97,18 @@ pub struct OrgIndex<'a> {
 
 #[derive(Clone, Copy)]
 struct Indexed<'a> {
-    org: &'a Organization,
+    org: &'a OrgJoin,
     exited: bool,
     surviving: bool,
 }
 
 impl<'a> OrgIndex<'a> {
-    pub fn of(orgs: impl IntoIterator<Item = &'a Organization>, as_of: NaiveDate) -> OrgIndex<'a> {
+    /// The index of these organizations' joins (`OrgJoin::of`), in document order.
+    pub fn of(orgs: impl IntoIterator<Item = &'a OrgJoin>) -> OrgIndex<'a> {
         let orgs = orgs.into_iter();
         let mut by_id: HashMap<&'a str, Indexed<'a>> = HashMap::with_capacity(orgs.size_hint().0);
         for o in orgs {
-            let exited = !survives_on(o, as_of);
-            let surviving = standing(o, as_of).is_surviving();
+            let (exited, surviving) = (o.exited, o.surviving);
             let e = by_id.entry(o.id.as_str()).or_insert(Indexed { org: o, exited, surviving });
             e.org = o;
             e.exited |= exited;
@@ -82,7 +117,7 @@ impl<'a> OrgIndex<'a> {
         OrgIndex { by_id }
     }
 
-    pub fn get(&self, id: &str) -> Option<&'a Organization> {
+    pub fn get(&self, id: &str) -> Option<&'a OrgJoin> {
         self.by_id.get(id).map(|e| e.org)
     }
 
@@ -103,7 +138,7 @@ impl<'a> OrgIndex<'a> {
 
 /// What some organizations (one document's) add to the report: counts to
 /// sum, lists to merge in document order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrgFigures {
     pub(super) base: Base,
     pub(super) by_category: Counts<Category>,

@@ -7,13 +7,13 @@
 //! year before, honours, new and exited per year, standardization gaps.
 //! Each figure's base is defined in docs/REPORTS.md.
 
-use super::parts::OrgIndex;
+use super::parts::{OrgIndex, OrgJoin};
 use super::work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext, HOURS_BY};
 use super::Counts;
 use crate::domain::activity::{ActivityKind, MajorActivityRule, TargetGroup};
 use crate::domain::activity_query::{ActivityRow, TrainedPairs};
 use crate::domain::ids::RecordId;
-use crate::domain::ledger_report::{self, Funding, HonourLine, Ranked, TownshipGaps, YearFlow};
+use crate::domain::ledger_report::{self, Funding, HonourLine, Lead, Ranked, TownshipGaps, YearFlow};
 use crate::domain::projects::{Honour, Project};
 use crate::domain::records::{Organization, Person};
 use crate::domain::EvaluationSettings;
@@ -203,7 +203,8 @@ impl WorkFigures {
             quiet_months: i.quiet_months,
         };
         // One part is its own merge (`ActivityWork::merge`).
-        WorkFigures::from_parts(&shared, &[&orgs], &activities, &OrgIndex::of(i.orgs, i.as_of))
+        let joins = OrgJoin::of(i.orgs, i.as_of);
+        WorkFigures::from_parts(&shared, &[&orgs], &activities, &OrgIndex::of(&joins))
     }
 
     /// The years every `OrgWork` is to be settled to: the latest with an
@@ -311,7 +312,11 @@ impl WorkFigures {
             hours_counted_as_training: activities.as_training,
             quiet_months: i.quiet_months,
             quiet,
-            funding: Some(ledger_report::funding_by(i.projects, |id| index.get(id.as_str()), Some(year))),
+            funding: Some(ledger_report::funding_by(
+                i.projects,
+                |id| index.get(id.as_str()).map(|o| Lead { id: &o.id, name: &o.name, division: &o.division }),
+                Some(year),
+            )),
             ranking_year,
             ranking,
             honours,

@@ -32,7 +32,7 @@ impl WorkContext {
 }
 
 /// What some organizations (one document's) add to the work figures.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrgWork {
     /// Community (by division) and township (by code) names, the first the organizations give.
     pub(super) places: HashMap<String, String>,
@@ -116,7 +116,7 @@ pub struct ActivityContext {
 }
 
 /// What some activities (one document's) add to the work figures.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ActivityWork {
     pub(super) per_township: BTreeMap<String, ActivityTotals>,
     /// Activities and countable hours per group, in `HoursBy` order.

@@ -125,6 +125,12 @@ impl ReadCache {
         self.flat.get(&TypeId::of::<T>()).and_then(|f| f.downcast_ref::<Flat<T>>()).map_or_else(Vec::new, Flat::spans)
     }
 
+    /// The documents `records` gives and the keys they were read at; None
+    /// if one is not to be reused.
+    pub(super) fn keys<T: Any + Send + Sync>(&self) -> Option<Vec<(DocId, DocKey)>> {
+        self.spans::<T>().into_iter().map(|s| Some((s.doc.clone(), s.key?.clone()))).collect()
+    }
+
     fn take_flat<T: Any + Send + Sync>(&mut self) -> Flat<T> {
         self.flat
             .remove(&TypeId::of::<T>())
