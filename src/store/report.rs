@@ -117,7 +117,7 @@ impl Store {
     ) -> (Arc<Report>, Vec<StoreError>) {
         let mut problems = Vec::new();
         let cache = &mut memo.read;
-        self.refresh_cached::<Organization>(cache, keep, &mut problems);
+        self.refresh_per_doc::<Organization>(cache, keep, &mut problems);
         self.refresh_cached::<Person>(cache, keep, &mut problems);
         self.refresh_cached::<LiaisonAssignment>(cache, keep, &mut problems);
         self.refresh_cached::<Venue>(cache, keep, &mut problems);
@@ -132,7 +132,7 @@ impl Store {
         let people = cache.records::<Person>();
         let settings = self.evaluation_settings();
         let parts = memo.parts.parts(
-            &cache.spans::<Organization>(),
+            &cache.doc_spans::<Organization>(),
             &cache.activity_spans(),
             OrgContext::of(cache.records(), as_of, &settings),
             WorkContext { as_of, evaluation: settings, quiet_months: QUIET_MONTHS },

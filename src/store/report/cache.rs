@@ -14,7 +14,8 @@
 //! (`Flat`), so that a report borrows them as one slice instead of copying
 //! 31,000 organizations into its inputs: a changed document's span is
 //! replaced, the other spans' records are moved over, never cloned. The
-//! activity rows, read per document only, are shared from their entries.
+//! organizations and the activity rows, which the report reads per document
+//! only (its parts), are shared from their entries instead: not even moved.
 
 use super::super::{DocId, Store, StoreError};
 use crate::domain::activity_query::ActivityRow;
@@ -36,7 +37,12 @@ pub(crate) struct ReadCache {
     flat: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     /// The activity rows of each admitted document, in document order.
     activities: Vec<(DocId, DocKey, Arc<Vec<ActivityRow>>)>,
+    /// `Vec<(DocId, Option<DocKey>, Arc<Vec<R>>)>` per record type read per
+    /// document only (`Store::refresh_per_doc`).
+    by_doc: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
+
+type DocRecords<R> = Vec<(DocId, Option<DocKey>, Arc<Vec<R>>)>;
 
 /// The records of the admitted documents of one collection, in document
 /// order, with each document's span and the key it was read at (None: not
@@ -115,6 +121,13 @@ impl ReadCache {
         self.activities.iter().map(|(doc, key, rows)| Span { doc, key: Some(key), items: rows.as_slice() }).collect()
     }
 
+    /// The records `Store::refresh_per_doc` last kept, document by document.
+    pub(super) fn doc_spans<R: Any + Send + Sync>(&self) -> Vec<Span<'_, R>> {
+        self.by_doc.get(&TypeId::of::<R>()).and_then(|d| d.downcast_ref::<DocRecords<R>>()).map_or_else(Vec::new, |d| {
+            d.iter().map(|(doc, key, items)| Span { doc, key: key.as_ref(), items: items.as_slice() }).collect()
+        })
+    }
+
     /// The records `Store::refresh_cached` last laid out.
     pub(super) fn records<T: Any + Send + Sync>(&self) -> &[T] {
         self.flat.get(&TypeId::of::<T>()).and_then(|f| f.downcast_ref::<Flat<T>>()).map_or(&[], |f| &f.items)
@@ -184,6 +197,40 @@ impl Store {
             (records, clean)
         });
         cache.flat.insert(TypeId::of::<R>(), Box::new(flat));
+    }
+
+    /// Keeps the records of `R` in the documents `keep` admits document by
+    /// document (`ReadCache::doc_spans`), read again only where a document
+    /// changed: a kept document's records are shared, neither moved nor
+    /// copied (31,000 organizations are not laid end to end at every report).
+    pub(super) fn refresh_per_doc<R: Record>(
+        &self,
+        cache: &mut ReadCache,
+        keep: &dyn Fn(&DocId) -> bool,
+        problems: &mut Vec<StoreError>,
+    ) {
+        let private = !R::private_fields().is_empty();
+        let mut docs: DocRecords<R> = Vec::new();
+        for doc in self.docs.keys().filter(|d| d.collection() == R::COLLECTION && keep(d)) {
+            let key = self.read_key(doc, private);
+            if let Some(kept) = cache.get::<Vec<R>>(doc, &key) {
+                docs.push((doc.clone(), Some(key), kept));
+                continue;
+            }
+            let mut read = Vec::new();
+            self.decode_doc_into::<R>(doc, &mut read);
+            let before = problems.len();
+            let records: Vec<R> = read.into_iter().filter_map(|r| r.map_err(|e| problems.push(e)).ok()).collect();
+            let records = Arc::new(records);
+            if problems.len() == before {
+                cache.per_doc.insert(doc.clone(), (key.clone(), records.clone()));
+                docs.push((doc.clone(), Some(key), records));
+            } else {
+                cache.per_doc.remove(doc);
+                docs.push((doc.clone(), None, records));
+            }
+        }
+        cache.by_doc.insert(TypeId::of::<R>(), Box::new(docs));
     }
 
     /// Keeps the activity rows of the documents `keep` admits, document by
