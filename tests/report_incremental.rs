@@ -362,7 +362,7 @@ fn the_report_from_parts_equals_the_figures_over_every_record_at_once() {
         as_of: as_of(),
         evaluation: &settings,
     });
-    whole.work = WorkFigures::compute(&WorkInputs {
+    whole.work = Arc::new(WorkFigures::compute(&WorkInputs {
         orgs: &orgs,
         people: &people,
         activities: &store.activity_rows_uncached(),
@@ -373,7 +373,7 @@ fn the_report_from_parts_equals_the_figures_over_every_record_at_once() {
         evaluation: &settings,
         as_of: as_of(),
         quiet_months: hubsync::domain::activity_query::QUIET_MONTHS,
-    });
+    }));
     assert_same(&report, &whole, "parts merged against one computation");
 }
 
@@ -529,7 +529,21 @@ fn after_an_edit_no_figure_reads_the_kept_merge_gives_way_to_each_later_change()
     // A project's funds: read by the funding figures only.
     let projects = store.all::<Project>().unwrap();
     let mut project = projects.into_iter().find(|p| p.status.is_funded() && p.year == 2026).expect("a funded project");
-    project.lead = Some(here[3].id.clone());
+    project.lead = Some(here[4].id.clone());
     store.update(&project).unwrap();
-    same_as_fresh(&mut store, &r, "a project's lead");
+    let r = same_as_fresh(&mut store, &r, "a project's lead");
+
+    // A name the work figures read through the joins alone: the project's
+    // lead, founded after the as-of date, with no evaluation and every item
+    // of every year's checklist (in no list of any part), renamed.
+    here[4].founded = Some(day(2026, 12, 1));
+    here[4].evaluations.clear();
+    for year in 2000..=2026 {
+        here[4].standardization.insert(year.to_string(), Checklist::from_items(ChecklistItem::all()));
+    }
+    store.update(&here[4]).unwrap();
+    let r = same_as_fresh(&mut store, &r, "founded after the as-of date");
+    here[4].name = format!("{}（更名）", here[4].name);
+    store.update(&here[4]).unwrap();
+    same_as_fresh(&mut store, &r, "a name only the funding shows");
 }

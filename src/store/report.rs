@@ -26,6 +26,23 @@ pub(crate) struct ReportMemo {
     /// handed out again, not merged, while that is all equal (an edit to a
     /// field no figure reads).
     merged: Option<(MergeInputs, Arc<Report>)>,
+    /// The last whole report's work figures, kept the same way on what they
+    /// alone are merged from: an edit that changes the organizations'
+    /// figures but not their work parts (a category) merges them not again.
+    work: Option<(WorkMergeInputs, Arc<WorkFigures>)>,
+}
+
+/// What the work figures are merged from: the date, the work parts, the
+/// joins and the activity parts (value stamps in document order, the
+/// settled years), and the people, projects and honours (read keys).
+#[derive(PartialEq)]
+struct WorkMergeInputs {
+    as_of: chrono::NaiveDate,
+    work: Vec<u64>,
+    joins: Vec<u64>,
+    activities: Vec<u64>,
+    years: (Option<i32>, i32),
+    others: Vec<(DocId, cache::DocKey)>,
 }
 
 /// What a whole report is merged from: the date, the federation it is
@@ -165,6 +182,20 @@ impl Store {
                 return (Arc::clone(report), problems);
             }
         }
+        let work_inputs = inputs.as_ref().and_then(|i| {
+            let mut others = cache.keys::<Person>()?;
+            others.extend(cache.keys::<Project>()?);
+            others.extend(cache.keys::<Honour>()?);
+            let p = &i.parts;
+            Some(WorkMergeInputs {
+                as_of,
+                work: p.work.clone(),
+                joins: p.joins.clone(),
+                activities: p.activities.clone(),
+                years: p.years,
+                others,
+            })
+        });
         let index = OrgIndex::of(parts.joins.iter().copied());
         let shared = Shared {
             federation: federation.as_ref(),
@@ -177,19 +208,24 @@ impl Store {
             as_of,
         };
         let mut report = Report::from_parts(&shared, &parts.figures, &index);
-        let work = WorkShared {
-            people,
-            projects: cache.records(),
-            honours: cache.records(),
-            as_of,
-            quiet_months: QUIET_MONTHS,
+        report.work = match memo.work.as_ref().filter(|(kept, _)| work_inputs.as_ref() == Some(kept)) {
+            Some((_, work)) => Arc::clone(work),
+            None => {
+                let work = WorkShared {
+                    people,
+                    projects: cache.records(),
+                    honours: cache.records(),
+                    as_of,
+                    quiet_months: QUIET_MONTHS,
+                };
+                Arc::new(WorkFigures::from_parts(&work, &parts.work, parts.activities, &index))
+            }
         };
-        report.work = WorkFigures::from_parts(&work, &parts.work, parts.activities, &index);
         let report = Arc::new(report);
-        // Dropped before the new one is kept (a new report is kept only when
-        // complete, its inputs known).
+        // Kept only when complete, what they were merged from known.
         if whole {
             memo.merged = inputs.map(|i| (i, Arc::clone(&report)));
+            memo.work = work_inputs.map(|i| (i, Arc::clone(&report.work)));
         }
         (report, problems)
     }

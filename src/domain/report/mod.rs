@@ -162,7 +162,9 @@ pub struct Report {
     /// Activities, volunteer hours, funds, evaluation ranking, honours, flows
     /// and standardization gaps: filled by `Store::report` from the activity
     /// rows and the ledger (empty, with `computed` false, from `Inputs` alone).
-    pub work: work::WorkFigures,
+    /// Shared: a store keeps it while what it is merged from is equal, and
+    /// hands it to the next report without a copy.
+    pub work: std::sync::Arc<work::WorkFigures>,
 }
 
 impl<'a> Inputs<'a> {
@@ -260,7 +262,7 @@ impl Report {
             evaluations,
             density,
             below_density,
-            work: work::WorkFigures::default(),
+            work: Default::default(),
         }
     }
 }

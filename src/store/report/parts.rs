@@ -68,11 +68,11 @@ pub(super) struct Parts<'a> {
 /// the work parts were settled to: equal stamps, equal parts.
 #[derive(Clone, PartialEq)]
 pub(super) struct PartStamps {
-    figures: Vec<u64>,
-    work: Vec<u64>,
-    joins: Vec<u64>,
-    activities: Vec<u64>,
-    years: (Option<i32>, i32),
+    pub figures: Vec<u64>,
+    pub work: Vec<u64>,
+    pub joins: Vec<u64>,
+    pub activities: Vec<u64>,
+    pub years: (Option<i32>, i32),
 }
 
 impl PartCache {
