@@ -547,3 +547,59 @@ fn after_an_edit_no_figure_reads_the_kept_merge_gives_way_to_each_later_change()
     store.update(&here[4]).unwrap();
     same_as_fresh(&mut store, &r, "a name only the funding shows");
 }
+
+/// A subtree report settles a county's part at its own years; a change seen
+/// only at the whole report's years (a checklist of an organization founded
+/// after the as-of date: on no roster, yet listed in the gaps) must still
+/// reach the next whole report, not the merge kept from before (review of
+/// the value stamps, 2026-12-04).
+#[test]
+fn a_change_seen_only_at_the_whole_reports_years_after_a_subtree_report_shows() {
+    let (_dir, mut store) = demo();
+    let docs = store.doc_ids(Some(Collection::Orgs));
+    assert!(docs.len() >= 2, "two county documents: {docs:?}");
+    let (d, e) = (docs[0].clone(), docs[1].clone());
+    let in_doc = |store: &mut Store, doc: &DocId| -> Vec<Organization> {
+        let all = store.all::<Organization>().unwrap();
+        all.into_iter().filter(|o| o.partition().as_deref() == doc.part()).collect()
+    };
+    let checklist = |year: &str, c: Checklist| std::iter::once((year.to_string(), c)).collect();
+    // D: every organization's checklist in 2025 only; one founded after the
+    // as-of date with a 2026 checklist that has gaps.
+    let mut here = in_doc(&mut store, &d);
+    assert!(here.len() > 2);
+    let later = here.len() - 1;
+    for (i, o) in here.iter_mut().enumerate() {
+        o.standardization = checklist("2025", Checklist::default());
+        if i == later {
+            o.founded = Some(day(2026, 12, 1));
+            o.standardization = checklist("2026", Checklist { charter: true, ..Checklist::default() });
+        }
+        store.update(&*o).unwrap();
+    }
+    // E: a roster organization with a 2026 checklist: the whole report's gaps year.
+    let mut there = in_doc(&mut store, &e)
+        .into_iter()
+        .find(|o| o.lifecycle == Lifecycle::Active && o.founded.is_none_or(|f| f <= as_of()))
+        .unwrap();
+    there.standardization = checklist("2026", Checklist::default());
+    store.update(&there).unwrap();
+
+    let fed = store.federation();
+    let only_d = {
+        let d = d.clone();
+        move |x: &DocId| *x == d || x.collection() != Collection::Orgs
+    };
+    let (r0, _) = store.report(as_of());
+    assert_eq!(r0.work.gaps_year, 2026, "the whole report's gaps year");
+    let (sub, _) = store.report_within(as_of(), &only_d, fed.clone());
+    assert_eq!(sub.work.gaps_year, 2025, "the subtree's gaps year");
+    let o = &mut here[later];
+    o.standardization = checklist("2026", Checklist { charter: true, finance: true, ..Checklist::default() });
+    store.update(&*o).unwrap();
+    store.report_within(as_of(), &only_d, fed);
+    let (r, _) = store.report(as_of());
+    let (_d, fresh) = fresh_copy(&mut store);
+    assert_same(&r, &fresh.report(as_of()).0, "the whole report after the subtree's");
+    assert!(!Arc::ptr_eq(&r, &r0), "the kept merge given way");
+}

@@ -95,14 +95,25 @@ impl OrgWork {
 
     /// Brings the ranking and the gaps to the years of all parts
     /// (`WorkFigures::years`); `orgs` are those the part was computed from.
-    pub fn settle(&mut self, orgs: &[Organization], ctx: &WorkContext, ranking_year: Option<i32>, gaps_year: i32) {
+    /// Returns whether anything was settled again (the part may now differ).
+    pub fn settle(
+        &mut self,
+        orgs: &[Organization],
+        ctx: &WorkContext,
+        ranking_year: Option<i32>,
+        gaps_year: i32,
+    ) -> bool {
+        let mut again = false;
         if self.ranking.as_ref().map(|r| r.0) != ranking_year {
             let roster = orgs.iter().filter(|o| on_roster(o, ctx.as_of));
             self.ranking = ranking_year.map(|y| (y, ledger_report::ranking_by_township(roster, &ctx.evaluation, y)));
+            again = true;
         }
         if self.gaps.as_ref().map(|g| g.0) != Some(gaps_year) {
             self.gaps = Some((gaps_year, ledger_report::standardization_gaps(orgs, gaps_year, ctx.as_of)));
+            again = true;
         }
+        again
     }
 }
 

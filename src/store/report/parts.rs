@@ -25,7 +25,7 @@ use crate::domain::report::work::WorkFigures;
 use crate::domain::report::{ActivityContext, ActivityWork, OrgContext, OrgFigures, OrgJoin, OrgWork, WorkContext};
 use crate::domain::Organization;
 use crate::store::DocId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Default)]
 pub(crate) struct PartCache {
@@ -106,13 +106,22 @@ impl PartCache {
         let ctx = &self.work_context.as_ref().expect("just set").0;
         let replaced = refresh(&mut self.work, orgs, g, |items| OrgWork::of(items, ctx));
         let years = WorkFigures::years(orgs.iter().map(|s| &self.work[s.doc].part), ctx.as_of);
+        let recomputed: HashSet<&DocId> = replaced.iter().map(|(d, _)| d).collect();
         for s in orgs {
             if let Some(k) = self.work.get_mut(s.doc) {
-                k.part.settle(s.items, ctx, years.0, years.1);
+                // A part settled again at other years, not computed again,
+                // takes a new stamp: one stamp must name one value, or a
+                // part recomputed during a subtree report and equal at the
+                // subtree's years would pass for unchanged at the whole
+                // report's (`tests/report_incremental.rs`).
+                if k.part.settle(s.items, ctx, years.0, years.1) && !recomputed.contains(s.doc) {
+                    *next += 1;
+                    k.value = *next;
+                }
             }
         }
-        // Compared once settled: a part settled again at other years (not
-        // computed again) keeps its stamp, and the years are in `PartStamps`.
+        drop(recomputed);
+        // Those computed again are compared once settled.
         stamp(&mut self.work, replaced, next);
         let g = generation(&mut self.activity_context, activity_context, next);
         let ctx = &self.activity_context.as_ref().expect("just set").0;
