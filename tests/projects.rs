@@ -414,3 +414,24 @@ fn standardization_gaps_per_township() {
     assert_eq!(gaps[1].checked, 0, "last year's checklist does not count for this year");
     assert_eq!(partial.standardization["2025"].basic_score(), 12);
 }
+
+/// The gaps count organizations surviving at the as-of date, as REPORTS.md
+/// defines them: one founded after it is on no roster yet, whatever its
+/// checklist says (review, 2026-12-04: the report's gaps year already left
+/// it out; the gaps listed it).
+#[test]
+fn standardization_gaps_leave_out_an_organization_founded_after_the_as_of_date() {
+    let mut founded_later = org("新成立队", "510104001002");
+    founded_later.founded = Some(d(2026, 3, 1));
+    founded_later.standardization.insert("2025".into(), Checklist::default());
+    let mut here = org("老队", "510104001003");
+    here.founded = Some(d(2020, 5, 1));
+    let (_dir, mut store) = store_with(EvaluationSettings::default());
+    store.insert_many(&[founded_later, here]).unwrap();
+    let orgs: Vec<Organization> = store.all().unwrap();
+    let gaps = ledger_report::standardization_gaps(&orgs, 2025, d(2025, 12, 31));
+    assert_eq!(gaps.len(), 1);
+    assert_eq!((gaps[0].organizations, gaps[0].checked), (1, 0));
+    assert!(gaps[0].with_gaps.is_empty(), "{:?}", gaps[0].with_gaps);
+    assert_eq!(gaps[0].unchecked.len(), 1);
+}

@@ -67,6 +67,12 @@ pub fn survives_on(o: &Organization, day: NaiveDate) -> bool {
     o.lifecycle != Lifecycle::Exited || o.exit_date.is_some_and(|x| x > day)
 }
 
+/// Founded by `day` (or no founding date known): one founded later is on
+/// no roster of that day yet.
+pub fn founded_by(o: &Organization, day: NaiveDate) -> bool {
+    o.founded.is_none_or(|f| f <= day)
+}
+
 /// A sum of money and how many projects make it up.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Funds {
@@ -495,7 +501,7 @@ pub struct TownshipGaps {
 pub fn standardization_gaps(orgs: &[Organization], year: i32, as_of: NaiveDate) -> Vec<TownshipGaps> {
     let key = year.to_string();
     let mut groups: BTreeMap<&str, Vec<&Organization>> = BTreeMap::new();
-    for o in orgs.iter().filter(|o| survives_on(o, as_of)) {
+    for o in orgs.iter().filter(|o| founded_by(o, as_of) && survives_on(o, as_of)) {
         groups.entry(township_of(&o.division)).or_default().push(o);
     }
     groups

@@ -48,7 +48,7 @@ pub struct OrgWork {
 }
 
 fn on_roster(o: &Organization, as_of: NaiveDate) -> bool {
-    o.founded.is_none_or(|f| f <= as_of)
+    ledger_report::founded_by(o, as_of)
 }
 
 /// The latest of these years up to `year`.
