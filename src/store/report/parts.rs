@@ -14,7 +14,8 @@
 //!
 //! Each part also carries a value stamp: a part computed again that equals
 //! the one it replaces keeps that one's stamp, any other is given a new one
-//! (from the one counter, so never reused). Equal stamps in document order
+//! (from the one counter, so never reused), as is a work part settled again
+//! at other years (`PartCache::parts`). Equal stamps in document order
 //! thus mean equal parts, and what is merged from them (the activity parts
 //! here, the whole report in report.rs) is kept while they stay equal: an
 //! edit to a field no figure reads changes no stamp.
