@@ -101,7 +101,14 @@ impl Store {
         let mut msg = target.sync().generate_sync_message(&mut state);
         let mut signatures = Vec::new();
         match msg.as_mut() {
-            Some(m) if withhold => m.changes = automerge::sync::ChunkList::empty(),
+            Some(m) if withhold => {
+                // Automerge counted the withheld changes as sent: a state
+                // that believes so must not be resumed (`end_sync`).
+                if !m.changes.is_empty() {
+                    self.sync_open.insert((peer.to_string(), doc.clone()), true);
+                }
+                m.changes = automerge::sync::ChunkList::empty()
+            }
             Some(m) if !m.changes.is_empty() => {
                 for hash in &state.sent_hashes {
                     if before.as_ref().is_some_and(|b| b.contains(hash)) {
@@ -302,17 +309,36 @@ impl Store {
     /// Starts a new session with `peer` on `doc` from the persisted state: a
     /// new connection must not trust what the last one believed it sent.
     pub fn begin_sync(&mut self, peer: &str, doc: &DocId) {
-        self.sync_states.remove(&(peer.to_string(), doc.clone()));
-        self.last_withheld.remove(&(peer.to_string(), doc.clone()));
+        let key = (peer.to_string(), doc.clone());
+        self.sync_states.remove(&key);
+        self.last_withheld.remove(&key);
+        self.sync_open.insert(key, false);
     }
 
     /// Starts the next session with `peer` on `doc` on the connection of the
     /// last one, which ended with both sides quiet and no error on either:
     /// the sync state in memory is kept (both sides kept theirs), so the
     /// first message can already carry what changed since. Only the memory
-    /// of withheld messages is per session.
+    /// of withheld messages is per session. A document whose last exchange
+    /// did not end clean (a task aborted part-way, by the round timeout, never
+    /// reset its state) or withheld changes (Automerge counts them as sent)
+    /// begins from the persisted state instead, as `begin_sync`.
     pub fn continue_sync(&mut self, peer: &str, doc: &DocId) {
-        self.last_withheld.remove(&(peer.to_string(), doc.clone()));
+        let key = (peer.to_string(), doc.clone());
+        if self.sync_open.contains_key(&key) {
+            return self.begin_sync(peer, doc);
+        }
+        self.last_withheld.remove(&key);
+        self.sync_open.insert(key, false);
+    }
+
+    /// This document's exchange with `peer` ended clean (both sides quiet,
+    /// no error): its state may be resumed, unless it withheld changes.
+    pub fn end_sync(&mut self, peer: &str, doc: &DocId) {
+        let key = (peer.to_string(), doc.clone());
+        if self.sync_open.get(&key) == Some(&false) {
+            self.sync_open.remove(&key);
+        }
     }
 
     /// Forgets what we believed `peer` has of `doc` (after an error).

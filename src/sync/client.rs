@@ -9,7 +9,9 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{list_bodies, lists_in, offers, receive_lists, view, LIST_KEY};
-use super::session::{enqueue, open_doc, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
+use super::session::{
+    end_clean, enqueue, open_doc, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS,
+};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
 use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
@@ -290,9 +292,10 @@ impl Node {
                         Ok(None) => return (doc_id, Ok(DocTally::default())),
                         Err(e) => Err(e),
                     };
-                    if result.is_err() {
+                    match &result {
+                        Ok(_) => end_clean(&store, &peer, &doc_id).await,
                         // Start the next session on this document from scratch.
-                        reset(&store, &peer, &doc_id).await;
+                        Err(_) => reset(&store, &peer, &doc_id).await,
                     }
                     (doc_id, result)
                 });

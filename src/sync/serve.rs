@@ -708,8 +708,9 @@ async fn server_doc(
         bail!("document {doc} did not settle")
     }
     .await;
-    if exchanged.is_err() {
-        reset(store, peer, &doc).await;
+    match &exchanged {
+        Ok(()) => super::session::end_clean(store, peer, &doc).await,
+        Err(_) => reset(store, peer, &doc).await,
     }
     exchanged
 }

@@ -144,6 +144,14 @@ pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     store.call(move |s| s.reset_sync_state(&name, &d)).await;
 }
 
+/// This document's exchange ended clean: its sync state may be resumed on
+/// the kept connection (`Store::end_sync`). Queued, not waited for: the
+/// next session's open comes after it on the store thread.
+pub(super) async fn end_clean(store: &StoreHandle, peer: &Peer, doc: &DocId) {
+    let (name, d) = (peer.node_id.to_string(), doc.clone());
+    drop(enqueue(store, move |s| s.end_sync(&name, &d)).await);
+}
+
 /// What one round did: changes applied from the peer, our next message,
 /// and the changes it carries.
 pub(super) struct Step {
