@@ -260,14 +260,15 @@ async fn a_client_that_does_not_keep_sync_states_still_syncs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn by_default_every_session_starts_from_the_sync_states_on_disk() {
-    // Kept states are off until a change counted as sent can no longer be
-    // one the peer never got (docs/SYNC.md, "Not yet").
+async fn by_default_a_session_on_the_kept_connection_resumes_the_sync_states() {
+    // Kept states are on: a state is resumed only after a clean exchange that
+    // withheld nothing (docs/SYNC.md, step 5; tests/kept_states.rs).
     let (a, b) = pair(Grant::Write, Limits::default());
     assert!(round(&b).await.unwrap().errors.is_empty());
     set_members(&a, "甲组织", 21).await;
     set_members(&b, "乙组织", 22).await;
     assert!(round(&b).await.unwrap().errors.is_empty());
     assert_eq!((members(&b, "甲组织").await, members(&a, "乙组织").await), (Some(21), Some(22)));
-    assert_eq!((b.node.sessions_resumed(), b.node.connections_made()), (0, 1), "the connection kept, not the states");
+    assert_eq!((b.node.sessions_resumed(), b.node.connections_made()), (1, 1), "the connection kept, and the states");
+    assert_eq!(heads(&a, false).await, heads(&b, false).await);
 }

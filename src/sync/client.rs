@@ -383,7 +383,7 @@ impl Default for Kept {
         Kept {
             conns: Mutex::default(),
             off: AtomicBool::new(false),
-            states_off: AtomicBool::new(true),
+            states_off: AtomicBool::new(false),
             made: AtomicUsize::new(0),
             resumed: AtomicUsize::new(0),
         }
@@ -436,12 +436,12 @@ impl Node {
 
     /// Whether sessions on a kept connection keep the Automerge sync states
     /// of the session before (both sides must): the first message of a
-    /// document then already carries what changed since. Off by default,
-    /// every session starting from the states on disk: a kept state can
-    /// still count as sent a change that was withheld, or sent by a session
-    /// cut off part-way, and then that change never goes out while the
-    /// connection is kept (docs/SYNC.md, "Not yet"). On for the benchmark
-    /// and the tests of the protocol.
+    /// document then already carries what changed since. On by default. A
+    /// document's state is resumed only when its last exchange ended clean
+    /// and withheld no changes (`Store::continue_sync`): Automerge counts a
+    /// change as sent when it builds the message, so any other state may
+    /// believe the peer has a change it never got (docs/SYNC.md, step 5).
+    /// Off: every session starts from the states on disk.
     pub fn keep_sync_states(&self, on: bool) {
         self.kept.states_off.store(!on, Ordering::Relaxed);
     }
