@@ -63,12 +63,13 @@ pub fn report(f: &Fixture, runs: usize, table: &mut Table) {
 /// from scratch (the first report after open), repeated (the whole report
 /// kept), and after a one-field change (one organization edited: a field
 /// no figure reads, its member count, then one they read, its category; or
-/// one activity added): only the changed document is read again.
+/// one activity added; or a field other documents' parts are joined on, its
+/// name): only the changed document is read again.
 pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
     let (y, m, d) = hubsync::domain::demo::DEMO_TODAY;
     let today = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
     let (mut scratch, mut repeated, mut edited, mut added) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut read_field = Vec::new();
+    let (mut read_field, mut joined) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         // Opened afresh (not timed): nothing read, nothing kept.
         let store = Store::open(f.dir.path()).expect("open");
@@ -96,6 +97,10 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
         org.category = if org.category == Category::Charity { Category::MutualAid } else { Category::Charity };
         store.update(&org).expect("update");
         read_field.push(timed(|| store.report(today)).1);
+        // A field other documents' parts are joined on (`OrgJoin`): its name.
+        org.name = format!("{} ({run})", f.records[f.records.len() / 3].name);
+        store.update(&org).expect("update");
+        joined.push(timed(|| store.report(today)).1);
     }
     let figures = figures_alone(&store, today, runs);
     let base = stats(&scratch).0.as_secs_f64();
@@ -115,6 +120,12 @@ pub fn report_after_change(f: &Fixture, runs: usize, table: &mut Table) {
         of_scratch(&read_field),
     );
     table.time(f.orgs, "report after one activity added", &added, of_scratch(&added));
+    table.time(
+        f.orgs,
+        "report after a change to a joined field (one organization's name, which other documents' parts join on)",
+        &joined,
+        of_scratch(&joined),
+    );
     table.time(f.orgs, "report repeated (nothing changed: the kept report)", &repeated, of_scratch(&repeated));
     table.time(
         f.orgs,
