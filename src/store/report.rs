@@ -56,6 +56,19 @@ struct MergeInputs {
     others: Vec<(DocId, cache::DocKey)>,
 }
 
+impl MergeInputs {
+    /// Whether `Report::from_parts` (all but the work figures) is merged
+    /// from the same: date, federation, figures and joins parts, other records.
+    fn same_base(&self, other: &MergeInputs) -> bool {
+        let (a, b) = (&self.parts, &other.parts);
+        self.as_of == other.as_of
+            && self.federation == other.federation
+            && a.figures == b.figures
+            && a.joins == b.joins
+            && self.others == other.others
+    }
+}
+
 impl ReportMemo {
     /// Forgets documents the store no longer holds.
     fn prune(&mut self, store: &Store) {
@@ -207,7 +220,13 @@ impl Store {
             attendance: cache.records(),
             as_of,
         };
-        let mut report = Report::from_parts(&shared, &parts.figures, &index);
+        // The figures besides the work figures read no activity and no work
+        // part: after an activity change they are the kept report's.
+        let same_base = |(kept, _): &&(MergeInputs, Arc<Report>)| inputs.as_ref().is_some_and(|i| i.same_base(kept));
+        let mut report = match memo.merged.as_ref().filter(same_base) {
+            Some((_, kept)) => (**kept).clone(),
+            None => Report::from_parts(&shared, &parts.figures, &index),
+        };
         report.work = match memo.work.as_ref().filter(|(kept, _)| work_inputs.as_ref() == Some(kept)) {
             Some((_, work)) => Arc::clone(work),
             None => {
