@@ -56,6 +56,19 @@ struct MergeInputs {
     others: Vec<(DocId, cache::DocKey)>,
 }
 
+impl WorkMergeInputs {
+    /// Whether the work figures that read no activity
+    /// (`WorkFigures::ledger_from_parts`) are merged from the same: all
+    /// but the activity parts.
+    fn same_ledger(&self, other: &WorkMergeInputs) -> bool {
+        self.as_of == other.as_of
+            && self.work == other.work
+            && self.joins == other.joins
+            && self.years == other.years
+            && self.others == other.others
+    }
+}
+
 impl MergeInputs {
     /// Whether `Report::from_parts` (all but the work figures) is merged
     /// from the same: date, federation, figures and joins parts, other records.
@@ -227,9 +240,9 @@ impl Store {
             Some((_, kept)) => (**kept).clone(),
             None => Report::from_parts(&shared, &parts.figures, &index),
         };
-        report.work = match memo.work.as_ref().filter(|(kept, _)| work_inputs.as_ref() == Some(kept)) {
-            Some((_, work)) => Arc::clone(work),
-            None => {
+        report.work = match memo.work.as_ref() {
+            Some((kept, work)) if work_inputs.as_ref() == Some(kept) => Arc::clone(work),
+            kept => {
                 let work = WorkShared {
                     people,
                     projects: cache.records(),
@@ -237,7 +250,13 @@ impl Store {
                     as_of,
                     quiet_months: QUIET_MONTHS,
                 };
-                Arc::new(WorkFigures::from_parts(&work, &parts.work, parts.activities, &index))
+                // After an activity change the figures that read no activity
+                // are the kept ones'.
+                let ledger = match kept {
+                    Some((k, w)) if work_inputs.as_ref().is_some_and(|i| i.same_ledger(k)) => w.ledger(),
+                    _ => WorkFigures::ledger_from_parts(&work, &parts.work, &index),
+                };
+                Arc::new(WorkFigures::with_activities(&work, &parts.work, parts.activities, &index, ledger))
             }
         };
         let report = Arc::new(report);

@@ -18,8 +18,8 @@ use crate::domain::projects::{Honour, Project};
 use crate::domain::records::{Organization, Person};
 use crate::domain::EvaluationSettings;
 use chrono::{Datelike, Months, NaiveDate};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Everything the work figures read, borrowed.
 pub struct WorkInputs<'a> {
@@ -186,6 +186,33 @@ pub struct WorkShared<'a> {
     pub quiet_months: u32,
 }
 
+/// The work figures that read no activity (`WorkFigures::ledger_from_parts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerFigures {
+    pub funding: Option<Funding>,
+    pub ranking_year: Option<i32>,
+    pub ranking: Vec<(String, Vec<Ranked>)>,
+    pub honours: Vec<HonourLine>,
+    pub flows: Vec<YearFlow>,
+    pub gaps_year: i32,
+    pub gaps: Vec<TownshipGaps>,
+}
+
+impl WorkFigures {
+    /// The figures that read no activity, copied.
+    pub fn ledger(&self) -> LedgerFigures {
+        LedgerFigures {
+            funding: self.funding.clone(),
+            ranking_year: self.ranking_year,
+            ranking: self.ranking.clone(),
+            honours: self.honours.clone(),
+            flows: self.flows.clone(),
+            gaps_year: self.gaps_year,
+            gaps: self.gaps.clone(),
+        }
+    }
+}
+
 impl WorkFigures {
     /// The work figures over every record at once: one part of each kind, merged.
     pub fn compute(i: &WorkInputs) -> WorkFigures {
@@ -222,13 +249,66 @@ impl WorkFigures {
     /// (each `OrgWork` settled to `WorkFigures::years`), the activities'
     /// parts merged (`ActivityWork::merge`), and an index of the organizations.
     pub fn from_parts(i: &WorkShared, orgs: &[&OrgWork], activities: &ActivityWork, index: &OrgIndex) -> WorkFigures {
+        let ledger = WorkFigures::ledger_from_parts(i, orgs, index);
+        WorkFigures::with_activities(i, orgs, activities, index, ledger)
+    }
+
+    /// The figures `from_parts` gives that read no activity (funds,
+    /// ranking, honours, flows, gaps), from the same inputs: a store keeps
+    /// them while those are equal, so an activity added merges only the
+    /// activity figures again (`with_activities`).
+    pub fn ledger_from_parts(i: &WorkShared, orgs: &[&OrgWork], index: &OrgIndex) -> LedgerFigures {
+        let year = i.as_of.year();
+        let (ranking_year, gaps_year) = WorkFigures::years(orgs.iter().copied(), i.as_of);
+        // A part left at other years would leave its organizations out.
+        assert!(
+            orgs.iter()
+                .all(|o| o.ranking.as_ref().map(|r| r.0) == ranking_year
+                    && o.gaps.as_ref().map(|g| g.0) == Some(gaps_year)),
+            "every OrgWork settled to WorkFigures::years"
+        );
+        let ranking = ranking_year
+            .map(|_| ledger_report::merge_ranking(orgs.iter().filter_map(|o| o.ranking.as_ref()).map(|r| &r.1)))
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let gaps = ledger_report::merge_gaps(orgs.iter().filter_map(|o| o.gaps.as_ref()).map(|g| g.1.as_slice()));
+        let honours = ledger_report::honour_lines(i.honours, |id| index.name(id.as_str()), i.projects, i.people, None)
+            .into_iter()
+            .map(|(_, l)| l)
+            .filter(|h| h.year <= year)
+            .collect();
+        LedgerFigures {
+            funding: Some(ledger_report::funding_by(
+                i.projects,
+                |id| index.get(id.as_str()).map(|o| Lead { id: &o.id, name: &o.name, division: &o.division }),
+                Some(year),
+            )),
+            ranking_year,
+            ranking,
+            honours,
+            flows: ledger_report::merge_flows(orgs.iter().map(|o| o.flows.as_slice())),
+            gaps_year,
+            gaps,
+        }
+    }
+
+    /// `from_parts` with the figures that read no activity given
+    /// (`ledger_from_parts` of the same organizations' parts, index and
+    /// shared records).
+    pub fn with_activities(
+        i: &WorkShared,
+        orgs: &[&OrgWork],
+        activities: &ActivityWork,
+        index: &OrgIndex,
+        ledger: LedgerFigures,
+    ) -> WorkFigures {
         let as_of = i.as_of;
-        let year = as_of.year();
         let org_name = |id: &str| index.name(id).map_or_else(|| id.to_string(), str::to_string);
         let last = &activities.last;
         let activities_total = ActivityTotals::sum("", activities.per_township.values());
         // Community and township names as the organizations there write them.
-        let mut place: HashMap<&str, &str> = HashMap::new();
+        let mut place: FxHashMap<&str, &str> = FxHashMap::default();
         for o in orgs {
             for (key, name) in &o.places {
                 place.entry(key.as_str()).or_insert(name.as_str());
@@ -250,9 +330,10 @@ impl WorkFigures {
                 hours: h,
             })
             .collect();
-        // Within each grouping, most hours first (keys are distinct within a
-        // grouping, so the order does not depend on the map's).
-        hours.sort_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
+        // Within each grouping, most hours first; keys are distinct within a
+        // grouping, so no two lines compare equal and the order depends
+        // neither on the map's nor on the sort's stability.
+        hours.sort_unstable_by(|a, b| a.by.cmp(&b.by).then(b.hours.total_cmp(&a.hours)).then(a.key.cmp(&b.key)));
 
         // Due and overdue at the as-of date, in the merge's order; an
         // activity's report made since is not known here.
@@ -284,25 +365,7 @@ impl WorkFigures {
             .collect();
         quiet.sort_by(|a, b| (&a.division, a.last, &a.name).cmp(&(&b.division, b.last, &b.name)));
 
-        let (ranking_year, gaps_year) = WorkFigures::years(orgs.iter().copied(), as_of);
-        // A part left at other years would leave its organizations out.
-        assert!(
-            orgs.iter()
-                .all(|o| o.ranking.as_ref().map(|r| r.0) == ranking_year
-                    && o.gaps.as_ref().map(|g| g.0) == Some(gaps_year)),
-            "every OrgWork settled to WorkFigures::years"
-        );
-        let ranking = ranking_year
-            .map(|_| ledger_report::merge_ranking(orgs.iter().filter_map(|o| o.ranking.as_ref()).map(|r| &r.1)))
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        let gaps = ledger_report::merge_gaps(orgs.iter().filter_map(|o| o.gaps.as_ref()).map(|g| g.1.as_slice()));
-        let honours = ledger_report::honour_lines(i.honours, |id| index.name(id.as_str()), i.projects, i.people, None)
-            .into_iter()
-            .map(|(_, l)| l)
-            .filter(|h| h.year <= year)
-            .collect();
+        let LedgerFigures { funding, ranking_year, ranking, honours, flows, gaps_year, gaps } = ledger;
         WorkFigures {
             computed: true,
             activities: activities.per_township.values().cloned().collect(),
@@ -312,15 +375,11 @@ impl WorkFigures {
             hours_counted_as_training: activities.as_training,
             quiet_months: i.quiet_months,
             quiet,
-            funding: Some(ledger_report::funding_by(
-                i.projects,
-                |id| index.get(id.as_str()).map(|o| Lead { id: &o.id, name: &o.name, division: &o.division }),
-                Some(year),
-            )),
+            funding,
             ranking_year,
             ranking,
             honours,
-            flows: ledger_report::merge_flows(orgs.iter().map(|o| o.flows.as_slice())),
+            flows,
             gaps_year,
             gaps,
         }
