@@ -7,23 +7,13 @@ use hubsync::domain::*;
 use hubsync::store::{DocId, Store};
 use tempfile::TempDir;
 
-fn federation() -> Federation {
-    Federation {
-        id: RecordId::from("fed0000000000001"),
-        name: "锦江区社区社会组织联合会".into(),
-        level: Level::County,
-        division: "510104".into(),
-        parent: String::new(),
-        contact_name: "王秘书".into(),
-        contact_phone: "028-8765 4321".into(),
-    }
-}
+mod support;
 
 /// A hub holding one organization and an empty peer, each with its store.
 fn hub_and_peer() -> (TempDir, Store, TempDir, Store, Organization, DocId) {
     let dh = TempDir::new().unwrap();
     let mut hub = Store::open(dh.path()).unwrap();
-    hub.init_federation(&federation()).unwrap();
+    hub.init_federation(&support::federation("锦江区社区社会组织联合会", "510104")).unwrap();
     let dp = TempDir::new().unwrap();
     let peer = Store::open(dp.path()).unwrap();
     let o = Organization::new("双流区邻里守望队", Category::CultureSports, LegalStatus::Filed, "510104001001");

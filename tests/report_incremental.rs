@@ -423,7 +423,7 @@ fn subtree_and_whole_reports_alternating_equal_ones_from_scratch() {
     let all = |_: &DocId| true;
     let (_d, fresh) = fresh_copy(&mut store);
     let whole = fresh.report_within(as_of(), &all, federation.clone()).0;
-    assert_eq!(whole.work.ranking_year, Some(2026));
+    assert_eq!(whole.work.ledger.ranking_year, Some(2026));
     for doc in store.doc_ids(Some(Collection::Orgs)) {
         let d = doc.clone();
         let without = move |x: &DocId| *x != d;
@@ -594,9 +594,9 @@ fn a_change_seen_only_at_the_whole_reports_years_after_a_subtree_report_shows() 
         move |x: &DocId| *x == d || x.collection() != Collection::Orgs
     };
     let (r0, _) = store.report(as_of());
-    assert_eq!(r0.work.gaps_year, 2026, "the whole report's gaps year");
+    assert_eq!(r0.work.ledger.gaps_year, 2026, "the whole report's gaps year");
     let (sub, _) = store.report_within(as_of(), &only_d, fed.clone());
-    assert_eq!(sub.work.gaps_year, 2025, "the subtree's gaps year");
+    assert_eq!(sub.work.ledger.gaps_year, 2025, "the subtree's gaps year");
     let o = &mut here[later];
     o.standardization = checklist("2026", Checklist { charter: true, finance: true, ..Checklist::default() });
     store.update(&*o).unwrap();

@@ -63,10 +63,17 @@ fn activity_hours_and_ledger_figures_add_up_in_the_workbook() {
     }
     assert!(w.hours.iter().any(|h| h.by == HoursBy::Township && !h.name.is_empty()), "townships by name");
     assert!(w.reports_due.iter().any(|d| d.overdue), "the demo has overdue major reports");
-    assert!(w.funding.as_ref().unwrap().total.projects > 0);
-    assert!(!w.honours.is_empty() && w.honours.iter().all(|h| h.year <= 2026));
-    assert_eq!(w.flows.iter().map(|f| f.year).collect::<Vec<_>>(), vec![2022, 2023, 2024, 2025, 2026]);
-    assert!(w.ranking_year.is_some() && !w.ranking.is_empty());
+    assert!(w.ledger.funding.as_ref().unwrap().total.projects > 0);
+    assert!(!w.ledger.honours.is_empty() && w.ledger.honours.iter().all(|h| h.year <= 2026));
+    assert_eq!(w.ledger.flows.iter().map(|f| f.year).collect::<Vec<_>>(), vec![2022, 2023, 2024, 2025, 2026]);
+    assert!(w.ledger.ranking_year.is_some() && !w.ledger.ranking.is_empty());
+    // `report --format json` keeps these fields of `work` where they were
+    // (the figures that read no activity are shared, serialized in place).
+    let json = serde_json::to_value(&*report).unwrap();
+    for key in ["funding", "ranking_year", "ranking", "honours", "flows", "gaps_year", "gaps", "quiet", "hours"] {
+        assert!(json["work"].get(key).is_some(), "work.{key} in the JSON report");
+    }
+    assert!(json["work"].get("ledger").is_none(), "no nested ledger object");
 
     let fed = store.federation();
     let sheets = figures::sheets(&report, fed.as_ref(), Lang::Zh);

@@ -399,7 +399,7 @@ fn work_sections(ctx: &Ctx, r: &Report, limit: usize, out: &mut String) {
         ctx.t("个月无活动的组织(建议标记休眠)", "months (a suggestion to mark dormant)"),
         w.quiet.len()
     ));
-    if let Some(f) = &w.funding {
+    if let Some(f) = &w.ledger.funding {
         heading(out, &format!("{} ({} {})", ctx.t("项目资金", "Project funds"), ctx.t("年度", "year"), r.year));
         out.push_str(&format!(
             "  {} {} · {} {} {} · {} {} {} ({})\n",
@@ -414,15 +414,15 @@ fn work_sections(ctx: &Ctx, r: &Report, limit: usize, out: &mut String) {
             percent(f.community_share)
         ));
     }
-    let flow = w.flows.last();
+    let flow = w.ledger.flows.last();
     out.push_str(&format!(
         "\n■ {}: {} · {}: {} · {}: {}\n",
         ctx.t("荣誉", "Honours"),
-        w.honours.len(),
+        w.ledger.honours.len(),
         ctx.t("本年新增/退出", "new/exited this year"),
         flow.map_or_else(|| "—".to_string(), |f| format!("{}/{}", f.new, f.exited)),
         ctx.t("规范化自查有短板的组织", "organizations with standardization gaps"),
-        w.gaps.iter().map(|g| g.with_gaps.len()).sum::<usize>()
+        w.ledger.gaps.iter().map(|g| g.with_gaps.len()).sum::<usize>()
     ));
 }
 

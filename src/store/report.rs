@@ -253,8 +253,8 @@ impl Store {
                 // After an activity change the figures that read no activity
                 // are the kept ones'.
                 let ledger = match kept {
-                    Some((k, w)) if work_inputs.as_ref().is_some_and(|i| i.same_ledger(k)) => w.ledger(),
-                    _ => WorkFigures::ledger_from_parts(&work, &parts.work, &index),
+                    Some((k, w)) if work_inputs.as_ref().is_some_and(|i| i.same_ledger(k)) => Arc::clone(&w.ledger),
+                    _ => Arc::new(WorkFigures::ledger_from_parts(&work, &parts.work, &index)),
                 };
                 Arc::new(WorkFigures::with_activities(&work, &parts.work, parts.activities, &index, ledger))
             }

@@ -20,6 +20,7 @@ use crate::domain::EvaluationSettings;
 use chrono::{Datelike, Months, NaiveDate};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Everything the work figures read, borrowed.
 pub struct WorkInputs<'a> {
@@ -161,19 +162,11 @@ pub struct WorkFigures {
     pub hours_counted_as_training: f64,
     pub quiet_months: u32,
     pub quiet: Vec<QuietLine>,
-    /// Funds of the reporting year.
-    pub funding: Option<Funding>,
-    /// The latest year with evaluations, up to the reporting year.
-    pub ranking_year: Option<i32>,
-    /// Per township (9 digits), best first, with the change on the year before.
-    pub ranking: Vec<(String, Vec<Ranked>)>,
-    /// Honours up to the reporting year, newest first.
-    pub honours: Vec<HonourLine>,
-    /// New, upgraded and exited per year, the five years to the reporting year.
-    pub flows: Vec<YearFlow>,
-    /// The latest year with a checklist, up to the reporting year.
-    pub gaps_year: i32,
-    pub gaps: Vec<TownshipGaps>,
+    /// Funds, ranking, honours, flows and gaps: the figures that read no
+    /// activity, shared with the next report while what they read is equal
+    /// (`Store::report`); serialized in place, as fields of this one.
+    #[serde(flatten)]
+    pub ledger: Arc<LedgerFigures>,
 }
 
 /// What the work figures read besides the organizations' and the
@@ -187,30 +180,21 @@ pub struct WorkShared<'a> {
 }
 
 /// The work figures that read no activity (`WorkFigures::ledger_from_parts`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct LedgerFigures {
+    /// Funds of the reporting year.
     pub funding: Option<Funding>,
+    /// The latest year with evaluations, up to the reporting year.
     pub ranking_year: Option<i32>,
+    /// Per township (9 digits), best first, with the change on the year before.
     pub ranking: Vec<(String, Vec<Ranked>)>,
+    /// Honours up to the reporting year, newest first.
     pub honours: Vec<HonourLine>,
+    /// New, upgraded and exited per year, the five years to the reporting year.
     pub flows: Vec<YearFlow>,
+    /// The latest year with a checklist, up to the reporting year.
     pub gaps_year: i32,
     pub gaps: Vec<TownshipGaps>,
-}
-
-impl WorkFigures {
-    /// The figures that read no activity, copied.
-    pub fn ledger(&self) -> LedgerFigures {
-        LedgerFigures {
-            funding: self.funding.clone(),
-            ranking_year: self.ranking_year,
-            ranking: self.ranking.clone(),
-            honours: self.honours.clone(),
-            flows: self.flows.clone(),
-            gaps_year: self.gaps_year,
-            gaps: self.gaps.clone(),
-        }
-    }
 }
 
 impl WorkFigures {
@@ -249,7 +233,7 @@ impl WorkFigures {
     /// (each `OrgWork` settled to `WorkFigures::years`), the activities'
     /// parts merged (`ActivityWork::merge`), and an index of the organizations.
     pub fn from_parts(i: &WorkShared, orgs: &[&OrgWork], activities: &ActivityWork, index: &OrgIndex) -> WorkFigures {
-        let ledger = WorkFigures::ledger_from_parts(i, orgs, index);
+        let ledger = Arc::new(WorkFigures::ledger_from_parts(i, orgs, index));
         WorkFigures::with_activities(i, orgs, activities, index, ledger)
     }
 
@@ -301,7 +285,7 @@ impl WorkFigures {
         orgs: &[&OrgWork],
         activities: &ActivityWork,
         index: &OrgIndex,
-        ledger: LedgerFigures,
+        ledger: Arc<LedgerFigures>,
     ) -> WorkFigures {
         let as_of = i.as_of;
         let org_name = |id: &str| index.name(id).map_or_else(|| id.to_string(), str::to_string);
@@ -365,7 +349,6 @@ impl WorkFigures {
             .collect();
         quiet.sort_by(|a, b| (&a.division, a.last, &a.name).cmp(&(&b.division, b.last, &b.name)));
 
-        let LedgerFigures { funding, ranking_year, ranking, honours, flows, gaps_year, gaps } = ledger;
         WorkFigures {
             computed: true,
             activities: activities.per_township.values().cloned().collect(),
@@ -375,13 +358,7 @@ impl WorkFigures {
             hours_counted_as_training: activities.as_training,
             quiet_months: i.quiet_months,
             quiet,
-            funding,
-            ranking_year,
-            ranking,
-            honours,
-            flows,
-            gaps_year,
-            gaps,
+            ledger,
         }
     }
 

@@ -184,7 +184,7 @@ fn yuan(fen: i64) -> Cell {
 
 pub(super) fn funding(b: &Book) -> FigureSheet {
     let mut rows = Vec::new();
-    if let Some(f) = &b.report.work.funding {
+    if let Some(f) = &b.report.work.ledger.funding {
         let mut line = |group: String, name: String, projects: usize, fen: i64| {
             rows.push(vec![Cell::Text(group), Cell::Text(name), Cell::Int(projects), yuan(fen)]);
         };
@@ -230,7 +230,7 @@ pub(super) fn ranking(b: &Book) -> FigureSheet {
         b.report.townships.iter().find(|a| a.code == code).map_or_else(|| code.to_string(), |a| a.name.clone())
     };
     let mut rows = Vec::new();
-    for (code, list) in &w.ranking {
+    for (code, list) in &w.ledger.ranking {
         for r in list {
             rows.push(vec![
                 Cell::Text(township(code)),
@@ -244,7 +244,7 @@ pub(super) fn ranking(b: &Book) -> FigureSheet {
             ]);
         }
     }
-    let year = w.ranking_year.map_or_else(|| "—".to_string(), |y| y.to_string());
+    let year = w.ledger.ranking_year.map_or_else(|| "—".to_string(), |y| y.to_string());
     list_sheet(
         b,
         ("考核排名", "Evaluation ranking"),
@@ -274,6 +274,7 @@ pub(super) fn honours(b: &Book) -> FigureSheet {
     let rows = b
         .report
         .work
+        .ledger
         .honours
         .iter()
         .map(|h| {
@@ -314,6 +315,7 @@ pub(super) fn flows(b: &Book) -> FigureSheet {
     let rows = b
         .report
         .work
+        .ledger
         .flows
         .iter()
         .map(|f| {
@@ -358,6 +360,7 @@ pub(super) fn gaps(b: &Book) -> FigureSheet {
         b.report.townships.iter().find(|a| a.code == code).map_or_else(|| code.to_string(), |a| a.name.clone())
     };
     let rows = w
+        .ledger
         .gaps
         .iter()
         .map(|g| {
@@ -388,7 +391,7 @@ pub(super) fn gaps(b: &Book) -> FigureSheet {
         format!(
             "{} {}; {}",
             b.t("自查年度", "checklist year"),
-            w.gaps_year,
+            w.ledger.gaps_year,
             b.t(
                 "截止日存续的组织;各项列为已自查组织中缺该项的数量",
                 "organizations surviving at the as-of date; each item column counts the checked organizations missing it",
