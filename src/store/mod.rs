@@ -202,10 +202,10 @@ pub struct Store {
     /// The last withheld message sent to a peer about a document in this
     /// session (sync_hooks: repeating it would tell the peer nothing new).
     last_withheld: HashMap<(String, DocId), Vec<u8>>,
-    /// Exchanges opened and not (yet) known to have ended clean, with
-    /// whether one withheld changes (sync_hooks `end_sync`): their states
-    /// are not resumed, whatever the connection.
-    sync_open: HashMap<(String, DocId), bool>,
+    /// Exchanges opened and not (yet) known to have ended clean
+    /// (sync_hooks `end_sync`): their states are not resumed, whatever the
+    /// connection.
+    sync_open: HashMap<(String, DocId), sync_hooks::Open>,
     changed: BTreeSet<DocId>,
     /// name_key -> organization, per document; built on first use (names.rs).
     name_index: Option<names::NameIndex>,

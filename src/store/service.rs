@@ -125,6 +125,18 @@ impl StoreHandle {
         rx.await.map_err(|_| StoreError::JobFailed("the job panicked".into()))
     }
 
+    /// Queues `f` on the store thread and does not wait for it: what a
+    /// guard's drop asks (sync::session::Exchange). Jobs run in the order
+    /// queued, so a later call sees its effect.
+    pub fn submit(&self, f: impl FnOnce(&mut Store) + Send + 'static) {
+        let job: Job = Box::new(move |store| {
+            f(store);
+            Origin::Local
+        });
+        // Refused only when the store thread has stopped: nothing is left to tell.
+        let _ = self.jobs.send(job);
+    }
+
     /// The same as `call` from outside an async context.
     pub fn blocking_call<T: Send + 'static>(&self, f: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
         let (tx, rx) = std::sync::mpsc::channel();

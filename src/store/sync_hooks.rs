@@ -105,7 +105,7 @@ impl Store {
                 // Automerge counted the withheld changes as sent: a state
                 // that believes so must not be resumed (`end_sync`).
                 if !m.changes.is_empty() {
-                    self.sync_open.insert((peer.to_string(), doc.clone()), true);
+                    self.sync_open.entry((peer.to_string(), doc.clone())).or_default().resumable = false;
                 }
                 m.changes = automerge::sync::ChunkList::empty()
             }
@@ -312,7 +312,11 @@ impl Store {
         let key = (peer.to_string(), doc.clone());
         self.sync_states.remove(&key);
         self.last_withheld.remove(&key);
-        self.sync_open.insert(key, false);
+        let open = self.sync_open.entry(key).or_default();
+        open.running += 1;
+        // Another exchange of this document still open shares the state: the
+        // clean end of either vouches for neither.
+        open.resumable = open.running == 1;
     }
 
     /// Starts the next session with `peer` on `doc` on the connection of the
@@ -320,25 +324,39 @@ impl Store {
     /// the sync state in memory is kept (both sides kept theirs), so the
     /// first message can already carry what changed since. Only the memory
     /// of withheld messages is per session. A document whose last exchange
-    /// did not end clean (a task aborted part-way, by the round timeout, never
-    /// reset its state) or withheld changes (Automerge counts them as sent)
-    /// begins from the persisted state instead, as `begin_sync`.
+    /// did not end clean (an error, or a task cut off part-way, which never
+    /// ends), withheld changes (Automerge counts them as sent), or ran
+    /// beside another exchange of the same document begins from the
+    /// persisted state instead, as `begin_sync`.
     pub fn continue_sync(&mut self, peer: &str, doc: &DocId) {
         let key = (peer.to_string(), doc.clone());
         if self.sync_open.contains_key(&key) {
             return self.begin_sync(peer, doc);
         }
         self.last_withheld.remove(&key);
-        self.sync_open.insert(key, false);
+        self.sync_open.insert(key, Open { running: 1, resumable: true });
     }
 
     /// This document's exchange with `peer` ended clean (both sides quiet,
-    /// no error): its state may be resumed, unless it withheld changes.
+    /// no error): its state may be resumed, unless it withheld changes or
+    /// another exchange of the document was open beside it.
     pub fn end_sync(&mut self, peer: &str, doc: &DocId) {
         let key = (peer.to_string(), doc.clone());
-        if self.sync_open.get(&key) == Some(&false) {
+        let Some(open) = self.sync_open.get_mut(&key) else { return };
+        open.running = open.running.saturating_sub(1);
+        if open.running == 0 && open.resumable {
             self.sync_open.remove(&key);
         }
+    }
+
+    /// This document's exchange with `peer` ended in an error: what we
+    /// believed the peer has is forgotten, and the next session begins from
+    /// disk.
+    pub fn fail_sync(&mut self, peer: &str, doc: &DocId) {
+        self.reset_sync_state(peer, doc);
+        let open = self.sync_open.entry((peer.to_string(), doc.clone())).or_default();
+        open.running = open.running.saturating_sub(1);
+        open.resumable = false;
     }
 
     /// Forgets what we believed `peer` has of `doc` (after an error).
@@ -504,4 +522,15 @@ mod tests {
         assert!(check_bloom(&probes).unwrap_err().contains("too many probes"));
         assert!(check_bloom(&[0x80]).is_err());
     }
+}
+
+/// The exchanges of one document with one peer open now (`Store::sync_open`).
+#[derive(Debug, Default)]
+pub(super) struct Open {
+    /// Opened and not ended; one cut off part-way never ends, so its
+    /// document's state is not resumed again while this node runs.
+    pub running: u32,
+    /// Whether the state may be resumed once none is running: false after
+    /// withheld changes, an error, or two exchanges open at once.
+    pub resumable: bool,
 }

@@ -9,9 +9,7 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{list_bodies, lists_in, offers, receive_lists, view, LIST_KEY};
-use super::session::{
-    end_clean, enqueue, open_doc, record_status, reset, step, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS,
-};
+use super::session::{enqueue, open_doc, record_status, step, Exchange, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
 use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
@@ -285,18 +283,21 @@ impl Node {
                 let permit = limit.clone().acquire_owned().await?;
                 tasks.spawn(async move {
                     let _permit = permit;
+                    // Dropped part-way (the session cut off), it makes the next
+                    // session on this document begin from disk.
+                    let exchange = Exchange::new(&store, &peer, &doc_id);
                     let result = match open_doc(&store, &peer, view, &doc_id, resume).await {
                         Ok(Some(opened)) => {
                             client_doc(&conn, &store, &peer, &doc_id, opened, &limits, &mut doc_budget).await
                         }
-                        Ok(None) => return (doc_id, Ok(DocTally::default())),
+                        Ok(None) => {
+                            exchange.not_opened();
+                            return (doc_id, Ok(DocTally::default()));
+                        }
                         Err(e) => Err(e),
                     };
-                    match &result {
-                        Ok(_) => end_clean(&store, &peer, &doc_id).await,
-                        // Start the next session on this document from scratch.
-                        Err(_) => reset(&store, &peer, &doc_id).await,
-                    }
+                    // After an error the next session on this document starts from scratch.
+                    exchange.end(result.is_ok());
                     (doc_id, result)
                 });
             }

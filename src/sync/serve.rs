@@ -7,7 +7,7 @@ use super::limits::{Budget, Limits, SessionBudget};
 use super::offers as remembered;
 use super::pin;
 use super::policy::{gate, list_bodies, lists_in, may_share, offers, receive_lists, view};
-use super::session::{enqueue, record_status, reset, step, Node, MAX_DOCS, MAX_ROUNDS};
+use super::session::{enqueue, record_status, reset, step, Exchange, Node, MAX_DOCS, MAX_ROUNDS};
 use super::short;
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
@@ -668,17 +668,20 @@ async fn server_doc(
     let (d, name) = (doc.clone(), peer.node_id.to_string());
     // One store trip: the session's sync state from disk, what the peer may
     // do with the document and the gate its changes pass.
+    let exchange = Exchange::new(store, peer, &doc);
     let decided = store
         .call(move |s| {
+            let access = may_share(s, &view, &d)?;
             if resume {
                 s.continue_sync(&name, &d);
             } else {
                 s.begin_sync(&name, &d);
             }
-            may_share(s, &view, &d).map(|a| (a, Arc::new(gate(s, &view, &d, a))))
+            Some((access, Arc::new(gate(s, &view, &d, access))))
         })
         .await;
     let Some((access, gate)) = decided else {
+        exchange.not_opened();
         write_frame(&mut send, &[&[ERR][..], b"document not shared with you"].concat()).await?;
         bail!("peer asked for {doc}, which is not shared with it");
     };
@@ -708,9 +711,6 @@ async fn server_doc(
         bail!("document {doc} did not settle")
     }
     .await;
-    match &exchanged {
-        Ok(()) => super::session::end_clean(store, peer, &doc).await,
-        Err(_) => reset(store, peer, &doc).await,
-    }
+    exchange.end(exchanged.is_ok());
     exchanged
 }

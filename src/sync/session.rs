@@ -144,12 +144,43 @@ pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
     store.call(move |s| s.reset_sync_state(&name, &d)).await;
 }
 
-/// This document's exchange ended clean: its sync state may be resumed on
-/// the kept connection (`Store::end_sync`). Queued, not waited for: the
-/// next session's open comes after it on the store thread.
-pub(super) async fn end_clean(store: &StoreHandle, peer: &Peer, doc: &DocId) {
-    let (name, d) = (peer.node_id.to_string(), doc.clone());
-    drop(enqueue(store, move |s| s.end_sync(&name, &d)).await);
+/// One document's exchange with a peer, from before its opening to its
+/// end. A clean end (`end(true)`: both sides quiet, no error) lets the next
+/// session on a kept connection resume its sync state (`Store::end_sync`);
+/// an error, or the task dropped part-way (a session cut off), makes the
+/// next one begin from disk (`Store::fail_sync`). Queued, not waited for:
+/// the next session's open comes after it on the store thread.
+pub(super) struct Exchange {
+    store: StoreHandle,
+    peer: String,
+    doc: DocId,
+    armed: bool,
+}
+
+impl Exchange {
+    pub(super) fn new(store: &StoreHandle, peer: &Peer, doc: &DocId) -> Exchange {
+        Exchange { store: store.clone(), peer: peer.node_id.to_string(), doc: doc.clone(), armed: true }
+    }
+
+    pub(super) fn end(mut self, clean: bool) {
+        self.armed = false;
+        let (name, d) = (std::mem::take(&mut self.peer), self.doc.clone());
+        self.store.submit(move |s| if clean { s.end_sync(&name, &d) } else { s.fail_sync(&name, &d) });
+    }
+
+    /// The document was not opened (not shared with the peer): nothing to end.
+    pub(super) fn not_opened(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        if self.armed {
+            let (name, d) = (std::mem::take(&mut self.peer), self.doc.clone());
+            self.store.submit(move |s| s.fail_sync(&name, &d));
+        }
+    }
 }
 
 /// What one round did: changes applied from the peer, our next message,
@@ -213,12 +244,13 @@ pub(super) async fn open_doc(
         .try_call_as(Some(peer.name.clone()), move |s| {
             // A new connection must not trust what an aborted one believed it
             // had sent; the next session on a kept one after a clean one may.
+            // A document not shared is not opened (`Exchange::not_opened`).
+            let Some(access) = super::policy::may_share(s, &view, &d) else { return Ok(None) };
             if resume {
                 s.continue_sync(&name, &d);
             } else {
                 s.begin_sync(&name, &d);
             }
-            let Some(access) = super::policy::may_share(s, &view, &d) else { return Ok(None) };
             let gate = Arc::new(super::policy::gate(s, &view, &d, access));
             let (ours, sent) = match s.sync_generate_signed(&name, &d, !access.send)? {
                 Some(o) => (Some(Signed { msg: o.bytes, sigs: o.signatures }), o.changes),
