@@ -2,11 +2,11 @@
 
 use super::parts::{OrgIndex, Shared};
 use super::ratio;
+use super::{FastMap, FastSet};
 use crate::domain::enums::*;
 use crate::domain::ids::RecordId;
 use crate::domain::records::*;
 use chrono::{Datelike, NaiveDate};
-use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -94,14 +94,14 @@ pub(super) struct Activity {
 }
 
 /// The day an attendance counts on: its session's date, else its sign-in.
-pub(super) fn session_dates(trainings: &[Training]) -> FxHashMap<&RecordId, NaiveDate> {
+pub(super) fn session_dates(trainings: &[Training]) -> FastMap<&RecordId, NaiveDate> {
     trainings.iter().flat_map(|t| t.sessions.iter().map(|(id, s)| (id, s.date))).collect()
 }
 
 /// Attended sign-ins whose day falls in `from..=to`.
 pub(super) fn attended_in<'a>(
     attendance: &'a [Attendance],
-    dates: &FxHashMap<&RecordId, NaiveDate>,
+    dates: &FastMap<&RecordId, NaiveDate>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Vec<&'a Attendance> {
@@ -125,14 +125,14 @@ pub(super) fn confirmed_between(
 
 pub(super) fn compute(i: &Shared, index: &OrgIndex, year_start: NaiveDate) -> Activity {
     let as_of = i.as_of;
-    let person_name: FxHashMap<&RecordId, &str> = i.people.iter().map(|p| (&p.id, p.name.as_str())).collect();
+    let person_name: FastMap<&RecordId, &str> = i.people.iter().map(|p| (&p.id, p.name.as_str())).collect();
     let person_name = |id: &RecordId| person_name.get(id).copied();
     let org_name = |id: &RecordId| index.name(id.as_str());
     let name_of = |name: Option<&str>, id: &RecordId| name.map_or_else(|| id.to_string(), str::to_string);
 
     // An exit does not end an organization's assignments by itself; an
     // exited organization is no work for its liaison.
-    let mut load: FxHashMap<(&RecordId, AssignmentRole), FxHashSet<&RecordId>> = FxHashMap::default();
+    let mut load: FastMap<(&RecordId, AssignmentRole), FastSet<&RecordId>> = FastMap::default();
     for a in i.liaisons.iter().filter(|a| a.is_active_on(as_of) && !index.exited(&a.organization)) {
         load.entry((&a.person, a.role)).or_default().insert(&a.organization);
     }
@@ -183,15 +183,15 @@ pub(super) fn compute(i: &Shared, index: &OrgIndex, year_start: NaiveDate) -> Ac
 
     let dates = session_dates(i.trainings);
     let in_year = attended_in(i.attendance, &dates, year_start, as_of);
-    let mut per_person: FxHashMap<&RecordId, f64> = FxHashMap::default();
-    let mut per_org: FxHashMap<&RecordId, f64> = FxHashMap::default();
+    let mut per_person: FastMap<&RecordId, f64> = FastMap::default();
+    let mut per_org: FastMap<&RecordId, f64> = FastMap::default();
     for a in &in_year {
         *per_person.entry(&a.person).or_default() += a.hours;
         if let Some(o) = &a.organization {
             *per_org.entry(o).or_default() += a.hours;
         }
     }
-    fn hours<'n>(m: &FxHashMap<&RecordId, f64>, names: impl Fn(&RecordId) -> Option<&'n str>) -> Vec<Hours> {
+    fn hours<'n>(m: &FastMap<&RecordId, f64>, names: impl Fn(&RecordId) -> Option<&'n str>) -> Vec<Hours> {
         let mut v: Vec<Hours> = m
             .iter()
             .map(|(id, h)| Hours {
@@ -210,7 +210,7 @@ pub(super) fn compute(i: &Shared, index: &OrgIndex, year_start: NaiveDate) -> Ac
         trainings: trainings_in_year.len(),
         sessions: i.trainings.iter().flat_map(|t| t.sessions.values()).filter(|s| in_period(s.date)).count(),
         attendances: in_year.len(),
-        people: in_year.iter().map(|a| &a.person).collect::<FxHashSet<_>>().len(),
+        people: in_year.iter().map(|a| &a.person).collect::<FastSet<_>>().len(),
         // Summed from +0.0: an empty f64 sum is -0.0, which prints as "-0.0".
         hours: in_year.iter().fold(0.0, |s, a| s + a.hours),
     };

@@ -7,6 +7,7 @@ use super::coverage::Coverage;
 use super::density::{CommunityDensity, Density};
 use super::parts::{OrgFigures, OrgIndex, Shared};
 use super::Counts;
+use super::{FastMap, FastSet};
 use crate::domain::divisions::county_name;
 use crate::domain::divisions::township_of;
 use crate::domain::enums::*;
@@ -14,7 +15,6 @@ use crate::domain::ids::RecordId;
 use crate::domain::records::Organization;
 use crate::domain::validate::county_of;
 use chrono::NaiveDate;
-use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,12 +45,12 @@ pub struct Area {
 
 /// Items grouped under their county and their township code.
 struct Buckets<'a, T> {
-    by_code: FxHashMap<&'a str, Vec<T>>,
+    by_code: FastMap<&'a str, Vec<T>>,
 }
 
 impl<'a, T: Copy> Buckets<'a, T> {
     fn new(items: impl Iterator<Item = (&'a str, T)>) -> Self {
-        let mut by_code: FxHashMap<&'a str, Vec<T>> = FxHashMap::default();
+        let mut by_code: FastMap<&'a str, Vec<T>> = FastMap::default();
         for (division, item) in items {
             // "" holds everything: the federation's total row.
             by_code.entry("").or_default().push(item);
@@ -110,9 +110,9 @@ pub(super) fn compute(
     year_start: NaiveDate,
 ) -> (Area, Vec<Area>, Vec<Area>) {
     let as_of = s.as_of;
-    let mut orgs: FxHashMap<&str, AreaOrgs> = FxHashMap::default();
+    let mut orgs: FastMap<&str, AreaOrgs> = FastMap::default();
     let mut county_codes: BTreeSet<&str> = BTreeSet::new();
-    let mut township_names: BTreeMap<&str, FxHashMap<&str, usize>> = BTreeMap::new();
+    let mut township_names: BTreeMap<&str, FastMap<&str, usize>> = BTreeMap::new();
     for p in parts {
         for (code, a) in &p.areas {
             orgs.entry(code.as_str()).or_insert_with(AreaOrgs::new).merge(a);
@@ -134,12 +134,12 @@ pub(super) fn compute(
     );
     let dates = session_dates(s.trainings);
     let attended = attended_in(s.attendance, &dates, year_start, as_of);
-    let training_of: FxHashMap<&RecordId, &RecordId> =
+    let training_of: FastMap<&RecordId, &RecordId> =
         s.trainings.iter().flat_map(|t| t.sessions.keys().map(move |s| (s, &t.id))).collect();
     let attendance =
         Buckets::new(attended.into_iter().filter_map(|a| Some((division_of(a.organization.as_ref()?)?, a))));
     let venues = Buckets::new(s.venues.iter().map(|v| (v.division.as_str(), v)));
-    let venue_division: FxHashMap<&RecordId, &str> = s.venues.iter().map(|v| (&v.id, v.division.as_str())).collect();
+    let venue_division: FastMap<&RecordId, &str> = s.venues.iter().map(|v| (&v.id, v.division.as_str())).collect();
     let bookings = Buckets::new(
         confirmed_between(s.bookings, year_start, as_of).filter_map(|b| Some((*venue_division.get(&b.venue)?, b))),
     );
@@ -161,12 +161,12 @@ pub(super) fn compute(
             by_legal_status: here.by_legal_status.clone(),
             coverage: here.coverage.clone(),
             assignments: held.len(),
-            liaisons: held.iter().map(|a| &a.person).collect::<FxHashSet<_>>().len(),
+            liaisons: held.iter().map(|a| &a.person).collect::<FastSet<_>>().len(),
             training: TrainingTotals {
-                trainings: signed.iter().filter_map(|a| training_of.get(&a.session)).collect::<FxHashSet<_>>().len(),
-                sessions: signed.iter().map(|a| &a.session).collect::<FxHashSet<_>>().len(),
+                trainings: signed.iter().filter_map(|a| training_of.get(&a.session)).collect::<FastSet<_>>().len(),
+                sessions: signed.iter().map(|a| &a.session).collect::<FastSet<_>>().len(),
                 attendances: signed.len(),
-                people: signed.iter().map(|a| &a.person).collect::<FxHashSet<_>>().len(),
+                people: signed.iter().map(|a| &a.person).collect::<FastSet<_>>().len(),
                 hours: signed.iter().fold(0.0, |s, a| s + a.hours),
             },
             venues: VenueTotals {

@@ -32,6 +32,12 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Maps and sets keyed by record ids and division codes, which peers write:
+/// foldhash, seeded at random for each map (no collisions can be aimed at
+/// it), several times faster than the standard SipHash on these keys.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 /// All record kinds, borrowed, for one report at one date.
 pub struct Inputs<'a> {
     /// Names the federation's own division when the program knows no other name.

@@ -13,6 +13,7 @@ use super::areas::AreaOrgs;
 use super::base::{standing, Base, Standing};
 use super::coverage::{dispatched_orgs, Coverage};
 use super::density::{self, CommunityDensity};
+use super::FastMap;
 use super::{Counts, OrgRef};
 use crate::domain::divisions::township_of;
 use crate::domain::enums::*;
@@ -22,7 +23,6 @@ use crate::domain::records::*;
 use crate::domain::validate::county_of;
 use crate::domain::EvaluationSettings;
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Everything but the organizations, borrowed, for one report at one date.
@@ -93,7 +93,7 @@ impl OrgJoin {
 /// records of one id (a move met an edit), lookups give the later one in
 /// document order, and `exited` / `surviving` hold if either is.
 pub struct OrgIndex<'a> {
-    by_id: FxHashMap<&'a str, Indexed<'a>>,
+    by_id: FastMap<&'a str, Indexed<'a>>,
 }
 
 #[derive(Clone, Copy)]
@@ -107,8 +107,8 @@ impl<'a> OrgIndex<'a> {
     /// The index of these organizations' joins (`OrgJoin::of`), in document order.
     pub fn of(orgs: impl IntoIterator<Item = &'a OrgJoin>) -> OrgIndex<'a> {
         let orgs = orgs.into_iter();
-        let mut by_id: FxHashMap<&'a str, Indexed<'a>> =
-            FxHashMap::with_capacity_and_hasher(orgs.size_hint().0, Default::default());
+        let mut by_id: FastMap<&'a str, Indexed<'a>> =
+            FastMap::with_capacity_and_hasher(orgs.size_hint().0, Default::default());
         for o in orgs {
             let (exited, surviving) = (o.exited, o.surviving);
             let e = by_id.entry(o.id.as_str()).or_insert(Indexed { org: o, exited, surviving });

@@ -10,6 +10,7 @@
 use super::parts::{OrgIndex, OrgJoin};
 use super::work_parts::{ActivityContext, ActivityWork, OrgWork, WorkContext, HOURS_BY};
 use super::Counts;
+use super::FastMap;
 use crate::domain::activity::{ActivityKind, MajorActivityRule, TargetGroup};
 use crate::domain::activity_query::{ActivityRow, TrainedPairs};
 use crate::domain::ids::RecordId;
@@ -18,7 +19,6 @@ use crate::domain::projects::{Honour, Project};
 use crate::domain::records::{Organization, Person};
 use crate::domain::EvaluationSettings;
 use chrono::{Datelike, Months, NaiveDate};
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -292,7 +292,7 @@ impl WorkFigures {
         let last = &activities.last;
         let activities_total = ActivityTotals::sum("", activities.per_township.values());
         // Community and township names as the organizations there write them.
-        let mut place: FxHashMap<&str, &str> = FxHashMap::default();
+        let mut place: FastMap<&str, &str> = FastMap::default();
         for o in orgs {
             for (key, name) in &o.places {
                 place.entry(key.as_str()).or_insert(name.as_str());

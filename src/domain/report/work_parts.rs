@@ -7,6 +7,7 @@
 //! to the last bit for whole and half hours).
 
 use super::work::{ActivityTotals, HoursBy, QuietLine};
+use super::FastMap;
 use crate::domain::activity::{ActivityKind, MajorActivityRule};
 use crate::domain::activity_query::{countable_hours, reports_due, ActivityRow, DueReport, TrainedPairs};
 use crate::domain::enums::Lifecycle;
@@ -15,7 +16,6 @@ use crate::domain::ledger_report::{self, Ranked, TownshipGaps, YearFlow};
 use crate::domain::records::Organization;
 use crate::domain::EvaluationSettings;
 use chrono::{Datelike, Months, NaiveDate};
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// What an organization's part of the work figures depends on besides the organization.
@@ -36,7 +36,7 @@ impl WorkContext {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OrgWork {
     /// Community (by division) and township (by code) names, the first the organizations give.
-    pub(super) places: FxHashMap<String, String>,
+    pub(super) places: FastMap<String, String>,
     /// Active organizations founded before the quiet window: quiet unless an activity says otherwise.
     pub(super) quiet: Vec<QuietLine>,
     /// The latest years with an evaluation and with a checklist, up to the reporting year.
@@ -61,7 +61,7 @@ impl OrgWork {
     pub fn of(orgs: &[Organization], ctx: &WorkContext) -> OrgWork {
         let (as_of, year) = (ctx.as_of, ctx.as_of.year());
         let since = ctx.since();
-        let mut places: FxHashMap<String, String> = FxHashMap::default();
+        let mut places: FastMap<String, String> = FastMap::default();
         let mut first = |key: &str, name: &str| {
             if !name.is_empty() && !places.contains_key(key) {
                 places.insert(key.to_string(), name.to_string());
@@ -132,12 +132,12 @@ pub struct ActivityContext {
 pub struct ActivityWork {
     pub(super) per_township: BTreeMap<String, ActivityTotals>,
     /// Activities and countable hours per group, in `HoursBy` order.
-    pub(super) hours: [FxHashMap<String, (usize, f64)>; 4],
+    pub(super) hours: [FastMap<String, (usize, f64)>; 4],
     pub(super) as_training: f64,
     /// Overdue first, then by due date (`reports_due`).
     pub(super) due: Vec<DueReport>,
     /// The latest activity up to the as-of date of each organization named.
-    pub(super) last: FxHashMap<RecordId, NaiveDate>,
+    pub(super) last: FastMap<RecordId, NaiveDate>,
 }
 
 pub(super) const HOURS_BY: [HoursBy; 4] = [HoursBy::Township, HoursBy::Community, HoursBy::Kind, HoursBy::Organization];
