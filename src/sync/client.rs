@@ -458,9 +458,12 @@ impl Node {
         self.kept.resumed.load(Ordering::Relaxed)
     }
 
-    /// Connections held open for a next session, one per peer at most.
+    /// Connections held open for a next session, one per peer at most; one
+    /// the peer has closed since is not counted (the next session makes a
+    /// new one).
     pub fn connections_kept(&self) -> usize {
-        self.kept.conns.lock().unwrap_or_else(|e| e.into_inner()).len()
+        let conns = self.kept.conns.lock().unwrap_or_else(|e| e.into_inner());
+        conns.values().filter(|(conn, _)| conn.close_reason().is_none()).count()
     }
 }
 
