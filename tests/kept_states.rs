@@ -130,3 +130,29 @@ fn a_clean_end_of_one_exchange_does_not_vouch_for_another_open_on_the_same_docum
     assert_eq!(peer.get::<Organization>(&o.id).unwrap().unwrap().members, Some(44), "the change cut off came");
     assert_eq!(hub.doc_heads(&doc), peer.doc_heads(&doc));
 }
+
+/// A cut-off exchange ended by its task's guard (`abandon_sync`, as a node
+/// does when a session is dropped): the change it built still comes, and a
+/// later clean session resumes as before.
+#[test]
+fn an_exchange_its_guard_abandoned_leaves_no_state_the_next_one_resumes() {
+    let (_dh, mut hub, _dp, mut peer, o, doc) = hub_and_peer();
+    session(&mut hub, &mut peer, &doc, false, false);
+    let mut newer = o.clone();
+    newer.members = Some(45);
+    hub.update(&newer).unwrap();
+
+    hub.continue_sync("peer", &doc);
+    peer.continue_sync("hub", &doc);
+    assert!(hub.sync_generate("peer", &doc).unwrap().is_some(), "the change was on its way");
+    hub.abandon_sync("peer", &doc);
+    peer.abandon_sync("hub", &doc);
+
+    session(&mut hub, &mut peer, &doc, true, false);
+    assert_eq!(peer.get::<Organization>(&o.id).unwrap().unwrap().members, Some(45), "the change cut off came");
+    newer.members = Some(46);
+    hub.update(&newer).unwrap();
+    session(&mut hub, &mut peer, &doc, true, false);
+    assert_eq!(peer.get::<Organization>(&o.id).unwrap().unwrap().members, Some(46));
+    assert_eq!(hub.doc_heads(&doc), peer.doc_heads(&doc));
+}

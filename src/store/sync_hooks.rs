@@ -324,10 +324,10 @@ impl Store {
     /// the sync state in memory is kept (both sides kept theirs), so the
     /// first message can already carry what changed since. Only the memory
     /// of withheld messages is per session. A document whose last exchange
-    /// did not end clean (an error, or a task cut off part-way, which never
-    /// ends), withheld changes (Automerge counts them as sent), or ran
-    /// beside another exchange of the same document begins from the
-    /// persisted state instead, as `begin_sync`.
+    /// did not end clean (an error, or a task cut off part-way), withheld
+    /// changes (Automerge counts them as sent), or ran beside another
+    /// exchange of the same document begins from the persisted state
+    /// instead, as `begin_sync`.
     pub fn continue_sync(&mut self, peer: &str, doc: &DocId) {
         let key = (peer.to_string(), doc.clone());
         if self.sync_open.contains_key(&key) {
@@ -355,6 +355,19 @@ impl Store {
     pub fn fail_sync(&mut self, peer: &str, doc: &DocId) {
         self.reset_sync_state(peer, doc);
         let open = self.sync_open.entry((peer.to_string(), doc.clone())).or_default();
+        open.running = open.running.saturating_sub(1);
+        open.resumable = false;
+    }
+
+    /// This document's exchange with `peer` was cut off part-way (its task
+    /// dropped: a session cut off, or the node stopping): what it believed
+    /// in memory is dropped, and the next session begins from the state on
+    /// disk, which a cut-off leaves as it was (no error was seen).
+    pub fn abandon_sync(&mut self, peer: &str, doc: &DocId) {
+        let key = (peer.to_string(), doc.clone());
+        self.sync_states.remove(&key);
+        self.last_withheld.remove(&key);
+        let open = self.sync_open.entry(key).or_default();
         open.running = open.running.saturating_sub(1);
         open.resumable = false;
     }
@@ -527,10 +540,9 @@ mod tests {
 /// The exchanges of one document with one peer open now (`Store::sync_open`).
 #[derive(Debug, Default)]
 pub(super) struct Open {
-    /// Opened and not ended; one cut off part-way never ends, so its
-    /// document's state is not resumed again while this node runs.
+    /// Opened and not ended (`end_sync`, `fail_sync`, `abandon_sync`).
     pub running: u32,
     /// Whether the state may be resumed once none is running: false after
-    /// withheld changes, an error, or two exchanges open at once.
+    /// withheld changes, an error, an exchange cut off, or two open at once.
     pub resumable: bool,
 }

@@ -438,8 +438,8 @@ impl Node {
     /// Whether sessions on a kept connection keep the Automerge sync states
     /// of the session before (both sides must): the first message of a
     /// document then already carries what changed since. On by default. A
-    /// document's state is resumed only when its last exchange ended clean
-    /// and withheld no changes (`Store::continue_sync`): Automerge counts a
+    /// document's state is resumed only when its last exchange ended clean,
+    /// withheld no changes and ran alone (`Store::continue_sync`): Automerge counts a
     /// change as sent when it builds the message, so any other state may
     /// believe the peer has a change it never got (docs/SYNC.md, step 5).
     /// Off: every session starts from the states on disk.

@@ -147,9 +147,12 @@ pub(super) async fn reset(store: &StoreHandle, peer: &Peer, doc: &DocId) {
 /// One document's exchange with a peer, from before its opening to its
 /// end. A clean end (`end(true)`: both sides quiet, no error) lets the next
 /// session on a kept connection resume its sync state (`Store::end_sync`);
-/// an error, or the task dropped part-way (a session cut off), makes the
-/// next one begin from disk (`Store::fail_sync`). Queued, not waited for:
-/// the next session's open comes after it on the store thread.
+/// an error forgets it, on disk too (`Store::fail_sync`); the task dropped
+/// part-way (a session cut off, the node stopping) makes the next session
+/// begin from the state on disk (`Store::abandon_sync`). Queued, not waited
+/// for: a normal end comes before the next session's open on the store
+/// thread (tasks are joined first); a drop may come after it, and then only
+/// costs that session its kept state.
 pub(super) struct Exchange {
     store: StoreHandle,
     peer: String,
@@ -178,7 +181,7 @@ impl Drop for Exchange {
     fn drop(&mut self) {
         if self.armed {
             let (name, d) = (std::mem::take(&mut self.peer), self.doc.clone());
-            self.store.submit(move |s| s.fail_sync(&name, &d));
+            self.store.submit(move |s| s.abandon_sync(&name, &d));
         }
     }
 }
