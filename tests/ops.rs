@@ -353,6 +353,42 @@ fn a_credit_code_or_a_townships_filing_number_held_by_another_organization_is_re
     assert_eq!(err.fields(), vec!["filing_number"], "moving into the township that uses the number: {err}");
 }
 
+/// Two organizations holding one credit code, as a peer's roster can bring
+/// them (the check runs on this node's writes only): an edit that keeps the
+/// numbers adds no clash and is saved; taking the number again is refused.
+#[test]
+fn an_edit_that_keeps_the_numbers_is_saved_beside_a_clash_that_came_by_sync() {
+    let mut w = world();
+    let clock = clock();
+    let mut ours =
+        Organization::new("玉林社区夕阳红舞蹈队", Category::CultureSports, LegalStatus::Registered, "510104020001");
+    ours.credit_code = "51420000MJH200395N".into();
+    ops::records::add(&mut Env::new(&mut w.store, &clock), ours.clone()).unwrap();
+    let mut theirs =
+        Organization::new("玉林社区舞蹈协会", Category::CultureSports, LegalStatus::Registered, "510104020003");
+    theirs.credit_code = "51420000MJH200395N".into();
+    w.store.insert(&theirs).unwrap();
+
+    ours.address = "玉林北路2号".into();
+    ops::records::edit(&mut Env::new(&mut w.store, &clock), ours.clone()).unwrap();
+    assert_eq!(w.store.get::<Organization>(&ours.id).unwrap().unwrap().address, "玉林北路2号");
+
+    // Written again with other spacing and case it is the same number.
+    ours.credit_code = " 51420000mjh200395n ".into();
+    ops::records::edit(&mut Env::new(&mut w.store, &clock), ours.clone()).unwrap();
+    // A third organization taking it is refused, as is one moving into it.
+    let mut third = Organization::new("玉林社区书法队", Category::CultureSports, LegalStatus::Filed, "510104020004");
+    ops::records::add(&mut Env::new(&mut w.store, &clock), third.clone()).unwrap();
+    third.credit_code = "51420000MJH200395N".into();
+    third.legal_status = LegalStatus::Registered;
+    let err = ops::records::edit(&mut Env::new(&mut w.store, &clock), third).unwrap_err();
+    assert!(err.fields().iter().all(|f| *f == "credit_code"), "{err}");
+    assert!(
+        err.to_string().contains("玉林社区夕阳红舞蹈队") && err.to_string().contains("玉林社区舞蹈协会"),
+        "both holders: {err}"
+    );
+}
+
 #[test]
 fn forgetting_a_person_plans_first_then_clears_and_names_the_peers_holding_them() {
     let mut w = world();

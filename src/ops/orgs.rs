@@ -44,6 +44,7 @@ pub fn exit(env: &mut Env, cmd: Exit) -> OpResult<Exited> {
 /// for a file (issue 9 point 6): a credit code belongs to one organization,
 /// a filing number to one organization in its township. The clashing field is
 /// named so a form marks it. Exited organizations keep their numbers.
+/// Checked only when a number, or where it counts, is new to the record.
 pub fn check_numbers_free(store: &Store, org: &Organization) -> OpResult<()> {
     let code = org.credit_code.trim().to_uppercase();
     let filing = org.filing_number.trim();
@@ -51,6 +52,18 @@ pub fn check_numbers_free(store: &Store, org: &Organization) -> OpResult<()> {
         return Ok(());
     }
     let scope = filing_scope_of(&org.division, &org.township);
+    // An edit that keeps the numbers, and where a filing number counts, adds
+    // no clash: not checked again. A clash a peer's roster brought then
+    // blocks no unrelated edit, and an edit does not scan every
+    // organization (~120 ms of ~150 through a node at 31,000).
+    let kept = |o: &Organization| {
+        o.credit_code.trim().to_uppercase() == code
+            && o.filing_number.trim() == filing
+            && filing_scope_of(&o.division, &o.township) == scope
+    };
+    if store.get::<Organization>(&org.id).ok().flatten().is_some_and(|stored| kept(&stored)) {
+        return Ok(());
+    }
     let mut check = Check::default();
     for row in store.scan(Collection::Orgs, &["name", "credit_code", "filing_number", "division", "township"]) {
         if row.id == org.id {
