@@ -353,10 +353,8 @@ impl Store {
     /// believed the peer has is forgotten, and the next session begins from
     /// disk.
     pub fn fail_sync(&mut self, peer: &str, doc: &DocId) {
-        self.reset_sync_state(peer, doc);
-        let open = self.sync_open.entry((peer.to_string(), doc.clone())).or_default();
-        open.running = open.running.saturating_sub(1);
-        open.resumable = false;
+        self.abandon_sync(peer, doc);
+        let _ = self.disk.sync.remove(state_key(peer, doc));
     }
 
     /// This document's exchange with `peer` was cut off part-way (its task
