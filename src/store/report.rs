@@ -37,10 +37,17 @@ pub(crate) struct ReportMemo {
 /// settled years), and the people, projects and honours (read keys).
 #[derive(PartialEq)]
 struct WorkMergeInputs {
+    /// All but the activity parts: what the figures that read no activity
+    /// (`WorkFigures::ledger_from_parts`) are merged from.
+    ledger: LedgerMergeInputs,
+    activities: Vec<u64>,
+}
+
+#[derive(PartialEq)]
+struct LedgerMergeInputs {
     as_of: chrono::NaiveDate,
     work: Vec<u64>,
     joins: Vec<u64>,
-    activities: Vec<u64>,
     years: (Option<i32>, i32),
     others: Vec<(DocId, cache::DocKey)>,
 }
@@ -54,19 +61,6 @@ struct MergeInputs {
     federation: Option<Federation>,
     parts: parts::PartStamps,
     others: Vec<(DocId, cache::DocKey)>,
-}
-
-impl WorkMergeInputs {
-    /// Whether the work figures that read no activity
-    /// (`WorkFigures::ledger_from_parts`) are merged from the same: all
-    /// but the activity parts.
-    fn same_ledger(&self, other: &WorkMergeInputs) -> bool {
-        self.as_of == other.as_of
-            && self.work == other.work
-            && self.joins == other.joins
-            && self.years == other.years
-            && self.others == other.others
-    }
 }
 
 impl MergeInputs {
@@ -214,12 +208,14 @@ impl Store {
             others.extend(cache.keys::<Honour>()?);
             let p = &i.parts;
             Some(WorkMergeInputs {
-                as_of,
-                work: p.work.clone(),
-                joins: p.joins.clone(),
+                ledger: LedgerMergeInputs {
+                    as_of,
+                    work: p.work.clone(),
+                    joins: p.joins.clone(),
+                    years: p.years,
+                    others,
+                },
                 activities: p.activities.clone(),
-                years: p.years,
-                others,
             })
         });
         let index = OrgIndex::of(parts.joins.iter().copied());
@@ -253,7 +249,7 @@ impl Store {
                 // After an activity change the figures that read no activity
                 // are the kept ones'.
                 let ledger = match kept {
-                    Some((k, w)) if work_inputs.as_ref().is_some_and(|i| i.same_ledger(k)) => Arc::clone(&w.ledger),
+                    Some((k, w)) if work_inputs.as_ref().is_some_and(|i| i.ledger == k.ledger) => Arc::clone(&w.ledger),
                     _ => Arc::new(WorkFigures::ledger_from_parts(&work, &parts.work, &index)),
                 };
                 Arc::new(WorkFigures::with_activities(&work, &parts.work, parts.activities, &index, ledger))
