@@ -149,7 +149,49 @@ pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
             &kept,
             format!("{ratio:.2}x the row above, same run, interleaved"),
         );
+        whole_offers(&p, f.orgs, runs, table).await;
     });
+}
+
+/// The whole offers both ways, nothing else differing: the connecting node
+/// restarted having lost what it remembered of the server's offers (a
+/// damaged hint reads as none), so each side sends every document's digest.
+/// As JSON (a node built before) and in the compact form, interleaved.
+async fn whole_offers(p: &Pair, orgs: usize, runs: usize, table: &mut Table) {
+    let key = format!("offers:{}", hex::encode(p.server.identity.node_id.0));
+    let mut times: [Vec<Duration>; 2] = Default::default();
+    let mut bytes = [0u64; 2];
+    for _ in 0..runs.max(5) * 2 {
+        for (compact, times) in times.iter_mut().enumerate() {
+            let key = key.clone();
+            p.client.store.call(move |s| s.put_hint(&key, b"lost")).await.expect("hint");
+            let restarted =
+                Node::start(p.client.dir.clone(), p.client.store.clone(), "127.0.0.1:0".parse().expect("addr"))
+                    .expect("node");
+            restarted.compact_offers(compact == 1);
+            let (s, t) = timed_async(|| once(&restarted)).await;
+            assert_eq!(s.synced, 0, "{s:?}");
+            bytes[compact] = s.bytes_in + s.bytes_out;
+            times.push(t);
+        }
+    }
+    table.time(
+        orgs,
+        "whole offers both ways over QUIC, as JSON (a peer that lost its memory of them)",
+        &times[0],
+        format!("{} bytes both ways, nothing else differing", bytes[0]),
+    );
+    table.time(
+        orgs,
+        "the same, offers in the compact form",
+        &times[1],
+        format!(
+            "{} bytes ({:.2}x); {:.2}x the time, same run, interleaved",
+            bytes[1],
+            bytes[1] as f64 / bytes[0] as f64,
+            median(&times[1]) / median(&times[0])
+        ),
+    );
 }
 
 /// One session with every peer (the server), its summary.

@@ -12,7 +12,7 @@ use super::policy::{list_bodies, lists_in, offers, receive_lists, view, LIST_KEY
 use super::session::{enqueue, open_doc, record_status, step, Exchange, Node, Step, Summary, MAX_DOCS, MAX_ROUNDS};
 use super::transport::{self, write_frame};
 use super::trust::{Grant, Peer, Peers};
-use super::wire::{offers_taken_in, recv_json, recv_msg, send_json, send_msg, Intro, Offers};
+use super::wire::{offers_taken_in, recv_msg, recv_offers, send_json, send_msg, send_offers, Intro, Offers};
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{bail, Context, Result};
@@ -147,11 +147,12 @@ impl Node {
     ) -> std::result::Result<(Opened, (Offers, u64)), (remembered::Memory, anyhow::Error)> {
         let keep = self.kept.on() && join.is_none();
         let holds = Some(memory.received.hash().to_string());
-        let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None, keep };
+        let compact = self.compact_form();
+        let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None, keep, compact };
         let opening = async {
             let (mut send, mut recv) = conn.open_bi().await?;
             let n = send_json(&mut send, &intro).await?;
-            let answer = recv_json(&mut recv, &self.limits, control, transport::Frame::Offers).await?;
+            let answer = recv_offers(&mut recv, &self.limits, control).await?;
             Ok::<_, anyhow::Error>((send, recv, n, answer))
         };
         match opening.await {
@@ -182,6 +183,8 @@ impl Node {
         let node_id = peer.node_id;
         summary.bytes_in += n;
         let answer_confirms = answer.confirms;
+        // The peer reads the compact form if it wrote in it.
+        let compact = answer.came_compact;
         // Kept only when both sides agreed to (a node built before never answers).
         let keep = keep && answer.keeps;
         // Our sync states of the last session on this connection are kept
@@ -228,7 +231,7 @@ impl Node {
                 (ours, delta, lists, phases)
             })
             .await;
-        summary.bytes_out += send_json(
+        summary.bytes_out += send_offers(
             &mut send,
             &Offers {
                 home: home.map(|h| h.to_string()),
@@ -238,7 +241,9 @@ impl Node {
                 confirms: false,
                 keeps: false,
                 resumes: false,
+                came_compact: false,
             },
+            compact,
         )
         .await?;
         // On a kept connection our end of the control stream ends the session

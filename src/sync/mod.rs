@@ -3,6 +3,7 @@
 
 pub mod authorship;
 mod client;
+mod compact;
 pub mod daemon;
 pub mod discovery;
 pub mod forward;

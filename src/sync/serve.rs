@@ -11,7 +11,7 @@ use super::session::{enqueue, record_status, reset, step, Exchange, Node, MAX_DO
 use super::short;
 use super::transport::{self, read_frame_of, write_frame, Frame};
 use super::trust::{Peer, Peers};
-use super::wire::{recv_json, recv_msg, send_json, send_msg, Intro, Offers, ERR};
+use super::wire::{recv_json, recv_msg, recv_offers, send_json, send_msg, send_offers, Intro, Offers, ERR};
 use crate::domain::RecordId;
 use crate::store::{DocId, StoreHandle};
 use anyhow::{anyhow, bail, Context, Result};
@@ -409,10 +409,24 @@ impl Node {
             confirms: true,
             keeps: keep,
             resumes: resume,
+            came_compact: false,
         };
-        send_json(&mut send, &offers).await?;
-        let (theirs, _): (Offers, u64) = recv_json(&mut recv, &limits, &mut control, Frame::Offers).await?;
-        let received = remembered::apply(theirs.docs, &memory.received)?;
+        // Compact if both sides read it (a node reading a form reads those before it).
+        let compact = intro.compact >= super::compact::VERSION && self.compact_form() >= super::compact::VERSION;
+        send_offers(&mut send, &offers, compact).await?;
+        let theirs = async {
+            let (theirs, _) = recv_offers(&mut recv, &limits, &mut control).await?;
+            Ok::<_, anyhow::Error>((remembered::apply(theirs.docs, &memory.received)?, theirs.lists))
+        };
+        // Recorded as the peer's last error, as a document's would be: its
+        // offers were damaged, or it went away before sending them.
+        let (received, lists) = match theirs.await {
+            Ok(theirs) => theirs,
+            Err(e) => {
+                let _ = record_status(&self.dir, &node, Some(format!("{e:#}")), self.clock.now());
+                return Err(e);
+            }
+        };
         // A memory the same as the one stored is not written again: with
         // nothing changed, that write (the whole list, ~80 KB at 800
         // documents) was most of a session's store work.
@@ -420,7 +434,7 @@ impl Node {
         if !memory.received.is(&received) {
             memory.received = remembered::Hashed::new(received);
         }
-        let (v, lists, offered) = (view.clone(), theirs.lists, memory.received.map().clone());
+        let (v, offered) = (view.clone(), memory.received.map().clone());
         // Most sessions bring no authors list: no store trip for nothing.
         if !lists.is_empty() {
             self.store.call(move |s| receive_lists(s, &v, lists, &offered)).await;

@@ -67,6 +67,9 @@ pub struct Node {
     pub(super) offered: Arc<super::offered::OfferCache>,
     /// What we remember of each peer's offers and of ours to it (`offers`).
     pub(super) memories: Arc<super::offers::Memories>,
+    /// Offers travel as JSON only, as a node built before the compact form
+    /// (benchmarks compare the two).
+    json_offers: std::sync::atomic::AtomicBool,
 }
 
 impl Node {
@@ -94,6 +97,7 @@ impl Node {
             kept: Default::default(),
             offered: Default::default(),
             memories: Default::default(),
+            json_offers: Default::default(),
         })
     }
 
@@ -107,6 +111,21 @@ impl Node {
     pub fn with_progress(mut self, progress: Progress) -> Node {
         self.progress = Some(progress);
         self
+    }
+
+    /// Whether this node announces, and answers in, the compact form of the
+    /// offers (`compact`); on unless turned off here.
+    pub fn compact_offers(&self, on: bool) {
+        self.json_offers.store(!on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The compact form this node announces in its Intro (0: JSON only).
+    pub(super) fn compact_form(&self) -> u8 {
+        if self.json_offers.load(std::sync::atomic::Ordering::Relaxed) {
+            0
+        } else {
+            super::compact::VERSION
+        }
     }
 
     pub(super) fn tell(&self, peer: &str, done: usize, total: usize) {

@@ -230,6 +230,7 @@ impl super::Node {
             holds: None,
             short: Some(short),
             keep: false,
+            compact: self.compact_form(),
         };
         summary.bytes_out += send_json(&mut send, &intro).await.with_context(refused)?;
         let (reply, n): (ShortReply, u64) =
@@ -271,7 +272,7 @@ impl super::Node {
         // against the peer list (`transport::unpinned_client`).
         let mut opened =
             Opened { conn, send, recv, budget, summary, memory, home, started, keep: false, resumable: false };
-        let answer = recv_json(&mut opened.recv, &limits, &mut control, Frame::Offers).await?;
+        let answer = super::wire::recv_offers(&mut opened.recv, &limits, &mut control).await?;
         self.converse(&peer, opened, answer, true).await
     }
 }

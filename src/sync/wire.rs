@@ -26,6 +26,14 @@ pub(super) struct Intro {
     /// (`Offers::keeps`); a node built before ignores it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) keep: bool,
+    /// The compact form of the offers this node reads (`compact::VERSION`);
+    /// 0, as a node built before sends, for JSON only.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(super) compact: u8,
+}
+
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,6 +66,10 @@ pub(super) struct Offers {
     /// node built before sends nothing, and both sides start from disk.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) resumes: bool,
+    /// These offers came in the compact form: the peer reads it, so our
+    /// answer goes in it too. Not part of the message.
+    #[serde(skip)]
+    pub(super) came_compact: bool,
 }
 
 pub(super) async fn send_json<T: Serialize>(send: &mut quinn::SendStream, value: &T) -> Result<u64> {
@@ -75,6 +87,32 @@ pub(super) async fn recv_json<T: for<'de> Deserialize<'de>>(
     let bytes = transport::read_frame_of(recv, limits, budget, kind).await?;
     let value = serde_json::from_slice(&bytes).context("malformed control message")?;
     Ok((value, bytes.len() as u64 + 4))
+}
+
+/// Our offers, in the compact form when `compact` (the peer reads it) and
+/// they fit it, else as JSON.
+pub(super) async fn send_offers(send: &mut quinn::SendStream, offers: &Offers, compact: bool) -> Result<u64> {
+    match compact.then(|| super::compact::encode(offers)).flatten() {
+        Some(bytes) => {
+            write_frame(send, &bytes).await?;
+            Ok(bytes.len() as u64 + 4)
+        }
+        None => send_json(send, offers).await,
+    }
+}
+
+/// The peer's offers, in either form.
+pub(super) async fn recv_offers(
+    recv: &mut quinn::RecvStream,
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<(Offers, u64)> {
+    let bytes = transport::read_frame_of(recv, limits, budget, transport::Frame::Offers).await?;
+    let offers = match bytes.first() {
+        Some(&super::compact::TAG) => super::compact::decode(&bytes, limits.max_offers)?,
+        _ => serde_json::from_slice(&bytes).context("malformed control message")?,
+    };
+    Ok((offers, bytes.len() as u64 + 4))
 }
 
 /// Waits until the serving side has taken in our offers (it finishes its
