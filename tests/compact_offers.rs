@@ -4,7 +4,6 @@
 
 mod support;
 
-use hubsync::domain::*;
 use hubsync::sync::transport::write_frame;
 use hubsync::sync::{sync_once, Grant, Limits, Node, Summary};
 use serde_json::{json, Value};
@@ -25,22 +24,6 @@ async fn round(b: &Side) -> Summary {
     let s = sync_once(&b.node, &[]).await.unwrap().remove(0).unwrap();
     assert!(s.errors.is_empty(), "{s:?}");
     s
-}
-
-async fn set_members(side: &Side, name: &str, members: u32) {
-    let name = name.to_string();
-    side.store
-        .call(move |s| {
-            let mut o = s.all::<Organization>().unwrap().into_iter().find(|o| o.name == name).unwrap();
-            o.members = Some(members);
-            s.update(&o).map(|_| ())
-        })
-        .await
-        .unwrap();
-}
-
-async fn members(side: &Side, name: &str) -> Option<u32> {
-    orgs(side).await.into_iter().find(|o| o.name == name).and_then(|o| o.members)
 }
 
 /// `b`'s node as after a restart that lost what it remembered of `a`'s

@@ -4,7 +4,6 @@
 
 mod support;
 
-use hubsync::domain::*;
 use hubsync::sync::{sync_once, Grant, Limits, Peers, Summary};
 use std::time::Duration;
 use support::*;
@@ -21,23 +20,6 @@ fn pair(grant: Grant, a_limits: Limits) -> (Side, Side) {
 
 async fn round(b: &Side) -> anyhow::Result<Summary> {
     sync_once(&b.node, &[]).await.unwrap().remove(0)
-}
-
-/// Sets the member count of the organization named `name` on `side`.
-async fn set_members(side: &Side, name: &str, members: u32) {
-    let name = name.to_string();
-    side.store
-        .call(move |s| {
-            let mut o = s.all::<Organization>().unwrap().into_iter().find(|o| o.name == name).unwrap();
-            o.members = Some(members);
-            s.update(&o).map(|_| ())
-        })
-        .await
-        .unwrap();
-}
-
-async fn members(side: &Side, name: &str) -> Option<u32> {
-    orgs(side).await.into_iter().find(|o| o.name == name).and_then(|o| o.members)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -121,6 +121,23 @@ pub async fn orgs(n: &Side) -> Vec<Organization> {
     v
 }
 
+/// Sets the member count of the organization named `name` on `side`.
+pub async fn set_members(side: &Side, name: &str, members: u32) {
+    let name = name.to_string();
+    side.store
+        .call(move |s| {
+            let mut o = s.all::<Organization>().unwrap().into_iter().find(|o| o.name == name).unwrap();
+            o.members = Some(members);
+            s.update(&o).map(|_| ())
+        })
+        .await
+        .unwrap();
+}
+
+pub async fn members(side: &Side, name: &str) -> Option<u32> {
+    orgs(side).await.into_iter().find(|o| o.name == name).and_then(|o| o.members)
+}
+
 pub async fn people(n: &Side) -> Vec<Person> {
     let mut v = n.store.call(|s| s.all::<Person>().unwrap()).await;
     v.sort_by(|a, b| a.id.cmp(&b.id));
