@@ -262,3 +262,64 @@ async fn by_default_a_session_on_the_kept_connection_resumes_the_sync_states() {
     assert_eq!((b.node.sessions_resumed(), b.node.connections_made()), (1, 1), "the connection kept, and the states");
     assert_eq!(heads(&a, false).await, heads(&b, false).await);
 }
+
+/// Quiet ends (`Offers::quiet_ends`) on both sides, on one only (as beside
+/// a node built before), and with kept sync states off: edits on each side
+/// and on both, session after session on the kept connection, each leaves
+/// the two in sync, and a session just after has nothing left to move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_ended_quietly_move_edits_both_ways_and_leave_nothing_behind() {
+    for (server_quiet, client_quiet, states) in
+        [(true, true, true), (true, true, false), (true, false, true), (false, true, true)]
+    {
+        let case = format!("server quiet {server_quiet}, client quiet {client_quiet}, states kept {states}");
+        let (a, b) = pair(Grant::Write, Limits::default());
+        a.node.quiet_ends(server_quiet);
+        b.node.quiet_ends(client_quiet);
+        a.node.keep_sync_states(states);
+        b.node.keep_sync_states(states);
+        assert!(round(&b).await.unwrap().errors.is_empty(), "{case}");
+        let edits = [(true, false), (false, true), (true, true), (true, false), (false, false), (false, true)];
+        for (i, (on_a, on_b)) in edits.into_iter().enumerate() {
+            let n = 50 + i as u32;
+            if on_a {
+                set_members(&a, "甲组织", n).await;
+            }
+            if on_b {
+                set_members(&b, "乙组织", n).await;
+            }
+            let s = round(&b).await.unwrap();
+            assert!(s.errors.is_empty(), "{case}: {s:?}");
+            if on_a {
+                assert_eq!(members(&b, "甲组织").await, Some(n), "{case}, session {i}");
+            }
+            if on_b {
+                assert_eq!(members(&a, "乙组织").await, Some(n), "{case}, session {i}");
+            }
+            assert_eq!(heads(&a, false).await, heads(&b, false).await, "{case}, session {i}");
+        }
+        let after = round(&b).await.unwrap();
+        assert!(after.errors.is_empty(), "{case}: {after:?}");
+        assert_eq!((after.changes_in, after.changes_out), (0, 0), "{case}: nothing left behind");
+        let quietly = b.node.documents_ended_quietly();
+        if server_quiet && client_quiet {
+            // At least the document edited in each of the five sessions with an edit.
+            assert!(quietly >= 5, "{case}: {quietly} ended quietly");
+        } else {
+            assert_eq!(quietly, 0, "{case}: quiet ends need both sides' word");
+        }
+        assert_eq!(b.node.connections_made(), 1, "{case}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_on_a_connection_not_kept_never_end_quietly() {
+    let (a, b) = pair(Grant::Write, Limits::default());
+    b.node.keep_connections(false);
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    set_members(&a, "甲组织", 61).await;
+    set_members(&b, "乙组织", 62).await;
+    assert!(round(&b).await.unwrap().errors.is_empty());
+    assert_eq!((members(&b, "甲组织").await, members(&a, "乙组织").await), (Some(61), Some(62)));
+    assert_eq!(b.node.documents_ended_quietly(), 0);
+}

@@ -60,19 +60,22 @@ pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
         // One field edited, then synced: on a fresh connection per session
         // (the protocol before kept connections), on the connection kept from
         // the session before with the sync states of that session dropped
-        // (as before), and kept with them (`Node::keep_sync_states`),
-        // interleaved. Edited on the serving side (the change comes in) and
-        // on the connecting side (it goes out, as a county's edit to its hub).
+        // (as before), kept with them (`Node::keep_sync_states`), and with
+        // documents ending quietly too (`Node::quiet_ends`), interleaved.
+        // Edited on the serving side (the change comes in) and on the
+        // connecting side (it goes out, as a county's edit to its hub).
         let mut org = f.records[11].clone();
         let mut edits = 0u32;
         for pull in [true, false] {
-            let mut times: [Vec<Duration>; 3] = Default::default();
-            let mut bytes = [0u64; 3];
+            let mut times: [Vec<Duration>; 4] = Default::default();
+            let mut bytes = [0u64; 4];
             for _ in 0..runs.max(5) * 4 {
                 for (mode, times) in times.iter_mut().enumerate() {
                     p.client.keep_connections(mode > 0);
-                    p.client.keep_sync_states(mode == 2);
-                    p.server.keep_sync_states(mode == 2);
+                    p.client.keep_sync_states(mode >= 2);
+                    p.server.keep_sync_states(mode >= 2);
+                    p.client.quiet_ends(mode == 3);
+                    p.server.quiet_ends(mode == 3);
                     if mode > 0 {
                         // Not timed: this session makes the connection (and, with
                         // states kept, the states) that the next one keeps.
@@ -104,18 +107,31 @@ pub fn sync_over_quic(f: &Fixture, runs: usize, table: &mut Table) {
             );
             table.time(
                 f.orgs,
-                &format!("one-field incremental sync over QUIC{way}, connection and sync states kept"),
+                &format!("one-field incremental sync over QUIC{way}, connection and sync states kept (before)"),
                 &times[2],
                 format!(
-                    "{:.2}x the fresh row, {:.2}x the row above; {} bytes; target < 2 ms",
+                    "{:.2}x the fresh row, {:.2}x the row above; {} bytes",
                     ratio(2),
                     median(&times[2]) / median(&times[1]),
                     bytes[2]
                 ),
             );
+            table.time(
+                f.orgs,
+                &format!("one-field incremental sync over QUIC{way}, connection and states kept, quiet ends"),
+                &times[3],
+                format!(
+                    "{:.2}x the fresh row, {:.2}x the row above; {} bytes; target < 2 ms",
+                    ratio(3),
+                    median(&times[3]) / median(&times[2]),
+                    bytes[3]
+                ),
+            );
         }
         p.client.keep_sync_states(true);
         p.server.keep_sync_states(true);
+        p.client.quiet_ends(true);
+        p.server.quiet_ends(true);
         let (mut fresh, mut kept) = (Vec::new(), Vec::new());
         let mut recon_bytes = 0;
         // As many as the one-field rows: five samples' medians moved by a

@@ -147,8 +147,9 @@ impl Node {
     ) -> std::result::Result<(Opened, (Offers, u64)), (remembered::Memory, anyhow::Error)> {
         let keep = self.kept.on() && join.is_none();
         let holds = Some(memory.received.hash().to_string());
-        let compact = self.compact_form();
-        let intro = Intro { home: home.as_ref().map(|h| h.to_string()), join, holds, short: None, keep, compact };
+        let (compact, quiet_ends) = (self.compact_form(), keep && self.kept.quiet_ends_on());
+        let claim = home.as_ref().map(|h| h.to_string());
+        let intro = Intro { home: claim, join, holds, short: None, keep, compact, quiet_ends };
         let opening = async {
             let (mut send, mut recv) = conn.open_bi().await?;
             let n = send_json(&mut send, &intro).await?;
@@ -190,6 +191,7 @@ impl Node {
         // Our sync states of the last session on this connection are kept
         // when the peer kept its own and that session ended clean here too.
         let resume = keep && answer.resumes && resumable && self.kept.states_on();
+        let quiet_ends = keep && answer.quiet_ends && self.kept.quiet_ends_on();
         if resume {
             self.kept.resumed.fetch_add(1, Ordering::Relaxed);
         }
@@ -241,6 +243,7 @@ impl Node {
                 confirms: false,
                 keeps: false,
                 resumes: false,
+                quiet_ends: false,
                 came_compact: false,
             },
             compact,
@@ -293,7 +296,8 @@ impl Node {
                     let exchange = Exchange::new(&store, &peer, &doc_id);
                     let result = match open_doc(&store, &peer, view, &doc_id, resume).await {
                         Ok(Some(opened)) => {
-                            client_doc(&conn, &store, &peer, &doc_id, opened, &limits, &mut doc_budget).await
+                            let rules = (&limits, quiet_ends);
+                            client_doc(&conn, &store, &peer, &doc_id, opened, rules, &mut doc_budget).await
                         }
                         Ok(None) => {
                             exchange.not_opened();
@@ -316,6 +320,9 @@ impl Node {
                         summary.changes_out += tally.changes_out;
                         summary.bytes_in += tally.bytes_in;
                         summary.bytes_out += tally.bytes_out;
+                        if tally.ended_quietly {
+                            self.kept.ended_quietly.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                     Ok((doc, Err(e))) => summary.errors.push(format!("{doc}: {e:#}")),
                     Err(e) => summary.errors.push(e.to_string()),
@@ -378,8 +385,12 @@ pub(crate) struct Kept {
     off: AtomicBool,
     /// Sync states are not kept between sessions of a kept connection.
     states_off: AtomicBool,
+    /// Documents end with the round of both sides quiet (`Offers::quiet_ends`).
+    quiet_ends_off: AtomicBool,
     /// Connections this node made as the connecting side.
     made: AtomicUsize,
+    /// Documents this node ended quietly as the connecting side.
+    ended_quietly: AtomicUsize,
     /// Sessions that kept the sync states of the session before.
     resumed: AtomicUsize,
 }
@@ -390,6 +401,8 @@ impl Default for Kept {
             conns: Mutex::default(),
             off: AtomicBool::new(false),
             states_off: AtomicBool::new(false),
+            quiet_ends_off: AtomicBool::new(false),
+            ended_quietly: AtomicUsize::new(0),
             made: AtomicUsize::new(0),
             resumed: AtomicUsize::new(0),
         }
@@ -403,6 +416,10 @@ impl Kept {
 
     pub(super) fn states_on(&self) -> bool {
         !self.states_off.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn quiet_ends_on(&self) -> bool {
+        !self.quiet_ends_off.load(Ordering::Relaxed)
     }
 
     /// The open connection kept for `node`, if it still reaches `addr`;
@@ -450,6 +467,19 @@ impl Node {
     /// Off: every session starts from the states on disk.
     pub fn keep_sync_states(&self, on: bool) {
         self.kept.states_off.store(!on, Ordering::Relaxed);
+    }
+
+    /// Whether this node ends documents quietly on kept connections
+    /// (`Offers::quiet_ends`), as connecting and as serving side; on unless
+    /// turned off here (benchmarks compare, tests try a node built before).
+    pub fn quiet_ends(&self, on: bool) {
+        self.kept.quiet_ends_off.store(!on, Ordering::Relaxed);
+    }
+
+    /// Documents this node, as the connecting side, ended quietly
+    /// (`Offers::quiet_ends`).
+    pub fn documents_ended_quietly(&self) -> usize {
+        self.kept.ended_quietly.load(Ordering::Relaxed)
     }
 
     /// Connections this node has made to peers (a kept one is made once).
@@ -508,6 +538,8 @@ struct DocTally {
     changes_out: usize,
     bytes_in: u64,
     bytes_out: u64,
+    /// Ended by a quiet end (`Offers::quiet_ends`), not a round of both quiet.
+    ended_quietly: bool,
 }
 
 /// The connecting side of one document: send, then read, until both are quiet.
@@ -517,7 +549,7 @@ async fn client_doc(
     peer: &Peer,
     doc: &DocId,
     (access, gate, first): (Access, Arc<Gate>, Step),
-    limits: &Limits,
+    (limits, quiet_ends): (&Limits, bool),
     budget: &mut Budget,
 ) -> Result<DocTally> {
     let (mut send, mut recv) = conn.open_bi().await?;
@@ -529,6 +561,7 @@ async fn client_doc(
     let mut pending = None;
     let mut first = Some(first);
     for _ in 0..MAX_ROUNDS {
+        let answering = pending.is_some();
         let Step { applied, ours, sent } = match first.take() {
             Some(first) => first,
             None => step(store, peer, doc, pending.take(), access, gate.clone()).await?,
@@ -537,10 +570,25 @@ async fn client_doc(
         tally.changes_out += sent;
         let sent_none = ours.is_none();
         tally.bytes_out += send_msg(&mut send, ours.as_ref()).await?;
+        // Quiet ends: we answered the peer's message with nothing, so we are
+        // in sync with it; the serving side takes our empty frame as the end.
+        if quiet_ends && sent_none && answering {
+            let _ = send.finish();
+            tally.ended_quietly = true;
+            return Ok(tally);
+        }
         let (theirs, n) = recv_msg(&mut recv, limits, budget).await?;
         tally.bytes_in += n;
         if sent_none && theirs.is_none() {
             let _ = send.finish();
+            return Ok(tally);
+        }
+        // The peer answered our message with nothing: it is in sync with
+        // it. One last empty frame ends the document there, no store trip.
+        if quiet_ends && theirs.is_none() {
+            tally.bytes_out += send_msg(&mut send, None).await?;
+            let _ = send.finish();
+            tally.ended_quietly = true;
             return Ok(tally);
         }
         pending = theirs;

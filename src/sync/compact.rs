@@ -41,6 +41,7 @@ struct Frame {
     confirms: bool,
     keeps: bool,
     resumes: bool,
+    quiet_ends: bool,
 }
 
 /// A key as the bytes it shares with the key before it and the rest.
@@ -82,6 +83,7 @@ pub(super) fn encode(offers: &Offers) -> Option<Vec<u8>> {
         confirms: offers.confirms,
         keeps: offers.keeps,
         resumes: offers.resumes,
+        quiet_ends: offers.quiet_ends,
     };
     postcard::to_extend(&frame, vec![TAG]).ok()
 }
@@ -119,6 +121,7 @@ pub(super) fn decode(bytes: &[u8], limit: usize) -> Result<Offers> {
         confirms: frame.confirms,
         keeps: frame.keeps,
         resumes: frame.resumes,
+        quiet_ends: frame.quiet_ends,
         came_compact: true,
     })
 }
@@ -182,6 +185,7 @@ mod tests {
             confirms: true,
             keeps: false,
             resumes: true,
+            quiet_ends: true,
             came_compact: false,
         }
     }
@@ -254,6 +258,7 @@ mod tests {
                 confirms: false,
                 keeps: false,
                 resumes: false,
+                quiet_ends: false,
             };
             let bytes = postcard::to_extend(&frame, vec![TAG]).unwrap();
             assert!(decode(&bytes, 1 << 20).is_err(), "{first} {shared}");

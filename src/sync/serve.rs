@@ -382,6 +382,7 @@ impl Node {
             admitted;
         let limits = self.limits.clone();
         let resume = resume && keep && self.kept.states_on();
+        let quiet_ends = keep && intro.quiet_ends && self.kept.quiet_ends_on();
         let view = Arc::new(view(&peers, &peer, peer_home, transport::peer_cert(&conn)?));
         let (v, peer_holds) = (view.clone(), intro.holds.clone());
         let (cache, memories) = (self.offered.clone(), self.memories.clone());
@@ -409,6 +410,7 @@ impl Node {
             confirms: true,
             keeps: keep,
             resumes: resume,
+            quiet_ends,
             came_compact: false,
         };
         // Compact if both sides read it (a node reading a form reads those before it).
@@ -451,7 +453,8 @@ impl Node {
         }
 
         let end = if keep { Some(&mut recv) } else { None };
-        let (result, in_band) = self.documents(&conn, &peer, view, &budget, end, resume).await;
+        let rules = DocRules { resume, quiet_ends };
+        let (result, in_band) = self.documents(&conn, &peer, view, &budget, end, rules).await;
         // Saved after the documents, off their path (lost, it costs one full
         // exchange); queued before the session ends, so the next session on
         // this connection reads it, but not waited for before the end.
@@ -546,10 +549,10 @@ impl Node {
         view: Arc<PeerView>,
         budget: &Arc<SessionBudget>,
         mut end: Option<&mut quinn::RecvStream>,
-        resume: bool,
+        rules: DocRules,
     ) -> (Result<()>, bool) {
         let mut in_band = false;
-        let result = self.serve_documents(conn, peer, view, budget, &mut end, &mut in_band, resume).await;
+        let result = self.serve_documents(conn, peer, view, budget, &mut end, &mut in_band, rules).await;
         (result, in_band)
     }
 
@@ -562,7 +565,7 @@ impl Node {
         budget: &Arc<SessionBudget>,
         end: &mut Option<&mut quinn::RecvStream>,
         in_band: &mut bool,
-        resume: bool,
+        rules: DocRules,
     ) -> Result<()> {
         let limits = &self.limits;
         let mut tasks: JoinSet<Result<()>> = JoinSet::new();
@@ -623,7 +626,7 @@ impl Node {
             let (store, peer, view) = (self.store.clone(), peer.clone(), view.clone());
             let (limits, mut doc_budget) = (limits.clone(), budget.stream());
             tasks.spawn(
-                async move { server_doc(send, recv, &store, &peer, view, &limits, &mut doc_budget, resume).await },
+                async move { server_doc(send, recv, &store, &peer, view, &limits, &mut doc_budget, rules).await },
             );
         };
         while let Some(done) = tasks.join_next().await {
@@ -664,8 +667,17 @@ async fn ended(end: &mut Option<&mut quinn::RecvStream>) -> Result<()> {
     }
 }
 
-/// The accepting side of one document stream. `resume`: keep the sync
-/// state of the last session on this connection (`Store::continue_sync`).
+/// How this session's documents go, as the two sides agreed in its offers.
+#[derive(Clone, Copy)]
+struct DocRules {
+    /// Keep the sync state of the last session on this connection
+    /// (`Store::continue_sync`).
+    resume: bool,
+    /// An empty frame after the first ends the document (`Offers::quiet_ends`).
+    quiet_ends: bool,
+}
+
+/// The accepting side of one document stream.
 #[allow(clippy::too_many_arguments)]
 async fn server_doc(
     mut send: quinn::SendStream,
@@ -675,7 +687,7 @@ async fn server_doc(
     view: Arc<PeerView>,
     limits: &Limits,
     budget: &mut Budget,
-    resume: bool,
+    DocRules { resume, quiet_ends }: DocRules,
 ) -> Result<()> {
     let name = read_frame_of(&mut recv, limits, budget, Frame::DocName).await?;
     let doc = DocId::parse(&String::from_utf8_lossy(&name)).map_err(anyhow::Error::msg)?;
@@ -702,9 +714,16 @@ async fn server_doc(
     // Any error resets this document's sync state, so no state of an
     // exchange cut short is kept for the next session (`resume`).
     let exchanged: Result<()> = async {
-        for _ in 0..MAX_ROUNDS {
+        for round in 0..MAX_ROUNDS {
             let (theirs, _) = recv_msg(&mut recv, limits, budget).await.with_context(|| format!("{doc}"))?;
             let got_none = theirs.is_none();
+            // The peer's first frame may be empty (nothing new since its
+            // kept state); a later one answers ours, or follows our empty
+            // answer to its message: either way the document is in sync.
+            if quiet_ends && got_none && round > 0 {
+                let _ = send.finish();
+                return Ok(());
+            }
             let ours = match step(store, peer, &doc, theirs, access, gate.clone()).await {
                 Ok(step) => step.ours,
                 Err(e) => {

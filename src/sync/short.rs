@@ -231,6 +231,7 @@ impl super::Node {
             short: Some(short),
             keep: false,
             compact: self.compact_form(),
+            quiet_ends: false,
         };
         summary.bytes_out += send_json(&mut send, &intro).await.with_context(refused)?;
         let (reply, n): (ShortReply, u64) =

@@ -30,6 +30,10 @@ pub(super) struct Intro {
     /// 0, as a node built before sends, for JSON only.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub(super) compact: u8,
+    /// The connecting node ends documents quietly on a kept connection
+    /// (`Offers::quiet_ends`); a node built before sends nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) quiet_ends: bool,
 }
 
 fn is_zero(n: &u8) -> bool {
@@ -66,6 +70,16 @@ pub(super) struct Offers {
     /// node built before sends nothing, and both sides start from disk.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(super) resumes: bool,
+    /// The serving node's answer to `Intro::quiet_ends`, on a kept
+    /// connection only: in this session a side that answers a sync message
+    /// with nothing ends the document. It is then in sync with what the
+    /// message said, and the other side sends nothing more (an edit made
+    /// meanwhile goes in the next session): the connecting side sends one
+    /// last empty frame without a store trip or waiting for a reply, and the
+    /// serving side takes an empty frame after the first as the end. Saves
+    /// the closing round of both sides quiet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(super) quiet_ends: bool,
     /// These offers came in the compact form: the peer reads it, so our
     /// answer goes in it too. Not part of the message.
     #[serde(skip)]
