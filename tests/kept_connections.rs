@@ -22,6 +22,30 @@ async fn round(b: &Side) -> anyhow::Result<Summary> {
     sync_once(&b.node, &[]).await.unwrap().remove(0)
 }
 
+/// One session per entry of `edits`: (edit on `a`, edit on `b`) made
+/// before it, each edit found on the other side after it, and the two in
+/// sync (the same heads).
+async fn edit_and_sync(a: &Side, b: &Side, edits: &[(bool, bool)], case: &str) {
+    for (i, &(on_a, on_b)) in edits.iter().enumerate() {
+        let n = 40 + i as u32;
+        if on_a {
+            set_members(a, "甲组织", n).await;
+        }
+        if on_b {
+            set_members(b, "乙组织", n).await;
+        }
+        let s = round(b).await.unwrap();
+        assert!(s.errors.is_empty(), "{case}: {s:?}");
+        if on_a {
+            assert_eq!(members(b, "甲组织").await, Some(n), "{case}, session {i}");
+        }
+        if on_b {
+            assert_eq!(members(a, "乙组织").await, Some(n), "{case}, session {i}");
+        }
+        assert_eq!(heads(a, false).await, heads(b, false).await, "{case}, session {i}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_in_a_row_share_one_connection() {
     let (a, b) = pair(Grant::Write, Limits::default());
@@ -161,23 +185,7 @@ async fn sessions_that_keep_their_sync_states_move_edits_both_ways() {
     assert!(round(&b).await.unwrap().errors.is_empty());
     // Edits on each side, then on both at once, each in a session that
     // begins from the sync states the one before left in memory.
-    for (i, (on_a, on_b)) in [(true, false), (false, true), (true, true), (false, false)].into_iter().enumerate() {
-        let n = 40 + i as u32;
-        if on_a {
-            set_members(&a, "甲组织", n).await;
-        }
-        if on_b {
-            set_members(&b, "乙组织", n).await;
-        }
-        let s = round(&b).await.unwrap();
-        assert!(s.errors.is_empty(), "{s:?}");
-        if on_a {
-            assert_eq!(members(&b, "甲组织").await, Some(n));
-        }
-        if on_b {
-            assert_eq!(members(&a, "乙组织").await, Some(n));
-        }
-    }
+    edit_and_sync(&a, &b, &[(true, false), (false, true), (true, true), (false, false)], "").await;
     assert_eq!(b.node.sessions_resumed(), 4, "every session after the first kept its states");
     assert_eq!(heads(&a, false).await, heads(&b, false).await);
 }
@@ -280,24 +288,7 @@ async fn documents_ended_quietly_move_edits_both_ways_and_leave_nothing_behind()
         b.node.keep_sync_states(states);
         assert!(round(&b).await.unwrap().errors.is_empty(), "{case}");
         let edits = [(true, false), (false, true), (true, true), (true, false), (false, false), (false, true)];
-        for (i, (on_a, on_b)) in edits.into_iter().enumerate() {
-            let n = 50 + i as u32;
-            if on_a {
-                set_members(&a, "甲组织", n).await;
-            }
-            if on_b {
-                set_members(&b, "乙组织", n).await;
-            }
-            let s = round(&b).await.unwrap();
-            assert!(s.errors.is_empty(), "{case}: {s:?}");
-            if on_a {
-                assert_eq!(members(&b, "甲组织").await, Some(n), "{case}, session {i}");
-            }
-            if on_b {
-                assert_eq!(members(&a, "乙组织").await, Some(n), "{case}, session {i}");
-            }
-            assert_eq!(heads(&a, false).await, heads(&b, false).await, "{case}, session {i}");
-        }
+        edit_and_sync(&a, &b, &edits, &case).await;
         let after = round(&b).await.unwrap();
         assert!(after.errors.is_empty(), "{case}: {after:?}");
         assert_eq!((after.changes_in, after.changes_out), (0, 0), "{case}: nothing left behind");
