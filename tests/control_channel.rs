@@ -45,8 +45,11 @@ async fn a_command_line_reaches_a_node_held_in_process_and_a_liar_does_not_stop_
     assert!(alone.status.success(), "{}", text(&alone.stderr));
 
     let store = StoreHandle::spawn(Store::open(&dir).unwrap());
-    let listening =
-        control::listen(NodeParts { store, daemon: None, dir: dir.clone() }, hubsync::cli::node::handler()).unwrap();
+    let listening = control::listen(
+        NodeParts { store, daemon: None, dir: dir.clone(), hand_over: None },
+        hubsync::cli::node::handler(),
+    )
+    .unwrap();
     let blocking = dir.clone();
     tokio::task::spawn_blocking(move || {
         let dir = blocking;
@@ -76,10 +79,16 @@ async fn a_command_line_reaches_a_node_held_in_process_and_a_liar_does_not_stop_
             argv: vec!["hubsync".into(), "org".into(), "list".into()],
             lang: "zh".into(),
             cwd: dir.clone(),
+            action: control::Action::Run,
         };
         let reply = control::client::call(&dir, &old).unwrap().expect("the node listens");
         assert_eq!(reply.code, 1);
         assert!(text(&reply.stderr).contains("0.0.0-old"), "{}", text(&reply.stderr));
+
+        // A second UI: a node that is itself a UI does not hand its directory over.
+        let refused = control::client::take_over(&dir).map(|_| ()).unwrap_err().to_string();
+        assert!(refused.contains("另一个界面") && refused.contains("one UI at a time"), "{refused}");
+        assert!(control::client::is_listening(&dir), "the node goes on");
 
         let people = run(&dir, &["person", "list", "--format", "csv"]);
         assert!(text(&people.stdout).contains("138****8000"), "{}", text(&people.stdout));

@@ -204,3 +204,62 @@ fn typing_into_the_form_stores_the_record() {
         store.all::<hubsync::domain::Organization>().unwrap().into_iter().map(|o| o.name).collect();
     assert!(names.contains(&"玉林社区夕阳红舞蹈队".to_string()), "{names:?}");
 }
+
+/// The UI opened while `hubsync serve` holds the data directory: it opens
+/// (the node hands the directory over), runs a CLI command typed meanwhile
+/// and shows its write, and once closed the same node serves the CLI again.
+#[test]
+fn the_ui_opens_while_serve_runs_and_gives_the_directory_back() {
+    needs_tmux();
+    let dir = tempfile::TempDir::new().unwrap();
+    let bin = env!("CARGO_BIN_EXE_hubsync");
+    cli(dir.path(), &["init", "--name", "锦江区社区社会组织联合会", "--level", "county", "--division", "510104"]);
+    let mut serve = Killed(
+        Command::new(bin)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0", "--interval", "3600", "--no-discovery"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let listening = |what: &str| {
+        let start = Instant::now();
+        while !hubsync::control::client::is_listening(dir.path()) {
+            assert!(start.elapsed() < Duration::from_secs(30), "{what} never listened");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    listening("serve");
+
+    let tmux = Tmux { socket: format!("hubsync-handover-{}", std::process::id()) };
+    let command = format!("{bin} --data-dir {} --lang zh --listen 127.0.0.1:0 --no-discovery", dir.path().display());
+    tmux.run(&["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", &command]);
+    tmux.wait_for("锦江区社区社会组织联合会");
+    listening("the UI");
+    // Typed in another terminal while the UI is open: it runs in the UI, which shows it.
+    cli(
+        dir.path(),
+        &["org", "add", "--name", "玉林社区夕阳红舞蹈队", "--category", "文体娱乐", "--division", "510104001002"],
+    );
+    tmux.wait_for("玉林社区夕阳红舞蹈队");
+    tmux.quit();
+
+    listening("serve again");
+    let out =
+        Command::new(bin).arg("--data-dir").arg(dir.path()).args(["org", "list", "--format", "csv"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("玉林社区夕阳红舞蹈队"), "{out:?}");
+    assert!(serve.0.try_wait().unwrap().is_none(), "the same serve process took the directory back");
+}
+
+/// A child process killed when the test ends, passed or not.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

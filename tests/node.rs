@@ -123,6 +123,40 @@ fn a_read_a_write_and_an_error_print_the_same_with_a_node_running_and_without() 
     assert_eq!(after, people);
 }
 
+/// Waits for `serve` to answer on the control channel again.
+fn listening_again(dir: &Path) {
+    let start = Instant::now();
+    while !hubsync::control::client::is_listening(dir) {
+        assert!(start.elapsed() < Duration::from_secs(20), "the node never took the directory back");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The UI opened while `serve` holds the directory (issue 13 point 2): the
+/// node hands it over rather than the UI refusing to start, and takes it
+/// back when the UI closes it, serving the CLI again with the UI's writes.
+#[test]
+fn the_ui_takes_the_directory_over_from_a_running_node_and_gives_it_back() {
+    use hubsync::domain::{Category, LegalStatus, Organization};
+    let data = federation();
+    let dir = data.path();
+    let mut node = serve(dir);
+    for (round, name) in ["界面里新建的读书会", "第二次打开界面新建的合唱团"].into_iter().enumerate()
+    {
+        // What `hubsync` (the UI) does when the directory is in use and a node answers.
+        let mut store = hubsync::control::client::take_over(dir).unwrap();
+        assert!(node.0.try_wait().unwrap().is_none(), "round {round}: the node still runs");
+        assert!(!hubsync::control::client::is_listening(dir), "round {round}: the UI's store, not the node's");
+        let org = Organization::new(name, Category::CultureSports, LegalStatus::Filed, "510104001002");
+        store.insert(&org).unwrap();
+        drop(store);
+        listening_again(dir);
+        let list = ok(dir, dir, &["org", "list", "--format", "csv"]);
+        assert!(list.contains(name) && list.contains("玉林社区夕阳红舞蹈队"), "round {round}: {list}");
+    }
+    assert!(node.0.try_wait().unwrap().is_none(), "the same node throughout");
+}
+
 #[cfg(unix)]
 #[test]
 fn the_control_socket_is_the_owners_only() {
@@ -163,6 +197,7 @@ fn a_node_of_another_version_refuses_rather_than_guess() {
         argv: vec!["hubsync".into(), "org".into(), "list".into()],
         lang: "zh".into(),
         cwd: dir.to_path_buf(),
+        action: hubsync::control::Action::Run,
     };
     let reply = hubsync::control::client::call(dir, &request).unwrap().expect("a node listens");
     assert_eq!(reply.code, 1);

@@ -585,6 +585,26 @@ async fn a_panicking_job_fails_alone_and_the_store_thread_keeps_serving() {
     drop(dir);
 }
 
+/// Closed (a node handing its directory to the UI), the store runs the
+/// jobs queued before, lets go of the directory for another process, and
+/// fails every later call instead of hanging.
+#[tokio::test]
+async fn a_closed_store_ran_what_was_queued_and_lets_another_open_the_directory() {
+    let (dir, store) = new_store();
+    let handle = hubsync::store::StoreHandle::spawn(store);
+    let queued = org("和平社区舞蹈队", "510104001001");
+    handle.submit(move |s| {
+        s.insert(&queued).unwrap();
+    });
+    handle.close().await;
+    let later = handle.try_call_as(None, |s| s.all::<Organization>().unwrap().len()).await;
+    assert!(matches!(later, Err(StoreError::JobFailed(_))), "{later:?}");
+    handle.close().await; // closing twice returns too
+    let reopened = Store::open(dir.path()).expect("the directory was let go");
+    let names: Vec<String> = reopened.all::<Organization>().unwrap().into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["和平社区舞蹈队"], "the job queued before the close was written");
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

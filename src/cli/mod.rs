@@ -35,6 +35,7 @@ mod people;
 mod progress;
 mod refs;
 pub mod report;
+mod serve;
 pub mod table;
 mod trainings;
 mod venues;
@@ -382,7 +383,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Sync { peers: names } => peers::sync_now(store, &dir, lang, names)?,
         Command::Join { code, short, name } => peers::join(store, &dir, lang, &code, &short, &name)?,
         Command::Serve { listen, interval, keep_backups, no_discovery } => {
-            peers::serve(store, &dir, lang, &listen, interval, keep_backups, !no_discovery)?
+            let args =
+                serve::ServeArgs { dir: &dir, lang, listen: &listen, interval, keep_backups, discovery: !no_discovery };
+            serve::serve(store, args)?
         }
         other => execute(&mut store, other, lang, None)?,
     }

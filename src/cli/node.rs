@@ -32,6 +32,7 @@ pub fn forward(dir: &Path, lang: Lang) -> Result<Option<i32>> {
         }
         .into(),
         cwd: std::env::current_dir()?,
+        action: control::Action::Run,
     };
     control::client::send(dir, &request, |err, bytes| {
         if err {

@@ -2,7 +2,6 @@
 
 use super::progress::Bar;
 use super::table::{Cell, Format, Table};
-use crate::control;
 use crate::domain::Lang;
 use crate::ops;
 use crate::store::{Store, StoreHandle};
@@ -233,7 +232,7 @@ pub fn unshare(dir: &Path, lang: Lang, doc: &str, peer: &str) -> Result<()> {
     Ok(())
 }
 
-fn print_summary(lang: Lang, s: &sync::Summary) {
+pub(super) fn print_summary(lang: Lang, s: &sync::Summary) {
     outln!(
         "{}: {} {}, {} {}, {} {}, {} {}, {} / {} bytes, {} ms",
         s.peer,
@@ -254,7 +253,7 @@ fn print_summary(lang: Lang, s: &sync::Summary) {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
 }
 
@@ -296,94 +295,6 @@ pub(crate) fn print_sync(lang: Lang, synced: ops::node::Synced) -> Result<()> {
         bail!("{failed} {}", lang.pick("个对等方同步未完成", "peers did not sync cleanly"));
     }
     Ok(())
-}
-
-/// Runs a node: accepts peers, and syncs with known peers periodically and
-/// shortly after local changes (the same daemon the terminal UI runs), and
-/// runs CLI commands for clients on this data directory (`crate::control`).
-pub fn serve(
-    store: Store,
-    dir: &Path,
-    lang: Lang,
-    listen: &str,
-    interval: u64,
-    keep_backups: usize,
-    discovery: bool,
-) -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
-    runtime()?.block_on(async {
-        let handle = StoreHandle::spawn(store);
-        let _daily = crate::ops::backup::spawn_daily(handle.clone(), keep_backups);
-        let env = ops::node::NodeEnv::new(handle.clone(), None, dir.to_path_buf());
-        let cmd = ops::node::Serve {
-            listen: listen.to_string(),
-            interval: Some(std::time::Duration::from_secs(interval)),
-            discovery,
-            fallback_port: false,
-        };
-        let serving = ops::node::serve(&env, cmd)?;
-        let daemon = serving.daemon;
-        let parts = control::NodeParts { store: handle, daemon: Some(daemon.clone()), dir: dir.to_path_buf() };
-        // Without the control channel the node still syncs; CLI commands then
-        // report the data directory in use.
-        let _control = match control::listen(parts, super::node::handler()) {
-            Ok(listening) => {
-                tracing::info!("control channel: {}", listening.address.display());
-                Some(listening)
-            }
-            Err(e) => {
-                tracing::error!("{e:#}");
-                None
-            }
-        };
-        outln!("{} {} · {}", lang.pick("节点", "node"), serving.node_id, serving.addr);
-        let mut rounds = daemon.rounds();
-        loop {
-            tokio::select! {
-                round = rounds.recv() => match round {
-                    Ok(results) => {
-                        for r in results.iter() {
-                            match r {
-                                Ok(s) if s.synced > 0 || !s.errors.is_empty() => print_summary(lang, s),
-                                Ok(_) => {}
-                                Err(e) => tracing::warn!("sync failed: {e:#}"),
-                            }
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                },
-                _ = shutdown() => break,
-            }
-        }
-        daemon.node.endpoint.close(0u32.into(), b"shutting down");
-        Ok(())
-    })
-}
-
-/// Ctrl-C, or SIGTERM from a service manager (`systemctl stop`).
-async fn shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 #[derive(Args, Debug)]

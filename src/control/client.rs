@@ -1,6 +1,7 @@
 //! The CLI's side of the control channel: blocking, no runtime needed.
 
-use super::{Reply, Request, EXIT, MAX_CHUNK, MAX_OUTPUT, MAX_REQUEST, STDERR, STDOUT};
+use super::{Action, Reply, Request, EXIT, MAX_CHUNK, MAX_OUTPUT, MAX_REQUEST, STDERR, STDOUT};
+use crate::store::{Store, StoreError};
 use anyhow::{bail, Context, Result};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -48,6 +49,46 @@ pub fn send(
 /// True when a node answers on `dir`'s control channel.
 pub fn is_listening(dir: &Path) -> bool {
     matches!(platform::connect(dir), Ok(Some(_)))
+}
+
+/// Opens `dir`'s store for the UI while a `hubsync serve` holds it: asks
+/// the node to hand the directory over (it closes its store and answers),
+/// then opens it. The node takes the directory back once it is free again.
+/// A node that is itself a UI refuses, and the error says so.
+pub fn take_over(dir: &Path) -> Result<Store> {
+    use std::time::{Duration, Instant};
+    let request = Request {
+        version: super::version(),
+        argv: Vec::new(),
+        lang: "zh".into(),
+        cwd: std::path::PathBuf::new(),
+        action: Action::HandOver,
+    };
+    // Asked again if the node took the directory back before this process
+    // could open it (it tries once a second).
+    for _ in 0..3 {
+        match call(dir, &request)? {
+            // Gone meanwhile: the directory is free, or another process has it.
+            None => {}
+            Some(reply) if reply.code == 0 => {}
+            Some(reply) => {
+                let text = String::from_utf8_lossy(&reply.stderr);
+                bail!("{}", text.trim().trim_start_matches("错误 (error): "))
+            }
+        }
+        // A CLI command that found no node meanwhile may hold it a moment.
+        let start = Instant::now();
+        loop {
+            match Store::open(dir) {
+                Err(StoreError::InUse(_)) if is_listening(dir) => break,
+                Err(StoreError::InUse(_)) if start.elapsed() < Duration::from_secs(5) => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
+                other => return Ok(other?),
+            }
+        }
+    }
+    Ok(Store::open(dir)?)
 }
 
 /// Sends `request` and collects the whole reply (tests, scripts).

@@ -68,6 +68,22 @@ pub struct Request {
     pub lang: String,
     /// The client's working directory: relative paths are resolved against it.
     pub cwd: PathBuf,
+    /// What is asked: run `argv` (a node built before knows only this).
+    #[serde(default)]
+    pub action: Action,
+}
+
+/// What a client asks of a node.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Action {
+    /// Run the command line `argv`.
+    #[default]
+    Run,
+    /// Let go of the data directory for the UI (`client::take_over`): a
+    /// `hubsync serve` stops serving, closes its store, answers, and takes
+    /// the directory back when the UI closes it. A node that is itself a
+    /// UI refuses.
+    HandOver,
 }
 
 /// What the command printed and how it ended.
@@ -85,6 +101,18 @@ pub struct NodeParts {
     /// The running sync daemon, if the node syncs (not `--offline`).
     pub daemon: Option<Arc<Daemon>>,
     pub dir: PathBuf,
+    /// Where a `HandOver` is passed on; None for a node that does not hand
+    /// over (the UI).
+    pub hand_over: Option<tokio::sync::mpsc::Sender<HandOverAsked>>,
+}
+
+/// A client's `Action::HandOver`, passed to the node.
+pub struct HandOverAsked {
+    /// Told by the node once its store is closed; then the client is answered.
+    pub closed: tokio::sync::oneshot::Sender<()>,
+    /// Resolves once the client has its answer (or could not be answered):
+    /// the node waits for it before ending the tasks that would write it.
+    pub answered: tokio::sync::oneshot::Receiver<()>,
 }
 
 /// Runs one request in the node.

@@ -1,6 +1,6 @@
 //! The node's side of the control channel.
 
-use super::{reply_frames, Handler, NodeParts, Reply, Request, EXIT, MAX_REQUEST};
+use super::{reply_frames, Action, HandOverAsked, Handler, NodeParts, Reply, Request, EXIT, MAX_REQUEST};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,35 +38,70 @@ pub fn listen(node: NodeParts, handler: Handler) -> Result<Listening> {
 
 /// Reads one request, runs it, writes the reply.
 async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, node: NodeParts, handler: Handler) -> Result<()> {
-    let request = tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream))
+    let Some(request) = tokio::time::timeout(REQUEST_TIMEOUT, read_request(&mut stream))
         .await
-        .context("控制通道请求超时 (control request timed out)")??;
-    let reply = if request.version != super::version() {
-        refusal(format!(
+        .context("控制通道请求超时 (control request timed out)")??
+    else {
+        return Ok(());
+    };
+    if request.version != super::version() {
+        let refused = refusal(format!(
             "错误 (error): 运行中的节点版本 {} 与命令行版本 {} 不同,请重启节点 (the running node is version {}, this command line {}: restart the node)\n",
             super::version(),
             request.version,
             super::version(),
             request.version
-        ))
-    } else {
-        handler(request, node).await
+        ));
+        return write_reply(&mut stream, &refused).await;
+    }
+    match request.action {
+        Action::Run => write_reply(&mut stream, &handler(request, node).await).await,
+        Action::HandOver => hand_over(&mut stream, &node).await,
+    }
+}
+
+/// Asks the node to close its store for the UI and answers once it is
+/// closed; the node goes on to end its tasks once the answer is written.
+async fn hand_over<S: AsyncWrite + Unpin>(stream: &mut S, node: &NodeParts) -> Result<()> {
+    let Some(hand_over) = &node.hand_over else {
+        let refused = refusal(format!(
+            "错误 (error): 数据目录 {} 已在另一个界面中打开,一次只能打开一个界面 (the data directory is open in another hubsync UI: one UI at a time)\n",
+            node.dir.display()
+        ));
+        return write_reply(stream, &refused).await;
     };
-    write_reply(&mut stream, &reply).await
+    let (closed_tx, closed) = tokio::sync::oneshot::channel();
+    // Dropped when this returns, written or not: the node then goes on.
+    let (_answered, answered) = tokio::sync::oneshot::channel();
+    let asked = HandOverAsked { closed: closed_tx, answered };
+    if hand_over.send(asked).await.is_err() || closed.await.is_err() {
+        let failed =
+            "错误 (error): 运行中的节点未能交出数据目录 (the running node could not hand over the data directory)\n";
+        return write_reply(stream, &refusal(failed.into())).await;
+    }
+    write_reply(stream, &Reply::default()).await
 }
 
 fn refusal(text: String) -> Reply {
     Reply { stdout: Vec::new(), stderr: text.into_bytes(), code: 1 }
 }
 
-async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Request> {
-    let len = stream.read_u32().await.context("读取控制请求 (reading a control request)")?;
+/// The client's request; None when it hung up before sending a byte, as
+/// `client::is_listening` does (nothing to log).
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Option<Request>> {
+    let mut first = [0u8; 1];
+    if stream.read(&mut first).await.context("读取控制请求 (reading a control request)")? == 0 {
+        return Ok(None);
+    }
+    let mut rest = [0u8; 3];
+    stream.read_exact(&mut rest).await.context("读取控制请求 (reading a control request)")?;
+    let len = u32::from_be_bytes([first[0], rest[0], rest[1], rest[2]]);
     if len > MAX_REQUEST {
         bail!("控制请求过大: {len} 字节 (control request of {len} bytes exceeds {MAX_REQUEST})");
     }
     let mut bytes = vec![0; len as usize];
     stream.read_exact(&mut bytes).await.context("读取控制请求 (reading a control request)")?;
-    serde_json::from_slice(&bytes).context("控制请求格式错误 (malformed control request)")
+    serde_json::from_slice(&bytes).map(Some).context("控制请求格式错误 (malformed control request)")
 }
 
 async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, reply: &Reply) -> Result<()> {

@@ -29,9 +29,16 @@ pub enum StoreEvent {
 
 type Job = Box<dyn FnOnce(&mut Store) -> Origin + Send>;
 
+/// What the store thread is sent: a job, or the word to close the store
+/// (told once it is flushed and dropped, its lock let go).
+enum Message {
+    Job(Job),
+    Close(oneshot::Sender<()>),
+}
+
 #[derive(Clone)]
 pub struct StoreHandle {
-    jobs: std::sync::mpsc::Sender<Job>,
+    jobs: std::sync::mpsc::Sender<Message>,
     events: broadcast::Sender<StoreEvent>,
 }
 
@@ -47,13 +54,21 @@ pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 impl StoreHandle {
     /// Moves the store onto a dedicated thread.
     pub fn spawn(mut store: Store) -> StoreHandle {
-        let (jobs, rx) = std::sync::mpsc::channel::<Job>();
+        let (jobs, rx) = std::sync::mpsc::channel::<Message>();
         let (events, _) = broadcast::channel(256);
         let tx = events.clone();
         std::thread::Builder::new()
             .name("hubsync-store".into())
             .spawn(move || {
-                while let Ok(job) = rx.recv() {
+                let mut closed = None;
+                while let Ok(message) = rx.recv() {
+                    let job = match message {
+                        Message::Job(job) => job,
+                        Message::Close(told) => {
+                            closed = Some(told);
+                            break;
+                        }
+                    };
                     // The store is not left half-changed: recover_after_panic
                     // puts back from disk what the job may have touched.
                     let origin = match catch_unwind(AssertUnwindSafe(|| job(&mut store))) {
@@ -75,7 +90,13 @@ impl StoreHandle {
                         let _ = tx.send(StoreEvent::Changed { docs, origin });
                     }
                 }
+                // Jobs sent after a close find the channel gone (`JobFailed`).
+                drop(rx);
                 let _ = store.flush();
+                drop(store);
+                if let Some(told) = closed {
+                    let _ = told.send(());
+                }
             })
             .expect("spawn the store thread");
         StoreHandle { jobs, events }
@@ -120,7 +141,7 @@ impl StoreHandle {
             let _ = tx.send(f(store));
             origin
         });
-        self.jobs.send(job).map_err(|_| StoreError::JobFailed("the store thread has stopped".into()))?;
+        self.jobs.send(Message::Job(job)).map_err(|_| StoreError::JobFailed("the store thread has stopped".into()))?;
         // The sender is dropped unsent only when the job panicked.
         rx.await.map_err(|_| StoreError::JobFailed("the job panicked".into()))
     }
@@ -134,7 +155,7 @@ impl StoreHandle {
             Origin::Local
         });
         // Refused only when the store thread has stopped: nothing is left to tell.
-        let _ = self.jobs.send(job);
+        let _ = self.jobs.send(Message::Job(job));
     }
 
     /// The same as `call` from outside an async context.
@@ -144,8 +165,19 @@ impl StoreHandle {
             let _ = tx.send(f(store));
             Origin::Local
         });
-        self.jobs.send(job).expect("the store thread outlives its handles");
+        self.jobs.send(Message::Job(job)).expect("the store thread outlives its handles");
         rx.recv().unwrap_or_else(|_| panic!("{}", StoreError::JobFailed("the job panicked".into())))
+    }
+
+    /// Closes the store after the jobs queued before: flushed and dropped,
+    /// so another process may open the data directory (a running node
+    /// handing it to the UI, `control`). Every handle's later call fails.
+    /// Returns once the store is closed.
+    pub async fn close(&self) {
+        let (told, closed) = oneshot::channel();
+        if self.jobs.send(Message::Close(told)).is_ok() {
+            let _ = closed.await;
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {

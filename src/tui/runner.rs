@@ -33,23 +33,21 @@ pub struct Options {
 
 /// Opens the data directory and runs the UI until the user quits.
 pub fn run(dir: &Path, opts: Options) -> Result<()> {
-    // Open before touching the terminal, so an error prints normally.
-    let store = match Store::open(dir) {
+    // Open before touching the terminal, so an error prints normally. A
+    // `hubsync serve` holding the directory hands it over (and takes it
+    // back when the UI closes); another UI holding it refuses.
+    let (store, took_over) = match Store::open(dir) {
         Err(crate::store::StoreError::InUse(_)) if crate::control::client::is_listening(dir) => {
-            anyhow::bail!(
-                "此数据目录正由运行中的节点 (hubsync serve) 使用: 命令行命令会交给它执行;要打开界面,请先停止该节点 \
-                 (a running node (hubsync serve) holds {}: CLI commands run through it; stop it to open the UI)",
-                dir.display()
-            )
+            (crate::control::client::take_over(dir)?, true)
         }
-        other => other?,
+        other => (other?, false),
     };
     let warnings = store.warnings().to_vec();
     let handle = StoreHandle::spawn(store);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     // Exports go beside the data directory by default, not inside it.
     let export_dir = std::path::absolute(dir).ok().and_then(|d| d.parent().map(Path::to_path_buf));
-    runtime.block_on(event_loop(handle, opts, warnings, export_dir))
+    runtime.block_on(event_loop(handle, opts, (warnings, took_over), export_dir))
 }
 
 fn setup(mouse: bool) -> Result<ratatui::DefaultTerminal> {
@@ -72,7 +70,7 @@ fn restore(mouse: bool) {
 async fn event_loop(
     handle: StoreHandle,
     opts: Options,
-    warnings: Vec<String>,
+    (warnings, took_over): (Vec<String>, bool),
     export_dir: Option<std::path::PathBuf>,
 ) -> Result<()> {
     let mut terminal = setup(opts.mouse)?;
@@ -87,6 +85,12 @@ async fn event_loop(
     app.export_dir = export_dir;
     for w in warnings {
         app.error(w);
+    }
+    if took_over {
+        // Short: the status line is often 80 columns; the history keeps it.
+        app.say(
+            opts.lang.pick("已从 hubsync serve 接管,退出后交还", "took over from hubsync serve; handed back on quit"),
+        );
     }
     let daemon = match opts.listen {
         Some(listen) => start_node(&handle, listen, opts.discovery, &mut app).await,
@@ -175,7 +179,10 @@ async fn start_control(
     app: &mut App,
 ) -> Option<crate::control::Listening> {
     let dir = handle.call(|s| s.dir().to_path_buf()).await;
-    match crate::control::listen(crate::control::NodeParts { store: handle.clone(), daemon, dir }, handler) {
+    match crate::control::listen(
+        crate::control::NodeParts { store: handle.clone(), daemon, dir, hand_over: None },
+        handler,
+    ) {
         Ok(listening) => Some(listening),
         Err(e) => {
             app.error(format!("{e:#}"));
