@@ -165,7 +165,7 @@ impl StoreHandle {
             let _ = tx.send(f(store));
             Origin::Local
         });
-        self.jobs.send(Message::Job(job)).expect("the store thread outlives its handles");
+        self.jobs.send(Message::Job(job)).expect("the store is not closed (StoreHandle::close)");
         rx.recv().unwrap_or_else(|_| panic!("{}", StoreError::JobFailed("the job panicked".into())))
     }
 
