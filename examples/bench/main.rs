@@ -8,6 +8,7 @@
 //!     cargo run --release --example bench -- --only activities --orgs 31000 # a year of activities, one scale
 //!     cargo run --release --example bench -- --only ledger       # the funding and cultivation ledger
 //!     cargo run --release --example bench -- --only sync --orgs 31000 # the sync rows over QUIC
+//!     cargo build --release && cargo run --release --example bench -- --only handover --orgs 31000
 //!     cargo run --release --example bench -- --only ui --orgs 31000   # list rows, frames, opening in part
 //!
 //! Each figure is the median and max of several runs; where a lower bound or a
@@ -16,6 +17,7 @@
 
 mod activities;
 mod conflicts;
+mod handover;
 mod ledger;
 mod measure;
 mod report;
@@ -68,10 +70,12 @@ fn main() {
                     "ledger" => ledger::ledger_figures(&fixture, runs, &mut table),
                     "conflicts" => conflicts::conflicted(&fixture, runs, &mut table),
                     "sync" => sync_quic::sync_over_quic(&fixture, runs, &mut table),
+                    // The UI opened while `serve` runs: needs the release binary.
+                    "handover" => handover::hand_over(&fixture, runs, &mut table),
                     // List rows, filtering, frames, and opening in part with the rows from disk.
                     "ui" => ui::filter_and_frames(&fixture, runs, &mut table),
                     other => {
-                        panic!("--only: no section {other} (backup, edit, report, report-change, activities, ledger, conflicts, sync, ui)")
+                        panic!("--only: no section {other} (backup, edit, report, report-change, activities, ledger, conflicts, sync, handover, ui)")
                     }
                 }
             }
