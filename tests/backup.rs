@@ -88,8 +88,16 @@ async fn a_restored_store_holds_every_document_with_the_same_heads_and_records()
     let (_county, city) = county_and_city().await;
     // An invitation open at backup time may be used after it: restored, its
     // secret would let a second laptop join with the same code.
-    hubsync::sync::invite::create(&city.node.dir, city.node.identity.node_id, "10.0.0.2:4433", Default::default(), 24)
-        .unwrap();
+    let made = support::now(&city.node);
+    hubsync::sync::invite::create(
+        &city.node.dir,
+        city.node.identity.node_id,
+        "10.0.0.2:4433",
+        Default::default(),
+        24,
+        made,
+    )
+    .unwrap();
     let files = TempDir::new().unwrap();
     let file = files.path().join("city.backup");
     let done = backup_to(&city, &file).await;
@@ -131,7 +139,8 @@ async fn a_restored_store_holds_every_document_with_the_same_heads_and_records()
     assert_eq!(a, before_acts);
     assert_eq!(store.home_id().cloned(), original_home);
     assert_eq!(std::fs::read(target.join("peers.json")).unwrap(), peers_before);
-    assert!(!hubsync::sync::invite::pending(&target), "no invitation comes back from a backup");
+    let now = hubsync::sync::short::clock_seconds(&hubsync::clock::SystemClock);
+    assert!(!hubsync::sync::invite::pending(&target, now), "no invitation comes back from a backup");
     // The restored store writes under a fresh actor: its changes can never
     // reuse the (actor, sequence) pairs the old laptop wrote.
     assert_ne!(store.actor(), &original_actor);

@@ -111,3 +111,26 @@ fn conflicts_in_json_give_scripts_kinds_fields_and_values() {
     let values: Vec<&str> = row["values"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert!(values.contains(&"党员学习日") && values.contains(&"舞蹈排练"), "{values:?}");
 }
+
+/// Who wrote each value comes out of ops as data (this device, an unknown
+/// node), and each language names it: the English has no Chinese in it.
+#[test]
+fn the_writer_of_a_value_is_data_named_in_the_users_language() {
+    use hubsync::store::Writer;
+    let (dir, booking, _) = merged();
+    let mut store = Store::open(dir.path()).unwrap();
+    let clock = FixedClock(at(2025, 11, 5, 9));
+    let found = hubsync::ops::conflicts::all(&mut hubsync::ops::Env::new(&mut store, &clock)).unwrap();
+    let row = found.iter().find(|r| r.id == booking.id).expect("the booking");
+    let writers: Vec<&Writer> = row.conflicts[0].origins.iter().map(|o| &o.by).collect();
+    assert!(writers.contains(&&Writer::ThisDevice), "{writers:?}");
+    assert!(
+        writers.iter().any(|w| matches!(w, Writer::Unknown { actor } if actor.len() == 7)),
+        "the laptop is known to no list here: {writers:?}"
+    );
+    drop(store);
+    let out = hubsync(&dir).args(["--lang", "en", "conflicts"]).assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("(by this device · 2025-11-04") && out.contains("(by unknown node "), "{out}");
+    assert!(!out.contains("本机") && !out.contains("未知节点"), "{out}");
+}

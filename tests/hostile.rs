@@ -415,7 +415,8 @@ async fn an_invitation_joiner_cannot_claim_a_federation_pinned_to_another_peer()
 
     let addr = v.node.local_addr().unwrap().to_string();
     let grants = [("orgs".to_string(), Grant::Read)].into();
-    let code = hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24).unwrap();
+    let code =
+        hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24, now(&v.node)).unwrap();
     let secret = hubsync::sync::invite::decode(&code).unwrap().secret;
     let j = raw(&v);
     let conn = j.connect(&v).await.unwrap();
@@ -555,7 +556,8 @@ async fn a_joiners_name_is_stored_and_printed_without_control_characters() {
     let v = victim(1000);
     let addr = v.node.local_addr().unwrap().to_string();
     let grants = [("orgs".to_string(), Grant::Read)].into();
-    let code = hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24).unwrap();
+    let code =
+        hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24, now(&v.node)).unwrap();
     let secret = hubsync::sync::invite::decode(&code).unwrap().secret;
     let name = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J培训\r\n笔记本\u{202e}{}", "长".repeat(5000));
     let j = raw(&v);

@@ -533,3 +533,44 @@ fn a_broken_record_is_named_and_left_out_of_the_org_list_without_taking_a_place(
     assert_eq!(listed.unreadable.len(), 1);
     assert!(listed.unreadable[0].contains(w.uncovered.id.as_str()), "{:?}", listed.unreadable);
 }
+
+/// `device add` and `device revoke` sign the authors list in the store; a
+/// mistyped node id is refused by field, and a node without the list is
+/// told so, typed.
+#[test]
+fn a_device_is_added_then_revoked_and_a_bad_id_or_no_list_is_refused_typed() {
+    use hubsync::ops::devices::{self, DeviceChange, DeviceRole, SetDevice};
+    use hubsync::sync::NodeId;
+    let mut w = world();
+    let clock = clock();
+    let laptop = NodeId([9; 32]);
+    let find = |d: &devices::Devices| d.devices.iter().find(|d| d.node == laptop).cloned();
+
+    let mut env = Env::new(&mut w.store, &clock);
+    let added =
+        devices::set_device(&mut env, SetDevice { node_id: laptop.to_string(), change: DeviceChange::Add }).unwrap();
+    assert_eq!(added.devices[0].role, DeviceRole::Founder, "{added:?}");
+    let read = find(&devices::list(&mut env).unwrap()).expect("the device is on the list");
+    assert_eq!((read.role, read.revoked), (DeviceRole::Owner, false));
+
+    let revoked =
+        devices::set_device(&mut env, SetDevice { node_id: laptop.to_string(), change: DeviceChange::Revoke }).unwrap();
+    assert!(find(&revoked).unwrap().revoked);
+    // Read back from the store as sync sends it, not from the outcome.
+    let home = w.store.home().unwrap().to_string();
+    assert!(hubsync::sync::authorship::load(&w.store, &home).unwrap().is_revoked(&laptop));
+
+    let mut env = Env::new(&mut w.store, &clock);
+    let bad = devices::set_device(&mut env, SetDevice { node_id: "ABC-123".into(), change: DeviceChange::Add });
+    assert!(matches!(&bad, Err(e @ OpError::Invalid(_)) if e.fields() == ["node_id"]), "{bad:?}");
+    assert_eq!(devices::list(&mut env).unwrap().devices.len(), 2, "nothing added by the bad id");
+
+    // A store of no federation of its own holds no list to sign.
+    let empty = TempDir::new().unwrap();
+    let mut store = Store::open(empty.path()).unwrap();
+    let refused = devices::set_device(
+        &mut Env::new(&mut store, &clock),
+        SetDevice { node_id: laptop.to_string(), change: DeviceChange::Add },
+    );
+    assert!(matches!(refused, Err(OpError::NoAuthorsList)), "{refused:?}");
+}

@@ -42,7 +42,8 @@ fn tight(read_ms: u64) -> Limits {
 fn open_invitation(v: &Side) -> String {
     let addr = v.node.local_addr().unwrap().to_string();
     let grants = [("orgs".to_string(), Grant::Read)].into();
-    let code = hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24).unwrap();
+    let code =
+        hubsync::sync::invite::create(&v.node.dir, v.node.identity.node_id, &addr, grants, 24, now(&v.node)).unwrap();
     hubsync::sync::invite::decode(&code).unwrap().secret
 }
 

@@ -119,14 +119,23 @@ async fn an_expired_short_code_is_refused_by_the_inviters_clock() {
     let county = Side { dir, node, store };
     let laptop = start(None, &[], limits(5_000));
     let code = short_code(&county, &*clock);
-    // 31 minutes later by the inviter's clock (the laptop's does not count).
+    // 31 minutes later by the inviter's clock (the laptop's does not count)
+    // nothing is open: the handshake refuses the laptop.
     clock.0.store(31 * 60, Ordering::SeqCst);
+    let e = laptop.node.join_short(&addr(&county), &code, "培训笔记本").await.unwrap_err().to_string();
+    assert!(e.contains("没有待用的短码") && e.contains("no short code is open"), "{e}");
+    assert!(peer_names(&laptop.node.dir).is_empty() && peer_names(&county.node.dir).is_empty());
+    // With its long code open for a day, the handshake admits the laptop
+    // and the short code itself is refused as expired.
+    let cmd = Invite { addr: addr(&county), docs: Vec::new(), write: true, hours: 24, codes: Codes::Both };
+    let code = invite(&county.node.dir, &*clock, cmd).unwrap().short.unwrap();
+    clock.0.store(62 * 60, Ordering::SeqCst);
     let e = laptop.node.join_short(&addr(&county), &code, "培训笔记本").await.unwrap_err().to_string();
     assert!(e.contains("已过期") && e.contains("expired"), "{e}");
     assert!(peer_names(&laptop.node.dir).is_empty() && peer_names(&county.node.dir).is_empty());
     // 29 minutes after it was made, the same code would have joined.
     let code = short_code(&county, &*clock);
-    clock.0.store(31 * 60 + 29 * 60, Ordering::SeqCst);
+    clock.0.store(62 * 60 + 29 * 60, Ordering::SeqCst);
     laptop.node.join_short(&addr(&county), &code, "培训笔记本").await.unwrap();
 }
 
@@ -142,8 +151,10 @@ async fn a_man_in_the_middle_with_its_own_certificate_fails_and_nothing_is_writt
     let mitm_dir = TempDir::new().unwrap();
     let mitm = Identity::load_or_create(mitm_dir.path()).unwrap();
     // An open invitation of its own lets the laptop through its TLS handshake.
-    hubsync::sync::invite::create(mitm_dir.path(), mitm.node_id, "127.0.0.1:1", Default::default(), 1).unwrap();
-    let endpoint = transport::endpoint(&mitm, mitm_dir.path().to_path_buf(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let made = hubsync::sync::short::clock_seconds(&SystemClock);
+    hubsync::sync::invite::create(mitm_dir.path(), mitm.node_id, "127.0.0.1:1", Default::default(), 1, made).unwrap();
+    let any = "127.0.0.1:0".parse().unwrap();
+    let endpoint = transport::endpoint(&mitm, mitm_dir.path().to_path_buf(), any, system_clock()).unwrap();
     let mitm_addr = endpoint.local_addr().unwrap().to_string();
     let county_addr = county.node.local_addr().unwrap();
     let relay = tokio::spawn(async move {

@@ -56,6 +56,11 @@ fn pair(a: &TestNode, b: &TestNode, grant: Option<Grant>) {
     pb.save(&b.node.dir).unwrap();
 }
 
+/// `node`'s clock in the seconds invitations are made and judged in.
+fn now(node: &Node) -> i64 {
+    hubsync::sync::short::clock_seconds(&*node.clock)
+}
+
 async fn orgs(n: &TestNode) -> Vec<Organization> {
     let mut v = n.store.call(|s| s.all::<Organization>().unwrap()).await;
     v.sort_by(|a, b| a.name.cmp(&b.name));
@@ -170,8 +175,15 @@ async fn a_field_laptop_joins_with_an_invitation_and_brings_attendance_back() {
     let laptop = start(None, &[]);
     let addr = county.node.local_addr().unwrap().to_string();
     let grants = [("*".to_string(), Grant::Write)].into();
-    let code =
-        hubsync::sync::invite::create(&county.node.dir, county.node.identity.node_id, &addr, grants, 24).unwrap();
+    let code = hubsync::sync::invite::create(
+        &county.node.dir,
+        county.node.identity.node_id,
+        &addr,
+        grants,
+        24,
+        now(&county.node),
+    )
+    .unwrap();
 
     // A stranger without the code is refused even while the invitation is open.
     let stranger = start(None, &[]);
@@ -279,8 +291,15 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
 
     let addr = county.node.local_addr().unwrap().to_string();
     let grants = [("*".to_string(), Grant::Write)].into();
-    let code =
-        hubsync::sync::invite::create(&county.node.dir, county.node.identity.node_id, &addr, grants, 24).unwrap();
+    let code = hubsync::sync::invite::create(
+        &county.node.dir,
+        county.node.identity.node_id,
+        &addr,
+        grants,
+        24,
+        now(&county.node),
+    )
+    .unwrap();
     let joined = join(&env, Join { code, short: None, name: "培训笔记本".into() }).await.unwrap();
     assert!(joined.complete(), "{:?}", joined.summary);
     assert_eq!(orgs(&laptop).await, orgs(&county).await);
@@ -307,4 +326,54 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
     let round = sync(&running, SyncNow::default()).await.unwrap();
     assert_eq!((round.peers.len(), round.failed()), (1, 0), "{round:?}");
     serving.daemon.node.endpoint.close(0u32.into(), b"done");
+}
+
+/// The inviter's clock, set by the test.
+struct SetClock(std::sync::Mutex<chrono::NaiveDateTime>);
+
+impl hubsync::clock::Clock for SetClock {
+    fn now(&self) -> chrono::NaiveDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A long code made on 1 March 2031 (years from the machine's date, so the
+/// machine's clock would judge it otherwise) for 24 hours joins 23 hours
+/// later and is refused 25 hours later, by the inviter's clock alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_codes_expiry_is_judged_by_the_inviters_injected_clock() {
+    use hubsync::clock::{Clock, FixedClock};
+    use hubsync::ops::peers::{invite, Codes, Invite};
+    let made = FixedClock::on(2031, 3, 1).now();
+    let clock = Arc::new(SetClock(std::sync::Mutex::new(made)));
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.init_federation(&federation("锦江区联合会", "510104")).unwrap();
+    let store = StoreHandle::spawn(store);
+    let node = Node::start(dir.path().to_path_buf(), store.clone(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let node = Arc::new(node.with_clock(clock.clone()));
+    let serving = node.clone();
+    tokio::spawn(async move { serving.serve().await });
+    let county = TestNode { _dir: dir, node, store };
+    let addr = county.node.local_addr().unwrap().to_string();
+    let code_at = |at: chrono::NaiveDateTime| {
+        *clock.0.lock().unwrap() = at;
+        let cmd = Invite { addr: addr.clone(), docs: Vec::new(), write: true, hours: 24, codes: Codes::Long };
+        invite(&county.node.dir, &*clock, cmd).unwrap().code.unwrap()
+    };
+    let joined = |name: &str| Peers::load(&county.node.dir).unwrap().find(name).is_ok();
+
+    let late = code_at(made);
+    *clock.0.lock().unwrap() = made + chrono::Duration::hours(25);
+    let laptop = start(None, &[]);
+    let refused = laptop.node.join(&late, "迟到的笔记本").await;
+    assert!(refused.as_ref().map_or(true, |s| !s.errors.is_empty()), "{refused:?}");
+    assert!(!joined("迟到的笔记本"), "an expired code joins nothing");
+
+    let code = code_at(made);
+    *clock.0.lock().unwrap() = made + chrono::Duration::hours(23);
+    let laptop = start(None, &[]);
+    let summary = laptop.node.join(&code, "培训笔记本").await.unwrap();
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    assert!(joined("培训笔记本"), "still open 23 hours after it was made");
 }

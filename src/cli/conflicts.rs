@@ -72,7 +72,7 @@ pub fn list(ctx: &mut Ctx, args: &ConflictsArgs) -> Result<()> {
             outln!("  {}: {}", ctx.t("字段", "field"), c.field);
             for (i, v) in c.values.iter().enumerate() {
                 let origin = c.origins.get(i);
-                let by = origin.map_or("", |o| o.by.as_str());
+                let by = origin.map_or(String::new(), |o| o.by.label(ctx.lang));
                 outln!(
                     "    {}  ({} {by} · {})",
                     value_text(v),
@@ -106,7 +106,7 @@ fn machine(found: &[RecordConflicts], lang: Lang) -> Table {
     for r in found {
         for c in &r.conflicts {
             let values: Vec<String> = c.values.iter().map(value_text).collect();
-            let by: Vec<String> = c.origins.iter().map(|o| o.by.clone()).collect();
+            let by: Vec<String> = c.origins.iter().map(|o| o.by.label(lang)).collect();
             let at: Vec<String> = c.origins.iter().map(|o| when(o.time, lang)).collect();
             t.push(vec![
                 Cell::code(r.kind.code(), r.kind.label(lang)),

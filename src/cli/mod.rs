@@ -449,7 +449,7 @@ pub(crate) fn execute(store: &mut Store, command: Command, lang: Lang, cwd: Opti
         Command::Restore { .. } => {
             anyhow::bail!("恢复不经由运行中的节点,请直接运行 hubsync restore (restore runs on its own, not in a node)")
         }
-        Command::Device(cmd) => peers::device(ctx.store, lang, cmd),
+        Command::Device(cmd) => peers::device(&mut ctx, cmd),
         Command::Share(args) => peers::share(ctx.store, lang, args),
         Command::Id
         | Command::Peer(_)

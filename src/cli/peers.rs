@@ -388,23 +388,27 @@ pub(crate) fn print_join(lang: Lang, joined: &ops::node::Joined) -> Result<()> {
     Ok(())
 }
 
-pub fn device(store: &mut Store, lang: Lang, cmd: DeviceCmd) -> Result<()> {
-    use crate::sync::authorship;
+pub fn device(ctx: &mut super::Ctx, cmd: DeviceCmd) -> Result<()> {
+    use ops::devices::{DeviceChange, DeviceRole, SetDevice};
+    let mut env = ctx.env();
     let list = match cmd {
-        DeviceCmd::Add { node_id } => authorship::set_device(store, NodeId::parse(&node_id)?, false)?,
-        DeviceCmd::Revoke { node_id } => authorship::set_device(store, NodeId::parse(&node_id)?, true)?,
-        DeviceCmd::List => {
-            let home = store.home()?.to_string();
-            let peers = crate::sync::Peers::load(store.dir())?;
-            authorship::own_list(store, &peers).or_else(|| authorship::load(store, &home)).ok_or_else(|| {
-                anyhow::anyhow!("尚无本联合会的作者名单 (no authors list yet: sync with the founding device)")
-            })?
+        DeviceCmd::Add { node_id } => {
+            ops::devices::set_device(&mut env, SetDevice { node_id, change: DeviceChange::Add })?
         }
+        DeviceCmd::Revoke { node_id } => {
+            ops::devices::set_device(&mut env, SetDevice { node_id, change: DeviceChange::Revoke })?
+        }
+        DeviceCmd::List => ops::devices::list(&mut env)?,
     };
-    store.flush()?;
-    for (node, role, revoked) in list.members() {
-        let state = if revoked { lang.pick("已撤销", "revoked") } else { "" };
-        outln!("{node}  {role}  {state}");
+    for d in list.devices {
+        // Role names stay as the list spells them, in either language.
+        let role = match d.role {
+            DeviceRole::Founder => "founder".to_string(),
+            DeviceRole::Owner => "owner".to_string(),
+            DeviceRole::Writer(docs) => format!("writer {}", docs.join(",")),
+        };
+        let state = if d.revoked { ctx.lang.pick("已撤销", "revoked") } else { "" };
+        outln!("{}  {role}  {state}", d.node);
     }
     Ok(())
 }

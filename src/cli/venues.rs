@@ -154,7 +154,11 @@ fn set_status(ctx: &mut Ctx, id: &str, status: BookingStatus) -> Result<Booking>
 /// Says which live bookings (requested or confirmed) a saved one overlaps.
 fn warn_overlaps(ctx: &Ctx, overlapping: &[crate::ops::bookings::Overlap]) {
     for o in overlapping {
-        errln!("{}: {}", ctx.t("注意: 时间与此预约重叠", "note: overlaps this booking"), o.describe(ctx.lang));
+        errln!(
+            "{}: {}",
+            ctx.t("注意: 时间与此预约重叠", "note: overlaps this booking"),
+            text::booking_line(&o.booking, &o.org_name, ctx.lang)
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 //! `Text(zh, en)` (the UI's string tables hold them as consts); a string
 //! made at run time picks its language with `Lang::pick`.
 
-use super::Lang;
+use super::{Booking, Lang, Vocabulary};
 
 /// A fixed string in Chinese and English.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +25,13 @@ impl Lang {
     }
 }
 
+/// A booking as a warning names it, with its organization's name (empty
+/// when none): "2026-12-03 09:00–11:00 党课 玉林社区舞蹈队 [已确认]".
+pub fn booking_line(b: &Booking, org_name: &str, lang: Lang) -> String {
+    let org = if org_name.is_empty() { String::new() } else { format!(" {org_name}") };
+    format!("{} {}–{} {}{org} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +41,17 @@ mod tests {
         let saved = Text("已保存", "Saved");
         assert_eq!((saved.get(Lang::Zh), saved.get(Lang::En)), ("已保存", "Saved"));
         assert_eq!(Lang::En.pick(String::from("甲"), String::from("A")), "A");
+    }
+
+    #[test]
+    fn a_booking_line_names_its_organization_only_when_there_is_one() {
+        let mut b: Booking = serde_json::from_value(serde_json::json!({
+            "id": "b1", "venue": "v1", "date": "2026-12-03", "start": "09:00", "end": "11:00",
+            "purpose": "党课", "status": "confirmed"
+        }))
+        .unwrap();
+        assert_eq!(booking_line(&b, "玉林社区舞蹈队", Lang::Zh), "2026-12-03 09:00–11:00 党课 玉林社区舞蹈队 [已确认]");
+        b.purpose = "Party class".into();
+        assert_eq!(booking_line(&b, "", Lang::En), "2026-12-03 09:00–11:00 Party class [Confirmed]");
     }
 }

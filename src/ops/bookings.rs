@@ -1,7 +1,7 @@
 //! Venue bookings (场地预约).
 
 use super::{refs, warnings, Env, FieldError, OpResult, Ref};
-use crate::domain::{Booking, BookingStatus, Lang, RecordId, Vocabulary};
+use crate::domain::{Booking, BookingStatus, RecordId};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Booked {
@@ -34,21 +34,13 @@ pub fn set_status(env: &mut Env, cmd: SetStatus) -> OpResult<Booked> {
     Ok(outcome(env, booking, warnings(problems)))
 }
 
-/// Another booking a saved one overlaps, with what names it.
+/// Another booking a saved one overlaps, with what names it (the front
+/// ends word it: `domain::text::booking_line`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Overlap {
     pub booking: Booking,
     /// The booking organization's name, empty when none.
     pub org_name: String,
-}
-
-impl Overlap {
-    /// "2026-12-03 09:00–11:00 党课 玉林社区舞蹈队 [已确认]": what a warning names.
-    pub fn describe(&self, lang: Lang) -> String {
-        let b = &self.booking;
-        let org = if self.org_name.is_empty() { String::new() } else { format!(" {}", self.org_name) };
-        format!("{} {}–{} {}{org} [{}]", b.date, b.start, b.end, b.purpose, b.status.label(lang))
-    }
 }
 
 /// The live bookings of the same venue that overlap `booking`.

@@ -4,7 +4,7 @@
 
 use super::{Env, OpResult};
 use crate::domain::{Collection, RecordId};
-use crate::store::{FieldConflict, Store};
+use crate::store::{FedName, FieldConflict, Store, Writer};
 use crate::sync::authorship;
 use crate::sync::NodeId;
 
@@ -151,27 +151,26 @@ impl Writers {
         Writers { me: store.node_id(), peers, authors, home }
     }
 
-    /// "本机", a peer's name, "<federation>的设备 abc1234", or "未知节点 abc1234".
-    fn name(&self, actor_hex: &str) -> String {
+    /// This device, a peer, a device of a federation, or an unknown node.
+    fn name(&self, actor_hex: &str) -> Writer {
         let is = |node: &NodeId| actor_hex.starts_with(&hex::encode(&node.0[..16]));
         if self.me.as_ref().is_some_and(is) {
-            return "本机 (this device)".into();
+            return Writer::ThisDevice;
         }
         if let Some((_, name, _)) = self.peers.iter().find(|(n, _, _)| is(n)) {
-            return name.clone();
+            return Writer::Peer { name: name.clone() };
         }
         if let Some((node, fed)) = self.authors.iter().find(|(n, _)| is(n)) {
-            let fed_name = match &self.home {
-                Some((id, name)) if id == fed => name.clone(),
+            let federation = match &self.home {
+                Some((id, name)) if id == fed => FedName::Named(name.clone()),
                 _ => self
                     .peers
                     .iter()
                     .find(|(_, _, home)| home.as_deref() == Some(fed))
-                    .map_or_else(|| format!("联合会 {fed}"), |(_, name, _)| name.clone()),
+                    .map_or_else(|| FedName::Id(fed.clone()), |(_, name, _)| FedName::Named(name.clone())),
             };
-            return format!("{fed_name} 的设备 {} (a device of it)", node.short());
+            return Writer::Device { federation, node: node.short() };
         }
-        let short: String = actor_hex.chars().take(7).collect();
-        format!("未知节点 {short} (unknown node)")
+        Writer::Unknown { actor: actor_hex.chars().take(7).collect() }
     }
 }

@@ -35,6 +35,10 @@ pub enum OpError {
     /// A sync with every peer, and no peer has an address to call.
     #[error("没有带地址的对等方 (no peer with an address: hubsync peer add ... --addr HOST:PORT)")]
     NoPeers,
+    /// A device action on a node that holds no authors list of its
+    /// federation: not the founding device, and none received yet.
+    #[error("本节点没有本联合会的作者名单:请在创建联合会的设备上操作,或先与其同步 (no authors list here: use the founding device, or sync with it first)")]
+    NoAuthorsList,
     /// A backup file that cannot be used, or a restore target that is not new.
     #[error(transparent)]
     Backup(#[from] super::backup::BackupError),

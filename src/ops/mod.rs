@@ -27,6 +27,7 @@ pub mod backup;
 pub mod bookings;
 pub mod conflicts;
 pub mod demo;
+pub mod devices;
 pub mod docs;
 mod error;
 pub mod evaluations;

@@ -209,7 +209,8 @@ pub struct Invited {
     pub addr: String,
 }
 
-/// A one-time invitation; a short code's expiry is judged by `clock`.
+/// A one-time invitation; its expiry is made and judged by `clock`, the
+/// same clock the serving node is given (`Node::with_clock`).
 pub fn invite(dir: &Path, clock: &dyn crate::clock::Clock, cmd: Invite) -> OpResult<Invited> {
     check_addr("addr", &cmd.addr)?;
     let grant = if cmd.write { Grant::Write } else { Grant::Read };
@@ -218,11 +219,11 @@ pub fn invite(dir: &Path, clock: &dyn crate::clock::Clock, cmd: Invite) -> OpRes
     crate::private_fs::create_dir(dir).map_err(anyhow::Error::from)?;
     let identity = Identity::load_or_create(dir)?;
     let addr = addr_trim(&cmd.addr).to_string();
+    let now = sync::short::clock_seconds(clock);
     if cmd.codes == Codes::Long {
-        let code = sync::invite::create(dir, identity.node_id, &addr, grants, cmd.hours)?;
+        let code = sync::invite::create(dir, identity.node_id, &addr, grants, cmd.hours, now)?;
         return Ok(Invited { code: Some(code), short: None, addr });
     }
-    let now = sync::short::clock_seconds(clock);
     let long = (cmd.codes == Codes::Both).then_some(cmd.hours);
     let (code, digits) = sync::invite::create_short(dir, identity.node_id, &addr, grants, now, long)?;
     Ok(Invited { code: long.map(|_| code), short: Some(sync::short::display(&digits)), addr })

@@ -4,7 +4,7 @@
 //! it was computed at, so a load after a local edit rescans one document.
 
 use super::{codec, DocId, Store};
-use crate::domain::{Collection, RecordId};
+use crate::domain::{Collection, Lang, RecordId};
 use automerge::{ChangeHash, ObjType, ReadDoc, Value, ROOT};
 use std::collections::HashMap;
 
@@ -20,8 +20,67 @@ pub struct ValueOrigin {
     pub time: Option<i64>,
     /// The node or federation the actor belongs to, as this node knows it;
     /// filled by ops (which reads the peers and the authors lists).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub by: String,
+    #[serde(skip_serializing_if = "Writer::is_untraced")]
+    pub by: Writer,
+}
+
+/// Who wrote a value, as data: the front ends name it (`label`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Writer {
+    /// Not named yet: the store leaves naming to ops.
+    #[default]
+    Untraced,
+    ThisDevice,
+    /// A peer, by its name in the peer list.
+    Peer {
+        name: String,
+    },
+    /// A node on `federation`'s authors list, by its short node id.
+    Device {
+        federation: FedName,
+        node: String,
+    },
+    /// An actor of no node known here: its first 7 hex digits.
+    Unknown {
+        actor: String,
+    },
+}
+
+/// A federation as this node can name it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum FedName {
+    /// Ours, or one a peer is pinned to: by name.
+    Named(String),
+    /// Known only by its id.
+    Id(String),
+}
+
+impl Writer {
+    pub fn is_untraced(&self) -> bool {
+        *self == Writer::Untraced
+    }
+
+    /// The writer in `lang`. The Chinese keeps its English gloss, as the
+    /// conflict views have always shown it.
+    pub fn label(&self, lang: Lang) -> String {
+        match self {
+            Writer::Untraced => String::new(),
+            Writer::ThisDevice => lang.pick("本机 (this device)", "this device").to_string(),
+            Writer::Peer { name } => name.clone(),
+            Writer::Device { federation, node } => {
+                let fed = match federation {
+                    FedName::Named(name) => name.clone(),
+                    FedName::Id(id) => lang.pick(format!("联合会 {id}"), format!("federation {id}")),
+                };
+                lang.pick(format!("{fed} 的设备 {node} (a device of it)"), format!("a device of {fed} {node}"))
+            }
+            Writer::Unknown { actor } => {
+                lang.pick(format!("未知节点 {actor} (unknown node)"), format!("unknown node {actor}"))
+            }
+        }
+    }
 }
 
 /// One record with conflicts: its collection, id, and how many fields (a
@@ -120,7 +179,7 @@ impl Store {
                         .and_then(|s| s.iter().find(|(start, max, _)| (*start..=*max).contains(&counter)))
                         .map(|(_, _, t)| *t)
                         .filter(|t| *t != 0);
-                    ValueOrigin { actor: actor.to_hex_string(), time, by: String::new() }
+                    ValueOrigin { actor: actor.to_hex_string(), time, by: Writer::Untraced }
                 })
                 .collect();
         }

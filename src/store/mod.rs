@@ -36,7 +36,7 @@ mod vacuum;
 mod write;
 
 pub use activities::partition_doc;
-pub use conflicts::{Conflicted, ValueOrigin};
+pub use conflicts::{Conflicted, FedName, ValueOrigin, Writer};
 pub use docid::DocId;
 pub use fault::SWITCH_VAR as DISK_FULL_SWITCH_VAR;
 pub use forget::{ClearedRecord, ForgetPlan};

@@ -5,14 +5,16 @@
 //!
 //! The code is base32 (upper-case letters and digits 2-7, which a QR code
 //! holds in its compact alphanumeric mode) of: a version byte (2), the
-//! inviter's 32-byte node id, the 16-byte secret, the expiry (u32 Unix
-//! seconds, big-endian) and the address as UTF-8: 117 characters for an
+//! inviter's 32-byte node id, the 16-byte secret, the expiry (u32 seconds
+//! of the inviter's clock, `short::clock_seconds`, big-endian) and the address as UTF-8: 117 characters for an
 //! IPv4 address, a version 5 QR code (37 modules, 41 with its margin), which
 //! fits an 80x24 terminal. Codes of the first format (base32 of JSON, about
 //! 280 characters) are still read.
 //! While an invitation is pending the handshake admits unknown nodes, but a
 //! session shares nothing until the node presents a valid secret; the secret
 //! is then consumed and the node becomes a peer with the invitation's grants.
+//! Every expiry is made and judged in seconds of the inviter's injected
+//! clock (`now` below), never the machine's.
 
 use super::identity::NodeId;
 use super::trust::Grant;
@@ -25,7 +27,7 @@ use std::path::Path;
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Invitation {
     pub secret: String,
-    /// Unix seconds.
+    /// Seconds of the inviter's clock (`short::clock_seconds`).
     pub expires: i64,
     pub grants: BTreeMap<String, Grant>,
     /// The same invitation as ten digits read aloud (`sync::short`).
@@ -54,10 +56,6 @@ pub struct Code {
     pub expires: i64,
 }
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 fn file(dir: &Path) -> std::path::PathBuf {
     dir.join("invites.json")
 }
@@ -78,14 +76,22 @@ fn save(dir: &Path, list: &[Invitation]) -> Result<()> {
         .with_context(|| format!("无法写入 {} (cannot write)", path.display()))
 }
 
-/// Creates an invitation and returns the code to give the other laptop.
-pub fn create(dir: &Path, node: NodeId, addr: &str, grants: BTreeMap<String, Grant>, hours: i64) -> Result<String> {
+/// Creates an invitation valid `hours` from `now` (clock seconds) and
+/// returns the code to give the other laptop.
+pub fn create(
+    dir: &Path,
+    node: NodeId,
+    addr: &str,
+    grants: BTreeMap<String, Grant>,
+    hours: i64,
+    now: i64,
+) -> Result<String> {
     let secret = hex::encode(rand::random::<[u8; 16]>());
-    let expires = now() + hours.max(1) * 3600;
+    let expires = now + hours.max(1) * 3600;
     // Under the peer-list lock: a join consuming an invitation at the same
     // moment must not be undone by this rewrite.
     super::trust::with_lock(dir, || {
-        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now()).collect();
+        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now).collect();
         list.push(Invitation { secret: secret.clone(), expires, grants, short: None });
         save(dir, &list)
     })?;
@@ -111,11 +117,11 @@ pub fn create_short(
     let digits = format!("{:010}", rand::rng().random_range(0..10_000_000_000u64));
     let short = ShortCode { digits: digits.clone(), expires: now + super::short::MINUTES * 60, attempts: 0 };
     let expires = match long_hours {
-        Some(hours) => self::now() + hours.max(1) * 3600,
-        None => self::now() + super::short::MINUTES * 60,
+        Some(hours) => now + hours.max(1) * 3600,
+        None => now + super::short::MINUTES * 60,
     };
     super::trust::with_lock(dir, || {
-        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > self::now()).collect();
+        let mut list: Vec<Invitation> = load(dir)?.into_iter().filter(|i| i.expires > now).collect();
         for i in &mut list {
             i.short = None;
         }
@@ -249,17 +255,19 @@ pub fn decode(text: &str) -> Result<Code> {
     parse(&bytes).context("邀请码无效 (not an invitation code)")
 }
 
-/// Whether any invitation is still open (the handshake then admits strangers).
-pub fn pending(dir: &Path) -> bool {
-    load(dir).map(|l| l.iter().any(|i| i.expires > now())).unwrap_or(false)
+/// Whether any invitation is still open at `now` (clock seconds): the
+/// handshake then admits strangers.
+pub fn pending(dir: &Path, now: i64) -> bool {
+    load(dir).map(|l| l.iter().any(|i| i.expires > now)).unwrap_or(false)
 }
 
-/// Takes an open invitation by its secret, returning its grants. Call it
+/// Takes an invitation open at `now` (clock seconds) by its secret,
+/// returning its grants. Call it
 /// inside `Peers::update` (which holds the lock), so that a secret is used
 /// once even by two joins at the same instant, together with adding the peer.
-pub fn consume(dir: &Path, secret: &str) -> Result<Option<BTreeMap<String, Grant>>> {
+pub fn consume(dir: &Path, secret: &str, now: i64) -> Result<Option<BTreeMap<String, Grant>>> {
     let mut list = load(dir)?;
-    let Some(at) = list.iter().position(|i| i.secret == secret && i.expires > now()) else { return Ok(None) };
+    let Some(at) = list.iter().position(|i| i.secret == secret && i.expires > now) else { return Ok(None) };
     let taken = list.remove(at);
     save(dir, &list)?;
     Ok(Some(taken.grants))
@@ -269,17 +277,20 @@ pub fn consume(dir: &Path, secret: &str) -> Result<Option<BTreeMap<String, Grant
 mod tests {
     use super::*;
 
+    /// 09:00 on 1 March 2031 in clock seconds: years from the machine's date.
+    const NOW: i64 = 1_930_122_000;
+
     #[test]
     fn codes_round_trip_and_secrets_are_single_use() {
         let dir = tempfile::TempDir::new().unwrap();
         let grants: BTreeMap<String, Grant> = [("*".to_string(), Grant::Write)].into();
-        let code = create(dir.path(), NodeId([3; 32]), "10.0.0.2:4433", grants.clone(), 24).unwrap();
+        let code = create(dir.path(), NodeId([3; 32]), "10.0.0.2:4433", grants.clone(), 24, NOW).unwrap();
         let parsed = decode(&code.to_lowercase()).unwrap();
         assert_eq!(parsed.addr, "10.0.0.2:4433");
-        assert!(pending(dir.path()));
-        assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), Some(grants));
-        assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None, "single use");
-        assert!(!pending(dir.path()));
+        assert!(pending(dir.path(), NOW));
+        assert_eq!(consume(dir.path(), &parsed.secret, NOW).unwrap(), Some(grants));
+        assert_eq!(consume(dir.path(), &parsed.secret, NOW).unwrap(), None, "single use");
+        assert!(!pending(dir.path(), NOW));
         assert!(decode("not a code").is_err());
     }
 
@@ -288,30 +299,50 @@ mod tests {
     #[test]
     fn expiry_is_the_inviters_to_judge_not_the_joining_laptops() {
         let dir = tempfile::TempDir::new().unwrap();
-        let code = create(dir.path(), NodeId([4; 32]), "10.0.0.2:4433", BTreeMap::new(), 1).unwrap();
+        let code = create(dir.path(), NodeId([4; 32]), "10.0.0.2:4433", BTreeMap::new(), 1, NOW).unwrap();
         let mut parsed = decode(&code).unwrap();
-        parsed.expires = now() - 86_400;
+        parsed.expires = NOW - 86_400;
         assert_eq!(decode(&encode(&parsed)).unwrap(), parsed, "read despite the joiner's clock");
         // The inviter refuses a secret whose invitation it holds as expired.
         let mut list = load(dir.path()).unwrap();
-        list[0].expires = now() - 1;
+        list[0].expires = NOW - 1;
         assert_eq!(list[0].short, None);
         save(dir.path(), &list).unwrap();
-        assert_eq!(consume(dir.path(), &parsed.secret).unwrap(), None);
-        assert!(!pending(dir.path()));
+        assert_eq!(consume(dir.path(), &parsed.secret, NOW).unwrap(), None);
+        assert!(!pending(dir.path(), NOW));
+    }
+
+    /// Made at NOW for 24 hours: open 23 hours on, gone 25 hours on, by
+    /// the `now` given alone (the machine's date is years before).
+    #[test]
+    fn an_invitation_is_open_and_taken_by_the_clock_given() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let make = || create(dir.path(), NodeId([5; 32]), "10.0.0.2:4433", BTreeMap::new(), 24, NOW).unwrap();
+        let (early, late) = (decode(&make()).unwrap(), decode(&make()).unwrap());
+        assert_eq!(late.expires, NOW + 24 * 3600, "carried in the code as the inviter's clock made it");
+        assert!(pending(dir.path(), NOW + 23 * 3600) && !pending(dir.path(), NOW + 25 * 3600));
+        assert_eq!(consume(dir.path(), &late.secret, NOW + 25 * 3600).unwrap(), None);
+        assert_eq!(consume(dir.path(), &early.secret, NOW + 23 * 3600).unwrap(), Some(BTreeMap::new()));
+        // A new invitation at NOW + 25 h prunes the one gone by then.
+        make_at(dir.path(), NOW + 25 * 3600);
+        assert_eq!(load(dir.path()).unwrap().len(), 1);
+    }
+
+    fn make_at(dir: &Path, now: i64) {
+        create(dir, NodeId([6; 32]), "10.0.0.2:4433", BTreeMap::new(), 24, now).unwrap();
     }
 
     #[test]
     fn the_code_is_short_reads_the_first_format_and_fits_a_terminal_as_a_qr_code() {
         let dir = tempfile::TempDir::new().unwrap();
-        let code = create(dir.path(), NodeId([7; 32]), "192.168.100.200:4433", BTreeMap::new(), 24).unwrap();
+        let code = create(dir.path(), NodeId([7; 32]), "192.168.100.200:4433", BTreeMap::new(), 24, NOW).unwrap();
         assert!(code.len() <= 120, "{} characters", code.len());
         assert!(code.chars().all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c)), "QR alphanumeric: {code}");
         let parsed = decode(&code).unwrap();
         assert_eq!((parsed.node, parsed.addr.as_str()), (NodeId([7; 32]), "192.168.100.200:4433"));
         // A code of the first format, as one handed out before this version.
         let old =
-            Code { node: NodeId([9; 32]), addr: "10.0.0.2:4433".into(), secret: "ab".repeat(16), expires: now() + 60 };
+            Code { node: NodeId([9; 32]), addr: "10.0.0.2:4433".into(), secret: "ab".repeat(16), expires: NOW + 60 };
         let old_text = BASE32_NOPAD.encode(&serde_json::to_vec(&old).unwrap());
         assert_eq!(decode(&old_text).unwrap(), old);
         // A code cut short (read aloud wrong, pasted in part) is refused, not misread.

@@ -502,7 +502,7 @@ impl Node {
             if peers.get(&node).is_none() {
                 let grants = match (short, &intro.join) {
                     (Some(secret), _) => super::invite::consume_short(&self.dir, secret, now)?,
-                    (None, Some((secret, _))) => super::invite::consume(&self.dir, secret)?,
+                    (None, Some((secret, _))) => super::invite::consume(&self.dir, secret, now)?,
                     (None, None) => None,
                 };
                 let Some(grants) = grants else { return Ok(None) };

@@ -59,6 +59,8 @@ pub struct Node {
     pub limits: Limits,
     /// Stamps the peer list's "last synced" and the daemon's status.
     pub clock: Arc<dyn crate::clock::Clock>,
+    /// `clock` as the handshake reads it (whether an invitation is open).
+    handshake_clock: transport::HandshakeClock,
     /// Told how far each session has got; None for a node no one watches.
     pub progress: Option<Progress>,
     /// Connections kept after a session, by the peer they reach (`client`).
@@ -85,14 +87,17 @@ impl Node {
         limits: Limits,
     ) -> Result<Node> {
         let identity = Identity::load_or_create(&dir)?;
-        let endpoint = transport::endpoint(&identity, dir.clone(), listen)?;
+        let clock: Arc<dyn crate::clock::Clock> = Arc::new(crate::clock::SystemClock);
+        let handshake_clock = transport::handshake_clock(clock.clone());
+        let endpoint = transport::endpoint(&identity, dir.clone(), listen, handshake_clock.clone())?;
         Ok(Node {
             dir,
             identity,
             store,
             endpoint,
             limits,
-            clock: Arc::new(crate::clock::SystemClock),
+            clock,
+            handshake_clock,
             progress: None,
             kept: Default::default(),
             offered: Default::default(),
@@ -103,6 +108,9 @@ impl Node {
 
     /// The same node reading another clock (tests; a laptop whose clock is wrong).
     pub fn with_clock(mut self, clock: Arc<dyn crate::clock::Clock>) -> Node {
+        if let Ok(mut held) = self.handshake_clock.write() {
+            *held = clock.clone();
+        }
         self.clock = clock;
         self
     }

@@ -30,10 +30,26 @@ pub const MAX_STREAMS: u32 = 64;
 /// short code, whose exchange (`sync::short`) then authenticates the
 /// certificate the handshake showed. Either way the TLS 1.3 signature proves
 /// the other side holds the certificate's key.
-#[derive(Debug)]
 pub struct PinnedPeers {
     pub pinned: Option<PathBuf>,
     provider: Arc<rustls::crypto::CryptoProvider>,
+    /// The node's clock, which judges whether an invitation is open.
+    clock: HandshakeClock,
+}
+
+/// The node's clock as the handshake reads it: shared, because the endpoint
+/// is made before `Node::with_clock` may replace the clock.
+pub type HandshakeClock = Arc<std::sync::RwLock<Arc<dyn crate::clock::Clock>>>;
+
+pub fn handshake_clock(clock: Arc<dyn crate::clock::Clock>) -> HandshakeClock {
+    Arc::new(std::sync::RwLock::new(clock))
+}
+
+// By hand: a clock is not Debug (rustls asks its verifiers to be).
+impl std::fmt::Debug for PinnedPeers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PinnedPeers").field("pinned", &self.pinned).finish_non_exhaustive()
+    }
 }
 
 impl PinnedPeers {
@@ -43,7 +59,8 @@ impl PinnedPeers {
         let known = Peers::load(dir).map(|p| p.get(&id).is_some()).unwrap_or(false);
         // An open invitation admits a stranger to the handshake; the session
         // then shares nothing until it presents the invitation's secret.
-        if known || super::invite::pending(dir) {
+        let now = self.clock.read().map(|c| super::short::clock_seconds(&**c));
+        if known || now.is_ok_and(|now| super::invite::pending(dir, now)) {
             Ok(())
         } else {
             tracing::warn!(node = %id, "refused an unknown or removed peer at the handshake");
@@ -169,13 +186,20 @@ fn client_config(identity: &Identity, verifier: Arc<PinnedPeers>) -> Result<quin
 /// certificate, any server's (see `PinnedPeers`).
 pub fn unpinned_client(identity: &Identity) -> Result<quinn::ClientConfig> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    client_config(identity, Arc::new(PinnedPeers { pinned: None, provider }))
+    // No invitations are judged without a directory: any clock will do.
+    let clock = handshake_clock(Arc::new(crate::clock::SystemClock));
+    client_config(identity, Arc::new(PinnedPeers { pinned: None, provider, clock }))
 }
 
 /// One endpoint that both accepts and makes connections.
-pub fn endpoint(identity: &Identity, dir: PathBuf, listen: std::net::SocketAddr) -> Result<quinn::Endpoint> {
+pub fn endpoint(
+    identity: &Identity,
+    dir: PathBuf,
+    listen: std::net::SocketAddr,
+    clock: HandshakeClock,
+) -> Result<quinn::Endpoint> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let pinned = Arc::new(PinnedPeers { pinned: Some(dir), provider: provider.clone() });
+    let pinned = Arc::new(PinnedPeers { pinned: Some(dir), provider: provider.clone(), clock });
     let (cert, key) = own_cert(identity);
     let mut server = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])?

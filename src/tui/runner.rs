@@ -268,7 +268,13 @@ fn booked(r: OpResult<ops::bookings::Booked>) -> Event {
             let warnings = d
                 .overlapping
                 .iter()
-                .map(|o| format!("⚠ 时间与此预约重叠 (overlaps): {} · {}", d.venue_name, o.describe(Lang::Zh)))
+                .map(|o| {
+                    format!(
+                        "⚠ 时间与此预约重叠 (overlaps): {} · {}",
+                        d.venue_name,
+                        text::booking_line(&o.booking, &o.org_name, Lang::Zh)
+                    )
+                })
                 .collect();
             Event::Warned(text, warnings)
         }

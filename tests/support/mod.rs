@@ -14,6 +14,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
 
+/// The machine's clock, for an endpoint made without a node.
+pub fn system_clock() -> transport::HandshakeClock {
+    transport::handshake_clock(Arc::new(hubsync::clock::SystemClock))
+}
+
+/// `node`'s clock in the seconds invitations are made and judged in.
+pub fn now(node: &Node) -> i64 {
+    hubsync::sync::short::clock_seconds(&*node.clock)
+}
+
 /// A safety limit for waits in tests, never a measurement.
 pub const SAFETY: Duration = Duration::from_secs(60);
 
@@ -199,7 +209,9 @@ pub fn raw(server: &Side) -> Raw {
     let dir = TempDir::new().unwrap();
     let identity = Identity::load_or_create(dir.path()).unwrap();
     knows(dir.path(), server);
-    let endpoint = transport::endpoint(&identity, dir.path().to_path_buf(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let endpoint =
+        transport::endpoint(&identity, dir.path().to_path_buf(), "127.0.0.1:0".parse().unwrap(), system_clock())
+            .unwrap();
     Raw { id: identity.node_id, dir, endpoint }
 }
 

@@ -234,7 +234,7 @@ impl App {
                             || self.t(i18n::CONFLICT_NO_TIME).to_string(),
                             |t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string(),
                         );
-                        format!("{} {} · {when}", self.t(i18n::CONFLICT_FROM), o.by)
+                        format!("{} {} · {when}", self.t(i18n::CONFLICT_FROM), o.by.label(self.lang))
                     }
                     None => String::new(),
                 };
