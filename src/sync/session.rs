@@ -87,7 +87,7 @@ impl Node {
         limits: Limits,
     ) -> Result<Node> {
         let identity = Identity::load_or_create(&dir)?;
-        let clock: Arc<dyn crate::clock::Clock> = Arc::new(crate::clock::SystemClock);
+        let clock = crate::clock::machine();
         let handshake_clock = transport::handshake_clock(clock.clone());
         let endpoint = transport::endpoint(&identity, dir.clone(), listen, handshake_clock.clone())?;
         Ok(Node {
