@@ -61,6 +61,13 @@ fn now(node: &Node) -> i64 {
     hubsync::sync::short::clock_seconds(&*node.clock)
 }
 
+/// An invitation of `node`'s, for 24 hours by its clock, to write everything.
+fn invite_everything(node: &Node) -> String {
+    let addr = node.local_addr().unwrap().to_string();
+    let grants = [("*".to_string(), Grant::Write)].into();
+    hubsync::sync::invite::create(&node.dir, node.identity.node_id, &addr, grants, 24, now(node)).unwrap()
+}
+
 async fn orgs(n: &TestNode) -> Vec<Organization> {
     let mut v = n.store.call(|s| s.all::<Organization>().unwrap()).await;
     v.sort_by(|a, b| a.name.cmp(&b.name));
@@ -174,16 +181,7 @@ async fn a_field_laptop_joins_with_an_invitation_and_brings_attendance_back() {
     let county = start(Some(federation("锦江区联合会", "510104")), &["甲组织"]);
     let laptop = start(None, &[]);
     let addr = county.node.local_addr().unwrap().to_string();
-    let grants = [("*".to_string(), Grant::Write)].into();
-    let code = hubsync::sync::invite::create(
-        &county.node.dir,
-        county.node.identity.node_id,
-        &addr,
-        grants,
-        24,
-        now(&county.node),
-    )
-    .unwrap();
+    let code = invite_everything(&county.node);
 
     // A stranger without the code is refused even while the invitation is open.
     let stranger = start(None, &[]);
@@ -289,17 +287,7 @@ async fn sync_join_and_serve_run_as_actions_with_or_without_a_running_node() {
     let nameless = join(&env, Join { code: "x".into(), short: None, name: "  ".into() }).await.unwrap_err();
     assert_eq!(nameless.fields(), ["name"]);
 
-    let addr = county.node.local_addr().unwrap().to_string();
-    let grants = [("*".to_string(), Grant::Write)].into();
-    let code = hubsync::sync::invite::create(
-        &county.node.dir,
-        county.node.identity.node_id,
-        &addr,
-        grants,
-        24,
-        now(&county.node),
-    )
-    .unwrap();
+    let code = invite_everything(&county.node);
     let joined = join(&env, Join { code, short: None, name: "培训笔记本".into() }).await.unwrap();
     assert!(joined.complete(), "{:?}", joined.summary);
     assert_eq!(orgs(&laptop).await, orgs(&county).await);
