@@ -114,12 +114,12 @@ fn sign_in_tells_namesakes_apart_refuses_a_repeat_and_adds_a_walk_in() {
     let screen = tmux.screen();
     assert!(!screen.contains("尾号1234"), "{screen}");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("已签到 (signed in): 刘娟");
+    tmux.wait_for("已签到: 刘娟");
     // gy: 郭艳's initials exactly, ranked before 朱桂英 (zgy).
     tmux.text("gy");
     tmux.wait_for("郭艳");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("已签到 (signed in): 郭艳");
+    tmux.wait_for("已签到: 郭艳");
     tmux.wait_for("已签到 2");
     // A repeat is refused and said.
     tmux.text("郭艳");

@@ -198,7 +198,7 @@ fn the_invitation_popup_shows_the_short_code_beside_the_qr_code() {
     let mut s = hubsync::store::Store::open(dir.path()).unwrap();
     s.init_federation(&federation("锦江区联合会", "510104")).unwrap();
     let effect = Effect::Invite { addr: "192.168.1.10:4433".into(), write: true };
-    let event = hubsync::tui::runner::execute(&mut s, &SystemClock, effect).unwrap();
+    let event = hubsync::tui::runner::execute(&mut s, &SystemClock, effect, hubsync::domain::Lang::Zh).unwrap();
     let Event::ShowText(text) = &event else { panic!("no invitation shown") };
     let held: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("invites.json")).unwrap()).unwrap();

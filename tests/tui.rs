@@ -784,7 +784,7 @@ fn edits_from_the_forms_update_the_stored_records() {
     edited.roles = vec![Role::Liaison, Role::Volunteer];
     edited.organization = Some(d.orgs[0].id.clone());
     let clock = hubsync::ops::FixedClock::on(2026, 3, 2);
-    let done = execute(&mut s, &clock, Effect::SavePerson { person: Box::new(edited.clone()), new: false });
+    let done = execute(&mut s, &clock, Effect::SavePerson { person: Box::new(edited.clone()), new: false }, Lang::Zh);
     assert!(matches!(done, Some(Event::Done(Ok(_)))));
     assert_eq!(s.get::<Person>(&p.id).unwrap(), Some(edited));
     let a = LiaisonAssignment {
@@ -797,13 +797,13 @@ fn edits_from_the_forms_update_the_stored_records() {
         to: None,
         end_reason: String::new(),
     };
-    assert!(matches!(execute(&mut s, &clock, Effect::Assign(Box::new(a.clone()))), Some(Event::Done(Ok(_)))));
+    assert!(matches!(execute(&mut s, &clock, Effect::Assign(Box::new(a.clone())), Lang::Zh), Some(Event::Done(Ok(_)))));
     // The store gives the assignment its id; the form's draft had none that mattered.
     let stored = s.all::<LiaisonAssignment>().unwrap().into_iter().find(|x| x.person == p.id).unwrap();
     assert_eq!(LiaisonAssignment { id: a.id.clone(), ..stored.clone() }, a);
     let ended = LiaisonAssignment { to: Some(today()), end_reason: "调任".into(), ..stored };
     assert!(matches!(
-        execute(&mut s, &clock, Effect::EndAssignment(Box::new(ended.clone()))),
+        execute(&mut s, &clock, Effect::EndAssignment(Box::new(ended.clone())), Lang::Zh),
         Some(Event::Done(Ok(_)))
     ));
     assert_eq!(s.get::<LiaisonAssignment>(&ended.id).unwrap(), Some(ended));
@@ -835,7 +835,7 @@ fn a_credit_code_held_by_another_organization_marks_the_field_in_the_form() {
     let effects = app.update(ctrl('s'));
     let [save @ Effect::SaveOrg { .. }] = effects.as_slice() else { panic!("{effects:?}") };
     let clock = hubsync::ops::FixedClock::on(2026, 3, 2);
-    let event = execute(&mut s, &clock, save.clone()).unwrap();
+    let event = execute(&mut s, &clock, save.clone(), app.lang).unwrap();
     app.update(event);
     let f = form(&app);
     let code = f.fields.iter().position(|x| x.key == "credit_code").unwrap();
@@ -889,4 +889,114 @@ fn the_uncovered_view_follows_assignments_in_force_as_the_report_does() {
     assert!(listed(&app).contains(&covered_by_liaison), "ending the assignment uncovers it");
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("未覆盖"), "{screen}");
+}
+
+/// The audit's defect: outcome messages were one fixed bilingual string
+/// whatever the UI's language. Each effect's message is now in the UI's
+/// language alone: English without a Han character, Chinese without the
+/// English. The records are named in ASCII so a Han character in English
+/// can only come from the message itself.
+#[test]
+fn outcome_messages_follow_the_ui_language() {
+    use hubsync::ops::export::{Content, Export, Format, Kind, SaveFile};
+    use hubsync::store::Store;
+    use hubsync::tui::app::WorkEffect;
+    use hubsync::tui::runner::execute;
+
+    fn han(text: &str) -> bool {
+        text.chars().any(|c| {
+            matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+        })
+    }
+
+    /// The messages of saving an organization, booking over a booking (a
+    /// warning), cancelling a booking, an export and the evaluation settings.
+    fn messages(lang: Lang) -> Vec<String> {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut s = Store::open(&dir.path().join("data")).unwrap();
+        let d = DemoData::generate(2021, 8);
+        s.init_federation(&d.federation).unwrap();
+        let hall = Venue::new("Yulin Hall");
+        s.insert(&hall).unwrap();
+        let taken = Booking {
+            id: RecordId::random(),
+            venue: hall.id.clone(),
+            organization: None,
+            date: today(),
+            start: "14:00".into(),
+            end: "16:00".into(),
+            purpose: "rehearsal".into(),
+            expected: Some(30),
+            status: BookingStatus::Confirmed,
+        };
+        s.insert(&taken).unwrap();
+        let clock = hubsync::ops::FixedClock::on(2026, 3, 2);
+        let org = Organization::new("Yulin Dance Team", Category::CultureSports, LegalStatus::Filed, "510104020001");
+        let over = Booking { id: RecordId::random(), start: "15:00".into(), end: "17:00".into(), ..taken.clone() };
+        let export = Export {
+            kind: Kind::Orgs,
+            format: Format::Csv { gbk: false },
+            selection: Default::default(),
+            activities: Default::default(),
+            with_party_membership: false,
+            lang,
+        };
+        let path = dir.path().join("orgs.csv");
+        let settings = s.evaluation_settings();
+        let effects = [
+            Effect::SaveOrg { org: Box::new(org), new: true },
+            Effect::SaveBooking { booking: Box::new(over), new: true },
+            Effect::CancelBooking(taken.id.clone()),
+            Effect::Export(Box::new(SaveFile { content: Content::Records(export), path: path.clone() })),
+            Effect::Work(Box::new(WorkEffect::SetSettings(settings))),
+        ];
+        let mut out = Vec::new();
+        for effect in effects {
+            match execute(&mut s, &clock, effect, lang) {
+                Some(Event::Done(Ok(text))) => out.push(text),
+                Some(Event::Warned(text, warnings)) => {
+                    assert!(!warnings.is_empty(), "the booking overlaps: {text}");
+                    out.push(text);
+                    out.extend(warnings);
+                }
+                Some(Event::Done(Err(e))) => panic!("{e}"),
+                _ => panic!("an outcome message"),
+            }
+        }
+        // The path is the machine's; what is left is the message's own.
+        out.into_iter().map(|m| m.replace(path.to_str().unwrap(), "PATH")).collect()
+    }
+
+    let en = messages(Lang::En);
+    let starts = [
+        "saved: Yulin Dance Team",
+        "booking saved: ",
+        "⚠ overlaps: ",
+        "cancelled: ",
+        "exported: PATH",
+        "evaluation settings saved: ",
+    ];
+    assert_eq!(en.len(), starts.len(), "{en:?}");
+    for (m, start) in en.iter().zip(starts) {
+        assert!(m.starts_with(start), "{m:?} starts with {start:?}");
+        assert!(!han(m), "no Chinese in English: {m:?}");
+    }
+
+    let zh = messages(Lang::Zh);
+    let starts = [
+        "已保存: Yulin Dance Team",
+        "已保存预约: ",
+        "⚠ 时间与此预约重叠: ",
+        "已取消预约: ",
+        "已导出: PATH",
+        "已保存考核设置: ",
+    ];
+    assert_eq!(zh.len(), starts.len(), "{zh:?}");
+    // Without the records' own (ASCII) names, a Chinese message has no English word.
+    let data = ["Yulin Dance Team", "Yulin Hall", "rehearsal", "PATH"];
+    for (m, start) in zh.iter().zip(starts) {
+        assert!(m.starts_with(start), "{m:?} starts with {start:?}");
+        let own = data.iter().fold(m.clone(), |m, d| m.replace(d, ""));
+        assert!(!own.chars().any(|c| c.is_ascii_alphabetic()), "no English in Chinese: {m:?}");
+    }
 }

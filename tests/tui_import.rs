@@ -31,7 +31,7 @@ fn store(dir: &std::path::Path) -> Store {
 
 fn run(app: &mut App, s: &mut Store, effect: Effect) -> Vec<Effect> {
     let clock = FixedClock::on(2025, 3, 1);
-    let event = execute(s, &clock, effect).expect("an import answers");
+    let event = execute(s, &clock, effect, app.lang).expect("an import answers");
     app.update(event)
 }
 

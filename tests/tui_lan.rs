@@ -112,14 +112,16 @@ fn a_node_heard_on_the_lan_becomes_a_peer_through_the_ops() {
     // A round of the node while the peers are shown reads the file again.
     let status = NodeStatus::Listening { addr: "0.0.0.0:4433".parse().unwrap() };
     assert_eq!(app.update(Event::SyncStatus(status.clone())), vec![Effect::LoadLan]);
-    let Some(Event::LanLoaded(read)) = execute(&mut s, &clock, Effect::LoadLan) else { panic!("LAN list read") };
+    let Some(Event::LanLoaded(read)) = execute(&mut s, &clock, Effect::LoadLan, app.lang) else {
+        panic!("LAN list read")
+    };
     assert_eq!(read, vec![laptop.clone()]);
     app.update(Event::LanLoaded(read));
 
     app.update(key(KeyCode::Enter));
     typed(&mut app, "王老师");
     let effects = app.update(key(KeyCode::F(2)));
-    let added = execute(&mut s, &clock, effects[0].clone()).expect("an answer");
+    let added = execute(&mut s, &clock, effects[0].clone(), app.lang).expect("an answer");
     match &added {
         Event::Done(Ok(_)) => {}
         Event::Done(Err(e)) => panic!("{e}"),

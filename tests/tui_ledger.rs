@@ -174,7 +174,7 @@ fn run(app: &mut App, s: &mut Store, effects: Vec<Effect>) {
         if matches!(effect, Effect::LoadReport(_)) {
             continue;
         }
-        if let Some(event) = execute(s, &clock, effect) {
+        if let Some(event) = execute(s, &clock, effect, app.lang) {
             queue.extend(app.update(event));
         }
     }

@@ -19,7 +19,7 @@ fn run(app: &mut App, s: &mut Store, effects: Vec<Effect>) {
     let clock = FixedClock::on(2025, 11, 4);
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
-        if let Some(event) = execute(s, &clock, effect) {
+        if let Some(event) = execute(s, &clock, effect, app.lang) {
             queue.extend(app.update(event));
         }
     }

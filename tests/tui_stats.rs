@@ -155,7 +155,7 @@ fn export(app: &mut App, s: &mut Store, path: &std::path::Path) {
     let [effect @ Effect::Export(cmd)] = effects.as_slice() else { panic!("{effects:?}") };
     let Content::Report(r) = &cmd.content else { panic!("{cmd:?}") };
     assert_eq!(r.part, app.stats.part());
-    let event = execute(s, &FixedClock::on(2025, 11, 4), effect.clone()).expect("an export answers");
+    let event = execute(s, &FixedClock::on(2025, 11, 4), effect.clone(), app.lang).expect("an export answers");
     app.update(event);
     assert_eq!(app.mode, Mode::Browse, "{:?}", app.messages.last());
 }

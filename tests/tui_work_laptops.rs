@@ -30,14 +30,14 @@ fn federation() -> Federation {
 }
 
 fn run(s: &mut Store, clock: &FixedClock, w: WorkEffect) -> String {
-    match execute(s, clock, Effect::Work(Box::new(w))) {
+    match execute(s, clock, Effect::Work(Box::new(w)), Lang::Zh) {
         Some(Event::Done(Ok(text))) => text,
         other => panic!("{:?}", other.map(|e| matches!(e, Event::Done(_)))),
     }
 }
 
 fn refused(s: &mut Store, clock: &FixedClock, w: WorkEffect) -> String {
-    match execute(s, clock, Effect::Work(Box::new(w))) {
+    match execute(s, clock, Effect::Work(Box::new(w)), Lang::Zh) {
         Some(Event::Done(Err(text))) => text,
         _ => panic!("expected a refusal"),
     }
@@ -187,7 +187,7 @@ fn an_activity_at_a_venue_is_linked_to_the_organizations_booking_that_day() {
 fn drive(app: &mut hubsync::tui::app::App, s: &mut Store, clock: &FixedClock, effects: Vec<Effect>) {
     let mut queue = effects;
     while let Some(effect) = queue.pop() {
-        if let Some(event) = execute(s, clock, effect) {
+        if let Some(event) = execute(s, clock, effect, app.lang) {
             queue.extend(app.update(event));
         }
     }

@@ -130,25 +130,24 @@ pub fn on_key(app: &mut App, mut preview: Box<Preview>, action: Option<Action>) 
     Vec::new()
 }
 
-/// The sentence a finished import leaves in the message history.
-pub fn outcome_text(done: &Imported) -> Result<String, String> {
+/// The sentence a finished import leaves in the message history, in `lang`.
+pub fn outcome_text(done: &Imported, lang: Lang) -> Result<String, String> {
     let r = &done.report;
+    let skipped = &r.invalid_lines;
     match done.outcome {
-        Outcome::Written(n) if r.invalid_lines.is_empty() => Ok(format!("已导入 {n} 条 (imported {n})")),
-        Outcome::Written(n) => Ok(format!(
-            "已导入 {n} 条,跳过第 {:?} 行 (imported {n}; skipped lines {:?})",
-            r.invalid_lines, r.invalid_lines
-        )),
-        Outcome::Checked => Ok("已检查,未写入 (checked; nothing written)".into()),
-        Outcome::RefusedInvalid => Err(format!(
-            "{} 行有错,未写入任何数据;可只导入有效行 (rows with errors: nothing written; import the valid rows instead)",
-            r.invalid_lines.len()
+        Outcome::Written(n) if skipped.is_empty() => Ok(lang.pick(format!("已导入 {n} 条"), format!("imported {n}"))),
+        Outcome::Written(n) => Ok(lang
+            .pick(format!("已导入 {n} 条,跳过第 {skipped:?} 行"), format!("imported {n}; skipped lines {skipped:?}"))),
+        Outcome::Checked => Ok(lang.pick("已检查,未写入", "checked; nothing written").into()),
+        Outcome::RefusedInvalid => Err(lang.pick(
+            format!("{} 行有错,未写入任何数据;可只导入有效行", skipped.len()),
+            format!("{} rows with errors: nothing written; import the valid rows instead", skipped.len()),
         )),
         Outcome::RefusedUnmapped => {
             let names: Vec<&str> = r.unmapped.iter().map(|c| c.header.as_str()).collect();
-            Err(format!(
-                "有数据的列无对应字段: {},未写入 (data columns map to no field: nothing written)",
-                names.join("、")
+            Err(lang.pick(
+                format!("有数据的列无对应字段: {},未写入", names.join("、")),
+                format!("data columns map to no field: {}; nothing written", names.join(", ")),
             ))
         }
     }

@@ -102,7 +102,7 @@ async fn event_loop(
     };
     let mut status = daemon.as_ref().map(|d| d.status());
     for effect in app.start() {
-        spawn(effect, &handle, &clock, &tx, &daemon);
+        spawn(effect, app.lang, &handle, &clock, &tx, &daemon);
     }
     let result = loop {
         if app.dirty {
@@ -135,7 +135,7 @@ async fn event_loop(
             break Ok(());
         }
         for effect in effects {
-            spawn(effect, &handle, &clock, &tx, &daemon);
+            spawn(effect, app.lang, &handle, &clock, &tx, &daemon);
         }
     };
     if let Some(d) = &daemon {
@@ -201,8 +201,10 @@ async fn next_status(status: &mut Option<watch::Receiver<NodeStatus>>) -> NodeSt
     std::future::pending().await
 }
 
-async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>) -> Event {
-    let Some(daemon) = daemon else { return Event::Done(Err("同步未启动 (sync is off: --offline)".into())) };
+async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>, lang: Lang) -> Event {
+    let Some(daemon) = daemon else {
+        return Event::Done(Err(lang.pick("同步未启动", "sync is off: --offline").into()));
+    };
     let dir = daemon.node.dir.clone();
     let env = ops::node::NodeEnv::new(handle, Some(daemon), dir);
     match ops::node::sync(&env, ops::node::SyncNow::default()).await {
@@ -212,10 +214,14 @@ async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>) -> Event {
                 .peers
                 .into_iter()
                 .map(|r| match r {
-                    Ok(s) => format!(
-                        "{}: {} 文档, 收 {} 发 {} 修改 (docs, changes in/out)",
-                        s.peer, s.synced, s.changes_in, s.changes_out
-                    ),
+                    Ok(s) => match lang {
+                        Lang::Zh => {
+                            format!("{}: {} 文档, 收 {} 发 {} 修改", s.peer, s.synced, s.changes_in, s.changes_out)
+                        }
+                        Lang::En => {
+                            format!("{}: {} docs, {} changes in, {} out", s.peer, s.synced, s.changes_in, s.changes_out)
+                        }
+                    },
                     Err(e) => e,
                 })
                 .collect();
@@ -228,6 +234,7 @@ async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>) -> Event {
 /// Runs one effect on the store thread; its result comes back as an event.
 fn spawn(
     effect: Effect,
+    lang: Lang,
     handle: &StoreHandle,
     clock: &Arc<dyn Clock>,
     tx: &mpsc::UnboundedSender<Event>,
@@ -239,12 +246,12 @@ fn spawn(
     if effect == Effect::SyncNow {
         let daemon = daemon.clone();
         tokio::spawn(async move {
-            let _ = tx.send(sync_now(handle, daemon).await);
+            let _ = tx.send(sync_now(handle, daemon, lang).await);
         });
         return;
     }
     tokio::spawn(async move {
-        let event = handle.call(move |s| execute(s, &*clock, effect)).await;
+        let event = handle.call(move |s| execute(s, &*clock, effect, lang)).await;
         if let Some(e) = event {
             let _ = tx.send(e);
         }
@@ -253,27 +260,25 @@ fn spawn(
 
 /// A saved booking's message, warned when it overlaps another live booking
 /// (at booking and at confirming alike).
-fn booked(r: OpResult<ops::bookings::Booked>) -> Event {
+fn booked(r: OpResult<ops::bookings::Booked>, lang: Lang) -> Event {
     match r {
         Ok(d) => {
             let b = &d.booking;
             let text = format!(
-                "已保存预约 (booking saved): {} {} {}–{} [{}]",
+                "{}: {} {} {}–{} [{}]",
+                lang.pick("已保存预约", "booking saved"),
                 d.venue_name,
                 b.date,
                 b.start,
                 b.end,
-                b.status.label(Lang::Zh)
+                b.status.label(lang)
             );
+            let overlaps = lang.pick("⚠ 时间与此预约重叠", "⚠ overlaps");
             let warnings = d
                 .overlapping
                 .iter()
                 .map(|o| {
-                    format!(
-                        "⚠ 时间与此预约重叠 (overlaps): {} · {}",
-                        d.venue_name,
-                        text::booking_line(&o.booking, &o.org_name, Lang::Zh)
-                    )
+                    format!("{overlaps}: {} · {}", d.venue_name, text::booking_line(&o.booking, &o.org_name, lang))
                 })
                 .collect();
             Event::Warned(text, warnings)
@@ -290,8 +295,9 @@ fn done<T>(r: OpResult<T>, ok: impl FnOnce(T) -> String) -> Option<Event> {
     }
 }
 
-/// What an effect does to the store. Runs on the store thread.
-pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event> {
+/// What an effect does to the store. Runs on the store thread; its
+/// message is in `lang`, the UI's language when the effect was made.
+pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect, lang: Lang) -> Option<Event> {
     match effect {
         Effect::Quit | Effect::SyncNow => None,
         Effect::LoadLan => Some(Event::LanLoaded(crate::sync::discovery::load_seen(s.dir()))),
@@ -300,37 +306,37 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
             Some(Event::ImportChecked(cmd, result.map(Box::new).map_err(|e| e.to_string())))
         }
         Effect::Export(cmd) => done(ops::export::save_file(&mut Env::new(s, clock), *cmd), |d| {
-            let rows = if d.rows > 0 { format!(" ({} 行 rows)", d.rows) } else { String::new() };
+            let rows = if d.rows > 0 { format!(" ({} {})", d.rows, lang.pick("行", "rows")) } else { String::new() };
             let covers = match d.covers.len() {
                 0 => String::new(),
-                n => format!(" · 涵盖 {n} 个联合会 (covers {n} federations)"),
+                n => lang.pick(format!(" · 涵盖 {n} 个联合会"), format!(" · covers {n} federations")),
             };
-            format!("已导出 (exported): {}{rows}{covers}", d.path.display())
+            format!("{}: {}{rows}{covers}", lang.pick("已导出", "exported"), d.path.display())
         }),
         Effect::ImportApply(cmd) => {
             let result = ops::import::import(&mut Env::new(s, clock), *cmd);
             Some(Event::Done(
-                result.map_err(|e| e.to_string()).and_then(|done| crate::tui::import::outcome_text(&done)),
+                result.map_err(|e| e.to_string()).and_then(|done| crate::tui::import::outcome_text(&done, lang)),
             ))
         }
         Effect::SaveVenue { venue, new } => {
             done(ops::records::save(&mut Env::new(s, clock), Save { record: *venue, new }), |d| {
-                format!("已保存 (saved): {}", d.record.name)
+                format!("{}: {}", lang.pick("已保存", "saved"), d.record.name)
             })
         }
         Effect::SaveBooking { booking, new } => {
-            Some(booked(ops::bookings::save(&mut Env::new(s, clock), *booking, new)))
+            Some(booked(ops::bookings::save(&mut Env::new(s, clock), *booking, new), lang))
         }
         Effect::CancelBooking(id) => {
             let cmd = ops::bookings::SetStatus { booking: (&id).into(), status: BookingStatus::Cancelled };
             done(ops::bookings::set_status(&mut Env::new(s, clock), cmd), |d| {
                 let b = d.booking;
-                format!("已取消预约 (cancelled): {} {}–{}", b.date, b.start, b.end)
+                format!("{}: {} {}–{}", lang.pick("已取消预约", "cancelled"), b.date, b.start, b.end)
             })
         }
         Effect::SaveTraining { training, new } => {
             done(ops::records::save(&mut Env::new(s, clock), Save { record: *training, new }), |d| {
-                format!("已保存 (saved): {}", d.record.title)
+                format!("{}: {}", lang.pick("已保存", "saved"), d.record.title)
             })
         }
         Effect::AddSession { training, session } => {
@@ -342,12 +348,12 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 venue: session.venue.as_ref().map(Into::into),
             };
             done(ops::trainings::add_session(&mut Env::new(s, clock), cmd), |d| {
-                format!("已增加课次 (session added): {} {}", d.title, d.session.date)
+                format!("{}: {} {}", lang.pick("已增加课次", "added session"), d.title, d.session.date)
             })
         }
         Effect::AddPeer { node_id, name, addr } => {
             let cmd = ops::peers::AddPeer { node_id: *node_id, name, addr };
-            done(ops::peers::add(s.dir(), cmd), |d| format!("已添加对等方 (peer added): {}", d.name))
+            done(ops::peers::add(s.dir(), cmd), |d| format!("{}: {}", lang.pick("已添加对等方", "added peer"), d.name))
         }
         Effect::Invite { addr, write } => {
             let codes = ops::peers::Codes::Both;
@@ -366,9 +372,9 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                     .collect();
                 changes.extend(d.removed.iter().map(|k| format!("-{k}")));
                 if changes.is_empty() {
-                    format!("共享未变 (sharing unchanged): {}", d.name)
+                    format!("{}: {}", lang.pick("共享未变", "sharing unchanged"), d.name)
                 } else {
-                    format!("已更新共享 (sharing updated): {} {}", d.name, changes.join(" "))
+                    format!("{}: {} {}", lang.pick("已更新共享", "sharing updated"), d.name, changes.join(" "))
                 }
             })
         }
@@ -386,23 +392,25 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
         }
         Effect::SaveOrg { org, new } => {
             done(ops::records::save(&mut Env::new(s, clock), Save { record: *org, new }), |d| {
-                format!("已保存 (saved): {}", d.record.name)
+                format!("{}: {}", lang.pick("已保存", "saved"), d.record.name)
             })
         }
         Effect::SavePerson { person, new } => {
             done(ops::records::save(&mut Env::new(s, clock), Save { record: *person, new }), |d| {
-                format!("已保存 (saved): {}", d.record.name)
+                format!("{}: {}", lang.pick("已保存", "saved"), d.record.name)
             })
         }
         Effect::ExitOrg { id, date, reason, kind } => {
             let cmd = ops::orgs::Exit { org: (&id).into(), date, reason, kind };
             done(ops::orgs::exit(&mut Env::new(s, clock), cmd), |d| {
-                format!("组织已退出,记录保留 (exited): {}", d.org.name)
+                format!("{}: {}", lang.pick("组织已退出,记录保留", "organization exited, record kept"), d.org.name)
             })
         }
         Effect::Resolve { kind, id, field, value } => {
             let cmd = ops::records::Resolve { kind, record: (&id).into(), field, value };
-            done(ops::records::resolve(&mut Env::new(s, clock), cmd), |d| format!("冲突已解决 (resolved): {}", d.field))
+            done(ops::records::resolve(&mut Env::new(s, clock), cmd), |d| {
+                format!("{}: {}", lang.pick("冲突已解决", "conflict resolved"), d.field)
+            })
         }
         Effect::Assign(a) => {
             let cmd = ops::liaisons::Assign {
@@ -412,7 +420,9 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 from: Some(a.from),
                 dispatched_by: a.dispatched_by.clone(),
             };
-            done(ops::liaisons::assign(&mut Env::new(s, clock), cmd), |d| format!("已选派 (assigned): {}", d.org_name))
+            done(ops::liaisons::assign(&mut Env::new(s, clock), cmd), |d| {
+                format!("{}: {}", lang.pick("已选派", "assigned"), d.org_name)
+            })
         }
         Effect::EndAssignment(a) => {
             let cmd = ops::liaisons::End {
@@ -421,7 +431,7 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 reason: a.end_reason.clone(),
             };
             done(ops::liaisons::end(&mut Env::new(s, clock), cmd), |d| {
-                format!("已结束选派 (assignment ended): {}", d.org_name)
+                format!("{}: {}", lang.pick("已结束选派", "assignment ended"), d.org_name)
             })
         }
         Effect::SignIn(a) => {
@@ -434,23 +444,23 @@ pub fn execute(s: &mut Store, clock: &dyn Clock, effect: Effect) -> Option<Event
                 correct: false,
             };
             done(ops::trainings::sign_in(&mut Env::new(s, clock), cmd), |d| {
-                format!("已签到 (signed in): {}", d.person_name)
+                format!("{}: {}", lang.pick("已签到", "signed in"), d.person_name)
             })
         }
         Effect::WalkIn { training, session, person } => {
             let cmd = ops::trainings::WalkIn { training: (&training).into(), session, person: *person };
             done(ops::trainings::walk_in(&mut Env::new(s, clock), cmd), |d| {
-                format!("已现场登记并签到 (walk-in signed in): {}", d.person.name)
+                format!("{}: {}", lang.pick("已现场登记并签到", "walk-in signed in"), d.person.name)
             })
         }
         Effect::CreateFederation(f) => done(ops::records::create_federation(&mut Env::new(s, clock), *f), |d| {
-            format!("已创建联合会 (created): {}", d.record.name)
+            format!("{}: {}", lang.pick("已创建联合会", "created federation"), d.record.name)
         }),
-        Effect::Work(w) => Some(super::work_exec::execute(s, clock, *w)),
+        Effect::Work(w) => Some(super::work_exec::execute(s, clock, *w, lang)),
         Effect::LoadDemo(n) => {
             let cmd = ops::demo::LoadDemo { seed: 2021, orgs: n, today: None };
             done(ops::demo::load(&mut Env::new(s, clock), cmd), |d| {
-                format!("已载入演示数据 (demo data loaded): {}", d.federation)
+                format!("{}: {}", lang.pick("已载入演示数据", "demo data loaded"), d.federation)
             })
         }
     }
