@@ -198,6 +198,7 @@ fn a_node_of_another_version_refuses_rather_than_guess() {
         lang: "zh".into(),
         cwd: dir.to_path_buf(),
         action: hubsync::control::Action::Run,
+        progress: false,
     };
     let reply = hubsync::control::client::call(dir, &request).unwrap().expect("a node listens");
     assert_eq!(reply.code, 1);

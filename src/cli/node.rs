@@ -2,15 +2,17 @@
 //! while a node holds the data directory is forwarded to it; a node runs
 //! the command lines its clients send, exactly as the CLI would on its own.
 
-use super::out::{capture, Captured, CAPTURE_LIMIT};
+use super::out::{capture, capture_with, Captured, CAPTURE_LIMIT};
+use super::progress::Bar;
 use super::{execute, peers, Cli, Command};
-use crate::control::{self, Handler, NodeParts, Reply, Request};
+use crate::control::client::Frame;
+use crate::control::{self, Handler, NodeParts, ProgressSink, ProgressUpdate, Reply, Request};
 use crate::domain::Lang;
 use crate::ops;
 use crate::store::Origin;
 use anyhow::Result;
 use clap::Parser;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,16 +35,54 @@ pub fn forward(dir: &Path, lang: Lang) -> Result<Option<i32>> {
         .into(),
         cwd: std::env::current_dir()?,
         action: control::Action::Run,
+        progress: std::io::stderr().is_terminal(),
     };
-    control::client::send(dir, &request, |err, bytes| {
-        if err {
+    let mut bar = ClientBar::default();
+    let code = control::client::send(dir, &request, |frame| match frame {
+        Frame::Progress(update) => {
+            bar.show(&update);
+            Ok(())
+        }
+        Frame::Stdout(bytes) => {
+            bar.clear();
+            super::write_stdout(bytes)
+        }
+        Frame::Stderr(bytes) => {
+            bar.clear();
             let mut stderr = std::io::stderr().lock();
             stderr.write_all(bytes)?;
             Ok(stderr.flush()?)
-        } else {
-            super::write_stdout(bytes)
         }
-    })
+    });
+    bar.clear();
+    code
+}
+
+/// The node's bar, drawn here as the command would draw it alone.
+#[derive(Default)]
+struct ClientBar(Option<(String, indicatif::ProgressBar)>);
+
+impl ClientBar {
+    fn show(&mut self, update: &ProgressUpdate) {
+        if update.finished || !matches!(&self.0, Some((label, _)) if *label == update.label) {
+            self.clear();
+        }
+        if update.finished {
+            return;
+        }
+        let (_, drawn) = self.0.get_or_insert_with(|| (update.label.clone(), super::progress::drawn(&update.label)));
+        // A bar just begun has no length yet, as when drawn alone.
+        if update.total > 0 {
+            drawn.set_length(update.total);
+            drawn.set_position(update.done);
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some((_, bar)) = self.0.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Like `forward`, for a node that holds the store but may not listen yet
@@ -62,10 +102,10 @@ pub fn forward_when_ready(dir: &Path, lang: Lang) -> Result<i32> {
 
 /// What a node runs for each client (`control::listen`).
 pub fn handler() -> Handler {
-    Arc::new(|request, node| Box::pin(run_request(request, node)))
+    Arc::new(|request, node, progress| Box::pin(run_request(request, node, progress)))
 }
 
-async fn run_request(request: Request, node: NodeParts) -> Reply {
+async fn run_request(request: Request, node: NodeParts, progress: Option<ProgressSink>) -> Reply {
     let lang = if request.lang == "en" { Lang::En } else { Lang::Zh };
     let command = match Cli::try_parse_from(&request.argv) {
         Ok(Cli { command: Some(command), .. }) => command,
@@ -81,24 +121,40 @@ async fn run_request(request: Request, node: NodeParts) -> Reply {
             node.dir.display()
         )),
         Command::Sync { peers: names } => {
-            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone());
+            let bar = sync_bar(progress, lang);
+            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone())
+                .with_progress(peers::sessions_progress(&bar));
             let synced = ops::node::sync(&env, ops::node::SyncNow { peers: names }).await;
+            bar.finish();
             reply(capture(|| peers::print_sync(lang, synced?)))
         }
         Command::Join { code, short, name } => {
-            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone());
+            let bar = sync_bar(progress, lang);
+            let env = ops::node::NodeEnv::new(node.store.clone(), node.daemon.clone(), node.dir.clone())
+                .with_progress(peers::sessions_progress(&bar));
             let short = (!short.is_empty()).then(|| short.concat());
             let joined = ops::node::join(&env, ops::node::Join { code, short, name }).await;
+            bar.finish();
             reply(capture(|| peers::print_join(lang, &joined?)))
         }
         command => {
             let cwd = request.cwd;
-            let job = move |store: &mut crate::store::Store| capture(|| execute(store, command, lang, Some(cwd)));
+            let job = move |store: &mut crate::store::Store| {
+                capture_with(progress, || execute(store, command, lang, Some(cwd)))
+            };
             match node.store.try_call_from(Origin::Client, job).await {
                 Ok(done) => reply(done),
                 Err(e) => failed(e.into()),
             }
         }
+    }
+}
+
+/// The bar `sync` and `join` draw alone, sent to a client that watches.
+fn sync_bar(progress: Option<ProgressSink>, lang: Lang) -> Bar {
+    match progress {
+        Some(sink) => Bar::sent(sink, lang.pick("同步文档", "syncing documents")),
+        None => Bar::hidden(),
     }
 }
 

@@ -9,6 +9,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the one place that prints
 
+use crate::control::ProgressSink;
 use anyhow::Result;
 use std::cell::RefCell;
 use std::fmt;
@@ -17,7 +18,14 @@ use std::fmt;
 pub use crate::control::MAX_OUTPUT as CAPTURE_LIMIT;
 
 thread_local! {
-    static CAPTURE: RefCell<Option<Captured>> = const { RefCell::new(None) };
+    static CAPTURE: RefCell<Option<Capture>> = const { RefCell::new(None) };
+}
+
+/// A command's output being captured, and where its progress bars go
+/// when its client watches them (`crate::control::Request::progress`).
+struct Capture {
+    captured: Captured,
+    progress: Option<ProgressSink>,
 }
 
 /// What a command printed while captured.
@@ -32,16 +40,21 @@ pub struct Captured {
 /// Runs `f` with this thread's output captured, and returns what it
 /// printed. The capture ends even if `f` panics.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
+    capture_with(None, f)
+}
+
+/// `capture`, with the command's progress bars sent to `progress`.
+pub fn capture_with<T>(progress: Option<ProgressSink>, f: impl FnOnce() -> T) -> (T, Captured) {
     struct End;
     impl Drop for End {
         fn drop(&mut self) {
             CAPTURE.with(|c| c.borrow_mut().take());
         }
     }
-    CAPTURE.with(|c| *c.borrow_mut() = Some(Captured::default()));
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Capture { captured: Captured::default(), progress }));
     let end = End;
     let value = f();
-    let captured = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    let captured = CAPTURE.with(|c| c.borrow_mut().take()).map(|c| c.captured).unwrap_or_default();
     drop(end);
     (value, captured)
 }
@@ -51,10 +64,16 @@ pub fn capturing() -> bool {
     CAPTURE.with(|c| c.borrow().is_some())
 }
 
+/// Where this thread's progress bars go, while captured for a client that
+/// watches them.
+pub fn progress_sink() -> Option<ProgressSink> {
+    CAPTURE.with(|c| c.borrow().as_ref().and_then(|c| c.progress.clone()))
+}
+
 /// Appends to the captured stream; false when nothing is being captured.
 fn append(err: bool, bytes: &[u8]) -> bool {
     CAPTURE.with(|c| match c.borrow_mut().as_mut() {
-        Some(cap) => {
+        Some(Capture { captured: cap, .. }) => {
             let stream = if err { &mut cap.stderr } else { &mut cap.stdout };
             if stream.len() + bytes.len() > CAPTURE_LIMIT {
                 cap.overflowed = true;

@@ -268,7 +268,7 @@ pub fn sync_now(store: Store, dir: &Path, lang: Lang, names: Vec<String>) -> Res
 }
 
 /// One bar for every peer of a round: documents done of all to sync.
-fn sessions_progress(bar: &Bar) -> Option<sync::Progress> {
+pub(super) fn sessions_progress(bar: &Bar) -> Option<sync::Progress> {
     if !bar.shown() {
         return None;
     }

@@ -1,20 +1,29 @@
 //! The CLI's side of the control channel: blocking, no runtime needed.
 
-use super::{Action, Reply, Request, EXIT, MAX_CHUNK, MAX_OUTPUT, MAX_REQUEST, STDERR, STDOUT};
+use super::{
+    Action, ProgressUpdate, Reply, Request, EXIT, MAX_CHUNK, MAX_OUTPUT, MAX_PROGRESS, MAX_REQUEST, PROGRESS, STDERR,
+    STDOUT,
+};
 use crate::store::{Store, StoreError};
 use anyhow::{bail, Context, Result};
 use std::io::{Read, Write};
 use std::path::Path;
 
-/// Sends `request` to the node running on `dir` and returns its reply;
+/// What a node sends before the exit code.
+#[derive(Debug)]
+pub enum Frame<'a> {
+    Stdout(&'a [u8]),
+    Stderr(&'a [u8]),
+    /// A progress bar's state, while the command runs (only when the
+    /// request asked for it); output frames come after.
+    Progress(ProgressUpdate),
+}
+
+/// Sends `request` to the node running on `dir` and returns its exit code;
 /// `None` when no node listens there (then the command runs in this
-/// process). `on_output` gets each chunk of output as it arrives (`true`
-/// for standard error), so a long export's text streams to the terminal.
-pub fn send(
-    dir: &Path,
-    request: &Request,
-    mut on_output: impl FnMut(bool, &[u8]) -> Result<()>,
-) -> Result<Option<i32>> {
+/// process). `on_frame` gets each frame as it arrives, so a long export's
+/// text streams to the terminal.
+pub fn send(dir: &Path, request: &Request, mut on_frame: impl FnMut(Frame) -> Result<()>) -> Result<Option<i32>> {
     let Some(mut stream) = platform::connect(dir)? else {
         return Ok(None);
     };
@@ -31,6 +40,17 @@ pub fn send(
         let mut head = [0u8; 5];
         stream.read_exact(&mut head).context(lost())?;
         let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
+        if head[0] == PROGRESS {
+            if len > MAX_PROGRESS {
+                bail!("节点的回复过大 (the node's reply exceeds the limit)");
+            }
+            let mut bytes = vec![0; len];
+            stream.read_exact(&mut bytes).context(lost())?;
+            let update = serde_json::from_slice(&bytes)
+                .context("节点的回复格式错误: 进度帧 (malformed reply from the node: progress frame)")?;
+            on_frame(Frame::Progress(update))?;
+            continue;
+        }
         if len > MAX_CHUNK || total + len > 2 * MAX_OUTPUT {
             bail!("节点的回复过大 (the node's reply exceeds the limit)");
         }
@@ -38,8 +58,8 @@ pub fn send(
         let mut bytes = vec![0; len];
         stream.read_exact(&mut bytes).context(lost())?;
         match head[0] {
-            STDOUT => on_output(false, &bytes)?,
-            STDERR => on_output(true, &bytes)?,
+            STDOUT => on_frame(Frame::Stdout(&bytes))?,
+            STDERR => on_frame(Frame::Stderr(&bytes))?,
             EXIT if len == 4 => return Ok(Some(i32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))),
             kind => bail!("节点的回复格式错误: 帧类型 {kind} (malformed reply from the node: frame kind {kind})"),
         }
@@ -63,6 +83,7 @@ pub fn take_over(dir: &Path) -> Result<Store> {
         lang: "zh".into(),
         cwd: std::path::PathBuf::new(),
         action: Action::HandOver,
+        progress: false,
     };
     // Asked again if the node took the directory back before this process
     // could open it (it tries once a second).
@@ -94,8 +115,12 @@ pub fn take_over(dir: &Path) -> Result<Store> {
 /// Sends `request` and collects the whole reply (tests, scripts).
 pub fn call(dir: &Path, request: &Request) -> Result<Option<Reply>> {
     let mut reply = Reply::default();
-    let code = send(dir, request, |err, bytes| {
-        if err { &mut reply.stderr } else { &mut reply.stdout }.extend_from_slice(bytes);
+    let code = send(dir, request, |frame| {
+        match frame {
+            Frame::Stdout(bytes) => reply.stdout.extend_from_slice(bytes),
+            Frame::Stderr(bytes) => reply.stderr.extend_from_slice(bytes),
+            Frame::Progress(_) => {}
+        }
         Ok(())
     })?;
     Ok(code.map(|code| Reply { code, ..reply }))

@@ -1,6 +1,9 @@
 //! The node's side of the control channel.
 
-use super::{reply_frames, Action, HandOverAsked, Handler, NodeParts, Reply, Request, EXIT, MAX_REQUEST};
+use super::{
+    reply_frames, Action, HandOverAsked, Handler, NodeParts, ProgressSink, Reply, Request, EXIT, MAX_PROGRESS,
+    MAX_REQUEST, PROGRESS,
+};
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -55,9 +58,39 @@ async fn serve_one<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, node: NodeP
         return write_reply(&mut stream, &refused).await;
     }
     match request.action {
-        Action::Run => write_reply(&mut stream, &handler(request, node).await).await,
+        Action::Run => run(&mut stream, request, node, handler).await,
         Action::HandOver => hand_over(&mut stream, &node).await,
     }
+}
+
+/// Runs a command line, writing its progress while it runs (when asked),
+/// then its output and exit code.
+async fn run<S: AsyncWrite + Unpin>(stream: &mut S, request: Request, node: NodeParts, handler: Handler) -> Result<()> {
+    let (sink, mut updates) = ProgressSink::channel();
+    // Progress is best effort: a failed write ends the progress, and the
+    // command still runs to its end, as it would without it.
+    let mut sending = request.progress;
+    let mut work = handler(request, node, sending.then_some(sink));
+    let reply = loop {
+        tokio::select! {
+            reply = &mut work => break reply,
+            Some(update) = updates.recv(), if sending => {
+                let body = serde_json::to_vec(&update)?;
+                if body.len() <= MAX_PROGRESS {
+                    sending = write_frame(stream, PROGRESS, &body).await.is_ok();
+                }
+            }
+        }
+    };
+    write_reply(stream, &reply).await
+}
+
+async fn write_frame<S: AsyncWrite + Unpin>(stream: &mut S, kind: u8, bytes: &[u8]) -> Result<()> {
+    stream.write_u8(kind).await?;
+    stream.write_u32(bytes.len() as u32).await?;
+    stream.write_all(bytes).await?;
+    stream.flush().await?;
+    Ok(())
 }
 
 /// Asks the node to close its store for the UI and answers once it is
