@@ -19,7 +19,7 @@ fn pair(grant: Grant, a_limits: Limits) -> (Side, Side) {
 }
 
 async fn round(b: &Side) -> anyhow::Result<Summary> {
-    sync_once(&b.node, &[]).await.unwrap().remove(0)
+    Ok(sync_once(&b.node, &[]).await.unwrap().remove(0)?)
 }
 
 /// One session per entry of `edits`: (edit on `a`, edit on `b`) made

@@ -288,7 +288,7 @@ pub(crate) fn print_sync(lang: Lang, synced: ops::node::Synced) -> Result<()> {
     for r in synced.peers {
         match r {
             Ok(s) => print_summary(lang, &s),
-            Err(e) => errln!("{} {e}", lang.pick("同步失败:", "sync failed:")),
+            Err(e) => errln!("{} {}", lang.pick("同步失败:", "sync failed:"), e.describe(lang)),
         }
     }
     if failed > 0 {

@@ -108,7 +108,7 @@ async fn run(store: Store, args: &ServeArgs<'_>) -> Result<Ended> {
                         match r {
                             Ok(s) if s.synced > 0 || !s.errors.is_empty() => print_summary(lang, s),
                             Ok(_) => {}
-                            Err(e) => tracing::warn!("sync failed: {e:#}"),
+                            Err(e) => tracing::warn!(peer = %e.peer, kind = ?e.kind, "sync failed: {}", e.detail),
                         }
                     }
                 }

@@ -60,7 +60,7 @@ pub struct SyncNow {
 }
 
 /// One peer's part of a round: what it exchanged, or why it failed.
-pub type PeerResult = Result<Summary, String>;
+pub type PeerResult = Result<Summary, sync::SessionError>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Synced {
@@ -91,7 +91,7 @@ pub async fn sync(env: &NodeEnv, cmd: SyncNow) -> OpResult<Synced> {
     if round.is_empty() {
         return Err(OpError::NoPeers);
     }
-    Ok(Synced { peers: round.into_iter().map(|r| r.map_err(|e| format!("{e:#}"))).collect() })
+    Ok(Synced { peers: round })
 }
 
 #[derive(Debug, Clone, PartialEq)]

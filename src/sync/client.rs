@@ -3,6 +3,7 @@
 //! documents first; and `sync_once`, a round with several peers.
 
 use super::authorship::Gate;
+use super::failure::{mark, FailureKind, SessionError};
 use super::forward::Access;
 use super::identity::NodeId;
 use super::limits::{Budget, Limits, SessionBudget};
@@ -43,7 +44,8 @@ pub(super) struct Opened {
 
 /// The first address a HOST:PORT resolves to.
 pub(super) async fn resolve(addr: &str) -> Result<std::net::SocketAddr> {
-    tokio::net::lookup_host(addr).await?.next().with_context(|| format!("无法解析地址 {addr} (cannot resolve)"))
+    let cannot = || mark(FailureKind::Unresolvable, format!("无法解析地址 {addr} (cannot resolve)"));
+    tokio::net::lookup_host(addr).await.with_context(cannot)?.next().with_context(cannot)
 }
 
 impl Node {
@@ -72,10 +74,12 @@ impl Node {
     async fn session(&self, peer: &Peer, join: Option<(String, String)>) -> Result<Summary> {
         let started = Instant::now();
         let limits = self.limits.clone();
-        let addr = peer
-            .addr
-            .as_deref()
-            .with_context(|| format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name))?;
+        let addr = peer.addr.as_deref().with_context(|| {
+            mark(
+                FailureKind::NoAddress,
+                format!("对等方「{}」没有地址 (peer has no address; peer add --addr)", peer.name),
+            )
+        })?;
         let sock = resolve(addr).await?;
         let node_id = peer.node_id;
         let joining = join.is_some();
@@ -102,7 +106,10 @@ impl Node {
                 }
             }
         }
-        let connecting = self.endpoint.connect(sock, "hubsync")?;
+        let connecting = self
+            .endpoint
+            .connect(sock, "hubsync")
+            .with_context(|| mark(FailureKind::Unreachable, format!("无法连接 {} ({addr})", peer.name)))?;
         // Read while the handshake runs: the store thread is idle then.
         let memory = async {
             match loaded {
@@ -112,16 +119,21 @@ impl Node {
         };
         let (handshake, (home, memory)) =
             tokio::join!(tokio::time::timeout(limits.handshake_timeout, connecting), memory);
-        let conn = match handshake
-            .map_err(|_| anyhow::anyhow!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))?
-        {
+        let conn = match handshake.map_err(|_| {
+            mark(FailureKind::Unreachable, format!("与 {} ({addr}) 握手超时 (handshake timed out)", peer.name))
+        })? {
             Ok(conn) => conn,
             Err(e) if refused_close(&e) => return Err(refused(anyhow::Error::new(e), peer)),
-            Err(e) => return Err(e).with_context(|| format!("无法连接 {} ({addr})", peer.name)),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| mark(FailureKind::Unreachable, format!("无法连接 {} ({addr})", peer.name)))
+            }
         };
         self.kept.made.fetch_add(1, Ordering::Relaxed);
         if transport::peer_node(&conn)? != peer.node_id {
-            bail!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
+            let message =
+                format!("{addr} 的节点编号与「{}」不符 (the node at this address is not that peer)", peer.name);
+            return Err(mark(FailureKind::WrongNode, message).into());
         }
         let mut control = SessionBudget::new(&peer.name, &limits).stream();
         match self.open(peer, conn.clone(), (memory, started), &home, join, &mut control).await {
@@ -504,9 +516,9 @@ impl Node {
 
 /// The error of a session the serving side refused (`refused_node`).
 fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
-    e.context(format!(
-        "「{}」拒绝了本节点:不在其对等方列表中 (the peer refused this node: not in its peer list)",
-        peer.name
+    e.context(mark(
+        FailureKind::Refused,
+        format!("「{}」拒绝了本节点:不在其对等方列表中 (the peer refused this node: not in its peer list)", peer.name),
     ))
 }
 
@@ -630,7 +642,7 @@ const PARALLEL_PEERS: usize = 4;
 /// Syncs once with each of these peers (all known ones when empty), a few
 /// at a time, recording the outcome in the peer list. Results come in the
 /// order of the peers.
-pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summary>>> {
+pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summary, SessionError>>> {
     use futures::StreamExt;
     let peers = Peers::load(&node.dir)?;
     let chosen: Vec<Peer> = if names.is_empty() {
@@ -643,10 +655,11 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
             // A safety net: every read inside already has its own timeout.
             let result = tokio::time::timeout(Duration::from_secs(600), node.sync_with(&peer))
                 .await
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));
+                .unwrap_or_else(|_| Err(mark(FailureKind::Stalled, "同步超过 10 分钟 (timed out)").into()))
+                .map_err(|e| SessionError::classify(&peer.name, peer.addr.as_deref(), &e));
             let error = match &result {
                 Ok(s) => s.errors.first().cloned(),
-                Err(e) => Some(format!("{e:#}")),
+                Err(e) => Some(e.detail.clone()),
             };
             if let Err(e) = record_status(&node.dir, &peer.node_id, error, node.clock.now()) {
                 tracing::warn!(peer = %peer.name, "could not record the sync status: {e:#}");

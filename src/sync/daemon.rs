@@ -123,7 +123,7 @@ impl Arrived {
 }
 
 /// One round's outcome, per peer.
-pub type Round = Vec<Result<Summary>>;
+pub type Round = Vec<Result<Summary, super::SessionError>>;
 
 pub struct Daemon {
     pub node: Arc<Node>,

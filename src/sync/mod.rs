@@ -6,6 +6,7 @@ mod client;
 mod compact;
 pub mod daemon;
 pub mod discovery;
+pub mod failure;
 pub mod forward;
 pub mod identity;
 pub mod invite;
@@ -24,6 +25,7 @@ mod wire;
 
 pub use client::sync_once;
 pub use daemon::{Daemon, DaemonConfig, NodeStatus};
+pub use failure::{FailureKind, SessionError};
 pub use identity::{Identity, NodeId};
 pub use limits::Limits;
 pub use session::{status, Node, Progress, Summary};

@@ -222,7 +222,7 @@ async fn sync_now(handle: StoreHandle, daemon: Option<Arc<Daemon>>, lang: Lang) 
                             format!("{}: {} docs, {} changes in, {} out", s.peer, s.synced, s.changes_in, s.changes_out)
                         }
                     },
-                    Err(e) => e,
+                    Err(e) => e.describe(lang),
                 })
                 .collect();
             Event::Done(if failed { Err(lines.join("; ")) } else { Ok(lines.join("; ")) })
