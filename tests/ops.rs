@@ -531,7 +531,14 @@ fn a_broken_record_is_named_and_left_out_of_the_org_list_without_taking_a_place(
     );
     assert_eq!(listed.total, 2, "and is not counted: {listed:?}");
     assert_eq!(listed.unreadable.len(), 1);
-    assert!(listed.unreadable[0].contains(w.uncovered.id.as_str()), "{:?}", listed.unreadable);
+    assert_eq!(listed.unreadable[0].record.as_deref(), Some(w.uncovered.id.as_str()), "{:?}", listed.unreadable);
+    assert_eq!(listed.unreadable[0].doc, doc.to_string());
+    assert!(listed.unreadable[0].detail.contains("bogus"), "{:?}", listed.unreadable);
+    // The report leaves it out and names it the same way.
+    let (_, left_out) = ops::export::report(&Env::new(&mut w.store, &clock), hubsync::ops::Clock::today(&clock));
+    assert!(left_out.iter().any(|u| u.record.as_deref() == Some(w.uncovered.id.as_str())), "{left_out:?}");
+    let said = left_out[0].describe(hubsync::domain::Lang::En);
+    assert!(said.contains("unreadable and left out") && !said.contains("无法"), "{said}");
 }
 
 /// `device add` and `device revoke` sign the authors list in the store; a

@@ -449,7 +449,7 @@ fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let query = crate::ops::orgs::ListOrgs { filter: org_filter(args)?, limit: args.limit };
     let listed = crate::ops::orgs::list(&mut ctx.env(), query)?;
     for e in &listed.unreadable {
-        errln!("警告 (warning): {e}");
+        errln!("{} {}", ctx.t("警告:", "warning:"), e.describe(ctx.lang));
     }
     let (kept, total, names) = (listed.orgs, listed.total, listed.federations);
     if args.format != Format::Table {

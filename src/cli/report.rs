@@ -61,7 +61,7 @@ pub(super) fn coverage(ctx: &Ctx, heading: &str, covers: &[crate::ops::network::
 pub fn compute(ctx: &mut Ctx, as_of: chrono::NaiveDate) -> std::sync::Arc<Report> {
     let (report, problems) = crate::ops::export::report(&ctx.env(), as_of);
     for p in problems {
-        errln!("警告 (warning): {p}");
+        errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
     }
     report
 }
@@ -448,7 +448,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
     };
     let done = ex::report_bytes(&ctx.env(), &cmd)?;
     for p in &done.problems {
-        errln!("警告 (warning): {p}");
+        errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
     }
     // CSV and XLSX layouts are a contract: what a subtree's report covers
     // goes to stderr (JSON carries it as `covers`).
@@ -479,7 +479,8 @@ fn run_table(ctx: &mut Ctx, args: &ReportArgs, as_of: chrono::NaiveDate) -> Resu
             let peers = crate::sync::Peers::load(ctx.store.dir())?;
             let scoped = crate::ops::network::report_under(ctx.store, &peers.peers, ctx.clock.now(), under, as_of)?;
             for p in &scoped.problems {
-                errln!("警告 (warning): {p}");
+                let p = crate::ops::Unreadable::from(p);
+                errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
             }
             let covers = coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &scoped.covers);
             format!("{covers}{}", render(ctx, &scoped.report, args.limit))

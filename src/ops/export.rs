@@ -4,7 +4,7 @@
 //! which organizations a ledger takes and what a workbook holds is decided once.
 
 use super::network::{Arrives, FedRow};
-use super::{Env, OpError, OpResult};
+use super::{Env, OpError, OpResult, Unreadable};
 use crate::domain::query::OrgSelection;
 use crate::domain::report::Report;
 use crate::domain::*;
@@ -361,9 +361,9 @@ fn coverage_sheet(covers: &[FedRow], lang: Lang) -> Sheet {
 
 /// The report at a date, shared with the store's kept one; records a peer
 /// broke are named, not fatal.
-pub fn report(env: &Env, as_of: NaiveDate) -> (Arc<Report>, Vec<String>) {
+pub fn report(env: &Env, as_of: NaiveDate) -> (Arc<Report>, Vec<Unreadable>) {
     let (report, problems) = env.store.report(as_of);
-    (report, problems.iter().map(ToString::to_string).collect())
+    (report, problems.iter().map(Unreadable::from).collect())
 }
 
 /// How much of the report a file holds.
@@ -399,7 +399,7 @@ pub struct ReportBytes {
     pub bytes: Vec<u8>,
     pub as_of: NaiveDate,
     /// Records that could not be read (a peer's damage), named.
-    pub problems: Vec<String>,
+    pub problems: Vec<Unreadable>,
     /// The federations a report `under` one covers, in tree order; empty
     /// for the whole report.
     pub covers: Vec<FedRow>,
@@ -419,7 +419,7 @@ pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
             let peers = crate::sync::Peers::load(env.dir())?;
             let scoped = super::network::report_under(env.store, &peers.peers, env.clock.now(), under, as_of)?;
             let top = env.store.federation_record(&RecordId(scoped.covers[0].id.clone()));
-            (Arc::new(scoped.report), scoped.problems.iter().map(ToString::to_string).collect(), scoped.covers, top)
+            (Arc::new(scoped.report), scoped.problems.iter().map(Unreadable::from).collect(), scoped.covers, top)
         }
     };
     let report: &Report = &report;
@@ -479,7 +479,8 @@ pub struct FileSaved {
     pub path: PathBuf,
     /// Records in a ledger; figures sheets are not counted (0).
     pub rows: usize,
-    pub problems: Vec<String>,
+    /// Records a report file leaves out, unreadable.
+    pub problems: Vec<Unreadable>,
     /// The federations a file made `under` one covers; empty otherwise.
     pub covers: Vec<FedRow>,
 }

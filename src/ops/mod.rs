@@ -44,10 +44,12 @@ pub mod records;
 pub mod refs;
 pub mod registration;
 pub mod trainings;
+mod unreadable;
 
 pub use crate::clock::{Clock, FixedClock, SystemClock};
 pub use error::{Check, FieldError, OpError, OpResult};
 pub use refs::Ref;
+pub use unreadable::Unreadable;
 
 use crate::domain::Problem;
 use crate::store::Store;

@@ -102,7 +102,7 @@ pub struct OrgList {
     pub total: usize,
     pub federations: std::collections::BTreeMap<crate::domain::RecordId, String>,
     /// Rows that matched but could not be read in full (a damaged record).
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<super::Unreadable>,
 }
 
 /// The filter runs over the list rows (cached per document, so a running
@@ -147,7 +147,9 @@ pub fn list(env: &mut Env, mut query: ListOrgs) -> OpResult<OrgList> {
                 Ok(None) => out.total -= 1,
                 Err(e) => {
                     out.total -= 1;
-                    out.unreadable.push(format!("{}: {e}", row.id));
+                    let mut left_out = super::Unreadable::from(&e);
+                    left_out.record.get_or_insert_with(|| row.id.to_string());
+                    out.unreadable.push(left_out);
                 }
             }
         }
