@@ -190,6 +190,7 @@ async fn a_client_that_watches_gets_the_bar_while_the_command_runs_and_the_same_
                 .collect();
             assert!(!updates.is_empty(), "{args:?}: no progress frame");
             assert!(updates.iter().all(|u| u.label == label), "{args:?}: {updates:?}");
+            assert!(updates.last().is_some_and(|u| u.finished), "{args:?}: the bar is not cleared: {updates:?}");
             let first_output = watched.iter().position(|s| matches!(s, Seen::Output { .. })).unwrap_or(watched.len());
             let last_progress = watched.iter().rposition(|s| matches!(s, Seen::Progress(_))).unwrap();
             assert!(last_progress < first_output, "{args:?}: progress after the output");

@@ -74,15 +74,21 @@ async fn run<S: AsyncWrite + Unpin>(stream: &mut S, request: Request, node: Node
     let reply = loop {
         tokio::select! {
             reply = &mut work => break reply,
-            Some(update) = updates.recv(), if sending => {
-                let body = serde_json::to_vec(&update)?;
-                if body.len() <= MAX_PROGRESS {
-                    sending = write_frame(stream, PROGRESS, &body).await.is_ok();
-                }
-            }
+            Some(update) = updates.recv(), if sending => sending = write_progress(stream, &update).await?,
         }
     };
+    // What the work told just before it ended (its last step, the bar's
+    // end) is still queued: sent before the output, not lost to the race.
+    while let (true, Ok(update)) = (sending, updates.try_recv()) {
+        sending = write_progress(stream, &update).await?;
+    }
     write_reply(stream, &reply).await
+}
+
+/// One progress frame; false once the client can no longer be written to.
+async fn write_progress<S: AsyncWrite + Unpin>(stream: &mut S, update: &super::ProgressUpdate) -> Result<bool> {
+    let body = serde_json::to_vec(update)?;
+    Ok(body.len() > MAX_PROGRESS || write_frame(stream, PROGRESS, &body).await.is_ok())
 }
 
 async fn write_frame<S: AsyncWrite + Unpin>(stream: &mut S, kind: u8, bytes: &[u8]) -> Result<()> {
