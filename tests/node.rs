@@ -42,10 +42,14 @@ impl Drop for Node {
 
 /// `hubsync serve`, once its control channel answers.
 fn serve(dir: &Path) -> Node {
+    serve_at(dir, "127.0.0.1:0")
+}
+
+fn serve_at(dir: &Path, listen: &str) -> Node {
     let child = Command::new(bin())
         .arg("--data-dir")
         .arg(dir)
-        .args(["serve", "--listen", "127.0.0.1:0", "--interval", "3600"])
+        .args(["serve", "--listen", listen, "--interval", "3600", "--no-discovery"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -204,4 +208,74 @@ fn a_node_of_another_version_refuses_rather_than_guess() {
     assert_eq!(reply.code, 1);
     assert!(text(&reply.stderr).contains("0.0.0-old"), "{}", text(&reply.stderr));
     assert!(reply.stdout.is_empty());
+}
+
+/// `hubsync sync` through a running node, from a terminal (issue 13 point
+/// 6): the node's sessions are drawn as the client's bar, before the same
+/// output an unwatched client gets.
+#[test]
+fn a_sync_through_a_running_node_draws_the_nodes_bar() {
+    use hubsync::control::client::Frame;
+    use hubsync::control::{self, Request};
+    let county = federation();
+    let city = TempDir::new().unwrap();
+    let id = |dir: &Path| ok(dir, dir, &["id"]).trim().to_string();
+    let (county_id, city_id) = (id(county.path()), id(city.path()));
+    ok(county.path(), county.path(), &["peer", "add", &city_id, "--name", "成都市"]);
+    ok(county.path(), county.path(), &["share", "all", "--with", "成都市", "--read"]);
+    let port = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    ok(city.path(), city.path(), &["peer", "add", &county_id, "--name", "锦江区", "--addr", &addr]);
+    let _county = serve_at(county.path(), &addr);
+    let _city = serve(city.path());
+    // The city's node syncs once as it starts; a change made after that is
+    // what the watched round brings.
+    let start = Instant::now();
+    while !ok(city.path(), city.path(), &["org", "list"]).contains("玉林社区夕阳红舞蹈队") {
+        assert!(start.elapsed() < Duration::from_secs(20), "the city's first round never came");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ok(county.path(), county.path(), &["org", "add", "--name", "望江楼社区读书会", "--division", "510104001003"]);
+
+    let sync = |progress: bool| {
+        let request = Request {
+            version: control::version(),
+            argv: ["hubsync", "sync"].map(String::from).to_vec(),
+            lang: "zh".into(),
+            cwd: city.path().to_path_buf(),
+            action: control::Action::Run,
+            progress,
+        };
+        let (mut updates, mut stdout, mut output_after_progress) = (Vec::new(), Vec::new(), true);
+        let code = control::client::send(city.path(), &request, |frame| {
+            match frame {
+                Frame::Progress(update) => {
+                    output_after_progress &= stdout.is_empty();
+                    updates.push(update);
+                }
+                Frame::Stdout(bytes) => stdout.extend_from_slice(bytes),
+                Frame::Stderr(_) => {}
+            }
+            Ok(())
+        })
+        .unwrap()
+        .expect("the city's node listens");
+        (code, updates, text(&stdout), output_after_progress)
+    };
+    let (code, updates, watched, in_order) = sync(true);
+    assert_eq!(code, 0, "{watched}");
+    assert!(watched.contains("锦江区") && watched.contains("个文档已同步"), "{watched}");
+    assert!(in_order, "progress after the output");
+    assert!(!updates.is_empty(), "no bar for a sync through the node");
+    assert!(updates.iter().all(|u| u.label == "同步文档"), "{updates:?}");
+    let widest = updates.iter().map(|u| u.total).max().unwrap();
+    assert!(widest > 0, "the documents to sync are counted: {updates:?}");
+    assert!(updates.last().is_some_and(|u| u.finished), "the bar is cleared: {updates:?}");
+    assert!(ok(city.path(), city.path(), &["org", "list"]).contains("望江楼社区读书会"));
+
+    let (code, quiet_updates, quiet, _) = sync(false);
+    assert_eq!(code, 0, "{quiet}");
+    assert!(quiet_updates.is_empty(), "progress unasked: {quiet_updates:?}");
+    // The second round moves nothing new, but says it the same way.
+    assert_eq!(quiet.lines().count(), watched.lines().count(), "{quiet}\n{watched}");
 }

@@ -33,6 +33,16 @@ impl NodeEnv {
         NodeEnv { progress, ..self }
     }
 
+    /// A running node tells this action's watcher how its sessions go
+    /// while the returned guard lives (a node started for the action is
+    /// told from the start, `node`).
+    fn watching(&self) -> Option<sync::session::Watching> {
+        match (&self.daemon, &self.progress) {
+            (Some(daemon), Some(progress)) => Some(daemon.node.watch(progress.clone())),
+            _ => None,
+        }
+    }
+
     /// The running node, or one started for this action (`true`: close it after).
     fn node(&self) -> OpResult<(Arc<Node>, bool)> {
         match &self.daemon {
@@ -77,6 +87,7 @@ impl Synced {
 /// One sync round now. A running node's round of all peers goes through
 /// its loop, so it never overlaps the rounds the node runs by itself.
 pub async fn sync(env: &NodeEnv, cmd: SyncNow) -> OpResult<Synced> {
+    let _watching = env.watching();
     let round = match (&env.daemon, cmd.peers.is_empty()) {
         (Some(daemon), true) => daemon.sync_now().await?,
         _ => {
@@ -132,6 +143,7 @@ pub async fn join(env: &NodeEnv, cmd: Join) -> OpResult<Joined> {
             "请在地址后输入 10 位短码:hubsync join 地址 12345-67890 (give the 10-digit short code after the address)",
         ));
     }
+    let _watching = env.watching();
     let (node, own) = env.node()?;
     let summary = match &short {
         Some(digits) => node.join_short(&cmd.code, digits, name).await,

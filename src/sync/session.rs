@@ -26,7 +26,7 @@ use crate::store::{DocId, StoreHandle};
 use anyhow::Result;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Most documents one session will sync.
 pub const MAX_DOCS: usize = 20_000;
@@ -63,6 +63,9 @@ pub struct Node {
     handshake_clock: transport::HandshakeClock,
     /// Told how far each session has got; None for a node no one watches.
     pub progress: Option<Progress>,
+    /// Told too, while they watch: clients of a running node asking for a
+    /// bar (`Node::watch`).
+    watchers: Arc<Mutex<Vec<(u64, Progress)>>>,
     /// Connections kept after a session, by the peer they reach (`client`).
     pub(super) kept: super::client::Kept,
     /// Our offers to each peer, kept between sessions (`offered`).
@@ -99,6 +102,7 @@ impl Node {
             clock,
             handshake_clock,
             progress: None,
+            watchers: Default::default(),
             kept: Default::default(),
             offered: Default::default(),
             memories: Default::default(),
@@ -140,6 +144,20 @@ impl Node {
         if let Some(p) = &self.progress {
             p(peer, done, total);
         }
+        let watchers = self.watchers.lock().unwrap_or_else(|e| e.into_inner());
+        for (_, p) in watchers.iter() {
+            p(peer, done, total);
+        }
+    }
+
+    /// Tells `progress` how this running node's sessions go until the
+    /// returned guard is dropped: a client's bar for a round it asked for
+    /// (the round the node was already running shows too).
+    pub fn watch(&self, progress: Progress) -> Watching {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.watchers.lock().unwrap_or_else(|e| e.into_inner()).push((id, progress));
+        Watching { id, watchers: self.watchers.clone() }
     }
 
     pub fn local_addr(&self) -> Result<std::net::SocketAddr> {
@@ -329,4 +347,16 @@ pub(super) fn record_status(
         }
         Ok(())
     })
+}
+
+/// A watch on a node's sessions (`Node::watch`); dropped, it ends.
+pub struct Watching {
+    id: u64,
+    watchers: Arc<Mutex<Vec<(u64, Progress)>>>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.watchers.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != self.id);
+    }
 }
