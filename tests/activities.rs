@@ -167,6 +167,7 @@ fn grants_cover_activities_like_every_other_collection() {
         grants: grants.iter().map(|(k, g)| (k.to_string(), *g)).collect(),
         last_sync: None,
         last_error: None,
+        last_failure: None,
         home: None,
     };
     let acts = DocId::parse(&format!("{FED}/activities/510104-2025")).unwrap();

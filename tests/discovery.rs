@@ -35,6 +35,7 @@ fn two_nodes_on_one_machine_hear_each_other_by_mdns() {
             grants: Default::default(),
             last_sync: None,
             last_error: None,
+            last_failure: None,
             home: None,
         });
         Ok(())

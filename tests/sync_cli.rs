@@ -76,10 +76,10 @@ fn a_county_sends_its_roster_to_the_city_and_unknown_nodes_are_refused() {
         .stderr
         .clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.contains("同步失败") && err.contains("「锦江区」拒绝了本节点"), "{err}");
+    assert!(err.contains("同步失败: 锦江区: 拒绝了本节点:本节点不在其对等方列表中"), "{err}");
     assert!(!err.contains("refused"), "Chinese alone: {err}");
     let err = sync_failure(&stranger, "en");
-    assert!(err.contains("sync failed: 锦江区 refused this node: not in its peer list"), "{err}");
+    assert!(err.contains("sync failed: 锦江区: refused this node: not in its peer list"), "{err}");
     assert!(!run(&stranger, &["org", "list"]).contains("甲组织"));
 }
 
@@ -98,14 +98,19 @@ fn a_peer_that_cannot_be_reached_is_told_in_the_users_language() {
     let addr = format!("127.0.0.1:{}", free_port());
     run(&city, &["peer", "add", &county_id, "--name", "锦江区", "--addr", &addr]);
     let zh = sync_failure(&city, "zh");
-    assert!(zh.contains(&format!("同步失败: 无法连接「锦江区」({addr}):对方未运行,或网络不通")), "{zh}");
+    assert!(zh.contains(&format!("同步失败: 锦江区: 无法连接 {addr}:对方未运行,或网络不通")), "{zh}");
     let en = sync_failure(&city, "en");
-    assert!(en.contains(&format!("sync failed: cannot reach 锦江区 ({addr})")), "{en}");
+    assert!(en.contains(&format!("sync failed: 锦江区: cannot reach {addr}")), "{en}");
     assert!(!en.contains("无法") && !en.contains("握手"), "English alone: {en}");
-    // What the peer list keeps is the whole error, for whoever reads it later.
+    // The peer list keeps the whole error and its kind, and says it in the
+    // language asked for.
     let list = run(&city, &["peer", "list", "--format", "csv"]);
     let row = csv::Reader::from_reader(list.as_bytes()).records().next().unwrap().unwrap();
-    assert!(row[5].contains(&addr), "{list}");
+    assert_eq!(&row[5], format!("无法连接 {addr}:对方未运行,或网络不通"), "{list}");
+    let list = run(&city, &["--lang", "en", "peer", "list", "--format", "csv"]);
+    assert!(list.contains(&format!("cannot reach {addr}")), "{list}");
+    let kept = std::fs::read_to_string(city.path().join("peers.json")).unwrap();
+    assert!(kept.contains("\"last_failure\": \"Unreachable\"") && kept.contains(&addr), "{kept}");
 }
 
 /// Every file and directory under `dir` that others could read or enter.

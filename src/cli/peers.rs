@@ -128,13 +128,14 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                     .collect();
                 // Scripts get {"orgs": "write", …}.
                 let grants = serde_json::to_value(&p.grants)?;
+                let last_error = p.last_error_in(lang);
                 table.push(vec![
                     Cell::text(p.name),
                     Cell::text(p.node_id.to_string()),
                     opt(p.addr),
                     Cell::new(shown.join(" "), grants),
                     opt(p.last_sync),
-                    opt(p.last_error),
+                    opt(last_error),
                     opt(p.home),
                 ]);
             }

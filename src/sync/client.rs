@@ -657,11 +657,11 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
                 .await
                 .unwrap_or_else(|_| Err(mark(FailureKind::Stalled, "同步超过 10 分钟 (timed out)").into()))
                 .map_err(|e| SessionError::classify(&peer.name, peer.addr.as_deref(), &e));
-            let error = match &result {
-                Ok(s) => s.errors.first().cloned(),
-                Err(e) => Some(e.detail.clone()),
+            let (error, kind) = match &result {
+                Ok(s) => (s.errors.first().cloned(), None),
+                Err(e) => (Some(e.detail.clone()), Some(e.kind)),
             };
-            if let Err(e) = record_status(&node.dir, &peer.node_id, error, node.clock.now()) {
+            if let Err(e) = record_status(&node.dir, &peer.node_id, error, kind, node.clock.now()) {
                 tracing::warn!(peer = %peer.name, "could not record the sync status: {e:#}");
             }
             result

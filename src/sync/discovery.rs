@@ -260,6 +260,7 @@ mod tests {
             grants: Default::default(),
             last_sync: None,
             last_error: None,
+            last_failure: None,
             home: None,
         }
     }

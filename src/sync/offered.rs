@@ -192,6 +192,7 @@ mod tests {
             grants: grants.iter().map(|(k, g)| (k.to_string(), *g)).collect(),
             last_sync: None,
             last_error: None,
+            last_failure: None,
             home: None,
         }
     }

@@ -343,6 +343,7 @@ mod tests {
             grants: Default::default(),
             last_sync: None,
             last_error: None,
+            last_failure: None,
             home: None,
         };
         kept.keep_listed(&super::super::trust::Peers { peers: vec![peer(listed)], retired: Vec::new() });

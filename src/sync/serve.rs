@@ -280,7 +280,7 @@ impl Node {
         };
         tracing::warn!(%remote, "refused before authentication: {refused:#}");
         if known.is_some() {
-            let _ = record_status(&self.dir, &node, Some(format!("{refused:#}")), self.clock.now());
+            let _ = record_status(&self.dir, &node, Some(format!("{refused:#}")), None, self.clock.now());
         }
         None
     }
@@ -425,7 +425,7 @@ impl Node {
         let (received, lists) = match theirs.await {
             Ok(theirs) => theirs,
             Err(e) => {
-                let _ = record_status(&self.dir, &node, Some(format!("{e:#}")), self.clock.now());
+                let _ = record_status(&self.dir, &node, Some(format!("{e:#}")), None, self.clock.now());
                 return Err(e);
             }
         };
@@ -478,7 +478,7 @@ impl Node {
         saved.await?;
         // Only now, with every document task finished, is the outcome known.
         let clean = result.is_ok();
-        record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), self.clock.now())?;
+        record_status(&self.dir, &node, result.as_ref().err().map(|e| format!("{e:#}")), None, self.clock.now())?;
         if let Err(e) = result {
             tracing::warn!(peer = %peer.name, "sync session ended with an error: {e:#}");
         }

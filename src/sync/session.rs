@@ -333,6 +333,7 @@ pub(super) fn record_status(
     dir: &std::path::Path,
     node: &NodeId,
     error: Option<String>,
+    kind: Option<super::FailureKind>,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     Peers::update_status(dir, |peers| {
@@ -341,8 +342,12 @@ pub(super) fn record_status(
                 None => {
                     p.last_sync = Some(now.format("%Y-%m-%d %H:%M:%S").to_string());
                     p.last_error = None;
+                    p.last_failure = None;
                 }
-                Some(e) => p.last_error = Some(super::text::clean(&e, super::text::ERROR_CHARS)),
+                Some(e) => {
+                    p.last_error = Some(super::text::clean(&e, super::text::ERROR_CHARS));
+                    p.last_failure = kind;
+                }
             }
         }
         Ok(())

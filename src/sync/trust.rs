@@ -31,6 +31,10 @@ pub struct Peer {
     pub last_sync: Option<String>,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// What kind of failure `last_error` was, when this node's own session
+    /// knew (`sync::failure`): a screen says it in the user's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<super::FailureKind>,
     /// The federation this peer owns, pinned the first time it claims one
     /// (trust on first use): a later different claim earns no owner rights.
     #[serde(default)]
@@ -38,6 +42,19 @@ pub struct Peer {
 }
 
 impl Peer {
+    /// The last error as a screen shows it: in `lang` when its kind is
+    /// known, else as the session wrote it.
+    pub fn last_error_in(&self, lang: crate::domain::Lang) -> Option<String> {
+        let detail = self.last_error.clone()?;
+        Some(match self.last_failure {
+            Some(kind) if kind != super::FailureKind::Other => {
+                let failure = super::SessionError { peer: self.name.clone(), addr: self.addr.clone(), kind, detail };
+                failure.reason(lang)
+            }
+            _ => detail,
+        })
+    }
+
     /// The grant for one of our documents: exact id, then collection, then
     /// "*". The private document (party membership, sensitive under PIPL)
     /// needs a grant naming it: "*" never covers it.
@@ -184,6 +201,7 @@ impl Peers {
                     grants: BTreeMap::new(),
                     last_sync: None,
                     last_error: None,
+                    last_failure: None,
                     home,
                 })
             }
@@ -259,6 +277,7 @@ mod tests {
             grants: [("*".to_string(), Grant::Write)].into(),
             last_sync: None,
             last_error: None,
+            last_failure: None,
             home: None,
         };
         let private = DocId::parse("abc/private").unwrap();

@@ -72,6 +72,7 @@ pub fn peers() -> Vec<Peer> {
             grants: [("*".to_string(), Grant::Write)].into(),
             last_sync: Some("2025-11-04 09:12".into()),
             last_error: None,
+            last_failure: None,
             home: Some("fed0000000000c01".into()),
         },
         Peer {
@@ -80,7 +81,8 @@ pub fn peers() -> Vec<Peer> {
             addr: Some("192.168.1.20:4433".into()),
             grants: [("orgs".to_string(), Grant::Read)].into(),
             last_sync: None,
-            last_error: Some("连接超时 (timed out)".into()),
+            last_error: Some("与 春熙路街道 (192.168.1.20:4433) 握手超时 (handshake timed out)".into()),
+            last_failure: Some(hubsync::sync::FailureKind::Unreachable),
             home: None,
         },
     ]

@@ -440,7 +440,7 @@ fn sync(frame: &mut Frame, app: &App, hits: &mut Hits, theme: &Theme, area: Rect
             let at = crate::sync::discovery::best_addr(&s.addrs).map(|a| a.to_string()).unwrap_or_default();
             spans.push(Span::styled(format!("  ◉ {} {at}", app.t(i18n::LAN_FOUND)), theme.accent()));
         }
-        if let Some(e) = &p.last_error {
+        if let Some(e) = p.last_error_in(app.lang) {
             spans.push(Span::styled(format!("  ⚠ {e}"), theme.error()));
         }
         lines.push(Line::from(spans));
