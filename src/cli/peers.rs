@@ -128,14 +128,18 @@ pub fn peer(dir: &Path, lang: Lang, cmd: PeerCmd) -> Result<()> {
                     .collect();
                 // Scripts get {"orgs": "write", …}.
                 let grants = serde_json::to_value(&p.grants)?;
-                let last_error = p.last_error_in(lang);
+                // People read the kind in their language; scripts keep the detail.
+                let last_error = match (p.last_error_in(lang), p.last_error.clone()) {
+                    (Some(shown), Some(detail)) => Cell::new(shown, detail),
+                    _ => Cell::none(),
+                };
                 table.push(vec![
                     Cell::text(p.name),
                     Cell::text(p.node_id.to_string()),
                     opt(p.addr),
                     Cell::new(shown.join(" "), grants),
                     opt(p.last_sync),
-                    opt(last_error),
+                    last_error,
                     opt(p.home),
                 ]);
             }

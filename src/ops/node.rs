@@ -19,8 +19,8 @@ pub struct NodeEnv {
     pub daemon: Option<Arc<Daemon>>,
     /// The data directory (identity, peers.json).
     pub dir: PathBuf,
-    /// Told how the sessions of a node started for the action go (a
-    /// running node's sessions are its own: no one watches them here).
+    /// Told how the action's sessions go: a node started for the action
+    /// from its start, a running node's while the action runs (`Node::watch`).
     pub progress: Option<sync::Progress>,
 }
 

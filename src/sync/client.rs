@@ -106,10 +106,10 @@ impl Node {
                 }
             }
         }
-        let connecting = self
-            .endpoint
-            .connect(sock, "hubsync")
-            .with_context(|| mark(FailureKind::Unreachable, format!("无法连接 {} ({addr})", peer.name)))?;
+        // An error here is our side's (an address our endpoint cannot
+        // reach, IPv6 from an IPv4 socket): told as it is, not as the peer's.
+        let connecting =
+            self.endpoint.connect(sock, "hubsync").with_context(|| format!("无法连接 {} ({addr})", peer.name))?;
         // Read while the handshake runs: the store thread is idle then.
         let memory = async {
             match loaded {
@@ -125,8 +125,8 @@ impl Node {
             Ok(conn) => conn,
             Err(e) if refused_close(&e) => return Err(refused(anyhow::Error::new(e), peer)),
             Err(e) => {
-                return Err(e)
-                    .with_context(|| mark(FailureKind::Unreachable, format!("无法连接 {} ({addr})", peer.name)))
+                let kind = handshake_failure(&e);
+                return Err(e).with_context(|| mark(kind, format!("无法连接 {} ({addr})", peer.name)));
             }
         };
         self.kept.made.fetch_add(1, Ordering::Relaxed);
@@ -522,6 +522,19 @@ fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
     ))
 }
 
+/// What a failed handshake says of the peer: no answer is an unreachable
+/// peer; our own check refusing its certificate (access_denied, sent by
+/// our side) means another node answers at its address; anything else is
+/// told as it is.
+fn handshake_failure(e: &quinn::ConnectionError) -> FailureKind {
+    const ACCESS_DENIED: u64 = 0x100 + 49;
+    match e {
+        quinn::ConnectionError::TimedOut => FailureKind::Unreachable,
+        quinn::ConnectionError::TransportError(t) if u64::from(t.code) == ACCESS_DENIED => FailureKind::WrongNode,
+        _ => FailureKind::Other,
+    }
+}
+
 /// The serving side closed the connection because it no longer knows us
 /// (`serve`'s code 2): connecting again would only be refused again.
 fn refused_node(conn: &quinn::Connection) -> bool {
@@ -655,7 +668,7 @@ pub async fn sync_once(node: &Node, names: &[String]) -> Result<Vec<Result<Summa
             // A safety net: every read inside already has its own timeout.
             let result = tokio::time::timeout(Duration::from_secs(600), node.sync_with(&peer))
                 .await
-                .unwrap_or_else(|_| Err(mark(FailureKind::Stalled, "同步超过 10 分钟 (timed out)").into()))
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("同步超过 10 分钟,已中止 (the session ran over 10 minutes)")))
                 .map_err(|e| SessionError::classify(&peer.name, peer.addr.as_deref(), &e));
             let (error, kind) = match &result {
                 Ok(s) => (s.errors.first().cloned(), None),

@@ -23,8 +23,10 @@ pub enum FailureKind {
     Stalled,
     /// The connection broke during the session.
     ConnectionLost,
-    /// Anything else (the peer sent what cannot be read, the store failed):
-    /// the detail says what.
+    /// Anything else (the peer sent what cannot be read, the store failed,
+    /// our side could not connect): the detail says what. A kind a later
+    /// version wrote reads as this one.
+    #[serde(other)]
     Other,
 }
 
