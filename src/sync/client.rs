@@ -514,6 +514,11 @@ impl Node {
     }
 }
 
+/// The TLS alert access_denied as QUIC carries it: a CRYPTO_ERROR, 0x100 +
+/// the alert (49). Both sides' certificate checks send it for a node not in
+/// their peer list.
+const ACCESS_DENIED: u64 = 0x100 + 49;
+
 /// The error of a session the serving side refused (`refused_node`).
 fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
     e.context(mark(
@@ -527,7 +532,6 @@ fn refused(e: anyhow::Error, peer: &Peer) -> anyhow::Error {
 /// our side) means another node answers at its address; anything else is
 /// told as it is.
 fn handshake_failure(e: &quinn::ConnectionError) -> FailureKind {
-    const ACCESS_DENIED: u64 = 0x100 + 49;
     match e {
         quinn::ConnectionError::TimedOut => FailureKind::Unreachable,
         quinn::ConnectionError::TransportError(t) if u64::from(t.code) == ACCESS_DENIED => FailureKind::WrongNode,
@@ -547,8 +551,6 @@ fn refused_node(conn: &quinn::Connection) -> bool {
 /// there). Other alerts (another protocol version, a broken handshake) are
 /// not a refusal and are told as they are.
 fn refused_close(reason: &quinn::ConnectionError) -> bool {
-    // QUIC carries a TLS alert as a CRYPTO_ERROR, 0x100 + the alert; access_denied is 49.
-    const ACCESS_DENIED: u64 = 0x100 + 49;
     match reason {
         quinn::ConnectionError::ApplicationClosed(c) => c.error_code == quinn::VarInt::from_u32(2),
         quinn::ConnectionError::ConnectionClosed(c) => u64::from(c.error_code) == ACCESS_DENIED,
