@@ -487,6 +487,13 @@ fn init(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
 }
 
 /// Validation warnings go to stderr; they never block a save.
+/// Records a read left out, one warning line each on standard error.
+pub fn warn_left_out(lang: Lang, left_out: &[crate::ops::Unreadable]) {
+    for u in left_out {
+        errln!("{} {}", lang.pick("警告:", "warning:"), u.describe(lang));
+    }
+}
+
 pub fn print_warnings(problems: &[crate::domain::Problem]) {
     for p in problems {
         errln!("提示 (warning): {p}");

@@ -448,9 +448,7 @@ fn org_filter(args: &ListArgs) -> Result<crate::domain::query::OrgFilter> {
 fn list(ctx: &mut Ctx, args: &ListArgs) -> Result<()> {
     let query = crate::ops::orgs::ListOrgs { filter: org_filter(args)?, limit: args.limit };
     let listed = crate::ops::orgs::list(&mut ctx.env(), query)?;
-    for e in &listed.unreadable {
-        errln!("{} {}", ctx.t("警告:", "warning:"), e.describe(ctx.lang));
-    }
+    super::warn_left_out(ctx.lang, &listed.unreadable);
     let (kept, total, names) = (listed.orgs, listed.total, listed.federations);
     if args.format != Format::Table {
         let show_phones = args.show_phones;

@@ -60,9 +60,7 @@ pub(super) fn coverage(ctx: &Ctx, heading: &str, covers: &[crate::ops::network::
 /// The report; records a peer broke are named, not fatal.
 pub fn compute(ctx: &mut Ctx, as_of: chrono::NaiveDate) -> std::sync::Arc<Report> {
     let (report, problems) = crate::ops::export::report(&ctx.env(), as_of);
-    for p in problems {
-        errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
-    }
+    super::warn_left_out(ctx.lang, &problems);
     report
 }
 
@@ -447,9 +445,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         under: args.under.clone(),
     };
     let done = ex::report_bytes(&ctx.env(), &cmd)?;
-    for p in &done.problems {
-        errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
-    }
+    super::warn_left_out(ctx.lang, &done.problems);
     // CSV and XLSX layouts are a contract: what a subtree's report covers
     // goes to stderr (JSON carries it as `covers`).
     if !done.covers.is_empty() && args.format != ReportFormat::Json {
@@ -478,10 +474,7 @@ fn run_table(ctx: &mut Ctx, args: &ReportArgs, as_of: chrono::NaiveDate) -> Resu
         Some(under) => {
             let peers = crate::sync::Peers::load(ctx.store.dir())?;
             let scoped = crate::ops::network::report_under(ctx.store, &peers.peers, ctx.clock.now(), under, as_of)?;
-            for p in &scoped.problems {
-                let p = crate::ops::Unreadable::from(p);
-                errln!("{} {}", ctx.t("警告:", "warning:"), p.describe(ctx.lang));
-            }
+            super::warn_left_out(ctx.lang, &scoped.problems);
             let covers = coverage(ctx, ctx.t("本报表涵盖的联合会", "This report covers"), &scoped.covers);
             format!("{covers}{}", render(ctx, &scoped.report, args.limit))
         }

@@ -419,7 +419,7 @@ pub fn report_bytes(env: &Env, cmd: &ReportFile) -> OpResult<ReportBytes> {
             let peers = crate::sync::Peers::load(env.dir())?;
             let scoped = super::network::report_under(env.store, &peers.peers, env.clock.now(), under, as_of)?;
             let top = env.store.federation_record(&RecordId(scoped.covers[0].id.clone()));
-            (Arc::new(scoped.report), scoped.problems.iter().map(Unreadable::from).collect(), scoped.covers, top)
+            (Arc::new(scoped.report), scoped.problems, scoped.covers, top)
         }
     };
     let report: &Report = &report;

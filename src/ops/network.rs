@@ -300,7 +300,7 @@ impl Scope {
 pub struct ScopedReport {
     pub report: crate::domain::report::Report,
     /// Records a peer broke, left out (as the full report does).
-    pub problems: Vec<crate::store::StoreError>,
+    pub problems: Vec<super::Unreadable>,
     pub covers: Vec<FedRow>,
 }
 
@@ -315,5 +315,6 @@ pub fn report_under(
     // Totalled under the top federation covered (the first in tree order).
     let top = store.federation_record(&RecordId(scope.covers[0].id.clone()));
     let (report, problems) = store.report_within(as_of, &|d| scope.holds(d), top);
+    let problems = problems.iter().map(super::Unreadable::from).collect();
     Ok(ScopedReport { report, problems, covers: scope.covers })
 }
